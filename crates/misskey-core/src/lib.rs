@@ -1,0 +1,36 @@
+//! Core types shared by every misskey-sdk crate.
+//!
+//! * [`Endpoint`]: what the generated request types implement, so that any
+//!   transport can call any endpoint without knowing it in advance.
+//! * [`Permission`]: the typed permission list (generated from the instance's
+//!   published `scopes_supported` and the spec).
+//! * [`Nullable`]: the tri-state used for request fields that are optional *and*
+//!   nullable, where Misskey treats `null` as "clear this".
+//! * [`Id`], [`DateTime`]: the representations of `misskey:id` and `date-time`.
+//! * [`ApiError`]: the error body Misskey answers with.
+//!
+//! This crate has no HTTP dependency.
+
+#![warn(missing_docs)]
+
+mod endpoint;
+mod error_body;
+mod id;
+mod nullable;
+mod permission;
+mod permission_helpers;
+#[doc(hidden)]
+pub mod private;
+mod string_enum;
+
+pub use endpoint::{Endpoint, ResponseShape};
+pub use error_body::{ApiError, ApiErrorBody};
+pub use id::Id;
+pub use nullable::Nullable;
+pub use permission::Permission;
+
+/// A point in time as Misskey sends it (`format: date-time`, RFC 3339 in UTC).
+pub type DateTime = chrono::DateTime<chrono::Utc>;
+
+/// Re-exported so generated code and users name the same `chrono`.
+pub use chrono;
