@@ -1,0 +1,667 @@
+//! The client and its builder.
+
+use std::fmt;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use misskey_core::Endpoint;
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
+use reqwest::multipart::Form;
+use reqwest::{RequestBuilder, Url};
+use serde_json::{Map, Value};
+use tracing::Instrument;
+
+use crate::origin::normalize_origin;
+use crate::pagination::{HasId, Paginate, Paginator};
+use crate::response::{interpret, parse_retry_after, RawResponse};
+use crate::{Error, Token, TokenPlacement, TransportKind, Upload};
+
+/// The timeout used when none is set and the client builds its own HTTP client.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The `User-Agent` sent when none is set and the client builds its own HTTP client.
+pub const DEFAULT_USER_AGENT: &str = concat!("misskey-client/", env!("CARGO_PKG_VERSION"));
+
+/// Automatic retries after `429 Too Many Requests`; off unless set with
+/// [`ClientBuilder::retry_on_rate_limit`].
+///
+/// The client waits as long as the server's `Retry-After` says (or, without
+/// it, [`default_wait`](Self::default_wait) doubled on each retry), at most
+/// [`max_retries`](Self::new) times. When the wait would be longer than
+/// `max_wait`, it gives up at once and returns [`Error::RateLimited`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    max_wait: Duration,
+    default_wait: Duration,
+}
+
+impl RetryPolicy {
+    /// Retries at most `max_retries` times, never waiting longer than
+    /// `max_wait` for one retry.
+    pub fn new(max_retries: u32, max_wait: Duration) -> Self {
+        RetryPolicy {
+            max_retries,
+            max_wait,
+            default_wait: Duration::from_secs(1),
+        }
+    }
+
+    /// The first wait when the server sends no `Retry-After` (default one
+    /// second; doubled on each further retry).
+    pub fn default_wait(mut self, wait: Duration) -> Self {
+        self.default_wait = wait;
+        self
+    }
+
+    /// How long to wait before retry number `retry` (0-based), or `None` to give up.
+    fn wait(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
+        if retry >= self.max_retries {
+            return None;
+        }
+        let wait = retry_after.unwrap_or_else(|| {
+            self.default_wait
+                .saturating_mul(2u32.saturating_pow(retry.min(16)))
+        });
+        (wait <= self.max_wait).then_some(wait)
+    }
+}
+
+impl Default for RetryPolicy {
+    /// Three retries, waiting at most a minute each.
+    fn default() -> Self {
+        RetryPolicy::new(3, Duration::from_secs(60))
+    }
+}
+
+enum TimeoutSetting {
+    Default,
+    Set(Duration),
+    Disabled,
+}
+
+/// Configures a [`Client`]; made by [`Client::builder`].
+pub struct ClientBuilder {
+    origin: String,
+    token: Option<Token>,
+    placement: TokenPlacement,
+    timeout: TimeoutSetting,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("origin", &self.origin)
+            .field("token", &self.token)
+            .field("placement", &self.placement)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http.is_some())
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The access token to send with every call.
+    pub fn token(mut self, token: impl Into<Token>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The access token to send, if any (convenient with an `Option` from
+    /// configuration).
+    pub fn maybe_token(mut self, token: Option<impl Into<Token>>) -> Self {
+        self.token = token.map(Into::into);
+        self
+    }
+
+    /// Where the token goes: the JSON body's `i` (the default) or an
+    /// `Authorization: Bearer` header.
+    pub fn token_placement(mut self, placement: TokenPlacement) -> Self {
+        self.placement = placement;
+        self
+    }
+
+    /// Sends the token as `Authorization: Bearer <token>` instead of `i`.
+    pub fn bearer_auth(self) -> Self {
+        self.token_placement(TokenPlacement::BearerHeader)
+    }
+
+    /// The time a whole call may take, from connecting to the end of the
+    /// answer (uploads included). Defaults to [`DEFAULT_TIMEOUT`], or to the
+    /// supplied HTTP client's own setting when one is given with
+    /// [`http_client`](Self::http_client).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = TimeoutSetting::Set(timeout);
+        self
+    }
+
+    /// Lets calls take as long as they take.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = TimeoutSetting::Disabled;
+        self
+    }
+
+    /// The `User-Agent` header. Defaults to [`DEFAULT_USER_AGENT`], or to the
+    /// supplied HTTP client's own setting when one is given.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Uses this HTTP client (with its own proxy, TLS and pool settings)
+    /// instead of building one. Note that reqwest's default redirect policy
+    /// turns a redirected `POST` into a `GET`; the client this crate builds
+    /// follows no redirects and reports them instead.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Retries calls answered with `429 Too Many Requests` (off by default).
+    pub fn retry_on_rate_limit(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidOrigin`] when the origin is not usable,
+    /// [`Error::InvalidToken`] when the token is empty or contains whitespace
+    /// or control characters, [`Error::Build`] when the HTTP client cannot be built.
+    pub fn build(self) -> Result<Client, Error> {
+        let origin = normalize_origin(&self.origin)?;
+        if let Some(token) = &self.token {
+            check_token(token)?;
+        }
+        let bearer = match (&self.token, self.placement) {
+            (Some(token), TokenPlacement::BearerHeader) => {
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                    .map_err(|_| Error::InvalidToken {
+                        problem: "it cannot be sent in an HTTP header".into(),
+                    })?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+            _ => None,
+        };
+        let user_agent = match &self.user_agent {
+            Some(ua) => Some(HeaderValue::from_str(ua).map_err(|_| Error::Build {
+                problem: format!(
+                    "the user agent {ua:?} is not a valid header value (use printable ASCII)"
+                ),
+                source: None,
+            })?),
+            None => None,
+        };
+        let (http, timeout, per_request_user_agent) = match self.http {
+            Some(http) => {
+                let timeout = match self.timeout {
+                    TimeoutSetting::Set(t) => Some(t),
+                    TimeoutSetting::Default | TimeoutSetting::Disabled => None,
+                };
+                (http, timeout, user_agent)
+            }
+            None => {
+                let timeout = match self.timeout {
+                    TimeoutSetting::Default => Some(DEFAULT_TIMEOUT),
+                    TimeoutSetting::Set(t) => Some(t),
+                    TimeoutSetting::Disabled => None,
+                };
+                let ua = user_agent.unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT));
+                let http = reqwest::Client::builder()
+                    .user_agent(ua)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|source| Error::Build {
+                        problem: crate::error::chain_text(&source),
+                        source: Some(source),
+                    })?;
+                (http, timeout, None)
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                origin,
+                token: self.token,
+                placement: self.placement,
+                bearer,
+                timeout,
+                user_agent: per_request_user_agent,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+fn check_token(token: &Token) -> Result<(), Error> {
+    let text = token.expose();
+    if text.is_empty() {
+        return Err(Error::InvalidToken {
+            problem: "it is empty".into(),
+        });
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::InvalidToken {
+            problem: "it contains whitespace or control characters \
+                      (a trailing newline read from a file or environment variable?)"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
+/// A Misskey API client: cheap to clone (clones share the connection pool).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), misskey_client::Error> {
+/// use misskey_client::Client;
+/// let client = Client::builder("https://misskey.example").token("...").build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    origin: Url,
+    token: Option<Token>,
+    placement: TokenPlacement,
+    bearer: Option<HeaderValue>,
+    timeout: Option<Duration>,
+    user_agent: Option<HeaderValue>,
+    retry: Option<RetryPolicy>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("origin", &self.origin())
+            .field("token", &self.inner.token)
+            .field("placement", &self.inner.placement)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client without a token and with default settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidOrigin`] when `origin` is not usable (see
+    /// [`Client::builder`]).
+    pub fn new(origin: impl Into<String>) -> Result<Client, Error> {
+        Client::builder(origin).build()
+    }
+
+    /// Starts configuring a client for the server at `origin`.
+    ///
+    /// The origin is checked and normalised by [`ClientBuilder::build`]:
+    /// `misskey.example`, `https://misskey.example/` and
+    /// `https://misskey.example/api` all mean `https://misskey.example`; a
+    /// scheme other than `http`/`https`, a query, user info or another path
+    /// is refused with a message saying how to fix it.
+    pub fn builder(origin: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            origin: origin.into(),
+            token: None,
+            placement: TokenPlacement::default(),
+            timeout: TimeoutSetting::Default,
+            user_agent: None,
+            http: None,
+            retry: None,
+        }
+    }
+
+    /// The normalised origin, such as `https://misskey.example`.
+    pub fn origin(&self) -> &str {
+        self.inner.origin.as_str().trim_end_matches('/')
+    }
+
+    /// The URL an endpoint is called at, such as `https://misskey.example/api/notes/create`.
+    pub fn endpoint_url(&self, path: &str) -> String {
+        format!("{}api/{}", self.inner.origin.as_str(), path)
+    }
+
+    /// Whether the client has an access token.
+    pub fn has_token(&self) -> bool {
+        self.inner.token.is_some()
+    }
+
+    /// Calls an endpoint and decodes its answer.
+    ///
+    /// The request is sent as a JSON object (`{}` when it has no fields) to
+    /// `POST {origin}/api/{PATH}`, with the token as `i` or as a bearer
+    /// header. A `204` answer decodes the response from JSON `null`, which
+    /// gives `()` or `None`.
+    ///
+    /// # Errors
+    ///
+    /// See [`Error`]. [`Error::MissingCredential`] is returned without
+    /// sending anything when the endpoint requires a credential and the
+    /// client has no token.
+    pub async fn request<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
+        if E::MULTIPART {
+            return Err(Error::WrongMethod {
+                endpoint: E::PATH,
+                problem: "takes a file as multipart/form-data",
+                use_instead: "upload",
+            });
+        }
+        self.check_credential::<E>()?;
+        let mut body = request_object(request)?;
+        if let (Some(token), TokenPlacement::Body) = (&self.inner.token, self.inner.placement) {
+            body.insert("i".into(), Value::String(token.expose().to_owned()));
+        }
+        let body = Bytes::from(serde_json::to_vec(&body).map_err(|source| Error::Serialize {
+            endpoint: E::PATH,
+            source,
+        })?);
+        let span = tracing::debug_span!(
+            "misskey_request",
+            endpoint = E::PATH,
+            multipart = false,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        self.call::<E>(true, || {
+            Ok(self
+                .post(E::PATH)
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone()))
+        })
+        .instrument(span)
+        .await
+    }
+
+    /// Uploads a file to a multipart endpoint such as `drive/files/create`.
+    ///
+    /// The request's fields become form fields: it is serialized to a JSON
+    /// object, strings are sent as they are, numbers and booleans as their
+    /// JSON text (Misskey parses those back), arrays and objects as JSON
+    /// text, and `null` fields are left out — Misskey only converts
+    /// number and boolean form fields, so a `null` would arrive as the text
+    /// `"null"`; every nullable field of `drive/files/create` defaults to
+    /// `null` anyway. The token, in body mode, is the form field `i`. The
+    /// fields come before the `file` part, because Misskey's multipart
+    /// parser only sees fields sent before the file.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::request`], plus [`Error::WrongMethod`] (nothing sent)
+    /// when the endpoint does not take multipart, and [`Error::Upload`] when
+    /// the file or stream cannot be read.
+    pub async fn upload<E: Endpoint>(
+        &self,
+        request: &E,
+        mut upload: Upload,
+    ) -> Result<E::Response, Error> {
+        if !E::MULTIPART {
+            return Err(Error::WrongMethod {
+                endpoint: E::PATH,
+                problem: "does not take a file (it is not a multipart endpoint)",
+                use_instead: "request",
+            });
+        }
+        self.check_credential::<E>()?;
+        let fields = request_object(request)?;
+        let span = tracing::debug_span!(
+            "misskey_request",
+            endpoint = E::PATH,
+            multipart = true,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let read_error: Arc<Mutex<Option<io::Error>>> = Arc::default();
+        let repeatable = upload.is_repeatable();
+        let path = upload.path().map(|p| p.to_path_buf());
+        let result = self
+            .call::<E>(repeatable, || {
+                let mut form = Form::new();
+                if let (Some(token), TokenPlacement::Body) =
+                    (&self.inner.token, self.inner.placement)
+                {
+                    form = form.text("i", token.expose().to_owned());
+                }
+                for (name, value) in &fields {
+                    let text = match value {
+                        Value::Null => continue,
+                        // The file itself is the `file` part below.
+                        _ if name == "file" => continue,
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    form = form.text(name.clone(), text);
+                }
+                form = form.part("file", upload.to_part(E::PATH, &read_error)?);
+                Ok(self.post(E::PATH).multipart(form))
+            })
+            .instrument(span)
+            .await;
+        let read_failure = read_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        match (result, read_failure) {
+            (Err(Error::Transport { .. }), Some(source)) => Err(Error::Upload {
+                endpoint: Some(E::PATH),
+                path,
+                source,
+            }),
+            (result, _) => result,
+        }
+    }
+
+    /// Walks every page of a paginated endpoint as a stream of items.
+    ///
+    /// Newest to oldest with `untilId`, or, when the request sets `sinceId`,
+    /// from there to the newest. See [`Paginator`] for the details and
+    /// [`Paginate`] for which requests qualify.
+    ///
+    /// ```no_run
+    /// # use misskey_client::{Client, Error, Paginate, HasId};
+    /// # async fn run<R, T>(client: Client, request: R) -> Result<(), Error>
+    /// # where R: Paginate<Response = Vec<T>> + Send + Sync + 'static, T: HasId + Send + 'static {
+    /// use futures_util::TryStreamExt;
+    /// let mut items = client.paginate(request).max_items(1000);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{}", item.id());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn paginate<R, T>(&self, request: R) -> Paginator<T>
+    where
+        R: Paginate<Response = Vec<T>> + Send + Sync + 'static,
+        T: HasId + Send + 'static,
+    {
+        Paginator::new(self.clone(), request)
+    }
+
+    fn check_credential<E: Endpoint>(&self) -> Result<(), Error> {
+        if E::REQUIRES_CREDENTIAL && self.inner.token.is_none() {
+            tracing::debug!(
+                endpoint = E::PATH,
+                "not calling: the endpoint requires a credential"
+            );
+            return Err(Error::MissingCredential { endpoint: E::PATH });
+        }
+        Ok(())
+    }
+
+    fn post(&self, path: &str) -> RequestBuilder {
+        let mut builder = self.inner.http.post(self.endpoint_url(path));
+        if let Some(bearer) = &self.inner.bearer {
+            builder = builder.header(AUTHORIZATION, bearer.clone());
+        }
+        if let Some(ua) = &self.inner.user_agent {
+            builder = builder.header(USER_AGENT, ua.clone());
+        }
+        if let Some(timeout) = self.inner.timeout {
+            builder = builder.timeout(timeout);
+        }
+        builder
+    }
+
+    /// Sends what `make` builds, retrying on 429 when configured (and
+    /// `repeatable`), and interprets the answer.
+    async fn call<E: Endpoint>(
+        &self,
+        repeatable: bool,
+        mut make: impl FnMut() -> Result<RequestBuilder, Error>,
+    ) -> Result<E::Response, Error> {
+        let mut retry = 0;
+        loop {
+            let result = self.send_once::<E>(make()?).await;
+            let wait = match (&result, &self.inner.retry) {
+                (Err(Error::RateLimited { retry_after, .. }), Some(policy)) if repeatable => {
+                    policy.wait(retry, *retry_after)
+                }
+                _ => None,
+            };
+            match wait {
+                Some(wait) => {
+                    tracing::info!(
+                        endpoint = E::PATH,
+                        retry = retry + 1,
+                        wait_ms = wait.as_millis() as u64,
+                        "rate limited; retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                }
+                None => return result,
+            }
+        }
+    }
+
+    async fn send_once<E: Endpoint>(&self, builder: RequestBuilder) -> Result<E::Response, Error> {
+        let started = Instant::now();
+        let transport = |source: reqwest::Error| {
+            let kind = TransportKind::of(&source);
+            tracing::debug!(
+                endpoint = E::PATH,
+                duration_ms = started.elapsed().as_millis() as u64,
+                error = %kind,
+                "no answer"
+            );
+            Error::Transport {
+                endpoint: E::PATH,
+                kind,
+                source,
+            }
+        };
+        let response = builder.send().await.map_err(transport)?;
+        let status = response.status();
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header(CONTENT_TYPE);
+        let location = header(LOCATION);
+        let retry_after = header(RETRY_AFTER)
+            .as_deref()
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let body = response.bytes().await.map_err(transport)?;
+        let duration_ms = started.elapsed().as_millis() as u64;
+        let span = tracing::Span::current();
+        span.record("status", status.as_u16());
+        span.record("duration_ms", duration_ms);
+        tracing::debug!(
+            endpoint = E::PATH,
+            status = status.as_u16(),
+            duration_ms,
+            "answer"
+        );
+        interpret::<E::Response>(
+            E::PATH,
+            E::RESPONSE_SHAPE,
+            &RawResponse {
+                status,
+                content_type: content_type.as_deref(),
+                retry_after,
+                location: location.as_deref(),
+                body: &body,
+            },
+        )
+    }
+}
+
+/// Serializes a request to the JSON object that is sent (`{}` for a request
+/// without fields).
+fn request_object<E: Endpoint>(request: &E) -> Result<Map<String, Value>, Error> {
+    let serialize_error = |source| Error::Serialize {
+        endpoint: E::PATH,
+        source,
+    };
+    match serde_json::to_value(request).map_err(serialize_error)? {
+        Value::Object(map) => Ok(map),
+        // A unit struct serializes as `null`; Misskey wants `{}`.
+        Value::Null => Ok(Map::new()),
+        other => Err(serialize_error(<serde_json::Error as serde::ser::Error>::custom(
+            format!(
+                "a request must serialize to a JSON object, not {}",
+                match other {
+                    Value::Bool(_) => "a boolean",
+                    Value::Number(_) => "a number",
+                    Value::String(_) => "a string",
+                    _ => "an array",
+                }
+            ),
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_policy_waits() {
+        let p = RetryPolicy::new(2, Duration::from_secs(10)).default_wait(Duration::from_secs(1));
+        assert_eq!(p.wait(0, None), Some(Duration::from_secs(1)));
+        assert_eq!(p.wait(1, None), Some(Duration::from_secs(2)));
+        assert_eq!(p.wait(2, None), None);
+        assert_eq!(p.wait(0, Some(Duration::from_secs(5))), Some(Duration::from_secs(5)));
+        assert_eq!(p.wait(0, Some(Duration::from_secs(11))), None);
+    }
+
+    #[test]
+    fn tokens_are_checked() {
+        for bad in ["", "abc\n", "a b"] {
+            let err = Client::builder("https://misskey.example")
+                .token(bad)
+                .build()
+                .unwrap_err();
+            assert!(matches!(err, Error::InvalidToken { .. }), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let client = Client::builder("https://misskey.example")
+            .token("SECRET-TOKEN")
+            .bearer_auth()
+            .build()
+            .unwrap();
+        let text = format!("{client:?}");
+        assert!(!text.contains("SECRET-TOKEN"), "{text}");
+        assert!(text.contains("<redacted>"), "{text}");
+        let builder = Client::builder("x.example").token("SECRET-TOKEN");
+        assert!(!format!("{builder:?}").contains("SECRET-TOKEN"));
+    }
+}

@@ -1,0 +1,113 @@
+//! A typed async client for the Misskey API, on reqwest and tokio.
+//!
+//! One generic call serves every endpoint: pass a request type that
+//! implements [`misskey_core::Endpoint`] (all of `misskey_api::endpoints`
+//! do) and get its typed response back.
+//!
+//! ```no_run
+//! use misskey_client::{Client, Error};
+//! # use misskey_core::{Endpoint, Permission, ResponseShape};
+//! # #[derive(serde::Serialize, Default)]
+//! # struct Request { text: Option<String> }
+//! # impl Endpoint for Request {
+//! #     type Response = serde_json::Value;
+//! #     const PATH: &'static str = "notes/create";
+//! #     const REQUIRES_CREDENTIAL: bool = true;
+//! #     const PERMISSION: Option<Permission> = None;
+//! #     const MULTIPART: bool = false;
+//! #     const RATE_LIMITED: bool = true;
+//! #     const ALLOW_GET: bool = false;
+//! #     const INTERNAL: bool = false;
+//! #     const RESPONSE_SHAPE: ResponseShape = ResponseShape::Json;
+//! #     const ERROR_CODES: &'static [&'static str] = &[];
+//! # }
+//! # mod notes { pub mod create { pub use super::super::Request; } }
+//!
+//! # async fn run() -> Result<(), Error> {
+//! let client = Client::builder("https://misskey.example")
+//!     .token(std::env::var("MISSKEY_TOKEN").unwrap())
+//!     .build()?;
+//! match client
+//!     .request(&notes::create::Request { text: Some("hello".into()), ..Default::default() })
+//!     .await
+//! {
+//!     Ok(created) => println!("posted: {created:?}"),
+//!     Err(e) if e.is_rate_limited() => println!("slow down, retry after {:?}", e.retry_after()),
+//!     Err(e) if e.code() == Some("NO_SUCH_NOTE") => println!("gone"),
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # What it does for you
+//!
+//! * **Origin**: checked and normalised once by [`ClientBuilder::build`]
+//!   (`misskey.example`, `https://misskey.example/` and
+//!   `https://misskey.example/api` are the same), with an error that says how
+//!   to fix a bad one.
+//! * **Token**: sent as `i` in the body (the default, every server version)
+//!   or as `Authorization: Bearer` ([`TokenPlacement`]). A call to an
+//!   endpoint that requires a credential fails before sending anything when
+//!   there is no token. The [`Token`] type never shows its value in `Debug`,
+//!   `Display` or logs.
+//! * **Answers**: `200` JSON is decoded into the endpoint's `Response`; `204`
+//!   decodes it from `null` (`()` or `None`), following
+//!   [`Endpoint::RESPONSE_SHAPE`](misskey_core::Endpoint::RESPONSE_SHAPE).
+//!   A decode failure names the JSON path of the failing value.
+//! * **Errors**: one [`Error`] enum: Misskey's own errors (with `code`, `id`,
+//!   `message`, `kind`, `info`), rate limits with `Retry-After`, transport
+//!   failures (timeouts told apart), answers that are not Misskey's (a proxy's
+//!   HTML, a framework's `{"error": "text"}`, empty bodies), decode errors,
+//!   and set-up mistakes. Optional bounded retries on `429`
+//!   ([`RetryPolicy`]).
+//! * **Uploads**: [`Client::upload`] with an [`Upload`] from bytes, a path
+//!   or a stream, for multipart endpoints such as `drive/files/create`.
+//! * **Pagination**: [`Client::paginate`] walks `untilId`/`sinceId` pages
+//!   as a [`Stream`](futures_core::Stream) of items ([`Paginator`]).
+//! * **Tracing**: each call runs in a `misskey_request` span (at debug level)
+//!   with the endpoint, the status and the duration; bodies and the token are
+//!   never logged.
+//!
+//! # Pagination traits (for the code generator)
+//!
+//! [`Client::paginate`] accepts any request `R` with
+//! `R: Paginate<Response = Vec<T>>` and `T: HasId`. The generated bindings
+//! implement both traits:
+//!
+//! ```ignore
+//! impl misskey_client::Paginate for notes::timeline::Request {
+//!     fn set_until_id(&mut self, id: Option<misskey_core::Id>) { self.until_id = id; }
+//!     fn set_since_id(&mut self, id: Option<misskey_core::Id>) { self.since_id = id; }
+//!     fn since_id(&self) -> Option<&misskey_core::Id> { self.since_id.as_ref() }
+//! }
+//! impl misskey_client::HasId for models::Note {
+//!     fn id(&self) -> &misskey_core::Id { &self.id }
+//! }
+//! ```
+//!
+//! Because of Rust's orphan rule those impls live in this crate, in the
+//! generated module `src/generated.rs`.
+
+#![warn(missing_docs)]
+
+mod client;
+mod error;
+mod generated;
+mod origin;
+mod pagination;
+mod response;
+mod token;
+mod upload;
+
+pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
+pub use error::{Error, TransportKind, BODY_SNIPPET_CHARS};
+pub use pagination::{Direction, HasId, Paginate, Paginator};
+pub use token::{Token, TokenPlacement};
+pub use upload::{Upload, DEFAULT_FILE_NAME};
+
+/// Re-exported so callers name the same versions as the client.
+pub use misskey_core;
+/// Re-exported so callers can supply a configured [`reqwest::Client`].
+pub use reqwest;
+/// The HTTP status type used in [`Error`].
+pub use reqwest::StatusCode;
