@@ -7,7 +7,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use misskey_core::Endpoint;
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{
+    HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT,
+};
 use reqwest::multipart::Form;
 use reqwest::{RequestBuilder, Url};
 use serde_json::{Map, Value};
@@ -365,10 +367,12 @@ impl Client {
         if let (Some(token), TokenPlacement::Body) = (&self.inner.token, self.inner.placement) {
             body.insert("i".into(), Value::String(token.expose().to_owned()));
         }
-        let body = Bytes::from(serde_json::to_vec(&body).map_err(|source| Error::Serialize {
-            endpoint: E::PATH,
-            source,
-        })?);
+        let body = Bytes::from(
+            serde_json::to_vec(&body).map_err(|source| Error::Serialize {
+                endpoint: E::PATH,
+                source,
+            })?,
+        );
         let span = tracing::debug_span!(
             "misskey_request",
             endpoint = E::PATH,
@@ -445,15 +449,12 @@ impl Client {
                     };
                     form = form.text(name.clone(), text);
                 }
-                form = form.part("file", upload.to_part(E::PATH, &read_error)?);
+                form = form.part("file", upload.make_part(E::PATH, &read_error)?);
                 Ok(self.post(E::PATH).multipart(form))
             })
             .instrument(span)
             .await;
-        let read_failure = read_error
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let read_failure = read_error.lock().unwrap_or_else(|p| p.into_inner()).take();
         match (result, read_failure) {
             (Err(Error::Transport { .. }), Some(source)) => Err(Error::Upload {
                 endpoint: Some(E::PATH),
@@ -612,8 +613,8 @@ fn request_object<E: Endpoint>(request: &E) -> Result<Map<String, Value>, Error>
         Value::Object(map) => Ok(map),
         // A unit struct serializes as `null`; Misskey wants `{}`.
         Value::Null => Ok(Map::new()),
-        other => Err(serialize_error(<serde_json::Error as serde::ser::Error>::custom(
-            format!(
+        other => Err(serialize_error(
+            <serde_json::Error as serde::ser::Error>::custom(format!(
                 "a request must serialize to a JSON object, not {}",
                 match other {
                     Value::Bool(_) => "a boolean",
@@ -621,8 +622,8 @@ fn request_object<E: Endpoint>(request: &E) -> Result<Map<String, Value>, Error>
                     Value::String(_) => "a string",
                     _ => "an array",
                 }
-            ),
-        ))),
+            )),
+        )),
     }
 }
 
@@ -636,7 +637,10 @@ mod tests {
         assert_eq!(p.wait(0, None), Some(Duration::from_secs(1)));
         assert_eq!(p.wait(1, None), Some(Duration::from_secs(2)));
         assert_eq!(p.wait(2, None), None);
-        assert_eq!(p.wait(0, Some(Duration::from_secs(5))), Some(Duration::from_secs(5)));
+        assert_eq!(
+            p.wait(0, Some(Duration::from_secs(5))),
+            Some(Duration::from_secs(5))
+        );
         assert_eq!(p.wait(0, Some(Duration::from_secs(11))), None);
     }
 

@@ -34,8 +34,9 @@ pub enum Error {
         endpoint: &'static str,
         /// The HTTP status, such as `400`.
         status: StatusCode,
-        /// The error Misskey reported (`code`, `id`, `message`, `kind`, `info`).
-        error: ApiError,
+        /// The error Misskey reported (`code`, `id`, `message`, `kind`, `info`),
+        /// boxed to keep `Result<_, Error>` small.
+        error: Box<ApiError>,
     },
 
     /// The server answered `429 Too Many Requests`.
@@ -50,7 +51,7 @@ pub enum Error {
         /// How long the server asked to wait (`Retry-After`), when it said so.
         retry_after: Option<Duration>,
         /// The Misskey error body (`RATE_LIMIT_EXCEEDED`), when one was sent.
-        error: Option<ApiError>,
+        error: Option<Box<ApiError>>,
     },
 
     /// The request did not get an HTTP answer: connection refused, DNS, TLS,
@@ -92,7 +93,7 @@ pub enum Error {
     /// The answer was JSON, but not of the shape the endpoint's response type
     /// expects.
     #[error(
-        "could not decode the response of {endpoint}: at `{path}`: {message}; body starts: {}",
+        "could not decode the response of {endpoint} at `{path}`: {message}; body starts: {}",
         BodyText(body)
     )]
     Decode {
@@ -262,7 +263,7 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api { error, .. } => Some(error),
-            Error::RateLimited { error, .. } => error.as_ref(),
+            Error::RateLimited { error, .. } => error.as_deref(),
             _ => None,
         }
     }
@@ -429,13 +430,13 @@ mod tests {
         let err = Error::Api {
             endpoint: "notes/show",
             status: StatusCode::BAD_REQUEST,
-            error: ApiError {
+            error: Box::new(ApiError {
                 code: "NO_SUCH_NOTE".into(),
                 message: "No such note.".into(),
                 id: "24fcbfc6-2e37-42b6-8388-c29b3861a08d".into(),
                 kind: Some("client".into()),
                 info: None,
-            },
+            }),
         };
         assert_eq!(
             err.to_string(),
@@ -445,6 +446,15 @@ mod tests {
         assert_eq!(err.code(), Some("NO_SUCH_NOTE"));
         assert_eq!(err.status(), Some(StatusCode::BAD_REQUEST));
         assert!(!err.is_rate_limited());
+    }
+
+    #[test]
+    fn error_is_small() {
+        assert!(
+            std::mem::size_of::<Error>() <= 128,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]

@@ -6,9 +6,10 @@
 //!
 //! ```no_run
 //! use misskey_client::{Client, Error};
+//! # mod notes { pub mod create {
 //! # use misskey_core::{Endpoint, Permission, ResponseShape};
 //! # #[derive(serde::Serialize, Default)]
-//! # struct Request { text: Option<String> }
+//! # pub struct Request { pub text: Option<String> }
 //! # impl Endpoint for Request {
 //! #     type Response = serde_json::Value;
 //! #     const PATH: &'static str = "notes/create";
@@ -21,7 +22,7 @@
 //! #     const RESPONSE_SHAPE: ResponseShape = ResponseShape::Json;
 //! #     const ERROR_CODES: &'static [&'static str] = &[];
 //! # }
-//! # mod notes { pub mod create { pub use super::super::Request; } }
+//! # } }
 //!
 //! # async fn run() -> Result<(), Error> {
 //! let client = Client::builder("https://misskey.example")

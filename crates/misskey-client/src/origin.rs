@@ -70,7 +70,10 @@ pub(crate) fn normalize_origin(input: &str) -> Result<Url, Error> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(invalid(
             "it contains a user name or password".into(),
-            format!("remove them and pass `{}`; the access token is set with `.token(...)`", bare()),
+            format!(
+                "remove them and pass `{}`; the access token is set with `.token(...)`",
+                bare()
+            ),
         ));
     }
     if url.query().is_some() {
@@ -89,7 +92,10 @@ pub(crate) fn normalize_origin(input: &str) -> Result<Url, Error> {
     let path = path.strip_suffix("/api").unwrap_or(path);
     if !path.is_empty() {
         let problem = if path.starts_with("/api/") {
-            format!("it looks like the URL of an endpoint (path `{}`)", url.path())
+            format!(
+                "it looks like the URL of an endpoint (path `{}`)",
+                url.path()
+            )
         } else {
             format!("it has the path `{}`", url.path())
         };
@@ -118,9 +124,18 @@ mod tests {
     fn normalises() {
         assert_eq!(ok("https://misskey.example"), "https://misskey.example/");
         assert_eq!(ok("https://misskey.example/"), "https://misskey.example/");
-        assert_eq!(ok("  https://misskey.example//  "), "https://misskey.example/");
-        assert_eq!(ok("https://misskey.example/api"), "https://misskey.example/");
-        assert_eq!(ok("https://misskey.example/api/"), "https://misskey.example/");
+        assert_eq!(
+            ok("  https://misskey.example//  "),
+            "https://misskey.example/"
+        );
+        assert_eq!(
+            ok("https://misskey.example/api"),
+            "https://misskey.example/"
+        );
+        assert_eq!(
+            ok("https://misskey.example/api/"),
+            "https://misskey.example/"
+        );
         assert_eq!(ok("misskey.example"), "https://misskey.example/");
         assert_eq!(ok("localhost:3000"), "https://localhost:3000/");
         assert_eq!(ok("http://127.0.0.1:3000/api"), "http://127.0.0.1:3000/");
@@ -159,7 +174,8 @@ mod tests {
         );
         let err = normalize_origin("https://misskey.example/api/notes/create").unwrap_err();
         assert!(
-            err.to_string().contains("pass only the origin, `https://misskey.example`"),
+            err.to_string()
+                .contains("pass only the origin, `https://misskey.example`"),
             "{err}"
         );
     }

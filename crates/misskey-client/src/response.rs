@@ -40,7 +40,7 @@ pub(crate) fn interpret<T: DeserializeOwned>(
             retry_after: raw.retry_after,
             error: serde_json::from_slice::<ApiErrorBody>(raw.body)
                 .ok()
-                .map(|b| b.error),
+                .map(|b| Box::new(b.error)),
         });
     }
 
@@ -100,7 +100,7 @@ pub(crate) fn interpret<T: DeserializeOwned>(
         return Err(Error::Api {
             endpoint,
             status: raw.status,
-            error: body.error,
+            error: Box::new(body.error),
         });
     }
     Err(unexpected(describe_foreign_error_body(raw, body_is_empty)))
@@ -158,7 +158,8 @@ fn essence(content_type: &str) -> &str {
 /// `application/json`, `application/problem+json`, ... with any parameters.
 pub(crate) fn is_json_content_type(content_type: &str) -> bool {
     let essence = essence(content_type).to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Decodes `json` as `T`, reporting the path of the failing value.
@@ -212,9 +213,15 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(parse_retry_after("30", now), Some(Duration::from_secs(30)));
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            parse_retry_after("1.5", now),
+            Some(Duration::from_millis(1500))
+        );
         let later = httpdate::fmt_http_date(now + Duration::from_secs(120));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(120))
+        );
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(120));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);

@@ -43,7 +43,10 @@ pub struct Upload {
 
 enum Source {
     Bytes(Bytes),
-    Path { path: PathBuf, len: u64 },
+    Path {
+        path: PathBuf,
+        len: u64,
+    },
     Stream {
         stream: Option<BoxStream<'static, io::Result<Bytes>>>,
         len: Option<u64>,
@@ -196,7 +199,7 @@ impl Upload {
 
     /// Builds the `file` part. Read errors while sending are stored in
     /// `read_error` so that they can be reported as [`Error::Upload`].
-    pub(crate) fn to_part(
+    pub(crate) fn make_part(
         &mut self,
         endpoint: &'static str,
         read_error: &Arc<Mutex<Option<io::Error>>>,
@@ -229,8 +232,7 @@ impl Upload {
             }
             Source::Stream { stream, len } => {
                 let stream = stream.take().ok_or_else(|| {
-                    upload_error(io::Error::new(
-                        io::ErrorKind::Other,
+                    upload_error(io::Error::other(
                         "the upload stream was already sent once and cannot be sent again",
                     ))
                 })?;

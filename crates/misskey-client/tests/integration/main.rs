@@ -1,0 +1,8 @@
+//! Tests against a fake Misskey on 127.0.0.1 started by the tests themselves.
+
+mod endpoints;
+mod errors;
+mod fake;
+mod pagination;
+mod requests;
+mod upload;
