@@ -35,6 +35,7 @@ mod error;
 mod http;
 mod loopback;
 mod miauth;
+pub mod oauth;
 mod poll;
 mod token;
 mod user;
