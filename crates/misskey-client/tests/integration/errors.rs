@@ -147,6 +147,7 @@ async fn html_from_a_proxy() {
         "{text}"
     );
     assert!(text.len() < 600, "{text}");
+    eprintln!("{err}");
 }
 
 #[tokio::test]
@@ -205,6 +206,7 @@ async fn framework_error_with_a_string_error() {
     }
     assert_eq!(err.code(), None, "a framework code is not a Misskey code");
     assert_eq!(f["status"], 415);
+    eprintln!("{err}");
 }
 
 #[tokio::test]
@@ -305,6 +307,7 @@ async fn timeout_is_reported_as_such() {
         err.to_string().starts_with("timed out calling notes/show"),
         "{err}"
     );
+    eprintln!("{err}");
 }
 
 #[tokio::test]
@@ -324,6 +327,7 @@ async fn connection_refused() {
             .starts_with("could not connect calling notes/show"),
         "{err}"
     );
+    eprintln!("{err}");
 }
 
 #[tokio::test]

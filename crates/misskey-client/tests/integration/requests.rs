@@ -294,3 +294,26 @@ async fn invalid_origins_say_what_and_how_to_fix() {
         assert!(text.contains(fix), "{text}");
     }
 }
+
+#[test]
+fn calls_can_be_spawned_on_a_multi_threaded_runtime() {
+    fn assert_send<T: Send + 'static>(_: &T) {}
+    fn assert_sync<T: Send + Sync>() {}
+    assert_sync::<Client>();
+    assert_sync::<Error>();
+    let client = Client::new("https://misskey.example").unwrap();
+    let c = client.clone();
+    let call = async move { c.request(&NoFields {}).await };
+    assert_send(&call);
+    let c = client.clone();
+    let upload = async move {
+        c.upload(
+            &DriveFilesCreate::default(),
+            misskey_client::Upload::from_bytes(&b"x"[..]),
+        )
+        .await
+    };
+    assert_send(&upload);
+    let pages = client.paginate(NotesTimeline::default());
+    assert_send(&pages);
+}
