@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use misskey_core::Endpoint;
+use misskey_core::{Endpoint, Paginate};
 use reqwest::header::{
     HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT,
 };
@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use tracing::Instrument;
 
 use crate::origin::normalize_origin;
-use crate::pagination::{HasId, Paginate, Paginator};
+use crate::pagination::Paginator;
 use crate::response::{interpret, parse_retry_after, RawResponse};
 use crate::{Error, Token, TokenPlacement, TransportKind, Upload};
 
@@ -468,24 +468,27 @@ impl Client {
     /// Walks every page of a paginated endpoint as a stream of items.
     ///
     /// Newest to oldest with `untilId`, or, when the request sets `sinceId`,
-    /// from there to the newest. See [`Paginator`] for the details and
-    /// [`Paginate`] for which requests qualify.
+    /// from there to the newest. See [`Paginator`] for the details; the
+    /// requests that qualify implement [`misskey_core::Paginate`] (every
+    /// generated request with `sinceId`/`untilId` whose response is a list of
+    /// items with an id does).
     ///
     /// ```no_run
-    /// # use misskey_client::{Client, Error, Paginate, HasId};
-    /// # async fn run<R, T>(client: Client, request: R) -> Result<(), Error>
-    /// # where R: Paginate<Response = Vec<T>> + Send + Sync + 'static, T: HasId + Send + 'static {
+    /// # use misskey_client::{Client, Error};
+    /// # use misskey_core::{HasId, Paginate};
+    /// # async fn run<R>(client: Client, request: R) -> Result<(), Error>
+    /// # where R: Paginate + Send + Sync + 'static, R::Item: Send + 'static {
     /// use futures_util::TryStreamExt;
     /// let mut items = client.paginate(request).max_items(1000);
     /// while let Some(item) = items.try_next().await? {
-    ///     println!("{}", item.id());
+    ///     println!("{:?}", item.id());
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn paginate<R, T>(&self, request: R) -> Paginator<T>
+    pub fn paginate<R>(&self, request: R) -> Paginator<R::Item>
     where
-        R: Paginate<Response = Vec<T>> + Send + Sync + 'static,
-        T: HasId + Send + 'static,
+        R: Paginate + Send + Sync + 'static,
+        R::Item: Send + 'static,
     {
         Paginator::new(self.clone(), request)
     }

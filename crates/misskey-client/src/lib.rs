@@ -69,31 +69,18 @@
 //!   with the endpoint, the status and the duration; bodies and the token are
 //!   never logged.
 //!
-//! # Pagination traits (for the code generator)
+//! # Pagination
 //!
-//! [`Client::paginate`] accepts any request `R` with
-//! `R: Paginate<Response = Vec<T>>` and `T: HasId`. The generated bindings
-//! implement both traits:
-//!
-//! ```ignore
-//! impl misskey_client::Paginate for notes::timeline::Request {
-//!     fn set_until_id(&mut self, id: Option<misskey_core::Id>) { self.until_id = id; }
-//!     fn set_since_id(&mut self, id: Option<misskey_core::Id>) { self.since_id = id; }
-//!     fn since_id(&self) -> Option<&misskey_core::Id> { self.since_id.as_ref() }
-//! }
-//! impl misskey_client::HasId for models::Note {
-//!     fn id(&self) -> &misskey_core::Id { &self.id }
-//! }
-//! ```
-//!
-//! Because of Rust's orphan rule those impls live in this crate, in the
-//! generated module `src/generated.rs`.
+//! [`Client::paginate`] accepts any request implementing
+//! [`misskey_core::Paginate`] (whose `Item` implements
+//! [`misskey_core::HasId`]); the generated bindings implement both for every
+//! endpoint with `sinceId`/`untilId` that answers a list of items with an
+//! id. Both traits are re-exported here.
 
 #![warn(missing_docs)]
 
 mod client;
 mod error;
-mod generated;
 mod origin;
 mod pagination;
 mod response;
@@ -102,7 +89,8 @@ mod upload;
 
 pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use error::{Error, TransportKind, BODY_SNIPPET_CHARS};
-pub use pagination::{Direction, HasId, Paginate, Paginator};
+pub use misskey_core::{HasId, Paginate};
+pub use pagination::{Direction, Paginator};
 pub use token::{Token, TokenPlacement};
 pub use upload::{Upload, DEFAULT_FILE_NAME};
 

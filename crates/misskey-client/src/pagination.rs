@@ -7,62 +7,9 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use futures_util::stream::{self, BoxStream, StreamExt};
-use misskey_core::{Endpoint, Id};
+use misskey_core::{HasId, Id, Paginate};
 
 use crate::{Client, Error};
-
-/// A request that pages with `sinceId`/`untilId`, such as `notes/timeline`.
-///
-/// Implemented by the code generator for every endpoint whose request has
-/// `sinceId` and `untilId` and whose response is a list of items with an
-/// `id` (`Response = Vec<Item>` with `Item:` [`HasId`]). Hand-written
-/// request types can implement it too:
-///
-/// ```
-/// use misskey_client::Paginate;
-/// use misskey_core::Id;
-/// # use misskey_core::{Endpoint, Permission, ResponseShape};
-/// # #[derive(serde::Serialize, Default)]
-/// # #[serde(rename_all = "camelCase")]
-/// # struct Request { since_id: Option<Id>, until_id: Option<Id>, limit: Option<u32> }
-/// # #[derive(serde::Deserialize)] struct Note { id: Id }
-/// # impl misskey_client::HasId for Note { fn id(&self) -> &Id { &self.id } }
-/// # impl Endpoint for Request {
-/// #     type Response = Vec<Note>;
-/// #     const PATH: &'static str = "notes/timeline";
-/// #     const REQUIRES_CREDENTIAL: bool = true;
-/// #     const PERMISSION: Option<Permission> = None;
-/// #     const MULTIPART: bool = false;
-/// #     const RATE_LIMITED: bool = false;
-/// #     const ALLOW_GET: bool = false;
-/// #     const INTERNAL: bool = false;
-/// #     const RESPONSE_SHAPE: ResponseShape = ResponseShape::Json;
-/// #     const ERROR_CODES: &'static [&'static str] = &[];
-/// # }
-/// impl Paginate for Request {
-///     fn set_until_id(&mut self, id: Option<Id>) { self.until_id = id; }
-///     fn set_since_id(&mut self, id: Option<Id>) { self.since_id = id; }
-///     fn since_id(&self) -> Option<&Id> { self.since_id.as_ref() }
-/// }
-/// ```
-pub trait Paginate: Endpoint {
-    /// Sets `untilId`: only items older than (with an id below) this one.
-    fn set_until_id(&mut self, id: Option<Id>);
-    /// Sets `sinceId`: only items newer than (with an id above) this one.
-    fn set_since_id(&mut self, id: Option<Id>);
-    /// The `sinceId` set by the caller, if any: when set, pagination walks
-    /// from it towards newer items.
-    fn since_id(&self) -> Option<&Id>;
-}
-
-/// An item of a paginated list, which has a Misskey [`Id`].
-///
-/// Implemented by the code generator for every model with an `id` property
-/// (`Note`, `User`, `DriveFile`, `Notification`, ...).
-pub trait HasId {
-    /// The item's id, used as the `sinceId`/`untilId` of the next page.
-    fn id(&self) -> &Id;
-}
 
 /// The order in which a [`Paginator`] walks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,9 +26,11 @@ type StartFn<T> = Box<dyn FnOnce(Option<usize>) -> BoxStream<'static, Result<T, 
 /// [`Client::paginate`].
 ///
 /// Without `sinceId` in the request it walks from the newest items to the
-/// oldest, passing the smallest id of each page as the next `untilId`; with
-/// `sinceId` it walks from there to the newest, passing the largest id of each
-/// page as the next `sinceId`. Taking the smallest or largest id (rather than
+/// oldest (starting below the request's `untilId`, if set), passing the
+/// smallest id of each page as the next `untilId`; with `sinceId` (and no
+/// `untilId`) it walks from there to the newest, passing the largest id of
+/// each page as the next `sinceId`. With both set it walks the range from
+/// `untilId` down to `sinceId`. Taking the smallest or largest id (rather than
 /// the first or last element) makes it right whichever order the server sorts
 /// a page in; items are yielded sorted in the walking direction, and an item
 /// that is not strictly beyond the previous page's boundary is dropped, so
@@ -111,13 +60,9 @@ impl<T> fmt::Debug for Paginator<T> {
 impl<T: HasId + Send + 'static> Paginator<T> {
     pub(crate) fn new<R>(client: Client, request: R) -> Self
     where
-        R: Paginate<Response = Vec<T>> + Send + Sync + 'static,
+        R: Paginate<Item = T> + Send + Sync + 'static,
     {
-        let direction = if request.since_id().is_some() {
-            Direction::OldestFirst
-        } else {
-            Direction::NewestFirst
-        };
+        let direction = direction_of(&request);
         let start: StartFn<T> =
             Box::new(move |max_items| walk(client, request, direction, max_items).boxed());
         Paginator {
@@ -138,7 +83,8 @@ impl<T> Paginator<T> {
         self
     }
 
-    /// The order of the walk, decided by whether the request sets `sinceId`.
+    /// The order of the walk, decided by whether the request sets `sinceId`
+    /// (and which cursors the endpoint takes).
     pub fn direction(&self) -> Direction {
         self.direction
     }
@@ -170,6 +116,18 @@ struct Walk<R, T> {
     buffer: VecDeque<T>,
     remaining: Option<usize>,
     done: bool,
+    single_page: bool,
+}
+
+/// Newest first unless only `sinceId` is set (or the endpoint only takes
+/// `sinceId`).
+fn direction_of<R: Paginate>(request: &R) -> Direction {
+    let since_only = request.since_id().is_some() && request.until_id().is_none();
+    if since_only || !R::UNTIL_ID && R::SINCE_ID {
+        Direction::OldestFirst
+    } else {
+        Direction::NewestFirst
+    }
 }
 
 fn walk<R, T>(
@@ -179,12 +137,17 @@ fn walk<R, T>(
     max_items: Option<usize>,
 ) -> impl Stream<Item = Result<T, Error>> + Send
 where
-    R: Paginate<Response = Vec<T>> + Send + Sync + 'static,
+    R: Paginate<Item = T> + Send + Sync + 'static,
     T: HasId + Send + 'static,
 {
     let cursor = match direction {
         Direction::OldestFirst => request.since_id().cloned(),
-        Direction::NewestFirst => None,
+        Direction::NewestFirst => request.until_id().cloned(),
+    };
+    // Without the cursor the walk needs, the endpoint has a single page.
+    let pages = match direction {
+        Direction::OldestFirst => R::SINCE_ID,
+        Direction::NewestFirst => R::UNTIL_ID,
     };
     let state = Walk {
         client,
@@ -194,6 +157,7 @@ where
         buffer: VecDeque::new(),
         remaining: max_items,
         done: false,
+        single_page: !pages,
     };
     stream::unfold(state, |mut st| async move {
         loop {
@@ -229,6 +193,9 @@ where
                 "page"
             );
             st.take_page(page);
+            if st.single_page {
+                st.done = true;
+            }
         }
     })
 }
@@ -236,37 +203,51 @@ where
 impl<R, T: HasId> Walk<R, T> {
     /// Queues the items of a page that lie beyond the cursor, sorted in the
     /// walking direction, and moves the cursor to the page's far end.
+    ///
+    /// Items without an id (of a kind these bindings do not know) cannot be
+    /// placed: they are yielded after the page's other items.
     fn take_page(&mut self, page: Vec<T>) {
-        let far_end = match self.direction {
-            Direction::NewestFirst => page.iter().map(HasId::id).min(),
-            Direction::OldestFirst => page.iter().map(HasId::id).max(),
+        if page.is_empty() {
+            self.done = true;
+            return;
         }
-        .cloned();
-        let Some(far_end) = far_end else {
-            // An empty page: the end.
-            self.done = true;
-            return;
-        };
-        let beyond = |id: &Id, cursor: &Option<Id>| match (cursor, self.direction) {
+        let direction = self.direction;
+        let far_end = match direction {
+            Direction::NewestFirst => page.iter().filter_map(HasId::id).min(),
+            Direction::OldestFirst => page.iter().filter_map(HasId::id).max(),
+        }
+        .map(Id::from);
+        let beyond = |id: &str, cursor: Option<&Id>| match (cursor, direction) {
             (None, _) => true,
-            (Some(c), Direction::NewestFirst) => id < c,
-            (Some(c), Direction::OldestFirst) => id > c,
+            (Some(c), Direction::NewestFirst) => id < c.as_str(),
+            (Some(c), Direction::OldestFirst) => id > c.as_str(),
         };
-        if !beyond(&far_end, &self.cursor) {
-            // The server ignored the cursor: stop rather than loop forever.
-            self.done = true;
-            return;
+        let cursor = self.cursor.clone();
+        match &far_end {
+            Some(end) if beyond(end, cursor.as_ref()) => {}
+            // No usable id, or the server ignored the cursor: stop rather than
+            // loop forever.
+            _ => {
+                self.done = true;
+                if far_end.is_none() {
+                    self.buffer.extend(page);
+                }
+                return;
+            }
         }
         let mut items: Vec<T> = page
             .into_iter()
-            .filter(|item| beyond(item.id(), &self.cursor))
+            .filter(|item| item.id().map_or(true, |id| beyond(id, cursor.as_ref())))
             .collect();
-        match self.direction {
-            Direction::NewestFirst => items.sort_by(|a, b| b.id().cmp(a.id())),
-            Direction::OldestFirst => items.sort_by(|a, b| a.id().cmp(b.id())),
+        // `None` sorts first; reversed for newest first, it ends up last.
+        match direction {
+            Direction::NewestFirst => items.sort_by(|a, b| b.id().cmp(&a.id())),
+            Direction::OldestFirst => items.sort_by(|a, b| {
+                (a.id().is_none(), a.id()).cmp(&(b.id().is_none(), b.id()))
+            }),
         }
-        items.dedup_by(|a, b| a.id() == b.id());
+        items.dedup_by(|a, b| a.id().is_some() && a.id() == b.id());
         self.buffer.extend(items);
-        self.cursor = Some(far_end);
+        self.cursor = far_end;
     }
 }

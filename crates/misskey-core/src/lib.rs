@@ -8,6 +8,7 @@
 //!   nullable, where Misskey treats `null` as "clear this".
 //! * [`Id`], [`DateTime`]: the representations of `misskey:id` and `date-time`.
 //! * [`ApiError`]: the error body Misskey answers with.
+//! * [`Paginate`], [`HasId`]: what lets a client walk `sinceId`/`untilId` lists.
 //!
 //! This crate has no HTTP dependency.
 
@@ -17,6 +18,7 @@ mod endpoint;
 mod error_body;
 mod id;
 mod nullable;
+mod paginate;
 mod permission;
 mod permission_helpers;
 #[doc(hidden)]
@@ -27,6 +29,7 @@ pub use endpoint::{Endpoint, ResponseShape};
 pub use error_body::{ApiError, ApiErrorBody};
 pub use id::Id;
 pub use nullable::Nullable;
+pub use paginate::{HasId, Paginate};
 pub use permission::Permission;
 
 /// A point in time as Misskey sends it (`format: date-time`, RFC 3339 in UTC).

@@ -153,14 +153,20 @@ pub struct Item {
 }
 
 impl HasId for Item {
-    fn id(&self) -> &Id {
-        &self.id
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
     }
 }
 
 endpoint!(NotesTimeline => Vec<Item>, "notes/timeline", credential: true, multipart: false, shape: Json);
 
 impl Paginate for NotesTimeline {
+    type Item = Item;
+    const SINCE_ID: bool = true;
+    const UNTIL_ID: bool = true;
+    fn until_id(&self) -> Option<&Id> {
+        self.until_id.as_ref()
+    }
     fn set_until_id(&mut self, id: Option<Id>) {
         self.until_id = id;
     }
@@ -169,5 +175,42 @@ impl Paginate for NotesTimeline {
     }
     fn since_id(&self) -> Option<&Id> {
         self.since_id.as_ref()
+    }
+}
+
+/// A list whose items may lack an id (an unknown kind).
+#[derive(Debug, Clone, Deserialize)]
+pub struct MaybeItem {
+    pub id: Option<Id>,
+}
+
+impl HasId for MaybeItem {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
+
+/// `notes/timeline` answering [`MaybeItem`]s.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(transparent)]
+pub struct MaybeTimeline(pub NotesTimeline);
+
+endpoint!(MaybeTimeline => Vec<MaybeItem>, "notes/timeline", credential: true, multipart: false, shape: Json);
+
+impl Paginate for MaybeTimeline {
+    type Item = MaybeItem;
+    const SINCE_ID: bool = true;
+    const UNTIL_ID: bool = true;
+    fn until_id(&self) -> Option<&Id> {
+        self.0.until_id()
+    }
+    fn set_until_id(&mut self, id: Option<Id>) {
+        self.0.set_until_id(id)
+    }
+    fn set_since_id(&mut self, id: Option<Id>) {
+        self.0.set_since_id(id)
+    }
+    fn since_id(&self) -> Option<&Id> {
+        self.0.since_id()
     }
 }

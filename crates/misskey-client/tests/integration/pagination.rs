@@ -44,10 +44,11 @@ fn timeline(all: &[String], req: &Recorded, quirks: Quirks) -> Reply {
             }
             page
         }
-        (_, Some(until)) => all
+        (since, Some(until)) => all
             .iter()
             .rev()
             .filter(|id| id.as_str() < until || (quirks.inclusive && id.as_str() == until))
+            .filter(|id| since.is_none_or(|since| id.as_str() > since))
             .take(limit)
             .collect(),
         (None, None) => all.iter().rev().take(limit).collect(),
@@ -206,4 +207,51 @@ async fn a_missing_credential_is_yielded_without_a_request() {
         Err(misskey_client::Error::MissingCredential { .. })
     ));
     assert!(fake.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_range_walks_down_from_until_id_to_since_id() {
+    let (fake, client) = fake_timeline(100, Quirks::default()).await;
+    let pages = client.paginate(NotesTimeline {
+        limit: Some(15),
+        since_id: Some(Id::new("a00010")),
+        until_id: Some(Id::new("a00050")),
+    });
+    assert_eq!(pages.direction(), Direction::NewestFirst);
+    let items: Vec<Item> = pages.try_collect().await.unwrap();
+    let expected: Vec<String> = ids(49).into_iter().skip(10).rev().collect();
+    assert_eq!(strings(&items), expected);
+    let reqs = fake.requests();
+    assert_eq!(reqs.len(), 4);
+    assert!(reqs.iter().all(|r| r.json()["sinceId"] == "a00010"));
+    assert_eq!(reqs[0].json()["untilId"], "a00050");
+    assert_eq!(reqs[1].json()["untilId"], "a00035");
+}
+
+#[tokio::test]
+async fn items_without_an_id_are_yielded_but_not_used_as_cursors() {
+    // Every page holds one item of an unknown kind without an id.
+    let all = ids(25);
+    let fake = Fake::start(move |req| {
+        let Reply { body, .. } = timeline(&all, req, Quirks::default());
+        let mut page: Vec<Value> = serde_json::from_slice(&body).unwrap();
+        if !page.is_empty() {
+            page.insert(1, json!({"type": "somethingNew"}));
+        }
+        Reply::json(200, &Value::Array(page))
+    })
+    .await;
+    let client = Client::builder(&fake.origin).token(TOKEN).build().unwrap();
+    let items: Vec<MaybeItem> = client
+        .paginate(MaybeTimeline(request(10)))
+        .try_collect()
+        .await
+        .unwrap();
+    let with_id: Vec<_> = items.iter().filter_map(|i| i.id.clone()).collect();
+    let mut expected = ids(25);
+    expected.reverse();
+    assert_eq!(with_id.iter().map(Id::to_string).collect::<Vec<_>>(), expected);
+    assert_eq!(items.len(), 25 + 3);
+    assert!(items[10].id.is_none(), "unknown items come after the page's others");
+    assert_eq!(fake.requests().len(), 4);
 }

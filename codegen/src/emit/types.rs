@@ -1,0 +1,535 @@
+//! Printing type definitions: structs, string enums, unions, aliases.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{inner_doc, outer_doc};
+use super::features::Features;
+use super::render_file;
+use crate::error::Error;
+use crate::ir::{Api, Field, Scope, StringEnum, Ty, TypeDef, TypeKind, Union};
+use crate::names::{pascal, serde_camel_case, snake_ident};
+
+/// Names a file's items use, so it imports exactly those.
+#[derive(Default)]
+pub struct Imports {
+    pub id: bool,
+    pub date_time: bool,
+    pub nullable: bool,
+    pub btree_map: bool,
+    pub models_module: bool,
+    pub serde: bool,
+    pub serde_traits_manual: bool,
+    /// `Endpoint`, `Permission`, `ResponseShape` (endpoint modules).
+    pub endpoint_traits: bool,
+    /// Models referenced from another model file.
+    pub sibling_models: BTreeSet<String>,
+}
+
+impl Imports {
+    pub fn tokens(&self) -> TokenStream {
+        let mut out = TokenStream::new();
+        if self.btree_map {
+            out.extend(quote! { use std::collections::BTreeMap; });
+        }
+        let mut core: Vec<Ident> = Vec::new();
+        if self.date_time {
+            core.push(ident("DateTime"));
+        }
+        if self.endpoint_traits {
+            core.push(ident("Endpoint"));
+        }
+        if self.id {
+            core.push(ident("Id"));
+        }
+        if self.nullable {
+            core.push(ident("Nullable"));
+        }
+        if self.endpoint_traits {
+            core.push(ident("Permission"));
+            core.push(ident("ResponseShape"));
+        }
+        match core.len() {
+            0 => {}
+            1 => {
+                let one = &core[0];
+                out.extend(quote! { use misskey_core::#one; });
+            }
+            _ => out.extend(quote! { use misskey_core::{#(#core),*}; }),
+        }
+        match (self.serde, self.serde_traits_manual) {
+            (true, true) => out.extend(quote! { use serde::{Deserialize, Deserializer, Serialize, Serializer}; }),
+            (true, false) => out.extend(quote! { use serde::{Deserialize, Serialize}; }),
+            (false, true) => out.extend(quote! { use serde::{Deserialize, Deserializer, Serialize, Serializer}; }),
+            (false, false) => {}
+        }
+        if self.models_module {
+            out.extend(quote! { use crate::models; });
+        }
+        if !self.sibling_models.is_empty() {
+            let names: Vec<Ident> = self.sibling_models.iter().map(|n| ident(n)).collect();
+            out.extend(quote! { use super::{#(#names),*}; });
+        }
+        out
+    }
+}
+
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Prints type expressions as seen from one scope.
+pub struct TypePrinter<'a> {
+    pub here: Scope,
+    /// Names defined in the current file (no import needed).
+    pub local: &'a BTreeSet<String>,
+    pub imports: Imports,
+}
+
+impl TypePrinter<'_> {
+    pub fn ty(&mut self, ty: &Ty) -> TokenStream {
+        match ty {
+            Ty::String => quote! { String },
+            Ty::Integer => quote! { i64 },
+            Ty::Number => quote! { f64 },
+            Ty::Boolean => quote! { bool },
+            Ty::Id => {
+                self.imports.id = true;
+                quote! { Id }
+            }
+            Ty::DateTime => {
+                self.imports.date_time = true;
+                quote! { DateTime }
+            }
+            Ty::Json => quote! { serde_json::Value },
+            Ty::Array(t) => {
+                let t = self.ty(t);
+                quote! { Vec<#t> }
+            }
+            Ty::Map(t) => {
+                self.imports.btree_map = true;
+                let t = self.ty(t);
+                quote! { BTreeMap<String, #t> }
+            }
+            Ty::Tuple(ts) => {
+                let ts: Vec<TokenStream> = ts.iter().map(|t| self.ty(t)).collect();
+                quote! { (#(#ts,)*) }
+            }
+            Ty::Optional(t) => {
+                let t = self.ty(t);
+                quote! { Option<#t> }
+            }
+            Ty::Named(r) => {
+                let name = ident(&r.name);
+                match (&r.scope, &self.here) {
+                    (Scope::Models, Scope::Endpoint(_)) => {
+                        self.imports.models_module = true;
+                        quote! { models::#name }
+                    }
+                    (Scope::Models, Scope::Models) => {
+                        if !self.local.contains(&r.name) {
+                            self.imports.sibling_models.insert(r.name.clone());
+                        }
+                        quote! { #name }
+                    }
+                    _ => quote! { #name },
+                }
+            }
+        }
+    }
+
+    /// A whole type definition.
+    pub fn def(&mut self, def: &TypeDef) -> TokenStream {
+        let name = ident(&def.name);
+        let doc = outer_doc(def.doc.as_deref().unwrap_or(&default_doc(def)));
+        match &def.kind {
+            TypeKind::Struct(fields) => {
+                let rename = rename_all_attr(fields);
+                let body = self.struct_body_tokens(fields, def.needs_default);
+                let derive_default = def.needs_default.then(|| quote! { Default, });
+                self.imports.serde = true;
+                let has_id = if fields.iter().any(is_id_field) {
+                    quote! {
+                        impl misskey_core::HasId for #name {
+                            fn id(&self) -> Option<&str> {
+                                Some(self.id.as_str())
+                            }
+                        }
+                    }
+                } else {
+                    TokenStream::new()
+                };
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, #derive_default PartialEq, Serialize, Deserialize)]
+                    #rename
+                    pub struct #name #body
+                    #has_id
+                }
+            }
+            TypeKind::StringEnum(e) => string_enum(&name, &doc, e, def.needs_default),
+            TypeKind::Union(u) => self.union(&name, &doc, u, def.needs_default),
+            TypeKind::Alias(t) => {
+                let t = self.ty(t);
+                quote! { #doc pub type #name = #t; }
+            }
+        }
+    }
+
+    /// `{ fields }` of a struct.
+    pub fn struct_body_tokens(&mut self, fields: &[Field], request_side: bool) -> TokenStream {
+        let rename_all = rename_all_pays_off(fields);
+        let fields: Vec<TokenStream> = fields.iter().map(|f| self.field(f, rename_all, request_side)).collect();
+        quote! { { #(#fields)* } }
+    }
+
+    fn field(&mut self, f: &Field, rename_all: bool, request_side: bool) -> TokenStream {
+        let name = ident(&f.rust_name);
+        let mut ty = self.ty(&f.ty);
+        if f.boxed {
+            ty = quote! { Box<#ty> };
+        }
+        let mut attrs: Vec<TokenStream> = Vec::new();
+        let plain = f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name);
+        let serde_name = if rename_all { serde_camel_case(&f.rust_name) } else { plain.to_owned() };
+        if serde_name != f.json_name {
+            let json = &f.json_name;
+            attrs.push(quote! { rename = #json });
+        }
+        let ty = match (f.required, f.nullable) {
+            (true, false) => ty,
+            (true, true) => quote! { Option<#ty> },
+            (false, false) => {
+                attrs.push(quote! { skip_serializing_if = "Option::is_none" });
+                quote! { Option<#ty> }
+            }
+            (false, true) if request_side => {
+                self.imports.nullable = true;
+                attrs.push(quote! { default });
+                attrs.push(quote! { skip_serializing_if = "Nullable::is_absent" });
+                quote! { Nullable<#ty> }
+            }
+            (false, true) => {
+                attrs.push(quote! { skip_serializing_if = "Option::is_none" });
+                quote! { Option<#ty> }
+            }
+        };
+        let serde = if attrs.is_empty() { TokenStream::new() } else { quote! { #[serde(#(#attrs),*)] } };
+        let doc = match &f.doc {
+            Some(d) => outer_doc(d),
+            None => TokenStream::new(),
+        };
+        quote! { #doc #serde pub #name: #ty, }
+    }
+
+    fn union(&mut self, name: &Ident, doc: &TokenStream, u: &Union, needs_default: bool) -> TokenStream {
+        let mut variants = Vec::new();
+        for v in &u.variants {
+            let vname = ident(&v.name);
+            let mut ty = self.ty(&v.ty);
+            if v.boxed {
+                ty = quote! { Box<#ty> };
+            }
+            let vdoc = if v.tag_values.is_empty() {
+                TokenStream::new()
+            } else {
+                let values: Vec<String> = v.tag_values.iter().map(|t| format!("`{t}`")).collect();
+                outer_doc(&format!("When `{}` is {}.", u.tag.as_deref().unwrap_or("type"), values.join(" or ")))
+            };
+            variants.push((vname, ty, vdoc));
+        }
+        let default_impl = if needs_default {
+            let first = &variants[0].0;
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::#first(Default::default())
+                    }
+                }
+            }
+        } else {
+            TokenStream::new()
+        };
+        let decls: Vec<TokenStream> = variants.iter().map(|(n, t, d)| quote! { #d #n(#t), }).collect();
+        let id_arms: Vec<TokenStream> = variants.iter().map(|(n, _, _)| quote! { Self::#n(v) => misskey_core::HasId::id(v), }).collect();
+        let other_id_arm = if u.tag.is_some() {
+            let other = ident(&unique_other(u));
+            quote! { Self::#other(v) => v.get("id").and_then(|id| id.as_str()), }
+        } else {
+            TokenStream::new()
+        };
+        let has_id = if u.has_id {
+            quote! {
+                impl misskey_core::HasId for #name {
+                    fn id(&self) -> Option<&str> {
+                        match self {
+                            #(#id_arms)*
+                            #other_id_arm
+                        }
+                    }
+                }
+            }
+        } else {
+            TokenStream::new()
+        };
+        match &u.tag {
+            None => {
+                self.imports.serde = true;
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                    #[serde(untagged)]
+                    pub enum #name { #(#decls)* }
+                    #default_impl
+                    #has_id
+                }
+            }
+            Some(tag) => {
+                self.imports.serde_traits_manual = true;
+                let other = ident(&unique_other(u));
+                let ser_arms: Vec<TokenStream> = variants.iter().map(|(n, _, _)| quote! { Self::#n(v) => v.serialize(serializer), }).collect();
+                let de_arms: Vec<TokenStream> = u
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let n = ident(&v.name);
+                        let values = &v.tag_values;
+                        let value = if v.boxed {
+                            quote! { Box::new(misskey_core::private::from_tagged_value::<_, D>(value)?) }
+                        } else {
+                            quote! { misskey_core::private::from_tagged_value::<_, D>(value)? }
+                        };
+                        quote! { Some(#(#values)|*) => Self::#n(#value), }
+                    })
+                    .collect();
+                let other_doc = format!("A `{tag}` this version of the bindings does not know, kept as JSON.");
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq)]
+                    pub enum #name {
+                        #(#decls)*
+                        #[doc = #other_doc]
+                        #other(serde_json::Value),
+                    }
+                    #default_impl
+                    #has_id
+                    impl Serialize for #name {
+                        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                            match self {
+                                #(#ser_arms)*
+                                Self::#other(v) => v.serialize(serializer),
+                            }
+                        }
+                    }
+                    impl<'de> Deserialize<'de> for #name {
+                        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                            let value = serde_json::Value::deserialize(deserializer)?;
+                            Ok(match misskey_core::private::tag_of(&value, #tag) {
+                                #(#de_arms)*
+                                _ => Self::#other(value),
+                            })
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A required, non-null `id: Id` field: what makes a type a pagination item.
+fn is_id_field(f: &Field) -> bool {
+    f.json_name == "id" && f.rust_name == "id" && f.required && !f.nullable && !f.boxed && f.ty == Ty::Id
+}
+
+fn unique_other(u: &Union) -> String {
+    ["Other", "UnknownValue", "OtherValue"]
+        .into_iter()
+        .find(|c| u.variants.iter().all(|v| v.name != *c))
+        .unwrap_or("UnknownVariant")
+        .to_owned()
+}
+
+/// The `#[serde(rename_all)]` attribute a struct needs, if any.
+pub fn rename_all_attr(fields: &[Field]) -> TokenStream {
+    if rename_all_pays_off(fields) {
+        quote! { #[serde(rename_all = "camelCase")] }
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// `rename_all = "camelCase"` is used when it saves at least one attribute.
+fn rename_all_pays_off(fields: &[Field]) -> bool {
+    let plain_mismatches = fields
+        .iter()
+        .filter(|f| f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name) != f.json_name)
+        .count();
+    let camel_mismatches = fields.iter().filter(|f| serde_camel_case(&f.rust_name) != f.json_name).count();
+    plain_mismatches > 0 && camel_mismatches < plain_mismatches
+}
+
+fn default_doc(def: &TypeDef) -> String {
+    let (owner, rest) = describe_pointer(&def.source);
+    match (rest.is_empty(), &def.kind) {
+        (true, _) if owner.ends_with("response") => {
+            format!("What {} answers.", owner.trim_end_matches(" response").trim_start_matches("the "))
+        }
+        (true, _) if owner.starts_with('`') => format!("The {owner} object of the spec's `components/schemas`."),
+        (true, _) => format!("{owner}."),
+        (false, TypeKind::StringEnum(_)) => format!("Values of `{rest}` in {owner}."),
+        (false, _) => format!("`{rest}` in {owner}."),
+    }
+}
+
+/// Splits a schema pointer into its owner (`the \`notes/create\` request`)
+/// and the property path inside it (`poll.choices[]`).
+fn describe_pointer(ptr: &str) -> (String, String) {
+    let tokens: Vec<String> = ptr.split('/').skip(1).map(|p| p.replace("~1", "/").replace("~0", "~")).collect();
+    let (owner, inner): (String, &[String]) = match tokens.first().map(String::as_str) {
+        Some("paths") if tokens.len() > 3 => {
+            let endpoint = tokens[1].trim_matches('/');
+            let after_method = &tokens[3..];
+            let kind = if after_method.first().map(String::as_str) == Some("requestBody") { "request" } else { "response" };
+            let schema_at = after_method.iter().position(|t| t == "schema").map(|i| i + 1).unwrap_or(after_method.len());
+            (format!("the `{endpoint}` {kind}"), &after_method[schema_at..])
+        }
+        Some("components") if tokens.len() > 2 => (format!("`{}`", tokens[2]), &tokens[3..]),
+        _ => ("the spec".to_owned(), &tokens[..]),
+    };
+    let mut rest = String::new();
+    let mut iter = inner.iter().peekable();
+    while let Some(t) = iter.next() {
+        match t.as_str() {
+            "properties" => {
+                if let Some(name) = iter.next() {
+                    if !rest.is_empty() {
+                        rest.push('.');
+                    }
+                    rest.push_str(name);
+                }
+            }
+            "items" => rest.push_str("[]"),
+            "additionalProperties" => rest.push_str("{}"),
+            "oneOf" | "anyOf" | "allOf" => {
+                if let Some(i) = iter.next() {
+                    rest.push_str(&format!(" (variant {i})"));
+                }
+            }
+            other => {
+                if !rest.is_empty() {
+                    rest.push('.');
+                }
+                rest.push_str(other);
+            }
+        }
+    }
+    (owner, rest.trim().to_owned())
+}
+
+fn string_enum(name: &Ident, doc: &TokenStream, e: &StringEnum, needs_default: bool) -> TokenStream {
+    let default_index = if needs_default { Some(e.default.unwrap_or(0)) } else { None };
+    let variants: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(i, (v, value))| {
+            let v = ident(v);
+            let d = format!(" `{value}`");
+            let default = (default_index == Some(i)).then(|| quote! { #[default] });
+            quote! { #[doc = #d] #default #v, }
+        })
+        .collect();
+    let arms: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .map(|(v, value)| {
+            let v = ident(v);
+            quote! { #v => #value, }
+        })
+        .collect();
+    let other = ident(&e.other);
+    let derive_default = needs_default.then(|| quote! { Default, });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, #derive_default PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the bindings does not know (sent by a newer server or a fork).
+            #other(String),
+        }
+        misskey_core::string_enum!(#name, #other { #(#arms)* });
+    }
+}
+
+/// The permission enum, for `misskey-core`.
+pub fn permission_enum(permissions: &[String]) -> TokenStream {
+    let mut names = crate::names::NameSet::default();
+    let variants: Vec<(String, String)> = permissions.iter().map(|p| (names.take(&[pascal(p)]), p.clone())).collect();
+    let other = names.take(&["Other".into(), "UnknownPermission".into()]);
+    let e = StringEnum { variants, other, default: None };
+    let doc = outer_doc(
+        "A permission an access token can carry, such as `write:notes`.\n\n\
+         Generated from the instance's published permission list (`scopes_supported`) and every \
+         permission the spec's endpoints name. Strings this version does not know (forks add \
+         their own) are kept in the catch-all variant instead of being dropped.",
+    );
+    let body = string_enum(&ident("Permission"), &doc, &e, false);
+    let module_doc = inner_doc("The permission list (generated).");
+    // Inside misskey-core the macro is reached through `crate`.
+    let body: TokenStream = body.to_string().replace("misskey_core :: string_enum", "crate :: string_enum").parse().expect("valid tokens");
+    quote! { #module_doc #body }
+}
+
+/// One file per component schema under `models/`, plus `models/mod.rs`.
+pub fn model_files(api: &Api, features: &Features) -> Result<Vec<(String, String)>, Error> {
+    // Group types by the component they sit under.
+    let mut by_component: BTreeMap<String, Vec<&TypeDef>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for def in &api.models {
+        let component = def
+            .source
+            .strip_prefix("/components/schemas/")
+            .map(|rest| rest.split('/').next().unwrap_or(rest).to_owned())
+            .unwrap_or_else(|| def.name.clone());
+        if !by_component.contains_key(&component) {
+            order.push(component.clone());
+        }
+        by_component.entry(component).or_default().push(def);
+    }
+    let mut files = Vec::new();
+    let mut mod_items = Vec::new();
+    let mut file_names = crate::names::NameSet::default();
+    for component in order {
+        let defs = &by_component[&component];
+        let file = file_names.take(&[snake_ident(&pascal(&component)).trim_start_matches("r#").to_owned()]);
+        let local: BTreeSet<String> = defs.iter().map(|d| d.name.clone()).collect();
+        let mut printer = TypePrinter { here: Scope::Models, local: &local, imports: Imports::default() };
+        let items: Vec<TokenStream> = defs.iter().map(|d| printer.def(d)).collect();
+        let imports = printer.imports.tokens();
+        let doc = inner_doc(&format!("`{component}` (`#/components/schemas/{component}`)."));
+        files.push((format!("models/{file}.rs"), render_file(quote! { #doc #imports #(#items)* })?));
+
+        let mut conds: BTreeSet<String> = BTreeSet::new();
+        let mut always = false;
+        for d in defs {
+            match features.model.get(&d.name) {
+                Some(set) => conds.extend(set.iter().cloned()),
+                None => always = true,
+            }
+        }
+        let cfg = if always { TokenStream::new() } else { features.cfg_for(&conds) };
+        let m = format_ident!("{}", file);
+        mod_items.push(quote! { #cfg mod #m; #cfg pub use #m::*; });
+    }
+    let doc = inner_doc(
+        "Types shared across endpoints: the spec's `components/schemas` and the types nested in them.\n\n\
+         Each model is compiled when a feature whose endpoints use it is enabled.",
+    );
+    files.push(("models/mod.rs".into(), render_file(quote! { #doc #(#mod_items)* })?));
+    Ok(files)
+}

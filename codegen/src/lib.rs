@@ -1,0 +1,103 @@
+//! The misskey-sdk code generator, as a library: spec text in, Rust source out.
+//!
+//! The pipeline, one module per step:
+//!
+//! 1. [`load`]: parse the JSON and normalise OpenAPI 3.1 into the 3.0 model of
+//!    the `openapiv3` crate, keeping what 3.0 cannot say (null unions, tuples).
+//! 2. [`lower`]: walk the document and decide the Rust shape of everything:
+//!    names, optional/nullable, unions, boxing, cargo feature groups.
+//! 3. [`ir`]: the intermediate model those decisions are recorded in.
+//! 4. [`emit`]: print the model as formatted Rust files.
+//!
+//! The library does no I/O: the `xtask` crate reads the spec and writes the files.
+
+pub mod emit;
+mod error;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod names;
+
+pub use emit::GeneratedFile;
+pub use error::Error;
+pub use ir::Summary;
+
+/// What to generate from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Input<'a> {
+    /// The OpenAPI document (`/api.json`).
+    pub spec: &'a str,
+    /// The instance's permission list: either the whole
+    /// `/.well-known/oauth-authorization-server` document or a bare JSON array
+    /// of strings. Without it, the permissions named by the spec are used.
+    pub scopes: Option<&'a str>,
+}
+
+/// The generated files and what they contain.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Files, with paths relative to the workspace root, in a stable order.
+    pub files: Vec<GeneratedFile>,
+    /// Counts for the one-line summary.
+    pub summary: Summary,
+    /// `info.version` of the spec.
+    pub spec_version: String,
+    /// Number of operations (method + path pairs) in the spec.
+    pub operation_count: usize,
+}
+
+/// Runs the whole pipeline.
+pub fn generate(input: Input<'_>) -> Result<Output, Error> {
+    let loaded = load::load(input.spec)?;
+    let scopes = match input.scopes {
+        Some(text) => Some(parse_scopes(text)?),
+        None => None,
+    };
+    let api = lower::lower(&loaded, scopes.as_deref())?;
+    let operation_count = lower::operation_count(&loaded.openapi);
+    let (files, summary) = emit::emit(&api)?;
+    Ok(Output {
+        files,
+        summary,
+        spec_version: api.version.clone(),
+        operation_count,
+    })
+}
+
+/// Reads a permission list: a `scopes_supported` document or a bare array.
+pub fn parse_scopes(text: &str) -> Result<Vec<String>, Error> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        Error {
+            pointer: String::new(),
+            message: format!("permission list: not valid JSON ({e})"),
+        }
+    })?;
+    let (list, pointer) = match &value {
+        serde_json::Value::Array(list) => (list, ""),
+        serde_json::Value::Object(obj) => match obj.get("scopes_supported") {
+            Some(serde_json::Value::Array(list)) => (list, "/scopes_supported"),
+            _ => {
+                return Err(Error {
+                    pointer: "/scopes_supported".into(),
+                    message: "permission list: expected an array of strings under `scopes_supported` (the instance's /.well-known/oauth-authorization-server)".into(),
+                })
+            }
+        },
+        _ => {
+            return Err(Error {
+                pointer: String::new(),
+                message: "permission list: expected an object with `scopes_supported` or an array of strings".into(),
+            })
+        }
+    };
+    list.iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            serde_json::Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+            _ => Err(Error {
+                pointer: format!("{pointer}/{i}"),
+                message: "permission list: each entry must be a non-empty string".into(),
+            }),
+        })
+        .collect()
+}

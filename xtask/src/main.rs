@@ -1,0 +1,82 @@
+//! `cargo xtask`: the maintainer commands of misskey-sdk.
+//!
+//! * `cargo xtask pull --instance https://host` (or `--file PATH [--scopes-file PATH]`)
+//!   stores an instance's spec and permission list under `api-spec/` and
+//!   records them in `api-spec/lock.json`.
+//! * `cargo xtask regen [--check]` generates the bindings from the locked spec.
+//! * `cargo xtask regen --spec PATH [--scopes PATH] --out DIR` generates a
+//!   standalone scratch workspace from another spec (used to prove forks compile).
+
+mod lock;
+mod pull;
+mod regen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage:
+  cargo xtask pull --instance https://misskey.example [--timeout SECS]
+  cargo xtask pull --file PATH [--scopes-file PATH]
+  cargo xtask regen [--check]
+  cargo xtask regen --spec PATH [--scopes PATH] --out DIR
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("pull") => pull::run(&args[1..]),
+        Some("regen") => regen::run(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+/// Reads `--name VALUE` style options; flags without values are returned as `Some("")`.
+pub struct Args {
+    pairs: Vec<(String, String)>,
+}
+
+impl Args {
+    pub fn parse(args: &[String], with_value: &[&str], flags: &[&str]) -> Result<Self, String> {
+        let mut pairs = Vec::new();
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            if flags.contains(&a.as_str()) {
+                pairs.push((a.clone(), String::new()));
+            } else if with_value.contains(&a.as_str()) {
+                let v = it.next().ok_or_else(|| format!("`{a}` needs a value\n{USAGE}"))?;
+                pairs.push((a.clone(), v.clone()));
+            } else {
+                return Err(format!("unexpected argument `{a}`\n{USAGE}"));
+            }
+        }
+        Ok(Args { pairs })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+}

@@ -1,0 +1,207 @@
+//! `cargo xtask regen`: generate the bindings from the locked spec.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use misskey_codegen::{generate, Input, Output};
+
+use crate::lock::{self, DEFAULT_SCOPES, DEFAULT_SPEC};
+use crate::{workspace_root, Args};
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let args = Args::parse(args, &["--spec", "--scopes", "--out"], &["--check"])?;
+    let root = workspace_root();
+    let (spec, scopes, label) = inputs(&root, &args)?;
+
+    let started = Instant::now();
+    let output = generate(Input { spec: &spec, scopes: scopes.as_deref() }).map_err(|e| format!("{label}: {e}"))?;
+    let elapsed = started.elapsed();
+
+    if let Some(out) = args.get("--out") {
+        write_scratch(&root, Path::new(out), &output)?;
+        print_summary(&output, elapsed, &format!("into {out}"));
+        return Ok(());
+    }
+    if args.flag("--check") {
+        let stale = stale_files(&root, &output)?;
+        if stale.is_empty() {
+            print_summary(&output, elapsed, "up to date");
+            return Ok(());
+        }
+        return Err(format!(
+            "the committed bindings are stale; run `cargo xtask regen` and commit the result. Differing files:\n  {}",
+            stale.join("\n  ")
+        ));
+    }
+    let changed = write_all(&root, &output)?;
+    print_summary(&output, elapsed, &format!("{changed} files changed"));
+    Ok(())
+}
+
+fn inputs(root: &Path, args: &Args) -> Result<(String, Option<String>, String), String> {
+    if let Some(spec_path) = args.get("--spec") {
+        let spec = std::fs::read_to_string(spec_path).map_err(|e| format!("{spec_path}: {e}"))?;
+        let scopes = match args.get("--scopes") {
+            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"))?),
+            None => None,
+        };
+        return Ok((spec, scopes, spec_path.to_owned()));
+    }
+    match lock::read(root)? {
+        Some(lock) => {
+            let spec = lock::read_locked(root, &lock.spec)?;
+            let scopes = match &lock.scopes {
+                Some(s) => Some(lock::read_locked(root, s)?),
+                None => None,
+            };
+            Ok((spec, scopes, lock.spec.file.clone()))
+        }
+        None => {
+            let spec_path = lock::locate(root, DEFAULT_SPEC).ok_or_else(|| {
+                format!("no api-spec/lock.json and no {DEFAULT_SPEC} in ../shared/api-spec/; run `cargo xtask pull --instance https://host` first")
+            })?;
+            let spec = std::fs::read_to_string(&spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+            let scopes = match lock::locate(root, DEFAULT_SCOPES) {
+                Some(p) => Some(std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?),
+                None => None,
+            };
+            Ok((spec, scopes, DEFAULT_SPEC.to_owned()))
+        }
+    }
+}
+
+fn print_summary(output: &Output, elapsed: std::time::Duration, what: &str) {
+    let s = &output.summary;
+    println!(
+        "Misskey {}: {} endpoints ({} internal), {} models, {} enums, {} untyped JSON fallbacks, {} permissions; generated in {} ms, {what}",
+        output.spec_version,
+        s.endpoints,
+        s.internal_endpoints,
+        s.models,
+        s.enums,
+        s.untyped,
+        s.permissions,
+        elapsed.as_millis()
+    );
+}
+
+/// Generated directories: every file in them must come from the generator.
+const GENERATED_DIRS: &[&str] = &["crates/misskey-api/src"];
+
+fn existing_generated(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in GENERATED_DIRS {
+        collect(root, &root.join(dir), &mut out);
+    }
+    out
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(root, &path, out);
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
+fn stale_files(root: &Path, output: &Output) -> Result<Vec<String>, String> {
+    let mut stale = Vec::new();
+    let generated: BTreeSet<&str> = output.files.iter().map(|f| f.path.as_str()).collect();
+    for file in &output.files {
+        match std::fs::read_to_string(root.join(&file.path)) {
+            Ok(current) if current == file.contents => {}
+            Ok(_) => stale.push(format!("{} (differs)", file.path)),
+            Err(_) => stale.push(format!("{} (missing)", file.path)),
+        }
+    }
+    for existing in existing_generated(root) {
+        if !generated.contains(existing.as_str()) {
+            stale.push(format!("{existing} (no longer generated)"));
+        }
+    }
+    Ok(stale)
+}
+
+fn write_all(root: &Path, output: &Output) -> Result<usize, String> {
+    let mut changed = 0;
+    let generated: BTreeSet<&str> = output.files.iter().map(|f| f.path.as_str()).collect();
+    for existing in existing_generated(root) {
+        if !generated.contains(existing.as_str()) {
+            std::fs::remove_file(root.join(&existing)).map_err(|e| format!("{existing}: {e}"))?;
+            changed += 1;
+        }
+    }
+    for file in &output.files {
+        let path = root.join(&file.path);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+/// A standalone workspace with the core crate and the generated API crate,
+/// for checking that another spec (a fork, a newer server) compiles.
+fn write_scratch(root: &Path, out: &Path, output: &Output) -> Result<(), String> {
+    let out = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir().map_err(|e| e.to_string())?.join(out) };
+    if out.join("crates").exists() {
+        std::fs::remove_dir_all(out.join("crates")).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    let core_src = root.join("crates/misskey-core");
+    copy_dir(&core_src, &out.join("crates/misskey-core"))?;
+    for file in &output.files {
+        let path = out.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let package = section(&manifest, "[workspace.package]");
+    let deps = section(&manifest, "[workspace.dependencies]");
+    let workspace = format!(
+        "# Scratch workspace written by `cargo xtask regen --out`.\n[workspace]\nresolver = \"2\"\nmembers = [\"crates/misskey-core\", \"crates/misskey-api\"]\n\n{package}\n{deps}"
+    );
+    std::fs::write(out.join("Cargo.toml"), workspace).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn section(manifest: &str, header: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            inside = line.trim() == header;
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path: PathBuf = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
