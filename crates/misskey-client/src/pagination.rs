@@ -242,9 +242,9 @@ impl<R, T: HasId> Walk<R, T> {
         // `None` sorts first; reversed for newest first, it ends up last.
         match direction {
             Direction::NewestFirst => items.sort_by(|a, b| b.id().cmp(&a.id())),
-            Direction::OldestFirst => items.sort_by(|a, b| {
-                (a.id().is_none(), a.id()).cmp(&(b.id().is_none(), b.id()))
-            }),
+            Direction::OldestFirst => {
+                items.sort_by(|a, b| (a.id().is_none(), a.id()).cmp(&(b.id().is_none(), b.id())))
+            }
         }
         items.dedup_by(|a, b| a.id().is_some() && a.id() == b.id());
         self.buffer.extend(items);

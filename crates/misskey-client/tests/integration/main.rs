@@ -3,6 +3,7 @@
 mod endpoints;
 mod errors;
 mod fake;
+mod generated;
 mod pagination;
 mod requests;
 mod upload;

@@ -48,7 +48,7 @@ fn timeline(all: &[String], req: &Recorded, quirks: Quirks) -> Reply {
             .iter()
             .rev()
             .filter(|id| id.as_str() < until || (quirks.inclusive && id.as_str() == until))
-            .filter(|id| since.is_none_or(|since| id.as_str() > since))
+            .filter(|id| since.map_or(true, |since| id.as_str() > since))
             .take(limit)
             .collect(),
         (None, None) => all.iter().rev().take(limit).collect(),
@@ -250,8 +250,14 @@ async fn items_without_an_id_are_yielded_but_not_used_as_cursors() {
     let with_id: Vec<_> = items.iter().filter_map(|i| i.id.clone()).collect();
     let mut expected = ids(25);
     expected.reverse();
-    assert_eq!(with_id.iter().map(Id::to_string).collect::<Vec<_>>(), expected);
+    assert_eq!(
+        with_id.iter().map(Id::to_string).collect::<Vec<_>>(),
+        expected
+    );
     assert_eq!(items.len(), 25 + 3);
-    assert!(items[10].id.is_none(), "unknown items come after the page's others");
+    assert!(
+        items[10].id.is_none(),
+        "unknown items come after the page's others"
+    );
     assert_eq!(fake.requests().len(), 4);
 }
