@@ -6,40 +6,8 @@
 
 use std::process::ExitCode;
 
+use misskey_api::endpoints::notes;
 use misskey_client::Client;
-use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
-
-/// `notes/create`, written by hand so that the example builds without the
-/// generated bindings.
-#[derive(Debug, Default, Serialize)]
-struct CreateNote {
-    text: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Created {
-    created_note: CreatedNote,
-}
-
-#[derive(Debug, Deserialize)]
-struct CreatedNote {
-    id: Id,
-}
-
-impl Endpoint for CreateNote {
-    type Response = Created;
-    const PATH: &'static str = "notes/create";
-    const REQUIRES_CREDENTIAL: bool = true;
-    const PERMISSION: Option<Permission> = Some(Permission::WriteNotes);
-    const MULTIPART: bool = false;
-    const RATE_LIMITED: bool = true;
-    const ALLOW_GET: bool = false;
-    const INTERNAL: bool = false;
-    const RESPONSE_SHAPE: ResponseShape = ResponseShape::Json;
-    const ERROR_CODES: &'static [&'static str] = &[];
-}
 
 fn env(name: &str, what: &str) -> Result<String, String> {
     match std::env::var(name) {
@@ -67,7 +35,10 @@ async fn run() -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     let created = client
-        .request(&CreateNote { text: Some(text) })
+        .request(&notes::create::Request {
+            text: text.into(),
+            ..Default::default()
+        })
         .await
         .map_err(|e| e.to_string())?;
     println!(

@@ -5,34 +5,16 @@
 //! do) and get its typed response back.
 //!
 //! ```no_run
+//! use misskey_api::endpoints::notes;
 //! use misskey_client::{Client, Error};
-//! # mod notes { pub mod create {
-//! # use misskey_core::{Endpoint, Permission, ResponseShape};
-//! # #[derive(serde::Serialize, Default)]
-//! # pub struct Request { pub text: Option<String> }
-//! # impl Endpoint for Request {
-//! #     type Response = serde_json::Value;
-//! #     const PATH: &'static str = "notes/create";
-//! #     const REQUIRES_CREDENTIAL: bool = true;
-//! #     const PERMISSION: Option<Permission> = None;
-//! #     const MULTIPART: bool = false;
-//! #     const RATE_LIMITED: bool = true;
-//! #     const ALLOW_GET: bool = false;
-//! #     const INTERNAL: bool = false;
-//! #     const RESPONSE_SHAPE: ResponseShape = ResponseShape::Json;
-//! #     const ERROR_CODES: &'static [&'static str] = &[];
-//! # }
-//! # } }
 //!
 //! # async fn run() -> Result<(), Error> {
 //! let client = Client::builder("https://misskey.example")
 //!     .token(std::env::var("MISSKEY_TOKEN").unwrap())
 //!     .build()?;
-//! match client
-//!     .request(&notes::create::Request { text: Some("hello".into()), ..Default::default() })
-//!     .await
-//! {
-//!     Ok(created) => println!("posted: {created:?}"),
+//! let request = notes::create::Request { text: "hello".into(), ..Default::default() };
+//! match client.request(&request).await {
+//!     Ok(res) => println!("posted {}", res.created_note.id),
 //!     Err(e) if e.is_rate_limited() => println!("slow down, retry after {:?}", e.retry_after()),
 //!     Err(e) if e.code() == Some("NO_SUCH_NOTE") => println!("gone"),
 //!     Err(e) => return Err(e),
