@@ -226,8 +226,10 @@ impl TransportKind {
         if error.is_timeout() {
             return TransportKind::Timeout;
         }
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-        while let Some(e) = source {
+        // `io::Error::source` skips the wrapped error itself, so wrapped
+        // errors are followed with `get_ref` as well.
+        let mut stack: Vec<&(dyn std::error::Error + 'static)> = vec![error];
+        while let Some(e) = stack.pop() {
             if e.is::<rustls::Error>() {
                 return TransportKind::Tls;
             }
@@ -235,14 +237,13 @@ impl TransportKind {
                 if io.kind() == std::io::ErrorKind::TimedOut {
                     return TransportKind::Timeout;
                 }
-                if io
-                    .get_ref()
-                    .is_some_and(|inner| inner.is::<rustls::Error>())
-                {
-                    return TransportKind::Tls;
+                if let Some(inner) = io.get_ref() {
+                    stack.push(inner);
                 }
             }
-            source = e.source();
+            if let Some(next) = e.source() {
+                stack.push(next);
+            }
         }
         if error.is_connect() {
             TransportKind::Connect

@@ -486,3 +486,30 @@ async fn the_token_never_appears_in_logs_or_errors() {
 fn httpdate_in(after: Duration) -> String {
     httpdate::fmt_http_date(SystemTime::now() + after)
 }
+
+#[tokio::test]
+async fn tls_failure_is_told_apart() {
+    // Speaking TLS to a plain-HTTP server fails in the handshake.
+    let fake = Fake::always(Reply::json(200, &json!({}))).await;
+    let origin = fake.origin.replace("http://", "https://");
+    let err = Client::new(origin)
+        .unwrap()
+        .request(&show())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Tls,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().starts_with("TLS error calling notes/show"),
+        "{err}"
+    );
+    eprintln!("{err}");
+}
