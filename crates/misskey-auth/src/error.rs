@@ -61,7 +61,7 @@ pub enum AuthError {
         /// The HTTP status code.
         status: u16,
         /// Misskey's error body, when the answer had one.
-        error: Option<ApiError>,
+        error: Option<Box<ApiError>>,
         /// A one-line description of the answer.
         detail: String,
     },

@@ -114,7 +114,7 @@ impl Answer {
             return AuthError::Api {
                 url: shown.to_owned(),
                 status,
-                error: Some(body.error),
+                error: Some(Box::new(body.error)),
                 detail,
             };
         }

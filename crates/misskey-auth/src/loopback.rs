@@ -96,7 +96,9 @@ impl Page {
         Page {
             status: 410,
             title: "No login is waiting",
-            message: "The application is no longer waiting for this login. Go back to it to start again.".into(),
+            message:
+                "The application is no longer waiting for this login. Go back to it to start again."
+                    .into(),
         }
     }
 
@@ -183,10 +185,12 @@ impl Listener {
                 },
                 source,
             })?;
-        let addr = listener.local_addr().map_err(|source| AuthError::Loopback {
-            action: "read the bound address".into(),
-            source,
-        })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| AuthError::Loopback {
+                action: "read the bound address".into(),
+                source,
+            })?;
         debug_assert!(addr.ip().is_loopback());
         let port = addr.port();
         let callback = Url::parse(&format!("http://{LOOPBACK}:{port}{CALLBACK_PATH}"))
@@ -275,8 +279,10 @@ impl Listener {
 
 fn is_transient_accept_error(e: &std::io::Error) -> bool {
     use std::io::ErrorKind::*;
-    matches!(e.kind(), ConnectionAborted | ConnectionReset | Interrupted | WouldBlock)
-        || e.raw_os_error() == Some(24) // EMFILE: wait for descriptors to free up
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock
+    ) || e.raw_os_error() == Some(24) // EMFILE: wait for descriptors to free up
 }
 
 /// Sends `page` to the connection task and waits (briefly) until it is written.

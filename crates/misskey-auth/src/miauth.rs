@@ -19,10 +19,6 @@ use crate::validate::{
 };
 use crate::{AccessToken, AuthError, AuthUser};
 
-/// How long to keep checking after the browser came back to the loopback
-/// callback, if the server does not report the approval at once.
-const AFTER_CALLBACK_GRACE: Duration = Duration::from_secs(10);
-
 /// A MiAuth login being set up: the server, and what the app asks for.
 ///
 /// Set the app's name, icon, callback and permissions, then either
@@ -160,10 +156,7 @@ impl MiAuth {
 
     /// Like [`with_loopback_callback`](Self::with_loopback_callback) on a
     /// fixed port (`0` picks a free one).
-    pub async fn with_loopback_callback_on(
-        self,
-        port: u16,
-    ) -> Result<MiAuthLoopback, AuthError> {
+    pub async fn with_loopback_callback_on(self, port: u16) -> Result<MiAuthLoopback, AuthError> {
         let listener = Listener::bind(port).await?;
         let on_wrong = self.on_wrong_callback;
         let session = self.start_with(Some(listener.callback_url().clone()))?;
@@ -507,7 +500,7 @@ impl MiAuthLoopback {
                 },
             )
             .await?;
-        let grace_end = deadline.max(Instant::now() + AFTER_CALLBACK_GRACE);
+        let grace_end = deadline.max(Instant::now() + self.session.inner.poll.after_callback);
         let started = Instant::now();
         match self.session.poll_until(grace_end).await {
             Ok(grant) => Ok(grant),

@@ -308,15 +308,15 @@ impl OAuth {
             Some(h) => h,
             None => default_client()?,
         };
-        let client = oauth_client(
-            &self.metadata,
-            &self.client_id,
-            &redirect,
-        );
+        let client = oauth_client(&self.metadata, &self.client_id, &redirect);
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state) = client
             .authorize_url(CsrfToken::new_random)
-            .add_scopes(self.permissions.iter().map(|p| Scope::new(p.as_str().to_owned())))
+            .add_scopes(
+                self.permissions
+                    .iter()
+                    .map(|p| Scope::new(p.as_str().to_owned())),
+            )
             .set_pkce_challenge(challenge)
             .url();
         Ok(OAuthAuthorization {
@@ -426,7 +426,12 @@ impl OAuthAuthorization {
 
     /// Reads a redirect's query: `Done(code)`, a mismatch, or a failure.
     fn judge(&self, query: &[(String, String)]) -> Verdict<String> {
-        let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let get = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
         let state_ok = get("state").is_some_and(|s| constant_time_eq(s, &self.state));
         if !state_ok {
             return Verdict::Mismatch;
@@ -491,6 +496,7 @@ impl OAuthAuthorization {
         let permissions = match response.scopes() {
             Some(scopes) => scopes
                 .iter()
+                .filter(|s| !s.is_empty())
                 .map(|s| Permission::from(s.as_str()))
                 .collect(),
             None => self.permissions.clone(),

@@ -17,14 +17,20 @@ pub struct PollPolicy {
     pub initial: Duration,
     /// The longest pause between two checks.
     pub max: Duration,
+    /// How long to keep checking after the browser came back to a loopback
+    /// callback, before giving up with [`AuthError::NotApproved`] (the server
+    /// normally confirms at once). Counted from the redirect; the login's
+    /// own timeout still applies when it is longer.
+    pub after_callback: Duration,
 }
 
 impl Default for PollPolicy {
-    /// One second at first, growing to five seconds.
+    /// One second at first, growing to five seconds; ten seconds after a callback.
     fn default() -> Self {
         PollPolicy {
             initial: Duration::from_secs(1),
             max: Duration::from_secs(5),
+            after_callback: Duration::from_secs(10),
         }
     }
 }

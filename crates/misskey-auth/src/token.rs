@@ -117,8 +117,12 @@ impl AccessToken {
             }
             Err(e) => return Err(fail(e.to_string(), Some(e))),
         };
-        let text = String::from_utf8(bytes)
-            .map_err(|_| fail("the file is not UTF-8 text, so it does not hold a token".into(), None))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            fail(
+                "the file is not UTF-8 text, so it does not hold a token".into(),
+                None,
+            )
+        })?;
         let token = text.trim();
         if token.is_empty() {
             return Err(fail(

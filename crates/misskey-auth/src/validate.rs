@@ -61,21 +61,21 @@ pub(crate) fn parse_origin(input: &str) -> Result<Url, AuthError> {
         }
         Err(e) => {
             return Err(fail(format!(
-                "it is not a URL ({e}); pass the server's base URL such as `https://misskey.example`"
-            )))
+            "it is not a URL ({e}); pass the server's base URL such as `https://misskey.example`"
+        )))
         }
     };
     let host = match url.host() {
         Some(h) => h,
         None => {
             return Err(fail(format!(
-                "it has no host name; pass the server's base URL such as `https://misskey.example`{}",
-                if url.scheme() != "https" && url.scheme() != "http" {
-                    format!(" (`{}:` was read as the scheme)", url.scheme())
-                } else {
-                    String::new()
-                }
-            )))
+            "it has no host name; pass the server's base URL such as `https://misskey.example`{}",
+            if url.scheme() != "https" && url.scheme() != "http" {
+                format!(" (`{}:` was read as the scheme)", url.scheme())
+            } else {
+                String::new()
+            }
+        )))
         }
     };
     match url.scheme() {
@@ -96,7 +96,8 @@ pub(crate) fn parse_origin(input: &str) -> Result<Url, AuthError> {
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(fail(
-            "it contains a user name or password; remove them (the login happens in the browser)".into(),
+            "it contains a user name or password; remove them (the login happens in the browser)"
+                .into(),
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
@@ -158,7 +159,9 @@ pub(crate) fn parse_callback(what: &'static str, input: &str) -> Result<Url, Aut
         return Err(fail("it has no host".into()));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(fail("it contains a user name or password; remove them".into()));
+        return Err(fail(
+            "it contains a user name or password; remove them".into(),
+        ));
     }
     Ok(url)
 }
@@ -220,9 +223,11 @@ pub(crate) fn parse_client_id(input: &str) -> Result<Url, AuthError> {
         return Err(fail("it must not contain a user name or password".into()));
     }
     // `Url` already removes `.`/`..` segments, so compare with the input.
-    if input.split(['?', '#']).next().is_some_and(|p| {
-        p.split('/').any(|seg| seg == "." || seg == "..")
-    }) {
+    if input
+        .split(['?', '#'])
+        .next()
+        .is_some_and(|p| p.split('/').any(|seg| seg == "." || seg == ".."))
+    {
         return Err(fail("it must not contain `.` or `..` path segments".into()));
     }
     Ok(url)
@@ -300,7 +305,10 @@ mod tests {
 
     #[test]
     fn encodes_strictly() {
-        assert_eq!(encode_query_value("a b+c&d=é", b""), "a%20b%2Bc%26d%3D%C3%A9");
+        assert_eq!(
+            encode_query_value("a b+c&d=é", b""),
+            "a%20b%2Bc%26d%3D%C3%A9"
+        );
         assert_eq!(encode_query_value("read:account", b":"), "read:account");
     }
 }

@@ -88,7 +88,11 @@ impl Fake {
     }
 
     pub fn push_miauth(&self, status: u16, body: impl Into<String>) {
-        self.script.lock().unwrap().miauth.push_back((status, body.into()));
+        self.script
+            .lock()
+            .unwrap()
+            .miauth
+            .push_back((status, body.into()));
     }
 
     pub fn received(&self, prefix: &str) -> Vec<Received> {
@@ -176,13 +180,21 @@ fn b64url_sha256(input: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(input.as_bytes()))
 }
 
-async fn token(State(state): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn token(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     record(&state, &uri, &headers, &body);
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let script = state.script.lock().unwrap();
     let oauth_error = |error: &str, description: &str| {
-        json(400, serde_json::json!({"error": error, "error_description": description}).to_string())
+        json(
+            400,
+            serde_json::json!({"error": error, "error_description": description}).to_string(),
+        )
     };
     if get("grant_type").as_deref() != Some("authorization_code") {
         return oauth_error("unsupported_grant_type", "grant_type");
@@ -197,14 +209,19 @@ async fn token(State(state): State<AppState>, uri: Uri, headers: HeaderMap, body
     if get("client_id").is_none() || get("redirect_uri").is_none() {
         return oauth_error("invalid_request", "client_id and redirect_uri are required");
     }
-    let scope = script.oauth_scope.clone().unwrap_or_default();
-    json(
-        200,
-        serde_json::json!({"access_token": "OAUTH-TOKEN", "token_type": "Bearer", "scope": scope}).to_string(),
-    )
+    let mut answer = serde_json::json!({"access_token": "OAUTH-TOKEN", "token_type": "Bearer"});
+    if let Some(scope) = &script.oauth_scope {
+        answer["scope"] = scope.clone().into();
+    }
+    json(200, answer.to_string())
 }
 
-async fn app_create(State(state): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn app_create(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     record(&state, &uri, &headers, &body);
     let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
     json(
@@ -221,7 +238,12 @@ async fn app_create(State(state): State<AppState>, uri: Uri, headers: HeaderMap,
     )
 }
 
-async fn session_generate(State(state): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn session_generate(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     record(&state, &uri, &headers, &body);
     let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
     if request["appSecret"] != "APPSECRET" {
@@ -233,7 +255,12 @@ async fn session_generate(State(state): State<AppState>, uri: Uri, headers: Head
     )
 }
 
-async fn session_userkey(State(state): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn session_userkey(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     record(&state, &uri, &headers, &body);
     let next = state.script.lock().unwrap().userkey.pop_front();
     match next {
