@@ -100,19 +100,24 @@ impl Ctx {
         Ctx { scope: self.scope.clone(), names }
     }
 
-    /// Context for the items of a list held by a type named `parent`.
-    fn item(&self, parent: &str, prop: Option<&str>) -> Self {
-        match prop {
-            Some(prop) => self.child(parent, &singular(prop)),
-            None => Ctx { scope: self.scope.clone(), names: vec![format!("{parent}Item")] },
-        }
+    /// Context for the items of a list: the singular of this context's names
+    /// (`choices` → `Choice`), or `...Item` when there is no plural to undo.
+    fn item(&self) -> Self {
+        let names = self.names.iter().map(|n| pascal(&singular(n.trim_end_matches('\u{0}')))).collect();
+        Ctx { scope: self.scope.clone(), names }
     }
 }
 
+/// One property gathered for a struct: `(json name, schema, pointer, naming
+/// context if inherited from a component, doc)`.
+type GatheredProp<'a> = (String, Node<'a>, String, Option<Ctx>, Option<String>);
+
+/// A union's discriminator: the property name and each branch's values.
+type Tag = (String, Vec<Vec<String>>);
+
 /// An object's properties gathered for a struct, with where each came from.
 struct Gathered<'a> {
-    /// `(json name, schema, pointer, naming context if inherited from a component, doc)`.
-    props: Vec<(String, Node<'a>, String, Option<Ctx>, Option<String>)>,
+    props: Vec<GatheredProp<'a>>,
     required: BTreeSet<String>,
 }
 
@@ -271,8 +276,7 @@ impl<'a> Lowerer<'a> {
                 } else {
                     match &a.items {
                         Some(items) => {
-                            let parent = ctx_base(ctx);
-                            let item_ctx = ctx.item(&parent, None);
+                            let item_ctx = ctx.item();
                             let item = self.lower_node(Node::of_boxed(items), &push_pointer(ptr, "items"), &item_ctx, false)?;
                             Ty::Array(Box::new(wrap_nullable_item(item)))
                         }
@@ -552,7 +556,7 @@ impl<'a> Lowerer<'a> {
 
     /// Finds a property that every branch requires, holding a string enum with
     /// values unique to that branch: the union's discriminator.
-    fn find_tag(&self, branches: &'a [ReferenceOr<Schema>], list_ptr: &str) -> Result<Option<(String, Vec<Vec<String>>)>, Error> {
+    fn find_tag(&self, branches: &'a [ReferenceOr<Schema>], list_ptr: &str) -> Result<Option<Tag>, Error> {
         let mut per_branch: Vec<BTreeMap<String, Vec<String>>> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             let ptr = push_pointer(list_ptr, &i.to_string());

@@ -136,9 +136,8 @@ impl NameSet {
         (2..)
             .map(|n| format!("{base}{n}"))
             .find(|c| !self.taken.contains(c))
-            .map(|c| {
+            .inspect(|c| {
                 self.taken.insert(c.clone());
-                c
             })
             .expect("an unbounded range always yields a free name")
     }

@@ -307,7 +307,7 @@ impl TypePrinter<'_> {
                         quote! { Some(#(#values)|*) => Self::#n(#value), }
                     })
                     .collect();
-                let other_doc = format!("A `{tag}` this version of the bindings does not know, kept as JSON.");
+                let other_doc = format!(" A `{tag}` this version of the bindings does not know, kept as JSON.");
                 quote! {
                     #doc
                     #[derive(Debug, Clone, PartialEq)]

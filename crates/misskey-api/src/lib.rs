@@ -51,7 +51,8 @@
     clippy::enum_variant_names,
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::module_inception
 )]
 pub mod endpoints;
 pub mod models;

@@ -20,12 +20,12 @@ pub type Response = Option<ResponseBody>;
 /// What `endpoint` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseBody {
-    pub params: Vec<ResponseBodyParamsItem>,
+    pub params: Vec<Param>,
 }
 
 /// `params[]` in the `endpoint` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ResponseBodyParamsItem {
+pub struct Param {
     pub name: String,
     pub r#type: String,
 }

@@ -26,7 +26,7 @@ pub struct Response {
     pub link: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    pub items: Vec<ResponseItemsItem>,
+    pub items: Vec<Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feed_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,7 +64,7 @@ pub struct PaginationLinks {
 /// `items[]` in the `fetch-rss` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ResponseItemsItem {
+pub struct Item {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

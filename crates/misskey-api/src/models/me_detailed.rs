@@ -5,13 +5,12 @@ use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
 use serde::{Deserialize, Serialize};
 use super::{
-    Announcement, MeDetailedOnlyAchievementsItem,
-    MeDetailedOnlyNotificationRecieveConfig, MeDetailedOnlySecurityKeysListItem,
-    MeDetailedOnlyTwoFactorBackupCodesStock, Note, Page, RoleLite, RolePolicies,
-    UserDetailedNotMeOnlyFieldsItem, UserDetailedNotMeOnlyFollowersVisibility,
-    UserDetailedNotMeOnlyFollowingVisibility, UserDetailedNotMeOnlyNotify,
-    UserLiteAvatarDecorationsItem, UserLiteBadgeRolesItem, UserLiteInstance,
-    UserLiteOnlineStatus,
+    Announcement, MeDetailedOnlyAchievement, MeDetailedOnlyNotificationRecieveConfig,
+    MeDetailedOnlySecurityKeysListItem, MeDetailedOnlyTwoFactorBackupCodesStock, Note,
+    Page, RoleLite, RolePolicies, UserDetailedNotMeOnlyField,
+    UserDetailedNotMeOnlyFollowersVisibility, UserDetailedNotMeOnlyFollowingVisibility,
+    UserDetailedNotMeOnlyNotify, UserLiteAvatarDecoration, UserLiteBadgeRole,
+    UserLiteInstance, UserLiteOnlineStatus,
 };
 
 /// The `MeDetailed` object of the spec's `components/schemas`.
@@ -25,7 +24,7 @@ pub struct MeDetailed {
     pub host: Option<String>,
     pub avatar_url: Option<String>,
     pub avatar_blurhash: Option<String>,
-    pub avatar_decorations: Vec<UserLiteAvatarDecorationsItem>,
+    pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bot: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,7 +34,7 @@ pub struct MeDetailed {
     pub emojis: BTreeMap<String, String>,
     pub online_status: UserLiteOnlineStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub badge_roles: Option<Vec<UserLiteBadgeRolesItem>>,
+    pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
     pub url: Option<String>,
     pub uri: Option<String>,
     pub moved_to: Option<String>,
@@ -52,7 +51,7 @@ pub struct MeDetailed {
     pub location: Option<String>,
     pub birthday: Option<String>,
     pub lang: Option<String>,
-    pub fields: Vec<UserDetailedNotMeOnlyFieldsItem>,
+    pub fields: Vec<UserDetailedNotMeOnlyField>,
     pub verified_links: Vec<String>,
     pub followers_count: f64,
     pub following_count: f64,
@@ -122,7 +121,7 @@ pub struct MeDetailed {
     pub muted_instances: Option<Vec<String>>,
     pub notification_recieve_config: MeDetailedOnlyNotificationRecieveConfig,
     pub email_notification_types: Vec<String>,
-    pub achievements: Vec<MeDetailedOnlyAchievementsItem>,
+    pub achievements: Vec<MeDetailedOnlyAchievement>,
     pub logged_in_days: f64,
     pub policies: RolePolicies,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -70,7 +70,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigNote {
     All(MeDetailedOnlyNotificationRecieveConfigNoteAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigNoteList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -161,7 +161,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigFollow {
     All(MeDetailedOnlyNotificationRecieveConfigFollowAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigFollowList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -252,7 +252,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigMention {
     All(MeDetailedOnlyNotificationRecieveConfigMentionAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigMentionList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -343,7 +343,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigReply {
     All(MeDetailedOnlyNotificationRecieveConfigReplyAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigReplyList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -434,7 +434,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigRenote {
     All(MeDetailedOnlyNotificationRecieveConfigRenoteAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigRenoteList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -525,7 +525,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigQuote {
     All(MeDetailedOnlyNotificationRecieveConfigQuoteAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigQuoteList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -616,7 +616,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigReaction {
     All(MeDetailedOnlyNotificationRecieveConfigReactionAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigReactionList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -707,7 +707,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigPollEnded {
     All(MeDetailedOnlyNotificationRecieveConfigPollEndedAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigPollEndedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -798,7 +798,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest {
     All(MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -891,7 +891,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted {
     All(MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -984,7 +984,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigRoleAssigned {
     All(MeDetailedOnlyNotificationRecieveConfigRoleAssignedAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigRoleAssignedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1076,7 +1076,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigAchievementEarned {
     All(MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigAchievementEarnedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1168,7 +1168,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigApp {
     All(MeDetailedOnlyNotificationRecieveConfigAppAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigAppList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1259,7 +1259,7 @@ pub enum MeDetailedOnlyNotificationRecieveConfigTest {
     All(MeDetailedOnlyNotificationRecieveConfigTestAll),
     /// When `type` is `list`.
     List(MeDetailedOnlyNotificationRecieveConfigTestList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1346,7 +1346,7 @@ misskey_core::string_enum!(
 /// `achievements[]` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MeDetailedOnlyAchievementsItem {
+pub struct MeDetailedOnlyAchievement {
     pub name: String,
     pub unlocked_at: f64,
 }
@@ -1401,7 +1401,7 @@ pub struct MeDetailedOnly {
     pub muted_instances: Option<Vec<String>>,
     pub notification_recieve_config: MeDetailedOnlyNotificationRecieveConfig,
     pub email_notification_types: Vec<String>,
-    pub achievements: Vec<MeDetailedOnlyAchievementsItem>,
+    pub achievements: Vec<MeDetailedOnlyAchievement>,
     pub logged_in_days: f64,
     pub policies: RolePolicies,
     pub two_factor_enabled: bool,

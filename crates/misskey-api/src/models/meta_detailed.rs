@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{
-    MetaDetailedOnlyFeatures, MetaLiteAdsItem, MetaLiteNoteSearchableScope, RolePolicies,
+    MetaDetailedOnlyFeatures, MetaLiteAd, MetaLiteNoteSearchableScope, RolePolicies,
 };
 
 /// The `MetaDetailed` object of the spec's `components/schemas`.
@@ -44,7 +44,7 @@ pub struct MetaDetailed {
     pub not_found_image_url: Option<String>,
     pub icon_url: Option<String>,
     pub max_note_text_length: f64,
-    pub ads: Vec<MetaLiteAdsItem>,
+    pub ads: Vec<MetaLiteAd>,
     pub notes_per_one_ad: f64,
     pub enable_email: bool,
     pub enable_service_worker: bool,

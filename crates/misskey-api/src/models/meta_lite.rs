@@ -8,7 +8,7 @@ use super::RolePolicies;
 /// `ads[]` in `MetaLite`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MetaLiteAdsItem {
+pub struct MetaLiteAd {
     pub id: Id,
     pub url: String,
     pub place: String,
@@ -17,7 +17,7 @@ pub struct MetaLiteAdsItem {
     pub day_of_week: i64,
 }
 
-impl misskey_core::HasId for MetaLiteAdsItem {
+impl misskey_core::HasId for MetaLiteAd {
     fn id(&self) -> Option<&str> {
         Some(self.id.as_str())
     }
@@ -76,7 +76,7 @@ pub struct MetaLite {
     pub not_found_image_url: Option<String>,
     pub icon_url: Option<String>,
     pub max_note_text_length: f64,
-    pub ads: Vec<MetaLiteAdsItem>,
+    pub ads: Vec<MetaLiteAd>,
     pub notes_per_one_ad: f64,
     pub enable_email: bool,
     pub enable_service_worker: bool,

@@ -101,13 +101,13 @@ pub struct NotePoll {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<DateTime>,
     pub multiple: bool,
-    pub choices: Vec<NotePollChoicesItem>,
+    pub choices: Vec<NotePollChoice>,
 }
 
 /// `poll.choices[]` in `Note`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct NotePollChoicesItem {
+pub struct NotePollChoice {
     pub is_voted: bool,
     pub text: String,
     pub votes: f64,

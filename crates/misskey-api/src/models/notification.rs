@@ -44,7 +44,7 @@ pub enum Notification {
     RenoteGrouped(NotificationRenoteGrouped),
     /// When `type` is `test`.
     Test(NotificationTest),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -871,7 +871,7 @@ pub struct NotificationReactionGrouped {
     pub created_at: DateTime,
     pub r#type: NotificationReactionGroupedType,
     pub note: Note,
-    pub reactions: Vec<NotificationReactionGroupedReactionsItem>,
+    pub reactions: Vec<NotificationReactionGroupedReaction>,
 }
 
 impl misskey_core::HasId for NotificationReactionGrouped {
@@ -895,7 +895,7 @@ misskey_core::string_enum!(
 
 /// `(variant 15).reactions[]` in `Notification`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotificationReactionGroupedReactionsItem {
+pub struct NotificationReactionGroupedReaction {
     pub user: UserLite,
     pub reaction: String,
 }

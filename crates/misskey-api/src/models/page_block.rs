@@ -14,7 +14,7 @@ pub enum PageBlock {
     Image(PageBlockImage),
     /// When `type` is `note`.
     Note(PageBlockNote),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 

@@ -26,7 +26,7 @@ pub enum RoleCondFormulaValue {
     CreatedLessThan(RoleCondFormulaValueCreated),
     /// When `type` is `followersLessThanOrEq` or `followersMoreThanOrEq` or `followingLessThanOrEq` or `followingMoreThanOrEq` or `notesLessThanOrEq` or `notesMoreThanOrEq`.
     FollowersLessThanOrEq(RoleCondFormulaFollowersOrFollowingOrNotes),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
 use serde::{Deserialize, Serialize};
 use super::{
-    Note, Page, RoleLite, UserDetailedNotMeOnlyFieldsItem,
+    Note, Page, RoleLite, UserDetailedNotMeOnlyField,
     UserDetailedNotMeOnlyFollowersVisibility, UserDetailedNotMeOnlyFollowingVisibility,
-    UserDetailedNotMeOnlyNotify, UserLiteAvatarDecorationsItem, UserLiteBadgeRolesItem,
+    UserDetailedNotMeOnlyNotify, UserLiteAvatarDecoration, UserLiteBadgeRole,
     UserLiteInstance, UserLiteOnlineStatus,
 };
 
@@ -22,7 +22,7 @@ pub struct UserDetailedNotMe {
     pub host: Option<String>,
     pub avatar_url: Option<String>,
     pub avatar_blurhash: Option<String>,
-    pub avatar_decorations: Vec<UserLiteAvatarDecorationsItem>,
+    pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bot: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,7 +32,7 @@ pub struct UserDetailedNotMe {
     pub emojis: BTreeMap<String, String>,
     pub online_status: UserLiteOnlineStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub badge_roles: Option<Vec<UserLiteBadgeRolesItem>>,
+    pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
     pub url: Option<String>,
     pub uri: Option<String>,
     pub moved_to: Option<String>,
@@ -49,7 +49,7 @@ pub struct UserDetailedNotMe {
     pub location: Option<String>,
     pub birthday: Option<String>,
     pub lang: Option<String>,
-    pub fields: Vec<UserDetailedNotMeOnlyFieldsItem>,
+    pub fields: Vec<UserDetailedNotMeOnlyField>,
     pub verified_links: Vec<String>,
     pub followers_count: f64,
     pub following_count: f64,

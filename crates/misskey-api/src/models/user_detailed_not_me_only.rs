@@ -7,7 +7,7 @@ use super::{Note, Page, RoleLite};
 
 /// `fields[]` in `UserDetailedNotMeOnly`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserDetailedNotMeOnlyFieldsItem {
+pub struct UserDetailedNotMeOnlyField {
     pub name: String,
     pub value: String,
 }
@@ -83,7 +83,7 @@ pub struct UserDetailedNotMeOnly {
     pub location: Option<String>,
     pub birthday: Option<String>,
     pub lang: Option<String>,
-    pub fields: Vec<UserDetailedNotMeOnlyFieldsItem>,
+    pub fields: Vec<UserDetailedNotMeOnlyField>,
     pub verified_links: Vec<String>,
     pub followers_count: f64,
     pub following_count: f64,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// `avatarDecorations[]` in `UserLite`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct UserLiteAvatarDecorationsItem {
+pub struct UserLiteAvatarDecoration {
     pub id: Id,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub angle: Option<f64>,
@@ -21,7 +21,7 @@ pub struct UserLiteAvatarDecorationsItem {
     pub offset_y: Option<f64>,
 }
 
-impl misskey_core::HasId for UserLiteAvatarDecorationsItem {
+impl misskey_core::HasId for UserLiteAvatarDecoration {
     fn id(&self) -> Option<&str> {
         Some(self.id.as_str())
     }
@@ -62,7 +62,7 @@ misskey_core::string_enum!(
 /// `badgeRoles[]` in `UserLite`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct UserLiteBadgeRolesItem {
+pub struct UserLiteBadgeRole {
     pub name: String,
     pub icon_url: Option<String>,
     pub display_order: f64,
@@ -79,7 +79,7 @@ pub struct UserLite {
     pub host: Option<String>,
     pub avatar_url: Option<String>,
     pub avatar_blurhash: Option<String>,
-    pub avatar_decorations: Vec<UserLiteAvatarDecorationsItem>,
+    pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bot: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -89,7 +89,7 @@ pub struct UserLite {
     pub emojis: BTreeMap<String, String>,
     pub online_status: UserLiteOnlineStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub badge_roles: Option<Vec<UserLiteBadgeRolesItem>>,
+    pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
 }
 
 impl misskey_core::HasId for UserLite {

@@ -31,7 +31,7 @@ pub struct Response {
     pub careful_bot: bool,
     pub inject_featured_note: bool,
     pub receive_announcement_email: bool,
-    pub muted_words: Vec<ResponseMutedWordsItem>,
+    pub muted_words: Vec<MutedWord>,
     pub muted_instances: Vec<String>,
     pub notification_recieve_config: NotificationRecieveConfig,
     pub is_moderator: bool,
@@ -43,13 +43,13 @@ pub struct Response {
     pub signins: Vec<models::Signin>,
     pub policies: models::RolePolicies,
     pub roles: Vec<models::Role>,
-    pub role_assigns: Vec<ResponseRoleAssignsItem>,
+    pub role_assigns: Vec<RoleAssign>,
 }
 
 /// `mutedWords[]` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum ResponseMutedWordsItem {
+pub enum MutedWord {
     String(String),
     List(Vec<String>),
 }
@@ -95,7 +95,7 @@ pub enum Note {
     All(NoteAll),
     /// When `type` is `list`.
     List(NoteList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -184,7 +184,7 @@ pub enum Follow {
     All(FollowAll),
     /// When `type` is `list`.
     List(FollowList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -273,7 +273,7 @@ pub enum Mention {
     All(MentionAll),
     /// When `type` is `list`.
     List(MentionList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -362,7 +362,7 @@ pub enum Reply {
     All(ReplyAll),
     /// When `type` is `list`.
     List(ReplyList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -451,7 +451,7 @@ pub enum Renote {
     All(RenoteAll),
     /// When `type` is `list`.
     List(RenoteList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -540,7 +540,7 @@ pub enum Quote {
     All(QuoteAll),
     /// When `type` is `list`.
     List(QuoteList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -629,7 +629,7 @@ pub enum Reaction {
     All(ReactionAll),
     /// When `type` is `list`.
     List(ReactionList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -718,7 +718,7 @@ pub enum PollEnded {
     All(PollEndedAll),
     /// When `type` is `list`.
     List(PollEndedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -807,7 +807,7 @@ pub enum ReceiveFollowRequest {
     All(ReceiveFollowRequestAll),
     /// When `type` is `list`.
     List(ReceiveFollowRequestList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -896,7 +896,7 @@ pub enum FollowRequestAccepted {
     All(FollowRequestAcceptedAll),
     /// When `type` is `list`.
     List(FollowRequestAcceptedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -985,7 +985,7 @@ pub enum RoleAssigned {
     All(RoleAssignedAll),
     /// When `type` is `list`.
     List(RoleAssignedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1074,7 +1074,7 @@ pub enum AchievementEarned {
     All(AchievementEarnedAll),
     /// When `type` is `list`.
     List(AchievementEarnedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1163,7 +1163,7 @@ pub enum App {
     All(AppAll),
     /// When `type` is `list`.
     List(AppList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1252,7 +1252,7 @@ pub enum Test {
     All(TestAll),
     /// When `type` is `list`.
     List(TestList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1337,7 +1337,7 @@ misskey_core::string_enum!(TestListType, Other { List => "list", });
 /// `roleAssigns[]` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ResponseRoleAssignsItem {
+pub struct RoleAssign {
     pub created_at: String,
     pub expires_at: Option<String>,
     pub role_id: String,

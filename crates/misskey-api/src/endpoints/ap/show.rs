@@ -22,7 +22,7 @@ pub enum Response {
     User(ResponseUser),
     /// When `type` is `Note`.
     Note(ResponseNote),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 

@@ -22,9 +22,9 @@ pub struct Request {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mark_as_read: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_types: Option<Vec<RequestIncludeTypesItem>>,
+    pub include_types: Option<Vec<IncludeType>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclude_types: Option<Vec<RequestExcludeTypesItem>>,
+    pub exclude_types: Option<Vec<ExcludeType>>,
 }
 
 /// What `i/notifications` answers.
@@ -32,7 +32,7 @@ pub type Response = Vec<models::Notification>;
 
 /// Values of `includeTypes[]` in the `i/notifications` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RequestIncludeTypesItem {
+pub enum IncludeType {
     /// `note`
     #[default]
     Note,
@@ -75,18 +75,17 @@ pub enum RequestIncludeTypesItem {
 }
 
 misskey_core::string_enum!(
-    RequestIncludeTypesItem, Other { Note => "note", Follow => "follow", Mention =>
-    "mention", Reply => "reply", Renote => "renote", Quote => "quote", Reaction =>
-    "reaction", PollEnded => "pollEnded", ReceiveFollowRequest => "receiveFollowRequest",
-    FollowRequestAccepted => "followRequestAccepted", RoleAssigned => "roleAssigned",
-    AchievementEarned => "achievementEarned", ExportCompleted => "exportCompleted", Login
-    => "login", App => "app", Test => "test", PollVote => "pollVote", GroupInvited =>
-    "groupInvited", }
+    IncludeType, Other { Note => "note", Follow => "follow", Mention => "mention", Reply
+    => "reply", Renote => "renote", Quote => "quote", Reaction => "reaction", PollEnded
+    => "pollEnded", ReceiveFollowRequest => "receiveFollowRequest", FollowRequestAccepted
+    => "followRequestAccepted", RoleAssigned => "roleAssigned", AchievementEarned =>
+    "achievementEarned", ExportCompleted => "exportCompleted", Login => "login", App =>
+    "app", Test => "test", PollVote => "pollVote", GroupInvited => "groupInvited", }
 );
 
 /// Values of `excludeTypes[]` in the `i/notifications` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RequestExcludeTypesItem {
+pub enum ExcludeType {
     /// `note`
     #[default]
     Note,
@@ -129,13 +128,12 @@ pub enum RequestExcludeTypesItem {
 }
 
 misskey_core::string_enum!(
-    RequestExcludeTypesItem, Other { Note => "note", Follow => "follow", Mention =>
-    "mention", Reply => "reply", Renote => "renote", Quote => "quote", Reaction =>
-    "reaction", PollEnded => "pollEnded", ReceiveFollowRequest => "receiveFollowRequest",
-    FollowRequestAccepted => "followRequestAccepted", RoleAssigned => "roleAssigned",
-    AchievementEarned => "achievementEarned", ExportCompleted => "exportCompleted", Login
-    => "login", App => "app", Test => "test", PollVote => "pollVote", GroupInvited =>
-    "groupInvited", }
+    ExcludeType, Other { Note => "note", Follow => "follow", Mention => "mention", Reply
+    => "reply", Renote => "renote", Quote => "quote", Reaction => "reaction", PollEnded
+    => "pollEnded", ReceiveFollowRequest => "receiveFollowRequest", FollowRequestAccepted
+    => "followRequestAccepted", RoleAssigned => "roleAssigned", AchievementEarned =>
+    "achievementEarned", ExportCompleted => "exportCompleted", Login => "login", App =>
+    "app", Test => "test", PollVote => "pollVote", GroupInvited => "groupInvited", }
 );
 
 impl Endpoint for Request {

@@ -28,11 +28,11 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub avatar_id: Nullable<Id>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar_decorations: Option<Vec<RequestAvatarDecorationsItem>>,
+    pub avatar_decorations: Option<Vec<AvatarDecoration>>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub banner_id: Nullable<Id>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<RequestFieldsItem>>,
+    pub fields: Option<Vec<Field>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,9 +68,9 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pinned_page_id: Nullable<Id>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub muted_words: Option<Vec<RequestMutedWordsItem>>,
+    pub muted_words: Option<Vec<MutedWord>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hard_muted_words: Option<Vec<RequestHardMutedWordsItem>>,
+    pub hard_muted_words: Option<Vec<HardMutedWord>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub muted_instances: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -581,7 +581,7 @@ misskey_core::string_enum!(
 /// `avatarDecorations[]` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RequestAvatarDecorationsItem {
+pub struct AvatarDecoration {
     pub id: Id,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub angle: Nullable<f64>,
@@ -593,7 +593,7 @@ pub struct RequestAvatarDecorationsItem {
     pub offset_y: Nullable<f64>,
 }
 
-impl misskey_core::HasId for RequestAvatarDecorationsItem {
+impl misskey_core::HasId for AvatarDecoration {
     fn id(&self) -> Option<&str> {
         Some(self.id.as_str())
     }
@@ -601,7 +601,7 @@ impl misskey_core::HasId for RequestAvatarDecorationsItem {
 
 /// `fields[]` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RequestFieldsItem {
+pub struct Field {
     pub name: String,
     pub value: String,
 }
@@ -647,12 +647,12 @@ misskey_core::string_enum!(
 /// `mutedWords[]` in the `i/update` request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum RequestMutedWordsItem {
+pub enum MutedWord {
     List(Vec<String>),
     String(String),
 }
 
-impl Default for RequestMutedWordsItem {
+impl Default for MutedWord {
     fn default() -> Self {
         Self::List(Default::default())
     }
@@ -661,12 +661,12 @@ impl Default for RequestMutedWordsItem {
 /// `hardMutedWords[]` in the `i/update` request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum RequestHardMutedWordsItem {
+pub enum HardMutedWord {
     List(Vec<String>),
     String(String),
 }
 
-impl Default for RequestHardMutedWordsItem {
+impl Default for HardMutedWord {
     fn default() -> Self {
         Self::List(Default::default())
     }
@@ -713,7 +713,7 @@ pub enum Note {
     All(NoteAll),
     /// When `type` is `list`.
     List(NoteList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -810,7 +810,7 @@ pub enum Follow {
     All(FollowAll),
     /// When `type` is `list`.
     List(FollowList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -907,7 +907,7 @@ pub enum Mention {
     All(MentionAll),
     /// When `type` is `list`.
     List(MentionList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1004,7 +1004,7 @@ pub enum Reply {
     All(ReplyAll),
     /// When `type` is `list`.
     List(ReplyList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1101,7 +1101,7 @@ pub enum Renote {
     All(RenoteAll),
     /// When `type` is `list`.
     List(RenoteList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1198,7 +1198,7 @@ pub enum Quote {
     All(QuoteAll),
     /// When `type` is `list`.
     List(QuoteList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1295,7 +1295,7 @@ pub enum Reaction {
     All(ReactionAll),
     /// When `type` is `list`.
     List(ReactionList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1392,7 +1392,7 @@ pub enum PollEnded {
     All(PollEndedAll),
     /// When `type` is `list`.
     List(PollEndedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1489,7 +1489,7 @@ pub enum ReceiveFollowRequest {
     All(ReceiveFollowRequestAll),
     /// When `type` is `list`.
     List(ReceiveFollowRequestList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1586,7 +1586,7 @@ pub enum FollowRequestAccepted {
     All(FollowRequestAcceptedAll),
     /// When `type` is `list`.
     List(FollowRequestAcceptedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1683,7 +1683,7 @@ pub enum RoleAssigned {
     All(RoleAssignedAll),
     /// When `type` is `list`.
     List(RoleAssignedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1780,7 +1780,7 @@ pub enum AchievementEarned {
     All(AchievementEarnedAll),
     /// When `type` is `list`.
     List(AchievementEarnedList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1877,7 +1877,7 @@ pub enum App {
     All(AppAll),
     /// When `type` is `list`.
     List(AppList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 
@@ -1974,7 +1974,7 @@ pub enum Test {
     All(TestAll),
     /// When `type` is `list`.
     List(TestList),
-    ///A `type` this version of the bindings does not know, kept as JSON.
+    /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
 

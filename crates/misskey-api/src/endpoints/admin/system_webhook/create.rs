@@ -17,7 +17,7 @@ use crate::models;
 pub struct Request {
     pub is_active: bool,
     pub name: String,
-    pub on: Vec<RequestOnItem>,
+    pub on: Vec<OnItem>,
     pub url: String,
     pub secret: String,
 }
@@ -27,7 +27,7 @@ pub type Response = models::SystemWebhook;
 
 /// Values of `on[]` in the `admin/system-webhook/create` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RequestOnItem {
+pub enum OnItem {
     /// `abuseReport`
     #[default]
     AbuseReport,
@@ -44,7 +44,7 @@ pub enum RequestOnItem {
 }
 
 misskey_core::string_enum!(
-    RequestOnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
+    OnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
     "abuseReportResolved", UserCreated => "userCreated", InactiveModeratorsWarning =>
     "inactiveModeratorsWarning", InactiveModeratorsInvitationOnlyChanged =>
     "inactiveModeratorsInvitationOnlyChanged", }

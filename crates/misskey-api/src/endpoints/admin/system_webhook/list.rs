@@ -18,7 +18,7 @@ pub struct Request {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub on: Option<Vec<RequestOnItem>>,
+    pub on: Option<Vec<OnItem>>,
 }
 
 /// What `admin/system-webhook/list` answers.
@@ -26,7 +26,7 @@ pub type Response = Vec<models::SystemWebhook>;
 
 /// Values of `on[]` in the `admin/system-webhook/list` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RequestOnItem {
+pub enum OnItem {
     /// `abuseReport`
     #[default]
     AbuseReport,
@@ -43,7 +43,7 @@ pub enum RequestOnItem {
 }
 
 misskey_core::string_enum!(
-    RequestOnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
+    OnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
     "abuseReportResolved", UserCreated => "userCreated", InactiveModeratorsWarning =>
     "inactiveModeratorsWarning", InactiveModeratorsInvitationOnlyChanged =>
     "inactiveModeratorsInvitationOnlyChanged", }

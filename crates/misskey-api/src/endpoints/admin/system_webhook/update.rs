@@ -18,7 +18,7 @@ pub struct Request {
     pub id: Id,
     pub is_active: bool,
     pub name: String,
-    pub on: Vec<RequestOnItem>,
+    pub on: Vec<OnItem>,
     pub url: String,
     pub secret: String,
 }
@@ -28,7 +28,7 @@ pub type Response = models::SystemWebhook;
 
 /// Values of `on[]` in the `admin/system-webhook/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RequestOnItem {
+pub enum OnItem {
     /// `abuseReport`
     #[default]
     AbuseReport,
@@ -45,7 +45,7 @@ pub enum RequestOnItem {
 }
 
 misskey_core::string_enum!(
-    RequestOnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
+    OnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
     "abuseReportResolved", UserCreated => "userCreated", InactiveModeratorsWarning =>
     "inactiveModeratorsWarning", InactiveModeratorsInvitationOnlyChanged =>
     "inactiveModeratorsInvitationOnlyChanged", }

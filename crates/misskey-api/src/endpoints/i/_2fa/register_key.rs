@@ -25,9 +25,9 @@ pub struct Response {
     pub rp: Rp,
     pub user: User,
     pub challenge: String,
-    pub pub_key_cred_params: Vec<ResponsePubKeyCredParamsItem>,
+    pub pub_key_cred_params: Vec<PubKeyCredParam>,
     pub timeout: Option<f64>,
-    pub exclude_credentials: Option<Vec<ResponseExcludeCredentialsItem>>,
+    pub exclude_credentials: Option<Vec<ExcludeCredential>>,
     pub authenticator_selection: Option<AuthenticatorSelection>,
     pub attestation: Option<Attestation>,
     pub extensions: Option<Extensions>,
@@ -51,22 +51,22 @@ pub struct User {
 
 /// `pubKeyCredParams[]` in the `i/2fa/register-key` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ResponsePubKeyCredParamsItem {
+pub struct PubKeyCredParam {
     pub r#type: String,
     pub alg: f64,
 }
 
 /// `excludeCredentials[]` in the `i/2fa/register-key` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ResponseExcludeCredentialsItem {
+pub struct ExcludeCredential {
     pub id: String,
     pub r#type: String,
-    pub transports: Vec<ResponseExcludeCredentialsItemTransportsItem>,
+    pub transports: Vec<Transport>,
 }
 
 /// Values of `excludeCredentials[].transports[]` in the `i/2fa/register-key` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResponseExcludeCredentialsItemTransportsItem {
+pub enum Transport {
     /// `ble`
     Ble,
     /// `cable`
@@ -86,9 +86,8 @@ pub enum ResponseExcludeCredentialsItemTransportsItem {
 }
 
 misskey_core::string_enum!(
-    ResponseExcludeCredentialsItemTransportsItem, Other { Ble => "ble", Cable => "cable",
-    Hybrid => "hybrid", Internal => "internal", Nfc => "nfc", SmartCard => "smart-card",
-    Usb => "usb", }
+    Transport, Other { Ble => "ble", Cable => "cable", Hybrid => "hybrid", Internal =>
+    "internal", Nfc => "nfc", SmartCard => "smart-card", Usb => "usb", }
 );
 
 /// `authenticatorSelection` in the `i/2fa/register-key` response.

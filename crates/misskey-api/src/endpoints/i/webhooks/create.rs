@@ -15,12 +15,12 @@ pub struct Request {
     pub url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    pub on: Vec<RequestOnItem>,
+    pub on: Vec<OnItem>,
 }
 
 /// Values of `on[]` in the `i/webhooks/create` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RequestOnItem {
+pub enum OnItem {
     /// `mention`
     #[default]
     Mention,
@@ -43,9 +43,9 @@ pub enum RequestOnItem {
 }
 
 misskey_core::string_enum!(
-    RequestOnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow =>
-    "follow", Followed => "followed", Note => "note", Reply => "reply", Renote =>
-    "renote", Reaction => "reaction", }
+    OnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow => "follow",
+    Followed => "followed", Note => "note", Reply => "reply", Renote => "renote",
+    Reaction => "reaction", }
 );
 
 /// What `i/webhooks/create` answers.

@@ -22,7 +22,7 @@ pub struct ResponseItem {
     pub id: Id,
     pub user_id: Id,
     pub name: String,
-    pub on: Vec<ResponseItemOnItem>,
+    pub on: Vec<OnItem>,
     pub url: String,
     pub secret: String,
     pub active: bool,
@@ -38,7 +38,7 @@ impl misskey_core::HasId for ResponseItem {
 
 /// Values of `[].on[]` in the `i/webhooks/list` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResponseItemOnItem {
+pub enum OnItem {
     /// `mention`
     Mention,
     /// `unfollow`
@@ -60,9 +60,9 @@ pub enum ResponseItemOnItem {
 }
 
 misskey_core::string_enum!(
-    ResponseItemOnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow =>
-    "follow", Followed => "followed", Note => "note", Reply => "reply", Renote =>
-    "renote", Reaction => "reaction", }
+    OnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow => "follow",
+    Followed => "followed", Note => "note", Reply => "reply", Renote => "renote",
+    Reaction => "reaction", }
 );
 
 impl Endpoint for Request {

@@ -22,7 +22,7 @@ pub struct Response {
     pub id: Id,
     pub user_id: Id,
     pub name: String,
-    pub on: Vec<ResponseOnItem>,
+    pub on: Vec<OnItem>,
     pub url: String,
     pub secret: String,
     pub active: bool,
@@ -38,7 +38,7 @@ impl misskey_core::HasId for Response {
 
 /// Values of `on[]` in the `i/webhooks/show` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResponseOnItem {
+pub enum OnItem {
     /// `mention`
     Mention,
     /// `unfollow`
@@ -60,9 +60,9 @@ pub enum ResponseOnItem {
 }
 
 misskey_core::string_enum!(
-    ResponseOnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow =>
-    "follow", Followed => "followed", Note => "note", Reply => "reply", Renote =>
-    "renote", Reaction => "reaction", }
+    OnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow => "follow",
+    Followed => "followed", Note => "note", Reply => "reply", Renote => "renote",
+    Reaction => "reaction", }
 );
 
 impl Endpoint for Request {

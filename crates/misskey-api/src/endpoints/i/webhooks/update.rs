@@ -20,7 +20,7 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub secret: Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub on: Option<Vec<RequestOnItem>>,
+    pub on: Option<Vec<OnItem>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
@@ -30,7 +30,7 @@ pub type Response = ();
 
 /// Values of `on[]` in the `i/webhooks/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RequestOnItem {
+pub enum OnItem {
     /// `mention`
     #[default]
     Mention,
@@ -53,9 +53,9 @@ pub enum RequestOnItem {
 }
 
 misskey_core::string_enum!(
-    RequestOnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow =>
-    "follow", Followed => "followed", Note => "note", Reply => "reply", Renote =>
-    "renote", Reaction => "reaction", }
+    OnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow => "follow",
+    Followed => "followed", Note => "note", Reply => "reply", Renote => "renote",
+    Reaction => "reaction", }
 );
 
 impl Endpoint for Request {

@@ -15,7 +15,7 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<Vec<RequestMethodItem>>,
+    pub method: Option<Vec<MethodItem>>,
 }
 
 /// What `admin/abuse-report/notification-recipient/list` answers.
@@ -23,7 +23,7 @@ pub type Response = Vec<models::AbuseReportNotificationRecipient>;
 
 /// Values of `method[]` in the `admin/abuse-report/notification-recipient/list` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RequestMethodItem {
+pub enum MethodItem {
     /// `email`
     #[default]
     Email,
@@ -34,7 +34,7 @@ pub enum RequestMethodItem {
 }
 
 misskey_core::string_enum!(
-    RequestMethodItem, Other { Email => "email", Webhook => "webhook", }
+    MethodItem, Other { Email => "email", Webhook => "webhook", }
 );
 
 impl Endpoint for Request {
