@@ -35,16 +35,7 @@ pub struct LoadedSpec {
 
 /// Parses `text` as an OpenAPI 3.0 or 3.1 document and normalises it.
 pub fn load(text: &str) -> Result<LoadedSpec, Error> {
-    let mut doc: Value = serde_json::from_str(text).map_err(|e| {
-        Error::at(
-            "",
-            format!(
-                "not valid JSON ({e}); expected the document served at `/api.json`"
-            ),
-        )
-    })?;
-    let openapi_version = check_root(&doc)?;
-    normalize_document(&mut doc)?;
+    let (doc, openapi_version) = normalize_text(text)?;
     let openapi: openapiv3::OpenAPI =
         serde_path_to_error::deserialize(doc).map_err(|e| {
             let pointer = path_to_pointer(e.path());
@@ -54,6 +45,18 @@ pub fn load(text: &str) -> Result<LoadedSpec, Error> {
         openapi,
         openapi_version,
     })
+}
+
+/// Parses and normalises a document, returning the 3.0-shaped JSON (for
+/// tools that take 3.0 only, such as the progenitor baseline) and the
+/// `openapi` version it was served as.
+pub fn normalize_text(text: &str) -> Result<(Value, String), Error> {
+    let mut doc: Value = serde_json::from_str(text).map_err(|e| {
+        Error::at("", format!("not valid JSON ({e}); expected the document served at `/api.json`"))
+    })?;
+    let openapi_version = check_root(&doc)?;
+    normalize_document(&mut doc)?;
+    Ok((doc, openapi_version))
 }
 
 fn check_root(doc: &Value) -> Result<String, Error> {
