@@ -32,7 +32,9 @@
 #![warn(missing_docs)]
 
 mod error;
+mod grant;
 mod http;
+pub mod legacy;
 mod loopback;
 mod miauth;
 pub mod oauth;
@@ -42,9 +44,10 @@ mod user;
 mod validate;
 
 pub use error::AuthError;
+pub use grant::{CheckStatus, Grant};
 pub use loopback::WrongCallback;
-pub use miauth::{MiAuth, MiAuthGrant, MiAuthLoopback, MiAuthSession, MiAuthStatus};
+pub use miauth::{MiAuth, MiAuthLoopback, MiAuthSession};
 pub use misskey_core::Permission;
 pub use poll::PollPolicy;
 pub use token::AccessToken;
-pub use user::{provisional, AuthUser, User};
+pub use user::{AuthUser, User};

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use misskey_core::Permission;
@@ -11,13 +11,14 @@ use tokio::time::Instant;
 use url::Url;
 use uuid::Uuid;
 
+use crate::grant::{detached, GrantSlot};
 use crate::http::{default_client, post_json};
 use crate::loopback::{Listener, Verdict, WrongCallback};
 use crate::poll::{poll, PollEnd, PollPolicy};
 use crate::validate::{
     check_permission, encode_query_value, origin_str, parse_callback, parse_icon, parse_origin,
 };
-use crate::{AccessToken, AuthError, AuthUser};
+use crate::{AccessToken, AuthError, AuthUser, CheckStatus, Grant};
 
 /// A MiAuth login being set up: the server, and what the app asks for.
 ///
@@ -223,7 +224,7 @@ impl MiAuth {
                 permissions: self.permissions.into_iter().collect(),
                 http,
                 poll: self.poll,
-                grant: Mutex::new(None),
+                grant: GrantSlot::default(),
             }),
         })
     }
@@ -247,25 +248,7 @@ struct Inner {
     shown_check_url: String,
     http: reqwest::Client,
     poll: PollPolicy,
-    grant: Mutex<Option<MiAuthGrant>>,
-}
-
-/// What a check found.
-#[derive(Debug, Clone)]
-pub enum MiAuthStatus {
-    /// The user has not approved yet (or denied; Misskey does not tell apps).
-    Pending,
-    /// The user approved: here is the token.
-    Approved(MiAuthGrant),
-}
-
-/// The result of a successful login: the token and whose it is.
-#[derive(Debug, Clone)]
-pub struct MiAuthGrant {
-    /// The access token. It is redacted when printed.
-    pub token: AccessToken,
-    /// The user who approved, typed when it decodes.
-    pub user: AuthUser,
+    grant: GrantSlot,
 }
 
 impl MiAuthSession {
@@ -292,7 +275,7 @@ impl MiAuthSession {
     }
 
     /// The grant, if a check already received it.
-    pub fn grant(&self) -> Option<MiAuthGrant> {
+    pub fn grant(&self) -> Option<Grant> {
         self.inner.cached()
     }
 
@@ -303,18 +286,12 @@ impl MiAuthSession {
     /// every later call returns the same grant without asking again. The
     /// request runs to completion even if this future is dropped, so a token
     /// that is already on its way is not lost: the next call returns it.
-    pub async fn check(&self) -> Result<MiAuthStatus, AuthError> {
+    pub async fn check(&self) -> Result<CheckStatus, AuthError> {
         if let Some(grant) = self.inner.cached() {
-            return Ok(MiAuthStatus::Approved(grant));
+            return Ok(CheckStatus::Approved(grant));
         }
         let inner = Arc::clone(&self.inner);
-        match tokio::spawn(async move { inner.check_once().await }).await {
-            Ok(result) => result,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(_) => Err(AuthError::Cancelled {
-                what: "the MiAuth check (the runtime is shutting down)",
-            }),
-        }
+        detached("the MiAuth check", async move { inner.check_once().await }).await
     }
 
     /// Checks with a bounded backoff (see [`PollPolicy`]) until the user
@@ -324,7 +301,7 @@ impl MiAuthSession {
     /// time; Misskey does not tell apps about a denial, so a denied session
     /// also ends this way. Dropping the future stops waiting; see
     /// [`wait_or_cancel`](Self::wait_or_cancel) for a cancellation signal.
-    pub async fn wait(&self, timeout: Duration) -> Result<MiAuthGrant, AuthError> {
+    pub async fn wait(&self, timeout: Duration) -> Result<Grant, AuthError> {
         let deadline = Instant::now() + timeout;
         match self.poll_until(deadline).await {
             Ok(grant) => Ok(grant),
@@ -346,18 +323,18 @@ impl MiAuthSession {
         &self,
         timeout: Duration,
         cancel: C,
-    ) -> Result<MiAuthGrant, AuthError> {
+    ) -> Result<Grant, AuthError> {
         tokio::select! {
             result = self.wait(timeout) => result,
             _ = cancel => Err(AuthError::Cancelled { what: "the user to approve the MiAuth session" }),
         }
     }
 
-    async fn poll_until(&self, deadline: Instant) -> Result<MiAuthGrant, PollEnd> {
+    async fn poll_until(&self, deadline: Instant) -> Result<Grant, PollEnd> {
         poll(self.inner.poll, deadline, || async {
             Ok(match self.check().await? {
-                MiAuthStatus::Approved(grant) => Some(grant),
-                MiAuthStatus::Pending => None,
+                CheckStatus::Approved(grant) => Some(grant),
+                CheckStatus::Pending => None,
             })
         })
         .await
@@ -365,17 +342,11 @@ impl MiAuthSession {
 }
 
 impl Inner {
-    fn cached(&self) -> Option<MiAuthGrant> {
-        self.grant.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    fn cached(&self) -> Option<Grant> {
+        self.grant.get()
     }
 
-    /// Keeps the first grant received; returns the one kept.
-    fn remember(&self, grant: MiAuthGrant) -> MiAuthGrant {
-        let mut slot = self.grant.lock().unwrap_or_else(|e| e.into_inner());
-        slot.get_or_insert(grant).clone()
-    }
-
-    async fn check_once(&self) -> Result<MiAuthStatus, AuthError> {
+    async fn check_once(&self) -> Result<CheckStatus, AuthError> {
         let answer = post_json(
             &self.http,
             &self.check_url,
@@ -405,20 +376,17 @@ impl Inner {
         match body.get("ok").and_then(Value::as_bool) {
             Some(false) => {
                 // A concurrent check may have received the token meanwhile.
-                Ok(match self.cached() {
-                    Some(grant) => MiAuthStatus::Approved(grant),
-                    None => MiAuthStatus::Pending,
-                })
+                Ok(self.grant.status())
             }
             Some(true) => {
                 let token = body.get("token").and_then(Value::as_str).ok_or_else(|| {
                     unexpected("`ok` is true but there is no `token` string".into())
                 })?;
-                let grant = MiAuthGrant {
+                let grant = Grant {
                     token: AccessToken::new(token),
                     user: AuthUser::decode(body.get("user").cloned().unwrap_or(Value::Null)),
                 };
-                Ok(MiAuthStatus::Approved(self.remember(grant)))
+                Ok(CheckStatus::Approved(self.grant.keep(grant)))
             }
             None => Err(unexpected(
                 "there is no boolean `ok` field; is this the origin of a Misskey server (12.27 or later)?".into(),
@@ -474,7 +442,7 @@ impl MiAuthLoopback {
     /// sessions came, and [`AuthError::NotApproved`] if the browser came
     /// back but the server does not confirm the approval (for example because
     /// something else checked the session first and took the token).
-    pub async fn finish(self, timeout: Duration) -> Result<MiAuthGrant, AuthError> {
+    pub async fn finish(self, timeout: Duration) -> Result<Grant, AuthError> {
         if let Some(grant) = self.session.grant() {
             return Ok(grant);
         }
@@ -519,7 +487,7 @@ impl MiAuthLoopback {
         self,
         timeout: Duration,
         cancel: C,
-    ) -> Result<MiAuthGrant, AuthError> {
+    ) -> Result<Grant, AuthError> {
         tokio::select! {
             result = self.finish(timeout) => result,
             _ = cancel => Err(AuthError::Cancelled { what: "the MiAuth login to finish" }),

@@ -1,35 +1,12 @@
 use serde_json::Value;
 
-/// The user model the flows decode the logged-in user into.
+/// The user model the flows decode the logged-in user into: the generated
+/// [`misskey_api::models::UserDetailedNotMe`].
 ///
 /// MiAuth's check and the legacy `auth/session/userkey` both send the user
 /// packed as `UserDetailedNotMe` (Misskey packs it without "me" context, so
-/// the `MeDetailed`-only fields are absent).
-pub type User = provisional::UserDetailedNotMe;
-
-/// Stand-in for the generated `misskey_api::models::UserDetailedNotMe`
-/// until the generated models exist.
-pub mod provisional {
-    use misskey_core::Id;
-    use serde::Deserialize;
-
-    /// The fields of `UserDetailedNotMe` the login flows need.
-    #[derive(Debug, Clone, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    #[non_exhaustive]
-    pub struct UserDetailedNotMe {
-        /// The user's id.
-        pub id: Id,
-        /// The display name, if set.
-        pub name: Option<String>,
-        /// The user name (the part after `@`).
-        pub username: String,
-        /// The host for remote users; `None` for local ones.
-        pub host: Option<String>,
-        /// The avatar URL.
-        pub avatar_url: Option<String>,
-    }
-}
+/// the `MeDetailed`-only fields such as `isModerator` are absent).
+pub type User = misskey_api::models::UserDetailedNotMe;
 
 /// The user a token belongs to, as the server described it at login.
 ///

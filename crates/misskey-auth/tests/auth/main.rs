@@ -2,6 +2,7 @@
 //! the tests themselves (no other network).
 
 mod fake;
+mod legacy;
 mod loopback;
 mod miauth;
 mod oauth;

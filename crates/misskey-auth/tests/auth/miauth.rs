@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use misskey_auth::{AuthError, AuthUser, MiAuth, MiAuthStatus, Permission, PollPolicy};
+use misskey_auth::{AuthError, AuthUser, CheckStatus, MiAuth, Permission, PollPolicy};
 use url::Url;
 
 use crate::direct_client;
@@ -103,9 +103,9 @@ async fn not_yet_then_approved_and_the_token_is_kept() {
 
     assert!(matches!(
         session.check().await.unwrap(),
-        MiAuthStatus::Pending
+        CheckStatus::Pending
     ));
-    let MiAuthStatus::Approved(grant) = session.check().await.unwrap() else {
+    let CheckStatus::Approved(grant) = session.check().await.unwrap() else {
         panic!("expected approval")
     };
     assert_eq!(
@@ -121,7 +121,7 @@ async fn not_yet_then_approved_and_the_token_is_kept() {
     assert_eq!(grant.user.display_name(), "@admin");
 
     // A later check cannot lose the token, whatever the server says now.
-    let MiAuthStatus::Approved(again) = session.check().await.unwrap() else {
+    let CheckStatus::Approved(again) = session.check().await.unwrap() else {
         panic!("the token was lost")
     };
     assert_eq!(again.token, grant.token);
@@ -155,14 +155,14 @@ async fn a_check_answering_ok_false_after_success_keeps_the_first_token() {
     let (a, b) = tokio::join!(session.check(), other.check());
     for status in [a.unwrap(), b.unwrap()] {
         match status {
-            MiAuthStatus::Approved(g) => {
+            CheckStatus::Approved(g) => {
                 assert_eq!(g.token.expose_secret(), "TOKEN-PLACEHOLDER-32-CHARACTERS!")
             }
             // Only possible if the `ok: false` answer was read before the token arrived.
-            MiAuthStatus::Pending => {}
+            CheckStatus::Pending => {}
         }
     }
-    let MiAuthStatus::Approved(g) = session.check().await.unwrap() else {
+    let CheckStatus::Approved(g) = session.check().await.unwrap() else {
         panic!("the token was lost")
     };
     assert_eq!(g.token.expose_secret(), "TOKEN-PLACEHOLDER-32-CHARACTERS!");
@@ -176,7 +176,7 @@ async fn dropping_a_check_midway_does_not_lose_the_token() {
     // Start a check and drop it at once: the request still completes.
     let _ = tokio::time::timeout(Duration::from_micros(1), session.check()).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let MiAuthStatus::Approved(g) = session.check().await.unwrap() else {
+    let CheckStatus::Approved(g) = session.check().await.unwrap() else {
         panic!("the token was lost")
     };
     assert_eq!(g.token.expose_secret(), "TOKEN-PLACEHOLDER-32-CHARACTERS!");
@@ -192,7 +192,7 @@ async fn an_undecodable_user_still_gives_the_token() {
         r#"{"ok":true,"token":"FORK-TOKEN","user":{"id":"u1","username":"alice","name":"Alice","host":7}}"#,
     );
     let session = flow(&fake).start().unwrap();
-    let MiAuthStatus::Approved(grant) = session.check().await.unwrap() else {
+    let CheckStatus::Approved(grant) = session.check().await.unwrap() else {
         panic!("expected approval")
     };
     assert_eq!(grant.token.expose_secret(), "FORK-TOKEN");
@@ -210,14 +210,14 @@ async fn an_undecodable_user_still_gives_the_token() {
     // No user at all, or a user that is not even an object.
     fake.push_miauth(200, r#"{"ok":true,"token":"T2"}"#);
     let s2 = flow(&fake).start().unwrap();
-    let MiAuthStatus::Approved(g2) = s2.check().await.unwrap() else {
+    let CheckStatus::Approved(g2) = s2.check().await.unwrap() else {
         panic!()
     };
     assert_eq!(g2.token.expose_secret(), "T2");
     assert_eq!(g2.user.display_name(), "(unknown user)");
     fake.push_miauth(200, r#"{"ok":true,"token":"T3","user":[1,2]}"#);
     let s3 = flow(&fake).start().unwrap();
-    let MiAuthStatus::Approved(g3) = s3.check().await.unwrap() else {
+    let CheckStatus::Approved(g3) = s3.check().await.unwrap() else {
         panic!()
     };
     assert_eq!(g3.token.expose_secret(), "T3");
