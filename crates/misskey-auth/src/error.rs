@@ -141,7 +141,7 @@ pub enum AuthError {
     },
 
     /// The user (or the server) refused the OAuth authorization.
-    #[error("the authorization was refused: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    #[error("the authorization was refused: {error}{}; if that was a mistake, start a new login", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
     OAuthDenied {
         /// The OAuth error code, such as `access_denied`.
         error: String,

@@ -1,33 +1,60 @@
 //! Get a user's Misskey access token for your app.
 //!
-//! Three ways, newest servers first:
-//!
-//! * [`MiAuth`]: the simple flow every Misskey since 12.27 supports. The app
-//!   makes a session id, the user approves it in the browser, the app checks
-//!   the session and receives the token (exactly once; this crate keeps it).
-//! * [`oauth`]: OAuth 2 authorization code with PKCE (Misskey 2023.9+).
-//! * [`legacy`]: the old `app/create` + `auth/session/*` flow.
-//!
-//! For command-line and desktop apps, each browser flow can listen on
-//! `127.0.0.1` for the redirect that ends the login ("loopback callback").
-//!
 //! ```no_run
 //! # async fn run() -> Result<(), misskey_auth::AuthError> {
 //! use misskey_auth::{MiAuth, Permission};
-//! use std::time::Duration;
 //! let flow = MiAuth::new("https://misskey.example")?
 //!     .name("my-bot")
 //!     .permissions([Permission::ReadAccount, Permission::WriteNotes]);
-//! let login = flow.with_loopback_callback().await?;
+//! let login = flow.with_loopback_callback().await?; // listens on 127.0.0.1
 //! println!("Open {}", login.url());
-//! let auth = login.finish(Duration::from_secs(300)).await?;
+//! let auth = login.finish(std::time::Duration::from_secs(300)).await?;
 //! println!("Logged in as {}", auth.user.display_name());
-//! auth.token.save_to_file("token.txt")?;
 //! # Ok(()) }
 //! ```
 //!
-//! Tokens are [`AccessToken`]s: they print as `<redacted>` and give up the
-//! secret only through [`AccessToken::expose_secret`]. This crate never logs.
+//! # Flows
+//!
+//! * [`MiAuth`]: the simple flow of every Misskey since 12.27. The app makes
+//!   a fresh session id, the user approves it in the browser, the app checks
+//!   the session and receives the token and the user. Use
+//!   [`MiAuth::start`] to show the URL yourself and [`MiAuthSession::wait`]
+//!   (or [`check`](MiAuthSession::check)), or
+//!   [`MiAuth::with_loopback_callback`] for command-line and desktop apps.
+//! * [`oauth`]: OAuth 2 authorization code with PKCE (S256), Misskey 2023.9+.
+//! * [`legacy`]: the old `app/create` + `auth/session/*` flow.
+//!
+//! # The token is never lost
+//!
+//! Misskey answers a MiAuth check (and the legacy `auth/session/userkey`)
+//! with the token exactly once. A session keeps the first token it receives
+//! and returns it from every later check; a check already on its way finishes
+//! even if its future is dropped; and a user that does not decode into the
+//! generated [`User`] model (forks differ) is kept as raw JSON
+//! ([`AuthUser::Raw`]) instead of failing the login.
+//!
+//! # The loopback callback
+//!
+//! [`MiAuth::with_loopback_callback`] and
+//! [`oauth::OAuth::with_loopback_callback_on`] listen on `127.0.0.1` only
+//! (never another interface), use `http://127.0.0.1:PORT/callback` as the
+//! callback, and answer the browser with a small "you can close this tab"
+//! page. A redirect carrying another `session` (or OAuth `state`), such as
+//! one from a stale tab, gets an error page, and the login keeps waiting for
+//! the right redirect; if none comes before the timeout the error is
+//! [`AuthError::CallbackMismatch`]. [`WrongCallback::Fail`] ends the login at
+//! the first wrong redirect instead.
+//!
+//! # Tokens and errors
+//!
+//! Tokens are [`AccessToken`]s: they print as `<redacted>`, give up the
+//! secret only through [`AccessToken::expose_secret`], and are written to a
+//! file only when asked ([`AccessToken::save_to_file`], `0600` on Unix).
+//! This crate never logs. Every failure is an [`AuthError`] whose message
+//! says what failed, where, and how to fix it.
+//!
+//! Servers must use `https`; plain `http` is accepted only for loopback hosts
+//! (`localhost`, `127.0.0.0/8`, `::1`) during development.
 
 #![warn(missing_docs)]
 

@@ -443,15 +443,20 @@ impl MiAuthLoopback {
     /// back but the server does not confirm the approval (for example because
     /// something else checked the session first and took the token).
     pub async fn finish(self, timeout: Duration) -> Result<Grant, AuthError> {
-        if let Some(grant) = self.session.grant() {
+        let MiAuthLoopback {
+            session,
+            listener,
+            on_wrong,
+        } = self;
+        if let Some(grant) = session.grant() {
             return Ok(grant);
         }
         let deadline = Instant::now() + timeout;
-        let expected = self.session.session_id().to_string();
-        self.listener
+        let expected = session.session_id().to_string();
+        listener
             .serve(
                 deadline,
-                self.on_wrong,
+                on_wrong,
                 "session",
                 || AuthError::Timeout {
                     what: "the browser to come back from the MiAuth approval page",
@@ -468,13 +473,15 @@ impl MiAuthLoopback {
                 },
             )
             .await?;
-        let grace_end = deadline.max(Instant::now() + self.session.inner.poll.after_callback);
+        // The browser is done with the listener: close the port now.
+        drop(listener);
+        let grace_end = deadline.max(Instant::now() + session.inner.poll.after_callback);
         let started = Instant::now();
-        match self.session.poll_until(grace_end).await {
+        match session.poll_until(grace_end).await {
             Ok(grant) => Ok(grant),
             Err(PollEnd::Failed(e)) => Err(e),
             Err(PollEnd::Deadline { .. }) => Err(AuthError::NotApproved {
-                url: self.session.inner.shown_check_url.clone(),
+                url: session.inner.shown_check_url.clone(),
                 waited: started.elapsed(),
                 hint: "another program may have checked this session first and taken the token, or the redirect did not come from the server; start a new login",
             }),

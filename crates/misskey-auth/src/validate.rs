@@ -1,6 +1,6 @@
 //! Checks on the URLs and strings a caller passes in.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use misskey_core::Permission;
 use url::{Host, Url};
@@ -20,15 +20,6 @@ fn is_v4_mapped_loopback(ip: Ipv6Addr) -> bool {
     match ip.to_ipv4_mapped() {
         Some(v4) => v4.is_loopback(),
         None => false,
-    }
-}
-
-/// Whether an IP address is loopback (for the listener's own checks).
-#[allow(dead_code)]
-pub(crate) fn is_loopback_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_loopback(),
-        IpAddr::V6(v6) => v6.is_loopback() || is_v4_mapped_loopback(v6),
     }
 }
 

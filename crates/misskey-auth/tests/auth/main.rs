@@ -4,6 +4,7 @@
 mod fake;
 mod legacy;
 mod loopback;
+mod messages;
 mod miauth;
 mod oauth;
 mod token_file;

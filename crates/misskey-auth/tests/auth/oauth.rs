@@ -303,7 +303,7 @@ async fn loopback_refusal_and_wrong_issuer() {
     let err = finish.await.unwrap().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "the authorization was refused: access_denied (The user said no)"
+        "the authorization was refused: access_denied (The user said no); if that was a mistake, start a new login"
     );
 
     // The redirect names another issuer (RFC 9207 mix-up defence).
