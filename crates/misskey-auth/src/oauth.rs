@@ -564,12 +564,16 @@ impl OAuthLoopback {
     /// Waits up to `timeout` for the browser to come back with the code,
     /// answers it with a "you can close this tab" page, and exchanges the code.
     pub async fn finish(self, timeout: Duration) -> Result<OAuthGrant, AuthError> {
+        let OAuthLoopback {
+            authorization,
+            listener,
+            on_wrong,
+        } = self;
         let deadline = Instant::now() + timeout;
-        let code = self
-            .listener
+        let code = listener
             .serve(
                 deadline,
-                self.on_wrong,
+                on_wrong,
                 "state",
                 || AuthError::Timeout {
                     what: "the browser to come back from the OAuth authorization page",
@@ -577,10 +581,12 @@ impl OAuthLoopback {
                     hint: "the user did not authorize in time, or the browser could not reach the callback on 127.0.0.1 (it must run on this machine); start a new login",
                     last_error: None,
                 },
-                |query| self.authorization.judge(query),
+                |query| authorization.judge(query),
             )
             .await?;
-        self.authorization.exchange(&code).await
+        // The browser is done with the listener: close the port now.
+        drop(listener);
+        authorization.exchange(&code).await
     }
 
     /// Like [`finish`](Self::finish), but also stops with
