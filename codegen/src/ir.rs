@@ -149,6 +149,27 @@ pub struct UnionVariant {
     pub tag_values: Vec<String>,
     /// Whether the payload must be boxed to break a type cycle.
     pub boxed: bool,
+    /// For untagged unions, the JSON shape this branch accepts.
+    pub shape: VariantShape,
+}
+
+/// The JSON shape a branch of an untagged union accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariantShape {
+    /// An object; the keys only this branch requires.
+    Object(Vec<String>),
+    /// An array.
+    Array,
+    /// A string.
+    String,
+    /// Any number.
+    Number,
+    /// An integer.
+    Integer,
+    /// A boolean.
+    Bool,
+    /// Anything.
+    Any,
 }
 
 /// One endpoint (one path of the spec).
@@ -198,7 +219,11 @@ pub enum Response {
     /// `204` only.
     Empty,
     /// `200` with this body; `None` when the schema is missing.
-    Json { ty: Ty, nullable: bool, source: String },
+    Json {
+        ty: Ty,
+        nullable: bool,
+        source: String,
+    },
     /// `200` with this body or `204`.
     JsonOrEmpty { ty: Ty, source: String },
 }

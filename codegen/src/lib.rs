@@ -66,11 +66,9 @@ pub fn generate(input: Input<'_>) -> Result<Output, Error> {
 
 /// Reads a permission list: a `scopes_supported` document or a bare array.
 pub fn parse_scopes(text: &str) -> Result<Vec<String>, Error> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Error {
-            pointer: String::new(),
-            message: format!("permission list: not valid JSON ({e})"),
-        }
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error {
+        pointer: String::new(),
+        message: format!("permission list: not valid JSON ({e})"),
     })?;
     let (list, pointer) = match &value {
         serde_json::Value::Array(list) => (list, ""),

@@ -36,11 +36,13 @@ pub struct LoadedSpec {
 /// Parses `text` as an OpenAPI 3.0 or 3.1 document and normalises it.
 pub fn load(text: &str) -> Result<LoadedSpec, Error> {
     let (doc, openapi_version) = normalize_text(text)?;
-    let openapi: openapiv3::OpenAPI =
-        serde_path_to_error::deserialize(doc).map_err(|e| {
-            let pointer = path_to_pointer(e.path());
-            Error::at(pointer, format!("does not fit the OpenAPI model: {}", e.inner()))
-        })?;
+    let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        Error::at(
+            pointer,
+            format!("does not fit the OpenAPI model: {}", e.inner()),
+        )
+    })?;
     Ok(LoadedSpec {
         openapi,
         openapi_version,
@@ -52,7 +54,10 @@ pub fn load(text: &str) -> Result<LoadedSpec, Error> {
 /// `openapi` version it was served as.
 pub fn normalize_text(text: &str) -> Result<(Value, String), Error> {
     let mut doc: Value = serde_json::from_str(text).map_err(|e| {
-        Error::at("", format!("not valid JSON ({e}); expected the document served at `/api.json`"))
+        Error::at(
+            "",
+            format!("not valid JSON ({e}); expected the document served at `/api.json`"),
+        )
     })?;
     let openapi_version = check_root(&doc)?;
     normalize_document(&mut doc)?;
@@ -162,7 +167,12 @@ fn normalize_operation(op: &mut Value, ptr: &str) -> Result<(), Error> {
                 normalize_content(response, &push_pointer(&responses_ptr, status))?;
             }
         }
-        Some(_) => return Err(Error::at(push_pointer(ptr, "responses"), "must be an object")),
+        Some(_) => {
+            return Err(Error::at(
+                push_pointer(ptr, "responses"),
+                "must be an object",
+            ))
+        }
         None => {
             return Err(Error::at(
                 push_pointer(ptr, "responses"),
@@ -222,7 +232,9 @@ const VALIDATION_ONLY: &[&str] = &[
     "examples",
 ];
 
-const KNOWN_TYPES: &[&str] = &["string", "number", "integer", "boolean", "object", "array", "null"];
+const KNOWN_TYPES: &[&str] = &[
+    "string", "number", "integer", "boolean", "object", "array", "null",
+];
 
 /// Normalises one schema object in place; see the module docs for the rewrites.
 pub(crate) fn normalize_schema(schema: &mut Value, ptr: &str) -> Result<(), Error> {
@@ -241,7 +253,12 @@ pub(crate) fn normalize_schema(schema: &mut Value, ptr: &str) -> Result<(), Erro
     let mut nullable = match obj.remove("nullable") {
         None => false,
         Some(Value::Bool(b)) => b,
-        Some(_) => return Err(Error::at(push_pointer(ptr, "nullable"), "must be a boolean")),
+        Some(_) => {
+            return Err(Error::at(
+                push_pointer(ptr, "nullable"),
+                "must be a boolean",
+            ))
+        }
     };
 
     if let Some(reference) = obj.get("$ref") {
@@ -296,7 +313,10 @@ pub(crate) fn normalize_schema(schema: &mut Value, ptr: &str) -> Result<(), Erro
         if !KNOWN_TYPES.contains(&t.as_str()) {
             return Err(Error::at(
                 push_pointer(ptr, "type"),
-                format!("unknown type `{t}`; expected one of {}", KNOWN_TYPES.join(", ")),
+                format!(
+                    "unknown type `{t}`; expected one of {}",
+                    KNOWN_TYPES.join(", ")
+                ),
             ));
         }
     }
@@ -324,7 +344,11 @@ pub(crate) fn normalize_schema(schema: &mut Value, ptr: &str) -> Result<(), Erro
         if let Some(v) = obj.get(key) {
             if v.is_number() {
                 let bound = obj.remove(key).expect("present");
-                let plain = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
+                let plain = if key == "exclusiveMinimum" {
+                    "minimum"
+                } else {
+                    "maximum"
+                };
                 obj.insert(plain.into(), bound);
                 obj.insert(key.into(), Value::Bool(true));
             }
@@ -389,7 +413,9 @@ pub(crate) fn normalize_schema(schema: &mut Value, ptr: &str) -> Result<(), Erro
 
     let mut composed = false;
     for key in ["allOf", "oneOf", "anyOf"] {
-        let Some(list) = obj.get_mut(key) else { continue };
+        let Some(list) = obj.get_mut(key) else {
+            continue;
+        };
         let list_ptr = push_pointer(ptr, key);
         let branches = list
             .as_array_mut()
@@ -476,8 +502,12 @@ fn is_null_only(schema: &Value) -> bool {
 
 fn is_constraint_only(schema: &Value) -> bool {
     schema.as_object().is_some_and(|o| {
-        o.keys()
-            .all(|k| matches!(k.as_str(), "required" | "description" | "minProperties" | "maxProperties"))
+        o.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "required" | "description" | "minProperties" | "maxProperties"
+            )
+        })
     })
 }
 

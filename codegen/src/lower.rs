@@ -15,8 +15,8 @@ use openapiv3::{
 
 use crate::error::{push_pointer, Error};
 use crate::ir::{
-    Api, Endpoint, Field, Pagination, Response, Scope, StringEnum, Ty, TypeDef, TypeKind,
-    TypeRef, Union, UnionVariant,
+    Api, Endpoint, Field, Pagination, Response, Scope, StringEnum, Ty, TypeDef, TypeKind, TypeRef,
+    Union, UnionVariant, VariantShape,
 };
 use crate::load::LoadedSpec;
 use crate::names::{module_ident, pascal, singular, unique_field_names, NameSet};
@@ -45,6 +45,7 @@ pub fn lower(spec: &LoadedSpec, scopes: Option<&[String]>) -> Result<Api, Error>
     mark_boxes(&mut models, &mut endpoints);
     mark_defaults(&mut models, &mut endpoints);
     mark_union_ids(&mut models, &mut endpoints);
+    mark_union_shapes(&mut models, &mut endpoints);
     let permissions = permission_list(scopes, &endpoints);
     Ok(Api {
         version: openapi.info.version.clone(),
@@ -87,7 +88,10 @@ struct Ctx {
 
 impl Ctx {
     fn models(name: &str) -> Self {
-        Ctx { scope: Scope::Models, names: vec![name.to_owned()] }
+        Ctx {
+            scope: Scope::Models,
+            names: vec![name.to_owned()],
+        }
     }
 
     /// Context for a property `prop` of the type named `parent`.
@@ -97,14 +101,24 @@ impl Ctx {
             Scope::Models => vec![format!("{parent}{p}")],
             Scope::Endpoint(_) => vec![p.clone(), format!("{parent}{p}")],
         };
-        Ctx { scope: self.scope.clone(), names }
+        Ctx {
+            scope: self.scope.clone(),
+            names,
+        }
     }
 
     /// Context for the items of a list: the singular of this context's names
     /// (`choices` → `Choice`), or `...Item` when there is no plural to undo.
     fn item(&self) -> Self {
-        let names = self.names.iter().map(|n| pascal(&singular(n.trim_end_matches('\u{0}')))).collect();
-        Ctx { scope: self.scope.clone(), names }
+        let names = self
+            .names
+            .iter()
+            .map(|n| pascal(&singular(n.trim_end_matches('\u{0}'))))
+            .collect();
+        Ctx {
+            scope: self.scope.clone(),
+            names,
+        }
     }
 }
 
@@ -167,12 +181,15 @@ impl<'a> Lowerer<'a> {
             )
         })?;
         let name = name.replace("~1", "/").replace("~0", "~");
-        let (key, (schema, rust)) = self.components.get_key_value(name.as_str()).ok_or_else(|| {
-            Error::at(
+        let (key, (schema, rust)) =
+            self.components
+                .get_key_value(name.as_str())
+                .ok_or_else(|| {
+                    Error::at(
                 push_pointer(ptr, "$ref"),
                 format!("reference to `{reference}`, which is not defined in components/schemas"),
             )
-        })?;
+                })?;
         Ok((key, Node::of(schema), rust.clone()))
     }
 
@@ -204,14 +221,19 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_components(&mut self) -> Result<(), Error> {
-        let components: Vec<(&str, &ReferenceOr<Schema>, String)> =
-            self.components.iter().map(|(k, (s, r))| (*k, *s, r.clone())).collect();
+        let components: Vec<(&str, &ReferenceOr<Schema>, String)> = self
+            .components
+            .iter()
+            .map(|(k, (s, r))| (*k, *s, r.clone()))
+            .collect();
         for (name, schema, rust) in components {
             let ptr = push_pointer("/components/schemas", name);
             let node = Node::of(schema);
             // The component's own name was reserved up front; lower it under that name.
-            let kind_ty = self.lower_node(node, &ptr, &Ctx::models(&format!("{rust}\u{0}")), true)?;
-            let named_here = matches!(&kind_ty.ty, Ty::Named(r) if r.scope == Scope::Models && r.name == rust);
+            let kind_ty =
+                self.lower_node(node, &ptr, &Ctx::models(&format!("{rust}\u{0}")), true)?;
+            let named_here =
+                matches!(&kind_ty.ty, Ty::Named(r) if r.scope == Scope::Models && r.name == rust);
             if !named_here {
                 let doc = match node {
                     Node::Item(s) => s.schema_data.description.clone(),
@@ -231,24 +253,46 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers a schema node. `ctx.names` ending in NUL marks a component root
     /// whose name is already reserved.
-    fn lower_node(&mut self, node: Node<'a>, ptr: &str, ctx: &Ctx, root: bool) -> Result<Lowered, Error> {
+    fn lower_node(
+        &mut self,
+        node: Node<'a>,
+        ptr: &str,
+        ctx: &Ctx,
+        root: bool,
+    ) -> Result<Lowered, Error> {
         match node {
             Node::Ref(reference) => {
                 let (_, _, rust) = self.component(reference, ptr)?;
-                Ok(Lowered { ty: Ty::Named(TypeRef { scope: Scope::Models, name: rust }), nullable: false })
+                Ok(Lowered {
+                    ty: Ty::Named(TypeRef {
+                        scope: Scope::Models,
+                        name: rust,
+                    }),
+                    nullable: false,
+                })
             }
             Node::Item(schema) => {
                 if let Some((ty, nullable)) = self.cache.get(ptr) {
-                    return Ok(Lowered { ty: ty.clone(), nullable: *nullable });
+                    return Ok(Lowered {
+                        ty: ty.clone(),
+                        nullable: *nullable,
+                    });
                 }
                 let lowered = self.lower_schema(schema, ptr, ctx, root)?;
-                self.cache.insert(ptr.to_owned(), (lowered.ty.clone(), lowered.nullable));
+                self.cache
+                    .insert(ptr.to_owned(), (lowered.ty.clone(), lowered.nullable));
                 Ok(lowered)
             }
         }
     }
 
-    fn lower_schema(&mut self, schema: &'a Schema, ptr: &str, ctx: &Ctx, root: bool) -> Result<Lowered, Error> {
+    fn lower_schema(
+        &mut self,
+        schema: &'a Schema,
+        ptr: &str,
+        ctx: &Ctx,
+        root: bool,
+    ) -> Result<Lowered, Error> {
         let data = &schema.schema_data;
         let mut nullable = data.nullable;
         let doc = data.description.clone();
@@ -256,12 +300,18 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
                 if !values.is_empty() {
-                    let default = data.default.as_ref().and_then(|d| d.as_str()).and_then(|d| values.iter().position(|v| v == d));
+                    let default = data
+                        .default
+                        .as_ref()
+                        .and_then(|d| d.as_str())
+                        .and_then(|d| values.iter().position(|v| v == d));
                     self.string_enum(ctx, ptr, doc, values, default)
                 } else {
                     match &s.format {
                         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
-                        VariantOrUnknownOrEmpty::Unknown(f) if f == "misskey:id" || f == "id" => Ty::Id,
+                        VariantOrUnknownOrEmpty::Unknown(f) if f == "misskey:id" || f == "id" => {
+                            Ty::Id
+                        }
                         VariantOrUnknownOrEmpty::Unknown(f) if f == "date-time" => Ty::DateTime,
                         _ => Ty::String,
                     }
@@ -277,7 +327,12 @@ impl<'a> Lowerer<'a> {
                     match &a.items {
                         Some(items) => {
                             let item_ctx = ctx.item();
-                            let item = self.lower_node(Node::of_boxed(items), &push_pointer(ptr, "items"), &item_ctx, false)?;
+                            let item = self.lower_node(
+                                Node::of_boxed(items),
+                                &push_pointer(ptr, "items"),
+                                &item_ctx,
+                                false,
+                            )?;
                             Ty::Array(Box::new(wrap_nullable_item(item)))
                         }
                         None => Ty::Array(Box::new(Ty::Json)),
@@ -290,7 +345,12 @@ impl<'a> Lowerer<'a> {
                         Some(AdditionalProperties::Schema(value)) => {
                             let parent = ctx_base(ctx);
                             let value_ctx = ctx.child(&parent, "Value");
-                            let v = self.lower_node(Node::of(value), &push_pointer(ptr, "additionalProperties"), &value_ctx, false)?;
+                            let v = self.lower_node(
+                                Node::of(value),
+                                &push_pointer(ptr, "additionalProperties"),
+                                &value_ctx,
+                                false,
+                            )?;
                             Ty::Map(Box::new(wrap_nullable_item(v)))
                         }
                         _ => Ty::Json,
@@ -302,7 +362,12 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::AllOf { all_of } => {
                 if all_of.len() == 1 {
-                    let inner = self.lower_node(Node::of(&all_of[0]), &push_pointer(&push_pointer(ptr, "allOf"), "0"), ctx, root)?;
+                    let inner = self.lower_node(
+                        Node::of(&all_of[0]),
+                        &push_pointer(&push_pointer(ptr, "allOf"), "0"),
+                        ctx,
+                        root,
+                    )?;
                     nullable |= inner.nullable;
                     inner.ty
                 } else {
@@ -310,8 +375,12 @@ impl<'a> Lowerer<'a> {
                     self.struct_type(ctx, ptr, doc, gathered)?
                 }
             }
-            SchemaKind::OneOf { one_of } => self.union(one_of, &push_pointer(ptr, "oneOf"), ptr, ctx, doc)?,
-            SchemaKind::AnyOf { any_of } => self.union(any_of, &push_pointer(ptr, "anyOf"), ptr, ctx, doc)?,
+            SchemaKind::OneOf { one_of } => {
+                self.union(one_of, &push_pointer(ptr, "oneOf"), ptr, ctx, doc)?
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(any_of, &push_pointer(ptr, "anyOf"), ptr, ctx, doc)?
+            }
             SchemaKind::Not { .. } => Ty::Json,
             SchemaKind::Any(any) => {
                 if !any.properties.is_empty() || (root && any.typ.as_deref() == Some("object")) {
@@ -330,7 +399,9 @@ impl<'a> Lowerer<'a> {
 
     fn tuple(&mut self, tuple: &serde_json::Value, ptr: &str, ctx: &Ctx) -> Result<Ty, Error> {
         let tuple_ptr = push_pointer(ptr, "prefixItems");
-        let list = tuple.as_array().ok_or_else(|| Error::at(&tuple_ptr, "must be an array of schemas"))?;
+        let list = tuple
+            .as_array()
+            .ok_or_else(|| Error::at(&tuple_ptr, "must be an array of schemas"))?;
         let mut items = Vec::new();
         for (i, item) in list.iter().enumerate() {
             let item_ptr = push_pointer(&tuple_ptr, &i.to_string());
@@ -343,16 +414,37 @@ impl<'a> Lowerer<'a> {
             let lowered = match &schema {
                 ReferenceOr::Reference { reference } => {
                     let (_, _, rust) = self.component(reference, &item_ptr)?;
-                    Lowered { ty: Ty::Named(TypeRef { scope: Scope::Models, name: rust }), nullable: false }
+                    Lowered {
+                        ty: Ty::Named(TypeRef {
+                            scope: Scope::Models,
+                            name: rust,
+                        }),
+                        nullable: false,
+                    }
                 }
                 ReferenceOr::Item(s) => match &s.schema_kind {
-                    SchemaKind::Type(Type::String(_)) => Lowered { ty: Ty::String, nullable: s.schema_data.nullable },
-                    SchemaKind::Type(Type::Number(_)) => Lowered { ty: Ty::Number, nullable: s.schema_data.nullable },
-                    SchemaKind::Type(Type::Integer(_)) => Lowered { ty: Ty::Integer, nullable: s.schema_data.nullable },
-                    SchemaKind::Type(Type::Boolean(_)) => Lowered { ty: Ty::Boolean, nullable: s.schema_data.nullable },
+                    SchemaKind::Type(Type::String(_)) => Lowered {
+                        ty: Ty::String,
+                        nullable: s.schema_data.nullable,
+                    },
+                    SchemaKind::Type(Type::Number(_)) => Lowered {
+                        ty: Ty::Number,
+                        nullable: s.schema_data.nullable,
+                    },
+                    SchemaKind::Type(Type::Integer(_)) => Lowered {
+                        ty: Ty::Integer,
+                        nullable: s.schema_data.nullable,
+                    },
+                    SchemaKind::Type(Type::Boolean(_)) => Lowered {
+                        ty: Ty::Boolean,
+                        nullable: s.schema_data.nullable,
+                    },
                     _ => {
                         let _ = item_ctx;
-                        return Err(Error::at(item_ptr, "only scalar or referenced tuple members are supported"));
+                        return Err(Error::at(
+                            item_ptr,
+                            "only scalar or referenced tuple members are supported",
+                        ));
                     }
                 },
             };
@@ -361,16 +453,36 @@ impl<'a> Lowerer<'a> {
         Ok(Ty::Tuple(items))
     }
 
-    fn string_enum(&mut self, ctx: &Ctx, ptr: &str, doc: Option<String>, values: Vec<String>, default: Option<usize>) -> Ty {
+    fn string_enum(
+        &mut self,
+        ctx: &Ctx,
+        ptr: &str,
+        doc: Option<String>,
+        values: Vec<String>,
+        default: Option<usize>,
+    ) -> Ty {
         let (name, slot) = self.open_named(ctx, ptr);
         let mut variant_names = NameSet::default();
         let variants: Vec<(String, String)> = values
             .iter()
             .map(|v| (variant_names.take(&[pascal(v)]), v.clone()))
             .collect();
-        let other = variant_names.take(&["Other".into(), "UnknownValue".into(), "OtherValue".into()]);
-        self.close_type(&ctx.scope, slot, doc, TypeKind::StringEnum(StringEnum { variants, other, default }));
-        Ty::Named(TypeRef { scope: ctx.scope.clone(), name })
+        let other =
+            variant_names.take(&["Other".into(), "UnknownValue".into(), "OtherValue".into()]);
+        self.close_type(
+            &ctx.scope,
+            slot,
+            doc,
+            TypeKind::StringEnum(StringEnum {
+                variants,
+                other,
+                default,
+            }),
+        );
+        Ty::Named(TypeRef {
+            scope: ctx.scope.clone(),
+            name,
+        })
     }
 
     /// Like [`open_type`], but a component root reuses its reserved name.
@@ -402,17 +514,34 @@ impl<'a> Lowerer<'a> {
             .map(|(name, schema)| {
                 let node = Node::of_boxed(schema);
                 let prop_ctx = inherited.map(|c| c.child(&ctx_base(c), name));
-                (name.clone(), node, push_pointer(&props_ptr, name), prop_ctx, node_doc(node))
+                (
+                    name.clone(),
+                    node,
+                    push_pointer(&props_ptr, name),
+                    prop_ctx,
+                    node_doc(node),
+                )
             })
             .collect();
-        Ok(Gathered { props, required: required.iter().cloned().collect() })
+        Ok(Gathered {
+            props,
+            required: required.iter().cloned().collect(),
+        })
     }
 
     /// Merges the branches of an `allOf` into one list of properties. Branches
     /// that reference a component keep that component's naming context, so
     /// their inline types are shared with the component rather than copied.
-    fn gather_all_of(&mut self, all_of: &'a [ReferenceOr<Schema>], ptr: &str, inherited: Option<&Ctx>) -> Result<Gathered<'a>, Error> {
-        let mut merged = Gathered { props: Vec::new(), required: BTreeSet::new() };
+    fn gather_all_of(
+        &mut self,
+        all_of: &'a [ReferenceOr<Schema>],
+        ptr: &str,
+        inherited: Option<&Ctx>,
+    ) -> Result<Gathered<'a>, Error> {
+        let mut merged = Gathered {
+            props: Vec::new(),
+            required: BTreeSet::new(),
+        };
         for (i, branch) in all_of.iter().enumerate() {
             let branch_ptr = push_pointer(&push_pointer(ptr, "allOf"), &i.to_string());
             let part = self.gather_node(Node::of(branch), &branch_ptr, inherited)?;
@@ -428,7 +557,12 @@ impl<'a> Lowerer<'a> {
         Ok(merged)
     }
 
-    fn gather_node(&mut self, node: Node<'a>, ptr: &str, inherited: Option<&Ctx>) -> Result<Gathered<'a>, Error> {
+    fn gather_node(
+        &mut self,
+        node: Node<'a>,
+        ptr: &str,
+        inherited: Option<&Ctx>,
+    ) -> Result<Gathered<'a>, Error> {
         match node {
             Node::Ref(reference) => {
                 let (name, target, rust) = self.component(reference, ptr)?;
@@ -454,21 +588,39 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn struct_type(&mut self, ctx: &Ctx, ptr: &str, doc: Option<String>, gathered: Gathered<'a>) -> Result<Ty, Error> {
+    fn struct_type(
+        &mut self,
+        ctx: &Ctx,
+        ptr: &str,
+        doc: Option<String>,
+        gathered: Gathered<'a>,
+    ) -> Result<Ty, Error> {
         let (name, slot) = self.open_named(ctx, ptr);
         let fields = self.fields(&name, ctx, gathered)?;
         self.close_type(&ctx.scope, slot, doc, TypeKind::Struct(fields));
-        Ok(Ty::Named(TypeRef { scope: ctx.scope.clone(), name }))
+        Ok(Ty::Named(TypeRef {
+            scope: ctx.scope.clone(),
+            name,
+        }))
     }
 
-    fn fields(&mut self, parent: &str, ctx: &Ctx, gathered: Gathered<'a>) -> Result<Vec<Field>, Error> {
+    fn fields(
+        &mut self,
+        parent: &str,
+        ctx: &Ctx,
+        gathered: Gathered<'a>,
+    ) -> Result<Vec<Field>, Error> {
         let json_names: Vec<&str> = gathered.props.iter().map(|p| p.0.as_str()).collect();
         let rust_names = unique_field_names(&json_names);
         let mut fields = Vec::with_capacity(gathered.props.len());
-        for ((json_name, node, ptr, prop_ctx, doc), rust_name) in gathered.props.iter().zip(rust_names) {
+        for ((json_name, node, ptr, prop_ctx, doc), rust_name) in
+            gathered.props.iter().zip(rust_names)
+        {
             // Properties merged in from a component keep that component's names;
             // this type's own properties are named after it.
-            let prop_ctx = prop_ctx.clone().unwrap_or_else(|| ctx.child(parent, json_name));
+            let prop_ctx = prop_ctx
+                .clone()
+                .unwrap_or_else(|| ctx.child(parent, json_name));
             let lowered = self.lower_node(*node, ptr, &prop_ctx, false)?;
             fields.push(Field {
                 json_name: json_name.clone(),
@@ -483,9 +635,23 @@ impl<'a> Lowerer<'a> {
         Ok(fields)
     }
 
-    fn union(&mut self, branches: &'a [ReferenceOr<Schema>], list_ptr: &str, ptr: &str, ctx: &Ctx, doc: Option<String>) -> Result<Ty, Error> {
+    fn union(
+        &mut self,
+        branches: &'a [ReferenceOr<Schema>],
+        list_ptr: &str,
+        ptr: &str,
+        ctx: &Ctx,
+        doc: Option<String>,
+    ) -> Result<Ty, Error> {
         if branches.len() == 1 {
-            return Ok(self.lower_node(Node::of(&branches[0]), &push_pointer(list_ptr, "0"), ctx, false)?.ty);
+            return Ok(self
+                .lower_node(
+                    Node::of(&branches[0]),
+                    &push_pointer(list_ptr, "0"),
+                    ctx,
+                    false,
+                )?
+                .ty);
         }
         let (name, slot) = self.open_named(ctx, ptr);
         let tag = self.find_tag(branches, list_ptr)?;
@@ -499,11 +665,23 @@ impl<'a> Lowerer<'a> {
                     let values = values[i].clone();
                     (variant_names.take(&[pascal(&values[0])]), values)
                 }
-                None => (variant_names.take(&[self.untagged_variant_name(node, &branch_ptr)?]), Vec::new()),
+                None => (
+                    variant_names.take(&[self.untagged_variant_name(node, &branch_ptr)?]),
+                    Vec::new(),
+                ),
             };
-            let branch_ctx = Ctx { scope: ctx.scope.clone(), names: vec![format!("{name}{variant_name}")] };
+            let branch_ctx = Ctx {
+                scope: ctx.scope.clone(),
+                names: vec![format!("{name}{variant_name}")],
+            };
             let lowered = self.lower_node(node, &branch_ptr, &branch_ctx, false)?;
-            variants.push(UnionVariant { name: variant_name, ty: wrap_nullable_item(lowered), tag_values, boxed: false });
+            variants.push(UnionVariant {
+                name: variant_name,
+                ty: wrap_nullable_item(lowered),
+                tag_values,
+                boxed: false,
+                shape: VariantShape::Any,
+            });
         }
         if tag.is_none() {
             // Untagged unions decode by trying each branch in turn, so the branch
@@ -518,8 +696,20 @@ impl<'a> Lowerer<'a> {
             variants = scored.into_iter().map(|(_, _, v)| v).collect();
         }
         let tag_name = tag.map(|(t, _)| t);
-        self.close_type(&ctx.scope, slot, doc, TypeKind::Union(Union { variants, tag: tag_name, has_id: false }));
-        Ok(Ty::Named(TypeRef { scope: ctx.scope.clone(), name }))
+        self.close_type(
+            &ctx.scope,
+            slot,
+            doc,
+            TypeKind::Union(Union {
+                variants,
+                tag: tag_name,
+                has_id: false,
+            }),
+        );
+        Ok(Ty::Named(TypeRef {
+            scope: ctx.scope.clone(),
+            name,
+        }))
     }
 
     fn untagged_variant_name(&self, node: Node<'a>, ptr: &str) -> Result<String, Error> {
@@ -533,7 +723,10 @@ impl<'a> Lowerer<'a> {
                 SchemaKind::Type(Type::Array(_)) => "List".into(),
                 SchemaKind::Type(Type::Object(_)) => "Object".into(),
                 SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                    return self.untagged_variant_name(Node::of(&all_of[0]), &push_pointer(&push_pointer(ptr, "allOf"), "0"))
+                    return self.untagged_variant_name(
+                        Node::of(&all_of[0]),
+                        &push_pointer(&push_pointer(ptr, "allOf"), "0"),
+                    )
                 }
                 _ => "Value".into(),
             },
@@ -556,7 +749,11 @@ impl<'a> Lowerer<'a> {
 
     /// Finds a property that every branch requires, holding a string enum with
     /// values unique to that branch: the union's discriminator.
-    fn find_tag(&self, branches: &'a [ReferenceOr<Schema>], list_ptr: &str) -> Result<Option<Tag>, Error> {
+    fn find_tag(
+        &self,
+        branches: &'a [ReferenceOr<Schema>],
+        list_ptr: &str,
+    ) -> Result<Option<Tag>, Error> {
         let mut per_branch: Vec<BTreeMap<String, Vec<String>>> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             let ptr = push_pointer(list_ptr, &i.to_string());
@@ -565,7 +762,9 @@ impl<'a> Lowerer<'a> {
             };
             per_branch.push(candidates);
         }
-        let Some(first) = per_branch.first() else { return Ok(None) };
+        let Some(first) = per_branch.first() else {
+            return Ok(None);
+        };
         let mut names: Vec<&String> = first.keys().collect();
         // Prefer the conventional discriminator name.
         names.sort_by_key(|n| (n.as_str() != "type", n.as_str().to_owned()));
@@ -573,7 +772,9 @@ impl<'a> Lowerer<'a> {
             let mut seen = HashSet::new();
             let mut values = Vec::new();
             for branch in &per_branch {
-                let Some(v) = branch.get(name) else { continue 'candidate };
+                let Some(v) = branch.get(name) else {
+                    continue 'candidate;
+                };
                 for value in v {
                     if !seen.insert(value.clone()) {
                         continue 'candidate;
@@ -586,14 +787,23 @@ impl<'a> Lowerer<'a> {
         Ok(None)
     }
 
-    fn tag_candidates(&self, node: Node<'a>, ptr: &str, depth: usize) -> Result<Option<BTreeMap<String, Vec<String>>>, Error> {
+    fn tag_candidates(
+        &self,
+        node: Node<'a>,
+        ptr: &str,
+        depth: usize,
+    ) -> Result<Option<BTreeMap<String, Vec<String>>>, Error> {
         if depth > 8 {
             return Ok(None);
         }
         let schema = match node {
             Node::Ref(reference) => {
                 let (name, target, _) = self.component(reference, ptr)?;
-                return self.tag_candidates(target, &push_pointer("/components/schemas", name), depth + 1);
+                return self.tag_candidates(
+                    target,
+                    &push_pointer("/components/schemas", name),
+                    depth + 1,
+                );
             }
             Node::Item(s) => s,
         };
@@ -606,7 +816,8 @@ impl<'a> Lowerer<'a> {
                     }
                     if let ReferenceOr::Item(p) = prop {
                         if let SchemaKind::Type(Type::String(s)) = &p.schema_kind {
-                            let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                            let values: Vec<String> =
+                                s.enumeration.iter().flatten().cloned().collect();
                             if !values.is_empty() && !p.schema_data.nullable {
                                 out.insert(name.clone(), values);
                             }
@@ -633,7 +844,10 @@ impl<'a> Lowerer<'a> {
             match item {
                 ReferenceOr::Item(item) => paths.push((path, item)),
                 ReferenceOr::Reference { .. } => {
-                    return Err(Error::at(push_pointer("/paths", path), "path items given as `$ref` are not supported"))
+                    return Err(Error::at(
+                        push_pointer("/paths", path),
+                        "path items given as `$ref` are not supported",
+                    ))
                 }
             }
         }
@@ -650,7 +864,10 @@ impl<'a> Lowerer<'a> {
             let ptr = push_pointer(&push_pointer("/paths", path), method);
             let name = path.trim_matches('/').to_owned();
             if name.is_empty() {
-                return Err(Error::at(push_pointer("/paths", path), "an endpoint path must name the endpoint, such as `/notes/create`"));
+                return Err(Error::at(
+                    push_pointer("/paths", path),
+                    "an endpoint path must name the endpoint, such as `/notes/create`",
+                ));
             }
             let mut module_path: Vec<String> = name.split('/').map(module_ident).collect();
             while !modules.insert(module_path.clone()) {
@@ -660,7 +877,14 @@ impl<'a> Lowerer<'a> {
             self.endpoint_types = Vec::new();
             self.endpoint_names = NameSet::default();
             self.endpoint_names.reserve("Request");
-            let endpoint = self.lower_endpoint(index, name, module_path, op, &ptr, item.get.is_some() && item.post.is_some())?;
+            let endpoint = self.lower_endpoint(
+                index,
+                name,
+                module_path,
+                op,
+                &ptr,
+                item.get.is_some() && item.post.is_some(),
+            )?;
             endpoints.push(endpoint);
         }
         Ok(endpoints)
@@ -679,7 +903,10 @@ impl<'a> Lowerer<'a> {
         let description = op.description.clone().unwrap_or_default();
         let requirements = parse_requirements(&description);
         let requires_credential = requirements.credential.unwrap_or(false)
-            || op.security.as_ref().is_some_and(|s| s.iter().any(|r| !r.is_empty()));
+            || op
+                .security
+                .as_ref()
+                .is_some_and(|s| s.iter().any(|r| !r.is_empty()));
 
         // Request.
         let mut request = Vec::new();
@@ -691,7 +918,10 @@ impl<'a> Lowerer<'a> {
             let body = match body {
                 ReferenceOr::Item(b) => b,
                 ReferenceOr::Reference { .. } => {
-                    return Err(Error::at(body_ptr, "request bodies given as `$ref` are not supported"))
+                    return Err(Error::at(
+                        body_ptr,
+                        "request bodies given as `$ref` are not supported",
+                    ))
                 }
             };
             let (media_type, media) = body
@@ -699,11 +929,22 @@ impl<'a> Lowerer<'a> {
                 .get_key_value("application/json")
                 .or_else(|| body.content.get_key_value("multipart/form-data"))
                 .or_else(|| body.content.first())
-                .ok_or_else(|| Error::at(push_pointer(&body_ptr, "content"), "the request body names no media type"))?;
+                .ok_or_else(|| {
+                    Error::at(
+                        push_pointer(&body_ptr, "content"),
+                        "the request body names no media type",
+                    )
+                })?;
             multipart = media_type == "multipart/form-data";
             if let Some(schema) = &media.schema {
-                let schema_ptr = push_pointer(&push_pointer(&push_pointer(&body_ptr, "content"), media_type), "schema");
-                let ctx = Ctx { scope: scope.clone(), names: vec!["Request".into()] };
+                let schema_ptr = push_pointer(
+                    &push_pointer(&push_pointer(&body_ptr, "content"), media_type),
+                    "schema",
+                );
+                let ctx = Ctx {
+                    scope: scope.clone(),
+                    names: vec!["Request".into()],
+                };
                 let mut gathered = self.gather_node(Node::of(schema), &schema_ptr, None).map_err(|e| {
                     if e.pointer == schema_ptr {
                         Error::at(&schema_ptr, "a request body must be an object (its properties become the request's fields)")
@@ -731,7 +972,9 @@ impl<'a> Lowerer<'a> {
         let mut rate_limited = false;
         let mut error_codes: Vec<String> = Vec::new();
         for (status, response) in &op.responses.responses {
-            let StatusCode::Code(code) = status else { continue };
+            let StatusCode::Code(code) = status else {
+                continue;
+            };
             let response_ptr = push_pointer(&responses_ptr, &code.to_string());
             let response = match response {
                 ReferenceOr::Item(r) => r,
@@ -740,14 +983,31 @@ impl<'a> Lowerer<'a> {
             match code {
                 200 | 201 => {
                     has_200 = true;
-                    if let Some(media) = response.content.get("application/json").or_else(|| response.content.first().map(|(_, m)| m)) {
+                    if let Some(media) = response
+                        .content
+                        .get("application/json")
+                        .or_else(|| response.content.first().map(|(_, m)| m))
+                    {
                         if let Some(schema) = &media.schema {
                             let media_key = if response.content.contains_key("application/json") {
                                 "application/json".to_owned()
                             } else {
-                                response.content.first().map(|(k, _)| k.clone()).unwrap_or_default()
+                                response
+                                    .content
+                                    .first()
+                                    .map(|(k, _)| k.clone())
+                                    .unwrap_or_default()
                             };
-                            ok_schema = Some((schema, push_pointer(&push_pointer(&push_pointer(&response_ptr, "content"), &media_key), "schema")));
+                            ok_schema = Some((
+                                schema,
+                                push_pointer(
+                                    &push_pointer(
+                                        &push_pointer(&response_ptr, "content"),
+                                        &media_key,
+                                    ),
+                                    "schema",
+                                ),
+                            ));
                         }
                     }
                 }
@@ -780,12 +1040,20 @@ impl<'a> Lowerer<'a> {
                 Some((schema, schema_ptr)) => {
                     // `Response` itself is then `Option<ResponseBody>`.
                     let name = if has_204 { "ResponseBody" } else { "Response" };
-                    let ctx = Ctx { scope: scope.clone(), names: vec![name.into()] };
-                    let mut lowered = self.lower_node(Node::of(schema), &schema_ptr, &ctx, false)?;
+                    let ctx = Ctx {
+                        scope: scope.clone(),
+                        names: vec![name.into()],
+                    };
+                    let mut lowered =
+                        self.lower_node(Node::of(schema), &schema_ptr, &ctx, false)?;
                     if lowered.nullable && !has_204 {
                         if let Ty::Named(r) = &mut lowered.ty {
                             if r.scope == scope && r.name == "Response" {
-                                let def = self.endpoint_types.iter_mut().find(|t| t.name == "Response").expect("just defined");
+                                let def = self
+                                    .endpoint_types
+                                    .iter_mut()
+                                    .find(|t| t.name == "Response")
+                                    .expect("just defined");
                                 def.name = "ResponseBody".into();
                                 r.name = "ResponseBody".into();
                             }
@@ -798,7 +1066,11 @@ impl<'a> Lowerer<'a> {
             if has_204 {
                 Response::JsonOrEmpty { ty, source }
             } else {
-                Response::Json { ty, nullable, source }
+                Response::Json {
+                    ty,
+                    nullable,
+                    source,
+                }
             }
         } else {
             Response::Empty
@@ -833,12 +1105,25 @@ impl<'a> Lowerer<'a> {
         if !since_id && !until_id {
             return None;
         }
-        let Response::Json { ty: Ty::Array(item), nullable: false, .. } = response else { return None };
-        let Ty::Named(r) = item.as_ref() else { return None };
+        let Response::Json {
+            ty: Ty::Array(item),
+            nullable: false,
+            ..
+        } = response
+        else {
+            return None;
+        };
+        let Ty::Named(r) = item.as_ref() else {
+            return None;
+        };
         if !self.has_required_id(r, 0) {
             return None;
         }
-        Some(Pagination { since_id, until_id, item: (**item).clone() })
+        Some(Pagination {
+            since_id,
+            until_id,
+            item: (**item).clone(),
+        })
     }
 
     fn has_required_id(&self, r: &TypeRef, depth: usize) -> bool {
@@ -915,7 +1200,11 @@ fn parse_requirements(description: &str) -> Requirements {
             if let Some(rest) = trimmed.split("**Permission**:").nth(1) {
                 let p = rest.trim().trim_matches('*').trim();
                 // A few descriptions list several permissions; the first is the one checked.
-                let first = p.split([',', ' ']).find(|s| !s.is_empty()).unwrap_or("").trim_matches('*');
+                let first = p
+                    .split([',', ' '])
+                    .find(|s| !s.is_empty())
+                    .unwrap_or("")
+                    .trim_matches('*');
                 if !first.is_empty() {
                     permission = Some(first.to_owned());
                 }
@@ -945,7 +1234,10 @@ fn group_name(tag: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
-    s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+    s.split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Endpoints without a tag join the group most of their path siblings are in
@@ -955,13 +1247,22 @@ fn assign_groups(endpoints: &mut [Endpoint]) {
     let mut by_segment: HashMap<String, BTreeMap<String, usize>> = HashMap::new();
     for e in endpoints.iter().filter(|e| !e.group.is_empty()) {
         let seg = e.name.split('/').next().unwrap_or_default().to_owned();
-        *by_segment.entry(seg).or_default().entry(e.group.clone()).or_default() += 1;
+        *by_segment
+            .entry(seg)
+            .or_default()
+            .entry(e.group.clone())
+            .or_default() += 1;
     }
     for e in endpoints.iter_mut().filter(|e| e.group.is_empty()) {
         let seg = e.name.split('/').next().unwrap_or_default().to_owned();
         e.group = by_segment
             .get(&seg)
-            .and_then(|counts| counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(g, _)| g.clone()))
+            .and_then(|counts| {
+                counts
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(g, _)| g.clone())
+            })
             .unwrap_or_else(|| group_name(&seg));
     }
 }
@@ -974,7 +1275,11 @@ fn permission_list(scopes: Option<&[String]>, endpoints: &[Endpoint]) -> Vec<Str
             out.push(s.clone());
         }
     }
-    let extra: BTreeSet<&String> = endpoints.iter().filter_map(|e| e.permission.as_ref()).filter(|p| !seen.contains(*p)).collect();
+    let extra: BTreeSet<&String> = endpoints
+        .iter()
+        .filter_map(|e| e.permission.as_ref())
+        .filter(|p| !seen.contains(*p))
+        .collect();
     out.extend(extra.into_iter().cloned());
     out
 }
@@ -1016,8 +1321,15 @@ fn type_table<'t>(models: &'t [TypeDef], endpoints: &'t [Endpoint]) -> HashMap<K
 
 fn direct_edges(def: &TypeDef) -> Vec<TypeRef> {
     match &def.kind {
-        TypeKind::Struct(fields) => fields.iter().filter_map(|f| direct_named(&f.ty).cloned()).collect(),
-        TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct_named(&v.ty).cloned()).collect(),
+        TypeKind::Struct(fields) => fields
+            .iter()
+            .filter_map(|f| direct_named(&f.ty).cloned())
+            .collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .filter_map(|v| direct_named(&v.ty).cloned())
+            .collect(),
         TypeKind::Alias(t) => direct_named(t).into_iter().cloned().collect(),
         TypeKind::StringEnum(_) => Vec::new(),
     }
@@ -1028,7 +1340,15 @@ fn direct_edges(def: &TypeDef) -> Vec<TypeRef> {
 fn mark_boxes(models: &mut [TypeDef], endpoints: &mut [Endpoint]) {
     let graph: HashMap<Key, Vec<Key>> = type_table(models, endpoints)
         .into_iter()
-        .map(|(k, def)| (k, direct_edges(def).into_iter().map(|r| (r.scope, r.name)).collect()))
+        .map(|(k, def)| {
+            (
+                k,
+                direct_edges(def)
+                    .into_iter()
+                    .map(|r| (r.scope, r.name))
+                    .collect(),
+            )
+        })
         .collect();
     let reaches = |from: &Key, to: &Key| -> bool {
         let mut stack = vec![from.clone()];
@@ -1094,8 +1414,12 @@ fn mark_defaults(models: &mut [TypeDef], endpoints: &mut [Endpoint]) {
             }
             if let Some(def) = table.get(&key) {
                 match &def.kind {
-                    TypeKind::Struct(fields) => fields.iter().for_each(|f| all_named(&f.ty, &mut stack)),
-                    TypeKind::Union(u) => u.variants.iter().for_each(|v| all_named(&v.ty, &mut stack)),
+                    TypeKind::Struct(fields) => {
+                        fields.iter().for_each(|f| all_named(&f.ty, &mut stack))
+                    }
+                    TypeKind::Union(u) => {
+                        u.variants.iter().for_each(|v| all_named(&v.ty, &mut stack))
+                    }
                     TypeKind::Alias(t) => all_named(t, &mut stack),
                     TypeKind::StringEnum(_) => {}
                 }
@@ -1117,7 +1441,13 @@ fn mark_union_ids(models: &mut [TypeDef], endpoints: &mut [Endpoint]) {
     let with_id: HashSet<Key> = type_table(models, endpoints)
         .into_iter()
         .filter(|(_, def)| match &def.kind {
-            TypeKind::Struct(fields) => fields.iter().any(|f| f.json_name == "id" && f.rust_name == "id" && f.required && !f.nullable && f.ty == Ty::Id),
+            TypeKind::Struct(fields) => fields.iter().any(|f| {
+                f.json_name == "id"
+                    && f.rust_name == "id"
+                    && f.required
+                    && !f.nullable
+                    && f.ty == Ty::Id
+            }),
             _ => false,
         })
         .map(|(k, _)| k)
@@ -1138,6 +1468,103 @@ fn mark_union_ids(models: &mut [TypeDef], endpoints: &mut [Endpoint]) {
             if let TypeKind::Union(u) = &mut def.kind {
                 check(u);
             }
+        }
+    }
+}
+
+/// Works out what JSON each branch of an untagged union accepts, and for
+/// object branches the required keys no other branch requires: the evidence
+/// the decoder uses to pick a branch.
+fn mark_union_shapes(models: &mut [TypeDef], endpoints: &mut [Endpoint]) {
+    fn required_keys(table: &HashMap<Key, &TypeDef>, ty: &Ty, depth: usize) -> Option<Vec<String>> {
+        let Ty::Named(r) = ty else { return None };
+        match &table.get(&(r.scope.clone(), r.name.clone()))?.kind {
+            TypeKind::Struct(fields) => Some(
+                fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .map(|f| f.json_name.clone())
+                    .collect(),
+            ),
+            TypeKind::Alias(inner) if depth < 8 => required_keys(table, inner, depth + 1),
+            _ => None,
+        }
+    }
+    fn shape_of(table: &HashMap<Key, &TypeDef>, ty: &Ty, depth: usize) -> VariantShape {
+        match ty {
+            Ty::String | Ty::Id | Ty::DateTime => VariantShape::String,
+            Ty::Integer => VariantShape::Integer,
+            Ty::Number => VariantShape::Number,
+            Ty::Boolean => VariantShape::Bool,
+            Ty::Array(_) | Ty::Tuple(_) => VariantShape::Array,
+            Ty::Map(_) => VariantShape::Object(Vec::new()),
+            Ty::Json | Ty::Optional(_) => VariantShape::Any,
+            Ty::Named(r) => match table
+                .get(&(r.scope.clone(), r.name.clone()))
+                .map(|d| &d.kind)
+            {
+                Some(TypeKind::Struct(_)) => VariantShape::Object(Vec::new()),
+                Some(TypeKind::StringEnum(_)) => VariantShape::String,
+                Some(TypeKind::Alias(inner)) if depth < 8 => shape_of(table, inner, depth + 1),
+                _ => VariantShape::Any,
+            },
+        }
+    }
+    /// Enough keys to tell branches apart without listing dozens.
+    const MAX_EVIDENCE: usize = 8;
+
+    let mut shapes: HashMap<(Key, usize), VariantShape> = HashMap::new();
+    {
+        let table = type_table(models, endpoints);
+        for (key, def) in &table {
+            let TypeKind::Union(u) = &def.kind else {
+                continue;
+            };
+            if u.tag.is_some() {
+                continue;
+            }
+            let keys: Vec<Option<Vec<String>>> = u
+                .variants
+                .iter()
+                .map(|v| required_keys(&table, &v.ty, 0))
+                .collect();
+            for (i, v) in u.variants.iter().enumerate() {
+                let mut shape = shape_of(&table, &v.ty, 0);
+                if let (VariantShape::Object(_), Some(mine)) = (&shape, &keys[i]) {
+                    let others: HashSet<&String> = keys
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != i)
+                        .flat_map(|(_, k)| k.iter().flatten())
+                        .collect();
+                    let own: Vec<String> = mine
+                        .iter()
+                        .filter(|k| !others.contains(k))
+                        .take(MAX_EVIDENCE)
+                        .cloned()
+                        .collect();
+                    shape = VariantShape::Object(own);
+                }
+                shapes.insert((key.clone(), i), shape);
+            }
+        }
+    }
+    let mut apply = |scope: Scope, def: &mut TypeDef| {
+        let key = (scope, def.name.clone());
+        if let TypeKind::Union(u) = &mut def.kind {
+            for (i, v) in u.variants.iter_mut().enumerate() {
+                if let Some(shape) = shapes.remove(&(key.clone(), i)) {
+                    v.shape = shape;
+                }
+            }
+        }
+    };
+    for def in models.iter_mut() {
+        apply(Scope::Models, def);
+    }
+    for (i, e) in endpoints.iter_mut().enumerate() {
+        for def in e.types.iter_mut() {
+            apply(Scope::Endpoint(i), def);
         }
     }
 }

@@ -9,8 +9,8 @@ const RAW_OK: &[&str] = &[
     "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if",
     "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static",
     "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn",
-    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof",
-    "unsized", "virtual", "yield", "try", "gen",
+    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized",
+    "virtual", "yield", "try", "gen",
 ];
 /// Keywords that cannot be raw identifiers.
 const RAW_FORBIDDEN: &[&str] = &["self", "super", "crate", "Self", "_"];
@@ -31,7 +31,13 @@ pub fn snake_ident(raw: &str) -> String {
 pub fn module_ident(segment: &str) -> String {
     let mut s: String = segment
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     if s.is_empty() {
         s = "root".into();
@@ -153,7 +159,10 @@ pub fn unique_field_names(json_names: &[&str]) -> Vec<String> {
             if seen.insert(base.clone()) {
                 return base;
             }
-            let stem = base.trim_start_matches("r#").trim_end_matches('_').to_owned();
+            let stem = base
+                .trim_start_matches("r#")
+                .trim_end_matches('_')
+                .to_owned();
             (2..)
                 .map(|i| format!("{stem}_{i}"))
                 .find(|c| seen.insert(c.clone()))

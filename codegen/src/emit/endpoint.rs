@@ -51,7 +51,10 @@ pub fn endpoint_files(api: &Api, features: &Features) -> Result<Vec<(String, Str
 }
 
 fn file_path(segments: &[String], has_children: bool) -> String {
-    let clean: Vec<String> = segments.iter().map(|s| s.trim_start_matches("r#").to_owned()).collect();
+    let clean: Vec<String> = segments
+        .iter()
+        .map(|s| s.trim_start_matches("r#").to_owned())
+        .collect();
     if segments.is_empty() {
         "endpoints/mod.rs".into()
     } else if has_children {
@@ -71,16 +74,27 @@ fn write_node(
 ) -> Result<(), Error> {
     if node.children.is_empty() {
         let index = node.endpoint.expect("a leaf module holds an endpoint");
-        files.push((file_path(segments, false), render_file(endpoint_module(api, index, true))?));
+        files.push((
+            file_path(segments, false),
+            render_file(endpoint_module(api, index, true))?,
+        ));
         return Ok(());
     }
     let mut items = Vec::new();
-    let prefix = segments.iter().map(|s| s.trim_start_matches("r#")).collect::<Vec<_>>().join("/");
+    let prefix = segments
+        .iter()
+        .map(|s| s.trim_start_matches("r#"))
+        .collect::<Vec<_>>()
+        .join("/");
     let module_doc = match (doc, node.endpoint) {
         (Some(d), _) => d.to_owned(),
         (None, Some(i)) => {
             let e = &api.endpoints[i];
-            format!("{}\n\nAlso the parent of the endpoints under `{}/`.", endpoint_doc(e), e.name)
+            format!(
+                "{}\n\nAlso the parent of the endpoints under `{}/`.",
+                endpoint_doc(e),
+                e.name
+            )
         }
         (None, None) => format!("Endpoints under `{prefix}/`."),
     };
@@ -97,7 +111,10 @@ fn write_node(
         items.push(quote! { #cfg mod #leaf; #cfg pub use self::#leaf::*; });
         let mut leaf_segments = segments.to_vec();
         leaf_segments.push(LEAF_MODULE.into());
-        files.push((file_path(&leaf_segments, false), render_file(endpoint_module(api, i, false))?));
+        files.push((
+            file_path(&leaf_segments, false),
+            render_file(endpoint_module(api, i, false))?,
+        ));
     }
     for (name, child) in &node.children {
         let mut indices = Vec::new();
@@ -109,7 +126,10 @@ fn write_node(
         child_segments.push(name.clone());
         write_node(api, features, child, &child_segments, None, files)?;
     }
-    files.push((file_path(segments, true), render_file(quote! { #module_doc #(#items)* })?));
+    files.push((
+        file_path(segments, true),
+        render_file(quote! { #module_doc #(#items)* })?,
+    ));
     Ok(())
 }
 
@@ -145,7 +165,11 @@ fn endpoint_doc(e: &Endpoint) -> String {
 fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStream {
     let e = &api.endpoints[index];
     let local: BTreeSet<String> = e.types.iter().map(|t| t.name.clone()).collect();
-    let mut printer = TypePrinter { here: Scope::Endpoint(index), local: &local, imports: Imports::default() };
+    let mut printer = TypePrinter {
+        here: Scope::Endpoint(index),
+        local: &local,
+        imports: Imports::default(),
+    };
     printer.imports.serde = true;
 
     // Request.
@@ -167,7 +191,10 @@ fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStrea
     let (response_alias, shape) = match &e.response {
         Response::Empty => {
             let d = outer_doc(&format!("`{}` answers `204 No Content`.", e.name));
-            (quote! { #d pub type Response = (); }, quote! { ResponseShape::Empty })
+            (
+                quote! { #d pub type Response = (); },
+                quote! { ResponseShape::Empty },
+            )
         }
         Response::Json { ty, nullable, .. } => {
             let defined_here = matches!(ty, Ty::Named(r) if r.scope == Scope::Endpoint(index) && r.name == "Response");
@@ -175,7 +202,11 @@ fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStrea
                 TokenStream::new()
             } else {
                 let t = printer.ty(ty);
-                let t = if *nullable { quote! { Option<#t> } } else { t };
+                let t = if *nullable {
+                    quote! { Option<#t> }
+                } else {
+                    t
+                };
                 let d = outer_doc(&format!("What `{}` answers.", e.name));
                 quote! { #d pub type Response = #t; }
             };
@@ -183,8 +214,14 @@ fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStrea
         }
         Response::JsonOrEmpty { ty, .. } => {
             let t = printer.ty(ty);
-            let d = outer_doc(&format!("What `{}` answers: `None` when the server answers `204 No Content`.", e.name));
-            (quote! { #d pub type Response = Option<#t>; }, quote! { ResponseShape::JsonOrEmpty })
+            let d = outer_doc(&format!(
+                "What `{}` answers: `None` when the server answers `204 No Content`.",
+                e.name
+            ));
+            (
+                quote! { #d pub type Response = Option<#t>; },
+                quote! { ResponseShape::JsonOrEmpty },
+            )
         }
     };
     let types: Vec<TokenStream> = e.types.iter().map(|def| printer.def(def)).collect();
@@ -222,7 +259,11 @@ fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStrea
 
     printer.imports.endpoint_traits = true;
     let imports = printer.imports.tokens();
-    let module_doc = if with_module_doc { inner_doc(&endpoint_doc(e)) } else { TokenStream::new() };
+    let module_doc = if with_module_doc {
+        inner_doc(&endpoint_doc(e))
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #module_doc
         #imports
@@ -235,12 +276,21 @@ fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStrea
 }
 
 fn pagination_impl(e: &Endpoint, printer: &mut TypePrinter<'_>) -> TokenStream {
-    let Some(p) = &e.pagination else { return TokenStream::new() };
+    let Some(p) = &e.pagination else {
+        return TokenStream::new();
+    };
     let item = printer.ty(&p.item);
     printer.imports.id = true;
-    let field = |json: &str| e.request.iter().find(|f| f.json_name == json).map(|f| (ident(&f.rust_name), f.nullable && !f.required));
+    let field = |json: &str| {
+        e.request
+            .iter()
+            .find(|f| f.json_name == json)
+            .map(|f| (ident(&f.rust_name), f.nullable && !f.required))
+    };
     let set = |json: &str| match field(json) {
-        Some((name, true)) => quote! { self.#name = match id { Some(id) => Nullable::Value(id), None => Nullable::Absent }; },
+        Some((name, true)) => {
+            quote! { self.#name = match id { Some(id) => Nullable::Value(id), None => Nullable::Absent }; }
+        }
         Some((name, false)) => quote! { self.#name = id; },
         None => quote! { let _ = id; },
     };
@@ -252,7 +302,12 @@ fn pagination_impl(e: &Endpoint, printer: &mut TypePrinter<'_>) -> TokenStream {
     if field("sinceId").is_some_and(|f| f.1) || field("untilId").is_some_and(|f| f.1) {
         printer.imports.nullable = true;
     }
-    let (set_since, set_until, get_since, get_until) = (set("sinceId"), set("untilId"), get("sinceId"), get("untilId"));
+    let (set_since, set_until, get_since, get_until) = (
+        set("sinceId"),
+        set("untilId"),
+        get("sinceId"),
+        get("untilId"),
+    );
     let (since, until) = (p.since_id, p.until_id);
     quote! {
         impl misskey_core::Paginate for Request {

@@ -36,7 +36,8 @@ impl Features {
                 endpoint.push(e.group.clone());
             }
         }
-        let models_by_name: HashMap<&str, &TypeDef> = api.models.iter().map(|t| (t.name.as_str(), t)).collect();
+        let models_by_name: HashMap<&str, &TypeDef> =
+            api.models.iter().map(|t| (t.name.as_str(), t)).collect();
         let mut model: HashMap<String, BTreeSet<String>> = HashMap::new();
         for (i, e) in api.endpoints.iter().enumerate() {
             let mut stack: Vec<String> = Vec::new();
@@ -57,7 +58,10 @@ impl Features {
                 if !seen.insert(name.clone()) {
                     continue;
                 }
-                model.entry(name.clone()).or_default().insert(endpoint[i].clone());
+                model
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(endpoint[i].clone());
                 if let Some(def) = models_by_name.get(name.as_str()) {
                     for ty in kind_types(&def.kind) {
                         collect_models(ty, &mut stack);
@@ -67,7 +71,12 @@ impl Features {
         }
         // Models no endpoint uses are still part of the API; compile them with
         // `full`, together with everything they refer to.
-        let unused: Vec<&str> = api.models.iter().map(|t| t.name.as_str()).filter(|n| !model.contains_key(*n)).collect();
+        let unused: Vec<&str> = api
+            .models
+            .iter()
+            .map(|t| t.name.as_str())
+            .filter(|n| !model.contains_key(*n))
+            .collect();
         for root in unused {
             let mut stack = vec![root.to_owned()];
             let mut seen = BTreeSet::new();
@@ -75,7 +84,10 @@ impl Features {
                 if !seen.insert(name.clone()) {
                     continue;
                 }
-                model.entry(name.clone()).or_default().insert(FULL.to_owned());
+                model
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(FULL.to_owned());
                 if let Some(def) = models_by_name.get(name.as_str()) {
                     for ty in kind_types(&def.kind) {
                         collect_models(ty, &mut stack);
@@ -83,7 +95,11 @@ impl Features {
                 }
             }
         }
-        Features { groups, endpoint, model }
+        Features {
+            groups,
+            endpoint,
+            model,
+        }
     }
 
     /// `#[cfg(...)]` enabled by any of `set`, or nothing if that is always.
@@ -116,7 +132,13 @@ impl Features {
             "description = \"Typed request and response types for every Misskey API endpoint (spec {}), generated from the server's OpenAPI document. No HTTP dependency.\"\n",
             api.version
         ));
-        for key in ["version", "edition", "rust-version", "license", "repository"] {
+        for key in [
+            "version",
+            "edition",
+            "rust-version",
+            "license",
+            "repository",
+        ] {
             out.push_str(&format!("{key}.workspace = true\n"));
         }
         out.push_str("keywords = [\"misskey\", \"fediverse\", \"api\", \"openapi\"]\n");
@@ -125,11 +147,17 @@ impl Features {
         out.push_str("[features]\n");
         out.push_str("default = [\"full\"]\n");
         let all: Vec<String> = self.groups.keys().map(|g| format!("\"{g}\"")).collect();
-        out.push_str(&format!("# Every public endpoint group.\nfull = [{}]\n", all.join(", ")));
+        out.push_str(&format!(
+            "# Every public endpoint group.\nfull = [{}]\n",
+            all.join(", ")
+        ));
         out.push_str("# Endpoints marked internal: meant for Misskey's own web client, needed by admin tools and tests.\n");
         out.push_str(&format!("{INTERNAL} = []\n"));
         for (g, n) in &self.groups {
-            out.push_str(&format!("# {n} endpoint{}.\n{g} = []\n", if *n == 1 { "" } else { "s" }));
+            out.push_str(&format!(
+                "# {n} endpoint{}.\n{g} = []\n",
+                if *n == 1 { "" } else { "s" }
+            ));
         }
         out
     }

@@ -9,7 +9,7 @@ use super::docs::{inner_doc, outer_doc};
 use super::features::Features;
 use super::render_file;
 use crate::error::Error;
-use crate::ir::{Api, Field, Scope, StringEnum, Ty, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Field, Scope, StringEnum, Ty, TypeDef, TypeKind, Union, VariantShape};
 use crate::names::{pascal, serde_camel_case, snake_ident};
 
 /// Names a file's items use, so it imports exactly those.
@@ -60,9 +60,11 @@ impl Imports {
             _ => out.extend(quote! { use misskey_core::{#(#core),*}; }),
         }
         match (self.serde, self.serde_traits_manual) {
-            (true, true) => out.extend(quote! { use serde::{Deserialize, Deserializer, Serialize, Serializer}; }),
+            (true, true) => out
+                .extend(quote! { use serde::{Deserialize, Deserializer, Serialize, Serializer}; }),
             (true, false) => out.extend(quote! { use serde::{Deserialize, Serialize}; }),
-            (false, true) => out.extend(quote! { use serde::{Deserialize, Deserializer, Serialize, Serializer}; }),
+            (false, true) => out
+                .extend(quote! { use serde::{Deserialize, Deserializer, Serialize, Serializer}; }),
             (false, false) => {}
         }
         if self.models_module {
@@ -184,7 +186,10 @@ impl TypePrinter<'_> {
     /// `{ fields }` of a struct.
     pub fn struct_body_tokens(&mut self, fields: &[Field], request_side: bool) -> TokenStream {
         let rename_all = rename_all_pays_off(fields);
-        let fields: Vec<TokenStream> = fields.iter().map(|f| self.field(f, rename_all, request_side)).collect();
+        let fields: Vec<TokenStream> = fields
+            .iter()
+            .map(|f| self.field(f, rename_all, request_side))
+            .collect();
         quote! { { #(#fields)* } }
     }
 
@@ -196,12 +201,23 @@ impl TypePrinter<'_> {
         }
         let mut attrs: Vec<TokenStream> = Vec::new();
         let plain = f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name);
-        let serde_name = if rename_all { serde_camel_case(&f.rust_name) } else { plain.to_owned() };
+        let serde_name = if rename_all {
+            serde_camel_case(&f.rust_name)
+        } else {
+            plain.to_owned()
+        };
         if serde_name != f.json_name {
             let json = &f.json_name;
             attrs.push(quote! { rename = #json });
         }
         let ty = match (f.required, f.nullable) {
+            (true, false) if !request_side && lenient_when_missing(&f.ty) => {
+                // Servers leave out some flags and lists their spec requires
+                // (2024.10.1's `meta` omits `features.localTimeline`); reading
+                // them as false/empty keeps the rest of the answer usable.
+                attrs.push(quote! { default });
+                ty
+            }
             (true, false) => ty,
             (true, true) => quote! { Option<#ty> },
             (false, false) => {
@@ -219,7 +235,11 @@ impl TypePrinter<'_> {
                 quote! { Option<#ty> }
             }
         };
-        let serde = if attrs.is_empty() { TokenStream::new() } else { quote! { #[serde(#(#attrs),*)] } };
+        let serde = if attrs.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! { #[serde(#(#attrs),*)] }
+        };
         let doc = match &f.doc {
             Some(d) => outer_doc(d),
             None => TokenStream::new(),
@@ -227,7 +247,13 @@ impl TypePrinter<'_> {
         quote! { #doc #serde pub #name: #ty, }
     }
 
-    fn union(&mut self, name: &Ident, doc: &TokenStream, u: &Union, needs_default: bool) -> TokenStream {
+    fn union(
+        &mut self,
+        name: &Ident,
+        doc: &TokenStream,
+        u: &Union,
+        needs_default: bool,
+    ) -> TokenStream {
         let mut variants = Vec::new();
         for v in &u.variants {
             let vname = ident(&v.name);
@@ -239,7 +265,11 @@ impl TypePrinter<'_> {
                 TokenStream::new()
             } else {
                 let values: Vec<String> = v.tag_values.iter().map(|t| format!("`{t}`")).collect();
-                outer_doc(&format!("When `{}` is {}.", u.tag.as_deref().unwrap_or("type"), values.join(" or ")))
+                outer_doc(&format!(
+                    "When `{}` is {}.",
+                    u.tag.as_deref().unwrap_or("type"),
+                    values.join(" or ")
+                ))
             };
             variants.push((vname, ty, vdoc));
         }
@@ -255,8 +285,14 @@ impl TypePrinter<'_> {
         } else {
             TokenStream::new()
         };
-        let decls: Vec<TokenStream> = variants.iter().map(|(n, t, d)| quote! { #d #n(#t), }).collect();
-        let id_arms: Vec<TokenStream> = variants.iter().map(|(n, _, _)| quote! { Self::#n(v) => misskey_core::HasId::id(v), }).collect();
+        let decls: Vec<TokenStream> = variants
+            .iter()
+            .map(|(n, t, d)| quote! { #d #n(#t), })
+            .collect();
+        let id_arms: Vec<TokenStream> = variants
+            .iter()
+            .map(|(n, _, _)| quote! { Self::#n(v) => misskey_core::HasId::id(v), })
+            .collect();
         let other_id_arm = if u.tag.is_some() {
             let other = ident(&unique_other(u));
             quote! { Self::#other(v) => v.get("id").and_then(|id| id.as_str()), }
@@ -280,19 +316,45 @@ impl TypePrinter<'_> {
         match &u.tag {
             None => {
                 self.imports.serde = true;
+                self.imports.serde_traits_manual = true;
+                let union_name = name.to_string();
+                let branches: Vec<TokenStream> = u
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let n = ident(&v.name);
+                        let label = &v.name;
+                        let shape = shape_tokens(&v.shape);
+                        let wrap = if v.boxed {
+                            quote! { |x| Self::#n(Box::new(x)) }
+                        } else {
+                            quote! { Self::#n }
+                        };
+                        quote! { (#label, #shape, |v| serde_json::from_value(v).map(#wrap)), }
+                    })
+                    .collect();
                 quote! {
                     #doc
-                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                    #[derive(Debug, Clone, PartialEq, Serialize)]
                     #[serde(untagged)]
                     pub enum #name { #(#decls)* }
                     #default_impl
                     #has_id
+                    impl<'de> Deserialize<'de> for #name {
+                        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                            let value = serde_json::Value::deserialize(deserializer)?;
+                            misskey_core::private::decode_union::<Self, D>(value, #union_name, &[#(#branches)*])
+                        }
+                    }
                 }
             }
             Some(tag) => {
                 self.imports.serde_traits_manual = true;
                 let other = ident(&unique_other(u));
-                let ser_arms: Vec<TokenStream> = variants.iter().map(|(n, _, _)| quote! { Self::#n(v) => v.serialize(serializer), }).collect();
+                let ser_arms: Vec<TokenStream> = variants
+                    .iter()
+                    .map(|(n, _, _)| quote! { Self::#n(v) => v.serialize(serializer), })
+                    .collect();
                 let de_arms: Vec<TokenStream> = u
                     .variants
                     .iter()
@@ -307,7 +369,8 @@ impl TypePrinter<'_> {
                         quote! { Some(#(#values)|*) => Self::#n(#value), }
                     })
                     .collect();
-                let other_doc = format!(" A `{tag}` this version of the bindings does not know, kept as JSON.");
+                let other_doc =
+                    format!(" A `{tag}` this version of the bindings does not know, kept as JSON.");
                 quote! {
                     #doc
                     #[derive(Debug, Clone, PartialEq)]
@@ -341,9 +404,33 @@ impl TypePrinter<'_> {
     }
 }
 
+/// Types whose absence reads naturally as their default (`false`, empty).
+fn lenient_when_missing(ty: &Ty) -> bool {
+    matches!(ty, Ty::Boolean | Ty::Array(_) | Ty::Map(_))
+}
+
 /// A required, non-null `id: Id` field: what makes a type a pagination item.
 fn is_id_field(f: &Field) -> bool {
-    f.json_name == "id" && f.rust_name == "id" && f.required && !f.nullable && !f.boxed && f.ty == Ty::Id
+    f.json_name == "id"
+        && f.rust_name == "id"
+        && f.required
+        && !f.nullable
+        && !f.boxed
+        && f.ty == Ty::Id
+}
+
+fn shape_tokens(shape: &VariantShape) -> TokenStream {
+    match shape {
+        VariantShape::Object(keys) => {
+            quote! { misskey_core::private::Shape::Object(&[#(#keys),*]) }
+        }
+        VariantShape::Array => quote! { misskey_core::private::Shape::Array },
+        VariantShape::String => quote! { misskey_core::private::Shape::String },
+        VariantShape::Number => quote! { misskey_core::private::Shape::Number },
+        VariantShape::Integer => quote! { misskey_core::private::Shape::Integer },
+        VariantShape::Bool => quote! { misskey_core::private::Shape::Bool },
+        VariantShape::Any => quote! { misskey_core::private::Shape::Any },
+    }
 }
 
 fn unique_other(u: &Union) -> String {
@@ -369,7 +456,10 @@ fn rename_all_pays_off(fields: &[Field]) -> bool {
         .iter()
         .filter(|f| f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name) != f.json_name)
         .count();
-    let camel_mismatches = fields.iter().filter(|f| serde_camel_case(&f.rust_name) != f.json_name).count();
+    let camel_mismatches = fields
+        .iter()
+        .filter(|f| serde_camel_case(&f.rust_name) != f.json_name)
+        .count();
     plain_mismatches > 0 && camel_mismatches < plain_mismatches
 }
 
@@ -377,9 +467,16 @@ fn default_doc(def: &TypeDef) -> String {
     let (owner, rest) = describe_pointer(&def.source);
     match (rest.is_empty(), &def.kind) {
         (true, _) if owner.ends_with("response") => {
-            format!("What {} answers.", owner.trim_end_matches(" response").trim_start_matches("the "))
+            format!(
+                "What {} answers.",
+                owner
+                    .trim_end_matches(" response")
+                    .trim_start_matches("the ")
+            )
         }
-        (true, _) if owner.starts_with('`') => format!("The {owner} object of the spec's `components/schemas`."),
+        (true, _) if owner.starts_with('`') => {
+            format!("The {owner} object of the spec's `components/schemas`.")
+        }
         (true, _) => format!("{owner}."),
         (false, TypeKind::StringEnum(_)) => format!("Values of `{rest}` in {owner}."),
         (false, _) => format!("`{rest}` in {owner}."),
@@ -389,14 +486,29 @@ fn default_doc(def: &TypeDef) -> String {
 /// Splits a schema pointer into its owner (`the \`notes/create\` request`)
 /// and the property path inside it (`poll.choices[]`).
 fn describe_pointer(ptr: &str) -> (String, String) {
-    let tokens: Vec<String> = ptr.split('/').skip(1).map(|p| p.replace("~1", "/").replace("~0", "~")).collect();
+    let tokens: Vec<String> = ptr
+        .split('/')
+        .skip(1)
+        .map(|p| p.replace("~1", "/").replace("~0", "~"))
+        .collect();
     let (owner, inner): (String, &[String]) = match tokens.first().map(String::as_str) {
         Some("paths") if tokens.len() > 3 => {
             let endpoint = tokens[1].trim_matches('/');
             let after_method = &tokens[3..];
-            let kind = if after_method.first().map(String::as_str) == Some("requestBody") { "request" } else { "response" };
-            let schema_at = after_method.iter().position(|t| t == "schema").map(|i| i + 1).unwrap_or(after_method.len());
-            (format!("the `{endpoint}` {kind}"), &after_method[schema_at..])
+            let kind = if after_method.first().map(String::as_str) == Some("requestBody") {
+                "request"
+            } else {
+                "response"
+            };
+            let schema_at = after_method
+                .iter()
+                .position(|t| t == "schema")
+                .map(|i| i + 1)
+                .unwrap_or(after_method.len());
+            (
+                format!("the `{endpoint}` {kind}"),
+                &after_method[schema_at..],
+            )
         }
         Some("components") if tokens.len() > 2 => (format!("`{}`", tokens[2]), &tokens[3..]),
         _ => ("the spec".to_owned(), &tokens[..]),
@@ -431,8 +543,17 @@ fn describe_pointer(ptr: &str) -> (String, String) {
     (owner, rest.trim().to_owned())
 }
 
-fn string_enum(name: &Ident, doc: &TokenStream, e: &StringEnum, needs_default: bool) -> TokenStream {
-    let default_index = if needs_default { Some(e.default.unwrap_or(0)) } else { None };
+fn string_enum(
+    name: &Ident,
+    doc: &TokenStream,
+    e: &StringEnum,
+    needs_default: bool,
+) -> TokenStream {
+    let default_index = if needs_default {
+        Some(e.default.unwrap_or(0))
+    } else {
+        None
+    };
     let variants: Vec<TokenStream> = e
         .variants
         .iter()
@@ -469,9 +590,16 @@ fn string_enum(name: &Ident, doc: &TokenStream, e: &StringEnum, needs_default: b
 /// The permission enum, for `misskey-core`.
 pub fn permission_enum(permissions: &[String]) -> TokenStream {
     let mut names = crate::names::NameSet::default();
-    let variants: Vec<(String, String)> = permissions.iter().map(|p| (names.take(&[pascal(p)]), p.clone())).collect();
+    let variants: Vec<(String, String)> = permissions
+        .iter()
+        .map(|p| (names.take(&[pascal(p)]), p.clone()))
+        .collect();
     let other = names.take(&["Other".into(), "UnknownPermission".into()]);
-    let e = StringEnum { variants, other, default: None };
+    let e = StringEnum {
+        variants,
+        other,
+        default: None,
+    };
     let doc = outer_doc(
         "A permission an access token can carry, such as `write:notes`.\n\n\
          Generated from the instance's published permission list (`scopes_supported`) and every \
@@ -481,7 +609,11 @@ pub fn permission_enum(permissions: &[String]) -> TokenStream {
     let body = string_enum(&ident("Permission"), &doc, &e, false);
     let module_doc = inner_doc("The permission list (generated).");
     // Inside misskey-core the macro is reached through `crate`.
-    let body: TokenStream = body.to_string().replace("misskey_core :: string_enum", "crate :: string_enum").parse().expect("valid tokens");
+    let body: TokenStream = body
+        .to_string()
+        .replace("misskey_core :: string_enum", "crate :: string_enum")
+        .parse()
+        .expect("valid tokens");
     quote! { #module_doc #body }
 }
 
@@ -506,13 +638,24 @@ pub fn model_files(api: &Api, features: &Features) -> Result<Vec<(String, String
     let mut file_names = crate::names::NameSet::default();
     for component in order {
         let defs = &by_component[&component];
-        let file = file_names.take(&[snake_ident(&pascal(&component)).trim_start_matches("r#").to_owned()]);
+        let file = file_names.take(&[snake_ident(&pascal(&component))
+            .trim_start_matches("r#")
+            .to_owned()]);
         let local: BTreeSet<String> = defs.iter().map(|d| d.name.clone()).collect();
-        let mut printer = TypePrinter { here: Scope::Models, local: &local, imports: Imports::default() };
+        let mut printer = TypePrinter {
+            here: Scope::Models,
+            local: &local,
+            imports: Imports::default(),
+        };
         let items: Vec<TokenStream> = defs.iter().map(|d| printer.def(d)).collect();
         let imports = printer.imports.tokens();
-        let doc = inner_doc(&format!("`{component}` (`#/components/schemas/{component}`)."));
-        files.push((format!("models/{file}.rs"), render_file(quote! { #doc #imports #(#items)* })?));
+        let doc = inner_doc(&format!(
+            "`{component}` (`#/components/schemas/{component}`)."
+        ));
+        files.push((
+            format!("models/{file}.rs"),
+            render_file(quote! { #doc #imports #(#items)* })?,
+        ));
 
         let mut conds: BTreeSet<String> = BTreeSet::new();
         let mut always = false;
@@ -522,7 +665,11 @@ pub fn model_files(api: &Api, features: &Features) -> Result<Vec<(String, String
                 None => always = true,
             }
         }
-        let cfg = if always { TokenStream::new() } else { features.cfg_for(&conds) };
+        let cfg = if always {
+            TokenStream::new()
+        } else {
+            features.cfg_for(&conds)
+        };
         let m = format_ident!("{}", file);
         mod_items.push(quote! { #cfg mod #m; #cfg pub use #m::*; });
     }
@@ -530,6 +677,9 @@ pub fn model_files(api: &Api, features: &Features) -> Result<Vec<(String, String
         "Types shared across endpoints: the spec's `components/schemas` and the types nested in them.\n\n\
          Each model is compiled when a feature whose endpoints use it is enabled.",
     );
-    files.push(("models/mod.rs".into(), render_file(quote! { #doc #(#mod_items)* })?));
+    files.push((
+        "models/mod.rs".into(),
+        render_file(quote! { #doc #(#mod_items)* })?,
+    ));
     Ok(files)
 }

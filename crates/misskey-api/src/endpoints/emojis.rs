@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
+use crate::models;
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
-use crate::models;
 
 /// The request body of `emojis`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -16,6 +16,7 @@ pub struct Request {}
 /// What `emojis` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
+    #[serde(default)]
     pub emojis: Vec<models::EmojiSimple>,
 }
 

@@ -20,6 +20,7 @@ pub type Response = Option<ResponseBody>;
 /// What `endpoint` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseBody {
+    #[serde(default)]
     pub params: Vec<Param>,
 }
 

@@ -26,6 +26,7 @@ pub struct Response {
     pub link: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[serde(default)]
     pub items: Vec<Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feed_url: Option<String>,

@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
-use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
+use misskey_core::{Endpoint, Permission, ResponseShape};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The request body of `meta`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -17,11 +17,36 @@ pub struct Request {
 }
 
 /// What `meta` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Response {
     MetaDetailed(models::MetaDetailed),
     MetaLite(models::MetaLite),
+}
+
+impl<'de> Deserialize<'de> for Response {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        misskey_core::private::decode_union::<Self, D>(
+            value,
+            "Response",
+            &[
+                (
+                    "MetaDetailed",
+                    misskey_core::private::Shape::Object(&[
+                        "proxyAccountName",
+                        "requireSetup",
+                        "cacheRemoteFiles",
+                        "cacheRemoteSensitiveFiles",
+                    ]),
+                    |v| serde_json::from_value(v).map(Self::MetaDetailed),
+                ),
+                ("MetaLite", misskey_core::private::Shape::Object(&[]), |v| {
+                    serde_json::from_value(v).map(Self::MetaLite)
+                }),
+            ],
+        )
+    }
 }
 
 impl Endpoint for Request {

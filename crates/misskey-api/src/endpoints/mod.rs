@@ -159,5 +159,10 @@ pub mod test;
 #[cfg(feature = "users")]
 pub mod username;
 
-#[cfg(any(feature = "account", feature = "lists", feature = "notes", feature = "users"))]
+#[cfg(any(
+    feature = "account",
+    feature = "lists",
+    feature = "notes",
+    feature = "users"
+))]
 pub mod users;

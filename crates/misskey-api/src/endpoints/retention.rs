@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
-use std::collections::BTreeMap;
 use misskey_core::{DateTime, Endpoint, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The request body of `retention`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -22,6 +22,7 @@ pub type Response = Vec<ResponseItem>;
 pub struct ResponseItem {
     pub created_at: DateTime,
     pub users: f64,
+    #[serde(default)]
     pub data: BTreeMap<String, f64>,
 }
 

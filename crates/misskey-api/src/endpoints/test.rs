@@ -29,6 +29,7 @@ pub struct Request {
 pub struct Response {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
+    #[serde(default)]
     pub required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,

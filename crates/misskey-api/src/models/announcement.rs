@@ -16,8 +16,11 @@ pub struct Announcement {
     pub image_url: Option<String>,
     pub icon: AnnouncementIcon,
     pub display: AnnouncementDisplay,
+    #[serde(default)]
     pub need_confirmation_to_read: bool,
+    #[serde(default)]
     pub silence: bool,
+    #[serde(default)]
     pub for_you: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_read: Option<bool>,

@@ -11,18 +11,29 @@ pub struct Antenna {
     pub id: Id,
     pub created_at: DateTime,
     pub name: String,
+    #[serde(default)]
     pub keywords: Vec<Vec<String>>,
+    #[serde(default)]
     pub exclude_keywords: Vec<Vec<String>>,
     pub src: AntennaSrc,
     pub user_list_id: Option<Id>,
+    #[serde(default)]
     pub users: Vec<String>,
+    #[serde(default)]
     pub case_sensitive: bool,
+    #[serde(default)]
     pub local_only: bool,
+    #[serde(default)]
     pub exclude_bots: bool,
+    #[serde(default)]
     pub with_replies: bool,
+    #[serde(default)]
     pub with_file: bool,
+    #[serde(default)]
     pub is_active: bool,
+    #[serde(default)]
     pub has_unread_note: bool,
+    #[serde(default)]
     pub notify: bool,
 }
 

@@ -10,6 +10,7 @@ pub struct App {
     pub id: String,
     pub name: String,
     pub callback_url: Option<String>,
+    #[serde(default)]
     pub permission: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct EmojiDetailed {
     pub id: Id,
+    #[serde(default)]
     pub aliases: Vec<Id>,
     pub name: String,
     pub category: Option<String>,
@@ -16,8 +17,11 @@ pub struct EmojiDetailed {
     pub host: Option<String>,
     pub url: String,
     pub license: Option<String>,
+    #[serde(default)]
     pub is_sensitive: bool,
+    #[serde(default)]
     pub local_only: bool,
+    #[serde(default)]
     pub role_ids_that_can_be_used_this_emoji_as_reaction: Vec<Id>,
 }
 

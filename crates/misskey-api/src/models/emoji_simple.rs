@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmojiSimple {
+    #[serde(default)]
     pub aliases: Vec<Id>,
     pub name: String,
     pub category: Option<String>,

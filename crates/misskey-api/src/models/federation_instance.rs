@@ -15,9 +15,12 @@ pub struct FederationInstance {
     pub notes_count: f64,
     pub following_count: f64,
     pub followers_count: f64,
+    #[serde(default)]
     pub is_not_responding: bool,
+    #[serde(default)]
     pub is_suspended: bool,
     pub suspension_state: FederationInstanceSuspensionState,
+    #[serde(default)]
     pub is_blocked: bool,
     pub software_name: Option<String>,
     pub software_version: Option<String>,
@@ -26,7 +29,9 @@ pub struct FederationInstance {
     pub description: Option<String>,
     pub maintainer_name: Option<String>,
     pub maintainer_email: Option<String>,
+    #[serde(default)]
     pub is_silenced: bool,
+    #[serde(default)]
     pub is_media_silenced: bool,
     pub icon_url: Option<String>,
     pub favicon_url: Option<String>,

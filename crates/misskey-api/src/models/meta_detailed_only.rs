@@ -7,14 +7,23 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MetaDetailedOnlyFeatures {
+    #[serde(default)]
     pub registration: bool,
+    #[serde(default)]
     pub email_required_for_signup: bool,
+    #[serde(default)]
     pub local_timeline: bool,
+    #[serde(default)]
     pub global_timeline: bool,
+    #[serde(default)]
     pub hcaptcha: bool,
+    #[serde(default)]
     pub turnstile: bool,
+    #[serde(default)]
     pub recaptcha: bool,
+    #[serde(default)]
     pub object_storage: bool,
+    #[serde(default)]
     pub service_worker: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub miauth: Option<bool>,
@@ -27,7 +36,10 @@ pub struct MetaDetailedOnly {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<MetaDetailedOnlyFeatures>,
     pub proxy_account_name: Option<String>,
+    #[serde(default)]
     pub require_setup: bool,
+    #[serde(default)]
     pub cache_remote_files: bool,
+    #[serde(default)]
     pub cache_remote_sensitive_files: bool,
 }

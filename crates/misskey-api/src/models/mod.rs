@@ -81,14 +81,20 @@ mod federation_instance;
 #[cfg(feature = "federation")]
 pub use federation_instance::*;
 
-#[cfg(
-    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
-)]
+#[cfg(any(
+    feature = "account",
+    feature = "flash",
+    feature = "flashs",
+    feature = "users"
+))]
 mod flash;
 
-#[cfg(
-    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
-)]
+#[cfg(any(
+    feature = "account",
+    feature = "flash",
+    feature = "flashs",
+    feature = "users"
+))]
 pub use flash::*;
 
 #[cfg(any(feature = "federation", feature = "users"))]
@@ -115,28 +121,24 @@ mod invite_code;
 #[cfg(any(feature = "admin", feature = "meta"))]
 pub use invite_code::*;
 
-#[cfg(
-    any(
-        feature = "account",
-        feature = "admin",
-        feature = "hashtags",
-        feature = "internal",
-        feature = "role",
-        feature = "users"
-    )
-)]
+#[cfg(any(
+    feature = "account",
+    feature = "admin",
+    feature = "hashtags",
+    feature = "internal",
+    feature = "role",
+    feature = "users"
+))]
 mod me_detailed;
 
-#[cfg(
-    any(
-        feature = "account",
-        feature = "admin",
-        feature = "hashtags",
-        feature = "internal",
-        feature = "role",
-        feature = "users"
-    )
-)]
+#[cfg(any(
+    feature = "account",
+    feature = "admin",
+    feature = "hashtags",
+    feature = "internal",
+    feature = "role",
+    feature = "users"
+))]
 pub use me_detailed::*;
 
 mod user_lite;
@@ -309,36 +311,42 @@ mod user;
 #[cfg(feature = "users")]
 pub use user::*;
 
-#[cfg(any(feature = "admin", feature = "hashtags", feature = "role", feature = "users"))]
+#[cfg(any(
+    feature = "admin",
+    feature = "hashtags",
+    feature = "role",
+    feature = "users"
+))]
 mod user_detailed;
 
-#[cfg(any(feature = "admin", feature = "hashtags", feature = "role", feature = "users"))]
+#[cfg(any(
+    feature = "admin",
+    feature = "hashtags",
+    feature = "role",
+    feature = "users"
+))]
 pub use user_detailed::*;
 
-#[cfg(
-    any(
-        feature = "account",
-        feature = "admin",
-        feature = "auth",
-        feature = "federation",
-        feature = "hashtags",
-        feature = "role",
-        feature = "users"
-    )
-)]
+#[cfg(any(
+    feature = "account",
+    feature = "admin",
+    feature = "auth",
+    feature = "federation",
+    feature = "hashtags",
+    feature = "role",
+    feature = "users"
+))]
 mod user_detailed_not_me;
 
-#[cfg(
-    any(
-        feature = "account",
-        feature = "admin",
-        feature = "auth",
-        feature = "federation",
-        feature = "hashtags",
-        feature = "role",
-        feature = "users"
-    )
-)]
+#[cfg(any(
+    feature = "account",
+    feature = "admin",
+    feature = "auth",
+    feature = "federation",
+    feature = "hashtags",
+    feature = "role",
+    feature = "users"
+))]
 pub use user_detailed_not_me::*;
 
 #[cfg(any(feature = "lists", feature = "users"))]

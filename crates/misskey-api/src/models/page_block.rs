@@ -33,25 +33,15 @@ impl Serialize for PageBlock {
 impl<'de> Deserialize<'de> for PageBlock {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some("text") => {
-                    Self::Text(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                Some("section") => {
-                    Self::Section(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
-                }
-                Some("image") => {
-                    Self::Image(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                Some("note") => {
-                    Self::Note(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some("text") => Self::Text(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("section") => {
+                Self::Section(misskey_core::private::from_tagged_value::<_, D>(value)?)
+            }
+            Some("image") => Self::Image(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("note") => Self::Note(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -80,6 +70,7 @@ pub struct PageBlockSection {
     pub id: String,
     pub r#type: PageBlockSectionType,
     pub title: String,
+    #[serde(default)]
     pub children: Vec<PageBlock>,
 }
 
@@ -119,6 +110,7 @@ misskey_core::string_enum!(PageBlockImageType, Other { Image => "image", });
 pub struct PageBlockNote {
     pub id: String,
     pub r#type: PageBlockNoteType,
+    #[serde(default)]
     pub detailed: bool,
     pub note: Option<String>,
 }

@@ -13,7 +13,9 @@ pub struct RoleLite {
     pub color: Option<String>,
     pub icon_url: Option<String>,
     pub description: String,
+    #[serde(default)]
     pub is_moderator: bool,
+    #[serde(default)]
     pub is_administrator: bool,
     pub display_order: i64,
 }

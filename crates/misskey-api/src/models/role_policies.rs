@@ -7,21 +7,32 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RolePolicies {
+    #[serde(default)]
     pub gtl_available: bool,
+    #[serde(default)]
     pub ltl_available: bool,
+    #[serde(default)]
     pub can_public_note: bool,
     pub mention_limit: i64,
+    #[serde(default)]
     pub can_invite: bool,
     pub invite_limit: i64,
     pub invite_limit_cycle: i64,
     pub invite_expiration_time: i64,
+    #[serde(default)]
     pub can_manage_custom_emojis: bool,
+    #[serde(default)]
     pub can_manage_avatar_decorations: bool,
+    #[serde(default)]
     pub can_search_notes: bool,
+    #[serde(default)]
     pub can_use_translator: bool,
+    #[serde(default)]
     pub can_hide_ads: bool,
     pub drive_capacity_mb: i64,
+    #[serde(default)]
     pub always_mark_nsfw: bool,
+    #[serde(default)]
     pub can_update_bio_media: bool,
     pub pin_limit: i64,
     pub antenna_limit: i64,
@@ -33,9 +44,14 @@ pub struct RolePolicies {
     pub user_each_user_lists_limit: i64,
     pub rate_limit_factor: i64,
     pub avatar_decoration_limit: i64,
+    #[serde(default)]
     pub can_import_antennas: bool,
+    #[serde(default)]
     pub can_import_blocking: bool,
+    #[serde(default)]
     pub can_import_following: bool,
+    #[serde(default)]
     pub can_import_muting: bool,
+    #[serde(default)]
     pub can_import_user_lists: bool,
 }

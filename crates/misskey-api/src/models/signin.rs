@@ -12,5 +12,6 @@ pub struct Signin {
     pub created_at: DateTime,
     pub ip: String,
     pub headers: serde_json::Value,
+    #[serde(default)]
     pub success: bool,
 }

@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct SystemWebhook {
     pub id: String,
+    #[serde(default)]
     pub is_active: bool,
     pub updated_at: DateTime,
     pub latest_sent_at: Option<DateTime>,
     pub latest_status: Option<f64>,
     pub name: String,
+    #[serde(default)]
     pub on: Vec<SystemWebhookOnItem>,
     pub url: String,
     pub secret: String,

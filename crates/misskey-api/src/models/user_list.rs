@@ -13,6 +13,7 @@ pub struct UserList {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<Id>>,
+    #[serde(default)]
     pub is_public: bool,
 }
 

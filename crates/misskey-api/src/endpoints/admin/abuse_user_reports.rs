@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
+use crate::models;
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
-use crate::models;
 
 /// The request body of `admin/abuse-user-reports`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -75,6 +75,7 @@ pub struct ResponseItem {
     pub id: Id,
     pub created_at: DateTime,
     pub comment: String,
+    #[serde(default)]
     pub resolved: bool,
     pub reporter_id: Id,
     pub target_user_id: Id,
@@ -82,6 +83,7 @@ pub struct ResponseItem {
     pub reporter: models::UserDetailedNotMe,
     pub target_user: models::UserDetailedNotMe,
     pub assignee: Option<models::UserDetailedNotMe>,
+    #[serde(default)]
     pub forwarded: bool,
     pub resolved_as: Option<ResolvedAs>,
     pub moderation_note: String,

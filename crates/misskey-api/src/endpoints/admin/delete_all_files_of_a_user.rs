@@ -22,9 +22,7 @@ impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/delete-all-files-of-a-user";
     const REQUIRES_CREDENTIAL: bool = true;
-    const PERMISSION: Option<Permission> = Some(
-        Permission::WriteAdminDeleteAllFilesOfAUser,
-    );
+    const PERMISSION: Option<Permission> = Some(Permission::WriteAdminDeleteAllFilesOfAUser);
     const MULTIPART: bool = false;
     const RATE_LIMITED: bool = false;
     const ALLOW_GET: bool = false;

@@ -16,18 +16,26 @@ pub struct Request {}
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
+    #[serde(default)]
     pub cache_remote_files: bool,
+    #[serde(default)]
     pub cache_remote_sensitive_files: bool,
+    #[serde(default)]
     pub email_required_for_signup: bool,
+    #[serde(default)]
     pub enable_hcaptcha: bool,
     pub hcaptcha_site_key: Option<String>,
+    #[serde(default)]
     pub enable_mcaptcha: bool,
     pub mcaptcha_site_key: Option<String>,
     pub mcaptcha_instance_url: Option<String>,
+    #[serde(default)]
     pub enable_recaptcha: bool,
     pub recaptcha_site_key: Option<String>,
+    #[serde(default)]
     pub enable_turnstile: bool,
     pub turnstile_site_key: Option<String>,
+    #[serde(default)]
     pub enable_testcaptcha: bool,
     pub sw_publickey: Option<String>,
     pub mascot_image_url: Option<String>,
@@ -38,20 +46,31 @@ pub struct Response {
     pub icon_url: Option<String>,
     pub app192_icon_url: Option<String>,
     pub app512_icon_url: Option<String>,
+    #[serde(default)]
     pub enable_email: bool,
+    #[serde(default)]
     pub enable_service_worker: bool,
+    #[serde(default)]
     pub translator_available: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub silenced_hosts: Option<Vec<String>>,
+    #[serde(default)]
     pub media_silenced_hosts: Vec<String>,
+    #[serde(default)]
     pub pinned_users: Vec<String>,
+    #[serde(default)]
     pub hidden_tags: Vec<String>,
+    #[serde(default)]
     pub blocked_hosts: Vec<String>,
+    #[serde(default)]
     pub sensitive_words: Vec<String>,
+    #[serde(default)]
     pub prohibited_words: Vec<String>,
+    #[serde(default)]
     pub prohibited_words_for_name_of_user: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub banned_email_domains: Option<Vec<String>>,
+    #[serde(default)]
     pub preserved_usernames: Vec<String>,
     pub hcaptcha_secret_key: Option<String>,
     pub mcaptcha_secret_key: Option<String>,
@@ -59,16 +78,20 @@ pub struct Response {
     pub turnstile_secret_key: Option<String>,
     pub sensitive_media_detection: String,
     pub sensitive_media_detection_sensitivity: String,
+    #[serde(default)]
     pub set_sensitive_flag_automatically: bool,
+    #[serde(default)]
     pub enable_sensitive_media_detection_for_videos: bool,
     pub proxy_account_id: Option<Id>,
     pub email: Option<String>,
+    #[serde(default)]
     pub smtp_secure: bool,
     pub smtp_host: Option<String>,
     pub smtp_port: Option<f64>,
     pub smtp_user: Option<String>,
     pub smtp_pass: Option<String>,
     pub sw_private_key: Option<String>,
+    #[serde(default)]
     pub use_object_storage: bool,
     pub object_storage_base_url: Option<String>,
     pub object_storage_bucket: Option<String>,
@@ -78,44 +101,61 @@ pub struct Response {
     pub object_storage_port: Option<f64>,
     pub object_storage_access_key: Option<String>,
     pub object_storage_secret_key: Option<String>,
-    #[serde(rename = "objectStorageUseSSL")]
+    #[serde(rename = "objectStorageUseSSL", default)]
     pub object_storage_use_ssl: bool,
+    #[serde(default)]
     pub object_storage_use_proxy: bool,
+    #[serde(default)]
     pub object_storage_set_public_read: bool,
+    #[serde(default)]
     pub enable_ip_logging: bool,
+    #[serde(default)]
     pub enable_active_email_validation: bool,
+    #[serde(default)]
     pub enable_verifymail_api: bool,
     pub verifymail_auth_key: Option<String>,
+    #[serde(default)]
     pub enable_truemail_api: bool,
     pub truemail_instance: Option<String>,
     pub truemail_auth_key: Option<String>,
+    #[serde(default)]
     pub enable_charts_for_remote_user: bool,
+    #[serde(default)]
     pub enable_charts_for_federated_instances: bool,
+    #[serde(default)]
     pub enable_stats_for_federated_instances: bool,
+    #[serde(default)]
     pub enable_server_machine_stats: bool,
+    #[serde(default)]
     pub enable_identicon_generation: bool,
     pub manifest_json_override: String,
     pub policies: serde_json::Value,
+    #[serde(default)]
     pub enable_fanout_timeline: bool,
+    #[serde(default)]
     pub enable_fanout_timeline_db_fallback: bool,
     pub per_local_user_user_timeline_cache_max: f64,
     pub per_remote_user_user_timeline_cache_max: f64,
     pub per_user_home_timeline_cache_max: f64,
     pub per_user_list_timeline_cache_max: f64,
+    #[serde(default)]
     pub enable_reactions_buffering: bool,
     pub notes_per_one_ad: f64,
     pub background_image_url: Option<String>,
     pub deepl_auth_key: Option<String>,
+    #[serde(default)]
     pub deepl_is_pro: bool,
     pub default_dark_theme: Option<String>,
     pub default_light_theme: Option<String>,
     pub description: Option<String>,
+    #[serde(default)]
     pub disable_registration: bool,
     pub impressum_url: Option<String>,
     pub maintainer_email: Option<String>,
     pub maintainer_name: Option<String>,
     pub name: Option<String>,
     pub short_name: Option<String>,
+    #[serde(default)]
     pub object_storage_s3_force_path_style: bool,
     pub privacy_policy_url: Option<String>,
     pub inquiry_url: Option<String>,
@@ -126,13 +166,16 @@ pub struct Response {
     pub tos_url: Option<String>,
     pub uri: String,
     pub version: String,
+    #[serde(default)]
     pub url_preview_enabled: bool,
     pub url_preview_timeout: f64,
     pub url_preview_maximum_content_length: f64,
+    #[serde(default)]
     pub url_preview_require_content_length: bool,
     pub url_preview_user_agent: Option<String>,
     pub url_preview_summary_proxy_url: Option<String>,
     pub federation: String,
+    #[serde(default)]
     pub federation_hosts: Vec<String>,
 }
 

@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
+use crate::models;
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::models;
 
 /// The request body of `admin/show-user`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -21,37 +21,73 @@ pub struct Request {
 #[serde(rename_all = "camelCase")]
 pub struct Response {
     pub email: Option<String>,
+    #[serde(default)]
     pub email_verified: bool,
     pub followed_message: Option<String>,
+    #[serde(default)]
     pub auto_accept_followed: bool,
+    #[serde(default)]
     pub no_crawle: bool,
+    #[serde(default)]
     pub prevent_ai_learning: bool,
+    #[serde(default)]
     pub always_mark_nsfw: bool,
+    #[serde(default)]
     pub auto_sensitive: bool,
+    #[serde(default)]
     pub careful_bot: bool,
+    #[serde(default)]
     pub inject_featured_note: bool,
+    #[serde(default)]
     pub receive_announcement_email: bool,
+    #[serde(default)]
     pub muted_words: Vec<MutedWord>,
+    #[serde(default)]
     pub muted_instances: Vec<String>,
     pub notification_recieve_config: NotificationRecieveConfig,
+    #[serde(default)]
     pub is_moderator: bool,
+    #[serde(default)]
     pub is_silenced: bool,
+    #[serde(default)]
     pub is_suspended: bool,
+    #[serde(default)]
     pub is_hibernated: bool,
     pub last_active_date: Option<String>,
     pub moderation_note: String,
+    #[serde(default)]
     pub signins: Vec<models::Signin>,
     pub policies: models::RolePolicies,
+    #[serde(default)]
     pub roles: Vec<models::Role>,
+    #[serde(default)]
     pub role_assigns: Vec<RoleAssign>,
 }
 
 /// `mutedWords[]` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum MutedWord {
     String(String),
     List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for MutedWord {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        misskey_core::private::decode_union::<Self, D>(
+            value,
+            "MutedWord",
+            &[
+                ("String", misskey_core::private::Shape::String, |v| {
+                    serde_json::from_value(v).map(Self::String)
+                }),
+                ("List", misskey_core::private::Shape::Array, |v| {
+                    serde_json::from_value(v).map(Self::List)
+                }),
+            ],
+        )
+    }
 }
 
 /// `notificationRecieveConfig` in the `admin/show-user` response.
@@ -112,18 +148,13 @@ impl Serialize for Note {
 impl<'de> Deserialize<'de> for Note {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -201,18 +232,13 @@ impl Serialize for Follow {
 impl<'de> Deserialize<'de> for Follow {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -290,18 +316,13 @@ impl Serialize for Mention {
 impl<'de> Deserialize<'de> for Mention {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -379,18 +400,13 @@ impl Serialize for Reply {
 impl<'de> Deserialize<'de> for Reply {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -468,18 +484,13 @@ impl Serialize for Renote {
 impl<'de> Deserialize<'de> for Renote {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -557,18 +568,13 @@ impl Serialize for Quote {
 impl<'de> Deserialize<'de> for Quote {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -646,18 +652,13 @@ impl Serialize for Reaction {
 impl<'de> Deserialize<'de> for Reaction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -735,18 +736,13 @@ impl Serialize for PollEnded {
 impl<'de> Deserialize<'de> for PollEnded {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -824,18 +820,13 @@ impl Serialize for ReceiveFollowRequest {
 impl<'de> Deserialize<'de> for ReceiveFollowRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -913,18 +904,13 @@ impl Serialize for FollowRequestAccepted {
 impl<'de> Deserialize<'de> for FollowRequestAccepted {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1002,18 +988,13 @@ impl Serialize for RoleAssigned {
 impl<'de> Deserialize<'de> for RoleAssigned {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1091,18 +1072,13 @@ impl Serialize for AchievementEarned {
 impl<'de> Deserialize<'de> for AchievementEarned {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1180,18 +1156,13 @@ impl Serialize for App {
 impl<'de> Deserialize<'de> for App {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1269,18 +1240,13 @@ impl Serialize for Test {
 impl<'de> Deserialize<'de> for Test {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 

@@ -24,9 +24,7 @@ impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/update-abuse-user-report";
     const REQUIRES_CREDENTIAL: bool = true;
-    const PERMISSION: Option<Permission> = Some(
-        Permission::WriteAdminResolveAbuseUserReport,
-    );
+    const PERMISSION: Option<Permission> = Some(Permission::WriteAdminResolveAbuseUserReport);
     const MULTIPART: bool = false;
     const RATE_LIMITED: bool = false;
     const ALLOW_GET: bool = false;

@@ -36,14 +36,23 @@ misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
+    #[serde(default)]
     pub read_write: Vec<f64>,
+    #[serde(default)]
     pub read: Vec<f64>,
+    #[serde(default)]
     pub write: Vec<f64>,
+    #[serde(default)]
     pub registered_within_week: Vec<f64>,
+    #[serde(default)]
     pub registered_within_month: Vec<f64>,
+    #[serde(default)]
     pub registered_within_year: Vec<f64>,
+    #[serde(default)]
     pub registered_outside_week: Vec<f64>,
+    #[serde(default)]
     pub registered_outside_month: Vec<f64>,
+    #[serde(default)]
     pub registered_outside_year: Vec<f64>,
 }
 

@@ -36,8 +36,11 @@ misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
+    #[serde(default)]
     pub deliver_failed: Vec<f64>,
+    #[serde(default)]
     pub deliver_succeeded: Vec<f64>,
+    #[serde(default)]
     pub inbox_received: Vec<f64>,
 }
 

@@ -43,9 +43,13 @@ pub struct Response {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Local {
+    #[serde(default)]
     pub inc_count: Vec<f64>,
+    #[serde(default)]
     pub inc_size: Vec<f64>,
+    #[serde(default)]
     pub dec_count: Vec<f64>,
+    #[serde(default)]
     pub dec_size: Vec<f64>,
 }
 
@@ -53,9 +57,13 @@ pub struct Local {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Remote {
+    #[serde(default)]
     pub inc_count: Vec<f64>,
+    #[serde(default)]
     pub inc_size: Vec<f64>,
+    #[serde(default)]
     pub dec_count: Vec<f64>,
+    #[serde(default)]
     pub dec_size: Vec<f64>,
 }
 

@@ -36,13 +36,21 @@ misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
+    #[serde(default)]
     pub delivered_instances: Vec<f64>,
+    #[serde(default)]
     pub inbox_instances: Vec<f64>,
+    #[serde(default)]
     pub stalled: Vec<f64>,
+    #[serde(default)]
     pub sub: Vec<f64>,
+    #[serde(default)]
     pub r#pub: Vec<f64>,
+    #[serde(default)]
     pub pubsub: Vec<f64>,
+    #[serde(default)]
     pub sub_active: Vec<f64>,
+    #[serde(default)]
     pub pub_active: Vec<f64>,
 }
 

@@ -47,16 +47,22 @@ pub struct Response {
 /// `requests` in the `charts/instance` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Requests {
+    #[serde(default)]
     pub failed: Vec<f64>,
+    #[serde(default)]
     pub succeeded: Vec<f64>,
+    #[serde(default)]
     pub received: Vec<f64>,
 }
 
 /// `notes` in the `charts/instance` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notes {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
     pub diffs: Diffs,
 }
@@ -65,33 +71,46 @@ pub struct Notes {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Diffs {
+    #[serde(default)]
     pub normal: Vec<f64>,
+    #[serde(default)]
     pub reply: Vec<f64>,
+    #[serde(default)]
     pub renote: Vec<f64>,
+    #[serde(default)]
     pub with_file: Vec<f64>,
 }
 
 /// `users` in the `charts/instance` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Users {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
 /// `following` in the `charts/instance` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Following {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
 /// `followers` in the `charts/instance` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Followers {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
@@ -99,10 +118,15 @@ pub struct Followers {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Drive {
+    #[serde(default)]
     pub total_files: Vec<f64>,
+    #[serde(default)]
     pub inc_files: Vec<f64>,
+    #[serde(default)]
     pub dec_files: Vec<f64>,
+    #[serde(default)]
     pub inc_usage: Vec<f64>,
+    #[serde(default)]
     pub dec_usage: Vec<f64>,
 }
 

@@ -42,8 +42,11 @@ pub struct Response {
 /// `local` in the `charts/notes` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Local {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
     pub diffs: Diffs,
 }
@@ -52,17 +55,24 @@ pub struct Local {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Diffs {
+    #[serde(default)]
     pub normal: Vec<f64>,
+    #[serde(default)]
     pub reply: Vec<f64>,
+    #[serde(default)]
     pub renote: Vec<f64>,
+    #[serde(default)]
     pub with_file: Vec<f64>,
 }
 
 /// `remote` in the `charts/notes` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Remote {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
     pub diffs: RemoteDiffs,
 }
@@ -71,9 +81,13 @@ pub struct Remote {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RemoteDiffs {
+    #[serde(default)]
     pub normal: Vec<f64>,
+    #[serde(default)]
     pub reply: Vec<f64>,
+    #[serde(default)]
     pub renote: Vec<f64>,
+    #[serde(default)]
     pub with_file: Vec<f64>,
 }
 

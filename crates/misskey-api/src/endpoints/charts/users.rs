@@ -42,16 +42,22 @@ pub struct Response {
 /// `local` in the `charts/users` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Local {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
 /// `remote` in the `charts/users` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Remote {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
 }
 

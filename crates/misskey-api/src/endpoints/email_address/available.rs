@@ -18,6 +18,7 @@ pub struct Request {
 /// What `email-address/available` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
+    #[serde(default)]
     pub available: bool,
     pub reason: Option<String>,
 }

@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
+use crate::models;
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
-use crate::models;
 
 /// The request body of `federation/stats`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -20,8 +20,10 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
+    #[serde(default)]
     pub top_sub_instances: Vec<models::FederationInstance>,
     pub other_followers_count: f64,
+    #[serde(default)]
     pub top_pub_instances: Vec<models::FederationInstance>,
     pub other_following_count: f64,
 }

@@ -20,6 +20,7 @@ pub type Response = Vec<ResponseItem>;
 #[serde(rename_all = "camelCase")]
 pub struct ResponseItem {
     pub tag: String,
+    #[serde(default)]
     pub chart: Vec<f64>,
     pub users_count: f64,
 }

@@ -51,6 +51,7 @@ pub struct ResponseItem {
     pub created_at: DateTime,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<DateTime>,
+    #[serde(default)]
     pub permission: Vec<String>,
 }
 

@@ -45,6 +45,7 @@ pub struct ResponseItem {
     pub id: Id,
     pub name: String,
     pub callback_url: Option<String>,
+    #[serde(default)]
     pub permission: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_authorized: Option<bool>,

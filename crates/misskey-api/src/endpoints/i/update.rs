@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `NO_SUCH_AVATAR`, `NO_SUCH_BANNER`, `AVATAR_NOT_AN_IMAGE`, `BANNER_NOT_AN_IMAGE`, `NO_SUCH_PAGE`, `INVALID_REGEXP`, `TOO_MANY_MUTED_WORDS`, `NO_SUCH_USER`, `URI_NULL`, `FORBIDDEN_TO_SET_YOURSELF`, `RESTRICTED_BY_ROLE`, `YOUR_NAME_CONTAINS_PROHIBITED_WORDS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 
+use crate::models;
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::models;
 
 /// The request body of `i/update`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -645,7 +645,7 @@ misskey_core::string_enum!(
 );
 
 /// `mutedWords[]` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum MutedWord {
     List(Vec<String>),
@@ -658,8 +658,26 @@ impl Default for MutedWord {
     }
 }
 
+impl<'de> Deserialize<'de> for MutedWord {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        misskey_core::private::decode_union::<Self, D>(
+            value,
+            "MutedWord",
+            &[
+                ("List", misskey_core::private::Shape::Array, |v| {
+                    serde_json::from_value(v).map(Self::List)
+                }),
+                ("String", misskey_core::private::Shape::String, |v| {
+                    serde_json::from_value(v).map(Self::String)
+                }),
+            ],
+        )
+    }
+}
+
 /// `hardMutedWords[]` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum HardMutedWord {
     List(Vec<String>),
@@ -669,6 +687,24 @@ pub enum HardMutedWord {
 impl Default for HardMutedWord {
     fn default() -> Self {
         Self::List(Default::default())
+    }
+}
+
+impl<'de> Deserialize<'de> for HardMutedWord {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        misskey_core::private::decode_union::<Self, D>(
+            value,
+            "HardMutedWord",
+            &[
+                ("List", misskey_core::private::Shape::Array, |v| {
+                    serde_json::from_value(v).map(Self::List)
+                }),
+                ("String", misskey_core::private::Shape::String, |v| {
+                    serde_json::from_value(v).map(Self::String)
+                }),
+            ],
+        )
     }
 }
 
@@ -736,18 +772,13 @@ impl Serialize for Note {
 impl<'de> Deserialize<'de> for Note {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -833,18 +864,13 @@ impl Serialize for Follow {
 impl<'de> Deserialize<'de> for Follow {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -930,18 +956,13 @@ impl Serialize for Mention {
 impl<'de> Deserialize<'de> for Mention {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1027,18 +1048,13 @@ impl Serialize for Reply {
 impl<'de> Deserialize<'de> for Reply {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1124,18 +1140,13 @@ impl Serialize for Renote {
 impl<'de> Deserialize<'de> for Renote {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1221,18 +1232,13 @@ impl Serialize for Quote {
 impl<'de> Deserialize<'de> for Quote {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1318,18 +1324,13 @@ impl Serialize for Reaction {
 impl<'de> Deserialize<'de> for Reaction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1415,18 +1416,13 @@ impl Serialize for PollEnded {
 impl<'de> Deserialize<'de> for PollEnded {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1512,18 +1508,13 @@ impl Serialize for ReceiveFollowRequest {
 impl<'de> Deserialize<'de> for ReceiveFollowRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1609,18 +1600,13 @@ impl Serialize for FollowRequestAccepted {
 impl<'de> Deserialize<'de> for FollowRequestAccepted {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1706,18 +1692,13 @@ impl Serialize for RoleAssigned {
 impl<'de> Deserialize<'de> for RoleAssigned {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1803,18 +1784,13 @@ impl Serialize for AchievementEarned {
 impl<'de> Deserialize<'de> for AchievementEarned {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1900,18 +1876,13 @@ impl Serialize for App {
 impl<'de> Deserialize<'de> for App {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 
@@ -1997,18 +1968,13 @@ impl Serialize for Test {
 impl<'de> Deserialize<'de> for Test {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
+        Ok(match misskey_core::private::tag_of(&value, "type") {
+            Some(
+                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
+            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
+            _ => Self::Other(value),
+        })
     }
 }
 

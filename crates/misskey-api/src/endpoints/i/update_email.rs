@@ -7,9 +7,9 @@
 //!
 //! Documented errors: `INCORRECT_PASSWORD`, `UNAVAILABLE`, `EMAIL_REQUIRED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 
+use crate::models;
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
-use crate::models;
 
 /// The request body of `i/update-email`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

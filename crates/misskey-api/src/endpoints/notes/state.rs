@@ -19,7 +19,9 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
+    #[serde(default)]
     pub is_favorited: bool,
+    #[serde(default)]
     pub is_muted_thread: bool,
 }
 

@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `NO_SUCH_GAME`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
+use crate::models;
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
-use crate::models;
 
 /// The request body of `reversi/verify`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -20,6 +20,7 @@ pub struct Request {
 /// What `reversi/verify` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
+    #[serde(default)]
     pub desynced: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub game: Option<models::ReversiGameDetailed>,

@@ -30,6 +30,7 @@ pub struct Response {
     pub key: Option<String>,
     pub user_id: String,
     pub endpoint: String,
+    #[serde(default)]
     pub send_read_message: bool,
 }
 

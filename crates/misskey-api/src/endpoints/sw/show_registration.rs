@@ -25,6 +25,7 @@ pub type Response = Option<ResponseBody>;
 pub struct ResponseBody {
     pub user_id: String,
     pub endpoint: String,
+    #[serde(default)]
     pub send_read_message: bool,
 }
 

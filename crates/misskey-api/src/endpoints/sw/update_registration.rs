@@ -25,6 +25,7 @@ pub struct Request {
 pub struct Response {
     pub user_id: String,
     pub endpoint: String,
+    #[serde(default)]
     pub send_read_message: bool,
 }
 

@@ -17,6 +17,7 @@ pub struct Request {
 /// What `username/available` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
+    #[serde(default)]
     pub available: bool,
 }
 

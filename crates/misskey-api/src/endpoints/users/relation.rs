@@ -6,7 +6,7 @@
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The request body of `users/relation`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -16,7 +16,7 @@ pub struct Request {
 }
 
 /// `userId` in the `users/relation` request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum UserId {
     String(Id),
@@ -29,12 +29,59 @@ impl Default for UserId {
     }
 }
 
+impl<'de> Deserialize<'de> for UserId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        misskey_core::private::decode_union::<Self, D>(
+            value,
+            "UserId",
+            &[
+                ("String", misskey_core::private::Shape::String, |v| {
+                    serde_json::from_value(v).map(Self::String)
+                }),
+                ("List", misskey_core::private::Shape::Array, |v| {
+                    serde_json::from_value(v).map(Self::List)
+                }),
+            ],
+        )
+    }
+}
+
 /// What `users/relation` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Response {
     Object(ResponseObject),
     List(Vec<ResponseListItem>),
+}
+
+impl<'de> Deserialize<'de> for Response {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        misskey_core::private::decode_union::<Self, D>(
+            value,
+            "Response",
+            &[
+                (
+                    "Object",
+                    misskey_core::private::Shape::Object(&[
+                        "id",
+                        "isFollowing",
+                        "hasPendingFollowRequestFromYou",
+                        "hasPendingFollowRequestToYou",
+                        "isFollowed",
+                        "isBlocking",
+                        "isBlocked",
+                        "isMuted",
+                    ]),
+                    |v| serde_json::from_value(v).map(Self::Object),
+                ),
+                ("List", misskey_core::private::Shape::Array, |v| {
+                    serde_json::from_value(v).map(Self::List)
+                }),
+            ],
+        )
+    }
 }
 
 /// `(variant 0)` in the `users/relation` response.
@@ -42,13 +89,21 @@ pub enum Response {
 #[serde(rename_all = "camelCase")]
 pub struct ResponseObject {
     pub id: Id,
+    #[serde(default)]
     pub is_following: bool,
+    #[serde(default)]
     pub has_pending_follow_request_from_you: bool,
+    #[serde(default)]
     pub has_pending_follow_request_to_you: bool,
+    #[serde(default)]
     pub is_followed: bool,
+    #[serde(default)]
     pub is_blocking: bool,
+    #[serde(default)]
     pub is_blocked: bool,
+    #[serde(default)]
     pub is_muted: bool,
+    #[serde(default)]
     pub is_renote_muted: bool,
 }
 
@@ -63,13 +118,21 @@ impl misskey_core::HasId for ResponseObject {
 #[serde(rename_all = "camelCase")]
 pub struct ResponseListItem {
     pub id: Id,
+    #[serde(default)]
     pub is_following: bool,
+    #[serde(default)]
     pub has_pending_follow_request_from_you: bool,
+    #[serde(default)]
     pub has_pending_follow_request_to_you: bool,
+    #[serde(default)]
     pub is_followed: bool,
+    #[serde(default)]
     pub is_blocking: bool,
+    #[serde(default)]
     pub is_blocked: bool,
+    #[serde(default)]
     pub is_muted: bool,
+    #[serde(default)]
     pub is_renote_muted: bool,
 }
 

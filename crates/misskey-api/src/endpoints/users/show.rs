@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `FAILED_TO_RESOLVE_REMOTE_USER`, `NO_SUCH_USER`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
-use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
+use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The request body of `users/show`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -25,11 +25,29 @@ pub struct Request {
 }
 
 /// What `users/show` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Response {
     UserDetailed(models::UserDetailed),
     List(Vec<models::UserDetailed>),
+}
+
+impl<'de> Deserialize<'de> for Response {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        misskey_core::private::decode_union::<Self, D>(
+            value,
+            "Response",
+            &[
+                ("UserDetailed", misskey_core::private::Shape::Any, |v| {
+                    serde_json::from_value(v).map(Self::UserDetailed)
+                }),
+                ("List", misskey_core::private::Shape::Array, |v| {
+                    serde_json::from_value(v).map(Self::List)
+                }),
+            ],
+        )
+    }
 }
 
 impl Endpoint for Request {

@@ -35,6 +35,7 @@ pub struct ResponseItem {
     pub name: String,
     pub description: String,
     pub url: String,
+    #[serde(default)]
     pub role_ids_that_can_be_used_this_decoration: Vec<Id>,
 }
 

@@ -44,7 +44,9 @@ pub struct Response {
     pub uri: Option<String>,
     pub src: Option<String>,
     pub folder_id: Option<Id>,
+    #[serde(default)]
     pub is_sensitive: bool,
+    #[serde(default)]
     pub is_link: bool,
 }
 

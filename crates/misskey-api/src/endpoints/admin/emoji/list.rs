@@ -29,6 +29,7 @@ pub type Response = Vec<ResponseItem>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseItem {
     pub id: Id,
+    #[serde(default)]
     pub aliases: Vec<String>,
     pub name: String,
     pub category: Option<String>,

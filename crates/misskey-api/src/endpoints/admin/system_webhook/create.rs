@@ -7,9 +7,9 @@
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
+use crate::models;
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
-use crate::models;
 
 /// The request body of `admin/system-webhook/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -38,11 +38,17 @@ misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
+    #[serde(default)]
     pub total_count: Vec<f64>,
+    #[serde(default)]
     pub total_size: Vec<f64>,
+    #[serde(default)]
     pub inc_count: Vec<f64>,
+    #[serde(default)]
     pub inc_size: Vec<f64>,
+    #[serde(default)]
     pub dec_count: Vec<f64>,
+    #[serde(default)]
     pub dec_size: Vec<f64>,
 }
 

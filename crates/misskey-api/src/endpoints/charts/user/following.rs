@@ -51,16 +51,22 @@ pub struct Local {
 /// `local.followings` in the `charts/user/following` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Followings {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
 /// `local.followers` in the `charts/user/following` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Followers {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
@@ -74,16 +80,22 @@ pub struct Remote {
 /// `remote.followings` in the `charts/user/following` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemoteFollowings {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
 /// `remote.followers` in the `charts/user/following` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemoteFollowers {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
 }
 

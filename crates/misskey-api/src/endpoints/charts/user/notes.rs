@@ -37,8 +37,11 @@ misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 /// What `charts/user/notes` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
+    #[serde(default)]
     pub total: Vec<f64>,
+    #[serde(default)]
     pub inc: Vec<f64>,
+    #[serde(default)]
     pub dec: Vec<f64>,
     pub diffs: Diffs,
 }
@@ -47,9 +50,13 @@ pub struct Response {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Diffs {
+    #[serde(default)]
     pub normal: Vec<f64>,
+    #[serde(default)]
     pub reply: Vec<f64>,
+    #[serde(default)]
     pub renote: Vec<f64>,
+    #[serde(default)]
     pub with_file: Vec<f64>,
 }
 

@@ -44,14 +44,18 @@ pub struct Response {
 /// `upv` in the `charts/user/pv` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Upv {
+    #[serde(default)]
     pub user: Vec<f64>,
+    #[serde(default)]
     pub visitor: Vec<f64>,
 }
 
 /// `pv` in the `charts/user/pv` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pv {
+    #[serde(default)]
     pub user: Vec<f64>,
+    #[serde(default)]
     pub visitor: Vec<f64>,
 }
 

@@ -44,12 +44,14 @@ pub struct Response {
 /// `local` in the `charts/user/reactions` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Local {
+    #[serde(default)]
     pub count: Vec<f64>,
 }
 
 /// `remote` in the `charts/user/reactions` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Remote {
+    #[serde(default)]
     pub count: Vec<f64>,
 }
 

@@ -7,9 +7,9 @@
 //!
 //! Documented errors: `INVALID_FILE_NAME`, `INAPPROPRIATE`, `NO_FREE_SPACE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 
+use crate::models;
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
-use crate::models;
 
 /// The request body of `drive/files/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

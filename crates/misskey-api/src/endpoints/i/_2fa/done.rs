@@ -20,6 +20,7 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
+    #[serde(default)]
     pub backup_codes: Vec<String>,
 }
 

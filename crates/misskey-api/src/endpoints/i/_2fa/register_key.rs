@@ -25,6 +25,7 @@ pub struct Response {
     pub rp: Rp,
     pub user: User,
     pub challenge: String,
+    #[serde(default)]
     pub pub_key_cred_params: Vec<PubKeyCredParam>,
     pub timeout: Option<f64>,
     pub exclude_credentials: Option<Vec<ExcludeCredential>>,
@@ -61,6 +62,7 @@ pub struct PubKeyCredParam {
 pub struct ExcludeCredential {
     pub id: String,
     pub r#type: String,
+    #[serde(default)]
     pub transports: Vec<Transport>,
 }
 
@@ -95,6 +97,7 @@ misskey_core::string_enum!(
 #[serde(rename_all = "camelCase")]
 pub struct AuthenticatorSelection {
     pub authenticator_attachment: AuthenticatorAttachment,
+    #[serde(default)]
     pub require_resident_key: bool,
     pub user_verification: UserVerification,
 }

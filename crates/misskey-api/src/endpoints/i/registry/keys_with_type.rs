@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
-use std::collections::BTreeMap;
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The request body of `i/registry/keys-with-type`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -20,6 +20,7 @@ pub type Response = Vec<ResponseItem>;
 /// `[]` in the `i/registry/scopes-with-domain` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseItem {
+    #[serde(default)]
     pub scopes: Vec<Vec<String>>,
     pub domain: Option<String>,
 }

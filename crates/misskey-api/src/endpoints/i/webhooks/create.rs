@@ -55,9 +55,11 @@ pub struct Response {
     pub id: Id,
     pub user_id: Id,
     pub name: String,
+    #[serde(default)]
     pub on: Vec<ResponseOnItem>,
     pub url: String,
     pub secret: String,
+    #[serde(default)]
     pub active: bool,
     pub latest_sent_at: Option<DateTime>,
     pub latest_status: Option<i64>,

@@ -22,9 +22,11 @@ pub struct ResponseItem {
     pub id: Id,
     pub user_id: Id,
     pub name: String,
+    #[serde(default)]
     pub on: Vec<OnItem>,
     pub url: String,
     pub secret: String,
+    #[serde(default)]
     pub active: bool,
     pub latest_sent_at: Option<DateTime>,
     pub latest_status: Option<i64>,

@@ -5,9 +5,9 @@
 //!
 //! Documented errors: `NO_SUCH_LIST`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 
+use crate::models;
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
-use crate::models;
 
 /// The request body of `users/lists/get-memberships`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -35,6 +35,7 @@ pub struct ResponseItem {
     pub created_at: DateTime,
     pub user_id: Id,
     pub user: models::UserLite,
+    #[serde(default)]
     pub with_replies: bool,
 }
 

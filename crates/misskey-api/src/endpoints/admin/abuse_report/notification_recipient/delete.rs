@@ -23,9 +23,8 @@ impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/abuse-report/notification-recipient/delete";
     const REQUIRES_CREDENTIAL: bool = true;
-    const PERMISSION: Option<Permission> = Some(
-        Permission::WriteAdminAbuseReportNotificationRecipient,
-    );
+    const PERMISSION: Option<Permission> =
+        Some(Permission::WriteAdminAbuseReportNotificationRecipient);
     const MULTIPART: bool = false;
     const RATE_LIMITED: bool = false;
     const ALLOW_GET: bool = false;
