@@ -162,7 +162,26 @@ pub(crate) fn render_file(tokens: TokenStream) -> Result<String, Error> {
         )
     })?;
     let mut out = String::from(HEADER);
-    out.push_str(&space_items(&prettyplease::unparse(&file)));
+    let body = space_items(&prettyplease::unparse(&file));
+    // The layout is `prettyplease`'s; keep `cargo fmt` from rewriting it, or
+    // `cargo xtask regen --check` would see every file as stale.
+    let (inner_docs, rest): (Vec<&str>, Vec<&str>) = {
+        let lines: Vec<&str> = body.lines().collect();
+        let split = lines
+            .iter()
+            .position(|l| !l.starts_with("//!"))
+            .unwrap_or(lines.len());
+        (lines[..split].to_vec(), lines[split..].to_vec())
+    };
+    for l in &inner_docs {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.push_str("#![cfg_attr(rustfmt, rustfmt::skip)]\n");
+    for l in rest {
+        out.push_str(l);
+        out.push('\n');
+    }
     Ok(out)
 }
 

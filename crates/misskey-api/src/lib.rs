@@ -41,6 +41,7 @@
 //! | `users` | 25 |
 //! | `webhooks` | 5 |
 //! | `internal` | 52 |
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 #![allow(
     rustdoc::broken_intra_doc_links,

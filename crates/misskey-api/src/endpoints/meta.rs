@@ -4,10 +4,11 @@
 //! **Credential required**: No
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::models;
 
 /// The request body of `meta`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -27,23 +28,30 @@ pub enum Response {
 impl<'de> Deserialize<'de> for Response {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        misskey_core::private::decode_union::<Self, D>(
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
             value,
             "Response",
             &[
                 (
                     "MetaDetailed",
-                    misskey_core::private::Shape::Object(&[
-                        "proxyAccountName",
-                        "requireSetup",
-                        "cacheRemoteFiles",
-                        "cacheRemoteSensitiveFiles",
-                    ]),
+                    misskey_core::private::Shape::Object(
+                        &[
+                            "proxyAccountName",
+                            "requireSetup",
+                            "cacheRemoteFiles",
+                            "cacheRemoteSensitiveFiles",
+                        ],
+                    ),
                     |v| serde_json::from_value(v).map(Self::MetaDetailed),
                 ),
-                ("MetaLite", misskey_core::private::Shape::Object(&[]), |v| {
-                    serde_json::from_value(v).map(Self::MetaLite)
-                }),
+                (
+                    "MetaLite",
+                    misskey_core::private::Shape::Object(&[]),
+                    |v| serde_json::from_value(v).map(Self::MetaLite),
+                ),
             ],
         )
     }

@@ -2,6 +2,7 @@
 //! Every endpoint, as a module named after its path: `notes/create` is [`notes::create`].
 //!
 //! Each holds a `Request` (the JSON body, implementing [`Endpoint`](crate::Endpoint)) and a `Response`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 #[cfg(any(feature = "admin", feature = "internal", feature = "meta"))]
 pub mod admin;
@@ -159,10 +160,5 @@ pub mod test;
 #[cfg(feature = "users")]
 pub mod username;
 
-#[cfg(any(
-    feature = "account",
-    feature = "lists",
-    feature = "notes",
-    feature = "users"
-))]
+#[cfg(any(feature = "account", feature = "lists", feature = "notes", feature = "users"))]
 pub mod users;

@@ -6,6 +6,7 @@
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
 //! Documented errors: `NO_SUCH_PAGE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};

@@ -2,6 +2,7 @@
 //! Types shared across endpoints: the spec's `components/schemas` and the types nested in them.
 //!
 //! Each model is compiled when a feature whose endpoints use it is enabled.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 #[cfg(feature = "internal")]
 mod abuse_report_notification_recipient;
@@ -81,20 +82,14 @@ mod federation_instance;
 #[cfg(feature = "federation")]
 pub use federation_instance::*;
 
-#[cfg(any(
-    feature = "account",
-    feature = "flash",
-    feature = "flashs",
-    feature = "users"
-))]
+#[cfg(
+    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
+)]
 mod flash;
 
-#[cfg(any(
-    feature = "account",
-    feature = "flash",
-    feature = "flashs",
-    feature = "users"
-))]
+#[cfg(
+    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
+)]
 pub use flash::*;
 
 #[cfg(any(feature = "federation", feature = "users"))]
@@ -121,24 +116,28 @@ mod invite_code;
 #[cfg(any(feature = "admin", feature = "meta"))]
 pub use invite_code::*;
 
-#[cfg(any(
-    feature = "account",
-    feature = "admin",
-    feature = "hashtags",
-    feature = "internal",
-    feature = "role",
-    feature = "users"
-))]
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod me_detailed;
 
-#[cfg(any(
-    feature = "account",
-    feature = "admin",
-    feature = "hashtags",
-    feature = "internal",
-    feature = "role",
-    feature = "users"
-))]
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use me_detailed::*;
 
 mod user_lite;
@@ -311,42 +310,36 @@ mod user;
 #[cfg(feature = "users")]
 pub use user::*;
 
-#[cfg(any(
-    feature = "admin",
-    feature = "hashtags",
-    feature = "role",
-    feature = "users"
-))]
+#[cfg(any(feature = "admin", feature = "hashtags", feature = "role", feature = "users"))]
 mod user_detailed;
 
-#[cfg(any(
-    feature = "admin",
-    feature = "hashtags",
-    feature = "role",
-    feature = "users"
-))]
+#[cfg(any(feature = "admin", feature = "hashtags", feature = "role", feature = "users"))]
 pub use user_detailed::*;
 
-#[cfg(any(
-    feature = "account",
-    feature = "admin",
-    feature = "auth",
-    feature = "federation",
-    feature = "hashtags",
-    feature = "role",
-    feature = "users"
-))]
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "hashtags",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod user_detailed_not_me;
 
-#[cfg(any(
-    feature = "account",
-    feature = "admin",
-    feature = "auth",
-    feature = "federation",
-    feature = "hashtags",
-    feature = "role",
-    feature = "users"
-))]
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "hashtags",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use user_detailed_not_me::*;
 
 #[cfg(any(feature = "lists", feature = "users"))]

@@ -4,6 +4,7 @@
 //! **Credential required**: Yes / **Permission**: `write:admin:delete-all-files-of-a-user`
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,9 @@ impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/delete-all-files-of-a-user";
     const REQUIRES_CREDENTIAL: bool = true;
-    const PERMISSION: Option<Permission> = Some(Permission::WriteAdminDeleteAllFilesOfAUser);
+    const PERMISSION: Option<Permission> = Some(
+        Permission::WriteAdminDeleteAllFilesOfAUser,
+    );
     const MULTIPART: bool = false;
     const RATE_LIMITED: bool = false;
     const ALLOW_GET: bool = false;

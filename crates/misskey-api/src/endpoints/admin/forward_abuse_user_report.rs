@@ -4,6 +4,7 @@
 //! **Credential required**: Yes / **Permission**: `write:admin:resolve-abuse-user-report`
 //!
 //! Documented errors: `NO_SUCH_ABUSE_REPORT`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,9 @@ impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/forward-abuse-user-report";
     const REQUIRES_CREDENTIAL: bool = true;
-    const PERMISSION: Option<Permission> = Some(Permission::WriteAdminResolveAbuseUserReport);
+    const PERMISSION: Option<Permission> = Some(
+        Permission::WriteAdminResolveAbuseUserReport,
+    );
     const MULTIPART: bool = false;
     const RATE_LIMITED: bool = false;
     const ALLOW_GET: bool = false;

@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `read:admin:show-user`
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::models;
 
 /// The request body of `admin/show-user`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -75,16 +76,23 @@ pub enum MutedWord {
 impl<'de> Deserialize<'de> for MutedWord {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        misskey_core::private::decode_union::<Self, D>(
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
             value,
             "MutedWord",
             &[
-                ("String", misskey_core::private::Shape::String, |v| {
-                    serde_json::from_value(v).map(Self::String)
-                }),
-                ("List", misskey_core::private::Shape::Array, |v| {
-                    serde_json::from_value(v).map(Self::List)
-                }),
+                (
+                    "String",
+                    misskey_core::private::Shape::String,
+                    |v| serde_json::from_value(v).map(Self::String),
+                ),
+                (
+                    "List",
+                    misskey_core::private::Shape::Array,
+                    |v| serde_json::from_value(v).map(Self::List),
+                ),
             ],
         )
     }
@@ -148,13 +156,18 @@ impl Serialize for Note {
 impl<'de> Deserialize<'de> for Note {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -232,13 +245,18 @@ impl Serialize for Follow {
 impl<'de> Deserialize<'de> for Follow {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -316,13 +334,18 @@ impl Serialize for Mention {
 impl<'de> Deserialize<'de> for Mention {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -400,13 +423,18 @@ impl Serialize for Reply {
 impl<'de> Deserialize<'de> for Reply {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -484,13 +512,18 @@ impl Serialize for Renote {
 impl<'de> Deserialize<'de> for Renote {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -568,13 +601,18 @@ impl Serialize for Quote {
 impl<'de> Deserialize<'de> for Quote {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -652,13 +690,18 @@ impl Serialize for Reaction {
 impl<'de> Deserialize<'de> for Reaction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -736,13 +779,18 @@ impl Serialize for PollEnded {
 impl<'de> Deserialize<'de> for PollEnded {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -820,13 +868,18 @@ impl Serialize for ReceiveFollowRequest {
 impl<'de> Deserialize<'de> for ReceiveFollowRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -904,13 +957,18 @@ impl Serialize for FollowRequestAccepted {
 impl<'de> Deserialize<'de> for FollowRequestAccepted {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -988,13 +1046,18 @@ impl Serialize for RoleAssigned {
 impl<'de> Deserialize<'de> for RoleAssigned {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1072,13 +1135,18 @@ impl Serialize for AchievementEarned {
 impl<'de> Deserialize<'de> for AchievementEarned {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1156,13 +1224,18 @@ impl Serialize for App {
 impl<'de> Deserialize<'de> for App {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1240,13 +1313,18 @@ impl Serialize for Test {
 impl<'de> Deserialize<'de> for Test {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 

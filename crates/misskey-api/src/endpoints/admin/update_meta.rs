@@ -4,6 +4,7 @@
 //! **Credential required**: Yes / **Permission**: `write:admin:meta`
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
@@ -95,7 +96,9 @@ pub struct Request {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitive_media_detection: Option<SensitiveMediaDetection>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sensitive_media_detection_sensitivity: Option<SensitiveMediaDetectionSensitivity>,
+    pub sensitive_media_detection_sensitivity: Option<
+        SensitiveMediaDetectionSensitivity,
+    >,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_sensitive_flag_automatically: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -162,10 +165,7 @@ pub struct Request {
     pub object_storage_access_key: Nullable<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub object_storage_secret_key: Nullable<String>,
-    #[serde(
-        rename = "objectStorageUseSSL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "objectStorageUseSSL", skip_serializing_if = "Option::is_none")]
     pub object_storage_use_ssl: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_storage_use_proxy: Option<bool>,

@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
 //! Documented errors: `NO_SUCH_OBJECT`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::models;
 
 /// The request body of `ap/show`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -39,11 +40,17 @@ impl Serialize for Response {
 impl<'de> Deserialize<'de> for Response {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some("User") => Self::User(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("Note") => Self::Note(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some("User") => {
+                    Self::User(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                Some("Note") => {
+                    Self::Note(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 

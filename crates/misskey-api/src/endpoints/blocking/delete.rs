@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `write:blocks`
 //!
 //! Documented errors: `NO_SUCH_USER`, `BLOCKEE_IS_YOURSELF`, `NOT_BLOCKING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `blocking/delete`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
 //! Documented errors: `NO_SUCH_CLIP`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `clips/update`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

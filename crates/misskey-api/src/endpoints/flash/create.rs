@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `write:flash`
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `flash/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

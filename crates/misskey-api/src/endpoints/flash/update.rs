@@ -4,6 +4,7 @@
 //! **Credential required**: Yes / **Permission**: `write:flash`
 //!
 //! Documented errors: `NO_SUCH_FLASH`, `ACCESS_DENIED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};

@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `write:following`
 //!
 //! Documented errors: `NO_SUCH_USER`, `FOLLOWER_IS_YOURSELF`, `NOT_FOLLOWING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `following/invalidate`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};

@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
 //! Documented errors: `NO_SUCH_AVATAR`, `NO_SUCH_BANNER`, `AVATAR_NOT_AN_IMAGE`, `BANNER_NOT_AN_IMAGE`, `NO_SUCH_PAGE`, `INVALID_REGEXP`, `TOO_MANY_MUTED_WORDS`, `NO_SUCH_USER`, `URI_NULL`, `FORBIDDEN_TO_SET_YOURSELF`, `RESTRICTED_BY_ROLE`, `YOUR_NAME_CONTAINS_PROHIBITED_WORDS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::models;
 
 /// The request body of `i/update`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -661,16 +662,23 @@ impl Default for MutedWord {
 impl<'de> Deserialize<'de> for MutedWord {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        misskey_core::private::decode_union::<Self, D>(
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
             value,
             "MutedWord",
             &[
-                ("List", misskey_core::private::Shape::Array, |v| {
-                    serde_json::from_value(v).map(Self::List)
-                }),
-                ("String", misskey_core::private::Shape::String, |v| {
-                    serde_json::from_value(v).map(Self::String)
-                }),
+                (
+                    "List",
+                    misskey_core::private::Shape::Array,
+                    |v| serde_json::from_value(v).map(Self::List),
+                ),
+                (
+                    "String",
+                    misskey_core::private::Shape::String,
+                    |v| serde_json::from_value(v).map(Self::String),
+                ),
             ],
         )
     }
@@ -693,16 +701,23 @@ impl Default for HardMutedWord {
 impl<'de> Deserialize<'de> for HardMutedWord {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        misskey_core::private::decode_union::<Self, D>(
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
             value,
             "HardMutedWord",
             &[
-                ("List", misskey_core::private::Shape::Array, |v| {
-                    serde_json::from_value(v).map(Self::List)
-                }),
-                ("String", misskey_core::private::Shape::String, |v| {
-                    serde_json::from_value(v).map(Self::String)
-                }),
+                (
+                    "List",
+                    misskey_core::private::Shape::Array,
+                    |v| serde_json::from_value(v).map(Self::List),
+                ),
+                (
+                    "String",
+                    misskey_core::private::Shape::String,
+                    |v| serde_json::from_value(v).map(Self::String),
+                ),
             ],
         )
     }
@@ -772,13 +787,18 @@ impl Serialize for Note {
 impl<'de> Deserialize<'de> for Note {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -864,13 +884,18 @@ impl Serialize for Follow {
 impl<'de> Deserialize<'de> for Follow {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -956,13 +981,18 @@ impl Serialize for Mention {
 impl<'de> Deserialize<'de> for Mention {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1048,13 +1078,18 @@ impl Serialize for Reply {
 impl<'de> Deserialize<'de> for Reply {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1140,13 +1175,18 @@ impl Serialize for Renote {
 impl<'de> Deserialize<'de> for Renote {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1232,13 +1272,18 @@ impl Serialize for Quote {
 impl<'de> Deserialize<'de> for Quote {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1324,13 +1369,18 @@ impl Serialize for Reaction {
 impl<'de> Deserialize<'de> for Reaction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1416,13 +1466,18 @@ impl Serialize for PollEnded {
 impl<'de> Deserialize<'de> for PollEnded {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1508,13 +1563,18 @@ impl Serialize for ReceiveFollowRequest {
 impl<'de> Deserialize<'de> for ReceiveFollowRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1600,13 +1660,18 @@ impl Serialize for FollowRequestAccepted {
 impl<'de> Deserialize<'de> for FollowRequestAccepted {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1692,13 +1757,18 @@ impl Serialize for RoleAssigned {
 impl<'de> Deserialize<'de> for RoleAssigned {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1784,13 +1854,18 @@ impl Serialize for AchievementEarned {
 impl<'de> Deserialize<'de> for AchievementEarned {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1876,13 +1951,18 @@ impl Serialize for App {
 impl<'de> Deserialize<'de> for App {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 
@@ -1968,13 +2048,18 @@ impl Serialize for Test {
 impl<'de> Deserialize<'de> for Test {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match misskey_core::private::tag_of(&value, "type") {
-            Some(
-                "all" | "following" | "follower" | "mutualFollow" | "followingOrFollower" | "never",
-            ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            Some("list") => Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?),
-            _ => Self::Other(value),
-        })
+        Ok(
+            match misskey_core::private::tag_of(&value, "type") {
+                Some(
+                    "all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never",
+                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                Some("list") => {
+                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                }
+                _ => Self::Other(value),
+            },
+        )
     }
 }
 

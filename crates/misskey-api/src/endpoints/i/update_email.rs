@@ -6,10 +6,11 @@
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
 //! Documented errors: `INCORRECT_PASSWORD`, `UNAVAILABLE`, `EMAIL_REQUIRED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `i/update-email`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `write:notes`
 //!
 //! Documented errors: `NO_SUCH_RENOTE_TARGET`, `CANNOT_RENOTE_TO_A_PURE_RENOTE`, `CANNOT_RENOTE_DUE_TO_VISIBILITY`, `NO_SUCH_REPLY_TARGET`, `CANNOT_REPLY_TO_AN_INVISIBLE_NOTE`, `CANNOT_REPLY_TO_A_PURE_RENOTE`, `CANNOT_REPLY_TO_SPECIFIED_VISIBILITY_NOTE_WITH_EXTENDED_VISIBILITY`, `CANNOT_CREATE_ALREADY_EXPIRED_POLL`, `NO_SUCH_CHANNEL`, `YOU_HAVE_BEEN_BLOCKED`, `NO_SUCH_FILE`, `CANNOT_RENOTE_OUTSIDE_OF_CHANNEL`, `CONTAINS_PROHIBITED_WORDS`, `CONTAINS_TOO_MANY_MENTIONS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `notes/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 //! **Credential required**: Yes / **Permission**: `write:pages`
 //!
 //! Documented errors: `NO_SUCH_PAGE`, `ACCESS_DENIED`, `NO_SUCH_FILE`, `NAME_ALREADY_EXISTS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};

@@ -4,6 +4,7 @@
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -32,16 +33,23 @@ impl Default for UserId {
 impl<'de> Deserialize<'de> for UserId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        misskey_core::private::decode_union::<Self, D>(
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
             value,
             "UserId",
             &[
-                ("String", misskey_core::private::Shape::String, |v| {
-                    serde_json::from_value(v).map(Self::String)
-                }),
-                ("List", misskey_core::private::Shape::Array, |v| {
-                    serde_json::from_value(v).map(Self::List)
-                }),
+                (
+                    "String",
+                    misskey_core::private::Shape::String,
+                    |v| serde_json::from_value(v).map(Self::String),
+                ),
+                (
+                    "List",
+                    misskey_core::private::Shape::Array,
+                    |v| serde_json::from_value(v).map(Self::List),
+                ),
             ],
         )
     }
@@ -58,27 +66,34 @@ pub enum Response {
 impl<'de> Deserialize<'de> for Response {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        misskey_core::private::decode_union::<Self, D>(
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
             value,
             "Response",
             &[
                 (
                     "Object",
-                    misskey_core::private::Shape::Object(&[
-                        "id",
-                        "isFollowing",
-                        "hasPendingFollowRequestFromYou",
-                        "hasPendingFollowRequestToYou",
-                        "isFollowed",
-                        "isBlocking",
-                        "isBlocked",
-                        "isMuted",
-                    ]),
+                    misskey_core::private::Shape::Object(
+                        &[
+                            "id",
+                            "isFollowing",
+                            "hasPendingFollowRequestFromYou",
+                            "hasPendingFollowRequestToYou",
+                            "isFollowed",
+                            "isBlocking",
+                            "isBlocked",
+                            "isMuted",
+                        ],
+                    ),
                     |v| serde_json::from_value(v).map(Self::Object),
                 ),
-                ("List", misskey_core::private::Shape::Array, |v| {
-                    serde_json::from_value(v).map(Self::List)
-                }),
+                (
+                    "List",
+                    misskey_core::private::Shape::Array,
+                    |v| serde_json::from_value(v).map(Self::List),
+                ),
             ],
         )
     }

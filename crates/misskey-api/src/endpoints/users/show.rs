@@ -4,10 +4,11 @@
 //! **Credential required**: No
 //!
 //! Documented errors: `FAILED_TO_RESOLVE_REMOTE_USER`, `NO_SUCH_USER`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::models;
 
 /// The request body of `users/show`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -35,16 +36,23 @@ pub enum Response {
 impl<'de> Deserialize<'de> for Response {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        misskey_core::private::decode_union::<Self, D>(
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
             value,
             "Response",
             &[
-                ("UserDetailed", misskey_core::private::Shape::Any, |v| {
-                    serde_json::from_value(v).map(Self::UserDetailed)
-                }),
-                ("List", misskey_core::private::Shape::Array, |v| {
-                    serde_json::from_value(v).map(Self::List)
-                }),
+                (
+                    "UserDetailed",
+                    misskey_core::private::Shape::Any,
+                    |v| serde_json::from_value(v).map(Self::UserDetailed),
+                ),
+                (
+                    "List",
+                    misskey_core::private::Shape::Array,
+                    |v| serde_json::from_value(v).map(Self::List),
+                ),
             ],
         )
     }

@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `write:admin:invite-codes`
 //!
 //! Documented errors: `INVALID_DATE_TIME`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `admin/invite/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 //! **Credential required**: Yes / **Permission**: `write:admin:roles`
 //!
 //! Documented errors: `NO_SUCH_ROLE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};

@@ -6,10 +6,11 @@
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
 //! Documented errors: `NO_SUCH_SYSTEM_WEBHOOK`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `admin/system-webhook/show`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

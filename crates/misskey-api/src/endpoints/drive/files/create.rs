@@ -6,10 +6,11 @@
 //! Sent as `multipart/form-data`: the file itself is not part of [`Request`]; a client sends it as the `file` part.
 //!
 //! Documented errors: `INVALID_FILE_NAME`, `INAPPROPRIATE`, `NO_FREE_SPACE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `drive/files/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

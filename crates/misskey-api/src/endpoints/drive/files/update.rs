@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `write:drive`
 //!
 //! Documented errors: `INVALID_FILE_NAME`, `NO_SUCH_FILE`, `ACCESS_DENIED`, `NO_SUCH_FOLDER`, `RESTRICTED_BY_ROLE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `drive/files/update`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 //!
 //! Also the parent of the endpoints under `gallery/posts/`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 #[cfg(feature = "gallery")]
 mod endpoint;

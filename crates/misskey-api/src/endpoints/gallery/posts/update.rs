@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `write:gallery`
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `gallery/posts/update`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `read:gallery-likes`
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `i/gallery/likes`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
 //! Documented errors: `NO_SUCH_KEY`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};

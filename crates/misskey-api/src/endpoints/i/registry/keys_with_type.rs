@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
+use std::collections::BTreeMap;
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The request body of `i/registry/keys-with-type`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 //! **Credential required**: Yes / **Permission**: `write:votes`
 //!
 //! Documented errors: `NO_SUCH_NOTE`, `NO_POLL`, `INVALID_CHOICE`, `ALREADY_VOTED`, `ALREADY_EXPIRED`, `YOU_HAVE_BEEN_BLOCKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};

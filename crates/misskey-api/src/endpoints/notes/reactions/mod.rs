@@ -6,6 +6,7 @@
 //! Documented errors: `NO_SUCH_NOTE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 //!
 //! Also the parent of the endpoints under `notes/reactions/`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 #[cfg(feature = "notes")]
 mod endpoint;

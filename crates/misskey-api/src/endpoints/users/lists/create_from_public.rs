@@ -4,10 +4,11 @@
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
 //! Documented errors: `TOO_MANY_USERLISTS`, `NO_SUCH_LIST`, `NO_SUCH_USER`, `ALREADY_ADDED`, `YOU_HAVE_BEEN_BLOCKED`, `TOO_MANY_USERS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `users/lists/create-from-public`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

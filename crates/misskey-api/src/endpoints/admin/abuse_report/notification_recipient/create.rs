@@ -6,10 +6,11 @@
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
 //! Documented errors: `CORRELATION_CHECK_EMAIL`, `CORRELATION_CHECK_WEBHOOK`, `EMAIL_ADDRESS_NOT_SET`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models;
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
+use crate::models;
 
 /// The request body of `admin/abuse-report/notification-recipient/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -45,8 +46,9 @@ impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/abuse-report/notification-recipient/create";
     const REQUIRES_CREDENTIAL: bool = true;
-    const PERMISSION: Option<Permission> =
-        Some(Permission::WriteAdminAbuseReportNotificationRecipient);
+    const PERMISSION: Option<Permission> = Some(
+        Permission::WriteAdminAbuseReportNotificationRecipient,
+    );
     const MULTIPART: bool = false;
     const RATE_LIMITED: bool = false;
     const ALLOW_GET: bool = false;

@@ -6,6 +6,7 @@
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
@@ -23,8 +24,9 @@ impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/abuse-report/notification-recipient/delete";
     const REQUIRES_CREDENTIAL: bool = true;
-    const PERMISSION: Option<Permission> =
-        Some(Permission::WriteAdminAbuseReportNotificationRecipient);
+    const PERMISSION: Option<Permission> = Some(
+        Permission::WriteAdminAbuseReportNotificationRecipient,
+    );
     const MULTIPART: bool = false;
     const RATE_LIMITED: bool = false;
     const ALLOW_GET: bool = false;
