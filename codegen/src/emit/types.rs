@@ -21,7 +21,10 @@ pub struct Imports {
     pub btree_map: bool,
     pub models_module: bool,
     pub serde: bool,
-    pub serde_traits_manual: bool,
+    /// A hand-written `Deserialize` impl (needs `Deserializer`).
+    pub manual_de: bool,
+    /// A hand-written `Serialize` impl (needs `Serializer`).
+    pub manual_ser: bool,
     /// `Endpoint`, `Permission`, `ResponseShape` (endpoint modules).
     pub endpoint_traits: bool,
     /// Models referenced from another model file.
@@ -59,13 +62,21 @@ impl Imports {
             }
             _ => out.extend(quote! { use misskey_core::{#(#core),*}; }),
         }
-        match (self.serde, self.serde_traits_manual) {
-            (true, true) => out
-                .extend(quote! { use serde::{Deserialize, Deserializer, Serialize, Serializer}; }),
-            (true, false) => out.extend(quote! { use serde::{Deserialize, Serialize}; }),
-            (false, true) => out
-                .extend(quote! { use serde::{Deserialize, Deserializer, Serialize, Serializer}; }),
-            (false, false) => {}
+        let mut serde_names = Vec::new();
+        if self.serde || self.manual_de {
+            serde_names.push(ident("Deserialize"));
+        }
+        if self.manual_de {
+            serde_names.push(ident("Deserializer"));
+        }
+        if self.serde || self.manual_ser {
+            serde_names.push(ident("Serialize"));
+        }
+        if self.manual_ser {
+            serde_names.push(ident("Serializer"));
+        }
+        if !serde_names.is_empty() {
+            out.extend(quote! { use serde::{#(#serde_names),*}; });
         }
         if self.models_module {
             out.extend(quote! { use crate::models; });
@@ -316,7 +327,7 @@ impl TypePrinter<'_> {
         match &u.tag {
             None => {
                 self.imports.serde = true;
-                self.imports.serde_traits_manual = true;
+                self.imports.manual_de = true;
                 let union_name = name.to_string();
                 let branches: Vec<TokenStream> = u
                     .variants
@@ -349,7 +360,8 @@ impl TypePrinter<'_> {
                 }
             }
             Some(tag) => {
-                self.imports.serde_traits_manual = true;
+                self.imports.manual_de = true;
+                self.imports.manual_ser = true;
                 let other = ident(&unique_other(u));
                 let ser_arms: Vec<TokenStream> = variants
                     .iter()

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use super::RoleCondFormulaValue;
 
 /// The `Role` object of the spec's `components/schemas`.

@@ -2,7 +2,7 @@
 //! `User` (`#/components/schemas/User`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use super::{UserDetailed, UserLite};
 
 /// The `User` object of the spec's `components/schemas`.

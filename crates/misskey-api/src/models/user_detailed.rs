@@ -2,7 +2,7 @@
 //! `UserDetailed` (`#/components/schemas/UserDetailed`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use super::{MeDetailed, UserDetailedNotMe};
 
 /// The `UserDetailed` object of the spec's `components/schemas`.

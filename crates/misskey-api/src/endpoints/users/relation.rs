@@ -7,7 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The request body of `users/relation`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
