@@ -41,9 +41,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn read(root: &Path) -> Result<Option<Lock>, String> {
     let path = lock_path(root);
     match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| format!("{}: not a valid lock file ({e}); run `cargo xtask pull` to recreate it", path.display())),
+        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+            format!(
+                "{}: not a valid lock file ({e}); run `cargo xtask pull` to recreate it",
+                path.display()
+            )
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
@@ -59,9 +62,12 @@ pub fn write(root: &Path, lock: &Lock) -> Result<(), String> {
 /// Finds a locked file: the working copy under `api-spec/`, or the shared
 /// reference copy beside the checkout (`../shared/api-spec/`).
 pub fn locate(root: &Path, file: &str) -> Option<PathBuf> {
-    [root.join("api-spec").join(file), root.join("..").join("shared").join("api-spec").join(file)]
-        .into_iter()
-        .find(|p| p.is_file())
+    [
+        root.join("api-spec").join(file),
+        root.join("..").join("shared").join("api-spec").join(file),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
 }
 
 /// Reads a locked file and checks it is the one the lock names.

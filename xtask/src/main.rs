@@ -63,7 +63,9 @@ impl Args {
             if flags.contains(&a.as_str()) {
                 pairs.push((a.clone(), String::new()));
             } else if with_value.contains(&a.as_str()) {
-                let v = it.next().ok_or_else(|| format!("`{a}` needs a value\n{USAGE}"))?;
+                let v = it
+                    .next()
+                    .ok_or_else(|| format!("`{a}` needs a value\n{USAGE}"))?;
                 pairs.push((a.clone(), v.clone()));
             } else {
                 return Err(format!("unexpected argument `{a}`\n{USAGE}"));
@@ -73,7 +75,10 @@ impl Args {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn flag(&self, name: &str) -> bool {

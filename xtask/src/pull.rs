@@ -7,13 +7,20 @@ use crate::lock::{self, Lock, LockedFile};
 use crate::{workspace_root, Args};
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let args = Args::parse(args, &["--instance", "--file", "--scopes-file", "--timeout"], &[])?;
+    let args = Args::parse(
+        args,
+        &["--instance", "--file", "--scopes-file", "--timeout"],
+        &[],
+    )?;
     let root = workspace_root();
     std::fs::create_dir_all(root.join("api-spec")).map_err(|e| format!("api-spec/: {e}"))?;
     let (spec_text, spec_source, scopes) = match (args.get("--instance"), args.get("--file")) {
         (Some(instance), None) => {
             let timeout = match args.get("--timeout") {
-                Some(t) => Duration::from_secs(t.parse().map_err(|_| format!("--timeout: `{t}` is not a number of seconds"))?),
+                Some(t) => Duration::from_secs(
+                    t.parse()
+                        .map_err(|_| format!("--timeout: `{t}` is not a number of seconds"))?,
+                ),
                 None => Duration::from_secs(30),
             };
             let origin = normalize_origin(instance)?;
@@ -23,7 +30,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 Ok(text) => Some((text, scopes_url)),
                 Err(e) => {
                     // Servers before 2023.9 have no OAuth metadata; the spec's own permissions still work.
-                    eprintln!("warning: no permission list ({e}); using the permissions the spec names");
+                    eprintln!(
+                        "warning: no permission list ({e}); using the permissions the spec names"
+                    );
                     None
                 }
             };
@@ -49,7 +58,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let stem = file_stem(&spec_source, &output.spec_version);
     let spec_file = if args.get("--file").is_some() {
-        Path::new(&spec_source).file_name().and_then(|n| n.to_str()).unwrap_or("spec.json").to_owned()
+        Path::new(&spec_source)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("spec.json")
+            .to_owned()
     } else {
         format!("{stem}.json")
     };
@@ -57,17 +70,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let scopes_locked = match &scopes {
         Some((text, source)) => {
             let name = if args.get("--scopes-file").is_some() {
-                Path::new(source).file_name().and_then(|n| n.to_str()).unwrap_or("scopes.json").to_owned()
+                Path::new(source)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("scopes.json")
+                    .to_owned()
             } else {
                 format!("{stem}.scopes.json")
             };
             store(&root, &name, text)?;
-            Some(LockedFile { file: name, source: source.clone(), sha256: lock::sha256_hex(text.as_bytes()) })
+            Some(LockedFile {
+                file: name,
+                source: source.clone(),
+                sha256: lock::sha256_hex(text.as_bytes()),
+            })
         }
         None => None,
     };
     let lock = Lock {
-        spec: LockedFile { file: spec_file.clone(), source: spec_source.clone(), sha256: lock::sha256_hex(spec_text.as_bytes()) },
+        spec: LockedFile {
+            file: spec_file.clone(),
+            source: spec_source.clone(),
+            sha256: lock::sha256_hex(spec_text.as_bytes()),
+        },
         scopes: scopes_locked,
         version: output.spec_version.clone(),
         operations: output.operation_count,
@@ -99,7 +124,17 @@ fn file_stem(source: &str, version: &str) -> String {
         .split(['/', ':'])
         .next()
         .unwrap_or("instance");
-    let clean = |s: &str| s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' }).collect::<String>();
+    let clean = |s: &str| {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect::<String>()
+    };
     format!("{}-{}", clean(host), clean(version))
 }
 
@@ -107,9 +142,16 @@ fn file_stem(source: &str, version: &str) -> String {
 pub fn normalize_origin(input: &str) -> Result<String, String> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
-        return Err("--instance is empty; give the server's address, such as https://misskey.example".into());
+        return Err(
+            "--instance is empty; give the server's address, such as https://misskey.example"
+                .into(),
+        );
     }
-    let with_scheme = if trimmed.contains("://") { trimmed.to_owned() } else { format!("https://{trimmed}") };
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("https://{trimmed}")
+    };
     let (scheme, rest) = with_scheme.split_once("://").expect("has a scheme");
     if scheme != "https" && scheme != "http" {
         return Err(format!("--instance `{input}`: the scheme must be https (or http for a local server), not `{scheme}`"));
@@ -132,7 +174,10 @@ fn fetch(url: &str, timeout: Duration) -> Result<String, String> {
         .build()
         .into();
     let mut response = agent.get(url).call().map_err(|e| match e {
-        ureq::Error::Timeout(_) => format!("GET {url}: no answer within {} s (use --timeout to wait longer)", timeout.as_secs()),
+        ureq::Error::Timeout(_) => format!(
+            "GET {url}: no answer within {} s (use --timeout to wait longer)",
+            timeout.as_secs()
+        ),
         other => format!("GET {url}: {other} (check the address and your network)"),
     })?;
     let status = response.status();
@@ -149,7 +194,10 @@ fn fetch(url: &str, timeout: Duration) -> Result<String, String> {
         .read_to_string()
         .map_err(|e| format!("GET {url}: reading the body failed: {e}"))?;
     if !status.is_success() {
-        return Err(format!("GET {url}: the server answered {status}: {}", excerpt(&body)));
+        return Err(format!(
+            "GET {url}: the server answered {status}: {}",
+            excerpt(&body)
+        ));
     }
     if serde_json::from_str::<serde_json::Value>(&body).is_err() {
         return Err(format!(
@@ -161,7 +209,11 @@ fn fetch(url: &str, timeout: Duration) -> Result<String, String> {
 }
 
 fn excerpt(body: &str) -> String {
-    let one_line: String = body.chars().take(160).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line: String = body
+        .chars()
+        .take(160)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if body.chars().count() > 160 {
         format!("{one_line}…")
     } else {
@@ -175,9 +227,18 @@ mod tests {
 
     #[test]
     fn origins() {
-        assert_eq!(normalize_origin("misskey.example").unwrap(), "https://misskey.example");
-        assert_eq!(normalize_origin("https://misskey.example/api/").unwrap(), "https://misskey.example");
-        assert_eq!(normalize_origin("http://127.0.0.1:3000").unwrap(), "http://127.0.0.1:3000");
+        assert_eq!(
+            normalize_origin("misskey.example").unwrap(),
+            "https://misskey.example"
+        );
+        assert_eq!(
+            normalize_origin("https://misskey.example/api/").unwrap(),
+            "https://misskey.example"
+        );
+        assert_eq!(
+            normalize_origin("http://127.0.0.1:3000").unwrap(),
+            "http://127.0.0.1:3000"
+        );
         assert!(normalize_origin("ftp://x").is_err());
         assert!(normalize_origin("").is_err());
     }

@@ -15,7 +15,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (spec, scopes, label) = inputs(&root, &args)?;
 
     let started = Instant::now();
-    let output = generate(Input { spec: &spec, scopes: scopes.as_deref() }).map_err(|e| format!("{label}: {e}"))?;
+    let output = generate(Input {
+        spec: &spec,
+        scopes: scopes.as_deref(),
+    })
+    .map_err(|e| format!("{label}: {e}"))?;
     let elapsed = started.elapsed();
 
     if let Some(out) = args.get("--out") {
@@ -61,9 +65,12 @@ fn inputs(root: &Path, args: &Args) -> Result<(String, Option<String>, String), 
             let spec_path = lock::locate(root, DEFAULT_SPEC).ok_or_else(|| {
                 format!("no api-spec/lock.json and no {DEFAULT_SPEC} in ../shared/api-spec/; run `cargo xtask pull --instance https://host` first")
             })?;
-            let spec = std::fs::read_to_string(&spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+            let spec = std::fs::read_to_string(&spec_path)
+                .map_err(|e| format!("{}: {e}", spec_path.display()))?;
             let scopes = match lock::locate(root, DEFAULT_SCOPES) {
-                Some(p) => Some(std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?),
+                Some(p) => {
+                    Some(std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?)
+                }
                 None => None,
             };
             Ok((spec, scopes, DEFAULT_SPEC.to_owned()))
@@ -98,7 +105,9 @@ fn existing_generated(root: &Path) -> Vec<String> {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -153,9 +162,16 @@ fn write_all(root: &Path, output: &Output) -> Result<usize, String> {
 /// A standalone workspace with the core crate and the generated API crate,
 /// for checking that another spec (a fork, a newer server) compiles.
 fn write_scratch(root: &Path, out: &Path, output: &Output) -> Result<(), String> {
-    let out = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir().map_err(|e| e.to_string())?.join(out) };
+    let out = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| e.to_string())?
+            .join(out)
+    };
     if out.join("crates").exists() {
-        std::fs::remove_dir_all(out.join("crates")).map_err(|e| format!("{}: {e}", out.display()))?;
+        std::fs::remove_dir_all(out.join("crates"))
+            .map_err(|e| format!("{}: {e}", out.display()))?;
     }
     let core_src = root.join("crates/misskey-core");
     copy_dir(&core_src, &out.join("crates/misskey-core"))?;
