@@ -175,7 +175,12 @@ fn write_scratch(root: &Path, out: &Path, output: &Output) -> Result<(), String>
     }
     let core_src = root.join("crates/misskey-core");
     copy_dir(&core_src, &out.join("crates/misskey-core"))?;
-    for file in &output.files {
+    // The scratch workspace holds the two crates; the test registry stays home.
+    for file in output
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("crates/"))
+    {
         let path = out.join(&file.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
