@@ -223,7 +223,79 @@ fn excerpt(body: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_origin;
+    use super::{fetch, normalize_origin};
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::time::Duration;
+
+    /// Serves one canned HTTP answer (or none, after `delay`) on 127.0.0.1.
+    fn serve_once(answer: &'static str, delay: Duration) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                std::thread::sleep(delay);
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        format!("http://{addr}/api.json")
+    }
+
+    #[test]
+    fn a_non_json_answer_is_named() {
+        let url = serve_once(
+            "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 20\r\nconnection: close\r\n\r\n<html>proxy</html>\n\n",
+            Duration::ZERO,
+        );
+        let e = fetch(&url, Duration::from_secs(5)).unwrap_err();
+        assert!(
+            e.contains("not JSON") && e.contains("text/html") && e.contains("<html>proxy"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_error_status_is_named() {
+        let url = serve_once(
+            "HTTP/1.1 502 Bad Gateway\r\ncontent-length: 11\r\nconnection: close\r\n\r\nbad gateway",
+            Duration::ZERO,
+        );
+        let e = fetch(&url, Duration::from_secs(5)).unwrap_err();
+        assert!(e.contains("502") && e.contains("bad gateway"), "{e}");
+    }
+
+    #[test]
+    fn a_timeout_is_named() {
+        let url = serve_once("", Duration::from_secs(3));
+        let e = fetch(&url, Duration::from_millis(300)).unwrap_err();
+        assert!(
+            e.contains("no answer within") && e.contains("--timeout"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_refused_connection_is_named() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let e = fetch(&format!("http://{addr}/api.json"), Duration::from_secs(5)).unwrap_err();
+        assert!(
+            e.contains(&addr.to_string()) && e.contains("check the address"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn json_is_returned() {
+        let url = serve_once(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+            Duration::ZERO,
+        );
+        assert_eq!(fetch(&url, Duration::from_secs(5)).unwrap(), "{}");
+    }
 
     #[test]
     fn origins() {
