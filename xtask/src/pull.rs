@@ -174,10 +174,9 @@ fn fetch(url: &str, timeout: Duration) -> Result<String, String> {
         .build()
         .into();
     let mut response = agent.get(url).call().map_err(|e| match e {
-        ureq::Error::Timeout(_) => format!(
-            "GET {url}: no answer within {} s (use --timeout to wait longer)",
-            timeout.as_secs()
-        ),
+        ureq::Error::Timeout(_) => {
+            format!("GET {url}: no answer within {timeout:?} (use --timeout SECS to wait longer)")
+        }
         other => format!("GET {url}: {other} (check the address and your network)"),
     })?;
     let status = response.status();
