@@ -465,7 +465,7 @@ impl<'a> Lowerer<'a> {
         let mut variant_names = NameSet::default();
         let variants: Vec<(String, String)> = values
             .iter()
-            .map(|v| (variant_names.take(&[pascal(v)]), v.clone()))
+            .map(|v| (variant_names.take(&[pascal(&signed_value(v))]), v.clone()))
             .collect();
         let other =
             variant_names.take(&["Other".into(), "UnknownValue".into(), "OtherValue".into()]);
@@ -663,7 +663,16 @@ impl<'a> Lowerer<'a> {
             let (variant_name, tag_values) = match &tag {
                 Some((_, values)) => {
                     let values = values[i].clone();
-                    (variant_names.take(&[pascal(&values[0])]), values)
+                    let preferred = match (values.len(), node) {
+                        (1, _) => pascal(&signed_value(&values[0])),
+                        // A branch for several tags is named after its schema
+                        // (`RoleCondFormulaValueCreated` → `Created`).
+                        (_, Node::Ref(reference)) => {
+                            strip_common_prefix(&self.component(reference, &branch_ptr)?.2, &name)
+                        }
+                        _ => pascal(&signed_value(&values[0])),
+                    };
+                    (variant_names.take(&[preferred]), values)
                 }
                 None => (
                     variant_names.take(&[self.untagged_variant_name(node, &branch_ptr)?]),
@@ -1164,6 +1173,40 @@ fn node_doc(node: Node<'_>) -> Option<String> {
 fn ctx_base(ctx: &Ctx) -> String {
     let n = ctx.names.last().cloned().unwrap_or_default();
     n.trim_end_matches('\u{0}').to_owned()
+}
+
+/// `branch` without the leading words it shares with `union`
+/// (`RoleCondFormulaLogics` in `RoleCondFormulaValue` → `Logics`).
+fn strip_common_prefix(branch: &str, union: &str) -> String {
+    let words = |s: &str| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in s.chars() {
+            if c.is_uppercase() || out.is_empty() {
+                out.push(String::new());
+            }
+            out.last_mut().expect("pushed").push(c);
+        }
+        out
+    };
+    let (b, u) = (words(branch), words(union));
+    let shared = b.iter().zip(&u).take_while(|(x, y)| x == y).count();
+    if shared == b.len() {
+        branch.to_owned()
+    } else {
+        b[shared..].concat()
+    }
+}
+
+/// Spells out a leading sign, so sort orders such as `+createdAt` and
+/// `-createdAt` get distinct variant names (`PlusCreatedAt`, `MinusCreatedAt`).
+fn signed_value(value: &str) -> String {
+    if let Some(rest) = value.strip_prefix('+') {
+        format!("plus {rest}")
+    } else if let Some(rest) = value.strip_prefix('-') {
+        format!("minus {rest}")
+    } else {
+        value.to_owned()
+    }
 }
 
 /// A list item, map value or union payload that may be `null` becomes `Option<T>`.

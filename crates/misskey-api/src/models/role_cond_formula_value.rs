@@ -14,19 +14,19 @@ use super::{
 #[derive(Debug, Clone, PartialEq)]
 pub enum RoleCondFormulaValue {
     /// When `type` is `and` or `or`.
-    And(RoleCondFormulaLogics),
+    Logics(RoleCondFormulaLogics),
     /// When `type` is `not`.
     Not(Box<RoleCondFormulaValueNot>),
     /// When `type` is `isLocal` or `isRemote`.
-    IsLocal(RoleCondFormulaValueIsLocalOrRemote),
+    IsLocalOrRemote(RoleCondFormulaValueIsLocalOrRemote),
     /// When `type` is `isSuspended` or `isLocked` or `isBot` or `isCat` or `isExplorable`.
-    IsSuspended(RoleCondFormulaValueUserSettingBooleanSchema),
+    UserSettingBooleanSchema(RoleCondFormulaValueUserSettingBooleanSchema),
     /// When `type` is `roleAssignedTo`.
     RoleAssignedTo(RoleCondFormulaValueAssignedRole),
     /// When `type` is `createdLessThan` or `createdMoreThan`.
-    CreatedLessThan(RoleCondFormulaValueCreated),
+    Created(RoleCondFormulaValueCreated),
     /// When `type` is `followersLessThanOrEq` or `followersMoreThanOrEq` or `followingLessThanOrEq` or `followingMoreThanOrEq` or `notesLessThanOrEq` or `notesMoreThanOrEq`.
-    FollowersLessThanOrEq(RoleCondFormulaFollowersOrFollowingOrNotes),
+    FollowersOrFollowingOrNotes(RoleCondFormulaFollowersOrFollowingOrNotes),
     /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
@@ -34,13 +34,13 @@ pub enum RoleCondFormulaValue {
 impl Serialize for RoleCondFormulaValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::And(v) => v.serialize(serializer),
+            Self::Logics(v) => v.serialize(serializer),
             Self::Not(v) => v.serialize(serializer),
-            Self::IsLocal(v) => v.serialize(serializer),
-            Self::IsSuspended(v) => v.serialize(serializer),
+            Self::IsLocalOrRemote(v) => v.serialize(serializer),
+            Self::UserSettingBooleanSchema(v) => v.serialize(serializer),
             Self::RoleAssignedTo(v) => v.serialize(serializer),
-            Self::CreatedLessThan(v) => v.serialize(serializer),
-            Self::FollowersLessThanOrEq(v) => v.serialize(serializer),
+            Self::Created(v) => v.serialize(serializer),
+            Self::FollowersOrFollowingOrNotes(v) => v.serialize(serializer),
             Self::Other(v) => v.serialize(serializer),
         }
     }
@@ -52,7 +52,9 @@ impl<'de> Deserialize<'de> for RoleCondFormulaValue {
         Ok(
             match misskey_core::private::tag_of(&value, "type") {
                 Some("and" | "or") => {
-                    Self::And(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::Logics(
+                        misskey_core::private::from_tagged_value::<_, D>(value)?,
+                    )
                 }
                 Some("not") => {
                     Self::Not(
@@ -62,12 +64,12 @@ impl<'de> Deserialize<'de> for RoleCondFormulaValue {
                     )
                 }
                 Some("isLocal" | "isRemote") => {
-                    Self::IsLocal(
+                    Self::IsLocalOrRemote(
                         misskey_core::private::from_tagged_value::<_, D>(value)?,
                     )
                 }
                 Some("isSuspended" | "isLocked" | "isBot" | "isCat" | "isExplorable") => {
-                    Self::IsSuspended(
+                    Self::UserSettingBooleanSchema(
                         misskey_core::private::from_tagged_value::<_, D>(value)?,
                     )
                 }
@@ -77,7 +79,7 @@ impl<'de> Deserialize<'de> for RoleCondFormulaValue {
                     )
                 }
                 Some("createdLessThan" | "createdMoreThan") => {
-                    Self::CreatedLessThan(
+                    Self::Created(
                         misskey_core::private::from_tagged_value::<_, D>(value)?,
                     )
                 }
@@ -86,7 +88,7 @@ impl<'de> Deserialize<'de> for RoleCondFormulaValue {
                     | "followingLessThanOrEq" | "followingMoreThanOrEq"
                     | "notesLessThanOrEq" | "notesMoreThanOrEq",
                 ) => {
-                    Self::FollowersLessThanOrEq(
+                    Self::FollowersOrFollowingOrNotes(
                         misskey_core::private::from_tagged_value::<_, D>(value)?,
                     )
                 }

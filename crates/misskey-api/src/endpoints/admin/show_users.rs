@@ -38,30 +38,30 @@ pub type Response = Vec<models::UserDetailed>;
 pub enum Sort {
     /// `+follower`
     #[default]
-    Follower,
+    PlusFollower,
     /// `-follower`
-    Follower2,
+    MinusFollower,
     /// `+createdAt`
-    CreatedAt,
+    PlusCreatedAt,
     /// `-createdAt`
-    CreatedAt2,
+    MinusCreatedAt,
     /// `+updatedAt`
-    UpdatedAt,
+    PlusUpdatedAt,
     /// `-updatedAt`
-    UpdatedAt2,
+    MinusUpdatedAt,
     /// `+lastActiveDate`
-    LastActiveDate,
+    PlusLastActiveDate,
     /// `-lastActiveDate`
-    LastActiveDate2,
+    MinusLastActiveDate,
     /// A value this version of the bindings does not know (sent by a newer server or a fork).
     Other(String),
 }
 
 misskey_core::string_enum!(
-    Sort, Other { Follower => "+follower", Follower2 => "-follower", CreatedAt =>
-    "+createdAt", CreatedAt2 => "-createdAt", UpdatedAt => "+updatedAt", UpdatedAt2 =>
-    "-updatedAt", LastActiveDate => "+lastActiveDate", LastActiveDate2 =>
-    "-lastActiveDate", }
+    Sort, Other { PlusFollower => "+follower", MinusFollower => "-follower",
+    PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt", PlusUpdatedAt =>
+    "+updatedAt", MinusUpdatedAt => "-updatedAt", PlusLastActiveDate =>
+    "+lastActiveDate", MinusLastActiveDate => "-lastActiveDate", }
 );
 
 /// Values of `state` in the `admin/show-users` request.

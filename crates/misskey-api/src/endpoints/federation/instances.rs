@@ -47,44 +47,45 @@ pub type Response = Vec<models::FederationInstance>;
 pub enum Sort {
     /// `+pubSub`
     #[default]
-    PubSub,
+    PlusPubSub,
     /// `-pubSub`
-    PubSub2,
+    MinusPubSub,
     /// `+notes`
-    Notes,
+    PlusNotes,
     /// `-notes`
-    Notes2,
+    MinusNotes,
     /// `+users`
-    Users,
+    PlusUsers,
     /// `-users`
-    Users2,
+    MinusUsers,
     /// `+following`
-    Following,
+    PlusFollowing,
     /// `-following`
-    Following2,
+    MinusFollowing,
     /// `+followers`
-    Followers,
+    PlusFollowers,
     /// `-followers`
-    Followers2,
+    MinusFollowers,
     /// `+firstRetrievedAt`
-    FirstRetrievedAt,
+    PlusFirstRetrievedAt,
     /// `-firstRetrievedAt`
-    FirstRetrievedAt2,
+    MinusFirstRetrievedAt,
     /// `+latestRequestReceivedAt`
-    LatestRequestReceivedAt,
+    PlusLatestRequestReceivedAt,
     /// `-latestRequestReceivedAt`
-    LatestRequestReceivedAt2,
+    MinusLatestRequestReceivedAt,
     /// A value this version of the bindings does not know (sent by a newer server or a fork).
     Other(String),
 }
 
 misskey_core::string_enum!(
-    Sort, Other { PubSub => "+pubSub", PubSub2 => "-pubSub", Notes => "+notes", Notes2 =>
-    "-notes", Users => "+users", Users2 => "-users", Following => "+following",
-    Following2 => "-following", Followers => "+followers", Followers2 => "-followers",
-    FirstRetrievedAt => "+firstRetrievedAt", FirstRetrievedAt2 => "-firstRetrievedAt",
-    LatestRequestReceivedAt => "+latestRequestReceivedAt", LatestRequestReceivedAt2 =>
-    "-latestRequestReceivedAt", }
+    Sort, Other { PlusPubSub => "+pubSub", MinusPubSub => "-pubSub", PlusNotes =>
+    "+notes", MinusNotes => "-notes", PlusUsers => "+users", MinusUsers => "-users",
+    PlusFollowing => "+following", MinusFollowing => "-following", PlusFollowers =>
+    "+followers", MinusFollowers => "-followers", PlusFirstRetrievedAt =>
+    "+firstRetrievedAt", MinusFirstRetrievedAt => "-firstRetrievedAt",
+    PlusLatestRequestReceivedAt => "+latestRequestReceivedAt",
+    MinusLatestRequestReceivedAt => "-latestRequestReceivedAt", }
 );
 
 impl Endpoint for Request {

@@ -33,42 +33,42 @@ pub type Response = Vec<models::Hashtag>;
 pub enum Sort {
     /// `+mentionedUsers`
     #[default]
-    MentionedUsers,
+    PlusMentionedUsers,
     /// `-mentionedUsers`
-    MentionedUsers2,
+    MinusMentionedUsers,
     /// `+mentionedLocalUsers`
-    MentionedLocalUsers,
+    PlusMentionedLocalUsers,
     /// `-mentionedLocalUsers`
-    MentionedLocalUsers2,
+    MinusMentionedLocalUsers,
     /// `+mentionedRemoteUsers`
-    MentionedRemoteUsers,
+    PlusMentionedRemoteUsers,
     /// `-mentionedRemoteUsers`
-    MentionedRemoteUsers2,
+    MinusMentionedRemoteUsers,
     /// `+attachedUsers`
-    AttachedUsers,
+    PlusAttachedUsers,
     /// `-attachedUsers`
-    AttachedUsers2,
+    MinusAttachedUsers,
     /// `+attachedLocalUsers`
-    AttachedLocalUsers,
+    PlusAttachedLocalUsers,
     /// `-attachedLocalUsers`
-    AttachedLocalUsers2,
+    MinusAttachedLocalUsers,
     /// `+attachedRemoteUsers`
-    AttachedRemoteUsers,
+    PlusAttachedRemoteUsers,
     /// `-attachedRemoteUsers`
-    AttachedRemoteUsers2,
+    MinusAttachedRemoteUsers,
     /// A value this version of the bindings does not know (sent by a newer server or a fork).
     Other(String),
 }
 
 misskey_core::string_enum!(
-    Sort, Other { MentionedUsers => "+mentionedUsers", MentionedUsers2 =>
-    "-mentionedUsers", MentionedLocalUsers => "+mentionedLocalUsers",
-    MentionedLocalUsers2 => "-mentionedLocalUsers", MentionedRemoteUsers =>
-    "+mentionedRemoteUsers", MentionedRemoteUsers2 => "-mentionedRemoteUsers",
-    AttachedUsers => "+attachedUsers", AttachedUsers2 => "-attachedUsers",
-    AttachedLocalUsers => "+attachedLocalUsers", AttachedLocalUsers2 =>
-    "-attachedLocalUsers", AttachedRemoteUsers => "+attachedRemoteUsers",
-    AttachedRemoteUsers2 => "-attachedRemoteUsers", }
+    Sort, Other { PlusMentionedUsers => "+mentionedUsers", MinusMentionedUsers =>
+    "-mentionedUsers", PlusMentionedLocalUsers => "+mentionedLocalUsers",
+    MinusMentionedLocalUsers => "-mentionedLocalUsers", PlusMentionedRemoteUsers =>
+    "+mentionedRemoteUsers", MinusMentionedRemoteUsers => "-mentionedRemoteUsers",
+    PlusAttachedUsers => "+attachedUsers", MinusAttachedUsers => "-attachedUsers",
+    PlusAttachedLocalUsers => "+attachedLocalUsers", MinusAttachedLocalUsers =>
+    "-attachedLocalUsers", PlusAttachedRemoteUsers => "+attachedRemoteUsers",
+    MinusAttachedRemoteUsers => "-attachedRemoteUsers", }
 );
 
 impl Endpoint for Request {

@@ -26,20 +26,20 @@ pub type Response = Vec<ResponseItem>;
 pub enum Sort {
     /// `+createdAt`
     #[default]
-    CreatedAt,
+    PlusCreatedAt,
     /// `-createdAt`
-    CreatedAt2,
+    MinusCreatedAt,
     /// `+lastUsedAt`
-    LastUsedAt,
+    PlusLastUsedAt,
     /// `-lastUsedAt`
-    LastUsedAt2,
+    MinusLastUsedAt,
     /// A value this version of the bindings does not know (sent by a newer server or a fork).
     Other(String),
 }
 
 misskey_core::string_enum!(
-    Sort, Other { CreatedAt => "+createdAt", CreatedAt2 => "-createdAt", LastUsedAt =>
-    "+lastUsedAt", LastUsedAt2 => "-lastUsedAt", }
+    Sort, Other { PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt",
+    PlusLastUsedAt => "+lastUsedAt", MinusLastUsedAt => "-lastUsedAt", }
 );
 
 /// `[]` in the `i/apps` response.

@@ -30,25 +30,25 @@ pub type Response = Vec<models::UserDetailed>;
 pub enum Sort {
     /// `+follower`
     #[default]
-    Follower,
+    PlusFollower,
     /// `-follower`
-    Follower2,
+    MinusFollower,
     /// `+createdAt`
-    CreatedAt,
+    PlusCreatedAt,
     /// `-createdAt`
-    CreatedAt2,
+    MinusCreatedAt,
     /// `+updatedAt`
-    UpdatedAt,
+    PlusUpdatedAt,
     /// `-updatedAt`
-    UpdatedAt2,
+    MinusUpdatedAt,
     /// A value this version of the bindings does not know (sent by a newer server or a fork).
     Other(String),
 }
 
 misskey_core::string_enum!(
-    Sort, Other { Follower => "+follower", Follower2 => "-follower", CreatedAt =>
-    "+createdAt", CreatedAt2 => "-createdAt", UpdatedAt => "+updatedAt", UpdatedAt2 =>
-    "-updatedAt", }
+    Sort, Other { PlusFollower => "+follower", MinusFollower => "-follower",
+    PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt", PlusUpdatedAt =>
+    "+updatedAt", MinusUpdatedAt => "-updatedAt", }
 );
 
 /// Values of `state` in the `users` request.

@@ -52,20 +52,20 @@ misskey_core::string_enum!(
 pub enum Sort {
     /// `+createdAt`
     #[default]
-    CreatedAt,
+    PlusCreatedAt,
     /// `-createdAt`
-    CreatedAt2,
+    MinusCreatedAt,
     /// `+usedAt`
-    UsedAt,
+    PlusUsedAt,
     /// `-usedAt`
-    UsedAt2,
+    MinusUsedAt,
     /// A value this version of the bindings does not know (sent by a newer server or a fork).
     Other(String),
 }
 
 misskey_core::string_enum!(
-    Sort, Other { CreatedAt => "+createdAt", CreatedAt2 => "-createdAt", UsedAt =>
-    "+usedAt", UsedAt2 => "-usedAt", }
+    Sort, Other { PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt",
+    PlusUsedAt => "+usedAt", MinusUsedAt => "-usedAt", }
 );
 
 impl Endpoint for Request {

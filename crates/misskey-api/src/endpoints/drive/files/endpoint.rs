@@ -30,24 +30,24 @@ pub type Response = Vec<models::DriveFile>;
 pub enum Sort {
     /// `+createdAt`
     #[default]
-    CreatedAt,
+    PlusCreatedAt,
     /// `-createdAt`
-    CreatedAt2,
+    MinusCreatedAt,
     /// `+name`
-    Name,
+    PlusName,
     /// `-name`
-    Name2,
+    MinusName,
     /// `+size`
-    Size,
+    PlusSize,
     /// `-size`
-    Size2,
+    MinusSize,
     /// A value this version of the bindings does not know (sent by a newer server or a fork).
     Other(String),
 }
 
 misskey_core::string_enum!(
-    Sort, Other { CreatedAt => "+createdAt", CreatedAt2 => "-createdAt", Name => "+name",
-    Name2 => "-name", Size => "+size", Size2 => "-size", }
+    Sort, Other { PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt", PlusName
+    => "+name", MinusName => "-name", PlusSize => "+size", MinusSize => "-size", }
 );
 
 impl Endpoint for Request {
