@@ -6,7 +6,11 @@
 //! * `cargo xtask regen [--check]` generates the bindings from the locked spec.
 //! * `cargo xtask regen --spec PATH [--scopes PATH] --out DIR` generates a
 //!   standalone scratch workspace from another spec (used to prove forks compile).
+//! * `cargo xtask bench [--runs N] ...` compares compile time, generation time,
+//!   decoding speed and compiler memory with progenitor and misskey-api 0.3
+//!   (see `docs/benchmarks.md`).
 
+mod bench;
 mod lock;
 mod pull;
 mod regen;
@@ -20,6 +24,7 @@ usage:
   cargo xtask pull --file PATH [--scopes-file PATH]
   cargo xtask regen [--check]
   cargo xtask regen --spec PATH [--scopes PATH] --out DIR
+  cargo xtask bench [--runs N] [--skip-progenitor] [--skip-misskey-rs] [--skip-decode] [--skip-compile] [--compare-to CHECKOUT]
 ";
 
 fn main() -> ExitCode {
@@ -27,6 +32,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("pull") => pull::run(&args[1..]),
         Some("regen") => regen::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
