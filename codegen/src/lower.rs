@@ -622,6 +622,7 @@ impl<'a> Lowerer<'a> {
                 .clone()
                 .unwrap_or_else(|| ctx.child(parent, json_name));
             let lowered = self.lower_node(*node, ptr, &prop_ctx, false)?;
+            let doc = join_docs(doc.clone(), constraints(*node));
             fields.push(Field {
                 json_name: json_name.clone(),
                 rust_name,
@@ -629,7 +630,7 @@ impl<'a> Lowerer<'a> {
                 required: gathered.required.contains(json_name),
                 nullable: lowered.nullable,
                 boxed: false,
-                doc: doc.clone(),
+                doc,
             });
         }
         Ok(fields)
@@ -1160,6 +1161,62 @@ impl<'a> Lowerer<'a> {
 fn is_binary(node: Node<'_>) -> bool {
     matches!(node, Node::Item(s) if matches!(&s.schema_kind,
         SchemaKind::Type(Type::String(st)) if matches!(&st.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary))))
+}
+
+fn join_docs(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a}\n\n{b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The limits and default the spec states for a value, as one doc line
+/// (`Default: 10. At least 1, at most 100.`).
+fn constraints(node: Node<'_>) -> Option<String> {
+    let Node::Item(schema) = node else {
+        return None;
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(default) = &schema.schema_data.default {
+        if !default.is_null() {
+            parts.push(format!("Default: `{default}`."));
+        }
+    }
+    let range = |min: Option<String>, max: Option<String>, unit: &str| match (min, max) {
+        (Some(a), Some(b)) => Some(format!("{a} to {b}{unit}.")),
+        (Some(a), None) => Some(format!("At least {a}{unit}.")),
+        (None, Some(b)) => Some(format!("At most {b}{unit}.")),
+        (None, None) => None,
+    };
+    let limit = match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(i)) => range(
+            i.minimum.map(|v| v.to_string()),
+            i.maximum.map(|v| v.to_string()),
+            "",
+        ),
+        SchemaKind::Type(Type::Number(n)) => range(
+            n.minimum.map(|v| v.to_string()),
+            n.maximum.map(|v| v.to_string()),
+            "",
+        ),
+        SchemaKind::Type(Type::String(s)) => range(
+            s.min_length.map(|v| v.to_string()),
+            s.max_length.map(|v| v.to_string()),
+            " characters",
+        ),
+        SchemaKind::Type(Type::Array(a)) => range(
+            a.min_items.map(|v| v.to_string()),
+            a.max_items.map(|v| v.to_string()),
+            " items",
+        ),
+        _ => None,
+    };
+    parts.extend(limit);
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join(" "))
+    }
 }
 
 fn node_doc(node: Node<'_>) -> Option<String> {

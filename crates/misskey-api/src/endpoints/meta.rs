@@ -13,6 +13,7 @@ use crate::models;
 /// The request body of `meta`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
+    /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<bool>,
 }

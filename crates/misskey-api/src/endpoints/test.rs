@@ -16,8 +16,10 @@ pub struct Request {
     pub required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
+    /// Default: `"hello"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// Default: `"hello"`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub nullable_default: Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -36,6 +38,7 @@ pub struct Response {
     pub string: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// Default: `"hello"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable_default: Option<String>,
 }

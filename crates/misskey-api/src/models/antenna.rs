@@ -20,20 +20,26 @@ pub struct Antenna {
     pub user_list_id: Option<Id>,
     #[serde(default)]
     pub users: Vec<String>,
+    /// Default: `false`.
     #[serde(default)]
     pub case_sensitive: bool,
+    /// Default: `false`.
     #[serde(default)]
     pub local_only: bool,
+    /// Default: `false`.
     #[serde(default)]
     pub exclude_bots: bool,
+    /// Default: `false`.
     #[serde(default)]
     pub with_replies: bool,
     #[serde(default)]
     pub with_file: bool,
     #[serde(default)]
     pub is_active: bool,
+    /// Default: `false`.
     #[serde(default)]
     pub has_unread_note: bool,
+    /// Default: `false`.
     #[serde(default)]
     pub notify: bool,
 }

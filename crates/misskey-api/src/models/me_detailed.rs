@@ -57,6 +57,7 @@ pub struct MeDetailed {
     pub location: Option<String>,
     pub birthday: Option<String>,
     pub lang: Option<String>,
+    /// At most 16 items.
     #[serde(default)]
     pub fields: Vec<UserDetailedNotMeOnlyField>,
     #[serde(default)]
@@ -80,10 +81,13 @@ pub struct MeDetailed {
     pub memo: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation_note: Option<String>,
+    /// Default: `false`.
     #[serde(default)]
     pub two_factor_enabled: bool,
+    /// Default: `false`.
     #[serde(default)]
     pub use_password_less_login: bool,
+    /// Default: `false`.
     #[serde(default)]
     pub security_keys: bool,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1428,10 +1428,13 @@ pub struct MeDetailedOnly {
     pub achievements: Vec<MeDetailedOnlyAchievement>,
     pub logged_in_days: f64,
     pub policies: RolePolicies,
+    /// Default: `false`.
     #[serde(default)]
     pub two_factor_enabled: bool,
+    /// Default: `false`.
     #[serde(default)]
     pub use_password_less_login: bool,
+    /// Default: `false`.
     #[serde(default)]
     pub security_keys: bool,
     #[serde(skip_serializing_if = "Option::is_none")]

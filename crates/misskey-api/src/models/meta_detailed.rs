@@ -23,7 +23,9 @@ pub struct MetaDetailed {
     #[serde(default)]
     pub langs: Vec<String>,
     pub tos_url: Option<String>,
+    /// Default: `"https://github.com/misskey-dev/misskey"`.
     pub repository_url: Option<String>,
+    /// Default: `"https://github.com/misskey-dev/misskey/issues/new"`.
     pub feedback_url: Option<String>,
     pub default_dark_theme: Option<String>,
     pub default_light_theme: Option<String>,
@@ -47,6 +49,7 @@ pub struct MetaDetailed {
     #[serde(default)]
     pub enable_testcaptcha: bool,
     pub sw_publickey: Option<String>,
+    /// Default: `"/assets/ai.png"`.
     pub mascot_image_url: String,
     pub banner_url: Option<String>,
     pub server_error_image_url: Option<String>,
@@ -56,6 +59,7 @@ pub struct MetaDetailed {
     pub max_note_text_length: f64,
     #[serde(default)]
     pub ads: Vec<MetaLiteAd>,
+    /// Default: `0`.
     pub notes_per_one_ad: f64,
     #[serde(default)]
     pub enable_email: bool,
@@ -75,6 +79,7 @@ pub struct MetaDetailed {
     pub server_rules: Vec<String>,
     pub theme_color: Option<String>,
     pub policies: RolePolicies,
+    /// Default: `"local"`.
     pub note_searchable_scope: MetaLiteNoteSearchableScope,
     pub max_file_size: f64,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -26,6 +26,7 @@ pub struct MetaDetailedOnlyFeatures {
     pub object_storage: bool,
     #[serde(default)]
     pub service_worker: bool,
+    /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub miauth: Option<bool>,
 }

@@ -55,7 +55,9 @@ pub struct MetaLite {
     #[serde(default)]
     pub langs: Vec<String>,
     pub tos_url: Option<String>,
+    /// Default: `"https://github.com/misskey-dev/misskey"`.
     pub repository_url: Option<String>,
+    /// Default: `"https://github.com/misskey-dev/misskey/issues/new"`.
     pub feedback_url: Option<String>,
     pub default_dark_theme: Option<String>,
     pub default_light_theme: Option<String>,
@@ -79,6 +81,7 @@ pub struct MetaLite {
     #[serde(default)]
     pub enable_testcaptcha: bool,
     pub sw_publickey: Option<String>,
+    /// Default: `"/assets/ai.png"`.
     pub mascot_image_url: String,
     pub banner_url: Option<String>,
     pub server_error_image_url: Option<String>,
@@ -88,6 +91,7 @@ pub struct MetaLite {
     pub max_note_text_length: f64,
     #[serde(default)]
     pub ads: Vec<MetaLiteAd>,
+    /// Default: `0`.
     pub notes_per_one_ad: f64,
     #[serde(default)]
     pub enable_email: bool,
@@ -107,6 +111,7 @@ pub struct MetaLite {
     pub server_rules: Vec<String>,
     pub theme_color: Option<String>,
     pub policies: RolePolicies,
+    /// Default: `"local"`.
     pub note_searchable_scope: MetaLiteNoteSearchableScope,
     pub max_file_size: f64,
 }

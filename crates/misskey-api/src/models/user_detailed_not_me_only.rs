@@ -87,6 +87,7 @@ pub struct UserDetailedNotMeOnly {
     pub location: Option<String>,
     pub birthday: Option<String>,
     pub lang: Option<String>,
+    /// At most 16 items.
     #[serde(default)]
     pub fields: Vec<UserDetailedNotMeOnlyField>,
     #[serde(default)]

@@ -14,6 +14,7 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -22,8 +23,10 @@ pub struct Request {
     pub until_id: Option<Id>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state: Nullable<String>,
+    /// Default: `"combined"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporter_origin: Option<ReporterOrigin>,
+    /// Default: `"combined"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_user_origin: Option<TargetUserOrigin>,
 }

@@ -39,6 +39,7 @@ pub struct Response {
     #[serde(default)]
     pub enable_testcaptcha: bool,
     pub sw_publickey: Option<String>,
+    /// Default: `"/assets/ai.png"`.
     pub mascot_image_url: Option<String>,
     pub banner_url: Option<String>,
     pub server_error_image_url: Option<String>,

@@ -19,6 +19,7 @@ pub struct Request {
 /// What `admin/reset-password` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
+    /// 8 to 8 characters.
     pub password: String,
 }
 

@@ -13,14 +13,18 @@ use crate::models;
 /// The request body of `admin/show-users`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// Default: `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Sort>,
+    /// Default: `"all"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
+    /// Default: `"combined"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// At least 0.
     pub score: i64,
+    /// 1 to 1024 characters.
     pub seed: String,
     pub logs: Vec<Vec<f64>>,
     pub game_mode: String,

@@ -14,11 +14,14 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// 1 to 128 characters.
     pub name: String,
+    /// 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub banner_id: Nullable<Id>,
+    /// 1 to 16 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -15,12 +15,14 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub query: String,
+    /// Default: `"nameAndDescription"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
+    /// Default: `5`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }

@@ -15,6 +15,7 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub channel_id: Id,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,6 +26,7 @@ pub struct Request {
     pub since_date: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_date: Option<i64>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_partial: Option<bool>,
 }

@@ -15,8 +15,10 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub channel_id: Id,
+    /// 1 to 128 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -25,6 +27,7 @@ pub struct Request {
     pub is_archived: Nullable<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned_note_ids: Option<Vec<Id>>,
+    /// 1 to 16 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -14,9 +14,12 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// 1 to 100 characters.
     pub name: String,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
+    /// 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
 }

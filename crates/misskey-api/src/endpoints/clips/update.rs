@@ -15,10 +15,12 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub clip_id: Id,
+    /// 1 to 100 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
+    /// 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
 }

@@ -31,8 +31,10 @@ pub struct Request {
     pub subscribing: Nullable<bool>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub publishing: Nullable<bool>,
+    /// Default: `30`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// Default: `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

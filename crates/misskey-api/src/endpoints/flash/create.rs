@@ -17,6 +17,7 @@ pub struct Request {
     pub summary: String,
     pub script: String,
     pub permissions: Vec<String>,
+    /// Default: `"public"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
 }

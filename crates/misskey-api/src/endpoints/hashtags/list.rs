@@ -14,12 +14,16 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_to_user_only: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_to_local_user_only: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_to_remote_user_only: Option<bool>,
     pub sort: Sort,

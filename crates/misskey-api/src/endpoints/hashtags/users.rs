@@ -14,11 +14,14 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     pub tag: String,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     pub sort: Sort,
+    /// Default: `"all"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
+    /// Default: `"local"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
 }

@@ -14,10 +14,13 @@ use serde::{Deserialize, Serialize};
 /// The request body of `i/authorized-apps`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// Default: `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
+    /// Default: `"desc"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Sort>,
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub current_password: String,
+    /// At least 1 characters.
     pub new_password: String,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,

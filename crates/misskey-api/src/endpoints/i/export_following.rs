@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_muting: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_inactive: Option<bool>,
 }

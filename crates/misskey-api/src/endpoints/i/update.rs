@@ -14,12 +14,16 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// 1 to 50 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
+    /// 1 to 1500 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+    /// 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub followed_message: Nullable<String>,
+    /// 1 to 50 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub location: Nullable<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -28,10 +32,12 @@ pub struct Request {
     pub lang: Nullable<Lang>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub avatar_id: Nullable<Id>,
+    /// At most 16 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_decorations: Option<Vec<AvatarDecoration>>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub banner_id: Nullable<Id>,
+    /// 0 to 16 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<Field>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,6 +84,7 @@ pub struct Request {
     pub notification_recieve_config: Option<NotificationRecieveConfig>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification_types: Option<Vec<String>>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub also_known_as: Option<Vec<String>>,
 }
@@ -584,12 +591,15 @@ misskey_core::string_enum!(
 #[serde(rename_all = "camelCase")]
 pub struct AvatarDecoration {
     pub id: Id,
+    /// -0.5 to 0.5.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub angle: Nullable<f64>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub flip_h: Nullable<bool>,
+    /// -0.25 to 0.25.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset_x: Nullable<f64>,
+    /// -0.25 to 0.25.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset_y: Nullable<f64>,
 }

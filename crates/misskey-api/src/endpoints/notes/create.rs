@@ -14,20 +14,26 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// Default: `"public"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_user_ids: Option<Vec<Id>>,
+    /// 1 to 100 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cw: Nullable<String>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local_only: Option<bool>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reaction_acceptance: Nullable<ReactionAcceptance>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_extract_mentions: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_extract_hashtags: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_extract_emojis: Option<bool>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -36,10 +42,13 @@ pub struct Request {
     pub renote_id: Nullable<Id>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub channel_id: Nullable<Id>,
+    /// 1 to 3000 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
+    /// 1 to 16 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<Id>>,
+    /// 1 to 16 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<Id>>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -94,11 +103,13 @@ misskey_core::string_enum!(
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Poll {
+    /// 2 to 10 items.
     pub choices: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple: Option<bool>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expires_at: Nullable<i64>,
+    /// At least 1.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expired_after: Nullable<i64>,
 }

@@ -8,6 +8,7 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -18,6 +19,7 @@ pub struct Request {
     pub with_files: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<bool>,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -14,10 +14,13 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_files: Option<bool>,
+    /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_renotes: Option<bool>,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -19,6 +19,8 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub renote: Nullable<bool>,
     /// Only show notes that have attached files.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_files: Option<bool>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -27,11 +29,15 @@ pub struct Request {
     pub since_id: Option<Id>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// At least 1 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// The outer arrays are chained with OR, the inner arrays are chained with AND.
+    ///
+    /// At least 1 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<Vec<Vec<String>>>,
 }

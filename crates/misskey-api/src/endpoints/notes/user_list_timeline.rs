@@ -15,6 +15,7 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub list_id: Id,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,17 +26,24 @@ pub struct Request {
     pub since_date: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_date: Option<i64>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_partial: Option<bool>,
+    /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_my_renotes: Option<bool>,
+    /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_renoted_my_notes: Option<bool>,
+    /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_local_renotes: Option<bool>,
+    /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_renotes: Option<bool>,
     /// Only show notes that have attached files.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_files: Option<bool>,
 }

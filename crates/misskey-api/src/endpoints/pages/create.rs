@@ -15,6 +15,7 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub title: String,
+    /// At least 1 characters.
     pub name: String,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub summary: Nullable<String>,
@@ -23,10 +24,13 @@ pub struct Request {
     pub script: String,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub eye_catching_image_id: Nullable<Id>,
+    /// Default: `"sans-serif"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub font: Option<Font>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub align_center: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_title_when_pinned: Option<bool>,
 }

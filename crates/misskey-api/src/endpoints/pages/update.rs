@@ -16,6 +16,7 @@ pub struct Request {
     pub page_id: Id,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// At least 1 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -16,8 +16,10 @@ use crate::models;
 pub struct Request {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<Id>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_irregular_rules: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple: Option<bool>,
 }

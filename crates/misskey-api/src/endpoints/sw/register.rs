@@ -18,6 +18,7 @@ pub struct Request {
     pub endpoint: String,
     pub auth: String,
     pub publickey: String,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_read_message: Option<bool>,
 }

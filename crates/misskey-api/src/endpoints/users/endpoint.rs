@@ -7,14 +7,18 @@ use crate::models;
 /// The request body of `users`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// Default: `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Sort>,
+    /// Default: `"all"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
+    /// Default: `"local"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
     /// The local host is represented with `null`.

@@ -15,12 +15,16 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub user_id: Id,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_replies: Option<bool>,
+    /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_renotes: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_channel_notes: Option<bool>,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -31,8 +35,10 @@ pub struct Request {
     pub since_date: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_date: Option<i64>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_partial: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_files: Option<bool>,
 }

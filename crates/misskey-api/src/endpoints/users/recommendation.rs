@@ -13,8 +13,10 @@ use crate::models;
 /// The request body of `users/recommendation`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// Default: `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
 }

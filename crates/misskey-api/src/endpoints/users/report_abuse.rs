@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub user_id: Id,
+    /// 1 to 2048 characters.
     pub comment: String,
 }
 

@@ -14,12 +14,16 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     pub query: String,
+    /// Default: `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// Default: `"combined"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+    /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<bool>,
 }

@@ -15,6 +15,7 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub username: String,
+    /// At least 1 characters.
     pub password: String,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub setup_password: Nullable<String>,

@@ -14,6 +14,7 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// At least 1 characters.
     pub url: String,
     pub memo: String,
     pub place: String,
@@ -21,6 +22,7 @@ pub struct Request {
     pub ratio: i64,
     pub expires_at: i64,
     pub starts_at: i64,
+    /// At least 1 characters.
     pub image_url: String,
     pub day_of_week: i64,
 }

@@ -16,8 +16,10 @@ pub struct Request {
     pub id: Id,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
+    /// At least 1 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// At least 1 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

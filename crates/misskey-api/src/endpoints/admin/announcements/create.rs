@@ -13,17 +13,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// At least 1 characters.
     pub title: String,
+    /// At least 1 characters.
     pub text: String,
+    /// At least 1 characters.
     pub image_url: Option<String>,
+    /// Default: `"info"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<Icon>,
+    /// Default: `"normal"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<Display>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub for_existing_users: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub silence: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub need_confirmation_to_read: Option<bool>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -21,6 +22,7 @@ pub struct Request {
     pub until_id: Option<Id>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<Id>,
+    /// Default: `"active"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
 }

@@ -14,10 +14,13 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub id: Id,
+    /// At least 1 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// At least 1 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// At least 0 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub image_url: Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

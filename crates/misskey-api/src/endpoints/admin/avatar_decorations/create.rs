@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// At least 1 characters.
     pub name: String,
     pub description: String,
+    /// At least 1 characters.
     pub url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_ids_that_can_be_used_this_decoration: Option<Vec<String>>,

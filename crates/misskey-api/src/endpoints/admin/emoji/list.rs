@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub struct Request {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub query: Nullable<String>,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]

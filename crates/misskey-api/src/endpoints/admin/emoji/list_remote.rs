@@ -18,6 +18,7 @@ pub struct Request {
     /// Use `null` to represent the local host.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub host: Nullable<String>,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]

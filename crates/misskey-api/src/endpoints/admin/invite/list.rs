@@ -13,10 +13,13 @@ use crate::models;
 /// The request body of `admin/invite/list`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
+    /// Default: `30`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// Default: `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
+    /// Default: `"all"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -20,6 +20,7 @@ pub struct Request {
 pub struct Response {
     pub id: Id,
     pub inbox: String,
+    /// Default: `"requesting"`.
     pub status: Status,
 }
 

@@ -21,6 +21,7 @@ pub type Response = Vec<ResponseItem>;
 pub struct ResponseItem {
     pub id: Id,
     pub inbox: String,
+    /// Default: `"requesting"`.
     pub status: Status,
 }
 

@@ -23,6 +23,7 @@ pub struct Request {
     pub is_public: bool,
     pub is_moderator: bool,
     pub is_administrator: bool,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_explorable: Option<bool>,
     pub as_badge: bool,

@@ -19,6 +19,7 @@ pub struct Request {
     pub since_id: Option<Id>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }

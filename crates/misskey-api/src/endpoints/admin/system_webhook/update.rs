@@ -18,9 +18,12 @@ use crate::models;
 pub struct Request {
     pub id: Id,
     pub is_active: bool,
+    /// 1 to 255 characters.
     pub name: String,
     pub on: Vec<OnItem>,
+    /// 1 to 1024 characters.
     pub url: String,
+    /// 1 to 1024 characters.
     pub secret: String,
 }
 

@@ -20,10 +20,13 @@ pub struct Request {
     pub folder_id: Nullable<Id>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
+    /// At most 512 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }

@@ -21,6 +21,7 @@ pub struct Request {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
+    /// At most 512 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
 }

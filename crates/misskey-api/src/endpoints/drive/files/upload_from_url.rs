@@ -16,12 +16,15 @@ pub struct Request {
     pub url: String,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub folder_id: Nullable<Id>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
+    /// At most 512 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub marker: Nullable<String>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }

@@ -14,6 +14,7 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// Default: `"Untitled"`. At most 200 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -15,6 +15,7 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub folder_id: Id,
+    /// At most 200 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

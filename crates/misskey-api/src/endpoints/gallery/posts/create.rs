@@ -14,10 +14,13 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// At least 1 characters.
     pub title: String,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+    /// 1 to 32 items.
     pub file_ids: Vec<Id>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
 }

@@ -15,12 +15,15 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub post_id: Id,
+    /// At least 1 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+    /// 1 to 32 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<Id>>,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
 }

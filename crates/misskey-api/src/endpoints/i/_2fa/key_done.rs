@@ -17,6 +17,7 @@ pub struct Request {
     pub password: String,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
+    /// 1 to 30 characters.
     pub name: String,
     pub credential: serde_json::Value,
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     pub key: String,
+    /// Default: `[]`.
     pub scope: Vec<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub domain: Nullable<String>,

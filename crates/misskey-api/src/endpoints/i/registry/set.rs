@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 /// The request body of `i/registry/set`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
+    /// At least 1 characters.
     pub key: String,
     pub value: serde_json::Value,
+    /// Default: `[]`.
     pub scope: Vec<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub domain: Nullable<String>,

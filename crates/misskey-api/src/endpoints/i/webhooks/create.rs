@@ -12,8 +12,11 @@ use serde::{Deserialize, Serialize};
 /// The request body of `i/webhooks/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
+    /// 1 to 100 characters.
     pub name: String,
+    /// 1 to 1024 characters.
     pub url: String,
+    /// Default: `""`. At most 1024 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub on: Vec<OnItem>,

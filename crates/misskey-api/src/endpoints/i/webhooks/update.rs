@@ -14,10 +14,13 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub webhook_id: Id,
+    /// 1 to 100 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// 1 to 1024 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// At most 1024 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub secret: Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -11,6 +11,7 @@ pub struct Request {
     pub note_id: Id,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub r#type: Nullable<String>,
+    /// Default: `10`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]

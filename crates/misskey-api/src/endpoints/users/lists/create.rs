@@ -13,6 +13,7 @@ use crate::models;
 /// The request body of `users/lists/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
+    /// 1 to 100 characters.
     pub name: String,
 }
 

@@ -14,6 +14,7 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
+    /// 1 to 100 characters.
     pub name: String,
     pub list_id: Id,
 }

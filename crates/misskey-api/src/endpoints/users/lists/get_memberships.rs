@@ -15,8 +15,10 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub list_id: Id,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub for_public: Option<bool>,
+    /// Default: `30`. 1 to 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -15,6 +15,7 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub list_id: Id,
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub for_public: Option<bool>,
 }

@@ -17,6 +17,7 @@ use crate::models;
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     pub is_active: bool,
+    /// 1 to 255 characters.
     pub name: String,
     pub method: Method,
     #[serde(skip_serializing_if = "Option::is_none")]

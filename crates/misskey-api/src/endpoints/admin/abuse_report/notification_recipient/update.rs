@@ -18,6 +18,7 @@ use crate::models;
 pub struct Request {
     pub id: Id,
     pub is_active: bool,
+    /// 1 to 255 characters.
     pub name: String,
     pub method: Method,
     #[serde(skip_serializing_if = "Option::is_none")]
