@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// use misskey_core::Nullable;
 /// let keep: Nullable<String> = Nullable::Absent;      // field left out
 /// let clear: Nullable<String> = Nullable::Null;       // "field": null
-/// let set = Nullable::from("hello");                 // "field": "hello"
+/// let set: Nullable<String> = "hello".into();         // "field": "hello"
 /// assert!(keep.is_absent() && clear.is_null() && set.as_value().is_some());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
