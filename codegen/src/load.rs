@@ -266,12 +266,44 @@ pub(crate) fn normalize_schema(schema: &mut Value, ptr: &str) -> Result<(), Erro
             return Err(Error::at(push_pointer(ptr, "$ref"), "must be a string"));
         }
         // Siblings of `$ref` other than documentation are ignored by 3.0 tools;
-        // keep the ones that change meaning by wrapping the reference.
+        // keep the ones that change meaning by wrapping the reference. In 3.1
+        // they also constrain the value, as if in an `allOf` with the
+        // reference (`admin/accounts/create` answers a `MeDetailed` plus a
+        // required `token`), so such siblings become a second branch.
         let description = obj.remove("description");
         let reference = obj.remove("$ref").expect("present");
-        obj.clear();
+        let mut siblings = std::mem::take(obj);
+        for key in ["example", "title", "default", "deprecated", "readOnly", "writeOnly"] {
+            siblings.remove(key);
+        }
+        // `type: "object"` beside a reference to an object adds nothing.
+        if siblings.len() == 1 && siblings.get("type") == Some(&Value::String("object".into())) {
+            siblings.clear();
+        }
         obj.insert("$ref".into(), reference);
-        if nullable || description.is_some() {
+        if !siblings.is_empty() {
+            let mut extra = Value::Object(siblings);
+            normalize_schema(&mut extra, ptr)?;
+            let Value::Object(mut extra) = extra else {
+                unreachable!("normalize_schema keeps objects")
+            };
+            // The sibling branch must not make the whole value nullable.
+            if extra.remove("nullable") == Some(Value::Bool(true)) {
+                nullable = true;
+            }
+            extra.remove("x-null");
+            let inner = std::mem::take(obj);
+            obj.insert(
+                "allOf".into(),
+                Value::Array(vec![Value::Object(inner), Value::Object(extra)]),
+            );
+            if let Some(d) = description {
+                obj.insert("description".into(), d);
+            }
+            if nullable {
+                obj.insert("nullable".into(), Value::Bool(true));
+            }
+        } else if nullable || description.is_some() {
             let inner = std::mem::take(obj);
             obj.insert("allOf".into(), Value::Array(vec![Value::Object(inner)]));
             if let Some(d) = description {

@@ -1587,6 +1587,19 @@ fn mark_union_shapes(models: &mut [TypeDef], endpoints: &mut [Endpoint]) {
                     .collect(),
             ),
             TypeKind::Alias(inner) if depth < 8 => required_keys(table, inner, depth + 1),
+            // A branch that is itself an untagged union of objects (`User`'s
+            // `UserDetailed`) requires what all of its own branches require.
+            TypeKind::Union(u) if u.tag.is_none() && depth < 8 => {
+                let mut common: Option<Vec<String>> = None;
+                for v in &u.variants {
+                    let keys = required_keys(table, &v.ty, depth + 1)?;
+                    common = Some(match common {
+                        None => keys,
+                        Some(c) => c.into_iter().filter(|k| keys.contains(k)).collect(),
+                    });
+                }
+                common
+            }
             _ => None,
         }
     }
@@ -1606,6 +1619,15 @@ fn mark_union_shapes(models: &mut [TypeDef], endpoints: &mut [Endpoint]) {
                 Some(TypeKind::Struct(_)) => VariantShape::Object(Vec::new()),
                 Some(TypeKind::StringEnum(_)) => VariantShape::String,
                 Some(TypeKind::Alias(inner)) if depth < 8 => shape_of(table, inner, depth + 1),
+                Some(TypeKind::Union(u))
+                    if depth < 8
+                        && !u.variants.is_empty()
+                        && u.variants.iter().all(|v| {
+                            matches!(shape_of(table, &v.ty, depth + 1), VariantShape::Object(_))
+                        }) =>
+                {
+                    VariantShape::Object(Vec::new())
+                }
                 _ => VariantShape::Any,
             },
         }

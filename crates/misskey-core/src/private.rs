@@ -86,9 +86,12 @@ pub type Branch<T> = (
 ///
 /// Unlike serde's `untagged`, the branch is chosen by evidence first: among
 /// the branches whose JSON type fits, objects carrying more of a branch's own
-/// required keys are tried first. So a `MeDetailed` is not read as the
-/// smaller `UserDetailedNotMe`, and when nothing fits, the error is the one
-/// from the closest branch instead of "did not match any variant".
+/// required keys are tried first, and each of those keys that is missing
+/// counts against the branch. So a `MeDetailed` is not read as the smaller
+/// `UserDetailedNotMe`, a `MetaLite` is not read as a `MetaDetailed` (whose
+/// missing fields could otherwise decode leniently as `None` or `false`), and
+/// when nothing fits, the error is the one from the closest branch instead of
+/// "did not match any variant".
 pub fn decode_union<'de, T, D>(
     value: serde_json::Value,
     union: &str,
@@ -97,14 +100,15 @@ pub fn decode_union<'de, T, D>(
 where
     D: Deserializer<'de>,
 {
-    let mut candidates: Vec<(usize, usize)> = branches
+    let mut candidates: Vec<(isize, usize)> = branches
         .iter()
         .enumerate()
         .filter(|(_, b)| b.1.accepts(&value))
         .map(|(i, b)| {
             let evidence = match (&b.1, &value) {
                 (Shape::Object(keys), serde_json::Value::Object(map)) => {
-                    keys.iter().filter(|k| map.contains_key(**k)).count()
+                    let present = keys.iter().filter(|k| map.contains_key(**k)).count();
+                    present as isize - (keys.len() - present) as isize
                 }
                 _ => 0,
             };

@@ -25,23 +25,23 @@ impl<'de> Deserialize<'de> for User {
             &[
                 (
                     "UserLite",
-                    misskey_core::private::Shape::Object(
-                        &[
-                            "id",
-                            "name",
-                            "username",
-                            "host",
-                            "avatarUrl",
-                            "avatarBlurhash",
-                            "avatarDecorations",
-                            "emojis",
-                        ],
-                    ),
+                    misskey_core::private::Shape::Object(&[]),
                     |v| serde_json::from_value(v).map(Self::UserLite),
                 ),
                 (
                     "UserDetailed",
-                    misskey_core::private::Shape::Any,
+                    misskey_core::private::Shape::Object(
+                        &[
+                            "url",
+                            "uri",
+                            "movedTo",
+                            "alsoKnownAs",
+                            "createdAt",
+                            "updatedAt",
+                            "lastFetchedAt",
+                            "bannerUrl",
+                        ],
+                    ),
                     |v| serde_json::from_value(v).map(Self::UserDetailed),
                 ),
             ],

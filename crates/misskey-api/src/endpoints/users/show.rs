@@ -45,7 +45,18 @@ impl<'de> Deserialize<'de> for Response {
             &[
                 (
                     "UserDetailed",
-                    misskey_core::private::Shape::Any,
+                    misskey_core::private::Shape::Object(
+                        &[
+                            "id",
+                            "name",
+                            "username",
+                            "host",
+                            "avatarUrl",
+                            "avatarBlurhash",
+                            "avatarDecorations",
+                            "emojis",
+                        ],
+                    ),
                     |v| serde_json::from_value(v).map(Self::UserDetailed),
                 ),
                 (

@@ -6,7 +6,8 @@
 //! Documented errors: `ACCESS_DENIED`, `INCORRECT_INITIAL_PASSWORD`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
+use std::collections::BTreeMap;
+use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
 use crate::models;
 
@@ -22,7 +23,171 @@ pub struct Request {
 }
 
 /// What `admin/accounts/create` answers.
-pub type Response = models::MeDetailed;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Response {
+    pub id: Id,
+    pub name: Option<String>,
+    pub username: String,
+    /// The local host is represented with `null`.
+    pub host: Option<String>,
+    pub avatar_url: Option<String>,
+    pub avatar_blurhash: Option<String>,
+    #[serde(default)]
+    pub avatar_decorations: Vec<models::UserLiteAvatarDecoration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_bot: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_cat: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<models::UserLiteInstance>,
+    #[serde(default)]
+    pub emojis: BTreeMap<String, String>,
+    pub online_status: models::UserLiteOnlineStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badge_roles: Option<Vec<models::UserLiteBadgeRole>>,
+    pub url: Option<String>,
+    pub uri: Option<String>,
+    pub moved_to: Option<String>,
+    pub also_known_as: Option<Vec<Id>>,
+    pub created_at: DateTime,
+    pub updated_at: Option<DateTime>,
+    pub last_fetched_at: Option<DateTime>,
+    pub banner_url: Option<String>,
+    pub banner_blurhash: Option<String>,
+    #[serde(default)]
+    pub is_locked: bool,
+    #[serde(default)]
+    pub is_silenced: bool,
+    #[serde(default)]
+    pub is_suspended: bool,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub birthday: Option<String>,
+    pub lang: Option<String>,
+    /// At most 16 items.
+    #[serde(default)]
+    pub fields: Vec<models::UserDetailedNotMeOnlyField>,
+    #[serde(default)]
+    pub verified_links: Vec<String>,
+    pub followers_count: f64,
+    pub following_count: f64,
+    pub notes_count: f64,
+    #[serde(default)]
+    pub pinned_note_ids: Vec<Id>,
+    #[serde(default)]
+    pub pinned_notes: Vec<models::Note>,
+    pub pinned_page_id: Option<String>,
+    pub pinned_page: Option<models::Page>,
+    #[serde(default)]
+    pub public_reactions: bool,
+    pub following_visibility: models::UserDetailedNotMeOnlyFollowingVisibility,
+    pub followers_visibility: models::UserDetailedNotMeOnlyFollowersVisibility,
+    #[serde(default)]
+    pub roles: Vec<models::RoleLite>,
+    pub followed_message: Option<String>,
+    pub memo: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation_note: Option<String>,
+    /// Default: `false`.
+    #[serde(default)]
+    pub two_factor_enabled: bool,
+    /// Default: `false`.
+    #[serde(default)]
+    pub use_password_less_login: bool,
+    /// Default: `false`.
+    #[serde(default)]
+    pub security_keys: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_following: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_followed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_pending_follow_request_from_you: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_pending_follow_request_to_you: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_blocking: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_blocked: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_muted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_renote_muted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify: Option<models::UserDetailedNotMeOnlyNotify>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_replies: Option<bool>,
+    pub avatar_id: Option<Id>,
+    pub banner_id: Option<Id>,
+    pub is_moderator: Option<bool>,
+    pub is_admin: Option<bool>,
+    #[serde(default)]
+    pub inject_featured_note: bool,
+    #[serde(default)]
+    pub receive_announcement_email: bool,
+    #[serde(default)]
+    pub always_mark_nsfw: bool,
+    #[serde(default)]
+    pub auto_sensitive: bool,
+    #[serde(default)]
+    pub careful_bot: bool,
+    #[serde(default)]
+    pub auto_accept_followed: bool,
+    #[serde(default)]
+    pub no_crawle: bool,
+    #[serde(default)]
+    pub prevent_ai_learning: bool,
+    #[serde(default)]
+    pub is_explorable: bool,
+    #[serde(default)]
+    pub is_deleted: bool,
+    pub two_factor_backup_codes_stock: models::MeDetailedOnlyTwoFactorBackupCodesStock,
+    #[serde(default)]
+    pub hide_online_status: bool,
+    #[serde(default)]
+    pub has_unread_specified_notes: bool,
+    #[serde(default)]
+    pub has_unread_mentions: bool,
+    #[serde(default)]
+    pub has_unread_announcement: bool,
+    #[serde(default)]
+    pub unread_announcements: Vec<models::Announcement>,
+    #[serde(default)]
+    pub has_unread_antenna: bool,
+    #[serde(default)]
+    pub has_unread_channel: bool,
+    #[serde(default)]
+    pub has_unread_notification: bool,
+    #[serde(default)]
+    pub has_pending_received_follow_request: bool,
+    pub unread_notifications_count: f64,
+    #[serde(default)]
+    pub muted_words: Vec<Vec<String>>,
+    #[serde(default)]
+    pub hard_muted_words: Vec<Vec<String>>,
+    pub muted_instances: Option<Vec<String>>,
+    pub notification_recieve_config: models::MeDetailedOnlyNotificationRecieveConfig,
+    #[serde(default)]
+    pub email_notification_types: Vec<String>,
+    #[serde(default)]
+    pub achievements: Vec<models::MeDetailedOnlyAchievement>,
+    pub logged_in_days: f64,
+    pub policies: models::RolePolicies,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_keys_list: Option<Vec<models::MeDetailedOnlySecurityKeysListItem>>,
+    pub token: String,
+}
+
+impl misskey_core::HasId for Response {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
