@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub mod compare;
+pub mod harness;
 pub mod registry;
+pub mod schema_gen;
+pub mod validate;
 
 /// One generated endpoint, as the tests see it.
 #[derive(Clone, Copy)]
