@@ -82,7 +82,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         notes::create::Request::PERMISSION,
         Some(Permission::WriteNotes)
     );
-    assert!(notes::create::Request::REQUIRES_CREDENTIAL);
+    const { assert!(notes::create::Request::REQUIRES_CREDENTIAL) };
     Ok(())
 }
 
