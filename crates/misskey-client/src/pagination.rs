@@ -237,7 +237,7 @@ impl<R, T: HasId> Walk<R, T> {
         }
         let mut items: Vec<T> = page
             .into_iter()
-            .filter(|item| item.id().map_or(true, |id| beyond(id, cursor.as_ref())))
+            .filter(|item| item.id().is_none_or(|id| beyond(id, cursor.as_ref())))
             .collect();
         // `None` sorts first; reversed for newest first, it ends up last.
         match direction {

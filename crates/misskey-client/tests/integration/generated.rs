@@ -130,7 +130,7 @@ async fn notes_timeline_pages() {
             .filter(|n| {
                 until
                     .as_deref()
-                    .map_or(true, |u| n["id"].as_str().unwrap() < u)
+                    .is_none_or(|u| n["id"].as_str().unwrap() < u)
             })
             .take(limit)
             .cloned()

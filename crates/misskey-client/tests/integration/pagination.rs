@@ -48,7 +48,7 @@ fn timeline(all: &[String], req: &Recorded, quirks: Quirks) -> Reply {
             .iter()
             .rev()
             .filter(|id| id.as_str() < until || (quirks.inclusive && id.as_str() == until))
-            .filter(|id| since.map_or(true, |since| id.as_str() > since))
+            .filter(|id| since.is_none_or(|since| id.as_str() > since))
             .take(limit)
             .collect(),
         (None, None) => all.iter().rev().take(limit).collect(),
