@@ -9,7 +9,7 @@ use quote::quote;
 use super::docs::{inner_doc, outer_doc};
 use super::features::Features;
 use super::render_file;
-use super::types::{ident, rename_all_attr, Imports, TypePrinter};
+use super::types::{ident, Imports, TypePrinter};
 use crate::error::Error;
 use crate::ir::{Api, Endpoint, Response, Scope, Ty};
 
@@ -170,21 +170,16 @@ fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStrea
         local: &local,
         imports: Imports::default(),
     };
-    printer.imports.serde = true;
 
     // Request.
     let request_doc = outer_doc(&format!("The request body of `{}`.", e.name));
-    let rename = rename_all_attr(&e.request);
-    let request_body = if e.request.is_empty() {
-        quote! { {} }
-    } else {
-        printer.struct_body_tokens(&e.request, true)
-    };
+    let (request_body, request_serde) =
+        printer.struct_body_tokens(&ident("Request"), &e.request, true);
     let request = quote! {
         #request_doc
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-        #rename
+        #[derive(Debug, Clone, Default, PartialEq)]
         pub struct Request #request_body
+        #request_serde
     };
 
     // Response.

@@ -7,6 +7,7 @@
 mod docs;
 mod endpoint;
 mod features;
+mod layout;
 mod registry;
 mod types;
 
@@ -162,7 +163,7 @@ pub(crate) fn render_file(tokens: TokenStream) -> Result<String, Error> {
         )
     })?;
     let mut out = String::from(HEADER);
-    let body = space_items(&prettyplease::unparse(&file));
+    let body = space_items(&layout::object_macros(&prettyplease::unparse(&file)));
     // The layout is `prettyplease`'s; keep `cargo fmt` from rewriting it, or
     // `cargo xtask regen --check` would see every file as stale.
     let (inner_docs, rest): (Vec<&str>, Vec<&str>) = {

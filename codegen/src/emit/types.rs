@@ -10,7 +10,7 @@ use super::features::Features;
 use super::render_file;
 use crate::error::Error;
 use crate::ir::{Api, Field, Scope, StringEnum, Ty, TypeDef, TypeKind, Union, VariantShape};
-use crate::names::{pascal, serde_camel_case, snake_ident};
+use crate::names::{pascal, snake_ident};
 
 /// Names a file's items use, so it imports exactly those.
 #[derive(Default)]
@@ -162,10 +162,8 @@ impl TypePrinter<'_> {
         let doc = outer_doc(def.doc.as_deref().unwrap_or(&default_doc(def)));
         match &def.kind {
             TypeKind::Struct(fields) => {
-                let rename = rename_all_attr(fields);
-                let body = self.struct_body_tokens(fields, def.needs_default);
+                let (body, serde_impl) = self.struct_body_tokens(&name, fields, def.needs_default);
                 let derive_default = def.needs_default.then(|| quote! { Default, });
-                self.imports.serde = true;
                 let has_id = if fields.iter().any(is_id_field) {
                     quote! {
                         impl misskey_core::HasId for #name {
@@ -179,9 +177,9 @@ impl TypePrinter<'_> {
                 };
                 quote! {
                     #doc
-                    #[derive(Debug, Clone, #derive_default PartialEq, Serialize, Deserialize)]
-                    #rename
+                    #[derive(Debug, Clone, #derive_default PartialEq)]
                     pub struct #name #body
+                    #serde_impl
                     #has_id
                 }
             }
@@ -194,68 +192,55 @@ impl TypePrinter<'_> {
         }
     }
 
-    /// `{ fields }` of a struct.
-    pub fn struct_body_tokens(&mut self, fields: &[Field], request_side: bool) -> TokenStream {
-        let rename_all = rename_all_pays_off(fields);
-        let fields: Vec<TokenStream> = fields
-            .iter()
-            .map(|f| self.field(f, rename_all, request_side))
-            .collect();
-        quote! { { #(#fields)* } }
+    /// `{ fields }` of a struct, and its serde impls (an `object!` call:
+    /// far less code to compile than the serde derives).
+    pub fn struct_body_tokens(
+        &mut self,
+        name: &Ident,
+        fields: &[Field],
+        request_side: bool,
+    ) -> (TokenStream, TokenStream) {
+        let mut decls = Vec::new();
+        let mut entries = Vec::new();
+        for f in fields {
+            let (decl, ty, mode) = self.field(f, request_side);
+            decls.push(decl);
+            let (field, json, mode) = (ident(&f.rust_name), &f.json_name, ident(mode));
+            entries.push(quote! { #field: #ty = #json #mode, });
+        }
+        let serde_impl = quote! { misskey_core::object!(#name { #(#entries)* }); };
+        (quote! { { #(#decls)* } }, serde_impl)
     }
 
-    fn field(&mut self, f: &Field, rename_all: bool, request_side: bool) -> TokenStream {
+    /// A field declaration, its type and its `object!` mode.
+    fn field(&mut self, f: &Field, request_side: bool) -> (TokenStream, TokenStream, &'static str) {
         let name = ident(&f.rust_name);
         let mut ty = self.ty(&f.ty);
         if f.boxed {
             ty = quote! { Box<#ty> };
         }
-        let mut attrs: Vec<TokenStream> = Vec::new();
-        let plain = f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name);
-        let serde_name = if rename_all {
-            serde_camel_case(&f.rust_name)
-        } else {
-            plain.to_owned()
-        };
-        if serde_name != f.json_name {
-            let json = &f.json_name;
-            attrs.push(quote! { rename = #json });
-        }
-        let ty = match (f.required, f.nullable) {
+        let (ty, mode) = match (f.required, f.nullable) {
             (true, false) if !request_side && lenient_when_missing(&f.ty) => {
                 // Servers leave out some flags and lists their spec requires
                 // (2024.10.1's `meta` omits `features.localTimeline`); reading
                 // them as false/empty keeps the rest of the answer usable.
-                attrs.push(quote! { default });
-                ty
+                (ty, "or_default")
             }
-            (true, false) => ty,
-            (true, true) => quote! { Option<#ty> },
-            (false, false) => {
-                attrs.push(quote! { skip_serializing_if = "Option::is_none" });
-                quote! { Option<#ty> }
-            }
+            (true, false) => (ty, "required"),
+            // Required but nullable: a missing one reads as `None`, as with serde's derive.
+            (true, true) => (quote! { Option<#ty> }, "or_default"),
+            (false, false) => (quote! { Option<#ty> }, "skip_none"),
             (false, true) if request_side => {
                 self.imports.nullable = true;
-                attrs.push(quote! { default });
-                attrs.push(quote! { skip_serializing_if = "Nullable::is_absent" });
-                quote! { Nullable<#ty> }
+                (quote! { Nullable<#ty> }, "skip_absent")
             }
-            (false, true) => {
-                attrs.push(quote! { skip_serializing_if = "Option::is_none" });
-                quote! { Option<#ty> }
-            }
-        };
-        let serde = if attrs.is_empty() {
-            TokenStream::new()
-        } else {
-            quote! { #[serde(#(#attrs),*)] }
+            (false, true) => (quote! { Option<#ty> }, "skip_none"),
         };
         let doc = match &f.doc {
             Some(d) => outer_doc(d),
             None => TokenStream::new(),
         };
-        quote! { #doc #serde pub #name: #ty, }
+        (quote! { #doc pub #name: #ty, }, ty, mode)
     }
 
     fn union(
@@ -451,28 +436,6 @@ fn unique_other(u: &Union) -> String {
         .find(|c| u.variants.iter().all(|v| v.name != *c))
         .unwrap_or("UnknownVariant")
         .to_owned()
-}
-
-/// The `#[serde(rename_all)]` attribute a struct needs, if any.
-pub fn rename_all_attr(fields: &[Field]) -> TokenStream {
-    if rename_all_pays_off(fields) {
-        quote! { #[serde(rename_all = "camelCase")] }
-    } else {
-        TokenStream::new()
-    }
-}
-
-/// `rename_all = "camelCase"` is used when it saves at least one attribute.
-fn rename_all_pays_off(fields: &[Field]) -> bool {
-    let plain_mismatches = fields
-        .iter()
-        .filter(|f| f.rust_name.strip_prefix("r#").unwrap_or(&f.rust_name) != f.json_name)
-        .count();
-    let camel_mismatches = fields
-        .iter()
-        .filter(|f| serde_camel_case(&f.rust_name) != f.json_name)
-        .count();
-    plain_mismatches > 0 && camel_mismatches < plain_mismatches
 }
 
 fn default_doc(def: &TypeDef) -> String {

@@ -18,6 +18,7 @@ mod endpoint;
 mod error_body;
 mod id;
 mod nullable;
+mod object;
 mod paginate;
 mod permission;
 mod permission_helpers;

@@ -6,9 +6,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Misskey gives the two a different meaning: `i/update` with
 /// `"description": null` clears the description, while leaving
 /// `description` out keeps it. `Option` cannot say both, so such fields use
-/// this type. Generated request structs mark these fields with
-/// `#[serde(default, skip_serializing_if = "Nullable::is_absent")]`, so
-/// [`Nullable::Absent`] disappears from the JSON.
+/// this type. Generated request structs leave [`Nullable::Absent`] out of
+/// the JSON and read a missing field as absent.
 ///
 /// ```
 /// use misskey_core::Nullable;
@@ -89,7 +88,7 @@ impl<T: Serialize> Serialize for Nullable<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // A missing field never reaches here: `#[serde(default)]` yields `Absent`.
+        // A missing field never reaches here: the generated struct yields `Absent`.
         Ok(Nullable::from_option_or_null(Option::deserialize(
             deserializer,
         )?))

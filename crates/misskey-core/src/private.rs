@@ -3,6 +3,9 @@
 pub use serde;
 pub use serde_json;
 
+/// What the generated structs' `object!` serde impls call.
+pub use crate::object::support as object;
+
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 

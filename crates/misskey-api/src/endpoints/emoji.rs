@@ -7,14 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `emoji`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub name: String,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+});
 
 /// What `emoji` answers.
 pub type Response = models::EmojiDetailed;

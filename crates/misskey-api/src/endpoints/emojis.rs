@@ -7,19 +7,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `emojis`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
+misskey_core::object!(Request {});
+
 /// What `emojis` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub emojis: Vec<models::EmojiSimple>,
 }
+
+misskey_core::object!(Response {
+    emojis: Vec<models::EmojiSimple> = "emojis" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

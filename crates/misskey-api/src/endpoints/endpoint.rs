@@ -7,30 +7,41 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `endpoint`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub endpoint: String,
 }
+
+misskey_core::object!(Request {
+    endpoint: String = "endpoint" required,
+});
 
 /// What `endpoint` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<ResponseBody>;
 
 /// What `endpoint` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseBody {
-    #[serde(default)]
     pub params: Vec<Param>,
 }
 
+misskey_core::object!(ResponseBody {
+    params: Vec<Param> = "params" or_default,
+});
+
 /// `params[]` in the `endpoint` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     pub name: String,
     pub r#type: String,
 }
+
+misskey_core::object!(Param {
+    name: String = "name" required,
+    r#type: String = "type" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

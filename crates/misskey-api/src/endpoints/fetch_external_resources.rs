@@ -9,21 +9,30 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `fetch-external-resources`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub url: String,
     pub hash: String,
 }
 
+misskey_core::object!(Request {
+    url: String = "url" required,
+    hash: String = "hash" required,
+});
+
 /// What `fetch-external-resources` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub r#type: String,
     pub data: String,
 }
+
+misskey_core::object!(Response {
+    r#type: String = "type" required,
+    data: String = "data" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

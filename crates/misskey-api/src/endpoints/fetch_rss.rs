@@ -7,127 +7,150 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `fetch-rss`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub url: String,
 }
 
+misskey_core::object!(Request {
+    url: String = "url" required,
+});
+
 /// What `fetch-rss` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination_links: Option<PaginationLinks>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default)]
     pub items: Vec<Item>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feed_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub itunes: Option<Itunes>,
 }
 
+misskey_core::object!(Response {
+    image: Option<Image> = "image" skip_none,
+    pagination_links: Option<PaginationLinks> = "paginationLinks" skip_none,
+    link: Option<String> = "link" skip_none,
+    title: Option<String> = "title" skip_none,
+    items: Vec<Item> = "items" or_default,
+    feed_url: Option<String> = "feedUrl" skip_none,
+    description: Option<String> = "description" skip_none,
+    itunes: Option<Itunes> = "itunes" skip_none,
+});
+
 /// `image` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Image {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
+misskey_core::object!(Image {
+    link: Option<String> = "link" skip_none,
+    url: String = "url" required,
+    title: Option<String> = "title" skip_none,
+});
+
 /// `paginationLinks` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaginationLinks {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
 }
 
+misskey_core::object!(PaginationLinks {
+    self_: Option<String> = "self" skip_none,
+    first: Option<String> = "first" skip_none,
+    next: Option<String> = "next" skip_none,
+    last: Option<String> = "last" skip_none,
+    prev: Option<String> = "prev" skip_none,
+});
+
 /// `items[]` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pub_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_snippet: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enclosure: Option<Enclosure>,
 }
 
+misskey_core::object!(Item {
+    link: Option<String> = "link" skip_none,
+    guid: Option<String> = "guid" skip_none,
+    title: Option<String> = "title" skip_none,
+    pub_date: Option<String> = "pubDate" skip_none,
+    creator: Option<String> = "creator" skip_none,
+    summary: Option<String> = "summary" skip_none,
+    content: Option<String> = "content" skip_none,
+    iso_date: Option<String> = "isoDate" skip_none,
+    categories: Option<Vec<String>> = "categories" skip_none,
+    content_snippet: Option<String> = "contentSnippet" skip_none,
+    enclosure: Option<Enclosure> = "enclosure" skip_none,
+});
+
 /// `items[].enclosure` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Enclosure {
     pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
+misskey_core::object!(Enclosure {
+    url: String = "url" required,
+    length: Option<f64> = "length" skip_none,
+    r#type: Option<String> = "type" skip_none,
+});
+
 /// `itunes` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Itunes {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explicit: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<String>>,
 }
 
+misskey_core::object!(Itunes {
+    image: Option<String> = "image" skip_none,
+    owner: Option<Owner> = "owner" skip_none,
+    author: Option<String> = "author" skip_none,
+    summary: Option<String> = "summary" skip_none,
+    explicit: Option<String> = "explicit" skip_none,
+    categories: Option<Vec<String>> = "categories" skip_none,
+    keywords: Option<Vec<String>> = "keywords" skip_none,
+});
+
 /// `itunes.owner` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Owner {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+
+misskey_core::object!(Owner {
+    name: Option<String> = "name" skip_none,
+    email: Option<String> = "email" skip_none,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,26 +7,33 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `get-avatar-decorations`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
+
+misskey_core::object!(Request {});
 
 /// What `get-avatar-decorations` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `get-avatar-decorations` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub name: String,
     pub description: String,
     pub url: String,
-    #[serde(default)]
     pub role_ids_that_can_be_used_this_decoration: Vec<Id>,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    name: String = "name" required,
+    description: String = "description" required,
+    url: String = "url" required,
+    role_ids_that_can_be_used_this_decoration: Vec<Id> = "roleIdsThatCanBeUsedThisDecoration" or_default,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -7,17 +7,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `get-online-users-count`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
+misskey_core::object!(Request {});
+
 /// What `get-online-users-count` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub count: f64,
 }
+
+misskey_core::object!(Response {
+    count: f64 = "count" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -11,12 +11,15 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::models;
 
 /// The request body of `meta`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    detail: Option<bool> = "detail" skip_none,
+});
 
 /// What `meta` answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -9,17 +9,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `page-push`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub page_id: Id,
     pub event: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub var: Option<serde_json::Value>,
 }
+
+misskey_core::object!(Request {
+    page_id: Id = "pageId" required,
+    event: String = "event" required,
+    var: Option<serde_json::Value> = "var" skip_none,
+});
 
 /// `page-push` answers `204 No Content`.
 pub type Response = ();

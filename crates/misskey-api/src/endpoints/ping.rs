@@ -7,17 +7,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `ping`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
+misskey_core::object!(Request {});
+
 /// What `ping` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub pong: f64,
 }
+
+misskey_core::object!(Response {
+    pong: f64 = "pong" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,14 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `request-reset-password`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub username: String,
     pub email: String,
 }
+
+misskey_core::object!(Request {
+    username: String = "username" required,
+    email: String = "email" required,
+});
 
 /// `request-reset-password` answers `204 No Content`.
 pub type Response = ();

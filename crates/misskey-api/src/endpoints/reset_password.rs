@@ -7,14 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `reset-password`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub token: String,
     pub password: String,
 }
+
+misskey_core::object!(Request {
+    token: String = "token" required,
+    password: String = "password" required,
+});
 
 /// `reset-password` answers `204 No Content`.
 pub type Response = ();

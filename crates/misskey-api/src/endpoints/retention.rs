@@ -8,24 +8,29 @@
 
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `retention`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
+
+misskey_core::object!(Request {});
 
 /// What `retention` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `retention` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub created_at: DateTime,
     pub users: f64,
-    #[serde(default)]
     pub data: BTreeMap<String, f64>,
 }
+
+misskey_core::object!(ResponseItem {
+    created_at: DateTime = "createdAt" required,
+    users: f64 = "users" required,
+    data: BTreeMap<String, f64> = "data" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

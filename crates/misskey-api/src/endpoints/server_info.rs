@@ -7,14 +7,15 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `server-info`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
+misskey_core::object!(Request {});
+
 /// What `server-info` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub machine: String,
     pub cpu: Cpu,
@@ -22,25 +23,46 @@ pub struct Response {
     pub fs: Fs,
 }
 
+misskey_core::object!(Response {
+    machine: String = "machine" required,
+    cpu: Cpu = "cpu" required,
+    mem: Mem = "mem" required,
+    fs: Fs = "fs" required,
+});
+
 /// `cpu` in the `server-info` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cpu {
     pub model: String,
     pub cores: f64,
 }
 
+misskey_core::object!(Cpu {
+    model: String = "model" required,
+    cores: f64 = "cores" required,
+});
+
 /// `mem` in the `server-info` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Mem {
     pub total: f64,
 }
 
+misskey_core::object!(Mem {
+    total: f64 = "total" required,
+});
+
 /// `fs` in the `server-info` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fs {
     pub total: f64,
     pub used: f64,
 }
+
+misskey_core::object!(Fs {
+    total: f64 = "total" required,
+    used: f64 = "used" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,15 +7,15 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `stats`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
+misskey_core::object!(Request {});
+
 /// What `stats` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub notes_count: f64,
     pub original_notes_count: f64,
@@ -25,6 +25,16 @@ pub struct Response {
     pub drive_usage_local: f64,
     pub drive_usage_remote: f64,
 }
+
+misskey_core::object!(Response {
+    notes_count: f64 = "notesCount" required,
+    original_notes_count: f64 = "originalNotesCount" required,
+    users_count: f64 = "usersCount" required,
+    original_users_count: f64 = "originalUsersCount" required,
+    instances: f64 = "instances" required,
+    drive_usage_local: f64 = "driveUsageLocal" required,
+    drive_usage_remote: f64 = "driveUsageRemote" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

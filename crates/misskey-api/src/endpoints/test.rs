@@ -7,41 +7,45 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `test`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub required: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
     /// Default: `"hello"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// Default: `"hello"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub nullable_default: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
 }
 
+misskey_core::object!(Request {
+    required: bool = "required" required,
+    string: Option<String> = "string" skip_none,
+    default: Option<String> = "default" skip_none,
+    nullable_default: Nullable<String> = "nullableDefault" skip_absent,
+    id: Option<Id> = "id" skip_none,
+});
+
 /// What `test` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
-    #[serde(default)]
     pub required: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// Default: `"hello"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable_default: Option<String>,
 }
+
+misskey_core::object!(Response {
+    id: Option<Id> = "id" skip_none,
+    required: bool = "required" or_default,
+    string: Option<String> = "string" skip_none,
+    default: Option<String> = "default" skip_none,
+    nullable_default: Option<String> = "nullableDefault" skip_none,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -3,28 +3,33 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::DateTime;
-use serde::{Deserialize, Serialize};
 use super::{SystemWebhook, UserLite};
 
 /// The `AbuseReportNotificationRecipient` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AbuseReportNotificationRecipient {
     pub id: String,
-    #[serde(default)]
     pub is_active: bool,
     pub updated_at: DateTime,
     pub name: String,
     pub method: AbuseReportNotificationRecipientMethod,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserLite>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_webhook_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_webhook: Option<SystemWebhook>,
 }
+
+misskey_core::object!(AbuseReportNotificationRecipient {
+    id: String = "id" required,
+    is_active: bool = "isActive" or_default,
+    updated_at: DateTime = "updatedAt" required,
+    name: String = "name" required,
+    method: AbuseReportNotificationRecipientMethod = "method" required,
+    user_id: Option<String> = "userId" skip_none,
+    user: Option<UserLite> = "user" skip_none,
+    system_webhook_id: Option<String> = "systemWebhookId" skip_none,
+    system_webhook: Option<SystemWebhook> = "systemWebhook" skip_none,
+});
 
 /// Values of `method` in `AbuseReportNotificationRecipient`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

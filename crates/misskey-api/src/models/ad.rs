@@ -3,11 +3,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 
 /// The `Ad` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ad {
     pub id: Id,
     pub expires_at: DateTime,
@@ -20,6 +18,19 @@ pub struct Ad {
     pub memo: String,
     pub day_of_week: i64,
 }
+
+misskey_core::object!(Ad {
+    id: Id = "id" required,
+    expires_at: DateTime = "expiresAt" required,
+    starts_at: DateTime = "startsAt" required,
+    place: String = "place" required,
+    priority: String = "priority" required,
+    ratio: f64 = "ratio" required,
+    url: String = "url" required,
+    image_url: String = "imageUrl" required,
+    memo: String = "memo" required,
+    day_of_week: i64 = "dayOfWeek" required,
+});
 
 impl misskey_core::HasId for Ad {
     fn id(&self) -> Option<&str> {

@@ -3,11 +3,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 
 /// The `Announcement` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Announcement {
     pub id: Id,
     pub created_at: DateTime,
@@ -17,15 +15,26 @@ pub struct Announcement {
     pub image_url: Option<String>,
     pub icon: AnnouncementIcon,
     pub display: AnnouncementDisplay,
-    #[serde(default)]
     pub need_confirmation_to_read: bool,
-    #[serde(default)]
     pub silence: bool,
-    #[serde(default)]
     pub for_you: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_read: Option<bool>,
 }
+
+misskey_core::object!(Announcement {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    updated_at: Option<DateTime> = "updatedAt" or_default,
+    text: String = "text" required,
+    title: String = "title" required,
+    image_url: Option<String> = "imageUrl" or_default,
+    icon: AnnouncementIcon = "icon" required,
+    display: AnnouncementDisplay = "display" required,
+    need_confirmation_to_read: bool = "needConfirmationToRead" or_default,
+    silence: bool = "silence" or_default,
+    for_you: bool = "forYou" or_default,
+    is_read: Option<bool> = "isRead" skip_none,
+});
 
 impl misskey_core::HasId for Announcement {
     fn id(&self) -> Option<&str> {

@@ -3,46 +3,52 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 
 /// The `Antenna` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Antenna {
     pub id: Id,
     pub created_at: DateTime,
     pub name: String,
-    #[serde(default)]
     pub keywords: Vec<Vec<String>>,
-    #[serde(default)]
     pub exclude_keywords: Vec<Vec<String>>,
     pub src: AntennaSrc,
     pub user_list_id: Option<Id>,
-    #[serde(default)]
     pub users: Vec<String>,
     /// Default: `false`.
-    #[serde(default)]
     pub case_sensitive: bool,
     /// Default: `false`.
-    #[serde(default)]
     pub local_only: bool,
     /// Default: `false`.
-    #[serde(default)]
     pub exclude_bots: bool,
     /// Default: `false`.
-    #[serde(default)]
     pub with_replies: bool,
-    #[serde(default)]
     pub with_file: bool,
-    #[serde(default)]
     pub is_active: bool,
     /// Default: `false`.
-    #[serde(default)]
     pub has_unread_note: bool,
     /// Default: `false`.
-    #[serde(default)]
     pub notify: bool,
 }
+
+misskey_core::object!(Antenna {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    name: String = "name" required,
+    keywords: Vec<Vec<String>> = "keywords" or_default,
+    exclude_keywords: Vec<Vec<String>> = "excludeKeywords" or_default,
+    src: AntennaSrc = "src" required,
+    user_list_id: Option<Id> = "userListId" or_default,
+    users: Vec<String> = "users" or_default,
+    case_sensitive: bool = "caseSensitive" or_default,
+    local_only: bool = "localOnly" or_default,
+    exclude_bots: bool = "excludeBots" or_default,
+    with_replies: bool = "withReplies" or_default,
+    with_file: bool = "withFile" or_default,
+    is_active: bool = "isActive" or_default,
+    has_unread_note: bool = "hasUnreadNote" or_default,
+    notify: bool = "notify" or_default,
+});
 
 impl misskey_core::HasId for Antenna {
     fn id(&self) -> Option<&str> {

@@ -2,19 +2,22 @@
 //! `App` (`#/components/schemas/App`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
-
 /// The `App` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct App {
     pub id: String,
     pub name: String,
     pub callback_url: Option<String>,
-    #[serde(default)]
     pub permission: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_authorized: Option<bool>,
 }
+
+misskey_core::object!(App {
+    id: String = "id" required,
+    name: String = "name" required,
+    callback_url: Option<String> = "callbackUrl" or_default,
+    permission: Vec<String> = "permission" or_default,
+    secret: Option<String> = "secret" skip_none,
+    is_authorized: Option<bool> = "isAuthorized" skip_none,
+});

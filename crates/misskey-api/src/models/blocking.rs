@@ -3,18 +3,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::UserDetailedNotMe;
 
 /// The `Blocking` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Blocking {
     pub id: Id,
     pub created_at: DateTime,
     pub blockee_id: Id,
     pub blockee: UserDetailedNotMe,
 }
+
+misskey_core::object!(Blocking {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    blockee_id: Id = "blockeeId" required,
+    blockee: UserDetailedNotMe = "blockee" required,
+});
 
 impl misskey_core::HasId for Blocking {
     fn id(&self) -> Option<&str> {

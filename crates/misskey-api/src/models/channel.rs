@@ -3,12 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::Note;
 
 /// The `Channel` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Channel {
     pub id: Id,
     pub created_at: DateTime,
@@ -17,24 +15,37 @@ pub struct Channel {
     pub description: Option<String>,
     pub user_id: Option<Id>,
     pub banner_url: Option<String>,
-    #[serde(default)]
     pub pinned_note_ids: Vec<Id>,
     pub color: String,
-    #[serde(default)]
     pub is_archived: bool,
     pub users_count: f64,
     pub notes_count: f64,
-    #[serde(default)]
     pub is_sensitive: bool,
-    #[serde(default)]
     pub allow_renote_to_external: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_following: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_favorited: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned_notes: Option<Vec<Note>>,
 }
+
+misskey_core::object!(Channel {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    last_noted_at: Option<DateTime> = "lastNotedAt" or_default,
+    name: String = "name" required,
+    description: Option<String> = "description" or_default,
+    user_id: Option<Id> = "userId" or_default,
+    banner_url: Option<String> = "bannerUrl" or_default,
+    pinned_note_ids: Vec<Id> = "pinnedNoteIds" or_default,
+    color: String = "color" required,
+    is_archived: bool = "isArchived" or_default,
+    users_count: f64 = "usersCount" required,
+    notes_count: f64 = "notesCount" required,
+    is_sensitive: bool = "isSensitive" or_default,
+    allow_renote_to_external: bool = "allowRenoteToExternal" or_default,
+    is_following: Option<bool> = "isFollowing" skip_none,
+    is_favorited: Option<bool> = "isFavorited" skip_none,
+    pinned_notes: Option<Vec<Note>> = "pinnedNotes" skip_none,
+});
 
 impl misskey_core::HasId for Channel {
     fn id(&self) -> Option<&str> {

@@ -3,12 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::UserLite;
 
 /// The `Clip` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Clip {
     pub id: Id,
     pub created_at: DateTime,
@@ -17,14 +15,25 @@ pub struct Clip {
     pub user: UserLite,
     pub name: String,
     pub description: Option<String>,
-    #[serde(default)]
     pub is_public: bool,
     pub favorited_count: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_favorited: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes_count: Option<i64>,
 }
+
+misskey_core::object!(Clip {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    last_clipped_at: Option<DateTime> = "lastClippedAt" or_default,
+    user_id: Id = "userId" required,
+    user: UserLite = "user" required,
+    name: String = "name" required,
+    description: Option<String> = "description" or_default,
+    is_public: bool = "isPublic" or_default,
+    favorited_count: f64 = "favoritedCount" required,
+    is_favorited: Option<bool> = "isFavorited" skip_none,
+    notes_count: Option<i64> = "notesCount" skip_none,
+});
 
 impl misskey_core::HasId for Clip {
     fn id(&self) -> Option<&str> {

@@ -3,12 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::{DriveFolder, UserLite};
 
 /// The `DriveFile` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DriveFile {
     pub id: Id,
     pub created_at: DateTime,
@@ -16,7 +14,6 @@ pub struct DriveFile {
     pub r#type: String,
     pub md5: String,
     pub size: f64,
-    #[serde(default)]
     pub is_sensitive: bool,
     pub blurhash: Option<String>,
     pub properties: DriveFileProperties,
@@ -24,12 +21,29 @@ pub struct DriveFile {
     pub thumbnail_url: Option<String>,
     pub comment: Option<String>,
     pub folder_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder: Option<DriveFolder>,
     pub user_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserLite>,
 }
+
+misskey_core::object!(DriveFile {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    name: String = "name" required,
+    r#type: String = "type" required,
+    md5: String = "md5" required,
+    size: f64 = "size" required,
+    is_sensitive: bool = "isSensitive" or_default,
+    blurhash: Option<String> = "blurhash" or_default,
+    properties: DriveFileProperties = "properties" required,
+    url: String = "url" required,
+    thumbnail_url: Option<String> = "thumbnailUrl" or_default,
+    comment: Option<String> = "comment" or_default,
+    folder_id: Option<Id> = "folderId" or_default,
+    folder: Option<DriveFolder> = "folder" skip_none,
+    user_id: Option<Id> = "userId" or_default,
+    user: Option<UserLite> = "user" skip_none,
+});
 
 impl misskey_core::HasId for DriveFile {
     fn id(&self) -> Option<&str> {
@@ -38,15 +52,17 @@ impl misskey_core::HasId for DriveFile {
 }
 
 /// `properties` in `DriveFile`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DriveFileProperties {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_color: Option<String>,
 }
+
+misskey_core::object!(DriveFileProperties {
+    width: Option<f64> = "width" skip_none,
+    height: Option<f64> = "height" skip_none,
+    orientation: Option<f64> = "orientation" skip_none,
+    avg_color: Option<String> = "avgColor" skip_none,
+});

@@ -3,23 +3,28 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 
 /// The `DriveFolder` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DriveFolder {
     pub id: Id,
     pub created_at: DateTime,
     pub name: String,
     pub parent_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folders_count: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub files_count: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<DriveFolder>>,
 }
+
+misskey_core::object!(DriveFolder {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    name: String = "name" required,
+    parent_id: Option<Id> = "parentId" or_default,
+    folders_count: Option<f64> = "foldersCount" skip_none,
+    files_count: Option<f64> = "filesCount" skip_none,
+    parent: Option<Box<DriveFolder>> = "parent" skip_none,
+});
 
 impl misskey_core::HasId for DriveFolder {
     fn id(&self) -> Option<&str> {

@@ -3,14 +3,11 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::Id;
-use serde::{Deserialize, Serialize};
 
 /// The `EmojiDetailed` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmojiDetailed {
     pub id: Id,
-    #[serde(default)]
     pub aliases: Vec<Id>,
     pub name: String,
     pub category: Option<String>,
@@ -18,13 +15,23 @@ pub struct EmojiDetailed {
     pub host: Option<String>,
     pub url: String,
     pub license: Option<String>,
-    #[serde(default)]
     pub is_sensitive: bool,
-    #[serde(default)]
     pub local_only: bool,
-    #[serde(default)]
     pub role_ids_that_can_be_used_this_emoji_as_reaction: Vec<Id>,
 }
+
+misskey_core::object!(EmojiDetailed {
+    id: Id = "id" required,
+    aliases: Vec<Id> = "aliases" or_default,
+    name: String = "name" required,
+    category: Option<String> = "category" or_default,
+    host: Option<String> = "host" or_default,
+    url: String = "url" required,
+    license: Option<String> = "license" or_default,
+    is_sensitive: bool = "isSensitive" or_default,
+    local_only: bool = "localOnly" or_default,
+    role_ids_that_can_be_used_this_emoji_as_reaction: Vec<Id> = "roleIdsThatCanBeUsedThisEmojiAsReaction" or_default,
+});
 
 impl misskey_core::HasId for EmojiDetailed {
     fn id(&self) -> Option<&str> {

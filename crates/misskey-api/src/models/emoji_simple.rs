@@ -3,21 +3,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::Id;
-use serde::{Deserialize, Serialize};
 
 /// The `EmojiSimple` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmojiSimple {
-    #[serde(default)]
     pub aliases: Vec<Id>,
     pub name: String,
     pub category: Option<String>,
     pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_only: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
 }
+
+misskey_core::object!(EmojiSimple {
+    aliases: Vec<Id> = "aliases" or_default,
+    name: String = "name" required,
+    category: Option<String> = "category" or_default,
+    url: String = "url" required,
+    local_only: Option<bool> = "localOnly" skip_none,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
+    role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>> = "roleIdsThatCanBeUsedThisEmojiAsReaction" skip_none,
+});

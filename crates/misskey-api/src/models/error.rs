@@ -2,17 +2,19 @@
 //! `Error` (`#/components/schemas/Error`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
-
 /// The `Error` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     /// An error object.
     pub error: ErrorError,
 }
 
+misskey_core::object!(Error {
+    error: ErrorError = "error" required,
+});
+
 /// An error object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorError {
     /// An error code. Unique within the endpoint.
     pub code: String,
@@ -21,3 +23,9 @@ pub struct ErrorError {
     /// An error ID. This ID is static.
     pub id: String,
 }
+
+misskey_core::object!(ErrorError {
+    code: String = "code" required,
+    message: String = "message" required,
+    id: String = "id" required,
+});

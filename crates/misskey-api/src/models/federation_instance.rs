@@ -3,11 +3,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 
 /// The `FederationInstance` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FederationInstance {
     pub id: Id,
     pub first_retrieved_at: DateTime,
@@ -16,12 +14,9 @@ pub struct FederationInstance {
     pub notes_count: f64,
     pub following_count: f64,
     pub followers_count: f64,
-    #[serde(default)]
     pub is_not_responding: bool,
-    #[serde(default)]
     pub is_suspended: bool,
     pub suspension_state: FederationInstanceSuspensionState,
-    #[serde(default)]
     pub is_blocked: bool,
     pub software_name: Option<String>,
     pub software_version: Option<String>,
@@ -30,18 +25,44 @@ pub struct FederationInstance {
     pub description: Option<String>,
     pub maintainer_name: Option<String>,
     pub maintainer_email: Option<String>,
-    #[serde(default)]
     pub is_silenced: bool,
-    #[serde(default)]
     pub is_media_silenced: bool,
     pub icon_url: Option<String>,
     pub favicon_url: Option<String>,
     pub theme_color: Option<String>,
     pub info_updated_at: Option<DateTime>,
     pub latest_request_received_at: Option<DateTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation_note: Option<String>,
 }
+
+misskey_core::object!(FederationInstance {
+    id: Id = "id" required,
+    first_retrieved_at: DateTime = "firstRetrievedAt" required,
+    host: String = "host" required,
+    users_count: f64 = "usersCount" required,
+    notes_count: f64 = "notesCount" required,
+    following_count: f64 = "followingCount" required,
+    followers_count: f64 = "followersCount" required,
+    is_not_responding: bool = "isNotResponding" or_default,
+    is_suspended: bool = "isSuspended" or_default,
+    suspension_state: FederationInstanceSuspensionState = "suspensionState" required,
+    is_blocked: bool = "isBlocked" or_default,
+    software_name: Option<String> = "softwareName" or_default,
+    software_version: Option<String> = "softwareVersion" or_default,
+    open_registrations: Option<bool> = "openRegistrations" or_default,
+    name: Option<String> = "name" or_default,
+    description: Option<String> = "description" or_default,
+    maintainer_name: Option<String> = "maintainerName" or_default,
+    maintainer_email: Option<String> = "maintainerEmail" or_default,
+    is_silenced: bool = "isSilenced" or_default,
+    is_media_silenced: bool = "isMediaSilenced" or_default,
+    icon_url: Option<String> = "iconUrl" or_default,
+    favicon_url: Option<String> = "faviconUrl" or_default,
+    theme_color: Option<String> = "themeColor" or_default,
+    info_updated_at: Option<DateTime> = "infoUpdatedAt" or_default,
+    latest_request_received_at: Option<DateTime> = "latestRequestReceivedAt" or_default,
+    moderation_note: Option<String> = "moderationNote" skip_none,
+});
 
 impl misskey_core::HasId for FederationInstance {
     fn id(&self) -> Option<&str> {

@@ -3,12 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::UserLite;
 
 /// The `Flash` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Flash {
     pub id: Id,
     pub created_at: DateTime,
@@ -20,9 +18,22 @@ pub struct Flash {
     pub script: String,
     pub visibility: FlashVisibility,
     pub liked_count: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_liked: Option<bool>,
 }
+
+misskey_core::object!(Flash {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    updated_at: DateTime = "updatedAt" required,
+    user_id: Id = "userId" required,
+    user: UserLite = "user" required,
+    title: String = "title" required,
+    summary: String = "summary" required,
+    script: String = "script" required,
+    visibility: FlashVisibility = "visibility" required,
+    liked_count: Option<f64> = "likedCount" or_default,
+    is_liked: Option<bool> = "isLiked" skip_none,
+});
 
 impl misskey_core::HasId for Flash {
     fn id(&self) -> Option<&str> {

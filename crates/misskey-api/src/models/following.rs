@@ -3,22 +3,27 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::UserDetailedNotMe;
 
 /// The `Following` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Following {
     pub id: Id,
     pub created_at: DateTime,
     pub followee_id: Id,
     pub follower_id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub followee: Option<UserDetailedNotMe>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub follower: Option<UserDetailedNotMe>,
 }
+
+misskey_core::object!(Following {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    followee_id: Id = "followeeId" required,
+    follower_id: Id = "followerId" required,
+    followee: Option<UserDetailedNotMe> = "followee" skip_none,
+    follower: Option<UserDetailedNotMe> = "follower" skip_none,
+});
 
 impl misskey_core::HasId for Following {
     fn id(&self) -> Option<&str> {

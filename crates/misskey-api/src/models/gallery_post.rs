@@ -3,12 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::{DriveFile, UserLite};
 
 /// The `GalleryPost` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GalleryPost {
     pub id: Id,
     pub created_at: DateTime,
@@ -17,18 +15,29 @@ pub struct GalleryPost {
     pub user: UserLite,
     pub title: String,
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<Id>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<DriveFile>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default)]
     pub is_sensitive: bool,
     pub liked_count: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_liked: Option<bool>,
 }
+
+misskey_core::object!(GalleryPost {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    updated_at: DateTime = "updatedAt" required,
+    user_id: Id = "userId" required,
+    user: UserLite = "user" required,
+    title: String = "title" required,
+    description: Option<String> = "description" or_default,
+    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
+    files: Option<Vec<DriveFile>> = "files" skip_none,
+    tags: Option<Vec<String>> = "tags" skip_none,
+    is_sensitive: bool = "isSensitive" or_default,
+    liked_count: f64 = "likedCount" required,
+    is_liked: Option<bool> = "isLiked" skip_none,
+});
 
 impl misskey_core::HasId for GalleryPost {
     fn id(&self) -> Option<&str> {

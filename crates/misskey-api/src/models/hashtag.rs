@@ -2,11 +2,8 @@
 //! `Hashtag` (`#/components/schemas/Hashtag`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
-
 /// The `Hashtag` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hashtag {
     pub tag: String,
     pub mentioned_users_count: f64,
@@ -16,3 +13,13 @@ pub struct Hashtag {
     pub attached_local_users_count: f64,
     pub attached_remote_users_count: f64,
 }
+
+misskey_core::object!(Hashtag {
+    tag: String = "tag" required,
+    mentioned_users_count: f64 = "mentionedUsersCount" required,
+    mentioned_local_users_count: f64 = "mentionedLocalUsersCount" required,
+    mentioned_remote_users_count: f64 = "mentionedRemoteUsersCount" required,
+    attached_users_count: f64 = "attachedUsersCount" required,
+    attached_local_users_count: f64 = "attachedLocalUsersCount" required,
+    attached_remote_users_count: f64 = "attachedRemoteUsersCount" required,
+});

@@ -3,12 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::UserLite;
 
 /// The `InviteCode` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InviteCode {
     pub id: Id,
     pub code: String,
@@ -17,9 +15,19 @@ pub struct InviteCode {
     pub created_by: Option<UserLite>,
     pub used_by: Option<UserLite>,
     pub used_at: Option<DateTime>,
-    #[serde(default)]
     pub used: bool,
 }
+
+misskey_core::object!(InviteCode {
+    id: Id = "id" required,
+    code: String = "code" required,
+    expires_at: Option<DateTime> = "expiresAt" or_default,
+    created_at: DateTime = "createdAt" required,
+    created_by: Option<UserLite> = "createdBy" or_default,
+    used_by: Option<UserLite> = "usedBy" or_default,
+    used_at: Option<DateTime> = "usedAt" or_default,
+    used: bool = "used" or_default,
+});
 
 impl misskey_core::HasId for InviteCode {
     fn id(&self) -> Option<&str> {

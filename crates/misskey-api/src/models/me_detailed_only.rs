@@ -25,44 +25,46 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<MeDetailedOnlyNotificationRecieveConfigNote>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub follow: Option<MeDetailedOnlyNotificationRecieveConfigFollow>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention: Option<MeDetailedOnlyNotificationRecieveConfigMention>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<MeDetailedOnlyNotificationRecieveConfigReply>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renote: Option<MeDetailedOnlyNotificationRecieveConfigRenote>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<MeDetailedOnlyNotificationRecieveConfigQuote>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reaction: Option<MeDetailedOnlyNotificationRecieveConfigReaction>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_ended: Option<MeDetailedOnlyNotificationRecieveConfigPollEnded>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_follow_request: Option<
         MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest,
     >,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub follow_request_accepted: Option<
         MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted,
     >,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_assigned: Option<MeDetailedOnlyNotificationRecieveConfigRoleAssigned>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub achievement_earned: Option<
         MeDetailedOnlyNotificationRecieveConfigAchievementEarned,
     >,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<MeDetailedOnlyNotificationRecieveConfigApp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<MeDetailedOnlyNotificationRecieveConfigTest>,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfig {
+    note: Option<MeDetailedOnlyNotificationRecieveConfigNote> = "note" skip_none,
+    follow: Option<MeDetailedOnlyNotificationRecieveConfigFollow> = "follow" skip_none,
+    mention: Option<MeDetailedOnlyNotificationRecieveConfigMention> = "mention" skip_none,
+    reply: Option<MeDetailedOnlyNotificationRecieveConfigReply> = "reply" skip_none,
+    renote: Option<MeDetailedOnlyNotificationRecieveConfigRenote> = "renote" skip_none,
+    quote: Option<MeDetailedOnlyNotificationRecieveConfigQuote> = "quote" skip_none,
+    reaction: Option<MeDetailedOnlyNotificationRecieveConfigReaction> = "reaction" skip_none,
+    poll_ended: Option<MeDetailedOnlyNotificationRecieveConfigPollEnded> = "pollEnded" skip_none,
+    receive_follow_request: Option<MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest> = "receiveFollowRequest" skip_none,
+    follow_request_accepted: Option<MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted> = "followRequestAccepted" skip_none,
+    role_assigned: Option<MeDetailedOnlyNotificationRecieveConfigRoleAssigned> = "roleAssigned" skip_none,
+    achievement_earned: Option<MeDetailedOnlyNotificationRecieveConfigAchievementEarned> = "achievementEarned" skip_none,
+    app: Option<MeDetailedOnlyNotificationRecieveConfigApp> = "app" skip_none,
+    test: Option<MeDetailedOnlyNotificationRecieveConfigTest> = "test" skip_none,
+});
 
 /// `notificationRecieveConfig.note` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,10 +106,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigNote {
 }
 
 /// `notificationRecieveConfig.note (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigNoteAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigNoteAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigNoteAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigNoteAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.note (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -135,12 +141,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.note (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigNoteList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigNoteListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigNoteList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigNoteListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.note (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -195,10 +205,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigFollow {
 }
 
 /// `notificationRecieveConfig.follow (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigFollowAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigFollowAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigFollowAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigFollowAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.follow (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -226,12 +240,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.follow (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigFollowList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigFollowListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigFollowList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigFollowListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.follow (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -286,10 +304,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigMention {
 }
 
 /// `notificationRecieveConfig.mention (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigMentionAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigMentionAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigMentionAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigMentionAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.mention (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -317,12 +339,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.mention (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigMentionList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigMentionListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigMentionList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigMentionListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.mention (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -377,10 +403,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigReply {
 }
 
 /// `notificationRecieveConfig.reply (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigReplyAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigReplyAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReplyAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigReplyAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.reply (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -408,12 +438,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.reply (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigReplyList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigReplyListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReplyList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigReplyListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.reply (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -468,10 +502,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigRenote {
 }
 
 /// `notificationRecieveConfig.renote (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigRenoteAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigRenoteAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigRenoteAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigRenoteAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.renote (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -499,12 +537,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.renote (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigRenoteList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigRenoteListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigRenoteList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigRenoteListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.renote (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -559,10 +601,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigQuote {
 }
 
 /// `notificationRecieveConfig.quote (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigQuoteAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigQuoteAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigQuoteAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigQuoteAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.quote (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -590,12 +636,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.quote (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigQuoteList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigQuoteListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigQuoteList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigQuoteListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.quote (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -650,10 +700,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigReaction {
 }
 
 /// `notificationRecieveConfig.reaction (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigReactionAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigReactionAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReactionAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigReactionAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.reaction (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -681,12 +735,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.reaction (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigReactionList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigReactionListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReactionList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigReactionListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.reaction (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -741,10 +799,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigPollEnded 
 }
 
 /// `notificationRecieveConfig.pollEnded (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigPollEndedAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigPollEndedAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigPollEndedAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigPollEndedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -772,12 +834,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.pollEnded (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigPollEndedList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigPollEndedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigPollEndedList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigPollEndedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -833,10 +899,14 @@ for MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest {
 }
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -864,12 +934,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -926,10 +1000,14 @@ for MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted {
 }
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -957,12 +1035,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1018,10 +1100,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigRoleAssign
 }
 
 /// `notificationRecieveConfig.roleAssigned (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigRoleAssignedAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigRoleAssignedAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigRoleAssignedAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigRoleAssignedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1049,12 +1135,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.roleAssigned (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigRoleAssignedList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigRoleAssignedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigRoleAssignedList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigRoleAssignedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1110,10 +1200,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigAchievemen
 }
 
 /// `notificationRecieveConfig.achievementEarned (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1141,12 +1235,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.achievementEarned (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigAchievementEarnedList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigAchievementEarnedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigAchievementEarnedList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigAchievementEarnedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1202,10 +1300,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigApp {
 }
 
 /// `notificationRecieveConfig.app (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigAppAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigAppAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigAppAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigAppAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.app (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1233,12 +1335,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.app (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigAppList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigAppListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigAppList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigAppListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.app (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1293,10 +1399,14 @@ impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigTest {
 }
 
 /// `notificationRecieveConfig.test (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigTestAll {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigTestAllType,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigTestAll {
+    r#type: MeDetailedOnlyNotificationRecieveConfigTestAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.test (variant 0).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1324,12 +1434,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.test (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyNotificationRecieveConfigTestList {
     pub r#type: MeDetailedOnlyNotificationRecieveConfigTestListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigTestList {
+    r#type: MeDetailedOnlyNotificationRecieveConfigTestListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.test (variant 1).type` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1345,21 +1459,30 @@ misskey_core::string_enum!(
 );
 
 /// `achievements[]` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlyAchievement {
     pub name: String,
     pub unlocked_at: f64,
 }
 
+misskey_core::object!(MeDetailedOnlyAchievement {
+    name: String = "name" required,
+    unlocked_at: f64 = "unlockedAt" required,
+});
+
 /// `securityKeysList[]` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnlySecurityKeysListItem {
     pub id: Id,
     pub name: String,
     pub last_used: DateTime,
 }
+
+misskey_core::object!(MeDetailedOnlySecurityKeysListItem {
+    id: Id = "id" required,
+    name: String = "name" required,
+    last_used: DateTime = "lastUsed" required,
+});
 
 impl misskey_core::HasId for MeDetailedOnlySecurityKeysListItem {
     fn id(&self) -> Option<&str> {
@@ -1368,79 +1491,92 @@ impl misskey_core::HasId for MeDetailedOnlySecurityKeysListItem {
 }
 
 /// The `MeDetailedOnly` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnly {
     pub avatar_id: Option<Id>,
     pub banner_id: Option<Id>,
     pub followed_message: Option<String>,
     pub is_moderator: Option<bool>,
     pub is_admin: Option<bool>,
-    #[serde(default)]
     pub inject_featured_note: bool,
-    #[serde(default)]
     pub receive_announcement_email: bool,
-    #[serde(default)]
     pub always_mark_nsfw: bool,
-    #[serde(default)]
     pub auto_sensitive: bool,
-    #[serde(default)]
     pub careful_bot: bool,
-    #[serde(default)]
     pub auto_accept_followed: bool,
-    #[serde(default)]
     pub no_crawle: bool,
-    #[serde(default)]
     pub prevent_ai_learning: bool,
-    #[serde(default)]
     pub is_explorable: bool,
-    #[serde(default)]
     pub is_deleted: bool,
     pub two_factor_backup_codes_stock: MeDetailedOnlyTwoFactorBackupCodesStock,
-    #[serde(default)]
     pub hide_online_status: bool,
-    #[serde(default)]
     pub has_unread_specified_notes: bool,
-    #[serde(default)]
     pub has_unread_mentions: bool,
-    #[serde(default)]
     pub has_unread_announcement: bool,
-    #[serde(default)]
     pub unread_announcements: Vec<Announcement>,
-    #[serde(default)]
     pub has_unread_antenna: bool,
-    #[serde(default)]
     pub has_unread_channel: bool,
-    #[serde(default)]
     pub has_unread_notification: bool,
-    #[serde(default)]
     pub has_pending_received_follow_request: bool,
     pub unread_notifications_count: f64,
-    #[serde(default)]
     pub muted_words: Vec<Vec<String>>,
-    #[serde(default)]
     pub hard_muted_words: Vec<Vec<String>>,
     pub muted_instances: Option<Vec<String>>,
     pub notification_recieve_config: MeDetailedOnlyNotificationRecieveConfig,
-    #[serde(default)]
     pub email_notification_types: Vec<String>,
-    #[serde(default)]
     pub achievements: Vec<MeDetailedOnlyAchievement>,
     pub logged_in_days: f64,
     pub policies: RolePolicies,
     /// Default: `false`.
-    #[serde(default)]
     pub two_factor_enabled: bool,
     /// Default: `false`.
-    #[serde(default)]
     pub use_password_less_login: bool,
     /// Default: `false`.
-    #[serde(default)]
     pub security_keys: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_keys_list: Option<Vec<MeDetailedOnlySecurityKeysListItem>>,
 }
+
+misskey_core::object!(MeDetailedOnly {
+    avatar_id: Option<Id> = "avatarId" or_default,
+    banner_id: Option<Id> = "bannerId" or_default,
+    followed_message: Option<String> = "followedMessage" or_default,
+    is_moderator: Option<bool> = "isModerator" or_default,
+    is_admin: Option<bool> = "isAdmin" or_default,
+    inject_featured_note: bool = "injectFeaturedNote" or_default,
+    receive_announcement_email: bool = "receiveAnnouncementEmail" or_default,
+    always_mark_nsfw: bool = "alwaysMarkNsfw" or_default,
+    auto_sensitive: bool = "autoSensitive" or_default,
+    careful_bot: bool = "carefulBot" or_default,
+    auto_accept_followed: bool = "autoAcceptFollowed" or_default,
+    no_crawle: bool = "noCrawle" or_default,
+    prevent_ai_learning: bool = "preventAiLearning" or_default,
+    is_explorable: bool = "isExplorable" or_default,
+    is_deleted: bool = "isDeleted" or_default,
+    two_factor_backup_codes_stock: MeDetailedOnlyTwoFactorBackupCodesStock = "twoFactorBackupCodesStock" required,
+    hide_online_status: bool = "hideOnlineStatus" or_default,
+    has_unread_specified_notes: bool = "hasUnreadSpecifiedNotes" or_default,
+    has_unread_mentions: bool = "hasUnreadMentions" or_default,
+    has_unread_announcement: bool = "hasUnreadAnnouncement" or_default,
+    unread_announcements: Vec<Announcement> = "unreadAnnouncements" or_default,
+    has_unread_antenna: bool = "hasUnreadAntenna" or_default,
+    has_unread_channel: bool = "hasUnreadChannel" or_default,
+    has_unread_notification: bool = "hasUnreadNotification" or_default,
+    has_pending_received_follow_request: bool = "hasPendingReceivedFollowRequest" or_default,
+    unread_notifications_count: f64 = "unreadNotificationsCount" required,
+    muted_words: Vec<Vec<String>> = "mutedWords" or_default,
+    hard_muted_words: Vec<Vec<String>> = "hardMutedWords" or_default,
+    muted_instances: Option<Vec<String>> = "mutedInstances" or_default,
+    notification_recieve_config: MeDetailedOnlyNotificationRecieveConfig = "notificationRecieveConfig" required,
+    email_notification_types: Vec<String> = "emailNotificationTypes" or_default,
+    achievements: Vec<MeDetailedOnlyAchievement> = "achievements" or_default,
+    logged_in_days: f64 = "loggedInDays" required,
+    policies: RolePolicies = "policies" required,
+    two_factor_enabled: bool = "twoFactorEnabled" or_default,
+    use_password_less_login: bool = "usePasswordLessLogin" or_default,
+    security_keys: bool = "securityKeys" or_default,
+    email: Option<String> = "email" skip_none,
+    email_verified: Option<bool> = "emailVerified" skip_none,
+    security_keys_list: Option<Vec<MeDetailedOnlySecurityKeysListItem>> = "securityKeysList" skip_none,
+});

@@ -2,25 +2,21 @@
 //! `MetaDetailed` (`#/components/schemas/MetaDetailed`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
 use super::{
     MetaDetailedOnlyFeatures, MetaLiteAd, MetaLiteNoteSearchableScope, RolePolicies,
 };
 
 /// The `MetaDetailed` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetaDetailed {
     pub maintainer_name: Option<String>,
     pub maintainer_email: Option<String>,
     pub version: String,
-    #[serde(default)]
     pub provides_tarball: bool,
     pub name: Option<String>,
     pub short_name: Option<String>,
     pub uri: String,
     pub description: Option<String>,
-    #[serde(default)]
     pub langs: Vec<String>,
     pub tos_url: Option<String>,
     /// Default: `"https://github.com/misskey-dev/misskey"`.
@@ -29,24 +25,17 @@ pub struct MetaDetailed {
     pub feedback_url: Option<String>,
     pub default_dark_theme: Option<String>,
     pub default_light_theme: Option<String>,
-    #[serde(default)]
     pub disable_registration: bool,
-    #[serde(default)]
     pub email_required_for_signup: bool,
-    #[serde(default)]
     pub enable_hcaptcha: bool,
     pub hcaptcha_site_key: Option<String>,
-    #[serde(default)]
     pub enable_mcaptcha: bool,
     pub mcaptcha_site_key: Option<String>,
     pub mcaptcha_instance_url: Option<String>,
-    #[serde(default)]
     pub enable_recaptcha: bool,
     pub recaptcha_site_key: Option<String>,
-    #[serde(default)]
     pub enable_turnstile: bool,
     pub turnstile_site_key: Option<String>,
-    #[serde(default)]
     pub enable_testcaptcha: bool,
     pub sw_publickey: Option<String>,
     /// Default: `"/assets/ai.png"`.
@@ -57,38 +46,87 @@ pub struct MetaDetailed {
     pub not_found_image_url: Option<String>,
     pub icon_url: Option<String>,
     pub max_note_text_length: f64,
-    #[serde(default)]
     pub ads: Vec<MetaLiteAd>,
     /// Default: `0`.
     pub notes_per_one_ad: f64,
-    #[serde(default)]
     pub enable_email: bool,
-    #[serde(default)]
     pub enable_service_worker: bool,
-    #[serde(default)]
     pub translator_available: bool,
     pub media_proxy: String,
-    #[serde(default)]
     pub enable_url_preview: bool,
     pub background_image_url: Option<String>,
     pub impressum_url: Option<String>,
     pub logo_image_url: Option<String>,
     pub privacy_policy_url: Option<String>,
     pub inquiry_url: Option<String>,
-    #[serde(default)]
     pub server_rules: Vec<String>,
     pub theme_color: Option<String>,
     pub policies: RolePolicies,
     /// Default: `"local"`.
     pub note_searchable_scope: MetaLiteNoteSearchableScope,
     pub max_file_size: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<MetaDetailedOnlyFeatures>,
     pub proxy_account_name: Option<String>,
-    #[serde(default)]
     pub require_setup: bool,
-    #[serde(default)]
     pub cache_remote_files: bool,
-    #[serde(default)]
     pub cache_remote_sensitive_files: bool,
 }
+
+misskey_core::object!(MetaDetailed {
+    maintainer_name: Option<String> = "maintainerName" or_default,
+    maintainer_email: Option<String> = "maintainerEmail" or_default,
+    version: String = "version" required,
+    provides_tarball: bool = "providesTarball" or_default,
+    name: Option<String> = "name" or_default,
+    short_name: Option<String> = "shortName" or_default,
+    uri: String = "uri" required,
+    description: Option<String> = "description" or_default,
+    langs: Vec<String> = "langs" or_default,
+    tos_url: Option<String> = "tosUrl" or_default,
+    repository_url: Option<String> = "repositoryUrl" or_default,
+    feedback_url: Option<String> = "feedbackUrl" or_default,
+    default_dark_theme: Option<String> = "defaultDarkTheme" or_default,
+    default_light_theme: Option<String> = "defaultLightTheme" or_default,
+    disable_registration: bool = "disableRegistration" or_default,
+    email_required_for_signup: bool = "emailRequiredForSignup" or_default,
+    enable_hcaptcha: bool = "enableHcaptcha" or_default,
+    hcaptcha_site_key: Option<String> = "hcaptchaSiteKey" or_default,
+    enable_mcaptcha: bool = "enableMcaptcha" or_default,
+    mcaptcha_site_key: Option<String> = "mcaptchaSiteKey" or_default,
+    mcaptcha_instance_url: Option<String> = "mcaptchaInstanceUrl" or_default,
+    enable_recaptcha: bool = "enableRecaptcha" or_default,
+    recaptcha_site_key: Option<String> = "recaptchaSiteKey" or_default,
+    enable_turnstile: bool = "enableTurnstile" or_default,
+    turnstile_site_key: Option<String> = "turnstileSiteKey" or_default,
+    enable_testcaptcha: bool = "enableTestcaptcha" or_default,
+    sw_publickey: Option<String> = "swPublickey" or_default,
+    mascot_image_url: String = "mascotImageUrl" required,
+    banner_url: Option<String> = "bannerUrl" or_default,
+    server_error_image_url: Option<String> = "serverErrorImageUrl" or_default,
+    info_image_url: Option<String> = "infoImageUrl" or_default,
+    not_found_image_url: Option<String> = "notFoundImageUrl" or_default,
+    icon_url: Option<String> = "iconUrl" or_default,
+    max_note_text_length: f64 = "maxNoteTextLength" required,
+    ads: Vec<MetaLiteAd> = "ads" or_default,
+    notes_per_one_ad: f64 = "notesPerOneAd" required,
+    enable_email: bool = "enableEmail" or_default,
+    enable_service_worker: bool = "enableServiceWorker" or_default,
+    translator_available: bool = "translatorAvailable" or_default,
+    media_proxy: String = "mediaProxy" required,
+    enable_url_preview: bool = "enableUrlPreview" or_default,
+    background_image_url: Option<String> = "backgroundImageUrl" or_default,
+    impressum_url: Option<String> = "impressumUrl" or_default,
+    logo_image_url: Option<String> = "logoImageUrl" or_default,
+    privacy_policy_url: Option<String> = "privacyPolicyUrl" or_default,
+    inquiry_url: Option<String> = "inquiryUrl" or_default,
+    server_rules: Vec<String> = "serverRules" or_default,
+    theme_color: Option<String> = "themeColor" or_default,
+    policies: RolePolicies = "policies" required,
+    note_searchable_scope: MetaLiteNoteSearchableScope = "noteSearchableScope" required,
+    max_file_size: f64 = "maxFileSize" required,
+    features: Option<MetaDetailedOnlyFeatures> = "features" skip_none,
+    proxy_account_name: Option<String> = "proxyAccountName" or_default,
+    require_setup: bool = "requireSetup" or_default,
+    cache_remote_files: bool = "cacheRemoteFiles" or_default,
+    cache_remote_sensitive_files: bool = "cacheRemoteSensitiveFiles" or_default,
+});

@@ -2,46 +2,49 @@
 //! `MetaDetailedOnly` (`#/components/schemas/MetaDetailedOnly`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
-
 /// `features` in `MetaDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetaDetailedOnlyFeatures {
-    #[serde(default)]
     pub registration: bool,
-    #[serde(default)]
     pub email_required_for_signup: bool,
-    #[serde(default)]
     pub local_timeline: bool,
-    #[serde(default)]
     pub global_timeline: bool,
-    #[serde(default)]
     pub hcaptcha: bool,
-    #[serde(default)]
     pub turnstile: bool,
-    #[serde(default)]
     pub recaptcha: bool,
-    #[serde(default)]
     pub object_storage: bool,
-    #[serde(default)]
     pub service_worker: bool,
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub miauth: Option<bool>,
 }
 
+misskey_core::object!(MetaDetailedOnlyFeatures {
+    registration: bool = "registration" or_default,
+    email_required_for_signup: bool = "emailRequiredForSignup" or_default,
+    local_timeline: bool = "localTimeline" or_default,
+    global_timeline: bool = "globalTimeline" or_default,
+    hcaptcha: bool = "hcaptcha" or_default,
+    turnstile: bool = "turnstile" or_default,
+    recaptcha: bool = "recaptcha" or_default,
+    object_storage: bool = "objectStorage" or_default,
+    service_worker: bool = "serviceWorker" or_default,
+    miauth: Option<bool> = "miauth" skip_none,
+});
+
 /// The `MetaDetailedOnly` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetaDetailedOnly {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<MetaDetailedOnlyFeatures>,
     pub proxy_account_name: Option<String>,
-    #[serde(default)]
     pub require_setup: bool,
-    #[serde(default)]
     pub cache_remote_files: bool,
-    #[serde(default)]
     pub cache_remote_sensitive_files: bool,
 }
+
+misskey_core::object!(MetaDetailedOnly {
+    features: Option<MetaDetailedOnlyFeatures> = "features" skip_none,
+    proxy_account_name: Option<String> = "proxyAccountName" or_default,
+    require_setup: bool = "requireSetup" or_default,
+    cache_remote_files: bool = "cacheRemoteFiles" or_default,
+    cache_remote_sensitive_files: bool = "cacheRemoteSensitiveFiles" or_default,
+});

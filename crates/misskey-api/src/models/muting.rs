@@ -3,12 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::UserDetailedNotMe;
 
 /// The `Muting` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Muting {
     pub id: Id,
     pub created_at: DateTime,
@@ -16,6 +14,14 @@ pub struct Muting {
     pub mutee_id: Id,
     pub mutee: UserDetailedNotMe,
 }
+
+misskey_core::object!(Muting {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    expires_at: Option<DateTime> = "expiresAt" or_default,
+    mutee_id: Id = "muteeId" required,
+    mutee: UserDetailedNotMe = "mutee" required,
+});
 
 impl misskey_core::HasId for Muting {
     fn id(&self) -> Option<&str> {

@@ -4,72 +4,83 @@
 
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::{DriveFile, UserLite};
 
 /// The `Note` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     pub id: Id,
     pub created_at: DateTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<DateTime>,
     pub text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cw: Option<String>,
     pub user_id: Id,
     pub user: UserLite,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renote_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<Box<Note>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renote: Option<Box<Note>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_hidden: Option<bool>,
     pub visibility: NoteVisibility,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mentions: Option<Vec<Id>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_user_ids: Option<Vec<Id>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<Id>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<DriveFile>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<NotePoll>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emojis: Option<BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<NoteChannel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_only: Option<bool>,
     pub reaction_acceptance: Option<NoteReactionAcceptance>,
-    #[serde(default)]
     pub reaction_emojis: BTreeMap<String, String>,
-    #[serde(default)]
     pub reactions: BTreeMap<String, f64>,
     pub reaction_count: f64,
     pub renote_count: f64,
     pub replies_count: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reaction_and_user_pair_cache: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clipped_count: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub my_reaction: Option<String>,
 }
+
+misskey_core::object!(Note {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    deleted_at: Option<DateTime> = "deletedAt" skip_none,
+    text: Option<String> = "text" or_default,
+    cw: Option<String> = "cw" skip_none,
+    user_id: Id = "userId" required,
+    user: UserLite = "user" required,
+    reply_id: Option<Id> = "replyId" skip_none,
+    renote_id: Option<Id> = "renoteId" skip_none,
+    reply: Option<Box<Note>> = "reply" skip_none,
+    renote: Option<Box<Note>> = "renote" skip_none,
+    is_hidden: Option<bool> = "isHidden" skip_none,
+    visibility: NoteVisibility = "visibility" required,
+    mentions: Option<Vec<Id>> = "mentions" skip_none,
+    visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
+    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
+    files: Option<Vec<DriveFile>> = "files" skip_none,
+    tags: Option<Vec<String>> = "tags" skip_none,
+    poll: Option<NotePoll> = "poll" skip_none,
+    emojis: Option<BTreeMap<String, String>> = "emojis" skip_none,
+    channel_id: Option<Id> = "channelId" skip_none,
+    channel: Option<NoteChannel> = "channel" skip_none,
+    local_only: Option<bool> = "localOnly" skip_none,
+    reaction_acceptance: Option<NoteReactionAcceptance> = "reactionAcceptance" or_default,
+    reaction_emojis: BTreeMap<String, String> = "reactionEmojis" or_default,
+    reactions: BTreeMap<String, f64> = "reactions" or_default,
+    reaction_count: f64 = "reactionCount" required,
+    renote_count: f64 = "renoteCount" required,
+    replies_count: f64 = "repliesCount" required,
+    uri: Option<String> = "uri" skip_none,
+    url: Option<String> = "url" skip_none,
+    reaction_and_user_pair_cache: Option<Vec<String>> = "reactionAndUserPairCache" skip_none,
+    clipped_count: Option<f64> = "clippedCount" skip_none,
+    my_reaction: Option<String> = "myReaction" skip_none,
+});
 
 impl misskey_core::HasId for Note {
     fn id(&self) -> Option<&str> {
@@ -98,40 +109,52 @@ misskey_core::string_enum!(
 );
 
 /// `poll` in `Note`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotePoll {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<DateTime>,
-    #[serde(default)]
     pub multiple: bool,
-    #[serde(default)]
     pub choices: Vec<NotePollChoice>,
 }
 
+misskey_core::object!(NotePoll {
+    expires_at: Option<DateTime> = "expiresAt" skip_none,
+    multiple: bool = "multiple" or_default,
+    choices: Vec<NotePollChoice> = "choices" or_default,
+});
+
 /// `poll.choices[]` in `Note`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotePollChoice {
-    #[serde(default)]
     pub is_voted: bool,
     pub text: String,
     pub votes: f64,
 }
 
+misskey_core::object!(NotePollChoice {
+    is_voted: bool = "isVoted" or_default,
+    text: String = "text" required,
+    votes: f64 = "votes" required,
+});
+
 /// `channel` in `Note`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NoteChannel {
     pub id: String,
     pub name: String,
     pub color: String,
-    #[serde(default)]
     pub is_sensitive: bool,
-    #[serde(default)]
     pub allow_renote_to_external: bool,
     pub user_id: Option<String>,
 }
+
+misskey_core::object!(NoteChannel {
+    id: String = "id" required,
+    name: String = "name" required,
+    color: String = "color" required,
+    is_sensitive: bool = "isSensitive" or_default,
+    allow_renote_to_external: bool = "allowRenoteToExternal" or_default,
+    user_id: Option<String> = "userId" or_default,
+});
 
 /// Values of `reactionAcceptance` in `Note`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -3,18 +3,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::Note;
 
 /// The `NoteFavorite` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NoteFavorite {
     pub id: Id,
     pub created_at: DateTime,
     pub note: Note,
     pub note_id: Id,
 }
+
+misskey_core::object!(NoteFavorite {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    note: Note = "note" required,
+    note_id: Id = "noteId" required,
+});
 
 impl misskey_core::HasId for NoteFavorite {
     fn id(&self) -> Option<&str> {

@@ -3,18 +3,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::UserLite;
 
 /// The `NoteReaction` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NoteReaction {
     pub id: Id,
     pub created_at: DateTime,
     pub user: UserLite,
     pub r#type: String,
 }
+
+misskey_core::object!(NoteReaction {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    user: UserLite = "user" required,
+    r#type: String = "type" required,
+});
 
 impl misskey_core::HasId for NoteReaction {
     fn id(&self) -> Option<&str> {

@@ -191,8 +191,7 @@ impl<'de> Deserialize<'de> for Notification {
 }
 
 /// `(variant 0)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationNote {
     pub id: Id,
     pub created_at: DateTime,
@@ -201,6 +200,15 @@ pub struct NotificationNote {
     pub user_id: Id,
     pub note: Note,
 }
+
+misskey_core::object!(NotificationNote {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationNoteType = "type" required,
+    user: UserLite = "user" required,
+    user_id: Id = "userId" required,
+    note: Note = "note" required,
+});
 
 impl misskey_core::HasId for NotificationNote {
     fn id(&self) -> Option<&str> {
@@ -220,8 +228,7 @@ pub enum NotificationNoteType {
 misskey_core::string_enum!(NotificationNoteType, Other { Note => "note", });
 
 /// `(variant 1)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationMention {
     pub id: Id,
     pub created_at: DateTime,
@@ -230,6 +237,15 @@ pub struct NotificationMention {
     pub user_id: Id,
     pub note: Note,
 }
+
+misskey_core::object!(NotificationMention {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationMentionType = "type" required,
+    user: UserLite = "user" required,
+    user_id: Id = "userId" required,
+    note: Note = "note" required,
+});
 
 impl misskey_core::HasId for NotificationMention {
     fn id(&self) -> Option<&str> {
@@ -249,8 +265,7 @@ pub enum NotificationMentionType {
 misskey_core::string_enum!(NotificationMentionType, Other { Mention => "mention", });
 
 /// `(variant 2)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationReply {
     pub id: Id,
     pub created_at: DateTime,
@@ -259,6 +274,15 @@ pub struct NotificationReply {
     pub user_id: Id,
     pub note: Note,
 }
+
+misskey_core::object!(NotificationReply {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationReplyType = "type" required,
+    user: UserLite = "user" required,
+    user_id: Id = "userId" required,
+    note: Note = "note" required,
+});
 
 impl misskey_core::HasId for NotificationReply {
     fn id(&self) -> Option<&str> {
@@ -278,8 +302,7 @@ pub enum NotificationReplyType {
 misskey_core::string_enum!(NotificationReplyType, Other { Reply => "reply", });
 
 /// `(variant 3)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationRenote {
     pub id: Id,
     pub created_at: DateTime,
@@ -288,6 +311,15 @@ pub struct NotificationRenote {
     pub user_id: Id,
     pub note: Note,
 }
+
+misskey_core::object!(NotificationRenote {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationRenoteType = "type" required,
+    user: UserLite = "user" required,
+    user_id: Id = "userId" required,
+    note: Note = "note" required,
+});
 
 impl misskey_core::HasId for NotificationRenote {
     fn id(&self) -> Option<&str> {
@@ -307,8 +339,7 @@ pub enum NotificationRenoteType {
 misskey_core::string_enum!(NotificationRenoteType, Other { Renote => "renote", });
 
 /// `(variant 4)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationQuote {
     pub id: Id,
     pub created_at: DateTime,
@@ -317,6 +348,15 @@ pub struct NotificationQuote {
     pub user_id: Id,
     pub note: Note,
 }
+
+misskey_core::object!(NotificationQuote {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationQuoteType = "type" required,
+    user: UserLite = "user" required,
+    user_id: Id = "userId" required,
+    note: Note = "note" required,
+});
 
 impl misskey_core::HasId for NotificationQuote {
     fn id(&self) -> Option<&str> {
@@ -336,8 +376,7 @@ pub enum NotificationQuoteType {
 misskey_core::string_enum!(NotificationQuoteType, Other { Quote => "quote", });
 
 /// `(variant 5)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationReaction {
     pub id: Id,
     pub created_at: DateTime,
@@ -347,6 +386,16 @@ pub struct NotificationReaction {
     pub note: Note,
     pub reaction: String,
 }
+
+misskey_core::object!(NotificationReaction {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationReactionType = "type" required,
+    user: UserLite = "user" required,
+    user_id: Id = "userId" required,
+    note: Note = "note" required,
+    reaction: String = "reaction" required,
+});
 
 impl misskey_core::HasId for NotificationReaction {
     fn id(&self) -> Option<&str> {
@@ -366,8 +415,7 @@ pub enum NotificationReactionType {
 misskey_core::string_enum!(NotificationReactionType, Other { Reaction => "reaction", });
 
 /// `(variant 6)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationPollEnded {
     pub id: Id,
     pub created_at: DateTime,
@@ -376,6 +424,15 @@ pub struct NotificationPollEnded {
     pub user_id: Id,
     pub note: Note,
 }
+
+misskey_core::object!(NotificationPollEnded {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationPollEndedType = "type" required,
+    user: UserLite = "user" required,
+    user_id: Id = "userId" required,
+    note: Note = "note" required,
+});
 
 impl misskey_core::HasId for NotificationPollEnded {
     fn id(&self) -> Option<&str> {
@@ -397,8 +454,7 @@ misskey_core::string_enum!(
 );
 
 /// `(variant 7)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationFollow {
     pub id: Id,
     pub created_at: DateTime,
@@ -406,6 +462,14 @@ pub struct NotificationFollow {
     pub user: UserLite,
     pub user_id: Id,
 }
+
+misskey_core::object!(NotificationFollow {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationFollowType = "type" required,
+    user: UserLite = "user" required,
+    user_id: Id = "userId" required,
+});
 
 impl misskey_core::HasId for NotificationFollow {
     fn id(&self) -> Option<&str> {
@@ -425,8 +489,7 @@ pub enum NotificationFollowType {
 misskey_core::string_enum!(NotificationFollowType, Other { Follow => "follow", });
 
 /// `(variant 8)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationReceiveFollowRequest {
     pub id: Id,
     pub created_at: DateTime,
@@ -434,6 +497,14 @@ pub struct NotificationReceiveFollowRequest {
     pub user: UserLite,
     pub user_id: Id,
 }
+
+misskey_core::object!(NotificationReceiveFollowRequest {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationReceiveFollowRequestType = "type" required,
+    user: UserLite = "user" required,
+    user_id: Id = "userId" required,
+});
 
 impl misskey_core::HasId for NotificationReceiveFollowRequest {
     fn id(&self) -> Option<&str> {
@@ -456,8 +527,7 @@ misskey_core::string_enum!(
 );
 
 /// `(variant 9)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationFollowRequestAccepted {
     pub id: Id,
     pub created_at: DateTime,
@@ -466,6 +536,15 @@ pub struct NotificationFollowRequestAccepted {
     pub user_id: Id,
     pub message: Option<String>,
 }
+
+misskey_core::object!(NotificationFollowRequestAccepted {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationFollowRequestAcceptedType = "type" required,
+    user: UserLite = "user" required,
+    user_id: Id = "userId" required,
+    message: Option<String> = "message" or_default,
+});
 
 impl misskey_core::HasId for NotificationFollowRequestAccepted {
     fn id(&self) -> Option<&str> {
@@ -488,14 +567,20 @@ misskey_core::string_enum!(
 );
 
 /// `(variant 10)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationRoleAssigned {
     pub id: Id,
     pub created_at: DateTime,
     pub r#type: NotificationRoleAssignedType,
     pub role: Role,
 }
+
+misskey_core::object!(NotificationRoleAssigned {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationRoleAssignedType = "type" required,
+    role: Role = "role" required,
+});
 
 impl misskey_core::HasId for NotificationRoleAssigned {
     fn id(&self) -> Option<&str> {
@@ -517,14 +602,20 @@ misskey_core::string_enum!(
 );
 
 /// `(variant 11)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationAchievementEarned {
     pub id: Id,
     pub created_at: DateTime,
     pub r#type: NotificationAchievementEarnedType,
     pub achievement: NotificationAchievementEarnedAchievement,
 }
+
+misskey_core::object!(NotificationAchievementEarned {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationAchievementEarnedType = "type" required,
+    achievement: NotificationAchievementEarnedAchievement = "achievement" required,
+});
 
 impl misskey_core::HasId for NotificationAchievementEarned {
     fn id(&self) -> Option<&str> {
@@ -748,8 +839,7 @@ misskey_core::string_enum!(
 );
 
 /// `(variant 12)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationExportCompleted {
     pub id: Id,
     pub created_at: DateTime,
@@ -757,6 +847,14 @@ pub struct NotificationExportCompleted {
     pub exported_entity: NotificationExportCompletedExportedEntity,
     pub file_id: Id,
 }
+
+misskey_core::object!(NotificationExportCompleted {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationExportCompletedType = "type" required,
+    exported_entity: NotificationExportCompletedExportedEntity = "exportedEntity" required,
+    file_id: Id = "fileId" required,
+});
 
 impl misskey_core::HasId for NotificationExportCompleted {
     fn id(&self) -> Option<&str> {
@@ -810,13 +908,18 @@ misskey_core::string_enum!(
 );
 
 /// `(variant 13)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationLogin {
     pub id: Id,
     pub created_at: DateTime,
     pub r#type: NotificationLoginType,
 }
+
+misskey_core::object!(NotificationLogin {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationLoginType = "type" required,
+});
 
 impl misskey_core::HasId for NotificationLogin {
     fn id(&self) -> Option<&str> {
@@ -836,8 +939,7 @@ pub enum NotificationLoginType {
 misskey_core::string_enum!(NotificationLoginType, Other { Login => "login", });
 
 /// `(variant 14)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationApp {
     pub id: Id,
     pub created_at: DateTime,
@@ -846,6 +948,15 @@ pub struct NotificationApp {
     pub header: Option<String>,
     pub icon: Option<String>,
 }
+
+misskey_core::object!(NotificationApp {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationAppType = "type" required,
+    body: String = "body" required,
+    header: Option<String> = "header" or_default,
+    icon: Option<String> = "icon" or_default,
+});
 
 impl misskey_core::HasId for NotificationApp {
     fn id(&self) -> Option<&str> {
@@ -865,16 +976,22 @@ pub enum NotificationAppType {
 misskey_core::string_enum!(NotificationAppType, Other { App => "app", });
 
 /// `(variant 15)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationReactionGrouped {
     pub id: Id,
     pub created_at: DateTime,
     pub r#type: NotificationReactionGroupedType,
     pub note: Note,
-    #[serde(default)]
     pub reactions: Vec<NotificationReactionGroupedReaction>,
 }
+
+misskey_core::object!(NotificationReactionGrouped {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationReactionGroupedType = "type" required,
+    note: Note = "note" required,
+    reactions: Vec<NotificationReactionGroupedReaction> = "reactions" or_default,
+});
 
 impl misskey_core::HasId for NotificationReactionGrouped {
     fn id(&self) -> Option<&str> {
@@ -896,23 +1013,34 @@ misskey_core::string_enum!(
 );
 
 /// `(variant 15).reactions[]` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationReactionGroupedReaction {
     pub user: UserLite,
     pub reaction: String,
 }
 
+misskey_core::object!(NotificationReactionGroupedReaction {
+    user: UserLite = "user" required,
+    reaction: String = "reaction" required,
+});
+
 /// `(variant 16)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationRenoteGrouped {
     pub id: Id,
     pub created_at: DateTime,
     pub r#type: NotificationRenoteGroupedType,
     pub note: Note,
-    #[serde(default)]
     pub users: Vec<UserLite>,
 }
+
+misskey_core::object!(NotificationRenoteGrouped {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationRenoteGroupedType = "type" required,
+    note: Note = "note" required,
+    users: Vec<UserLite> = "users" or_default,
+});
 
 impl misskey_core::HasId for NotificationRenoteGrouped {
     fn id(&self) -> Option<&str> {
@@ -934,13 +1062,18 @@ misskey_core::string_enum!(
 );
 
 /// `(variant 17)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationTest {
     pub id: Id,
     pub created_at: DateTime,
     pub r#type: NotificationTestType,
 }
+
+misskey_core::object!(NotificationTest {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationTestType = "type" required,
+});
 
 impl misskey_core::HasId for NotificationTest {
     fn id(&self) -> Option<&str> {

@@ -3,39 +3,53 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::{DriveFile, PageBlock, UserLite};
 
 /// The `Page` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub id: Id,
     pub created_at: DateTime,
     pub updated_at: DateTime,
     pub user_id: Id,
     pub user: UserLite,
-    #[serde(default)]
     pub content: Vec<PageBlock>,
-    #[serde(default)]
     pub variables: Vec<serde_json::Value>,
     pub title: String,
     pub name: String,
     pub summary: Option<String>,
-    #[serde(default)]
     pub hide_title_when_pinned: bool,
-    #[serde(default)]
     pub align_center: bool,
     pub font: String,
     pub script: String,
     pub eye_catching_image_id: Option<String>,
     pub eye_catching_image: Option<DriveFile>,
-    #[serde(default)]
     pub attached_files: Vec<DriveFile>,
     pub liked_count: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_liked: Option<bool>,
 }
+
+misskey_core::object!(Page {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    updated_at: DateTime = "updatedAt" required,
+    user_id: Id = "userId" required,
+    user: UserLite = "user" required,
+    content: Vec<PageBlock> = "content" or_default,
+    variables: Vec<serde_json::Value> = "variables" or_default,
+    title: String = "title" required,
+    name: String = "name" required,
+    summary: Option<String> = "summary" or_default,
+    hide_title_when_pinned: bool = "hideTitleWhenPinned" or_default,
+    align_center: bool = "alignCenter" or_default,
+    font: String = "font" required,
+    script: String = "script" required,
+    eye_catching_image_id: Option<String> = "eyeCatchingImageId" or_default,
+    eye_catching_image: Option<DriveFile> = "eyeCatchingImage" or_default,
+    attached_files: Vec<DriveFile> = "attachedFiles" or_default,
+    liked_count: f64 = "likedCount" required,
+    is_liked: Option<bool> = "isLiked" skip_none,
+});
 
 impl misskey_core::HasId for Page {
     fn id(&self) -> Option<&str> {

@@ -57,12 +57,18 @@ impl<'de> Deserialize<'de> for PageBlock {
 }
 
 /// `(variant 0)` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageBlockText {
     pub id: String,
     pub r#type: PageBlockTextType,
     pub text: String,
 }
+
+misskey_core::object!(PageBlockText {
+    id: String = "id" required,
+    r#type: PageBlockTextType = "type" required,
+    text: String = "text" required,
+});
 
 /// Values of `(variant 0).type` in `PageBlock`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,14 +82,20 @@ pub enum PageBlockTextType {
 misskey_core::string_enum!(PageBlockTextType, Other { Text => "text", });
 
 /// `(variant 1)` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageBlockSection {
     pub id: String,
     pub r#type: PageBlockSectionType,
     pub title: String,
-    #[serde(default)]
     pub children: Vec<PageBlock>,
 }
+
+misskey_core::object!(PageBlockSection {
+    id: String = "id" required,
+    r#type: PageBlockSectionType = "type" required,
+    title: String = "title" required,
+    children: Vec<PageBlock> = "children" or_default,
+});
 
 /// Values of `(variant 1).type` in `PageBlock`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -97,13 +109,18 @@ pub enum PageBlockSectionType {
 misskey_core::string_enum!(PageBlockSectionType, Other { Section => "section", });
 
 /// `(variant 2)` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageBlockImage {
     pub id: String,
     pub r#type: PageBlockImageType,
     pub file_id: Option<String>,
 }
+
+misskey_core::object!(PageBlockImage {
+    id: String = "id" required,
+    r#type: PageBlockImageType = "type" required,
+    file_id: Option<String> = "fileId" or_default,
+});
 
 /// Values of `(variant 2).type` in `PageBlock`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -117,14 +134,20 @@ pub enum PageBlockImageType {
 misskey_core::string_enum!(PageBlockImageType, Other { Image => "image", });
 
 /// `(variant 3)` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageBlockNote {
     pub id: String,
     pub r#type: PageBlockNoteType,
-    #[serde(default)]
     pub detailed: bool,
     pub note: Option<String>,
 }
+
+misskey_core::object!(PageBlockNote {
+    id: String = "id" required,
+    r#type: PageBlockNoteType = "type" required,
+    detailed: bool = "detailed" or_default,
+    note: Option<String> = "note" or_default,
+});
 
 /// Values of `(variant 3).type` in `PageBlock`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

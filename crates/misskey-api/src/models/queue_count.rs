@@ -2,10 +2,8 @@
 //! `QueueCount` (`#/components/schemas/QueueCount`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
-
 /// The `QueueCount` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QueueCount {
     pub waiting: f64,
     pub active: f64,
@@ -13,3 +11,11 @@ pub struct QueueCount {
     pub failed: f64,
     pub delayed: f64,
 }
+
+misskey_core::object!(QueueCount {
+    waiting: f64 = "waiting" required,
+    active: f64 = "active" required,
+    completed: f64 = "completed" required,
+    failed: f64 = "failed" required,
+    delayed: f64 = "delayed" required,
+});

@@ -3,18 +3,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::UserDetailedNotMe;
 
 /// The `RenoteMuting` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenoteMuting {
     pub id: Id,
     pub created_at: DateTime,
     pub mutee_id: Id,
     pub mutee: UserDetailedNotMe,
 }
+
+misskey_core::object!(RenoteMuting {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    mutee_id: Id = "muteeId" required,
+    mutee: UserDetailedNotMe = "mutee" required,
+});
 
 impl misskey_core::HasId for RenoteMuting {
     fn id(&self) -> Option<&str> {

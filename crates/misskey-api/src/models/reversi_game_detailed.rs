@@ -3,26 +3,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::UserLite;
 
 /// The `ReversiGameDetailed` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReversiGameDetailed {
     pub id: Id,
     pub created_at: DateTime,
     pub started_at: Option<DateTime>,
     pub ended_at: Option<DateTime>,
-    #[serde(default)]
     pub is_started: bool,
-    #[serde(default)]
     pub is_ended: bool,
     pub form1: Option<serde_json::Value>,
     pub form2: Option<serde_json::Value>,
-    #[serde(default)]
     pub user1_ready: bool,
-    #[serde(default)]
     pub user2_ready: bool,
     pub user1_id: Id,
     pub user2_id: Id,
@@ -34,20 +28,44 @@ pub struct ReversiGameDetailed {
     pub timeout_user_id: Option<Id>,
     pub black: Option<f64>,
     pub bw: String,
-    #[serde(default)]
     pub no_irregular_rules: bool,
-    #[serde(default)]
     pub is_llotheo: bool,
-    #[serde(default)]
     pub can_put_everywhere: bool,
-    #[serde(default)]
     pub looped_board: bool,
     pub time_limit_for_each_turn: f64,
-    #[serde(default)]
     pub logs: Vec<Vec<f64>>,
-    #[serde(default)]
     pub map: Vec<String>,
 }
+
+misskey_core::object!(ReversiGameDetailed {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    started_at: Option<DateTime> = "startedAt" or_default,
+    ended_at: Option<DateTime> = "endedAt" or_default,
+    is_started: bool = "isStarted" or_default,
+    is_ended: bool = "isEnded" or_default,
+    form1: Option<serde_json::Value> = "form1" or_default,
+    form2: Option<serde_json::Value> = "form2" or_default,
+    user1_ready: bool = "user1Ready" or_default,
+    user2_ready: bool = "user2Ready" or_default,
+    user1_id: Id = "user1Id" required,
+    user2_id: Id = "user2Id" required,
+    user1: UserLite = "user1" required,
+    user2: UserLite = "user2" required,
+    winner_id: Option<Id> = "winnerId" or_default,
+    winner: Option<UserLite> = "winner" or_default,
+    surrendered_user_id: Option<Id> = "surrenderedUserId" or_default,
+    timeout_user_id: Option<Id> = "timeoutUserId" or_default,
+    black: Option<f64> = "black" or_default,
+    bw: String = "bw" required,
+    no_irregular_rules: bool = "noIrregularRules" or_default,
+    is_llotheo: bool = "isLlotheo" or_default,
+    can_put_everywhere: bool = "canPutEverywhere" or_default,
+    looped_board: bool = "loopedBoard" or_default,
+    time_limit_for_each_turn: f64 = "timeLimitForEachTurn" required,
+    logs: Vec<Vec<f64>> = "logs" or_default,
+    map: Vec<String> = "map" or_default,
+});
 
 impl misskey_core::HasId for ReversiGameDetailed {
     fn id(&self) -> Option<&str> {

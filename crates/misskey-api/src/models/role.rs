@@ -8,35 +8,48 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::RoleCondFormulaValue;
 
 /// The `Role` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Role {
     pub id: Id,
     pub name: String,
     pub color: Option<String>,
     pub icon_url: Option<String>,
     pub description: String,
-    #[serde(default)]
     pub is_moderator: bool,
-    #[serde(default)]
     pub is_administrator: bool,
     pub display_order: i64,
     pub created_at: DateTime,
     pub updated_at: DateTime,
     pub target: RoleTarget,
     pub cond_formula: RoleCondFormulaValue,
-    #[serde(default)]
     pub is_public: bool,
-    #[serde(default)]
     pub is_explorable: bool,
-    #[serde(default)]
     pub as_badge: bool,
-    #[serde(default)]
     pub can_edit_members_by_moderator: bool,
-    #[serde(default)]
     pub policies: BTreeMap<String, RolePoliciesValue>,
     pub users_count: i64,
 }
+
+misskey_core::object!(Role {
+    id: Id = "id" required,
+    name: String = "name" required,
+    color: Option<String> = "color" or_default,
+    icon_url: Option<String> = "iconUrl" or_default,
+    description: String = "description" required,
+    is_moderator: bool = "isModerator" or_default,
+    is_administrator: bool = "isAdministrator" or_default,
+    display_order: i64 = "displayOrder" required,
+    created_at: DateTime = "createdAt" required,
+    updated_at: DateTime = "updatedAt" required,
+    target: RoleTarget = "target" required,
+    cond_formula: RoleCondFormulaValue = "condFormula" required,
+    is_public: bool = "isPublic" or_default,
+    is_explorable: bool = "isExplorable" or_default,
+    as_badge: bool = "asBadge" or_default,
+    can_edit_members_by_moderator: bool = "canEditMembersByModerator" or_default,
+    policies: BTreeMap<String, RolePoliciesValue> = "policies" or_default,
+    users_count: i64 = "usersCount" required,
+});
 
 impl misskey_core::HasId for Role {
     fn id(&self) -> Option<&str> {
@@ -60,16 +73,18 @@ misskey_core::string_enum!(
 );
 
 /// `(variant 1).policies{} (variant 0)` in `Role`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RolePoliciesValue {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<RolePoliciesValueValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_default: Option<bool>,
 }
+
+misskey_core::object!(RolePoliciesValue {
+    value: Option<RolePoliciesValueValue> = "value" skip_none,
+    priority: Option<i64> = "priority" skip_none,
+    use_default: Option<bool> = "useDefault" skip_none,
+});
 
 /// `(variant 1).policies{} (variant 0).value` in `Role`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

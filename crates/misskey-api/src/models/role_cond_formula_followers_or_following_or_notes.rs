@@ -2,15 +2,19 @@
 //! `RoleCondFormulaFollowersOrFollowingOrNotes` (`#/components/schemas/RoleCondFormulaFollowersOrFollowingOrNotes`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
-
 /// The `RoleCondFormulaFollowersOrFollowingOrNotes` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleCondFormulaFollowersOrFollowingOrNotes {
     pub id: String,
     pub r#type: RoleCondFormulaFollowersOrFollowingOrNotesType,
     pub value: f64,
 }
+
+misskey_core::object!(RoleCondFormulaFollowersOrFollowingOrNotes {
+    id: String = "id" required,
+    r#type: RoleCondFormulaFollowersOrFollowingOrNotesType = "type" required,
+    value: f64 = "value" required,
+});
 
 /// Values of `type` in `RoleCondFormulaFollowersOrFollowingOrNotes`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,17 +2,21 @@
 //! `RoleCondFormulaLogics` (`#/components/schemas/RoleCondFormulaLogics`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
 use super::RoleCondFormulaValue;
 
 /// The `RoleCondFormulaLogics` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleCondFormulaLogics {
     pub id: String,
     pub r#type: RoleCondFormulaLogicsType,
-    #[serde(default)]
     pub values: Vec<RoleCondFormulaValue>,
 }
+
+misskey_core::object!(RoleCondFormulaLogics {
+    id: String = "id" required,
+    r#type: RoleCondFormulaLogicsType = "type" required,
+    values: Vec<RoleCondFormulaValue> = "values" or_default,
+});
 
 /// Values of `type` in `RoleCondFormulaLogics`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

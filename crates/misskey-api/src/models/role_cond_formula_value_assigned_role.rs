@@ -3,16 +3,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::Id;
-use serde::{Deserialize, Serialize};
 
 /// The `RoleCondFormulaValueAssignedRole` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleCondFormulaValueAssignedRole {
     pub id: String,
     pub r#type: RoleCondFormulaValueAssignedRoleType,
     pub role_id: Id,
 }
+
+misskey_core::object!(RoleCondFormulaValueAssignedRole {
+    id: String = "id" required,
+    r#type: RoleCondFormulaValueAssignedRoleType = "type" required,
+    role_id: Id = "roleId" required,
+});
 
 /// Values of `type` in `RoleCondFormulaValueAssignedRole`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

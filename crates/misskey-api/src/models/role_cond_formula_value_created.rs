@@ -2,15 +2,19 @@
 //! `RoleCondFormulaValueCreated` (`#/components/schemas/RoleCondFormulaValueCreated`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
-
 /// The `RoleCondFormulaValueCreated` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleCondFormulaValueCreated {
     pub id: String,
     pub r#type: RoleCondFormulaValueCreatedType,
     pub sec: f64,
 }
+
+misskey_core::object!(RoleCondFormulaValueCreated {
+    id: String = "id" required,
+    r#type: RoleCondFormulaValueCreatedType = "type" required,
+    sec: f64 = "sec" required,
+});
 
 /// Values of `type` in `RoleCondFormulaValueCreated`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

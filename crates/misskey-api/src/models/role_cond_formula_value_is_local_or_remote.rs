@@ -2,14 +2,17 @@
 //! `RoleCondFormulaValueIsLocalOrRemote` (`#/components/schemas/RoleCondFormulaValueIsLocalOrRemote`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
-
 /// The `RoleCondFormulaValueIsLocalOrRemote` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleCondFormulaValueIsLocalOrRemote {
     pub id: String,
     pub r#type: RoleCondFormulaValueIsLocalOrRemoteType,
 }
+
+misskey_core::object!(RoleCondFormulaValueIsLocalOrRemote {
+    id: String = "id" required,
+    r#type: RoleCondFormulaValueIsLocalOrRemoteType = "type" required,
+});
 
 /// Values of `type` in `RoleCondFormulaValueIsLocalOrRemote`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,16 +2,21 @@
 //! `RoleCondFormulaValueNot` (`#/components/schemas/RoleCondFormulaValueNot`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
 use super::RoleCondFormulaValue;
 
 /// The `RoleCondFormulaValueNot` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleCondFormulaValueNot {
     pub id: String,
     pub r#type: RoleCondFormulaValueNotType,
     pub value: Box<RoleCondFormulaValue>,
 }
+
+misskey_core::object!(RoleCondFormulaValueNot {
+    id: String = "id" required,
+    r#type: RoleCondFormulaValueNotType = "type" required,
+    value: Box<RoleCondFormulaValue> = "value" required,
+});
 
 /// Values of `type` in `RoleCondFormulaValueNot`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,14 +2,17 @@
 //! `RoleCondFormulaValueUserSettingBooleanSchema` (`#/components/schemas/RoleCondFormulaValueUserSettingBooleanSchema`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
-
 /// The `RoleCondFormulaValueUserSettingBooleanSchema` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleCondFormulaValueUserSettingBooleanSchema {
     pub id: String,
     pub r#type: RoleCondFormulaValueUserSettingBooleanSchemaType,
 }
+
+misskey_core::object!(RoleCondFormulaValueUserSettingBooleanSchema {
+    id: String = "id" required,
+    r#type: RoleCondFormulaValueUserSettingBooleanSchemaType = "type" required,
+});
 
 /// Values of `type` in `RoleCondFormulaValueUserSettingBooleanSchema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

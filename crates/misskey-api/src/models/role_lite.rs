@@ -3,23 +3,30 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::Id;
-use serde::{Deserialize, Serialize};
 
 /// The `RoleLite` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleLite {
     pub id: Id,
     pub name: String,
     pub color: Option<String>,
     pub icon_url: Option<String>,
     pub description: String,
-    #[serde(default)]
     pub is_moderator: bool,
-    #[serde(default)]
     pub is_administrator: bool,
     pub display_order: i64,
 }
+
+misskey_core::object!(RoleLite {
+    id: Id = "id" required,
+    name: String = "name" required,
+    color: Option<String> = "color" or_default,
+    icon_url: Option<String> = "iconUrl" or_default,
+    description: String = "description" required,
+    is_moderator: bool = "isModerator" or_default,
+    is_administrator: bool = "isAdministrator" or_default,
+    display_order: i64 = "displayOrder" required,
+});
 
 impl misskey_core::HasId for RoleLite {
     fn id(&self) -> Option<&str> {

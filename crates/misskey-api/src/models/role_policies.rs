@@ -2,38 +2,24 @@
 //! `RolePolicies` (`#/components/schemas/RolePolicies`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use serde::{Deserialize, Serialize};
-
 /// The `RolePolicies` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RolePolicies {
-    #[serde(default)]
     pub gtl_available: bool,
-    #[serde(default)]
     pub ltl_available: bool,
-    #[serde(default)]
     pub can_public_note: bool,
     pub mention_limit: i64,
-    #[serde(default)]
     pub can_invite: bool,
     pub invite_limit: i64,
     pub invite_limit_cycle: i64,
     pub invite_expiration_time: i64,
-    #[serde(default)]
     pub can_manage_custom_emojis: bool,
-    #[serde(default)]
     pub can_manage_avatar_decorations: bool,
-    #[serde(default)]
     pub can_search_notes: bool,
-    #[serde(default)]
     pub can_use_translator: bool,
-    #[serde(default)]
     pub can_hide_ads: bool,
     pub drive_capacity_mb: i64,
-    #[serde(default)]
     pub always_mark_nsfw: bool,
-    #[serde(default)]
     pub can_update_bio_media: bool,
     pub pin_limit: i64,
     pub antenna_limit: i64,
@@ -45,14 +31,43 @@ pub struct RolePolicies {
     pub user_each_user_lists_limit: i64,
     pub rate_limit_factor: i64,
     pub avatar_decoration_limit: i64,
-    #[serde(default)]
     pub can_import_antennas: bool,
-    #[serde(default)]
     pub can_import_blocking: bool,
-    #[serde(default)]
     pub can_import_following: bool,
-    #[serde(default)]
     pub can_import_muting: bool,
-    #[serde(default)]
     pub can_import_user_lists: bool,
 }
+
+misskey_core::object!(RolePolicies {
+    gtl_available: bool = "gtlAvailable" or_default,
+    ltl_available: bool = "ltlAvailable" or_default,
+    can_public_note: bool = "canPublicNote" or_default,
+    mention_limit: i64 = "mentionLimit" required,
+    can_invite: bool = "canInvite" or_default,
+    invite_limit: i64 = "inviteLimit" required,
+    invite_limit_cycle: i64 = "inviteLimitCycle" required,
+    invite_expiration_time: i64 = "inviteExpirationTime" required,
+    can_manage_custom_emojis: bool = "canManageCustomEmojis" or_default,
+    can_manage_avatar_decorations: bool = "canManageAvatarDecorations" or_default,
+    can_search_notes: bool = "canSearchNotes" or_default,
+    can_use_translator: bool = "canUseTranslator" or_default,
+    can_hide_ads: bool = "canHideAds" or_default,
+    drive_capacity_mb: i64 = "driveCapacityMb" required,
+    always_mark_nsfw: bool = "alwaysMarkNsfw" or_default,
+    can_update_bio_media: bool = "canUpdateBioMedia" or_default,
+    pin_limit: i64 = "pinLimit" required,
+    antenna_limit: i64 = "antennaLimit" required,
+    word_mute_limit: i64 = "wordMuteLimit" required,
+    webhook_limit: i64 = "webhookLimit" required,
+    clip_limit: i64 = "clipLimit" required,
+    note_each_clips_limit: i64 = "noteEachClipsLimit" required,
+    user_list_limit: i64 = "userListLimit" required,
+    user_each_user_lists_limit: i64 = "userEachUserListsLimit" required,
+    rate_limit_factor: i64 = "rateLimitFactor" required,
+    avatar_decoration_limit: i64 = "avatarDecorationLimit" required,
+    can_import_antennas: bool = "canImportAntennas" or_default,
+    can_import_blocking: bool = "canImportBlocking" or_default,
+    can_import_following: bool = "canImportFollowing" or_default,
+    can_import_muting: bool = "canImportMuting" or_default,
+    can_import_user_lists: bool = "canImportUserLists" or_default,
+});

@@ -3,16 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::DateTime;
-use serde::{Deserialize, Serialize};
 
 /// The `Signin` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Signin {
     pub id: String,
     pub created_at: DateTime,
     pub ip: String,
     pub headers: serde_json::Value,
-    #[serde(default)]
     pub success: bool,
 }
+
+misskey_core::object!(Signin {
+    id: String = "id" required,
+    created_at: DateTime = "createdAt" required,
+    ip: String = "ip" required,
+    headers: serde_json::Value = "headers" required,
+    success: bool = "success" or_default,
+});

@@ -3,24 +3,32 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::DateTime;
-use serde::{Deserialize, Serialize};
 
 /// The `SystemWebhook` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SystemWebhook {
     pub id: String,
-    #[serde(default)]
     pub is_active: bool,
     pub updated_at: DateTime,
     pub latest_sent_at: Option<DateTime>,
     pub latest_status: Option<f64>,
     pub name: String,
-    #[serde(default)]
     pub on: Vec<SystemWebhookOnItem>,
     pub url: String,
     pub secret: String,
 }
+
+misskey_core::object!(SystemWebhook {
+    id: String = "id" required,
+    is_active: bool = "isActive" or_default,
+    updated_at: DateTime = "updatedAt" required,
+    latest_sent_at: Option<DateTime> = "latestSentAt" or_default,
+    latest_status: Option<f64> = "latestStatus" or_default,
+    name: String = "name" required,
+    on: Vec<SystemWebhookOnItem> = "on" or_default,
+    url: String = "url" required,
+    secret: String = "secret" required,
+});
 
 /// Values of `on[]` in `SystemWebhook`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 use super::{
     Note, Page, RoleLite, UserDetailedNotMeOnlyField,
     UserDetailedNotMeOnlyFollowersVisibility, UserDetailedNotMeOnlyFollowingVisibility,
@@ -13,8 +12,7 @@ use super::{
 };
 
 /// The `UserDetailedNotMe` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserDetailedNotMe {
     pub id: Id,
     pub name: Option<String>,
@@ -23,18 +21,12 @@ pub struct UserDetailedNotMe {
     pub host: Option<String>,
     pub avatar_url: Option<String>,
     pub avatar_blurhash: Option<String>,
-    #[serde(default)]
     pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bot: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_cat: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<UserLiteInstance>,
-    #[serde(default)]
     pub emojis: BTreeMap<String, String>,
     pub online_status: UserLiteOnlineStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
     pub url: Option<String>,
     pub uri: Option<String>,
@@ -45,68 +37,105 @@ pub struct UserDetailedNotMe {
     pub last_fetched_at: Option<DateTime>,
     pub banner_url: Option<String>,
     pub banner_blurhash: Option<String>,
-    #[serde(default)]
     pub is_locked: bool,
-    #[serde(default)]
     pub is_silenced: bool,
-    #[serde(default)]
     pub is_suspended: bool,
     pub description: Option<String>,
     pub location: Option<String>,
     pub birthday: Option<String>,
     pub lang: Option<String>,
     /// At most 16 items.
-    #[serde(default)]
     pub fields: Vec<UserDetailedNotMeOnlyField>,
-    #[serde(default)]
     pub verified_links: Vec<String>,
     pub followers_count: f64,
     pub following_count: f64,
     pub notes_count: f64,
-    #[serde(default)]
     pub pinned_note_ids: Vec<Id>,
-    #[serde(default)]
     pub pinned_notes: Vec<Note>,
     pub pinned_page_id: Option<String>,
     pub pinned_page: Option<Page>,
-    #[serde(default)]
     pub public_reactions: bool,
     pub following_visibility: UserDetailedNotMeOnlyFollowingVisibility,
     pub followers_visibility: UserDetailedNotMeOnlyFollowersVisibility,
-    #[serde(default)]
     pub roles: Vec<RoleLite>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub followed_message: Option<String>,
     pub memo: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation_note: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub two_factor_enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_password_less_login: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_keys: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_following: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_followed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_pending_follow_request_from_you: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_pending_follow_request_to_you: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_blocking: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_blocked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_muted: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_renote_muted: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<UserDetailedNotMeOnlyNotify>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_replies: Option<bool>,
 }
+
+misskey_core::object!(UserDetailedNotMe {
+    id: Id = "id" required,
+    name: Option<String> = "name" or_default,
+    username: String = "username" required,
+    host: Option<String> = "host" or_default,
+    avatar_url: Option<String> = "avatarUrl" or_default,
+    avatar_blurhash: Option<String> = "avatarBlurhash" or_default,
+    avatar_decorations: Vec<UserLiteAvatarDecoration> = "avatarDecorations" or_default,
+    is_bot: Option<bool> = "isBot" skip_none,
+    is_cat: Option<bool> = "isCat" skip_none,
+    instance: Option<UserLiteInstance> = "instance" skip_none,
+    emojis: BTreeMap<String, String> = "emojis" or_default,
+    online_status: UserLiteOnlineStatus = "onlineStatus" required,
+    badge_roles: Option<Vec<UserLiteBadgeRole>> = "badgeRoles" skip_none,
+    url: Option<String> = "url" or_default,
+    uri: Option<String> = "uri" or_default,
+    moved_to: Option<String> = "movedTo" or_default,
+    also_known_as: Option<Vec<Id>> = "alsoKnownAs" or_default,
+    created_at: DateTime = "createdAt" required,
+    updated_at: Option<DateTime> = "updatedAt" or_default,
+    last_fetched_at: Option<DateTime> = "lastFetchedAt" or_default,
+    banner_url: Option<String> = "bannerUrl" or_default,
+    banner_blurhash: Option<String> = "bannerBlurhash" or_default,
+    is_locked: bool = "isLocked" or_default,
+    is_silenced: bool = "isSilenced" or_default,
+    is_suspended: bool = "isSuspended" or_default,
+    description: Option<String> = "description" or_default,
+    location: Option<String> = "location" or_default,
+    birthday: Option<String> = "birthday" or_default,
+    lang: Option<String> = "lang" or_default,
+    fields: Vec<UserDetailedNotMeOnlyField> = "fields" or_default,
+    verified_links: Vec<String> = "verifiedLinks" or_default,
+    followers_count: f64 = "followersCount" required,
+    following_count: f64 = "followingCount" required,
+    notes_count: f64 = "notesCount" required,
+    pinned_note_ids: Vec<Id> = "pinnedNoteIds" or_default,
+    pinned_notes: Vec<Note> = "pinnedNotes" or_default,
+    pinned_page_id: Option<String> = "pinnedPageId" or_default,
+    pinned_page: Option<Page> = "pinnedPage" or_default,
+    public_reactions: bool = "publicReactions" or_default,
+    following_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followingVisibility" required,
+    followers_visibility: UserDetailedNotMeOnlyFollowersVisibility = "followersVisibility" required,
+    roles: Vec<RoleLite> = "roles" or_default,
+    followed_message: Option<String> = "followedMessage" skip_none,
+    memo: Option<String> = "memo" or_default,
+    moderation_note: Option<String> = "moderationNote" skip_none,
+    two_factor_enabled: Option<bool> = "twoFactorEnabled" skip_none,
+    use_password_less_login: Option<bool> = "usePasswordLessLogin" skip_none,
+    security_keys: Option<bool> = "securityKeys" skip_none,
+    is_following: Option<bool> = "isFollowing" skip_none,
+    is_followed: Option<bool> = "isFollowed" skip_none,
+    has_pending_follow_request_from_you: Option<bool> = "hasPendingFollowRequestFromYou" skip_none,
+    has_pending_follow_request_to_you: Option<bool> = "hasPendingFollowRequestToYou" skip_none,
+    is_blocking: Option<bool> = "isBlocking" skip_none,
+    is_blocked: Option<bool> = "isBlocked" skip_none,
+    is_muted: Option<bool> = "isMuted" skip_none,
+    is_renote_muted: Option<bool> = "isRenoteMuted" skip_none,
+    notify: Option<UserDetailedNotMeOnlyNotify> = "notify" skip_none,
+    with_replies: Option<bool> = "withReplies" skip_none,
+});
 
 impl misskey_core::HasId for UserDetailedNotMe {
     fn id(&self) -> Option<&str> {

@@ -3,20 +3,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Serialize};
 
 /// The `UserList` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserList {
     pub id: Id,
     pub created_at: DateTime,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<Id>>,
-    #[serde(default)]
     pub is_public: bool,
 }
+
+misskey_core::object!(UserList {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    name: String = "name" required,
+    user_ids: Option<Vec<Id>> = "userIds" skip_none,
+    is_public: bool = "isPublic" or_default,
+});
 
 impl misskey_core::HasId for UserList {
     fn id(&self) -> Option<&str> {

@@ -4,23 +4,26 @@
 
 use std::collections::BTreeMap;
 use misskey_core::Id;
-use serde::{Deserialize, Serialize};
 
 /// `avatarDecorations[]` in `UserLite`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserLiteAvatarDecoration {
     pub id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub angle: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flip_h: Option<bool>,
     pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_x: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_y: Option<f64>,
 }
+
+misskey_core::object!(UserLiteAvatarDecoration {
+    id: Id = "id" required,
+    angle: Option<f64> = "angle" skip_none,
+    flip_h: Option<bool> = "flipH" skip_none,
+    url: String = "url" required,
+    offset_x: Option<f64> = "offsetX" skip_none,
+    offset_y: Option<f64> = "offsetY" skip_none,
+});
 
 impl misskey_core::HasId for UserLiteAvatarDecoration {
     fn id(&self) -> Option<&str> {
@@ -29,8 +32,7 @@ impl misskey_core::HasId for UserLiteAvatarDecoration {
 }
 
 /// `instance` in `UserLite`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserLiteInstance {
     pub name: Option<String>,
     pub software_name: Option<String>,
@@ -39,6 +41,15 @@ pub struct UserLiteInstance {
     pub favicon_url: Option<String>,
     pub theme_color: Option<String>,
 }
+
+misskey_core::object!(UserLiteInstance {
+    name: Option<String> = "name" or_default,
+    software_name: Option<String> = "softwareName" or_default,
+    software_version: Option<String> = "softwareVersion" or_default,
+    icon_url: Option<String> = "iconUrl" or_default,
+    favicon_url: Option<String> = "faviconUrl" or_default,
+    theme_color: Option<String> = "themeColor" or_default,
+});
 
 /// Values of `onlineStatus` in `UserLite`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -61,17 +72,21 @@ misskey_core::string_enum!(
 );
 
 /// `badgeRoles[]` in `UserLite`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserLiteBadgeRole {
     pub name: String,
     pub icon_url: Option<String>,
     pub display_order: f64,
 }
 
+misskey_core::object!(UserLiteBadgeRole {
+    name: String = "name" required,
+    icon_url: Option<String> = "iconUrl" or_default,
+    display_order: f64 = "displayOrder" required,
+});
+
 /// The `UserLite` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserLite {
     pub id: Id,
     pub name: Option<String>,
@@ -80,20 +95,30 @@ pub struct UserLite {
     pub host: Option<String>,
     pub avatar_url: Option<String>,
     pub avatar_blurhash: Option<String>,
-    #[serde(default)]
     pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bot: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_cat: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<UserLiteInstance>,
-    #[serde(default)]
     pub emojis: BTreeMap<String, String>,
     pub online_status: UserLiteOnlineStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
 }
+
+misskey_core::object!(UserLite {
+    id: Id = "id" required,
+    name: Option<String> = "name" or_default,
+    username: String = "username" required,
+    host: Option<String> = "host" or_default,
+    avatar_url: Option<String> = "avatarUrl" or_default,
+    avatar_blurhash: Option<String> = "avatarBlurhash" or_default,
+    avatar_decorations: Vec<UserLiteAvatarDecoration> = "avatarDecorations" or_default,
+    is_bot: Option<bool> = "isBot" skip_none,
+    is_cat: Option<bool> = "isCat" skip_none,
+    instance: Option<UserLiteInstance> = "instance" skip_none,
+    emojis: BTreeMap<String, String> = "emojis" or_default,
+    online_status: UserLiteOnlineStatus = "onlineStatus" required,
+    badge_roles: Option<Vec<UserLiteBadgeRole>> = "badgeRoles" skip_none,
+});
 
 impl misskey_core::HasId for UserLite {
     fn id(&self) -> Option<&str> {

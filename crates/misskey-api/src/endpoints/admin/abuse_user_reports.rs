@@ -7,29 +7,30 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/abuse-user-reports`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state: Nullable<String>,
     /// Default: `"combined"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reporter_origin: Option<ReporterOrigin>,
     /// Default: `"combined"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_user_origin: Option<TargetUserOrigin>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    state: Nullable<String> = "state" skip_absent,
+    reporter_origin: Option<ReporterOrigin> = "reporterOrigin" skip_none,
+    target_user_origin: Option<TargetUserOrigin> = "targetUserOrigin" skip_none,
+});
 
 /// What `admin/abuse-user-reports` answers.
 pub type Response = Vec<ResponseItem>;
@@ -73,13 +74,11 @@ misskey_core::string_enum!(
 );
 
 /// `[]` in the `admin/abuse-user-reports` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub created_at: DateTime,
     pub comment: String,
-    #[serde(default)]
     pub resolved: bool,
     pub reporter_id: Id,
     pub target_user_id: Id,
@@ -87,11 +86,26 @@ pub struct ResponseItem {
     pub reporter: models::UserDetailedNotMe,
     pub target_user: models::UserDetailedNotMe,
     pub assignee: Option<models::UserDetailedNotMe>,
-    #[serde(default)]
     pub forwarded: bool,
     pub resolved_as: Option<ResolvedAs>,
     pub moderation_note: String,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    comment: String = "comment" required,
+    resolved: bool = "resolved" or_default,
+    reporter_id: Id = "reporterId" required,
+    target_user_id: Id = "targetUserId" required,
+    assignee_id: Option<Id> = "assigneeId" or_default,
+    reporter: models::UserDetailedNotMe = "reporter" required,
+    target_user: models::UserDetailedNotMe = "targetUser" required,
+    assignee: Option<models::UserDetailedNotMe> = "assignee" or_default,
+    forwarded: bool = "forwarded" or_default,
+    resolved_as: Option<ResolvedAs> = "resolvedAs" or_default,
+    moderation_note: String = "moderationNote" required,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -7,14 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/forward-abuse-user-report`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub report_id: Id,
 }
+
+misskey_core::object!(Request {
+    report_id: Id = "reportId" required,
+});
 
 /// `admin/forward-abuse-user-report` answers `204 No Content`.
 pub type Response = ();

@@ -7,21 +7,27 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/get-index-stats`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
+
+misskey_core::object!(Request {});
 
 /// What `admin/get-index-stats` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `admin/get-index-stats` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub tablename: String,
     pub indexname: String,
 }
+
+misskey_core::object!(ResponseItem {
+    tablename: String = "tablename" required,
+    indexname: String = "indexname" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,21 +8,27 @@
 
 use std::collections::BTreeMap;
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/get-table-stats`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
+
+misskey_core::object!(Request {});
 
 /// What `admin/get-table-stats` answers.
 pub type Response = BTreeMap<String, Value>;
 
 /// `{}` in the `admin/get-table-stats` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Value {
     pub count: f64,
     pub size: f64,
 }
+
+misskey_core::object!(Value {
+    count: f64 = "count" required,
+    size: f64 = "size" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

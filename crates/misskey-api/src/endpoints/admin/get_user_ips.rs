@@ -7,25 +7,31 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/get-user-ips`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+});
 
 /// What `admin/get-user-ips` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `admin/get-user-ips` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub ip: String,
     pub created_at: DateTime,
 }
+
+misskey_core::object!(ResponseItem {
+    ip: String = "ip" required,
+    created_at: DateTime = "createdAt" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,36 +7,28 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/meta`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
+misskey_core::object!(Request {});
+
 /// What `admin/meta` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub cache_remote_files: bool,
-    #[serde(default)]
     pub cache_remote_sensitive_files: bool,
-    #[serde(default)]
     pub email_required_for_signup: bool,
-    #[serde(default)]
     pub enable_hcaptcha: bool,
     pub hcaptcha_site_key: Option<String>,
-    #[serde(default)]
     pub enable_mcaptcha: bool,
     pub mcaptcha_site_key: Option<String>,
     pub mcaptcha_instance_url: Option<String>,
-    #[serde(default)]
     pub enable_recaptcha: bool,
     pub recaptcha_site_key: Option<String>,
-    #[serde(default)]
     pub enable_turnstile: bool,
     pub turnstile_site_key: Option<String>,
-    #[serde(default)]
     pub enable_testcaptcha: bool,
     pub sw_publickey: Option<String>,
     /// Default: `"/assets/ai.png"`.
@@ -48,31 +40,18 @@ pub struct Response {
     pub icon_url: Option<String>,
     pub app192_icon_url: Option<String>,
     pub app512_icon_url: Option<String>,
-    #[serde(default)]
     pub enable_email: bool,
-    #[serde(default)]
     pub enable_service_worker: bool,
-    #[serde(default)]
     pub translator_available: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub silenced_hosts: Option<Vec<String>>,
-    #[serde(default)]
     pub media_silenced_hosts: Vec<String>,
-    #[serde(default)]
     pub pinned_users: Vec<String>,
-    #[serde(default)]
     pub hidden_tags: Vec<String>,
-    #[serde(default)]
     pub blocked_hosts: Vec<String>,
-    #[serde(default)]
     pub sensitive_words: Vec<String>,
-    #[serde(default)]
     pub prohibited_words: Vec<String>,
-    #[serde(default)]
     pub prohibited_words_for_name_of_user: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub banned_email_domains: Option<Vec<String>>,
-    #[serde(default)]
     pub preserved_usernames: Vec<String>,
     pub hcaptcha_secret_key: Option<String>,
     pub mcaptcha_secret_key: Option<String>,
@@ -80,20 +59,16 @@ pub struct Response {
     pub turnstile_secret_key: Option<String>,
     pub sensitive_media_detection: String,
     pub sensitive_media_detection_sensitivity: String,
-    #[serde(default)]
     pub set_sensitive_flag_automatically: bool,
-    #[serde(default)]
     pub enable_sensitive_media_detection_for_videos: bool,
     pub proxy_account_id: Option<Id>,
     pub email: Option<String>,
-    #[serde(default)]
     pub smtp_secure: bool,
     pub smtp_host: Option<String>,
     pub smtp_port: Option<f64>,
     pub smtp_user: Option<String>,
     pub smtp_pass: Option<String>,
     pub sw_private_key: Option<String>,
-    #[serde(default)]
     pub use_object_storage: bool,
     pub object_storage_base_url: Option<String>,
     pub object_storage_bucket: Option<String>,
@@ -103,61 +78,43 @@ pub struct Response {
     pub object_storage_port: Option<f64>,
     pub object_storage_access_key: Option<String>,
     pub object_storage_secret_key: Option<String>,
-    #[serde(rename = "objectStorageUseSSL", default)]
     pub object_storage_use_ssl: bool,
-    #[serde(default)]
     pub object_storage_use_proxy: bool,
-    #[serde(default)]
     pub object_storage_set_public_read: bool,
-    #[serde(default)]
     pub enable_ip_logging: bool,
-    #[serde(default)]
     pub enable_active_email_validation: bool,
-    #[serde(default)]
     pub enable_verifymail_api: bool,
     pub verifymail_auth_key: Option<String>,
-    #[serde(default)]
     pub enable_truemail_api: bool,
     pub truemail_instance: Option<String>,
     pub truemail_auth_key: Option<String>,
-    #[serde(default)]
     pub enable_charts_for_remote_user: bool,
-    #[serde(default)]
     pub enable_charts_for_federated_instances: bool,
-    #[serde(default)]
     pub enable_stats_for_federated_instances: bool,
-    #[serde(default)]
     pub enable_server_machine_stats: bool,
-    #[serde(default)]
     pub enable_identicon_generation: bool,
     pub manifest_json_override: String,
     pub policies: serde_json::Value,
-    #[serde(default)]
     pub enable_fanout_timeline: bool,
-    #[serde(default)]
     pub enable_fanout_timeline_db_fallback: bool,
     pub per_local_user_user_timeline_cache_max: f64,
     pub per_remote_user_user_timeline_cache_max: f64,
     pub per_user_home_timeline_cache_max: f64,
     pub per_user_list_timeline_cache_max: f64,
-    #[serde(default)]
     pub enable_reactions_buffering: bool,
     pub notes_per_one_ad: f64,
     pub background_image_url: Option<String>,
     pub deepl_auth_key: Option<String>,
-    #[serde(default)]
     pub deepl_is_pro: bool,
     pub default_dark_theme: Option<String>,
     pub default_light_theme: Option<String>,
     pub description: Option<String>,
-    #[serde(default)]
     pub disable_registration: bool,
     pub impressum_url: Option<String>,
     pub maintainer_email: Option<String>,
     pub maintainer_name: Option<String>,
     pub name: Option<String>,
     pub short_name: Option<String>,
-    #[serde(default)]
     pub object_storage_s3_force_path_style: bool,
     pub privacy_policy_url: Option<String>,
     pub inquiry_url: Option<String>,
@@ -168,18 +125,132 @@ pub struct Response {
     pub tos_url: Option<String>,
     pub uri: String,
     pub version: String,
-    #[serde(default)]
     pub url_preview_enabled: bool,
     pub url_preview_timeout: f64,
     pub url_preview_maximum_content_length: f64,
-    #[serde(default)]
     pub url_preview_require_content_length: bool,
     pub url_preview_user_agent: Option<String>,
     pub url_preview_summary_proxy_url: Option<String>,
     pub federation: String,
-    #[serde(default)]
     pub federation_hosts: Vec<String>,
 }
+
+misskey_core::object!(Response {
+    cache_remote_files: bool = "cacheRemoteFiles" or_default,
+    cache_remote_sensitive_files: bool = "cacheRemoteSensitiveFiles" or_default,
+    email_required_for_signup: bool = "emailRequiredForSignup" or_default,
+    enable_hcaptcha: bool = "enableHcaptcha" or_default,
+    hcaptcha_site_key: Option<String> = "hcaptchaSiteKey" or_default,
+    enable_mcaptcha: bool = "enableMcaptcha" or_default,
+    mcaptcha_site_key: Option<String> = "mcaptchaSiteKey" or_default,
+    mcaptcha_instance_url: Option<String> = "mcaptchaInstanceUrl" or_default,
+    enable_recaptcha: bool = "enableRecaptcha" or_default,
+    recaptcha_site_key: Option<String> = "recaptchaSiteKey" or_default,
+    enable_turnstile: bool = "enableTurnstile" or_default,
+    turnstile_site_key: Option<String> = "turnstileSiteKey" or_default,
+    enable_testcaptcha: bool = "enableTestcaptcha" or_default,
+    sw_publickey: Option<String> = "swPublickey" or_default,
+    mascot_image_url: Option<String> = "mascotImageUrl" or_default,
+    banner_url: Option<String> = "bannerUrl" or_default,
+    server_error_image_url: Option<String> = "serverErrorImageUrl" or_default,
+    info_image_url: Option<String> = "infoImageUrl" or_default,
+    not_found_image_url: Option<String> = "notFoundImageUrl" or_default,
+    icon_url: Option<String> = "iconUrl" or_default,
+    app192_icon_url: Option<String> = "app192IconUrl" or_default,
+    app512_icon_url: Option<String> = "app512IconUrl" or_default,
+    enable_email: bool = "enableEmail" or_default,
+    enable_service_worker: bool = "enableServiceWorker" or_default,
+    translator_available: bool = "translatorAvailable" or_default,
+    silenced_hosts: Option<Vec<String>> = "silencedHosts" skip_none,
+    media_silenced_hosts: Vec<String> = "mediaSilencedHosts" or_default,
+    pinned_users: Vec<String> = "pinnedUsers" or_default,
+    hidden_tags: Vec<String> = "hiddenTags" or_default,
+    blocked_hosts: Vec<String> = "blockedHosts" or_default,
+    sensitive_words: Vec<String> = "sensitiveWords" or_default,
+    prohibited_words: Vec<String> = "prohibitedWords" or_default,
+    prohibited_words_for_name_of_user: Vec<String> = "prohibitedWordsForNameOfUser" or_default,
+    banned_email_domains: Option<Vec<String>> = "bannedEmailDomains" skip_none,
+    preserved_usernames: Vec<String> = "preservedUsernames" or_default,
+    hcaptcha_secret_key: Option<String> = "hcaptchaSecretKey" or_default,
+    mcaptcha_secret_key: Option<String> = "mcaptchaSecretKey" or_default,
+    recaptcha_secret_key: Option<String> = "recaptchaSecretKey" or_default,
+    turnstile_secret_key: Option<String> = "turnstileSecretKey" or_default,
+    sensitive_media_detection: String = "sensitiveMediaDetection" required,
+    sensitive_media_detection_sensitivity: String = "sensitiveMediaDetectionSensitivity" required,
+    set_sensitive_flag_automatically: bool = "setSensitiveFlagAutomatically" or_default,
+    enable_sensitive_media_detection_for_videos: bool = "enableSensitiveMediaDetectionForVideos" or_default,
+    proxy_account_id: Option<Id> = "proxyAccountId" or_default,
+    email: Option<String> = "email" or_default,
+    smtp_secure: bool = "smtpSecure" or_default,
+    smtp_host: Option<String> = "smtpHost" or_default,
+    smtp_port: Option<f64> = "smtpPort" or_default,
+    smtp_user: Option<String> = "smtpUser" or_default,
+    smtp_pass: Option<String> = "smtpPass" or_default,
+    sw_private_key: Option<String> = "swPrivateKey" or_default,
+    use_object_storage: bool = "useObjectStorage" or_default,
+    object_storage_base_url: Option<String> = "objectStorageBaseUrl" or_default,
+    object_storage_bucket: Option<String> = "objectStorageBucket" or_default,
+    object_storage_prefix: Option<String> = "objectStoragePrefix" or_default,
+    object_storage_endpoint: Option<String> = "objectStorageEndpoint" or_default,
+    object_storage_region: Option<String> = "objectStorageRegion" or_default,
+    object_storage_port: Option<f64> = "objectStoragePort" or_default,
+    object_storage_access_key: Option<String> = "objectStorageAccessKey" or_default,
+    object_storage_secret_key: Option<String> = "objectStorageSecretKey" or_default,
+    object_storage_use_ssl: bool = "objectStorageUseSSL" or_default,
+    object_storage_use_proxy: bool = "objectStorageUseProxy" or_default,
+    object_storage_set_public_read: bool = "objectStorageSetPublicRead" or_default,
+    enable_ip_logging: bool = "enableIpLogging" or_default,
+    enable_active_email_validation: bool = "enableActiveEmailValidation" or_default,
+    enable_verifymail_api: bool = "enableVerifymailApi" or_default,
+    verifymail_auth_key: Option<String> = "verifymailAuthKey" or_default,
+    enable_truemail_api: bool = "enableTruemailApi" or_default,
+    truemail_instance: Option<String> = "truemailInstance" or_default,
+    truemail_auth_key: Option<String> = "truemailAuthKey" or_default,
+    enable_charts_for_remote_user: bool = "enableChartsForRemoteUser" or_default,
+    enable_charts_for_federated_instances: bool = "enableChartsForFederatedInstances" or_default,
+    enable_stats_for_federated_instances: bool = "enableStatsForFederatedInstances" or_default,
+    enable_server_machine_stats: bool = "enableServerMachineStats" or_default,
+    enable_identicon_generation: bool = "enableIdenticonGeneration" or_default,
+    manifest_json_override: String = "manifestJsonOverride" required,
+    policies: serde_json::Value = "policies" required,
+    enable_fanout_timeline: bool = "enableFanoutTimeline" or_default,
+    enable_fanout_timeline_db_fallback: bool = "enableFanoutTimelineDbFallback" or_default,
+    per_local_user_user_timeline_cache_max: f64 = "perLocalUserUserTimelineCacheMax" required,
+    per_remote_user_user_timeline_cache_max: f64 = "perRemoteUserUserTimelineCacheMax" required,
+    per_user_home_timeline_cache_max: f64 = "perUserHomeTimelineCacheMax" required,
+    per_user_list_timeline_cache_max: f64 = "perUserListTimelineCacheMax" required,
+    enable_reactions_buffering: bool = "enableReactionsBuffering" or_default,
+    notes_per_one_ad: f64 = "notesPerOneAd" required,
+    background_image_url: Option<String> = "backgroundImageUrl" or_default,
+    deepl_auth_key: Option<String> = "deeplAuthKey" or_default,
+    deepl_is_pro: bool = "deeplIsPro" or_default,
+    default_dark_theme: Option<String> = "defaultDarkTheme" or_default,
+    default_light_theme: Option<String> = "defaultLightTheme" or_default,
+    description: Option<String> = "description" or_default,
+    disable_registration: bool = "disableRegistration" or_default,
+    impressum_url: Option<String> = "impressumUrl" or_default,
+    maintainer_email: Option<String> = "maintainerEmail" or_default,
+    maintainer_name: Option<String> = "maintainerName" or_default,
+    name: Option<String> = "name" or_default,
+    short_name: Option<String> = "shortName" or_default,
+    object_storage_s3_force_path_style: bool = "objectStorageS3ForcePathStyle" or_default,
+    privacy_policy_url: Option<String> = "privacyPolicyUrl" or_default,
+    inquiry_url: Option<String> = "inquiryUrl" or_default,
+    repository_url: Option<String> = "repositoryUrl" or_default,
+    summaly_proxy: Option<String> = "summalyProxy" or_default,
+    theme_color: Option<String> = "themeColor" or_default,
+    tos_url: Option<String> = "tosUrl" or_default,
+    uri: String = "uri" required,
+    version: String = "version" required,
+    url_preview_enabled: bool = "urlPreviewEnabled" or_default,
+    url_preview_timeout: f64 = "urlPreviewTimeout" required,
+    url_preview_maximum_content_length: f64 = "urlPreviewMaximumContentLength" required,
+    url_preview_require_content_length: bool = "urlPreviewRequireContentLength" or_default,
+    url_preview_user_agent: Option<String> = "urlPreviewUserAgent" or_default,
+    url_preview_summary_proxy_url: Option<String> = "urlPreviewSummaryProxyUrl" or_default,
+    federation: String = "federation" required,
+    federation_hosts: Vec<String> = "federationHosts" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

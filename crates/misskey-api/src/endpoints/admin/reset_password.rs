@@ -7,21 +7,27 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/reset-password`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
 }
 
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+});
+
 /// What `admin/reset-password` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     /// 8 to 8 characters.
     pub password: String,
 }
+
+misskey_core::object!(Response {
+    password: String = "password" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

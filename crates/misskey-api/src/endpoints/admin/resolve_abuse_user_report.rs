@@ -7,16 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/resolve-abuse-user-report`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub report_id: Id,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub resolved_as: Nullable<ResolvedAs>,
 }
+
+misskey_core::object!(Request {
+    report_id: Id = "reportId" required,
+    resolved_as: Nullable<ResolvedAs> = "resolvedAs" skip_absent,
+});
 
 /// `admin/resolve-abuse-user-report` answers `204 No Content`.
 pub type Response = ();

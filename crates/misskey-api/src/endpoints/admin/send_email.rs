@@ -7,15 +7,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/send-email`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub to: String,
     pub subject: String,
     pub text: String,
 }
+
+misskey_core::object!(Request {
+    to: String = "to" required,
+    subject: String = "subject" required,
+    text: String = "text" required,
+});
 
 /// `admin/send-email` answers `204 No Content`.
 pub type Response = ();

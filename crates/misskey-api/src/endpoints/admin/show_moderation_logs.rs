@@ -7,32 +7,32 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/show-moderation-logs`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub r#type: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<Id>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    r#type: Nullable<String> = "type" skip_absent,
+    user_id: Nullable<Id> = "userId" skip_absent,
+});
 
 /// What `admin/show-moderation-logs` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `admin/show-moderation-logs` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub created_at: DateTime,
@@ -41,6 +41,15 @@ pub struct ResponseItem {
     pub user_id: Id,
     pub user: models::UserDetailedNotMe,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: String = "type" required,
+    info: serde_json::Value = "info" required,
+    user_id: Id = "userId" required,
+    user: models::UserDetailedNotMe = "user" required,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -11,59 +11,70 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::models;
 
 /// The request body of `admin/show-user`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
 }
 
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+});
+
 /// What `admin/show-user` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub email: Option<String>,
-    #[serde(default)]
     pub email_verified: bool,
     pub followed_message: Option<String>,
-    #[serde(default)]
     pub auto_accept_followed: bool,
-    #[serde(default)]
     pub no_crawle: bool,
-    #[serde(default)]
     pub prevent_ai_learning: bool,
-    #[serde(default)]
     pub always_mark_nsfw: bool,
-    #[serde(default)]
     pub auto_sensitive: bool,
-    #[serde(default)]
     pub careful_bot: bool,
-    #[serde(default)]
     pub inject_featured_note: bool,
-    #[serde(default)]
     pub receive_announcement_email: bool,
-    #[serde(default)]
     pub muted_words: Vec<MutedWord>,
-    #[serde(default)]
     pub muted_instances: Vec<String>,
     pub notification_recieve_config: NotificationRecieveConfig,
-    #[serde(default)]
     pub is_moderator: bool,
-    #[serde(default)]
     pub is_silenced: bool,
-    #[serde(default)]
     pub is_suspended: bool,
-    #[serde(default)]
     pub is_hibernated: bool,
     pub last_active_date: Option<String>,
     pub moderation_note: String,
-    #[serde(default)]
     pub signins: Vec<models::Signin>,
     pub policies: models::RolePolicies,
-    #[serde(default)]
     pub roles: Vec<models::Role>,
-    #[serde(default)]
     pub role_assigns: Vec<RoleAssign>,
 }
+
+misskey_core::object!(Response {
+    email: Option<String> = "email" or_default,
+    email_verified: bool = "emailVerified" or_default,
+    followed_message: Option<String> = "followedMessage" or_default,
+    auto_accept_followed: bool = "autoAcceptFollowed" or_default,
+    no_crawle: bool = "noCrawle" or_default,
+    prevent_ai_learning: bool = "preventAiLearning" or_default,
+    always_mark_nsfw: bool = "alwaysMarkNsfw" or_default,
+    auto_sensitive: bool = "autoSensitive" or_default,
+    careful_bot: bool = "carefulBot" or_default,
+    inject_featured_note: bool = "injectFeaturedNote" or_default,
+    receive_announcement_email: bool = "receiveAnnouncementEmail" or_default,
+    muted_words: Vec<MutedWord> = "mutedWords" or_default,
+    muted_instances: Vec<String> = "mutedInstances" or_default,
+    notification_recieve_config: NotificationRecieveConfig = "notificationRecieveConfig" required,
+    is_moderator: bool = "isModerator" or_default,
+    is_silenced: bool = "isSilenced" or_default,
+    is_suspended: bool = "isSuspended" or_default,
+    is_hibernated: bool = "isHibernated" or_default,
+    last_active_date: Option<String> = "lastActiveDate" or_default,
+    moderation_note: String = "moderationNote" required,
+    signins: Vec<models::Signin> = "signins" or_default,
+    policies: models::RolePolicies = "policies" required,
+    roles: Vec<models::Role> = "roles" or_default,
+    role_assigns: Vec<RoleAssign> = "roleAssigns" or_default,
+});
 
 /// `mutedWords[]` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -99,38 +110,40 @@ impl<'de> Deserialize<'de> for MutedWord {
 }
 
 /// `notificationRecieveConfig` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationRecieveConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<Note>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub follow: Option<Follow>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention: Option<Mention>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<Reply>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renote: Option<Renote>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<Quote>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reaction: Option<Reaction>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_ended: Option<PollEnded>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_follow_request: Option<ReceiveFollowRequest>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub follow_request_accepted: Option<FollowRequestAccepted>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_assigned: Option<RoleAssigned>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub achievement_earned: Option<AchievementEarned>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<Test>,
 }
+
+misskey_core::object!(NotificationRecieveConfig {
+    note: Option<Note> = "note" skip_none,
+    follow: Option<Follow> = "follow" skip_none,
+    mention: Option<Mention> = "mention" skip_none,
+    reply: Option<Reply> = "reply" skip_none,
+    renote: Option<Renote> = "renote" skip_none,
+    quote: Option<Quote> = "quote" skip_none,
+    reaction: Option<Reaction> = "reaction" skip_none,
+    poll_ended: Option<PollEnded> = "pollEnded" skip_none,
+    receive_follow_request: Option<ReceiveFollowRequest> = "receiveFollowRequest" skip_none,
+    follow_request_accepted: Option<FollowRequestAccepted> = "followRequestAccepted" skip_none,
+    role_assigned: Option<RoleAssigned> = "roleAssigned" skip_none,
+    achievement_earned: Option<AchievementEarned> = "achievementEarned" skip_none,
+    app: Option<App> = "app" skip_none,
+    test: Option<Test> = "test" skip_none,
+});
 
 /// `notificationRecieveConfig.note` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,10 +185,14 @@ impl<'de> Deserialize<'de> for Note {
 }
 
 /// `notificationRecieveConfig.note (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NoteAll {
     pub r#type: Type,
 }
+
+misskey_core::object!(NoteAll {
+    r#type: Type = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.note (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -203,12 +220,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.note (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NoteList {
     pub r#type: NoteListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(NoteList {
+    r#type: NoteListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.note (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -261,10 +282,14 @@ impl<'de> Deserialize<'de> for Follow {
 }
 
 /// `notificationRecieveConfig.follow (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FollowAll {
     pub r#type: FollowAllType,
 }
+
+misskey_core::object!(FollowAll {
+    r#type: FollowAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.follow (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -292,12 +317,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.follow (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FollowList {
     pub r#type: FollowListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(FollowList {
+    r#type: FollowListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.follow (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -350,10 +379,14 @@ impl<'de> Deserialize<'de> for Mention {
 }
 
 /// `notificationRecieveConfig.mention (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MentionAll {
     pub r#type: MentionAllType,
 }
+
+misskey_core::object!(MentionAll {
+    r#type: MentionAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.mention (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -381,12 +414,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.mention (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MentionList {
     pub r#type: MentionListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MentionList {
+    r#type: MentionListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.mention (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -439,10 +476,14 @@ impl<'de> Deserialize<'de> for Reply {
 }
 
 /// `notificationRecieveConfig.reply (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplyAll {
     pub r#type: ReplyAllType,
 }
+
+misskey_core::object!(ReplyAll {
+    r#type: ReplyAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.reply (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -470,12 +511,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.reply (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplyList {
     pub r#type: ReplyListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(ReplyList {
+    r#type: ReplyListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.reply (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -528,10 +573,14 @@ impl<'de> Deserialize<'de> for Renote {
 }
 
 /// `notificationRecieveConfig.renote (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenoteAll {
     pub r#type: RenoteAllType,
 }
+
+misskey_core::object!(RenoteAll {
+    r#type: RenoteAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.renote (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -559,12 +608,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.renote (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenoteList {
     pub r#type: RenoteListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(RenoteList {
+    r#type: RenoteListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.renote (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -617,10 +670,14 @@ impl<'de> Deserialize<'de> for Quote {
 }
 
 /// `notificationRecieveConfig.quote (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuoteAll {
     pub r#type: QuoteAllType,
 }
+
+misskey_core::object!(QuoteAll {
+    r#type: QuoteAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.quote (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -648,12 +705,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.quote (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuoteList {
     pub r#type: QuoteListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(QuoteList {
+    r#type: QuoteListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.quote (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -706,10 +767,14 @@ impl<'de> Deserialize<'de> for Reaction {
 }
 
 /// `notificationRecieveConfig.reaction (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactionAll {
     pub r#type: ReactionAllType,
 }
+
+misskey_core::object!(ReactionAll {
+    r#type: ReactionAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.reaction (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -737,12 +802,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.reaction (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactionList {
     pub r#type: ReactionListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(ReactionList {
+    r#type: ReactionListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.reaction (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -795,10 +864,14 @@ impl<'de> Deserialize<'de> for PollEnded {
 }
 
 /// `notificationRecieveConfig.pollEnded (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PollEndedAll {
     pub r#type: PollEndedAllType,
 }
+
+misskey_core::object!(PollEndedAll {
+    r#type: PollEndedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -826,12 +899,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.pollEnded (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PollEndedList {
     pub r#type: PollEndedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(PollEndedList {
+    r#type: PollEndedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -884,10 +961,14 @@ impl<'de> Deserialize<'de> for ReceiveFollowRequest {
 }
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReceiveFollowRequestAll {
     pub r#type: ReceiveFollowRequestAllType,
 }
+
+misskey_core::object!(ReceiveFollowRequestAll {
+    r#type: ReceiveFollowRequestAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -915,12 +996,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReceiveFollowRequestList {
     pub r#type: ReceiveFollowRequestListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(ReceiveFollowRequestList {
+    r#type: ReceiveFollowRequestListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -973,10 +1058,14 @@ impl<'de> Deserialize<'de> for FollowRequestAccepted {
 }
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FollowRequestAcceptedAll {
     pub r#type: FollowRequestAcceptedAllType,
 }
+
+misskey_core::object!(FollowRequestAcceptedAll {
+    r#type: FollowRequestAcceptedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1004,12 +1093,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FollowRequestAcceptedList {
     pub r#type: FollowRequestAcceptedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(FollowRequestAcceptedList {
+    r#type: FollowRequestAcceptedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1062,10 +1155,14 @@ impl<'de> Deserialize<'de> for RoleAssigned {
 }
 
 /// `notificationRecieveConfig.roleAssigned (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleAssignedAll {
     pub r#type: RoleAssignedAllType,
 }
+
+misskey_core::object!(RoleAssignedAll {
+    r#type: RoleAssignedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1093,12 +1190,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.roleAssigned (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleAssignedList {
     pub r#type: RoleAssignedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(RoleAssignedList {
+    r#type: RoleAssignedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1151,10 +1252,14 @@ impl<'de> Deserialize<'de> for AchievementEarned {
 }
 
 /// `notificationRecieveConfig.achievementEarned (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AchievementEarnedAll {
     pub r#type: AchievementEarnedAllType,
 }
+
+misskey_core::object!(AchievementEarnedAll {
+    r#type: AchievementEarnedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1182,12 +1287,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.achievementEarned (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AchievementEarnedList {
     pub r#type: AchievementEarnedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(AchievementEarnedList {
+    r#type: AchievementEarnedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1240,10 +1349,14 @@ impl<'de> Deserialize<'de> for App {
 }
 
 /// `notificationRecieveConfig.app (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppAll {
     pub r#type: AppAllType,
 }
+
+misskey_core::object!(AppAll {
+    r#type: AppAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.app (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1271,12 +1384,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.app (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppList {
     pub r#type: AppListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(AppList {
+    r#type: AppListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.app (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1329,10 +1446,14 @@ impl<'de> Deserialize<'de> for Test {
 }
 
 /// `notificationRecieveConfig.test (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestAll {
     pub r#type: TestAllType,
 }
+
+misskey_core::object!(TestAll {
+    r#type: TestAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.test (variant 0).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1360,12 +1481,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.test (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestList {
     pub r#type: TestListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(TestList {
+    r#type: TestListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.test (variant 1).type` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1379,13 +1504,18 @@ pub enum TestListType {
 misskey_core::string_enum!(TestListType, Other { List => "list", });
 
 /// `roleAssigns[]` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleAssign {
     pub created_at: String,
     pub expires_at: Option<String>,
     pub role_id: String,
 }
+
+misskey_core::object!(RoleAssign {
+    created_at: String = "createdAt" required,
+    expires_at: Option<String> = "expiresAt" or_default,
+    role_id: String = "roleId" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,32 +7,34 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/show-users`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Sort>,
     /// Default: `"all"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
     /// Default: `"combined"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// The local host is represented with `null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hostname: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    offset: Option<i64> = "offset" skip_none,
+    sort: Option<Sort> = "sort" skip_none,
+    state: Option<State> = "state" skip_none,
+    origin: Option<Origin> = "origin" skip_none,
+    username: Nullable<String> = "username" skip_absent,
+    hostname: Nullable<String> = "hostname" skip_absent,
+});
 
 /// What `admin/show-users` answers.
 pub type Response = Vec<models::UserDetailed>;

@@ -7,16 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/update-abuse-user-report`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub report_id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation_note: Option<String>,
 }
+
+misskey_core::object!(Request {
+    report_id: Id = "reportId" required,
+    moderation_note: Option<String> = "moderationNote" skip_none,
+});
 
 /// `admin/update-abuse-user-report` answers `204 No Content`.
 pub type Response = ();

@@ -7,244 +7,245 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/update-meta`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub disable_registration: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pinned_users: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hidden_tags: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub blocked_hosts: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub sensitive_words: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub prohibited_words: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub prohibited_words_for_name_of_user: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub theme_color: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mascot_image_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub banner_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub server_error_image_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub info_image_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub not_found_image_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub icon_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub app192_icon_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub app512_icon_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub background_image_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub logo_image_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub short_name: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub default_light_theme: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub default_dark_theme: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_remote_files: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_remote_sensitive_files: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_required_for_signup: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_hcaptcha: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hcaptcha_site_key: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hcaptcha_secret_key: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_mcaptcha: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mcaptcha_site_key: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mcaptcha_instance_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mcaptcha_secret_key: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_recaptcha: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub recaptcha_site_key: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub recaptcha_secret_key: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_turnstile: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub turnstile_site_key: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub turnstile_secret_key: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_testcaptcha: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitive_media_detection: Option<SensitiveMediaDetection>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitive_media_detection_sensitivity: Option<
         SensitiveMediaDetectionSensitivity,
     >,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_sensitive_flag_automatically: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sensitive_media_detection_for_videos: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub proxy_account_id: Nullable<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub maintainer_name: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub maintainer_email: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub langs: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub deepl_auth_key: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deepl_is_pro: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_email: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub smtp_secure: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub smtp_host: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub smtp_port: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub smtp_user: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub smtp_pass: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_service_worker: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub sw_public_key: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub sw_private_key: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tos_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub repository_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub feedback_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub impressum_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub privacy_policy_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub inquiry_url: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_object_storage: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub object_storage_base_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub object_storage_bucket: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub object_storage_prefix: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub object_storage_endpoint: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub object_storage_region: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub object_storage_port: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub object_storage_access_key: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub object_storage_secret_key: Nullable<String>,
-    #[serde(rename = "objectStorageUseSSL", skip_serializing_if = "Option::is_none")]
     pub object_storage_use_ssl: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_storage_use_proxy: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_storage_set_public_read: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_storage_s3_force_path_style: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_ip_logging: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_active_email_validation: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_verifymail_api: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub verifymail_auth_key: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_truemail_api: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub truemail_instance: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub truemail_auth_key: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_charts_for_remote_user: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_charts_for_federated_instances: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_stats_for_federated_instances: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_server_machine_stats: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_identicon_generation: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_rules: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub banned_email_domains: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserved_usernames: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manifest_json_override: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_fanout_timeline: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_fanout_timeline_db_fallback: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_local_user_user_timeline_cache_max: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_remote_user_user_timeline_cache_max: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_user_home_timeline_cache_max: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_user_list_timeline_cache_max: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_reactions_buffering: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes_per_one_ad: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub silenced_hosts: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub media_silenced_hosts: Nullable<Vec<String>>,
     /// [Deprecated] Use "urlPreviewSummaryProxyUrl" instead.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub summaly_proxy: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_preview_enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_preview_timeout: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_preview_maximum_content_length: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_preview_require_content_length: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub url_preview_user_agent: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub url_preview_summary_proxy_url: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub federation: Option<Federation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub federation_hosts: Option<Vec<String>>,
 }
+
+misskey_core::object!(Request {
+    disable_registration: Nullable<bool> = "disableRegistration" skip_absent,
+    pinned_users: Nullable<Vec<String>> = "pinnedUsers" skip_absent,
+    hidden_tags: Nullable<Vec<String>> = "hiddenTags" skip_absent,
+    blocked_hosts: Nullable<Vec<String>> = "blockedHosts" skip_absent,
+    sensitive_words: Nullable<Vec<String>> = "sensitiveWords" skip_absent,
+    prohibited_words: Nullable<Vec<String>> = "prohibitedWords" skip_absent,
+    prohibited_words_for_name_of_user: Nullable<Vec<String>> = "prohibitedWordsForNameOfUser" skip_absent,
+    theme_color: Nullable<String> = "themeColor" skip_absent,
+    mascot_image_url: Nullable<String> = "mascotImageUrl" skip_absent,
+    banner_url: Nullable<String> = "bannerUrl" skip_absent,
+    server_error_image_url: Nullable<String> = "serverErrorImageUrl" skip_absent,
+    info_image_url: Nullable<String> = "infoImageUrl" skip_absent,
+    not_found_image_url: Nullable<String> = "notFoundImageUrl" skip_absent,
+    icon_url: Nullable<String> = "iconUrl" skip_absent,
+    app192_icon_url: Nullable<String> = "app192IconUrl" skip_absent,
+    app512_icon_url: Nullable<String> = "app512IconUrl" skip_absent,
+    background_image_url: Nullable<String> = "backgroundImageUrl" skip_absent,
+    logo_image_url: Nullable<String> = "logoImageUrl" skip_absent,
+    name: Nullable<String> = "name" skip_absent,
+    short_name: Nullable<String> = "shortName" skip_absent,
+    description: Nullable<String> = "description" skip_absent,
+    default_light_theme: Nullable<String> = "defaultLightTheme" skip_absent,
+    default_dark_theme: Nullable<String> = "defaultDarkTheme" skip_absent,
+    cache_remote_files: Option<bool> = "cacheRemoteFiles" skip_none,
+    cache_remote_sensitive_files: Option<bool> = "cacheRemoteSensitiveFiles" skip_none,
+    email_required_for_signup: Option<bool> = "emailRequiredForSignup" skip_none,
+    enable_hcaptcha: Option<bool> = "enableHcaptcha" skip_none,
+    hcaptcha_site_key: Nullable<String> = "hcaptchaSiteKey" skip_absent,
+    hcaptcha_secret_key: Nullable<String> = "hcaptchaSecretKey" skip_absent,
+    enable_mcaptcha: Option<bool> = "enableMcaptcha" skip_none,
+    mcaptcha_site_key: Nullable<String> = "mcaptchaSiteKey" skip_absent,
+    mcaptcha_instance_url: Nullable<String> = "mcaptchaInstanceUrl" skip_absent,
+    mcaptcha_secret_key: Nullable<String> = "mcaptchaSecretKey" skip_absent,
+    enable_recaptcha: Option<bool> = "enableRecaptcha" skip_none,
+    recaptcha_site_key: Nullable<String> = "recaptchaSiteKey" skip_absent,
+    recaptcha_secret_key: Nullable<String> = "recaptchaSecretKey" skip_absent,
+    enable_turnstile: Option<bool> = "enableTurnstile" skip_none,
+    turnstile_site_key: Nullable<String> = "turnstileSiteKey" skip_absent,
+    turnstile_secret_key: Nullable<String> = "turnstileSecretKey" skip_absent,
+    enable_testcaptcha: Option<bool> = "enableTestcaptcha" skip_none,
+    sensitive_media_detection: Option<SensitiveMediaDetection> = "sensitiveMediaDetection" skip_none,
+    sensitive_media_detection_sensitivity: Option<SensitiveMediaDetectionSensitivity> = "sensitiveMediaDetectionSensitivity" skip_none,
+    set_sensitive_flag_automatically: Option<bool> = "setSensitiveFlagAutomatically" skip_none,
+    enable_sensitive_media_detection_for_videos: Option<bool> = "enableSensitiveMediaDetectionForVideos" skip_none,
+    proxy_account_id: Nullable<Id> = "proxyAccountId" skip_absent,
+    maintainer_name: Nullable<String> = "maintainerName" skip_absent,
+    maintainer_email: Nullable<String> = "maintainerEmail" skip_absent,
+    langs: Option<Vec<String>> = "langs" skip_none,
+    deepl_auth_key: Nullable<String> = "deeplAuthKey" skip_absent,
+    deepl_is_pro: Option<bool> = "deeplIsPro" skip_none,
+    enable_email: Option<bool> = "enableEmail" skip_none,
+    email: Nullable<String> = "email" skip_absent,
+    smtp_secure: Option<bool> = "smtpSecure" skip_none,
+    smtp_host: Nullable<String> = "smtpHost" skip_absent,
+    smtp_port: Nullable<i64> = "smtpPort" skip_absent,
+    smtp_user: Nullable<String> = "smtpUser" skip_absent,
+    smtp_pass: Nullable<String> = "smtpPass" skip_absent,
+    enable_service_worker: Option<bool> = "enableServiceWorker" skip_none,
+    sw_public_key: Nullable<String> = "swPublicKey" skip_absent,
+    sw_private_key: Nullable<String> = "swPrivateKey" skip_absent,
+    tos_url: Nullable<String> = "tosUrl" skip_absent,
+    repository_url: Nullable<String> = "repositoryUrl" skip_absent,
+    feedback_url: Nullable<String> = "feedbackUrl" skip_absent,
+    impressum_url: Nullable<String> = "impressumUrl" skip_absent,
+    privacy_policy_url: Nullable<String> = "privacyPolicyUrl" skip_absent,
+    inquiry_url: Nullable<String> = "inquiryUrl" skip_absent,
+    use_object_storage: Option<bool> = "useObjectStorage" skip_none,
+    object_storage_base_url: Nullable<String> = "objectStorageBaseUrl" skip_absent,
+    object_storage_bucket: Nullable<String> = "objectStorageBucket" skip_absent,
+    object_storage_prefix: Nullable<String> = "objectStoragePrefix" skip_absent,
+    object_storage_endpoint: Nullable<String> = "objectStorageEndpoint" skip_absent,
+    object_storage_region: Nullable<String> = "objectStorageRegion" skip_absent,
+    object_storage_port: Nullable<i64> = "objectStoragePort" skip_absent,
+    object_storage_access_key: Nullable<String> = "objectStorageAccessKey" skip_absent,
+    object_storage_secret_key: Nullable<String> = "objectStorageSecretKey" skip_absent,
+    object_storage_use_ssl: Option<bool> = "objectStorageUseSSL" skip_none,
+    object_storage_use_proxy: Option<bool> = "objectStorageUseProxy" skip_none,
+    object_storage_set_public_read: Option<bool> = "objectStorageSetPublicRead" skip_none,
+    object_storage_s3_force_path_style: Option<bool> = "objectStorageS3ForcePathStyle" skip_none,
+    enable_ip_logging: Option<bool> = "enableIpLogging" skip_none,
+    enable_active_email_validation: Option<bool> = "enableActiveEmailValidation" skip_none,
+    enable_verifymail_api: Option<bool> = "enableVerifymailApi" skip_none,
+    verifymail_auth_key: Nullable<String> = "verifymailAuthKey" skip_absent,
+    enable_truemail_api: Option<bool> = "enableTruemailApi" skip_none,
+    truemail_instance: Nullable<String> = "truemailInstance" skip_absent,
+    truemail_auth_key: Nullable<String> = "truemailAuthKey" skip_absent,
+    enable_charts_for_remote_user: Option<bool> = "enableChartsForRemoteUser" skip_none,
+    enable_charts_for_federated_instances: Option<bool> = "enableChartsForFederatedInstances" skip_none,
+    enable_stats_for_federated_instances: Option<bool> = "enableStatsForFederatedInstances" skip_none,
+    enable_server_machine_stats: Option<bool> = "enableServerMachineStats" skip_none,
+    enable_identicon_generation: Option<bool> = "enableIdenticonGeneration" skip_none,
+    server_rules: Option<Vec<String>> = "serverRules" skip_none,
+    banned_email_domains: Option<Vec<String>> = "bannedEmailDomains" skip_none,
+    preserved_usernames: Option<Vec<String>> = "preservedUsernames" skip_none,
+    manifest_json_override: Option<String> = "manifestJsonOverride" skip_none,
+    enable_fanout_timeline: Option<bool> = "enableFanoutTimeline" skip_none,
+    enable_fanout_timeline_db_fallback: Option<bool> = "enableFanoutTimelineDbFallback" skip_none,
+    per_local_user_user_timeline_cache_max: Option<i64> = "perLocalUserUserTimelineCacheMax" skip_none,
+    per_remote_user_user_timeline_cache_max: Option<i64> = "perRemoteUserUserTimelineCacheMax" skip_none,
+    per_user_home_timeline_cache_max: Option<i64> = "perUserHomeTimelineCacheMax" skip_none,
+    per_user_list_timeline_cache_max: Option<i64> = "perUserListTimelineCacheMax" skip_none,
+    enable_reactions_buffering: Option<bool> = "enableReactionsBuffering" skip_none,
+    notes_per_one_ad: Option<i64> = "notesPerOneAd" skip_none,
+    silenced_hosts: Nullable<Vec<String>> = "silencedHosts" skip_absent,
+    media_silenced_hosts: Nullable<Vec<String>> = "mediaSilencedHosts" skip_absent,
+    summaly_proxy: Nullable<String> = "summalyProxy" skip_absent,
+    url_preview_enabled: Option<bool> = "urlPreviewEnabled" skip_none,
+    url_preview_timeout: Option<i64> = "urlPreviewTimeout" skip_none,
+    url_preview_maximum_content_length: Option<i64> = "urlPreviewMaximumContentLength" skip_none,
+    url_preview_require_content_length: Option<bool> = "urlPreviewRequireContentLength" skip_none,
+    url_preview_user_agent: Nullable<String> = "urlPreviewUserAgent" skip_absent,
+    url_preview_summary_proxy_url: Nullable<String> = "urlPreviewSummaryProxyUrl" skip_absent,
+    federation: Option<Federation> = "federation" skip_none,
+    federation_hosts: Option<Vec<String>> = "federationHosts" skip_none,
+});
 
 /// `admin/update-meta` answers `204 No Content`.
 pub type Response = ();

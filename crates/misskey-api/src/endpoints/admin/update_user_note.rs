@@ -7,15 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/update-user-note`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
     pub text: String,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+    text: String = "text" required,
+});
 
 /// `admin/update-user-note` answers `204 No Content`.
 pub type Response = ();

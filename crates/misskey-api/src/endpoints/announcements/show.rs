@@ -7,15 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `announcements/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub announcement_id: Id,
 }
+
+misskey_core::object!(Request {
+    announcement_id: Id = "announcementId" required,
+});
 
 /// What `announcements/show` answers.
 pub type Response = models::Announcement;

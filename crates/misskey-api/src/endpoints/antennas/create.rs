@@ -7,29 +7,38 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `antennas/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// 1 to 100 characters.
     pub name: String,
     pub src: Src,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_list_id: Nullable<Id>,
     pub keywords: Vec<Vec<String>>,
     pub exclude_keywords: Vec<Vec<String>>,
     pub users: Vec<String>,
     pub case_sensitive: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_only: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_bots: Option<bool>,
     pub with_replies: bool,
     pub with_file: bool,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    src: Src = "src" required,
+    user_list_id: Nullable<Id> = "userListId" skip_absent,
+    keywords: Vec<Vec<String>> = "keywords" required,
+    exclude_keywords: Vec<Vec<String>> = "excludeKeywords" required,
+    users: Vec<String> = "users" required,
+    case_sensitive: bool = "caseSensitive" required,
+    local_only: Option<bool> = "localOnly" skip_none,
+    exclude_bots: Option<bool> = "excludeBots" skip_none,
+    with_replies: bool = "withReplies" required,
+    with_file: bool = "withFile" required,
+});
 
 /// What `antennas/create` answers.
 pub type Response = models::Antenna;

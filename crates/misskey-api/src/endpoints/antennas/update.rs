@@ -7,38 +7,40 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `antennas/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub antenna_id: Id,
     /// 1 to 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<Src>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_list_id: Nullable<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<Vec<String>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_keywords: Option<Vec<Vec<String>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub case_sensitive: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_only: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_bots: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_replies: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_file: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    antenna_id: Id = "antennaId" required,
+    name: Option<String> = "name" skip_none,
+    src: Option<Src> = "src" skip_none,
+    user_list_id: Nullable<Id> = "userListId" skip_absent,
+    keywords: Option<Vec<Vec<String>>> = "keywords" skip_none,
+    exclude_keywords: Option<Vec<Vec<String>>> = "excludeKeywords" skip_none,
+    users: Option<Vec<String>> = "users" skip_none,
+    case_sensitive: Option<bool> = "caseSensitive" skip_none,
+    local_only: Option<bool> = "localOnly" skip_none,
+    exclude_bots: Option<bool> = "excludeBots" skip_none,
+    with_replies: Option<bool> = "withReplies" skip_none,
+    with_file: Option<bool> = "withFile" skip_none,
+});
 
 /// What `antennas/update` answers.
 pub type Response = models::Antenna;

@@ -7,13 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `ap/get`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub uri: String,
 }
+
+misskey_core::object!(Request {
+    uri: String = "uri" required,
+});
 
 /// What `ap/get` answers.
 pub type Response = serde_json::Value;

@@ -11,10 +11,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::models;
 
 /// The request body of `ap/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub uri: String,
 }
+
+misskey_core::object!(Request {
+    uri: String = "uri" required,
+});
 
 /// What `ap/show` answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,11 +59,16 @@ impl<'de> Deserialize<'de> for Response {
 }
 
 /// `(variant 0)` in the `ap/show` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseUser {
     pub r#type: Type,
     pub object: models::UserDetailedNotMe,
 }
+
+misskey_core::object!(ResponseUser {
+    r#type: Type = "type" required,
+    object: models::UserDetailedNotMe = "object" required,
+});
 
 /// Values of `(variant 0).type` in the `ap/show` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -73,11 +82,16 @@ pub enum Type {
 misskey_core::string_enum!(Type, Other { User => "User", });
 
 /// `(variant 1)` in the `ap/show` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseNote {
     pub r#type: ResponseNoteType,
     pub object: models::Note,
 }
+
+misskey_core::object!(ResponseNote {
+    r#type: ResponseNoteType = "type" required,
+    object: models::Note = "object" required,
+});
 
 /// Values of `(variant 1).type` in the `ap/show` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -7,19 +7,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `app/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub name: String,
     pub description: String,
     pub permission: Vec<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub callback_url: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    description: String = "description" required,
+    permission: Vec<String> = "permission" required,
+    callback_url: Nullable<String> = "callbackUrl" skip_absent,
+});
 
 /// What `app/create` answers.
 pub type Response = models::App;

@@ -9,13 +9,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `auth/accept`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub token: String,
 }
+
+misskey_core::object!(Request {
+    token: String = "token" required,
+});
 
 /// `auth/accept` answers `204 No Content`.
 pub type Response = ();

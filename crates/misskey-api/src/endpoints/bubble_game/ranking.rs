@@ -7,27 +7,34 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `bubble-game/ranking`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub game_mode: String,
 }
+
+misskey_core::object!(Request {
+    game_mode: String = "gameMode" required,
+});
 
 /// What `bubble-game/ranking` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `bubble-game/ranking` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub score: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<models::UserLite>,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    score: i64 = "score" required,
+    user: Option<models::UserLite> = "user" skip_none,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

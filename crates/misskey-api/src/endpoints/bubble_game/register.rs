@@ -7,11 +7,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `bubble-game/register`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// At least 0.
     pub score: i64,
@@ -21,6 +19,14 @@ pub struct Request {
     pub game_mode: String,
     pub game_version: i64,
 }
+
+misskey_core::object!(Request {
+    score: i64 = "score" required,
+    seed: String = "seed" required,
+    logs: Vec<Vec<f64>> = "logs" required,
+    game_mode: String = "gameMode" required,
+    game_version: i64 = "gameVersion" required,
+});
 
 /// `bubble-game/register` answers `204 No Content`.
 pub type Response = ();

@@ -7,28 +7,30 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `channels/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// 1 to 128 characters.
     pub name: String,
     /// 1 to 2048 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub banner_id: Nullable<Id>,
     /// 1 to 16 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_sensitive: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub allow_renote_to_external: Nullable<bool>,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    description: Nullable<String> = "description" skip_absent,
+    banner_id: Nullable<Id> = "bannerId" skip_absent,
+    color: Option<String> = "color" skip_none,
+    is_sensitive: Nullable<bool> = "isSensitive" skip_absent,
+    allow_renote_to_external: Nullable<bool> = "allowRenoteToExternal" skip_absent,
+});
 
 /// What `channels/create` answers.
 pub type Response = models::Channel;

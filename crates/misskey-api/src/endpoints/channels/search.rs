@@ -7,25 +7,27 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `channels/search`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub query: String,
     /// Default: `"nameAndDescription"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
     /// Default: `5`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
+
+misskey_core::object!(Request {
+    query: String = "query" required,
+    r#type: Option<Type> = "type" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+});
 
 /// What `channels/search` answers.
 pub type Response = Vec<models::Channel>;

@@ -7,15 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `channels/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub channel_id: Id,
 }
+
+misskey_core::object!(Request {
+    channel_id: Id = "channelId" required,
+});
 
 /// What `channels/show` answers.
 pub type Response = models::Channel;

@@ -7,18 +7,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `charts/active-users`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub span: Span,
     /// Default: `30`. 1 to 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
 }
+
+misskey_core::object!(Request {
+    span: Span = "span" required,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Nullable<i64> = "offset" skip_absent,
+});
 
 /// Values of `span` in the `charts/active-users` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -35,28 +38,30 @@ pub enum Span {
 misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 
 /// What `charts/active-users` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub read_write: Vec<f64>,
-    #[serde(default)]
     pub read: Vec<f64>,
-    #[serde(default)]
     pub write: Vec<f64>,
-    #[serde(default)]
     pub registered_within_week: Vec<f64>,
-    #[serde(default)]
     pub registered_within_month: Vec<f64>,
-    #[serde(default)]
     pub registered_within_year: Vec<f64>,
-    #[serde(default)]
     pub registered_outside_week: Vec<f64>,
-    #[serde(default)]
     pub registered_outside_month: Vec<f64>,
-    #[serde(default)]
     pub registered_outside_year: Vec<f64>,
 }
+
+misskey_core::object!(Response {
+    read_write: Vec<f64> = "readWrite" or_default,
+    read: Vec<f64> = "read" or_default,
+    write: Vec<f64> = "write" or_default,
+    registered_within_week: Vec<f64> = "registeredWithinWeek" or_default,
+    registered_within_month: Vec<f64> = "registeredWithinMonth" or_default,
+    registered_within_year: Vec<f64> = "registeredWithinYear" or_default,
+    registered_outside_week: Vec<f64> = "registeredOutsideWeek" or_default,
+    registered_outside_month: Vec<f64> = "registeredOutsideMonth" or_default,
+    registered_outside_year: Vec<f64> = "registeredOutsideYear" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,18 +7,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `charts/ap-request`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub span: Span,
     /// Default: `30`. 1 to 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
 }
+
+misskey_core::object!(Request {
+    span: Span = "span" required,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Nullable<i64> = "offset" skip_absent,
+});
 
 /// Values of `span` in the `charts/ap-request` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -35,16 +38,18 @@ pub enum Span {
 misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 
 /// What `charts/ap-request` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub deliver_failed: Vec<f64>,
-    #[serde(default)]
     pub deliver_succeeded: Vec<f64>,
-    #[serde(default)]
     pub inbox_received: Vec<f64>,
 }
+
+misskey_core::object!(Response {
+    deliver_failed: Vec<f64> = "deliverFailed" or_default,
+    deliver_succeeded: Vec<f64> = "deliverSucceeded" or_default,
+    inbox_received: Vec<f64> = "inboxReceived" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,18 +7,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `charts/federation`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub span: Span,
     /// Default: `30`. 1 to 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
 }
+
+misskey_core::object!(Request {
+    span: Span = "span" required,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Nullable<i64> = "offset" skip_absent,
+});
 
 /// Values of `span` in the `charts/federation` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -35,26 +38,28 @@ pub enum Span {
 misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 
 /// What `charts/federation` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub delivered_instances: Vec<f64>,
-    #[serde(default)]
     pub inbox_instances: Vec<f64>,
-    #[serde(default)]
     pub stalled: Vec<f64>,
-    #[serde(default)]
     pub sub: Vec<f64>,
-    #[serde(default)]
     pub r#pub: Vec<f64>,
-    #[serde(default)]
     pub pubsub: Vec<f64>,
-    #[serde(default)]
     pub sub_active: Vec<f64>,
-    #[serde(default)]
     pub pub_active: Vec<f64>,
 }
+
+misskey_core::object!(Response {
+    delivered_instances: Vec<f64> = "deliveredInstances" or_default,
+    inbox_instances: Vec<f64> = "inboxInstances" or_default,
+    stalled: Vec<f64> = "stalled" or_default,
+    sub: Vec<f64> = "sub" or_default,
+    r#pub: Vec<f64> = "pub" or_default,
+    pubsub: Vec<f64> = "pubsub" or_default,
+    sub_active: Vec<f64> = "subActive" or_default,
+    pub_active: Vec<f64> = "pubActive" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,19 +7,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `charts/instance`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub span: Span,
     /// Default: `30`. 1 to 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
     pub host: String,
 }
+
+misskey_core::object!(Request {
+    span: Span = "span" required,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Nullable<i64> = "offset" skip_absent,
+    host: String = "host" required,
+});
 
 /// Values of `span` in the `charts/instance` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -36,7 +40,7 @@ pub enum Span {
 misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 
 /// What `charts/instance` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub requests: Requests,
     pub notes: Notes,
@@ -46,91 +50,120 @@ pub struct Response {
     pub drive: Drive,
 }
 
+misskey_core::object!(Response {
+    requests: Requests = "requests" required,
+    notes: Notes = "notes" required,
+    users: Users = "users" required,
+    following: Following = "following" required,
+    followers: Followers = "followers" required,
+    drive: Drive = "drive" required,
+});
+
 /// `requests` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Requests {
-    #[serde(default)]
     pub failed: Vec<f64>,
-    #[serde(default)]
     pub succeeded: Vec<f64>,
-    #[serde(default)]
     pub received: Vec<f64>,
 }
 
+misskey_core::object!(Requests {
+    failed: Vec<f64> = "failed" or_default,
+    succeeded: Vec<f64> = "succeeded" or_default,
+    received: Vec<f64> = "received" or_default,
+});
+
 /// `notes` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notes {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
     pub diffs: Diffs,
 }
 
+misskey_core::object!(Notes {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+    diffs: Diffs = "diffs" required,
+});
+
 /// `notes.diffs` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Diffs {
-    #[serde(default)]
     pub normal: Vec<f64>,
-    #[serde(default)]
     pub reply: Vec<f64>,
-    #[serde(default)]
     pub renote: Vec<f64>,
-    #[serde(default)]
     pub with_file: Vec<f64>,
 }
 
+misskey_core::object!(Diffs {
+    normal: Vec<f64> = "normal" or_default,
+    reply: Vec<f64> = "reply" or_default,
+    renote: Vec<f64> = "renote" or_default,
+    with_file: Vec<f64> = "withFile" or_default,
+});
+
 /// `users` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Users {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
 }
+
+misskey_core::object!(Users {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+});
 
 /// `following` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Following {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
 }
+
+misskey_core::object!(Following {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+});
 
 /// `followers` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Followers {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
+misskey_core::object!(Followers {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+});
+
 /// `drive` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Drive {
-    #[serde(default)]
     pub total_files: Vec<f64>,
-    #[serde(default)]
     pub inc_files: Vec<f64>,
-    #[serde(default)]
     pub dec_files: Vec<f64>,
-    #[serde(default)]
     pub inc_usage: Vec<f64>,
-    #[serde(default)]
     pub dec_usage: Vec<f64>,
 }
+
+misskey_core::object!(Drive {
+    total_files: Vec<f64> = "totalFiles" or_default,
+    inc_files: Vec<f64> = "incFiles" or_default,
+    dec_files: Vec<f64> = "decFiles" or_default,
+    inc_usage: Vec<f64> = "incUsage" or_default,
+    dec_usage: Vec<f64> = "decUsage" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,18 +7,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `charts/users`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub span: Span,
     /// Default: `30`. 1 to 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
 }
+
+misskey_core::object!(Request {
+    span: Span = "span" required,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Nullable<i64> = "offset" skip_absent,
+});
 
 /// Values of `span` in the `charts/users` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -35,33 +38,44 @@ pub enum Span {
 misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 
 /// What `charts/users` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub local: Local,
     pub remote: Remote,
 }
 
+misskey_core::object!(Response {
+    local: Local = "local" required,
+    remote: Remote = "remote" required,
+});
+
 /// `local` in the `charts/users` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Local {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
+misskey_core::object!(Local {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+});
+
 /// `remote` in the `charts/users` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Remote {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
 }
+
+misskey_core::object!(Remote {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

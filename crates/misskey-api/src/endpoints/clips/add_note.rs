@@ -7,15 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `clips/add-note`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub clip_id: Id,
     pub note_id: Id,
 }
+
+misskey_core::object!(Request {
+    clip_id: Id = "clipId" required,
+    note_id: Id = "noteId" required,
+});
 
 /// `clips/add-note` answers `204 No Content`.
 pub type Response = ();

@@ -7,22 +7,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `clips/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// 1 to 100 characters.
     pub name: String,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
     /// 1 to 2048 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    is_public: Option<bool> = "isPublic" skip_none,
+    description: Nullable<String> = "description" skip_absent,
+});
 
 /// What `clips/create` answers.
 pub type Response = models::Clip;

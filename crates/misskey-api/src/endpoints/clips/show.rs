@@ -7,15 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `clips/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub clip_id: Id,
 }
+
+misskey_core::object!(Request {
+    clip_id: Id = "clipId" required,
+});
 
 /// What `clips/show` answers.
 pub type Response = models::Clip;

@@ -7,23 +7,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `clips/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub clip_id: Id,
     /// 1 to 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
     /// 1 to 2048 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    clip_id: Id = "clipId" required,
+    name: Option<String> = "name" skip_none,
+    is_public: Option<bool> = "isPublic" skip_none,
+    description: Nullable<String> = "description" skip_absent,
+});
 
 /// What `clips/update` answers.
 pub type Response = models::Clip;

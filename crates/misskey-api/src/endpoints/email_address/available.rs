@@ -7,22 +7,28 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `email-address/available`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub email_address: String,
 }
 
+misskey_core::object!(Request {
+    email_address: String = "emailAddress" required,
+});
+
 /// What `email-address/available` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub available: bool,
     pub reason: Option<String>,
 }
+
+misskey_core::object!(Response {
+    available: bool = "available" or_default,
+    reason: Option<String> = "reason" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,22 +7,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `federation/followers`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub host: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
+
+misskey_core::object!(Request {
+    host: String = "host" required,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+});
 
 /// What `federation/followers` answers.
 pub type Response = Vec<models::Following>;

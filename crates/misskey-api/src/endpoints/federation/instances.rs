@@ -7,39 +7,40 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `federation/instances`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Omit or use `null` to not filter by host.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub host: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub blocked: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub not_responding: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub suspended: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub silenced: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub federating: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub subscribing: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub publishing: Nullable<bool>,
     /// Default: `30`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub sort: Nullable<Sort>,
 }
+
+misskey_core::object!(Request {
+    host: Nullable<String> = "host" skip_absent,
+    blocked: Nullable<bool> = "blocked" skip_absent,
+    not_responding: Nullable<bool> = "notResponding" skip_absent,
+    suspended: Nullable<bool> = "suspended" skip_absent,
+    silenced: Nullable<bool> = "silenced" skip_absent,
+    federating: Nullable<bool> = "federating" skip_absent,
+    subscribing: Nullable<bool> = "subscribing" skip_absent,
+    publishing: Nullable<bool> = "publishing" skip_absent,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Option<i64> = "offset" skip_none,
+    sort: Nullable<Sort> = "sort" skip_absent,
+});
 
 /// What `federation/instances` answers.
 pub type Response = Vec<models::FederationInstance>;

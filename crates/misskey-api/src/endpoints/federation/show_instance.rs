@@ -7,14 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `federation/show-instance`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub host: String,
 }
+
+misskey_core::object!(Request {
+    host: String = "host" required,
+});
 
 /// What `federation/show-instance` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<models::FederationInstance>;

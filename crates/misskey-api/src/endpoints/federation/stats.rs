@@ -7,28 +7,34 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `federation/stats`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+});
+
 /// What `federation/stats` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub top_sub_instances: Vec<models::FederationInstance>,
     pub other_followers_count: f64,
-    #[serde(default)]
     pub top_pub_instances: Vec<models::FederationInstance>,
     pub other_following_count: f64,
 }
+
+misskey_core::object!(Response {
+    top_sub_instances: Vec<models::FederationInstance> = "topSubInstances" or_default,
+    other_followers_count: f64 = "otherFollowersCount" required,
+    top_pub_instances: Vec<models::FederationInstance> = "topPubInstances" or_default,
+    other_following_count: f64 = "otherFollowingCount" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

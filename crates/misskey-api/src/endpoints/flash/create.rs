@@ -7,20 +7,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `flash/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub title: String,
     pub summary: String,
     pub script: String,
     pub permissions: Vec<String>,
     /// Default: `"public"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
 }
+
+misskey_core::object!(Request {
+    title: String = "title" required,
+    summary: String = "summary" required,
+    script: String = "script" required,
+    permissions: Vec<String> = "permissions" required,
+    visibility: Option<Visibility> = "visibility" skip_none,
+});
 
 /// What `flash/create` answers.
 pub type Response = models::Flash;

@@ -7,24 +7,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `flash/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub flash_id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
 }
+
+misskey_core::object!(Request {
+    flash_id: Id = "flashId" required,
+    title: Option<String> = "title" skip_none,
+    summary: Option<String> = "summary" skip_none,
+    script: Option<String> = "script" skip_none,
+    permissions: Option<Vec<String>> = "permissions" skip_none,
+    visibility: Option<Visibility> = "visibility" skip_none,
+});
 
 /// `flash/update` answers `204 No Content`.
 pub type Response = ();

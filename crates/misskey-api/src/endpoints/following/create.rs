@@ -7,17 +7,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `following/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_replies: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+    with_replies: Option<bool> = "withReplies" skip_none,
+});
 
 /// What `following/create` answers.
 pub type Response = models::UserLite;

@@ -7,15 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `following/delete`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+});
 
 /// What `following/delete` answers.
 pub type Response = models::UserLite;

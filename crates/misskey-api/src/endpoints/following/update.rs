@@ -7,19 +7,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `following/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<Notify>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_replies: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+    notify: Option<Notify> = "notify" skip_none,
+    with_replies: Option<bool> = "withReplies" skip_none,
+});
 
 /// What `following/update` answers.
 pub type Response = models::UserLite;

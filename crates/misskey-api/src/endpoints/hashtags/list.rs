@@ -7,27 +7,29 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `hashtags/list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_to_user_only: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_to_local_user_only: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_to_remote_user_only: Option<bool>,
     pub sort: Sort,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    attached_to_user_only: Option<bool> = "attachedToUserOnly" skip_none,
+    attached_to_local_user_only: Option<bool> = "attachedToLocalUserOnly" skip_none,
+    attached_to_remote_user_only: Option<bool> = "attachedToRemoteUserOnly" skip_none,
+    sort: Sort = "sort" required,
+});
 
 /// What `hashtags/list` answers.
 pub type Response = Vec<models::Hashtag>;

@@ -7,14 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `hashtags/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub tag: String,
 }
+
+misskey_core::object!(Request {
+    tag: String = "tag" required,
+});
 
 /// What `hashtags/show` answers.
 pub type Response = models::Hashtag;

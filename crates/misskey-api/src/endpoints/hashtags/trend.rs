@@ -7,24 +7,29 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `hashtags/trend`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
+
+misskey_core::object!(Request {});
 
 /// What `hashtags/trend` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `hashtags/trend` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub tag: String,
-    #[serde(default)]
     pub chart: Vec<f64>,
     pub users_count: f64,
 }
+
+misskey_core::object!(ResponseItem {
+    tag: String = "tag" required,
+    chart: Vec<f64> = "chart" or_default,
+    users_count: f64 = "usersCount" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,24 +7,28 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `hashtags/users`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub tag: String,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     pub sort: Sort,
     /// Default: `"all"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
     /// Default: `"local"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
 }
+
+misskey_core::object!(Request {
+    tag: String = "tag" required,
+    limit: Option<i64> = "limit" skip_none,
+    sort: Sort = "sort" required,
+    state: Option<State> = "state" skip_none,
+    origin: Option<Origin> = "origin" skip_none,
+});
 
 /// What `hashtags/users` answers.
 pub type Response = Vec<models::UserDetailed>;

@@ -9,14 +9,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/apps`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Sort>,
 }
+
+misskey_core::object!(Request {
+    sort: Option<Sort> = "sort" skip_none,
+});
 
 /// What `i/apps` answers.
 pub type Response = Vec<ResponseItem>;
@@ -43,18 +45,22 @@ misskey_core::string_enum!(
 );
 
 /// `[]` in the `i/apps` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub created_at: DateTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<DateTime>,
-    #[serde(default)]
     pub permission: Vec<String>,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    name: Option<String> = "name" skip_none,
+    created_at: DateTime = "createdAt" required,
+    last_used_at: Option<DateTime> = "lastUsedAt" skip_none,
+    permission: Vec<String> = "permission" or_default,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -9,21 +9,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/authorized-apps`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Default: `"desc"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Sort>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    offset: Option<i64> = "offset" skip_none,
+    sort: Option<Sort> = "sort" skip_none,
+});
 
 /// What `i/authorized-apps` answers.
 pub type Response = Vec<ResponseItem>;
@@ -43,17 +45,22 @@ pub enum Sort {
 misskey_core::string_enum!(Sort, Other { Desc => "desc", Asc => "asc", });
 
 /// `[]` in the `i/authorized-apps` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub name: String,
     pub callback_url: Option<String>,
-    #[serde(default)]
     pub permission: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_authorized: Option<bool>,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    name: String = "name" required,
+    callback_url: Option<String> = "callbackUrl" or_default,
+    permission: Vec<String> = "permission" or_default,
+    is_authorized: Option<bool> = "isAuthorized" skip_none,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

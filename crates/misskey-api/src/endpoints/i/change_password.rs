@@ -9,18 +9,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/change-password`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub current_password: String,
     /// At least 1 characters.
     pub new_password: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    current_password: String = "currentPassword" required,
+    new_password: String = "newPassword" required,
+    token: Nullable<String> = "token" skip_absent,
+});
 
 /// `i/change-password` answers `204 No Content`.
 pub type Response = ();

@@ -7,13 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/claim-achievement`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub name: Name,
 }
+
+misskey_core::object!(Request {
+    name: Name = "name" required,
+});
 
 /// `i/claim-achievement` answers `204 No Content`.
 pub type Response = ();

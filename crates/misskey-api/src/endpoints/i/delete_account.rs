@@ -9,15 +9,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/delete-account`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub password: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    password: String = "password" required,
+    token: Nullable<String> = "token" skip_absent,
+});
 
 /// `i/delete-account` answers `204 No Content`.
 pub type Response = ();

@@ -9,19 +9,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/export-following`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_muting: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_inactive: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    exclude_muting: Option<bool> = "excludeMuting" skip_none,
+    exclude_inactive: Option<bool> = "excludeInactive" skip_none,
+});
 
 /// `i/export-following` answers `204 No Content`.
 pub type Response = ();

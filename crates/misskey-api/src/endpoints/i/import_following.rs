@@ -9,16 +9,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/import-following`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub file_id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_replies: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    file_id: Id = "fileId" required,
+    with_replies: Option<bool> = "withReplies" skip_none,
+});
 
 /// `i/import-following` answers `204 No Content`.
 pub type Response = ();

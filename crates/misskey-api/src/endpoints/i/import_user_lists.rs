@@ -9,14 +9,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/import-user-lists`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub file_id: Id,
 }
+
+misskey_core::object!(Request {
+    file_id: Id = "fileId" required,
+});
 
 /// `i/import-user-lists` answers `204 No Content`.
 pub type Response = ();

@@ -9,14 +9,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/move`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub move_to_account: String,
 }
+
+misskey_core::object!(Request {
+    move_to_account: String = "moveToAccount" required,
+});
 
 /// What `i/move` answers.
 pub type Response = serde_json::Value;

@@ -7,28 +7,29 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `i/notifications-grouped`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mark_as_read: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_types: Option<Vec<IncludeType>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_types: Option<Vec<ExcludeType>>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    mark_as_read: Option<bool> = "markAsRead" skip_none,
+    include_types: Option<Vec<IncludeType>> = "includeTypes" skip_none,
+    exclude_types: Option<Vec<ExcludeType>> = "excludeTypes" skip_none,
+});
 
 /// What `i/notifications-grouped` answers.
 pub type Response = Vec<models::Notification>;

@@ -7,31 +7,37 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `i/page-likes`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+});
 
 /// What `i/page-likes` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `i/page-likes` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub page: models::Page,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    page: models::Page = "page" required,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -9,13 +9,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/regenerate-token`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub password: String,
 }
+
+misskey_core::object!(Request {
+    password: String = "password" required,
+});
 
 /// `i/regenerate-token` answers `204 No Content`.
 pub type Response = ();

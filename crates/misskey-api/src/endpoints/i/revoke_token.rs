@@ -9,17 +9,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/revoke-token`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    token_id: Option<Id> = "tokenId" skip_none,
+    token: Nullable<String> = "token" skip_absent,
+});
 
 /// `i/revoke-token` answers `204 No Content`.
 pub type Response = ();

@@ -11,83 +11,85 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::models;
 
 /// The request body of `i/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// 1 to 50 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// 1 to 1500 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// 1 to 256 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub followed_message: Nullable<String>,
     /// 1 to 50 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub location: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub birthday: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub lang: Nullable<Lang>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub avatar_id: Nullable<Id>,
     /// At most 16 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_decorations: Option<Vec<AvatarDecoration>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub banner_id: Nullable<Id>,
     /// 0 to 16 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<Field>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_explorable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_online_status: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_reactions: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub careful_bot: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_accept_followed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_crawle: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prevent_ai_learning: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bot: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_cat: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inject_featured_note: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_announcement_email: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub always_mark_nsfw: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_sensitive: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub following_visibility: Option<FollowingVisibility>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub followers_visibility: Option<FollowersVisibility>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pinned_page_id: Nullable<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub muted_words: Option<Vec<MutedWord>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hard_muted_words: Option<Vec<HardMutedWord>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub muted_instances: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_recieve_config: Option<NotificationRecieveConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification_types: Option<Vec<String>>,
     /// At most 10 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub also_known_as: Option<Vec<String>>,
 }
+
+misskey_core::object!(Request {
+    name: Nullable<String> = "name" skip_absent,
+    description: Nullable<String> = "description" skip_absent,
+    followed_message: Nullable<String> = "followedMessage" skip_absent,
+    location: Nullable<String> = "location" skip_absent,
+    birthday: Nullable<String> = "birthday" skip_absent,
+    lang: Nullable<Lang> = "lang" skip_absent,
+    avatar_id: Nullable<Id> = "avatarId" skip_absent,
+    avatar_decorations: Option<Vec<AvatarDecoration>> = "avatarDecorations" skip_none,
+    banner_id: Nullable<Id> = "bannerId" skip_absent,
+    fields: Option<Vec<Field>> = "fields" skip_none,
+    is_locked: Option<bool> = "isLocked" skip_none,
+    is_explorable: Option<bool> = "isExplorable" skip_none,
+    hide_online_status: Option<bool> = "hideOnlineStatus" skip_none,
+    public_reactions: Option<bool> = "publicReactions" skip_none,
+    careful_bot: Option<bool> = "carefulBot" skip_none,
+    auto_accept_followed: Option<bool> = "autoAcceptFollowed" skip_none,
+    no_crawle: Option<bool> = "noCrawle" skip_none,
+    prevent_ai_learning: Option<bool> = "preventAiLearning" skip_none,
+    is_bot: Option<bool> = "isBot" skip_none,
+    is_cat: Option<bool> = "isCat" skip_none,
+    inject_featured_note: Option<bool> = "injectFeaturedNote" skip_none,
+    receive_announcement_email: Option<bool> = "receiveAnnouncementEmail" skip_none,
+    always_mark_nsfw: Option<bool> = "alwaysMarkNsfw" skip_none,
+    auto_sensitive: Option<bool> = "autoSensitive" skip_none,
+    following_visibility: Option<FollowingVisibility> = "followingVisibility" skip_none,
+    followers_visibility: Option<FollowersVisibility> = "followersVisibility" skip_none,
+    pinned_page_id: Nullable<Id> = "pinnedPageId" skip_absent,
+    muted_words: Option<Vec<MutedWord>> = "mutedWords" skip_none,
+    hard_muted_words: Option<Vec<HardMutedWord>> = "hardMutedWords" skip_none,
+    muted_instances: Option<Vec<String>> = "mutedInstances" skip_none,
+    notification_recieve_config: Option<NotificationRecieveConfig> = "notificationRecieveConfig" skip_none,
+    email_notification_types: Option<Vec<String>> = "emailNotificationTypes" skip_none,
+    also_known_as: Option<Vec<String>> = "alsoKnownAs" skip_none,
+});
 
 /// What `i/update` answers.
 pub type Response = models::MeDetailed;
@@ -587,22 +589,25 @@ misskey_core::string_enum!(
 );
 
 /// `avatarDecorations[]` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AvatarDecoration {
     pub id: Id,
     /// -0.5 to 0.5.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub angle: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub flip_h: Nullable<bool>,
     /// -0.25 to 0.25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset_x: Nullable<f64>,
     /// -0.25 to 0.25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset_y: Nullable<f64>,
 }
+
+misskey_core::object!(AvatarDecoration {
+    id: Id = "id" required,
+    angle: Nullable<f64> = "angle" skip_absent,
+    flip_h: Nullable<bool> = "flipH" skip_absent,
+    offset_x: Nullable<f64> = "offsetX" skip_absent,
+    offset_y: Nullable<f64> = "offsetY" skip_absent,
+});
 
 impl misskey_core::HasId for AvatarDecoration {
     fn id(&self) -> Option<&str> {
@@ -611,11 +616,16 @@ impl misskey_core::HasId for AvatarDecoration {
 }
 
 /// `fields[]` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Field {
     pub name: String,
     pub value: String,
 }
+
+misskey_core::object!(Field {
+    name: String = "name" required,
+    value: String = "value" required,
+});
 
 /// Values of `followingVisibility` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -734,38 +744,40 @@ impl<'de> Deserialize<'de> for HardMutedWord {
 }
 
 /// `notificationRecieveConfig` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NotificationRecieveConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<Note>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub follow: Option<Follow>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention: Option<Mention>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<Reply>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renote: Option<Renote>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<Quote>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reaction: Option<Reaction>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_ended: Option<PollEnded>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_follow_request: Option<ReceiveFollowRequest>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub follow_request_accepted: Option<FollowRequestAccepted>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_assigned: Option<RoleAssigned>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub achievement_earned: Option<AchievementEarned>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<Test>,
 }
+
+misskey_core::object!(NotificationRecieveConfig {
+    note: Option<Note> = "note" skip_none,
+    follow: Option<Follow> = "follow" skip_none,
+    mention: Option<Mention> = "mention" skip_none,
+    reply: Option<Reply> = "reply" skip_none,
+    renote: Option<Renote> = "renote" skip_none,
+    quote: Option<Quote> = "quote" skip_none,
+    reaction: Option<Reaction> = "reaction" skip_none,
+    poll_ended: Option<PollEnded> = "pollEnded" skip_none,
+    receive_follow_request: Option<ReceiveFollowRequest> = "receiveFollowRequest" skip_none,
+    follow_request_accepted: Option<FollowRequestAccepted> = "followRequestAccepted" skip_none,
+    role_assigned: Option<RoleAssigned> = "roleAssigned" skip_none,
+    achievement_earned: Option<AchievementEarned> = "achievementEarned" skip_none,
+    app: Option<App> = "app" skip_none,
+    test: Option<Test> = "test" skip_none,
+});
 
 /// `notificationRecieveConfig.note` in the `i/update` request.
 #[derive(Debug, Clone, PartialEq)]
@@ -813,10 +825,14 @@ impl<'de> Deserialize<'de> for Note {
 }
 
 /// `notificationRecieveConfig.note (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NoteAll {
     pub r#type: Type,
 }
+
+misskey_core::object!(NoteAll {
+    r#type: Type = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.note (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -845,12 +861,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.note (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NoteList {
     pub r#type: NoteListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(NoteList {
+    r#type: NoteListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.note (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -910,10 +930,14 @@ impl<'de> Deserialize<'de> for Follow {
 }
 
 /// `notificationRecieveConfig.follow (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FollowAll {
     pub r#type: FollowAllType,
 }
+
+misskey_core::object!(FollowAll {
+    r#type: FollowAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.follow (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -942,12 +966,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.follow (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FollowList {
     pub r#type: FollowListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(FollowList {
+    r#type: FollowListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.follow (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1007,10 +1035,14 @@ impl<'de> Deserialize<'de> for Mention {
 }
 
 /// `notificationRecieveConfig.mention (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MentionAll {
     pub r#type: MentionAllType,
 }
+
+misskey_core::object!(MentionAll {
+    r#type: MentionAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.mention (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1039,12 +1071,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.mention (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MentionList {
     pub r#type: MentionListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(MentionList {
+    r#type: MentionListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.mention (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1104,10 +1140,14 @@ impl<'de> Deserialize<'de> for Reply {
 }
 
 /// `notificationRecieveConfig.reply (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplyAll {
     pub r#type: ReplyAllType,
 }
+
+misskey_core::object!(ReplyAll {
+    r#type: ReplyAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.reply (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1136,12 +1176,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.reply (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplyList {
     pub r#type: ReplyListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(ReplyList {
+    r#type: ReplyListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.reply (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1201,10 +1245,14 @@ impl<'de> Deserialize<'de> for Renote {
 }
 
 /// `notificationRecieveConfig.renote (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RenoteAll {
     pub r#type: RenoteAllType,
 }
+
+misskey_core::object!(RenoteAll {
+    r#type: RenoteAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.renote (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1233,12 +1281,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.renote (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RenoteList {
     pub r#type: RenoteListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(RenoteList {
+    r#type: RenoteListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.renote (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1298,10 +1350,14 @@ impl<'de> Deserialize<'de> for Quote {
 }
 
 /// `notificationRecieveConfig.quote (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuoteAll {
     pub r#type: QuoteAllType,
 }
+
+misskey_core::object!(QuoteAll {
+    r#type: QuoteAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.quote (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1330,12 +1386,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.quote (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuoteList {
     pub r#type: QuoteListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(QuoteList {
+    r#type: QuoteListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.quote (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1395,10 +1455,14 @@ impl<'de> Deserialize<'de> for Reaction {
 }
 
 /// `notificationRecieveConfig.reaction (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReactionAll {
     pub r#type: ReactionAllType,
 }
+
+misskey_core::object!(ReactionAll {
+    r#type: ReactionAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.reaction (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1427,12 +1491,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.reaction (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReactionList {
     pub r#type: ReactionListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(ReactionList {
+    r#type: ReactionListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.reaction (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1492,10 +1560,14 @@ impl<'de> Deserialize<'de> for PollEnded {
 }
 
 /// `notificationRecieveConfig.pollEnded (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PollEndedAll {
     pub r#type: PollEndedAllType,
 }
+
+misskey_core::object!(PollEndedAll {
+    r#type: PollEndedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1524,12 +1596,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.pollEnded (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PollEndedList {
     pub r#type: PollEndedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(PollEndedList {
+    r#type: PollEndedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1589,10 +1665,14 @@ impl<'de> Deserialize<'de> for ReceiveFollowRequest {
 }
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReceiveFollowRequestAll {
     pub r#type: ReceiveFollowRequestAllType,
 }
+
+misskey_core::object!(ReceiveFollowRequestAll {
+    r#type: ReceiveFollowRequestAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1621,12 +1701,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReceiveFollowRequestList {
     pub r#type: ReceiveFollowRequestListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(ReceiveFollowRequestList {
+    r#type: ReceiveFollowRequestListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1686,10 +1770,14 @@ impl<'de> Deserialize<'de> for FollowRequestAccepted {
 }
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FollowRequestAcceptedAll {
     pub r#type: FollowRequestAcceptedAllType,
 }
+
+misskey_core::object!(FollowRequestAcceptedAll {
+    r#type: FollowRequestAcceptedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1718,12 +1806,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FollowRequestAcceptedList {
     pub r#type: FollowRequestAcceptedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(FollowRequestAcceptedList {
+    r#type: FollowRequestAcceptedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1783,10 +1875,14 @@ impl<'de> Deserialize<'de> for RoleAssigned {
 }
 
 /// `notificationRecieveConfig.roleAssigned (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoleAssignedAll {
     pub r#type: RoleAssignedAllType,
 }
+
+misskey_core::object!(RoleAssignedAll {
+    r#type: RoleAssignedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1815,12 +1911,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.roleAssigned (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoleAssignedList {
     pub r#type: RoleAssignedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(RoleAssignedList {
+    r#type: RoleAssignedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1880,10 +1980,14 @@ impl<'de> Deserialize<'de> for AchievementEarned {
 }
 
 /// `notificationRecieveConfig.achievementEarned (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AchievementEarnedAll {
     pub r#type: AchievementEarnedAllType,
 }
+
+misskey_core::object!(AchievementEarnedAll {
+    r#type: AchievementEarnedAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1912,12 +2016,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.achievementEarned (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AchievementEarnedList {
     pub r#type: AchievementEarnedListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(AchievementEarnedList {
+    r#type: AchievementEarnedListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -1977,10 +2085,14 @@ impl<'de> Deserialize<'de> for App {
 }
 
 /// `notificationRecieveConfig.app (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AppAll {
     pub r#type: AppAllType,
 }
+
+misskey_core::object!(AppAll {
+    r#type: AppAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.app (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -2009,12 +2121,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.app (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AppList {
     pub r#type: AppListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(AppList {
+    r#type: AppListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.app (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -2074,10 +2190,14 @@ impl<'de> Deserialize<'de> for Test {
 }
 
 /// `notificationRecieveConfig.test (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TestAll {
     pub r#type: TestAllType,
 }
+
+misskey_core::object!(TestAll {
+    r#type: TestAllType = "type" required,
+});
 
 /// Values of `notificationRecieveConfig.test (variant 0).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -2106,12 +2226,16 @@ misskey_core::string_enum!(
 );
 
 /// `notificationRecieveConfig.test (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TestList {
     pub r#type: TestListType,
     pub user_list_id: Id,
 }
+
+misskey_core::object!(TestList {
+    r#type: TestListType = "type" required,
+    user_list_id: Id = "userListId" required,
+});
 
 /// Values of `notificationRecieveConfig.test (variant 1).type` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]

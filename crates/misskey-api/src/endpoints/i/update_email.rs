@@ -9,18 +9,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `i/update-email`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub password: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    password: String = "password" required,
+    email: Nullable<String> = "email" skip_absent,
+    token: Nullable<String> = "token" skip_absent,
+});
 
 /// What `i/update-email` answers.
 pub type Response = models::MeDetailed;

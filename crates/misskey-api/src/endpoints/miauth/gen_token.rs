@@ -9,27 +9,34 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `miauth/gen-token`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub session: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub icon_url: Nullable<String>,
     pub permission: Vec<String>,
 }
 
+misskey_core::object!(Request {
+    session: Option<String> = "session" or_default,
+    name: Nullable<String> = "name" skip_absent,
+    description: Nullable<String> = "description" skip_absent,
+    icon_url: Nullable<String> = "iconUrl" skip_absent,
+    permission: Vec<String> = "permission" required,
+});
+
 /// What `miauth/gen-token` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub token: String,
 }
+
+misskey_core::object!(Response {
+    token: String = "token" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,17 +7,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `mute/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
     /// A Unix Epoch timestamp that must lie in the future. `null` means an indefinite mute.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expires_at: Nullable<i64>,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+    expires_at: Nullable<i64> = "expiresAt" skip_absent,
+});
 
 /// `mute/create` answers `204 No Content`.
 pub type Response = ();

@@ -7,53 +7,54 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `notes/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `"public"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_user_ids: Option<Vec<Id>>,
     /// 1 to 100 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cw: Nullable<String>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_only: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reaction_acceptance: Nullable<ReactionAcceptance>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_extract_mentions: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_extract_hashtags: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_extract_emojis: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reply_id: Nullable<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub renote_id: Nullable<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub channel_id: Nullable<Id>,
     /// 1 to 3000 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     /// 1 to 16 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<Id>>,
     /// 1 to 16 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<Id>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub poll: Nullable<Poll>,
 }
+
+misskey_core::object!(Request {
+    visibility: Option<Visibility> = "visibility" skip_none,
+    visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
+    cw: Nullable<String> = "cw" skip_absent,
+    local_only: Option<bool> = "localOnly" skip_none,
+    reaction_acceptance: Nullable<ReactionAcceptance> = "reactionAcceptance" skip_absent,
+    no_extract_mentions: Option<bool> = "noExtractMentions" skip_none,
+    no_extract_hashtags: Option<bool> = "noExtractHashtags" skip_none,
+    no_extract_emojis: Option<bool> = "noExtractEmojis" skip_none,
+    reply_id: Nullable<Id> = "replyId" skip_absent,
+    renote_id: Nullable<Id> = "renoteId" skip_absent,
+    channel_id: Nullable<Id> = "channelId" skip_absent,
+    text: Nullable<String> = "text" skip_absent,
+    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
+    media_ids: Option<Vec<Id>> = "mediaIds" skip_none,
+    poll: Nullable<Poll> = "poll" skip_absent,
+});
 
 /// Values of `visibility` in the `notes/create` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -100,26 +101,32 @@ misskey_core::string_enum!(
 );
 
 /// `poll` in the `notes/create` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Poll {
     /// 2 to 10 items.
     pub choices: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expires_at: Nullable<i64>,
     /// At least 1.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expired_after: Nullable<i64>,
 }
 
+misskey_core::object!(Poll {
+    choices: Vec<String> = "choices" required,
+    multiple: Option<bool> = "multiple" skip_none,
+    expires_at: Nullable<i64> = "expiresAt" skip_absent,
+    expired_after: Nullable<i64> = "expiredAfter" skip_absent,
+});
+
 /// What `notes/create` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub created_note: models::Note,
 }
+
+misskey_core::object!(Response {
+    created_note: models::Note = "createdNote" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

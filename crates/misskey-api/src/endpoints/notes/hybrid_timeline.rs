@@ -7,46 +7,47 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `notes/hybrid-timeline`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_date: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_date: Option<i64>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_partial: Option<bool>,
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_my_renotes: Option<bool>,
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_renoted_my_notes: Option<bool>,
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_local_renotes: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_files: Option<bool>,
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_renotes: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_replies: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
+    allow_partial: Option<bool> = "allowPartial" skip_none,
+    include_my_renotes: Option<bool> = "includeMyRenotes" skip_none,
+    include_renoted_my_notes: Option<bool> = "includeRenotedMyNotes" skip_none,
+    include_local_renotes: Option<bool> = "includeLocalRenotes" skip_none,
+    with_files: Option<bool> = "withFiles" skip_none,
+    with_renotes: Option<bool> = "withRenotes" skip_none,
+    with_replies: Option<bool> = "withReplies" skip_none,
+});
 
 /// What `notes/hybrid-timeline` answers.
 pub type Response = Vec<models::Note>;

@@ -7,26 +7,27 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `notes/mentions`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub following: Option<bool>,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
 }
+
+misskey_core::object!(Request {
+    following: Option<bool> = "following" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    visibility: Option<String> = "visibility" skip_none,
+});
 
 /// What `notes/mentions` answers.
 pub type Response = Vec<models::Note>;

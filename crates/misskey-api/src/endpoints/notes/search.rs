@@ -7,32 +7,34 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `notes/search`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub query: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// The local host is represented with `.`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub channel_id: Nullable<Id>,
 }
+
+misskey_core::object!(Request {
+    query: String = "query" required,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Option<i64> = "offset" skip_none,
+    host: Option<String> = "host" skip_none,
+    user_id: Nullable<Id> = "userId" skip_absent,
+    channel_id: Nullable<Id> = "channelId" skip_absent,
+});
 
 /// What `notes/search` answers.
 pub type Response = Vec<models::Note>;

@@ -7,40 +7,41 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `notes/search-by-tag`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reply: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub renote: Nullable<bool>,
     /// Only show notes that have attached files.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_files: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub poll: Nullable<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// At least 1 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// The outer arrays are chained with OR, the inner arrays are chained with AND.
     ///
     /// At least 1 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<Vec<Vec<String>>>,
 }
+
+misskey_core::object!(Request {
+    reply: Nullable<bool> = "reply" skip_absent,
+    renote: Nullable<bool> = "renote" skip_absent,
+    with_files: Option<bool> = "withFiles" skip_none,
+    poll: Nullable<bool> = "poll" skip_absent,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+    tag: Option<String> = "tag" skip_none,
+    query: Option<Vec<Vec<String>>> = "query" skip_none,
+});
 
 /// What `notes/search-by-tag` answers.
 pub type Response = Vec<models::Note>;

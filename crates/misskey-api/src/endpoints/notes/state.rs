@@ -7,24 +7,28 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `notes/state`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub note_id: Id,
 }
 
+misskey_core::object!(Request {
+    note_id: Id = "noteId" required,
+});
+
 /// What `notes/state` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub is_favorited: bool,
-    #[serde(default)]
     pub is_muted_thread: bool,
 }
+
+misskey_core::object!(Response {
+    is_favorited: bool = "isFavorited" or_default,
+    is_muted_thread: bool = "isMutedThread" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

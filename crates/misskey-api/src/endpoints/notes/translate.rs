@@ -7,26 +7,33 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `notes/translate`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub note_id: Id,
     pub target_lang: String,
 }
 
+misskey_core::object!(Request {
+    note_id: Id = "noteId" required,
+    target_lang: String = "targetLang" required,
+});
+
 /// What `notes/translate` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<ResponseBody>;
 
 /// What `notes/translate` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseBody {
     pub source_lang: String,
     pub text: String,
 }
+
+misskey_core::object!(ResponseBody {
+    source_lang: String = "sourceLang" required,
+    text: String = "text" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,14 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `notes/unrenote`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub note_id: Id,
 }
+
+misskey_core::object!(Request {
+    note_id: Id = "noteId" required,
+});
 
 /// `notes/unrenote` answers `204 No Content`.
 pub type Response = ();

@@ -7,17 +7,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `notifications/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub body: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub header: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub icon: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    body: String = "body" required,
+    header: Nullable<String> = "header" skip_absent,
+    icon: Nullable<String> = "icon" skip_absent,
+});
 
 /// `notifications/create` answers `204 No Content`.
 pub type Response = ();

@@ -7,33 +7,39 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `pages/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub title: String,
     /// At least 1 characters.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub summary: Nullable<String>,
     pub content: Vec<serde_json::Value>,
     pub variables: Vec<serde_json::Value>,
     pub script: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub eye_catching_image_id: Nullable<Id>,
     /// Default: `"sans-serif"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font: Option<Font>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub align_center: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_title_when_pinned: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    title: String = "title" required,
+    name: String = "name" required,
+    summary: Nullable<String> = "summary" skip_absent,
+    content: Vec<serde_json::Value> = "content" required,
+    variables: Vec<serde_json::Value> = "variables" required,
+    script: String = "script" required,
+    eye_catching_image_id: Nullable<Id> = "eyeCatchingImageId" skip_absent,
+    font: Option<Font> = "font" skip_none,
+    align_center: Option<bool> = "alignCenter" skip_none,
+    hide_title_when_pinned: Option<bool> = "hideTitleWhenPinned" skip_none,
+});
 
 /// What `pages/create` answers.
 pub type Response = models::Page;

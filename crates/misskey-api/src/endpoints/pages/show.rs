@@ -7,20 +7,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `pages/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+
+misskey_core::object!(Request {
+    page_id: Option<Id> = "pageId" skip_none,
+    name: Option<String> = "name" skip_none,
+    username: Option<String> = "username" skip_none,
+});
 
 /// What `pages/show` answers.
 pub type Response = models::Page;

@@ -7,35 +7,37 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `pages/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub page_id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// At least 1 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub summary: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<Vec<serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub eye_catching_image_id: Nullable<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font: Option<Font>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub align_center: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_title_when_pinned: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    page_id: Id = "pageId" required,
+    title: Option<String> = "title" skip_none,
+    name: Option<String> = "name" skip_none,
+    summary: Nullable<String> = "summary" skip_absent,
+    content: Option<Vec<serde_json::Value>> = "content" skip_none,
+    variables: Option<Vec<serde_json::Value>> = "variables" skip_none,
+    script: Option<String> = "script" skip_none,
+    eye_catching_image_id: Nullable<Id> = "eyeCatchingImageId" skip_absent,
+    font: Option<Font> = "font" skip_none,
+    align_center: Option<bool> = "alignCenter" skip_none,
+    hide_title_when_pinned: Option<bool> = "hideTitleWhenPinned" skip_none,
+});
 
 /// `pages/update` answers `204 No Content`.
 pub type Response = ();

@@ -7,15 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `reversi/cancel-match`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<Id>,
 }
+
+misskey_core::object!(Request {
+    user_id: Nullable<Id> = "userId" skip_absent,
+});
 
 /// `reversi/cancel-match` answers `204 No Content`.
 pub type Response = ();

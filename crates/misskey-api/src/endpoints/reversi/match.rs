@@ -7,22 +7,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `reversi/match`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<Id>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_irregular_rules: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    user_id: Nullable<Id> = "userId" skip_absent,
+    no_irregular_rules: Option<bool> = "noIrregularRules" skip_none,
+    multiple: Option<bool> = "multiple" skip_none,
+});
 
 /// What `reversi/match` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<models::ReversiGameDetailed>;

@@ -7,15 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `reversi/show-game`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub game_id: Id,
 }
+
+misskey_core::object!(Request {
+    game_id: Id = "gameId" required,
+});
 
 /// What `reversi/show-game` answers.
 pub type Response = models::ReversiGameDetailed;

@@ -7,25 +7,31 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `reversi/verify`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub game_id: Id,
     pub crc32: String,
 }
 
+misskey_core::object!(Request {
+    game_id: Id = "gameId" required,
+    crc32: String = "crc32" required,
+});
+
 /// What `reversi/verify` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub desynced: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub game: Option<models::ReversiGameDetailed>,
 }
+
+misskey_core::object!(Response {
+    desynced: bool = "desynced" or_default,
+    game: Option<models::ReversiGameDetailed> = "game" skip_none,
+});
 
 impl Endpoint for Request {
     type Response = Response;

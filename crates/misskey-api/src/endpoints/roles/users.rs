@@ -7,32 +7,39 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `roles/users`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub role_id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
+
+misskey_core::object!(Request {
+    role_id: Id = "roleId" required,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+});
 
 /// What `roles/users` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `roles/users` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub user: models::UserDetailed,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    user: models::UserDetailed = "user" required,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -9,32 +9,41 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `sw/register`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub endpoint: String,
     pub auth: String,
     pub publickey: String,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_read_message: Option<bool>,
 }
 
+misskey_core::object!(Request {
+    endpoint: String = "endpoint" required,
+    auth: String = "auth" required,
+    publickey: String = "publickey" required,
+    send_read_message: Option<bool> = "sendReadMessage" skip_none,
+});
+
 /// What `sw/register` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
     pub key: Option<String>,
     pub user_id: String,
     pub endpoint: String,
-    #[serde(default)]
     pub send_read_message: bool,
 }
+
+misskey_core::object!(Response {
+    state: Option<State> = "state" skip_none,
+    key: Option<String> = "key" or_default,
+    user_id: String = "userId" required,
+    endpoint: String = "endpoint" required,
+    send_read_message: bool = "sendReadMessage" or_default,
+});
 
 /// Values of `state` in the `sw/register` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

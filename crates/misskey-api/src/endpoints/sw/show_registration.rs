@@ -9,26 +9,33 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `sw/show-registration`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub endpoint: String,
 }
+
+misskey_core::object!(Request {
+    endpoint: String = "endpoint" required,
+});
 
 /// What `sw/show-registration` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<ResponseBody>;
 
 /// What `sw/show-registration` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseBody {
     pub user_id: String,
     pub endpoint: String,
-    #[serde(default)]
     pub send_read_message: bool,
 }
+
+misskey_core::object!(ResponseBody {
+    user_id: String = "userId" required,
+    endpoint: String = "endpoint" required,
+    send_read_message: bool = "sendReadMessage" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,13 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `sw/unregister`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub endpoint: String,
 }
+
+misskey_core::object!(Request {
+    endpoint: String = "endpoint" required,
+});
 
 /// `sw/unregister` answers `204 No Content`.
 pub type Response = ();

@@ -9,26 +9,32 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `sw/update-registration`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub endpoint: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_read_message: Option<bool>,
 }
 
+misskey_core::object!(Request {
+    endpoint: String = "endpoint" required,
+    send_read_message: Option<bool> = "sendReadMessage" skip_none,
+});
+
 /// What `sw/update-registration` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub user_id: String,
     pub endpoint: String,
-    #[serde(default)]
     pub send_read_message: bool,
 }
+
+misskey_core::object!(Response {
+    user_id: String = "userId" required,
+    endpoint: String = "endpoint" required,
+    send_read_message: bool = "sendReadMessage" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

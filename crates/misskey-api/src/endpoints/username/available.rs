@@ -7,20 +7,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `username/available`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub username: String,
 }
 
+misskey_core::object!(Request {
+    username: String = "username" required,
+});
+
 /// What `username/available` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub available: bool,
 }
+
+misskey_core::object!(Response {
+    available: bool = "available" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,25 +7,31 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `users/achievements`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+});
 
 /// What `users/achievements` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `users/achievements` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub name: String,
     pub unlocked_at: f64,
 }
+
+misskey_core::object!(ResponseItem {
+    name: String = "name" required,
+    unlocked_at: f64 = "unlockedAt" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,28 +7,29 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/followers`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The local host is represented with `null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub host: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+    user_id: Option<Id> = "userId" skip_none,
+    username: Option<String> = "username" skip_none,
+    host: Nullable<String> = "host" skip_absent,
+});
 
 /// What `users/followers` answers.
 pub type Response = Vec<models::Following>;

@@ -7,28 +7,35 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/get-frequently-replied-users`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+    limit: Option<i64> = "limit" skip_none,
+});
 
 /// What `users/get-frequently-replied-users` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `users/get-frequently-replied-users` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub user: models::UserDetailed,
     pub weight: f64,
 }
+
+misskey_core::object!(ResponseItem {
+    user: models::UserDetailed = "user" required,
+    weight: f64 = "weight" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,41 +7,43 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/notes`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_replies: Option<bool>,
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_renotes: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_channel_notes: Option<bool>,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_date: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_date: Option<i64>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_partial: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_files: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+    with_replies: Option<bool> = "withReplies" skip_none,
+    with_renotes: Option<bool> = "withRenotes" skip_none,
+    with_channel_notes: Option<bool> = "withChannelNotes" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
+    allow_partial: Option<bool> = "allowPartial" skip_none,
+    with_files: Option<bool> = "withFiles" skip_none,
+});
 
 /// What `users/notes` answers.
 pub type Response = Vec<models::Note>;

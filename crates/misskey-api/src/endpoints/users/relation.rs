@@ -10,11 +10,14 @@ use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The request body of `users/relation`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: UserId,
 }
+
+misskey_core::object!(Request {
+    user_id: UserId = "userId" required,
+});
 
 /// `userId` in the `users/relation` request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -100,27 +103,30 @@ impl<'de> Deserialize<'de> for Response {
 }
 
 /// `(variant 0)` in the `users/relation` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseObject {
     pub id: Id,
-    #[serde(default)]
     pub is_following: bool,
-    #[serde(default)]
     pub has_pending_follow_request_from_you: bool,
-    #[serde(default)]
     pub has_pending_follow_request_to_you: bool,
-    #[serde(default)]
     pub is_followed: bool,
-    #[serde(default)]
     pub is_blocking: bool,
-    #[serde(default)]
     pub is_blocked: bool,
-    #[serde(default)]
     pub is_muted: bool,
-    #[serde(default)]
     pub is_renote_muted: bool,
 }
+
+misskey_core::object!(ResponseObject {
+    id: Id = "id" required,
+    is_following: bool = "isFollowing" or_default,
+    has_pending_follow_request_from_you: bool = "hasPendingFollowRequestFromYou" or_default,
+    has_pending_follow_request_to_you: bool = "hasPendingFollowRequestToYou" or_default,
+    is_followed: bool = "isFollowed" or_default,
+    is_blocking: bool = "isBlocking" or_default,
+    is_blocked: bool = "isBlocked" or_default,
+    is_muted: bool = "isMuted" or_default,
+    is_renote_muted: bool = "isRenoteMuted" or_default,
+});
 
 impl misskey_core::HasId for ResponseObject {
     fn id(&self) -> Option<&str> {
@@ -129,27 +135,30 @@ impl misskey_core::HasId for ResponseObject {
 }
 
 /// `(variant 1)[]` in the `users/relation` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseListItem {
     pub id: Id,
-    #[serde(default)]
     pub is_following: bool,
-    #[serde(default)]
     pub has_pending_follow_request_from_you: bool,
-    #[serde(default)]
     pub has_pending_follow_request_to_you: bool,
-    #[serde(default)]
     pub is_followed: bool,
-    #[serde(default)]
     pub is_blocking: bool,
-    #[serde(default)]
     pub is_blocked: bool,
-    #[serde(default)]
     pub is_muted: bool,
-    #[serde(default)]
     pub is_renote_muted: bool,
 }
+
+misskey_core::object!(ResponseListItem {
+    id: Id = "id" required,
+    is_following: bool = "isFollowing" or_default,
+    has_pending_follow_request_from_you: bool = "hasPendingFollowRequestFromYou" or_default,
+    has_pending_follow_request_to_you: bool = "hasPendingFollowRequestToYou" or_default,
+    is_followed: bool = "isFollowed" or_default,
+    is_blocking: bool = "isBlocking" or_default,
+    is_blocked: bool = "isBlocked" or_default,
+    is_muted: bool = "isMuted" or_default,
+    is_renote_muted: bool = "isRenoteMuted" or_default,
+});
 
 impl misskey_core::HasId for ResponseListItem {
     fn id(&self) -> Option<&str> {

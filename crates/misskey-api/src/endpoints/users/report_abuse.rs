@@ -7,16 +7,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `users/report-abuse`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
     /// 1 to 2048 characters.
     pub comment: String,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+    comment: String = "comment" required,
+});
 
 /// `users/report-abuse` answers `204 No Content`.
 pub type Response = ();

@@ -7,26 +7,29 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/search`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub query: String,
     /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Default: `"combined"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    query: String = "query" required,
+    offset: Option<i64> = "offset" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+    origin: Option<Origin> = "origin" skip_none,
+    detail: Option<bool> = "detail" skip_none,
+});
 
 /// What `users/search` answers.
 pub type Response = Vec<models::User>;

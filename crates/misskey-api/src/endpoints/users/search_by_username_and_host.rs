@@ -7,23 +7,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/search-by-username-and-host`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub host: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    detail: Option<bool> = "detail" skip_none,
+    username: Nullable<String> = "username" skip_absent,
+    host: Nullable<String> = "host" skip_absent,
+});
 
 /// What `users/search-by-username-and-host` answers.
 pub type Response = Vec<models::User>;

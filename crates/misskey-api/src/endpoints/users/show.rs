@@ -11,19 +11,21 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::models;
 
 /// The request body of `users/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<Id>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The local host is represented with `null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub host: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    user_id: Option<Id> = "userId" skip_none,
+    user_ids: Option<Vec<Id>> = "userIds" skip_none,
+    username: Option<String> = "username" skip_none,
+    host: Nullable<String> = "host" skip_absent,
+});
 
 /// What `users/show` answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]

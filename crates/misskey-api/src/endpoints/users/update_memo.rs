@@ -7,16 +7,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `users/update-memo`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
     /// A personal memo for the target user. If null or empty, delete the memo.
     pub memo: Option<String>,
 }
+
+misskey_core::object!(Request {
+    user_id: Id = "userId" required,
+    memo: Option<String> = "memo" or_default,
+});
 
 /// `users/update-memo` answers `204 No Content`.
 pub type Response = ();

@@ -8,23 +8,25 @@
 
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/accounts/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub username: String,
     /// At least 1 characters.
     pub password: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub setup_password: Nullable<String>,
 }
 
+misskey_core::object!(Request {
+    username: String = "username" required,
+    password: String = "password" required,
+    setup_password: Nullable<String> = "setupPassword" skip_absent,
+});
+
 /// What `admin/accounts/create` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub id: Id,
     pub name: Option<String>,
@@ -33,18 +35,12 @@ pub struct Response {
     pub host: Option<String>,
     pub avatar_url: Option<String>,
     pub avatar_blurhash: Option<String>,
-    #[serde(default)]
     pub avatar_decorations: Vec<models::UserLiteAvatarDecoration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bot: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_cat: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<models::UserLiteInstance>,
-    #[serde(default)]
     pub emojis: BTreeMap<String, String>,
     pub online_status: models::UserLiteOnlineStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub badge_roles: Option<Vec<models::UserLiteBadgeRole>>,
     pub url: Option<String>,
     pub uri: Option<String>,
@@ -55,133 +51,182 @@ pub struct Response {
     pub last_fetched_at: Option<DateTime>,
     pub banner_url: Option<String>,
     pub banner_blurhash: Option<String>,
-    #[serde(default)]
     pub is_locked: bool,
-    #[serde(default)]
     pub is_silenced: bool,
-    #[serde(default)]
     pub is_suspended: bool,
     pub description: Option<String>,
     pub location: Option<String>,
     pub birthday: Option<String>,
     pub lang: Option<String>,
     /// At most 16 items.
-    #[serde(default)]
     pub fields: Vec<models::UserDetailedNotMeOnlyField>,
-    #[serde(default)]
     pub verified_links: Vec<String>,
     pub followers_count: f64,
     pub following_count: f64,
     pub notes_count: f64,
-    #[serde(default)]
     pub pinned_note_ids: Vec<Id>,
-    #[serde(default)]
     pub pinned_notes: Vec<models::Note>,
     pub pinned_page_id: Option<String>,
     pub pinned_page: Option<models::Page>,
-    #[serde(default)]
     pub public_reactions: bool,
     pub following_visibility: models::UserDetailedNotMeOnlyFollowingVisibility,
     pub followers_visibility: models::UserDetailedNotMeOnlyFollowersVisibility,
-    #[serde(default)]
     pub roles: Vec<models::RoleLite>,
     pub followed_message: Option<String>,
     pub memo: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation_note: Option<String>,
     /// Default: `false`.
-    #[serde(default)]
     pub two_factor_enabled: bool,
     /// Default: `false`.
-    #[serde(default)]
     pub use_password_less_login: bool,
     /// Default: `false`.
-    #[serde(default)]
     pub security_keys: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_following: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_followed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_pending_follow_request_from_you: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_pending_follow_request_to_you: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_blocking: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_blocked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_muted: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_renote_muted: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<models::UserDetailedNotMeOnlyNotify>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_replies: Option<bool>,
     pub avatar_id: Option<Id>,
     pub banner_id: Option<Id>,
     pub is_moderator: Option<bool>,
     pub is_admin: Option<bool>,
-    #[serde(default)]
     pub inject_featured_note: bool,
-    #[serde(default)]
     pub receive_announcement_email: bool,
-    #[serde(default)]
     pub always_mark_nsfw: bool,
-    #[serde(default)]
     pub auto_sensitive: bool,
-    #[serde(default)]
     pub careful_bot: bool,
-    #[serde(default)]
     pub auto_accept_followed: bool,
-    #[serde(default)]
     pub no_crawle: bool,
-    #[serde(default)]
     pub prevent_ai_learning: bool,
-    #[serde(default)]
     pub is_explorable: bool,
-    #[serde(default)]
     pub is_deleted: bool,
     pub two_factor_backup_codes_stock: models::MeDetailedOnlyTwoFactorBackupCodesStock,
-    #[serde(default)]
     pub hide_online_status: bool,
-    #[serde(default)]
     pub has_unread_specified_notes: bool,
-    #[serde(default)]
     pub has_unread_mentions: bool,
-    #[serde(default)]
     pub has_unread_announcement: bool,
-    #[serde(default)]
     pub unread_announcements: Vec<models::Announcement>,
-    #[serde(default)]
     pub has_unread_antenna: bool,
-    #[serde(default)]
     pub has_unread_channel: bool,
-    #[serde(default)]
     pub has_unread_notification: bool,
-    #[serde(default)]
     pub has_pending_received_follow_request: bool,
     pub unread_notifications_count: f64,
-    #[serde(default)]
     pub muted_words: Vec<Vec<String>>,
-    #[serde(default)]
     pub hard_muted_words: Vec<Vec<String>>,
     pub muted_instances: Option<Vec<String>>,
     pub notification_recieve_config: models::MeDetailedOnlyNotificationRecieveConfig,
-    #[serde(default)]
     pub email_notification_types: Vec<String>,
-    #[serde(default)]
     pub achievements: Vec<models::MeDetailedOnlyAchievement>,
     pub logged_in_days: f64,
     pub policies: models::RolePolicies,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_keys_list: Option<Vec<models::MeDetailedOnlySecurityKeysListItem>>,
     pub token: String,
 }
+
+misskey_core::object!(Response {
+    id: Id = "id" required,
+    name: Option<String> = "name" or_default,
+    username: String = "username" required,
+    host: Option<String> = "host" or_default,
+    avatar_url: Option<String> = "avatarUrl" or_default,
+    avatar_blurhash: Option<String> = "avatarBlurhash" or_default,
+    avatar_decorations: Vec<models::UserLiteAvatarDecoration> = "avatarDecorations" or_default,
+    is_bot: Option<bool> = "isBot" skip_none,
+    is_cat: Option<bool> = "isCat" skip_none,
+    instance: Option<models::UserLiteInstance> = "instance" skip_none,
+    emojis: BTreeMap<String, String> = "emojis" or_default,
+    online_status: models::UserLiteOnlineStatus = "onlineStatus" required,
+    badge_roles: Option<Vec<models::UserLiteBadgeRole>> = "badgeRoles" skip_none,
+    url: Option<String> = "url" or_default,
+    uri: Option<String> = "uri" or_default,
+    moved_to: Option<String> = "movedTo" or_default,
+    also_known_as: Option<Vec<Id>> = "alsoKnownAs" or_default,
+    created_at: DateTime = "createdAt" required,
+    updated_at: Option<DateTime> = "updatedAt" or_default,
+    last_fetched_at: Option<DateTime> = "lastFetchedAt" or_default,
+    banner_url: Option<String> = "bannerUrl" or_default,
+    banner_blurhash: Option<String> = "bannerBlurhash" or_default,
+    is_locked: bool = "isLocked" or_default,
+    is_silenced: bool = "isSilenced" or_default,
+    is_suspended: bool = "isSuspended" or_default,
+    description: Option<String> = "description" or_default,
+    location: Option<String> = "location" or_default,
+    birthday: Option<String> = "birthday" or_default,
+    lang: Option<String> = "lang" or_default,
+    fields: Vec<models::UserDetailedNotMeOnlyField> = "fields" or_default,
+    verified_links: Vec<String> = "verifiedLinks" or_default,
+    followers_count: f64 = "followersCount" required,
+    following_count: f64 = "followingCount" required,
+    notes_count: f64 = "notesCount" required,
+    pinned_note_ids: Vec<Id> = "pinnedNoteIds" or_default,
+    pinned_notes: Vec<models::Note> = "pinnedNotes" or_default,
+    pinned_page_id: Option<String> = "pinnedPageId" or_default,
+    pinned_page: Option<models::Page> = "pinnedPage" or_default,
+    public_reactions: bool = "publicReactions" or_default,
+    following_visibility: models::UserDetailedNotMeOnlyFollowingVisibility = "followingVisibility" required,
+    followers_visibility: models::UserDetailedNotMeOnlyFollowersVisibility = "followersVisibility" required,
+    roles: Vec<models::RoleLite> = "roles" or_default,
+    followed_message: Option<String> = "followedMessage" or_default,
+    memo: Option<String> = "memo" or_default,
+    moderation_note: Option<String> = "moderationNote" skip_none,
+    two_factor_enabled: bool = "twoFactorEnabled" or_default,
+    use_password_less_login: bool = "usePasswordLessLogin" or_default,
+    security_keys: bool = "securityKeys" or_default,
+    is_following: Option<bool> = "isFollowing" skip_none,
+    is_followed: Option<bool> = "isFollowed" skip_none,
+    has_pending_follow_request_from_you: Option<bool> = "hasPendingFollowRequestFromYou" skip_none,
+    has_pending_follow_request_to_you: Option<bool> = "hasPendingFollowRequestToYou" skip_none,
+    is_blocking: Option<bool> = "isBlocking" skip_none,
+    is_blocked: Option<bool> = "isBlocked" skip_none,
+    is_muted: Option<bool> = "isMuted" skip_none,
+    is_renote_muted: Option<bool> = "isRenoteMuted" skip_none,
+    notify: Option<models::UserDetailedNotMeOnlyNotify> = "notify" skip_none,
+    with_replies: Option<bool> = "withReplies" skip_none,
+    avatar_id: Option<Id> = "avatarId" or_default,
+    banner_id: Option<Id> = "bannerId" or_default,
+    is_moderator: Option<bool> = "isModerator" or_default,
+    is_admin: Option<bool> = "isAdmin" or_default,
+    inject_featured_note: bool = "injectFeaturedNote" or_default,
+    receive_announcement_email: bool = "receiveAnnouncementEmail" or_default,
+    always_mark_nsfw: bool = "alwaysMarkNsfw" or_default,
+    auto_sensitive: bool = "autoSensitive" or_default,
+    careful_bot: bool = "carefulBot" or_default,
+    auto_accept_followed: bool = "autoAcceptFollowed" or_default,
+    no_crawle: bool = "noCrawle" or_default,
+    prevent_ai_learning: bool = "preventAiLearning" or_default,
+    is_explorable: bool = "isExplorable" or_default,
+    is_deleted: bool = "isDeleted" or_default,
+    two_factor_backup_codes_stock: models::MeDetailedOnlyTwoFactorBackupCodesStock = "twoFactorBackupCodesStock" required,
+    hide_online_status: bool = "hideOnlineStatus" or_default,
+    has_unread_specified_notes: bool = "hasUnreadSpecifiedNotes" or_default,
+    has_unread_mentions: bool = "hasUnreadMentions" or_default,
+    has_unread_announcement: bool = "hasUnreadAnnouncement" or_default,
+    unread_announcements: Vec<models::Announcement> = "unreadAnnouncements" or_default,
+    has_unread_antenna: bool = "hasUnreadAntenna" or_default,
+    has_unread_channel: bool = "hasUnreadChannel" or_default,
+    has_unread_notification: bool = "hasUnreadNotification" or_default,
+    has_pending_received_follow_request: bool = "hasPendingReceivedFollowRequest" or_default,
+    unread_notifications_count: f64 = "unreadNotificationsCount" required,
+    muted_words: Vec<Vec<String>> = "mutedWords" or_default,
+    hard_muted_words: Vec<Vec<String>> = "hardMutedWords" or_default,
+    muted_instances: Option<Vec<String>> = "mutedInstances" or_default,
+    notification_recieve_config: models::MeDetailedOnlyNotificationRecieveConfig = "notificationRecieveConfig" required,
+    email_notification_types: Vec<String> = "emailNotificationTypes" or_default,
+    achievements: Vec<models::MeDetailedOnlyAchievement> = "achievements" or_default,
+    logged_in_days: f64 = "loggedInDays" required,
+    policies: models::RolePolicies = "policies" required,
+    email: Option<String> = "email" skip_none,
+    email_verified: Option<bool> = "emailVerified" skip_none,
+    security_keys_list: Option<Vec<models::MeDetailedOnlySecurityKeysListItem>> = "securityKeysList" skip_none,
+    token: String = "token" required,
+});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

@@ -7,14 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/accounts/find-by-email`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub email: String,
 }
+
+misskey_core::object!(Request {
+    email: String = "email" required,
+});
 
 /// What `admin/accounts/find-by-email` answers.
 pub type Response = models::UserDetailedNotMe;

@@ -7,12 +7,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/ad/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// At least 1 characters.
     pub url: String,
@@ -26,6 +24,18 @@ pub struct Request {
     pub image_url: String,
     pub day_of_week: i64,
 }
+
+misskey_core::object!(Request {
+    url: String = "url" required,
+    memo: String = "memo" required,
+    place: String = "place" required,
+    priority: String = "priority" required,
+    ratio: i64 = "ratio" required,
+    expires_at: i64 = "expiresAt" required,
+    starts_at: i64 = "startsAt" required,
+    image_url: String = "imageUrl" required,
+    day_of_week: i64 = "dayOfWeek" required,
+});
 
 /// What `admin/ad/create` answers.
 pub type Response = models::Ad;

@@ -7,34 +7,36 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/ad/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
     /// At least 1 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// At least 1 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day_of_week: Option<i64>,
 }
+
+misskey_core::object!(Request {
+    id: Id = "id" required,
+    memo: Option<String> = "memo" skip_none,
+    url: Option<String> = "url" skip_none,
+    image_url: Option<String> = "imageUrl" skip_none,
+    place: Option<String> = "place" skip_none,
+    priority: Option<String> = "priority" skip_none,
+    ratio: Option<i64> = "ratio" skip_none,
+    expires_at: Option<i64> = "expiresAt" skip_none,
+    starts_at: Option<i64> = "startsAt" skip_none,
+    day_of_week: Option<i64> = "dayOfWeek" skip_none,
+});
 
 /// `admin/ad/update` answers `204 No Content`.
 pub type Response = ();

@@ -7,11 +7,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/announcements/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// At least 1 characters.
     pub title: String,
@@ -20,23 +18,29 @@ pub struct Request {
     /// At least 1 characters.
     pub image_url: Option<String>,
     /// Default: `"info"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<Icon>,
     /// Default: `"normal"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<Display>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub for_existing_users: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub silence: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_confirmation_to_read: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<Id>,
 }
+
+misskey_core::object!(Request {
+    title: String = "title" required,
+    text: String = "text" required,
+    image_url: Option<String> = "imageUrl" or_default,
+    icon: Option<Icon> = "icon" skip_none,
+    display: Option<Display> = "display" skip_none,
+    for_existing_users: Option<bool> = "forExistingUsers" skip_none,
+    silence: Option<bool> = "silence" skip_none,
+    need_confirmation_to_read: Option<bool> = "needConfirmationToRead" skip_none,
+    user_id: Nullable<Id> = "userId" skip_absent,
+});
 
 /// Values of `icon` in the `admin/announcements/create` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -78,8 +82,7 @@ misskey_core::string_enum!(
 );
 
 /// What `admin/announcements/create` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub id: Id,
     pub created_at: DateTime,
@@ -88,6 +91,15 @@ pub struct Response {
     pub text: String,
     pub image_url: Option<String>,
 }
+
+misskey_core::object!(Response {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    updated_at: Option<DateTime> = "updatedAt" or_default,
+    title: String = "title" required,
+    text: String = "text" required,
+    image_url: Option<String> = "imageUrl" or_default,
+});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

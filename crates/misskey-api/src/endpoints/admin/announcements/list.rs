@@ -7,25 +7,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/announcements/list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<Id>,
     /// Default: `"active"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    user_id: Nullable<Id> = "userId" skip_absent,
+    status: Option<Status> = "status" skip_none,
+});
 
 /// What `admin/announcements/list` answers.
 pub type Response = Vec<ResponseItem>;
@@ -49,8 +50,7 @@ misskey_core::string_enum!(
 );
 
 /// `[]` in the `admin/announcements/list` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub created_at: DateTime,
@@ -60,6 +60,16 @@ pub struct ResponseItem {
     pub image_url: Option<String>,
     pub reads: f64,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    updated_at: Option<DateTime> = "updatedAt" or_default,
+    text: String = "text" required,
+    title: String = "title" required,
+    image_url: Option<String> = "imageUrl" or_default,
+    reads: f64 = "reads" required,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

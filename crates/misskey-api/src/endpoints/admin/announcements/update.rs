@@ -7,35 +7,37 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/announcements/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub id: Id,
     /// At least 1 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// At least 1 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// At least 0 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub image_url: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<Icon>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<Display>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub for_existing_users: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub silence: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_confirmation_to_read: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    id: Id = "id" required,
+    title: Option<String> = "title" skip_none,
+    text: Option<String> = "text" skip_none,
+    image_url: Nullable<String> = "imageUrl" skip_absent,
+    icon: Option<Icon> = "icon" skip_none,
+    display: Option<Display> = "display" skip_none,
+    for_existing_users: Option<bool> = "forExistingUsers" skip_none,
+    silence: Option<bool> = "silence" skip_none,
+    need_confirmation_to_read: Option<bool> = "needConfirmationToRead" skip_none,
+    is_active: Option<bool> = "isActive" skip_none,
+});
 
 /// `admin/announcements/update` answers `204 No Content`.
 pub type Response = ();

@@ -7,20 +7,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/avatar-decorations/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// At least 1 characters.
     pub name: String,
     pub description: String,
     /// At least 1 characters.
     pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_ids_that_can_be_used_this_decoration: Option<Vec<String>>,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    description: String = "description" required,
+    url: String = "url" required,
+    role_ids_that_can_be_used_this_decoration: Option<Vec<String>> = "roleIdsThatCanBeUsedThisDecoration" skip_none,
+});
 
 /// `admin/avatar-decorations/create` answers `204 No Content`.
 pub type Response = ();

@@ -7,29 +7,29 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/avatar-decorations/list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<Id>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    user_id: Nullable<Id> = "userId" skip_absent,
+});
 
 /// What `admin/avatar-decorations/list` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `admin/avatar-decorations/list` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub created_at: DateTime,
@@ -37,9 +37,18 @@ pub struct ResponseItem {
     pub name: String,
     pub description: String,
     pub url: String,
-    #[serde(default)]
     pub role_ids_that_can_be_used_this_decoration: Vec<Id>,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    updated_at: Option<DateTime> = "updatedAt" or_default,
+    name: String = "name" required,
+    description: String = "description" required,
+    url: String = "url" required,
+    role_ids_that_can_be_used_this_decoration: Vec<Id> = "roleIdsThatCanBeUsedThisDecoration" or_default,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

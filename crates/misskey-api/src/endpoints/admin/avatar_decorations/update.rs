@@ -7,24 +7,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/avatar-decorations/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub id: Id,
     /// At least 1 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// At least 1 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_ids_that_can_be_used_this_decoration: Option<Vec<String>>,
 }
+
+misskey_core::object!(Request {
+    id: Id = "id" required,
+    name: Option<String> = "name" skip_none,
+    description: Option<String> = "description" skip_none,
+    url: Option<String> = "url" skip_none,
+    role_ids_that_can_be_used_this_decoration: Option<Vec<String>> = "roleIdsThatCanBeUsedThisDecoration" skip_none,
+});
 
 /// `admin/avatar-decorations/update` answers `204 No Content`.
 pub type Response = ();

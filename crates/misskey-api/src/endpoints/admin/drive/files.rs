@@ -7,31 +7,32 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/drive/files`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub r#type: Nullable<String>,
     /// Default: `"local"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
     /// The local host is represented with `null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hostname: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    user_id: Nullable<Id> = "userId" skip_absent,
+    r#type: Nullable<String> = "type" skip_absent,
+    origin: Option<Origin> = "origin" skip_none,
+    hostname: Nullable<String> = "hostname" skip_absent,
+});
 
 /// What `admin/drive/files` answers.
 pub type Response = Vec<models::DriveFile>;

@@ -7,21 +7,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/drive/show-file`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
+misskey_core::object!(Request {
+    file_id: Option<Id> = "fileId" skip_none,
+    url: Option<String> = "url" skip_none,
+});
+
 /// What `admin/drive/show-file` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub id: Id,
     pub created_at: DateTime,
@@ -45,11 +45,35 @@ pub struct Response {
     pub uri: Option<String>,
     pub src: Option<String>,
     pub folder_id: Option<Id>,
-    #[serde(default)]
     pub is_sensitive: bool,
-    #[serde(default)]
     pub is_link: bool,
 }
+
+misskey_core::object!(Response {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    user_id: Option<Id> = "userId" or_default,
+    user_host: Option<String> = "userHost" or_default,
+    md5: String = "md5" required,
+    name: String = "name" required,
+    r#type: String = "type" required,
+    size: f64 = "size" required,
+    comment: Option<String> = "comment" or_default,
+    blurhash: Option<String> = "blurhash" or_default,
+    properties: Properties = "properties" required,
+    stored_internal: Option<bool> = "storedInternal" or_default,
+    url: Option<String> = "url" or_default,
+    thumbnail_url: Option<String> = "thumbnailUrl" or_default,
+    webpublic_url: Option<String> = "webpublicUrl" or_default,
+    access_key: Option<String> = "accessKey" or_default,
+    thumbnail_access_key: Option<String> = "thumbnailAccessKey" or_default,
+    webpublic_access_key: Option<String> = "webpublicAccessKey" or_default,
+    uri: Option<String> = "uri" or_default,
+    src: Option<String> = "src" or_default,
+    folder_id: Option<Id> = "folderId" or_default,
+    is_sensitive: bool = "isSensitive" or_default,
+    is_link: bool = "isLink" or_default,
+});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {
@@ -58,18 +82,20 @@ impl misskey_core::HasId for Response {
 }
 
 /// `properties` in the `admin/drive/show-file` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Properties {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_color: Option<String>,
 }
+
+misskey_core::object!(Properties {
+    width: Option<f64> = "width" skip_none,
+    height: Option<f64> = "height" skip_none,
+    orientation: Option<f64> = "orientation" skip_none,
+    avg_color: Option<String> = "avgColor" skip_none,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,29 +7,32 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/emoji/add`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub name: String,
     pub file_id: Id,
     /// Use `null` to reset the category.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub license: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_only: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>>,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    file_id: Id = "fileId" required,
+    category: Nullable<String> = "category" skip_absent,
+    aliases: Option<Vec<String>> = "aliases" skip_none,
+    license: Nullable<String> = "license" skip_absent,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
+    local_only: Option<bool> = "localOnly" skip_none,
+    role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>> = "roleIdsThatCanBeUsedThisEmojiAsReaction" skip_none,
+});
 
 /// What `admin/emoji/add` answers.
 pub type Response = models::EmojiDetailed;

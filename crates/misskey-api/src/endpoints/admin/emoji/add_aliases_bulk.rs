@@ -7,14 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/emoji/add-aliases-bulk`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub ids: Vec<Id>,
     pub aliases: Vec<String>,
 }
+
+misskey_core::object!(Request {
+    ids: Vec<Id> = "ids" required,
+    aliases: Vec<String> = "aliases" required,
+});
 
 /// `admin/emoji/add-aliases-bulk` answers `204 No Content`.
 pub type Response = ();

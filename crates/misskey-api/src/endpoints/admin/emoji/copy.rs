@@ -7,20 +7,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/emoji/copy`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub emoji_id: Id,
 }
 
+misskey_core::object!(Request {
+    emoji_id: Id = "emojiId" required,
+});
+
 /// What `admin/emoji/copy` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub id: Id,
 }
+
+misskey_core::object!(Response {
+    id: Id = "id" required,
+});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

@@ -7,34 +7,34 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/emoji/list-remote`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub query: Nullable<String>,
     /// Use `null` to represent the local host.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub host: Nullable<String>,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
 }
+
+misskey_core::object!(Request {
+    query: Nullable<String> = "query" skip_absent,
+    host: Nullable<String> = "host" skip_absent,
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+});
 
 /// What `admin/emoji/list-remote` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `admin/emoji/list-remote` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
-    #[serde(default)]
     pub aliases: Vec<String>,
     pub name: String,
     pub category: Option<String>,
@@ -42,6 +42,15 @@ pub struct ResponseItem {
     pub host: Option<String>,
     pub url: String,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    aliases: Vec<String> = "aliases" or_default,
+    name: String = "name" required,
+    category: Option<String> = "category" or_default,
+    host: Option<String> = "host" or_default,
+    url: String = "url" required,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

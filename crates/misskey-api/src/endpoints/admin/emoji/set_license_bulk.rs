@@ -7,16 +7,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/emoji/set-license-bulk`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub ids: Vec<Id>,
     /// Use `null` to reset the license.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub license: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    ids: Vec<Id> = "ids" required,
+    license: Nullable<String> = "license" skip_absent,
+});
 
 /// `admin/emoji/set-license-bulk` answers `204 No Content`.
 pub type Response = ();

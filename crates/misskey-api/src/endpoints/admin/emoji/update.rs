@@ -7,32 +7,33 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/emoji/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<Id>,
     /// Use `null` to reset the category.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub license: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_only: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>>,
 }
+
+misskey_core::object!(Request {
+    id: Option<Id> = "id" skip_none,
+    name: Option<String> = "name" skip_none,
+    file_id: Option<Id> = "fileId" skip_none,
+    category: Nullable<String> = "category" skip_absent,
+    aliases: Option<Vec<String>> = "aliases" skip_none,
+    license: Nullable<String> = "license" skip_absent,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
+    local_only: Option<bool> = "localOnly" skip_none,
+    role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>> = "roleIdsThatCanBeUsedThisEmojiAsReaction" skip_none,
+});
 
 /// `admin/emoji/update` answers `204 No Content`.
 pub type Response = ();

@@ -7,13 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/federation/refresh-remote-instance-metadata`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub host: String,
 }
+
+misskey_core::object!(Request {
+    host: String = "host" required,
+});
 
 /// `admin/federation/refresh-remote-instance-metadata` answers `204 No Content`.
 pub type Response = ();

@@ -7,18 +7,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/federation/update-instance`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub host: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_suspended: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation_note: Option<String>,
 }
+
+misskey_core::object!(Request {
+    host: String = "host" required,
+    is_suspended: Option<bool> = "isSuspended" skip_none,
+    moderation_note: Option<String> = "moderationNote" skip_none,
+});
 
 /// `admin/federation/update-instance` answers `204 No Content`.
 pub type Response = ();

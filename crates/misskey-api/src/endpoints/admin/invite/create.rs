@@ -7,19 +7,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/invite/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `1`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expires_at: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    count: Option<i64> = "count" skip_none,
+    expires_at: Nullable<String> = "expiresAt" skip_absent,
+});
 
 /// What `admin/invite/create` answers.
 pub type Response = Vec<models::InviteCode>;

@@ -7,24 +7,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/invite/list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `30`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Default: `"all"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Sort>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    offset: Option<i64> = "offset" skip_none,
+    r#type: Option<Type> = "type" skip_none,
+    sort: Option<Sort> = "sort" skip_none,
+});
 
 /// What `admin/invite/list` answers.
 pub type Response = Vec<models::InviteCode>;

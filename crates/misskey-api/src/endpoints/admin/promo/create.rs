@@ -7,15 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/promo/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub note_id: Id,
     pub expires_at: i64,
 }
+
+misskey_core::object!(Request {
+    note_id: Id = "noteId" required,
+    expires_at: i64 = "expiresAt" required,
+});
 
 /// `admin/promo/create` answers `204 No Content`.
 pub type Response = ();

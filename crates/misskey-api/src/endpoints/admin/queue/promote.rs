@@ -7,13 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/queue/promote`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub r#type: Type,
 }
+
+misskey_core::object!(Request {
+    r#type: Type = "type" required,
+});
 
 /// `admin/queue/promote` answers `204 No Content`.
 pub type Response = ();

@@ -7,22 +7,29 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/queue/stats`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
+misskey_core::object!(Request {});
+
 /// What `admin/queue/stats` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub deliver: models::QueueCount,
     pub inbox: models::QueueCount,
     pub db: models::QueueCount,
     pub object_storage: models::QueueCount,
 }
+
+misskey_core::object!(Response {
+    deliver: models::QueueCount = "deliver" required,
+    inbox: models::QueueCount = "inbox" required,
+    db: models::QueueCount = "db" required,
+    object_storage: models::QueueCount = "objectStorage" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,22 +7,31 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/relays/add`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub inbox: String,
 }
 
+misskey_core::object!(Request {
+    inbox: String = "inbox" required,
+});
+
 /// What `admin/relays/add` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub id: Id,
     pub inbox: String,
     /// Default: `"requesting"`.
     pub status: Status,
 }
+
+misskey_core::object!(Response {
+    id: Id = "id" required,
+    inbox: String = "inbox" required,
+    status: Status = "status" required,
+});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

@@ -7,23 +7,30 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/relays/list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
+
+misskey_core::object!(Request {});
 
 /// What `admin/relays/list` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `admin/relays/list` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub inbox: String,
     /// Default: `"requesting"`.
     pub status: Status,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    inbox: String = "inbox" required,
+    status: Status = "status" required,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -7,13 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/relays/remove`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub inbox: String,
 }
+
+misskey_core::object!(Request {
+    inbox: String = "inbox" required,
+});
 
 /// `admin/relays/remove` answers `204 No Content`.
 pub type Response = ();

@@ -7,17 +7,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/roles/assign`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub role_id: Id,
     pub user_id: Id,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expires_at: Nullable<i64>,
 }
+
+misskey_core::object!(Request {
+    role_id: Id = "roleId" required,
+    user_id: Id = "userId" required,
+    expires_at: Nullable<i64> = "expiresAt" skip_absent,
+});
 
 /// `admin/roles/assign` answers `204 No Content`.
 pub type Response = ();

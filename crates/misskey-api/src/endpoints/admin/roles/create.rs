@@ -7,12 +7,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/roles/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub name: String,
     pub description: String,
@@ -24,13 +22,29 @@ pub struct Request {
     pub is_moderator: bool,
     pub is_administrator: bool,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_explorable: Option<bool>,
     pub as_badge: bool,
     pub can_edit_members_by_moderator: bool,
     pub display_order: f64,
     pub policies: serde_json::Value,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    description: String = "description" required,
+    color: Option<String> = "color" or_default,
+    icon_url: Option<String> = "iconUrl" or_default,
+    target: Target = "target" required,
+    cond_formula: serde_json::Value = "condFormula" required,
+    is_public: bool = "isPublic" required,
+    is_moderator: bool = "isModerator" required,
+    is_administrator: bool = "isAdministrator" required,
+    is_explorable: Option<bool> = "isExplorable" skip_none,
+    as_badge: bool = "asBadge" required,
+    can_edit_members_by_moderator: bool = "canEditMembersByModerator" required,
+    display_order: f64 = "displayOrder" required,
+    policies: serde_json::Value = "policies" required,
+});
 
 /// What `admin/roles/create` answers.
 pub type Response = models::Role;

@@ -7,15 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/roles/unassign`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub role_id: Id,
     pub user_id: Id,
 }
+
+misskey_core::object!(Request {
+    role_id: Id = "roleId" required,
+    user_id: Id = "userId" required,
+});
 
 /// `admin/roles/unassign` answers `204 No Content`.
 pub type Response = ();

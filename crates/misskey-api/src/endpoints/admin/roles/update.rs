@@ -7,42 +7,44 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/roles/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub role_id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub color: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub icon_url: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cond_formula: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_moderator: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_administrator: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_explorable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_badge: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_edit_members_by_moderator: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_order: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<serde_json::Value>,
 }
+
+misskey_core::object!(Request {
+    role_id: Id = "roleId" required,
+    name: Option<String> = "name" skip_none,
+    description: Option<String> = "description" skip_none,
+    color: Nullable<String> = "color" skip_absent,
+    icon_url: Nullable<String> = "iconUrl" skip_absent,
+    target: Option<Target> = "target" skip_none,
+    cond_formula: Option<serde_json::Value> = "condFormula" skip_none,
+    is_public: Option<bool> = "isPublic" skip_none,
+    is_moderator: Option<bool> = "isModerator" skip_none,
+    is_administrator: Option<bool> = "isAdministrator" skip_none,
+    is_explorable: Option<bool> = "isExplorable" skip_none,
+    as_badge: Option<bool> = "asBadge" skip_none,
+    can_edit_members_by_moderator: Option<bool> = "canEditMembersByModerator" skip_none,
+    display_order: Option<f64> = "displayOrder" skip_none,
+    policies: Option<serde_json::Value> = "policies" skip_none,
+});
 
 /// `admin/roles/update` answers `204 No Content`.
 pub type Response = ();

@@ -7,13 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/roles/update-default-policies`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub policies: serde_json::Value,
 }
+
+misskey_core::object!(Request {
+    policies: serde_json::Value = "policies" required,
+});
 
 /// `admin/roles/update-default-policies` answers `204 No Content`.
 pub type Response = ();

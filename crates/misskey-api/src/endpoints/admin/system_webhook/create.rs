@@ -9,12 +9,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/system-webhook/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub is_active: bool,
     /// 1 to 255 characters.
@@ -25,6 +23,14 @@ pub struct Request {
     /// 1 to 1024 characters.
     pub secret: String,
 }
+
+misskey_core::object!(Request {
+    is_active: bool = "isActive" required,
+    name: String = "name" required,
+    on: Vec<OnItem> = "on" required,
+    url: String = "url" required,
+    secret: String = "secret" required,
+});
 
 /// What `admin/system-webhook/create` answers.
 pub type Response = models::SystemWebhook;

@@ -9,13 +9,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `admin/system-webhook/delete`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub id: Id,
 }
+
+misskey_core::object!(Request {
+    id: Id = "id" required,
+});
 
 /// `admin/system-webhook/delete` answers `204 No Content`.
 pub type Response = ();

@@ -9,18 +9,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/system-webhook/list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on: Option<Vec<OnItem>>,
 }
+
+misskey_core::object!(Request {
+    is_active: Option<bool> = "isActive" skip_none,
+    on: Option<Vec<OnItem>> = "on" skip_none,
+});
 
 /// What `admin/system-webhook/list` answers.
 pub type Response = Vec<models::SystemWebhook>;

@@ -7,21 +7,28 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `auth/session/generate`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub app_secret: String,
 }
 
+misskey_core::object!(Request {
+    app_secret: String = "appSecret" required,
+});
+
 /// What `auth/session/generate` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub token: String,
     pub url: String,
 }
+
+misskey_core::object!(Response {
+    token: String = "token" required,
+    url: String = "url" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,22 +7,31 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `auth/session/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub token: String,
 }
 
+misskey_core::object!(Request {
+    token: String = "token" required,
+});
+
 /// What `auth/session/show` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub id: Id,
     pub app: models::App,
     pub token: String,
 }
+
+misskey_core::object!(Response {
+    id: Id = "id" required,
+    app: models::App = "app" required,
+    token: String = "token" required,
+});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

@@ -7,24 +7,31 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `auth/session/userkey`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub app_secret: String,
     pub token: String,
 }
 
+misskey_core::object!(Request {
+    app_secret: String = "appSecret" required,
+    token: String = "token" required,
+});
+
 /// What `auth/session/userkey` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub access_token: String,
     pub user: models::UserDetailedNotMe,
 }
+
+misskey_core::object!(Response {
+    access_token: String = "accessToken" required,
+    user: models::UserDetailedNotMe = "user" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,20 +7,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `charts/user/drive`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub span: Span,
     /// Default: `30`. 1 to 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
     pub user_id: Id,
 }
+
+misskey_core::object!(Request {
+    span: Span = "span" required,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Nullable<i64> = "offset" skip_absent,
+    user_id: Id = "userId" required,
+});
 
 /// Values of `span` in the `charts/user/drive` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -37,22 +40,24 @@ pub enum Span {
 misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 
 /// What `charts/user/drive` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub total_count: Vec<f64>,
-    #[serde(default)]
     pub total_size: Vec<f64>,
-    #[serde(default)]
     pub inc_count: Vec<f64>,
-    #[serde(default)]
     pub inc_size: Vec<f64>,
-    #[serde(default)]
     pub dec_count: Vec<f64>,
-    #[serde(default)]
     pub dec_size: Vec<f64>,
 }
+
+misskey_core::object!(Response {
+    total_count: Vec<f64> = "totalCount" or_default,
+    total_size: Vec<f64> = "totalSize" or_default,
+    inc_count: Vec<f64> = "incCount" or_default,
+    inc_size: Vec<f64> = "incSize" or_default,
+    dec_count: Vec<f64> = "decCount" or_default,
+    dec_size: Vec<f64> = "decSize" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,20 +7,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `charts/user/following`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub span: Span,
     /// Default: `30`. 1 to 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
     pub user_id: Id,
 }
+
+misskey_core::object!(Request {
+    span: Span = "span" required,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Nullable<i64> = "offset" skip_absent,
+    user_id: Id = "userId" required,
+});
 
 /// Values of `span` in the `charts/user/following` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -37,69 +40,96 @@ pub enum Span {
 misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 
 /// What `charts/user/following` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub local: Local,
     pub remote: Remote,
 }
 
+misskey_core::object!(Response {
+    local: Local = "local" required,
+    remote: Remote = "remote" required,
+});
+
 /// `local` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Local {
     pub followings: Followings,
     pub followers: Followers,
 }
 
+misskey_core::object!(Local {
+    followings: Followings = "followings" required,
+    followers: Followers = "followers" required,
+});
+
 /// `local.followings` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Followings {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
 }
+
+misskey_core::object!(Followings {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+});
 
 /// `local.followers` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Followers {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
+misskey_core::object!(Followers {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+});
+
 /// `remote` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Remote {
     pub followings: RemoteFollowings,
     pub followers: RemoteFollowers,
 }
 
+misskey_core::object!(Remote {
+    followings: RemoteFollowings = "followings" required,
+    followers: RemoteFollowers = "followers" required,
+});
+
 /// `remote.followings` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoteFollowings {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
 }
 
+misskey_core::object!(RemoteFollowings {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+});
+
 /// `remote.followers` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoteFollowers {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
 }
+
+misskey_core::object!(RemoteFollowers {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,20 +7,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `charts/user/notes`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub span: Span,
     /// Default: `30`. 1 to 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
     pub user_id: Id,
 }
+
+misskey_core::object!(Request {
+    span: Span = "span" required,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Nullable<i64> = "offset" skip_absent,
+    user_id: Id = "userId" required,
+});
 
 /// Values of `span` in the `charts/user/notes` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -37,30 +40,36 @@ pub enum Span {
 misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 
 /// What `charts/user/notes` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub total: Vec<f64>,
-    #[serde(default)]
     pub inc: Vec<f64>,
-    #[serde(default)]
     pub dec: Vec<f64>,
     pub diffs: Diffs,
 }
 
+misskey_core::object!(Response {
+    total: Vec<f64> = "total" or_default,
+    inc: Vec<f64> = "inc" or_default,
+    dec: Vec<f64> = "dec" or_default,
+    diffs: Diffs = "diffs" required,
+});
+
 /// `diffs` in the `charts/user/notes` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Diffs {
-    #[serde(default)]
     pub normal: Vec<f64>,
-    #[serde(default)]
     pub reply: Vec<f64>,
-    #[serde(default)]
     pub renote: Vec<f64>,
-    #[serde(default)]
     pub with_file: Vec<f64>,
 }
+
+misskey_core::object!(Diffs {
+    normal: Vec<f64> = "normal" or_default,
+    reply: Vec<f64> = "reply" or_default,
+    renote: Vec<f64> = "renote" or_default,
+    with_file: Vec<f64> = "withFile" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,20 +7,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `charts/user/pv`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub span: Span,
     /// Default: `30`. 1 to 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
     pub user_id: Id,
 }
+
+misskey_core::object!(Request {
+    span: Span = "span" required,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Nullable<i64> = "offset" skip_absent,
+    user_id: Id = "userId" required,
+});
 
 /// Values of `span` in the `charts/user/pv` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -37,29 +40,40 @@ pub enum Span {
 misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 
 /// What `charts/user/pv` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub upv: Upv,
     pub pv: Pv,
 }
 
+misskey_core::object!(Response {
+    upv: Upv = "upv" required,
+    pv: Pv = "pv" required,
+});
+
 /// `upv` in the `charts/user/pv` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Upv {
-    #[serde(default)]
     pub user: Vec<f64>,
-    #[serde(default)]
     pub visitor: Vec<f64>,
 }
 
+misskey_core::object!(Upv {
+    user: Vec<f64> = "user" or_default,
+    visitor: Vec<f64> = "visitor" or_default,
+});
+
 /// `pv` in the `charts/user/pv` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pv {
-    #[serde(default)]
     pub user: Vec<f64>,
-    #[serde(default)]
     pub visitor: Vec<f64>,
 }
+
+misskey_core::object!(Pv {
+    user: Vec<f64> = "user" or_default,
+    visitor: Vec<f64> = "visitor" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,20 +7,23 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `charts/user/reactions`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub span: Span,
     /// Default: `30`. 1 to 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
     pub user_id: Id,
 }
+
+misskey_core::object!(Request {
+    span: Span = "span" required,
+    limit: Option<i64> = "limit" skip_none,
+    offset: Nullable<i64> = "offset" skip_absent,
+    user_id: Id = "userId" required,
+});
 
 /// Values of `span` in the `charts/user/reactions` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -37,25 +40,36 @@ pub enum Span {
 misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
 
 /// What `charts/user/reactions` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub local: Local,
     pub remote: Remote,
 }
 
+misskey_core::object!(Response {
+    local: Local = "local" required,
+    remote: Remote = "remote" required,
+});
+
 /// `local` in the `charts/user/reactions` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Local {
-    #[serde(default)]
     pub count: Vec<f64>,
 }
 
+misskey_core::object!(Local {
+    count: Vec<f64> = "count" or_default,
+});
+
 /// `remote` in the `charts/user/reactions` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Remote {
-    #[serde(default)]
     pub count: Vec<f64>,
 }
+
+misskey_core::object!(Remote {
+    count: Vec<f64> = "count" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

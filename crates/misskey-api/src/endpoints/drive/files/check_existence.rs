@@ -7,13 +7,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `drive/files/check-existence`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub md5: String,
 }
+
+misskey_core::object!(Request {
+    md5: String = "md5" required,
+});
 
 /// What `drive/files/check-existence` answers.
 pub type Response = bool;

@@ -9,27 +9,28 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `drive/files/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub folder_id: Nullable<Id>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// At most 512 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    folder_id: Nullable<Id> = "folderId" skip_absent,
+    name: Nullable<String> = "name" skip_absent,
+    comment: Nullable<String> = "comment" skip_absent,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
+    force: Option<bool> = "force" skip_none,
+});
 
 /// What `drive/files/create` answers.
 pub type Response = models::DriveFile;

@@ -7,17 +7,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `drive/files/find`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub folder_id: Nullable<Id>,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    folder_id: Nullable<Id> = "folderId" skip_absent,
+});
 
 /// What `drive/files/find` answers.
 pub type Response = Vec<models::DriveFile>;

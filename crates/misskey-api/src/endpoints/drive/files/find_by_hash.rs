@@ -7,14 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `drive/files/find-by-hash`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub md5: String,
 }
+
+misskey_core::object!(Request {
+    md5: String = "md5" required,
+});
 
 /// What `drive/files/find-by-hash` answers.
 pub type Response = Vec<models::DriveFile>;

@@ -7,24 +7,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `drive/files/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub file_id: Id,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub folder_id: Nullable<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
     /// At most 512 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    file_id: Id = "fileId" required,
+    folder_id: Nullable<Id> = "folderId" skip_absent,
+    name: Option<String> = "name" skip_none,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
+    comment: Nullable<String> = "comment" skip_absent,
+});
 
 /// What `drive/files/update` answers.
 pub type Response = models::DriveFile;

@@ -7,27 +7,29 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `drive/files/upload-from-url`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub url: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub folder_id: Nullable<Id>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
     /// At most 512 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub marker: Nullable<String>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    url: String = "url" required,
+    folder_id: Nullable<Id> = "folderId" skip_absent,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
+    comment: Nullable<String> = "comment" skip_absent,
+    marker: Nullable<String> = "marker" skip_absent,
+    force: Option<bool> = "force" skip_none,
+});
 
 /// `drive/files/upload-from-url` answers `204 No Content`.
 pub type Response = ();

@@ -7,20 +7,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `drive/folders/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub folder_id: Id,
     /// At most 200 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub parent_id: Nullable<Id>,
 }
+
+misskey_core::object!(Request {
+    folder_id: Id = "folderId" required,
+    name: Option<String> = "name" skip_none,
+    parent_id: Nullable<Id> = "parentId" skip_absent,
+});
 
 /// What `drive/folders/update` answers.
 pub type Response = models::DriveFolder;

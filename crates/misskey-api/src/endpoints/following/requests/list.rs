@@ -7,32 +7,39 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `following/requests/list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
+
+misskey_core::object!(Request {
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+});
 
 /// What `following/requests/list` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `following/requests/list` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub follower: models::UserLite,
     pub followee: models::UserLite,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    follower: models::UserLite = "follower" required,
+    followee: models::UserLite = "followee" required,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

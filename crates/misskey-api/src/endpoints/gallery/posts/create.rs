@@ -7,23 +7,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `gallery/posts/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// At least 1 characters.
     pub title: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// 1 to 32 items.
     pub file_ids: Vec<Id>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    title: String = "title" required,
+    description: Nullable<String> = "description" skip_absent,
+    file_ids: Vec<Id> = "fileIds" required,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
+});
 
 /// What `gallery/posts/create` answers.
 pub type Response = models::GalleryPost;

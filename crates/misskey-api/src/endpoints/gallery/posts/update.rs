@@ -7,26 +7,28 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `gallery/posts/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub post_id: Id,
     /// At least 1 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// 1 to 32 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<Id>>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sensitive: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    post_id: Id = "postId" required,
+    title: Option<String> = "title" skip_none,
+    description: Nullable<String> = "description" skip_absent,
+    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
+});
 
 /// What `gallery/posts/update` answers.
 pub type Response = models::GalleryPost;

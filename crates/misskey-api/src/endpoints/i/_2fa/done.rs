@@ -9,21 +9,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/2fa/done`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub token: String,
 }
 
+misskey_core::object!(Request {
+    token: String = "token" required,
+});
+
 /// What `i/2fa/done` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    #[serde(default)]
     pub backup_codes: Vec<String>,
 }
+
+misskey_core::object!(Response {
+    backup_codes: Vec<String> = "backupCodes" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,25 +9,35 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/2fa/key-done`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub password: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
     /// 1 to 30 characters.
     pub name: String,
     pub credential: serde_json::Value,
 }
 
+misskey_core::object!(Request {
+    password: String = "password" required,
+    token: Nullable<String> = "token" skip_absent,
+    name: String = "name" required,
+    credential: serde_json::Value = "credential" required,
+});
+
 /// What `i/2fa/key-done` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub id: String,
     pub name: String,
 }
+
+misskey_core::object!(Response {
+    id: String = "id" required,
+    name: String = "name" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,13 +9,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/2fa/password-less`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub value: bool,
 }
+
+misskey_core::object!(Request {
+    value: bool = "value" required,
+});
 
 /// `i/2fa/password-less` answers `204 No Content`.
 pub type Response = ();

@@ -9,18 +9,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/2fa/register`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub password: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
 }
 
+misskey_core::object!(Request {
+    password: String = "password" required,
+    token: Nullable<String> = "token" skip_absent,
+});
+
 /// What `i/2fa/register` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub qr: String,
     pub url: String,
@@ -28,6 +31,14 @@ pub struct Response {
     pub label: String,
     pub issuer: String,
 }
+
+misskey_core::object!(Response {
+    qr: String = "qr" required,
+    url: String = "url" required,
+    secret: String = "secret" required,
+    label: String = "label" required,
+    issuer: String = "issuer" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

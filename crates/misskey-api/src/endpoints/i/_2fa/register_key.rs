@@ -9,24 +9,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/2fa/register-key`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub password: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
 }
 
+misskey_core::object!(Request {
+    password: String = "password" required,
+    token: Nullable<String> = "token" skip_absent,
+});
+
 /// What `i/2fa/register-key` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub rp: Rp,
     pub user: User,
     pub challenge: String,
-    #[serde(default)]
     pub pub_key_cred_params: Vec<PubKeyCredParam>,
     pub timeout: Option<f64>,
     pub exclude_credentials: Option<Vec<ExcludeCredential>>,
@@ -35,37 +36,67 @@ pub struct Response {
     pub extensions: Option<Extensions>,
 }
 
+misskey_core::object!(Response {
+    rp: Rp = "rp" required,
+    user: User = "user" required,
+    challenge: String = "challenge" required,
+    pub_key_cred_params: Vec<PubKeyCredParam> = "pubKeyCredParams" or_default,
+    timeout: Option<f64> = "timeout" or_default,
+    exclude_credentials: Option<Vec<ExcludeCredential>> = "excludeCredentials" or_default,
+    authenticator_selection: Option<AuthenticatorSelection> = "authenticatorSelection" or_default,
+    attestation: Option<Attestation> = "attestation" or_default,
+    extensions: Option<Extensions> = "extensions" or_default,
+});
+
 /// `rp` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rp {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
+misskey_core::object!(Rp {
+    id: Option<String> = "id" skip_none,
+});
+
 /// `user` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     pub id: String,
     pub name: String,
     pub display_name: String,
 }
 
+misskey_core::object!(User {
+    id: String = "id" required,
+    name: String = "name" required,
+    display_name: String = "displayName" required,
+});
+
 /// `pubKeyCredParams[]` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PubKeyCredParam {
     pub r#type: String,
     pub alg: f64,
 }
 
+misskey_core::object!(PubKeyCredParam {
+    r#type: String = "type" required,
+    alg: f64 = "alg" required,
+});
+
 /// `excludeCredentials[]` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExcludeCredential {
     pub id: String,
     pub r#type: String,
-    #[serde(default)]
     pub transports: Vec<Transport>,
 }
+
+misskey_core::object!(ExcludeCredential {
+    id: String = "id" required,
+    r#type: String = "type" required,
+    transports: Vec<Transport> = "transports" or_default,
+});
 
 /// Values of `excludeCredentials[].transports[]` in the `i/2fa/register-key` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -94,14 +125,18 @@ misskey_core::string_enum!(
 );
 
 /// `authenticatorSelection` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthenticatorSelection {
     pub authenticator_attachment: AuthenticatorAttachment,
-    #[serde(default)]
     pub require_resident_key: bool,
     pub user_verification: UserVerification,
 }
+
+misskey_core::object!(AuthenticatorSelection {
+    authenticator_attachment: AuthenticatorAttachment = "authenticatorAttachment" required,
+    require_resident_key: bool = "requireResidentKey" or_default,
+    user_verification: UserVerification = "userVerification" required,
+});
 
 /// Values of `authenticatorSelection.authenticatorAttachment` in the `i/2fa/register-key` response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -158,13 +193,18 @@ misskey_core::string_enum!(
 );
 
 /// `extensions` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Extensions {
     pub appid: Option<String>,
     pub cred_props: Option<bool>,
     pub hmac_create_secret: Option<bool>,
 }
+
+misskey_core::object!(Extensions {
+    appid: Option<String> = "appid" or_default,
+    cred_props: Option<bool> = "credProps" or_default,
+    hmac_create_secret: Option<bool> = "hmacCreateSecret" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

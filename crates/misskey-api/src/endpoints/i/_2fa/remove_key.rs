@@ -9,17 +9,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/2fa/remove-key`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub password: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
     pub credential_id: String,
 }
+
+misskey_core::object!(Request {
+    password: String = "password" required,
+    token: Nullable<String> = "token" skip_absent,
+    credential_id: String = "credentialId" required,
+});
 
 /// `i/2fa/remove-key` answers `204 No Content`.
 pub type Response = ();

@@ -9,16 +9,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/2fa/update-key`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// 1 to 30 characters.
     pub name: String,
     pub credential_id: String,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    credential_id: String = "credentialId" required,
+});
 
 /// `i/2fa/update-key` answers `204 No Content`.
 pub type Response = ();

@@ -7,16 +7,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/registry/get-all`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `[]`.
     pub scope: Vec<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub domain: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    scope: Vec<String> = "scope" required,
+    domain: Nullable<String> = "domain" skip_absent,
+});
 
 /// What `i/registry/get-all` answers.
 pub type Response = serde_json::Value;

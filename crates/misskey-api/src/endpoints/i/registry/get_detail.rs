@@ -7,25 +7,33 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/registry/get-detail`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub key: String,
     /// Default: `[]`.
     pub scope: Vec<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub domain: Nullable<String>,
 }
 
+misskey_core::object!(Request {
+    key: String = "key" required,
+    scope: Vec<String> = "scope" required,
+    domain: Nullable<String> = "domain" skip_absent,
+});
+
 /// What `i/registry/get-detail` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub updated_at: String,
     pub value: serde_json::Value,
 }
+
+misskey_core::object!(Response {
+    updated_at: String = "updatedAt" required,
+    value: serde_json::Value = "value" required,
+});
 
 impl Endpoint for Request {
     type Response = Response;

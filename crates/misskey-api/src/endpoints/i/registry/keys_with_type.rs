@@ -8,16 +8,19 @@
 
 use std::collections::BTreeMap;
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/registry/keys-with-type`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `[]`.
     pub scope: Vec<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub domain: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    scope: Vec<String> = "scope" required,
+    domain: Nullable<String> = "domain" skip_absent,
+});
 
 /// What `i/registry/keys-with-type` answers.
 pub type Response = BTreeMap<String, String>;

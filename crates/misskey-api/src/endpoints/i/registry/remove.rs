@@ -7,17 +7,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/registry/remove`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub key: String,
     /// Default: `[]`.
     pub scope: Vec<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub domain: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    key: String = "key" required,
+    scope: Vec<String> = "scope" required,
+    domain: Nullable<String> = "domain" skip_absent,
+});
 
 /// `i/registry/remove` answers `204 No Content`.
 pub type Response = ();

@@ -9,22 +9,27 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/registry/scopes-with-domain`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
+
+misskey_core::object!(Request {});
 
 /// What `i/registry/scopes-with-domain` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `i/registry/scopes-with-domain` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
-    #[serde(default)]
     pub scopes: Vec<Vec<String>>,
     pub domain: Option<String>,
 }
+
+misskey_core::object!(ResponseItem {
+    scopes: Vec<Vec<String>> = "scopes" or_default,
+    domain: Option<String> = "domain" or_default,
+});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,19 +7,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/registry/set`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// At least 1 characters.
     pub key: String,
     pub value: serde_json::Value,
     /// Default: `[]`.
     pub scope: Vec<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub domain: Nullable<String>,
 }
+
+misskey_core::object!(Request {
+    key: String = "key" required,
+    value: serde_json::Value = "value" required,
+    scope: Vec<String> = "scope" required,
+    domain: Nullable<String> = "domain" skip_absent,
+});
 
 /// `i/registry/set` answers `204 No Content`.
 pub type Response = ();

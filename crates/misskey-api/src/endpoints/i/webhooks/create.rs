@@ -7,20 +7,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/webhooks/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// 1 to 100 characters.
     pub name: String,
     /// 1 to 1024 characters.
     pub url: String,
     /// Default: `""`. At most 1024 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub on: Vec<OnItem>,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    url: String = "url" required,
+    secret: Option<String> = "secret" skip_none,
+    on: Vec<OnItem> = "on" required,
+});
 
 /// Values of `on[]` in the `i/webhooks/create` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -53,21 +58,30 @@ misskey_core::string_enum!(
 );
 
 /// What `i/webhooks/create` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub id: Id,
     pub user_id: Id,
     pub name: String,
-    #[serde(default)]
     pub on: Vec<ResponseOnItem>,
     pub url: String,
     pub secret: String,
-    #[serde(default)]
     pub active: bool,
     pub latest_sent_at: Option<DateTime>,
     pub latest_status: Option<i64>,
 }
+
+misskey_core::object!(Response {
+    id: Id = "id" required,
+    user_id: Id = "userId" required,
+    name: String = "name" required,
+    on: Vec<ResponseOnItem> = "on" or_default,
+    url: String = "url" required,
+    secret: String = "secret" required,
+    active: bool = "active" or_default,
+    latest_sent_at: Option<DateTime> = "latestSentAt" or_default,
+    latest_status: Option<i64> = "latestStatus" or_default,
+});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

@@ -7,31 +7,41 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/webhooks/list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
+
+misskey_core::object!(Request {});
 
 /// What `i/webhooks/list` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `i/webhooks/list` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub user_id: Id,
     pub name: String,
-    #[serde(default)]
     pub on: Vec<OnItem>,
     pub url: String,
     pub secret: String,
-    #[serde(default)]
     pub active: bool,
     pub latest_sent_at: Option<DateTime>,
     pub latest_status: Option<i64>,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    user_id: Id = "userId" required,
+    name: String = "name" required,
+    on: Vec<OnItem> = "on" or_default,
+    url: String = "url" required,
+    secret: String = "secret" required,
+    active: bool = "active" or_default,
+    latest_sent_at: Option<DateTime> = "latestSentAt" or_default,
+    latest_status: Option<i64> = "latestStatus" or_default,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -7,31 +7,42 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/webhooks/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub webhook_id: Id,
 }
 
+misskey_core::object!(Request {
+    webhook_id: Id = "webhookId" required,
+});
+
 /// What `i/webhooks/show` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub id: Id,
     pub user_id: Id,
     pub name: String,
-    #[serde(default)]
     pub on: Vec<OnItem>,
     pub url: String,
     pub secret: String,
-    #[serde(default)]
     pub active: bool,
     pub latest_sent_at: Option<DateTime>,
     pub latest_status: Option<i64>,
 }
+
+misskey_core::object!(Response {
+    id: Id = "id" required,
+    user_id: Id = "userId" required,
+    name: String = "name" required,
+    on: Vec<OnItem> = "on" or_default,
+    url: String = "url" required,
+    secret: String = "secret" required,
+    active: bool = "active" or_default,
+    latest_sent_at: Option<DateTime> = "latestSentAt" or_default,
+    latest_status: Option<i64> = "latestStatus" or_default,
+});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

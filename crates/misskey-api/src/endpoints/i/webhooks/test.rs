@@ -9,17 +9,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/webhooks/test`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub webhook_id: Id,
     pub r#type: Type,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#override: Option<Override>,
 }
+
+misskey_core::object!(Request {
+    webhook_id: Id = "webhookId" required,
+    r#type: Type = "type" required,
+    r#override: Option<Override> = "override" skip_none,
+});
 
 /// `i/webhooks/test` answers `204 No Content`.
 pub type Response = ();
@@ -55,13 +58,16 @@ misskey_core::string_enum!(
 );
 
 /// `override` in the `i/webhooks/test` request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Override {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+misskey_core::object!(Override {
+    url: Option<String> = "url" skip_none,
+    secret: Option<String> = "secret" skip_none,
+});
 
 impl Endpoint for Request {
     type Response = Response;

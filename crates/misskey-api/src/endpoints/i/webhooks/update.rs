@@ -7,27 +7,29 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `i/webhooks/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub webhook_id: Id,
     /// 1 to 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 1 to 1024 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// At most 1024 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub secret: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on: Option<Vec<OnItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    webhook_id: Id = "webhookId" required,
+    name: Option<String> = "name" skip_none,
+    url: Option<String> = "url" skip_none,
+    secret: Nullable<String> = "secret" skip_absent,
+    on: Option<Vec<OnItem>> = "on" skip_none,
+    active: Option<bool> = "active" skip_none,
+});
 
 /// `i/webhooks/update` answers `204 No Content`.
 pub type Response = ();

@@ -7,23 +7,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `notes/polls/recommendation`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_channels: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    limit: Option<i64> = "limit" skip_none,
+    offset: Option<i64> = "offset" skip_none,
+    exclude_channels: Option<bool> = "excludeChannels" skip_none,
+});
 
 /// What `notes/polls/recommendation` answers.
 pub type Response = Vec<models::Note>;

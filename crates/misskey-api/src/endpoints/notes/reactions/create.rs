@@ -7,15 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `notes/reactions/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub note_id: Id,
     pub reaction: String,
 }
+
+misskey_core::object!(Request {
+    note_id: Id = "noteId" required,
+    reaction: String = "reaction" required,
+});
 
 /// `notes/reactions/create` answers `204 No Content`.
 pub type Response = ();

@@ -7,15 +7,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/lists/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// 1 to 100 characters.
     pub name: String,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+});
 
 /// What `users/lists/create` answers.
 pub type Response = models::UserList;

@@ -7,17 +7,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/lists/create-from-public`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// 1 to 100 characters.
     pub name: String,
     pub list_id: Id,
 }
+
+misskey_core::object!(Request {
+    name: String = "name" required,
+    list_id: Id = "listId" required,
+});
 
 /// What `users/lists/create-from-public` answers.
 pub type Response = models::UserList;

@@ -7,40 +7,48 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/lists/get-memberships`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub list_id: Id,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub for_public: Option<bool>,
     /// Default: `30`. 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until_id: Option<Id>,
 }
+
+misskey_core::object!(Request {
+    list_id: Id = "listId" required,
+    for_public: Option<bool> = "forPublic" skip_none,
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+});
 
 /// What `users/lists/get-memberships` answers.
 pub type Response = Vec<ResponseItem>;
 
 /// `[]` in the `users/lists/get-memberships` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
     pub id: Id,
     pub created_at: DateTime,
     pub user_id: Id,
     pub user: models::UserLite,
-    #[serde(default)]
     pub with_replies: bool,
 }
+
+misskey_core::object!(ResponseItem {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    user_id: Id = "userId" required,
+    user: models::UserLite = "user" required,
+    with_replies: bool = "withReplies" or_default,
+});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

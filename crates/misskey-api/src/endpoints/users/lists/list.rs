@@ -7,16 +7,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/lists/list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Id>,
 }
+
+misskey_core::object!(Request {
+    user_id: Option<Id> = "userId" skip_none,
+});
 
 /// What `users/lists/list` answers.
 pub type Response = Vec<models::UserList>;

@@ -7,18 +7,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/lists/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub list_id: Id,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub for_public: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    list_id: Id = "listId" required,
+    for_public: Option<bool> = "forPublic" skip_none,
+});
 
 /// What `users/lists/show` answers.
 pub type Response = models::UserList;

@@ -7,20 +7,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `users/lists/update`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub list_id: Id,
     /// 1 to 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    list_id: Id = "listId" required,
+    name: Option<String> = "name" skip_none,
+    is_public: Option<bool> = "isPublic" skip_none,
+});
 
 /// What `users/lists/update` answers.
 pub type Response = models::UserList;

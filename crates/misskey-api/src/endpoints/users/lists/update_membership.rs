@@ -7,17 +7,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 
 /// The request body of `users/lists/update-membership`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub list_id: Id,
     pub user_id: Id,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_replies: Option<bool>,
 }
+
+misskey_core::object!(Request {
+    list_id: Id = "listId" required,
+    user_id: Id = "userId" required,
+    with_replies: Option<bool> = "withReplies" skip_none,
+});
 
 /// `users/lists/update-membership` answers `204 No Content`.
 pub type Response = ();

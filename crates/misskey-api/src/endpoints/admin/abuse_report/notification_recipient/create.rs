@@ -9,22 +9,26 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/abuse-report/notification-recipient/create`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub is_active: bool,
     /// 1 to 255 characters.
     pub name: String,
     pub method: Method,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Id>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_webhook_id: Option<Id>,
 }
+
+misskey_core::object!(Request {
+    is_active: bool = "isActive" required,
+    name: String = "name" required,
+    method: Method = "method" required,
+    user_id: Option<Id> = "userId" skip_none,
+    system_webhook_id: Option<Id> = "systemWebhookId" skip_none,
+});
 
 /// What `admin/abuse-report/notification-recipient/create` answers.
 pub type Response = models::AbuseReportNotificationRecipient;

@@ -9,15 +9,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/abuse-report/notification-recipient/list`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<Vec<MethodItem>>,
 }
+
+misskey_core::object!(Request {
+    method: Option<Vec<MethodItem>> = "method" skip_none,
+});
 
 /// What `admin/abuse-report/notification-recipient/list` answers.
 pub type Response = Vec<models::AbuseReportNotificationRecipient>;

@@ -9,14 +9,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Serialize};
 use crate::models;
 
 /// The request body of `admin/abuse-report/notification-recipient/show`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub id: Id,
 }
+
+misskey_core::object!(Request {
+    id: Id = "id" required,
+});
 
 /// What `admin/abuse-report/notification-recipient/show` answers.
 pub type Response = models::AbuseReportNotificationRecipient;

@@ -1,0 +1,304 @@
+/// Implements `Serialize` and `Deserialize` for a generated struct: a JSON
+/// object with a fixed set of properties.
+///
+/// Each field is listed with its type (so that nothing has to be inferred,
+/// which keeps type checking linear in the number of fields), its JSON name
+/// and how it is treated:
+///
+/// | mode          | when missing from the JSON | when serializing          |
+/// |---------------|----------------------------|---------------------------|
+/// | `required`    | error (`missing field`)    | always written            |
+/// | `or_default`  | its `Default` (`None`, `false`, empty) | always written |
+/// | `skip_none`   | `None`                     | left out when `None`      |
+/// | `skip_absent` | [`Nullable::Absent`](crate::Nullable::Absent) | left out when absent |
+///
+/// Unknown properties are skipped. This does what `#[derive(Serialize,
+/// Deserialize)]` with the matching `#[serde(...)]` attributes would, with a
+/// fraction of the code: no sequence form, no field-identifier enum, one
+/// match arm per field. Across several hundred generated structs that is most
+/// of the crate's compile time.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! object {
+    ($name:ident { $($field:ident : $ty:ty = $json:literal $mode:ident,)* }) => {
+        impl $crate::private::serde::Serialize for $name {
+            fn serialize<S: $crate::private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                use $crate::private::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::core::option::Option::None)?;
+                $(
+                    if !$crate::private::object::$mode::skip(&self.$field) {
+                        map.serialize_entry($json, &self.$field)?;
+                    }
+                )*
+                map.end()
+            }
+        }
+
+        impl<'de> $crate::private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> $crate::private::serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(::core::concat!("struct ", ::core::stringify!($name)))
+                    }
+                    fn visit_map<A: $crate::private::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::core::result::Result<$name, A::Error> {
+                        // One local for all the fields, and no `?` once values
+                        // are moved out: both keep the borrow checker's work
+                        // linear in the number of fields.
+                        struct Slots { $($field: ::core::option::Option<$ty>,)* }
+                        let mut slots = Slots { $($field: ::core::option::Option::None,)* };
+                        while let ::core::option::Option::Some(key) =
+                            map.next_key::<$crate::private::object::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                $($json => slots.$field = ::core::option::Option::Some(map.next_value::<$ty>()?),)*
+                                _ => {
+                                    map.next_value::<$crate::private::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        $(
+                            if $crate::private::object::$mode::missing(&slots.$field) {
+                                return ::core::result::Result::Err(
+                                    <A::Error as $crate::private::serde::de::Error>::missing_field($json),
+                                );
+                            }
+                        )*
+                        ::core::result::Result::Ok($name {
+                            $($field: $crate::private::object::$mode::take(slots.$field),)*
+                        })
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+    };
+}
+
+/// What the `object!` expansion calls.
+pub mod support {
+    use std::fmt;
+
+    use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+    /// A property name, borrowed from the input when the format allows.
+    pub enum Key<'de> {
+        /// Borrowed from the input.
+        Borrowed(&'de str),
+        /// Copied (escaped names, readers).
+        Owned(String),
+    }
+
+    impl Key<'_> {
+        /// The name.
+        #[inline]
+        pub fn as_str(&self) -> &str {
+            match self {
+                Key::Borrowed(s) => s,
+                Key::Owned(s) => s,
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+            impl<'de> Visitor<'de> for KeyVisitor {
+                type Value = Key<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a property name")
+                }
+                fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key::Borrowed(v))
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                    Ok(Key::Owned(v.to_owned()))
+                }
+                fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                    Ok(Key::Owned(v))
+                }
+            }
+            deserializer.deserialize_identifier(KeyVisitor)
+        }
+    }
+
+    /// Must be present; always written.
+    pub mod required {
+        /// Whether it is missing (an error).
+        #[inline]
+        pub fn missing<T>(slot: &Option<T>) -> bool {
+            slot.is_none()
+        }
+
+        /// The value, once [`missing`] said it is there.
+        #[inline]
+        pub fn take<T>(slot: Option<T>) -> T {
+            match slot {
+                Some(value) => value,
+                None => unreachable!("checked by `missing`"),
+            }
+        }
+
+        /// Never skipped.
+        #[inline]
+        pub fn skip<T: ?Sized>(_: &T) -> bool {
+            false
+        }
+    }
+
+    /// Missing reads as the default; always written.
+    pub mod or_default {
+        /// Never an error.
+        #[inline]
+        pub fn missing<T>(_: &Option<T>) -> bool {
+            false
+        }
+
+        /// The value, or the type's default.
+        #[inline]
+        pub fn take<T: Default>(slot: Option<T>) -> T {
+            slot.unwrap_or_default()
+        }
+
+        /// Never skipped.
+        #[inline]
+        pub fn skip<T: ?Sized>(_: &T) -> bool {
+            false
+        }
+    }
+
+    /// An `Option` left out of the JSON when `None`.
+    pub mod skip_none {
+        /// Never an error.
+        #[inline]
+        pub fn missing<T>(_: &Option<T>) -> bool {
+            false
+        }
+
+        /// The value, or `None`.
+        #[inline]
+        pub fn take<T>(slot: Option<Option<T>>) -> Option<T> {
+            slot.unwrap_or(None)
+        }
+
+        /// Skipped when `None`.
+        #[inline]
+        pub fn skip<T>(value: &Option<T>) -> bool {
+            value.is_none()
+        }
+    }
+
+    /// A [`Nullable`](crate::Nullable) left out of the JSON when absent.
+    pub mod skip_absent {
+        use crate::Nullable;
+
+        /// Never an error.
+        #[inline]
+        pub fn missing<T>(_: &Option<T>) -> bool {
+            false
+        }
+
+        /// The value, or [`Nullable::Absent`].
+        #[inline]
+        pub fn take<T>(slot: Option<Nullable<T>>) -> Nullable<T> {
+            slot.unwrap_or(Nullable::Absent)
+        }
+
+        /// Skipped when absent.
+        #[inline]
+        pub fn skip<T>(value: &Nullable<T>) -> bool {
+            value.is_absent()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Id, Nullable};
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq)]
+    struct Sample {
+        id: Id,
+        flag: bool,
+        text: Option<String>,
+        note: Option<String>,
+        cw: Nullable<String>,
+        r#type: String,
+    }
+
+    crate::object!(Sample {
+        id: Id = "id" required,
+        flag: bool = "flag" or_default,
+        text: Option<String> = "text" or_default,
+        note: Option<String> = "note" skip_none,
+        cw: Nullable<String> = "cw" skip_absent,
+        r#type: String = "type" required,
+    });
+
+    #[test]
+    fn decodes_with_defaults_and_ignores_unknown_keys() {
+        let s: Sample =
+            serde_json::from_value(json!({"id": "a1", "type": "x", "extra": [1, {"y": 2}]}))
+                .unwrap();
+        assert_eq!(
+            s,
+            Sample {
+                id: Id::new("a1"),
+                flag: false,
+                text: None,
+                note: None,
+                cw: Nullable::Absent,
+                r#type: "x".into()
+            }
+        );
+        let s: Sample =
+            serde_json::from_str(r#"{"cw": null, "text": "t", "note": null, "flag": true, "type": "x", "id": "a\u0031"}"#).unwrap();
+        assert_eq!(
+            (s.cw, s.text, s.flag, s.id.as_str()),
+            (Nullable::Null, Some("t".into()), true, "a1")
+        );
+    }
+
+    #[test]
+    fn missing_required_field_is_an_error() {
+        let e = serde_json::from_value::<Sample>(json!({"id": "a1"})).unwrap_err();
+        assert_eq!(e.to_string(), "missing field `type`");
+        let e = serde_json::from_value::<Sample>(json!([1])).unwrap_err();
+        assert!(e.to_string().contains("expected struct Sample"), "{e}");
+    }
+
+    #[test]
+    fn serializes_in_field_order_skipping_as_told() {
+        let s = Sample {
+            id: Id::new("a1"),
+            flag: false,
+            text: None,
+            note: None,
+            cw: Nullable::Absent,
+            r#type: "x".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            r#"{"id":"a1","flag":false,"text":null,"type":"x"}"#
+        );
+        let s = Sample {
+            note: Some("n".into()),
+            cw: Nullable::Null,
+            ..s
+        };
+        assert_eq!(
+            serde_json::to_value(&s).unwrap(),
+            json!({"id": "a1", "flag": false, "text": null, "note": "n", "cw": null, "type": "x"})
+        );
+    }
+}
