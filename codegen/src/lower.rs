@@ -34,11 +34,43 @@ pub fn operation_count(openapi: &OpenAPI) -> usize {
         .sum()
 }
 
+/// Rejects components that are only references leading back to themselves
+/// (`A: {$ref: B}`, `B: {allOf: [{$ref: A}]}`): they describe no value, and
+/// the Rust type aliases would not compile.
+fn check_alias_cycles(models: &[TypeDef]) -> Result<(), Error> {
+    for start in models {
+        let mut seen = vec![start.name.as_str()];
+        let mut current = &start.kind;
+        while let TypeKind::Alias(Ty::Named(r)) = current {
+            if r.scope != Scope::Models {
+                break;
+            }
+            if seen.contains(&r.name.as_str()) {
+                return Err(Error::at(
+                    &start.source,
+                    format!(
+                        "`{}` is only a reference to itself (through {}); it describes no value",
+                        start.name,
+                        seen.join(" → ")
+                    ),
+                ));
+            }
+            seen.push(&r.name);
+            match models.iter().find(|t| t.name == r.name) {
+                Some(next) => current = &next.kind,
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Lowers a loaded spec into the intermediate model.
 pub fn lower(spec: &LoadedSpec, scopes: Option<&[String]>) -> Result<Api, Error> {
     let openapi = &spec.openapi;
     let mut cx = Lowerer::new(openapi);
     cx.lower_components()?;
+    check_alias_cycles(&cx.models)?;
     let mut endpoints = cx.lower_endpoints()?;
     assign_groups(&mut endpoints);
     let mut models = std::mem::take(&mut cx.models);
@@ -144,6 +176,9 @@ struct Lowerer<'a> {
     endpoint_names: NameSet,
     cache: HashMap<String, (Ty, bool)>,
     flatten_stack: Vec<String>,
+    /// Pointers of the schemas being lowered right now, to catch a schema
+    /// that contains itself without a named type in between.
+    in_progress: HashSet<String>,
 }
 
 struct Lowered {
@@ -170,6 +205,7 @@ impl<'a> Lowerer<'a> {
             endpoint_names: NameSet::default(),
             cache: HashMap::new(),
             flatten_stack: Vec::new(),
+            in_progress: HashSet::new(),
         }
     }
 
@@ -234,6 +270,13 @@ impl<'a> Lowerer<'a> {
                 self.lower_node(node, &ptr, &Ctx::models(&format!("{rust}\u{0}")), true)?;
             let named_here =
                 matches!(&kind_ty.ty, Ty::Named(r) if r.scope == Scope::Models && r.name == rust);
+            if named_here && !self.models.iter().any(|t| t.name == rust) {
+                // `A: {$ref: A}` or `A: {allOf: [{$ref: A}]}`: nothing defines it.
+                return Err(Error::at(
+                    &ptr,
+                    format!("`{name}` is only a reference to itself; it describes no value"),
+                ));
+            }
             if !named_here {
                 let doc = match node {
                     Node::Item(s) => s.schema_data.description.clone(),
@@ -278,7 +321,16 @@ impl<'a> Lowerer<'a> {
                         nullable: *nullable,
                     });
                 }
-                let lowered = self.lower_schema(schema, ptr, ctx, root)?;
+                if !self.in_progress.insert(ptr.to_owned()) {
+                    return Err(Error::at(
+                        ptr,
+                        "this schema contains itself (an `allOf` merges the component it is part of), \
+                         which describes an infinitely deep object; refer to the component by `$ref` instead",
+                    ));
+                }
+                let lowered = self.lower_schema(schema, ptr, ctx, root);
+                self.in_progress.remove(ptr);
+                let lowered = lowered?;
                 self.cache
                     .insert(ptr.to_owned(), (lowered.ty.clone(), lowered.nullable));
                 Ok(lowered)
@@ -745,16 +797,25 @@ impl<'a> Lowerer<'a> {
 
     /// How many required properties a lowered type has (for ordering untagged unions).
     fn required_count(&self, ty: &Ty) -> usize {
-        let Ty::Named(r) = ty else { return 0 };
-        let types = match r.scope {
-            Scope::Models => &self.models,
-            Scope::Endpoint(_) => &self.endpoint_types,
-        };
-        match types.iter().find(|t| t.name == r.name).map(|t| &t.kind) {
-            Some(TypeKind::Struct(fields)) => 1 + fields.iter().filter(|f| f.required).count(),
-            Some(TypeKind::Alias(inner)) => self.required_count(inner),
-            _ => 0,
+        let mut ty = ty;
+        // Aliases can form a cycle in a broken spec (`A: {$ref: B}`, `B:
+        // {allOf: [{$ref: A}]}`); that is reported once all components are
+        // lowered, so only stop here.
+        for _ in 0..16 {
+            let Ty::Named(r) = ty else { return 0 };
+            let types = match r.scope {
+                Scope::Models => &self.models,
+                Scope::Endpoint(_) => &self.endpoint_types,
+            };
+            match types.iter().find(|t| t.name == r.name).map(|t| &t.kind) {
+                Some(TypeKind::Struct(fields)) => {
+                    return 1 + fields.iter().filter(|f| f.required).count()
+                }
+                Some(TypeKind::Alias(inner)) => ty = inner,
+                _ => return 0,
+            }
         }
+        0
     }
 
     /// Finds a property that every branch requires, holding a string enum with

@@ -229,6 +229,12 @@ impl TypePrinter<'_> {
             (true, false) => (ty, "required"),
             // Required but nullable: a missing one reads as `None`, as with serde's derive.
             (true, true) => (quote! { Option<#ty> }, "or_default"),
+            (false, false) if request_side && f.ty == Ty::Json => {
+                // A property of any type (`var: {}` of `page-push`) may be
+                // sent as `null`, which `Option<Value>` would drop.
+                self.imports.nullable = true;
+                (quote! { Nullable<#ty> }, "skip_absent")
+            }
             (false, false) => (quote! { Option<#ty> }, "skip_none"),
             (false, true) if request_side => {
                 self.imports.nullable = true;

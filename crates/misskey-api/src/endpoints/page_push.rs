@@ -8,20 +8,20 @@
 //! Documented errors: `NO_SUCH_PAGE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
 /// The request body of `page-push`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub page_id: Id,
     pub event: String,
-    pub var: Option<serde_json::Value>,
+    pub var: Nullable<serde_json::Value>,
 }
 
 misskey_core::object!(Request {
     page_id: Id = "pageId" required,
     event: String = "event" required,
-    var: Option<serde_json::Value> = "var" skip_none,
+    var: Nullable<serde_json::Value> = "var" skip_absent,
 });
 
 /// `page-push` answers `204 No Content`.

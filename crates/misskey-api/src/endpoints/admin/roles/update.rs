@@ -17,7 +17,7 @@ pub struct Request {
     pub color: Nullable<String>,
     pub icon_url: Nullable<String>,
     pub target: Option<Target>,
-    pub cond_formula: Option<serde_json::Value>,
+    pub cond_formula: Nullable<serde_json::Value>,
     pub is_public: Option<bool>,
     pub is_moderator: Option<bool>,
     pub is_administrator: Option<bool>,
@@ -25,7 +25,7 @@ pub struct Request {
     pub as_badge: Option<bool>,
     pub can_edit_members_by_moderator: Option<bool>,
     pub display_order: Option<f64>,
-    pub policies: Option<serde_json::Value>,
+    pub policies: Nullable<serde_json::Value>,
 }
 
 misskey_core::object!(Request {
@@ -35,7 +35,7 @@ misskey_core::object!(Request {
     color: Nullable<String> = "color" skip_absent,
     icon_url: Nullable<String> = "iconUrl" skip_absent,
     target: Option<Target> = "target" skip_none,
-    cond_formula: Option<serde_json::Value> = "condFormula" skip_none,
+    cond_formula: Nullable<serde_json::Value> = "condFormula" skip_absent,
     is_public: Option<bool> = "isPublic" skip_none,
     is_moderator: Option<bool> = "isModerator" skip_none,
     is_administrator: Option<bool> = "isAdministrator" skip_none,
@@ -43,7 +43,7 @@ misskey_core::object!(Request {
     as_badge: Option<bool> = "asBadge" skip_none,
     can_edit_members_by_moderator: Option<bool> = "canEditMembersByModerator" skip_none,
     display_order: Option<f64> = "displayOrder" skip_none,
-    policies: Option<serde_json::Value> = "policies" skip_none,
+    policies: Nullable<serde_json::Value> = "policies" skip_absent,
 });
 
 /// `admin/roles/update` answers `204 No Content`.
