@@ -32,7 +32,8 @@ fn diff(a: &Value, b: &Value, path: &str, lenient: bool) -> Result<(), String> {
                 }
             }
             for (k, bv) in y {
-                if !x.contains_key(k) && !(lenient && is_default(bv)) {
+                let expected = x.contains_key(k) || (lenient && is_default(bv));
+                if !expected {
                     return Err(format!("{path}.{k}: appeared as {}", snippet(bv)));
                 }
             }

@@ -508,7 +508,7 @@ impl SchemaGen {
         };
         if let Some(Value::String(pattern)) = s.get("pattern") {
             for _ in 0..50 {
-                if let Some(t) = self.from_pattern(pattern, cx) {
+                if let Some(t) = self.string_matching(pattern, cx) {
                     if fits(&t) {
                         return Value::String(t);
                     }
@@ -544,7 +544,7 @@ impl SchemaGen {
         Value::String(random_text(len, cx))
     }
 
-    fn from_pattern(&self, pattern: &str, cx: &mut Ctx<'_>) -> Option<String> {
+    fn string_matching(&self, pattern: &str, cx: &mut Ctx<'_>) -> Option<String> {
         let strategy = {
             let mut cache = self.regexes.lock().unwrap();
             cache
@@ -818,11 +818,22 @@ pub fn merge(mut a: Map<String, Value>, b: Map<String, Value>) -> Map<String, Va
                 let at = type_list(&av);
                 let bt = type_list(&bv);
                 let both: Vec<Value> = at
-                    .into_iter()
-                    .filter(|t| bt.contains(t))
+                    .iter()
+                    .filter(|t| {
+                        bt.contains(t) || (*t == "integer" && bt.iter().any(|b| b == "number"))
+                    })
+                    .cloned()
                     .map(Value::String)
                     .collect();
-                Value::Array(both)
+                if both.is_empty() {
+                    // `{type: object, anyOf: [{$ref}, {type: null}]}`: the spec
+                    // means a nullable object (as the code generator reads
+                    // it), though strictly `type` would forbid the `null`
+                    // branch. Follow the meaning: the later schema wins.
+                    bv
+                } else {
+                    Value::Array(both)
+                }
             }
             "enum" => {
                 let bl = bv.as_array().cloned().unwrap_or_default();
