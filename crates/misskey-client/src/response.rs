@@ -76,6 +76,12 @@ pub(crate) fn interpret<T: DeserializeOwned>(
                 )));
             }
         }
+        if let Some(depth) = nesting_beyond(raw.body, MAX_BODY_DEPTH) {
+            return Err(unexpected(format!(
+                "the body nests {depth} or more levels deep, more than the {MAX_BODY_DEPTH} \
+                 any Misskey answer needs (decoding it could exhaust the stack)"
+            )));
+        }
         return match decode_json(endpoint, raw.body, raw.body) {
             Err(Error::Decode { source, .. })
                 if source.is_syntax() || source.is_eof() || source.is_io() =>
@@ -162,6 +168,46 @@ pub(crate) fn is_json_content_type(content_type: &str) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// How deeply a success body may nest arrays and objects. Real answers
+/// nest less than 10 levels (a notification's note's renote's user's
+/// decorations); decoding the generated types takes several stack frames per
+/// level, so without a bound a hostile or broken body of valid JSON (a
+/// `renote` chain 100 levels deep, within serde_json's own limit of 128)
+/// could overflow the stack of a debug build.
+pub(crate) const MAX_BODY_DEPTH: usize = 48;
+
+/// The depth reached, if the JSON text nests arrays and objects deeper than
+/// `limit` (brackets inside strings are not counted). A cheap scan: invalid
+/// JSON is left for the decoder to report.
+pub(crate) fn nesting_beyond(json: &[u8], limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in json {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(depth);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Decodes `json` as `T`, reporting the path of the failing value.
 fn decode_json<T: DeserializeOwned>(
     endpoint: &'static str,
@@ -226,6 +272,15 @@ mod tests {
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
+    }
+
+    #[test]
+    fn nesting_depth() {
+        assert_eq!(nesting_beyond(b"[[[]]]", 3), None);
+        assert_eq!(nesting_beyond(b"[[[[]]]]", 3), Some(4));
+        assert_eq!(nesting_beyond(br#"{"a": "[[[[[[", "b": [{}]}"#, 3), None);
+        assert_eq!(nesting_beyond(br#"["\"[[[[", [[[1]]]]"#, 3), Some(4));
+        assert_eq!(nesting_beyond(b"", 0), None);
     }
 
     #[test]
