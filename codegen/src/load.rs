@@ -273,7 +273,14 @@ pub(crate) fn normalize_schema(schema: &mut Value, ptr: &str) -> Result<(), Erro
         let description = obj.remove("description");
         let reference = obj.remove("$ref").expect("present");
         let mut siblings = std::mem::take(obj);
-        for key in ["example", "title", "default", "deprecated", "readOnly", "writeOnly"] {
+        for key in [
+            "example",
+            "title",
+            "default",
+            "deprecated",
+            "readOnly",
+            "writeOnly",
+        ] {
             siblings.remove(key);
         }
         // `type: "object"` beside a reference to an object adds nothing.

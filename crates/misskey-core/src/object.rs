@@ -12,7 +12,8 @@
 /// | `skip_none`   | `None`                     | left out when `None`      |
 /// | `skip_absent` | [`Nullable::Absent`](crate::Nullable::Absent) | left out when absent |
 ///
-/// Unknown properties are skipped. This does what `#[derive(Serialize,
+/// Attributes before the name go on the `Deserialize` impl only (request
+/// types get theirs behind a cargo feature). Unknown properties are skipped. This does what `#[derive(Serialize,
 /// Deserialize)]` with the matching `#[serde(...)]` attributes would, with a
 /// fraction of the code: no sequence form, no field-identifier enum, one
 /// match arm per field. Across several hundred generated structs that is most
@@ -20,23 +21,29 @@
 #[doc(hidden)]
 #[macro_export]
 macro_rules! object {
-    ($name:ident { $($field:ident : $ty:ty = $json:literal $mode:ident,)* }) => {
+    ($(#[$de_attr:meta])* $name:ident { $($field:ident : $ty:ty = $json:literal $mode:ident,)* }) => {
         impl $crate::private::serde::Serialize for $name {
             fn serialize<S: $crate::private::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
                 use $crate::private::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::core::option::Option::None)?;
+                let mut map = match serializer.serialize_map(::core::option::Option::None) {
+                    ::core::result::Result::Ok(map) => map,
+                    ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+                };
                 $(
                     if !$crate::private::object::$mode::skip(&self.$field) {
-                        map.serialize_entry($json, &self.$field)?;
+                        if let ::core::result::Result::Err(e) = map.serialize_entry($json, &self.$field) {
+                            return ::core::result::Result::Err(e);
+                        }
                     }
                 )*
                 map.end()
             }
         }
 
+        $(#[$de_attr])*
         impl<'de> $crate::private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::private::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -51,23 +58,38 @@ macro_rules! object {
                         self,
                         mut map: A,
                     ) -> ::core::result::Result<$name, A::Error> {
-                        // One local for all the fields, and no `?` once values
-                        // are moved out: both keep the borrow checker's work
-                        // linear in the number of fields.
+                        // Written for the type checker as much as for serde:
+                        // one local for all the fields, nothing that can fail
+                        // once values are moved out of it (which made borrow
+                        // checking quadratic in the field count), and plain
+                        // matches instead of `?` (two trait calls to resolve
+                        // each).
                         struct Slots { $($field: ::core::option::Option<$ty>,)* }
                         let mut slots = Slots { $($field: ::core::option::Option::None,)* };
-                        while let ::core::option::Option::Some(key) =
-                            map.next_key::<$crate::private::object::Key<'de>>()?
-                        {
+                        loop {
+                            let key = match map.next_key::<$crate::private::object::Key<'de>>() {
+                                ::core::result::Result::Ok(::core::option::Option::Some(key)) => key,
+                                ::core::result::Result::Ok(::core::option::Option::None) => break,
+                                ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+                            };
                             match key.as_str() {
-                                $($json => slots.$field = ::core::option::Option::Some(map.next_value::<$ty>()?),)*
+                                $($json => match map.next_value::<$ty>() {
+                                    ::core::result::Result::Ok(v) => slots.$field = ::core::option::Option::Some(v),
+                                    ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+                                },)*
                                 _ => {
-                                    map.next_value::<$crate::private::serde::de::IgnoredAny>()?;
+                                    if let ::core::result::Result::Err(e) =
+                                        map.next_value::<$crate::private::serde::de::IgnoredAny>()
+                                    {
+                                        return ::core::result::Result::Err(e);
+                                    }
                                 }
                             }
                         }
                         $(
-                            if $crate::private::object::$mode::missing(&slots.$field) {
+                            if $crate::private::object::$mode::REQUIRED
+                                && ::core::matches!(slots.$field, ::core::option::Option::None)
+                            {
                                 return ::core::result::Result::Err(
                                     <A::Error as $crate::private::serde::de::Error>::missing_field($json),
                                 );
@@ -133,13 +155,10 @@ pub mod support {
 
     /// Must be present; always written.
     pub mod required {
-        /// Whether it is missing (an error).
-        #[inline]
-        pub fn missing<T>(slot: &Option<T>) -> bool {
-            slot.is_none()
-        }
+        /// Whether a missing value is an error.
+        pub const REQUIRED: bool = true;
 
-        /// The value, once [`missing`] said it is there.
+        /// The value, once the caller checked that a [`REQUIRED`] field is there.
         #[inline]
         pub fn take<T>(slot: Option<T>) -> T {
             match slot {
@@ -157,11 +176,8 @@ pub mod support {
 
     /// Missing reads as the default; always written.
     pub mod or_default {
-        /// Never an error.
-        #[inline]
-        pub fn missing<T>(_: &Option<T>) -> bool {
-            false
-        }
+        /// Whether a missing value is an error.
+        pub const REQUIRED: bool = false;
 
         /// The value, or the type's default.
         #[inline]
@@ -178,11 +194,8 @@ pub mod support {
 
     /// An `Option` left out of the JSON when `None`.
     pub mod skip_none {
-        /// Never an error.
-        #[inline]
-        pub fn missing<T>(_: &Option<T>) -> bool {
-            false
-        }
+        /// Whether a missing value is an error.
+        pub const REQUIRED: bool = false;
 
         /// The value, or `None`.
         #[inline]
@@ -200,12 +213,8 @@ pub mod support {
     /// A [`Nullable`](crate::Nullable) left out of the JSON when absent.
     pub mod skip_absent {
         use crate::Nullable;
-
-        /// Never an error.
-        #[inline]
-        pub fn missing<T>(_: &Option<T>) -> bool {
-            false
-        }
+        /// Whether a missing value is an error.
+        pub const REQUIRED: bool = false;
 
         /// The value, or [`Nullable::Absent`].
         #[inline]

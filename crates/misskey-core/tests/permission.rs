@@ -6,9 +6,15 @@ use std::str::FromStr;
 #[test]
 fn known_permissions_round_trip_as_strings() {
     assert_eq!(Permission::WriteNotes.as_str(), "write:notes");
-    assert_eq!(Permission::from_str("read:admin:meta").unwrap(), Permission::ReadAdminMeta);
+    assert_eq!(
+        Permission::from_str("read:admin:meta").unwrap(),
+        Permission::ReadAdminMeta
+    );
     assert_eq!(Permission::ReadAccount.to_string(), "read:account");
-    assert_eq!(serde_json::to_string(&Permission::WriteNotes).unwrap(), "\"write:notes\"");
+    assert_eq!(
+        serde_json::to_string(&Permission::WriteNotes).unwrap(),
+        "\"write:notes\""
+    );
     let p: Permission = serde_json::from_str("\"write:drive\"").unwrap();
     assert_eq!(p, Permission::WriteDrive);
     assert!(Permission::KNOWN.len() >= 83);
@@ -21,7 +27,10 @@ fn unknown_permissions_are_kept_not_dropped() {
     let p: Permission = serde_json::from_str("\"write:fork-only-feature\"").unwrap();
     assert_eq!(p, Permission::Other("write:fork-only-feature".into()));
     assert!(!p.is_known());
-    assert_eq!(serde_json::to_string(&p).unwrap(), "\"write:fork-only-feature\"");
+    assert_eq!(
+        serde_json::to_string(&p).unwrap(),
+        "\"write:fork-only-feature\""
+    );
     assert!(p.is_write() && !p.is_read());
 }
 
@@ -44,11 +53,21 @@ fn nullable_serializes_three_ways() {
         description: Nullable<String>,
     }
     let absent = Patch::default();
-    let null = Patch { description: Nullable::Null };
-    let value = Patch { description: "hi".into() };
+    let null = Patch {
+        description: Nullable::Null,
+    };
+    let value = Patch {
+        description: "hi".into(),
+    };
     assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
-    assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"description":null}"#);
-    assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"description":"hi"}"#);
+    assert_eq!(
+        serde_json::to_string(&null).unwrap(),
+        r#"{"description":null}"#
+    );
+    assert_eq!(
+        serde_json::to_string(&value).unwrap(),
+        r#"{"description":"hi"}"#
+    );
     for p in [absent, null, value] {
         let back: Patch = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
         assert_eq!(back, p);
