@@ -76,7 +76,7 @@ fn write_node(
         let index = node.endpoint.expect("a leaf module holds an endpoint");
         files.push((
             file_path(segments, false),
-            render_file(endpoint_module(api, index, true))?,
+            render_file(endpoint_module(api, features, index, true))?,
         ));
         return Ok(());
     }
@@ -113,7 +113,7 @@ fn write_node(
         leaf_segments.push(LEAF_MODULE.into());
         files.push((
             file_path(&leaf_segments, false),
-            render_file(endpoint_module(api, i, false))?,
+            render_file(endpoint_module(api, features, i, false))?,
         ));
     }
     for (name, child) in &node.children {
@@ -162,19 +162,25 @@ fn endpoint_doc(e: &Endpoint) -> String {
     doc
 }
 
-fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStream {
+fn endpoint_module(
+    api: &Api,
+    features: &Features,
+    index: usize,
+    with_module_doc: bool,
+) -> TokenStream {
     let e = &api.endpoints[index];
     let local: BTreeSet<String> = e.types.iter().map(|t| t.name.clone()).collect();
     let mut printer = TypePrinter {
         here: Scope::Endpoint(index),
         local: &local,
         imports: Imports::default(),
+        request_only: &features.request_only,
     };
 
     // Request.
     let request_doc = outer_doc(&format!("The request body of `{}`.", e.name));
     let (request_body, request_serde) =
-        printer.struct_body_tokens(&ident("Request"), &e.request, true);
+        printer.struct_body_tokens(&ident("Request"), &e.request, true, true);
     let request = quote! {
         #request_doc
         #[derive(Debug, Clone, Default, PartialEq)]

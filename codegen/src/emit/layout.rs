@@ -45,14 +45,19 @@ pub fn object_macros(source: &str) -> String {
 
 /// `Name { field : Ty = "json" mode, ... }` as a laid-out call.
 fn reprint(args: &str) -> Option<String> {
-    let (name, body) = args.split_once('{')?;
+    let (head, body) = args.split_once('{')?;
     let body = body.trim().strip_suffix('}')?;
+    // `#[cfg(...)] Name`: the attribute goes on the `Deserialize` impl.
+    let head = head.trim();
+    let name = match head.rfind(']') {
+        Some(end) => format!("{} {}", attribute(&head[..=end]), head[end + 1..].trim()),
+        None => head.to_owned(),
+    };
     let entries: Vec<String> = split_top_level(body)
         .into_iter()
         .map(|e| join_tokens(&tokens(e)))
         .filter(|e| !e.is_empty())
         .collect();
-    let name = name.trim();
     if entries.is_empty() {
         return Some(format!("{OPEN}{name} {{}});\n"));
     }
@@ -64,6 +69,31 @@ fn reprint(args: &str) -> Option<String> {
     }
     out.push_str("});\n");
     Some(out)
+}
+
+/// `# [cfg (feature = "x")]` as `#[cfg(feature = "x")]`.
+fn attribute(text: &str) -> String {
+    let mut out = String::new();
+    let (mut in_str, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_str {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_str = true;
+            out.push(c);
+        } else if c == '=' {
+            out.push_str(" = ");
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Splits on the commas that are not inside `<>`, `()`, `[]` or a string.
@@ -157,6 +187,15 @@ mod tests {
         assert_eq!(
             object_macros(printed),
             "misskey_core::object!(Note {\n    id: Id = \"id\" required,\n    deleted_at: Option<DateTime> = \"deletedAt\" skip_none,\n    emojis: Option<BTreeMap<String, String>> = \"a, b\" skip_none,\n    pair: (i64, models::Id,) = \"pair\" required,\n});\n"
+        );
+    }
+
+    #[test]
+    fn attribute_before_the_name() {
+        let printed = "misskey_core::object!(\n    # [cfg (feature = \"deserialize-requests\")] Request { id : Id = \"id\"\n    required, }\n);\n";
+        assert_eq!(
+            object_macros(printed),
+            "misskey_core::object!(#[cfg(feature = \"deserialize-requests\")] Request {\n    id: Id = \"id\" required,\n});\n"
         );
     }
 

@@ -1,6 +1,6 @@
 //! Printing type definitions: structs, string enums, unions, aliases.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -9,7 +9,9 @@ use super::docs::{inner_doc, outer_doc};
 use super::features::Features;
 use super::render_file;
 use crate::error::Error;
-use crate::ir::{Api, Field, Scope, StringEnum, Ty, TypeDef, TypeKind, Union, VariantShape};
+use crate::ir::{
+    Api, Field, Scope, StringEnum, Ty, TypeDef, TypeKind, TypeRef, Union, VariantShape,
+};
 use crate::names::{pascal, snake_ident};
 
 /// Names a file's items use, so it imports exactly those.
@@ -102,6 +104,8 @@ pub struct TypePrinter<'a> {
     /// Names defined in the current file (no import needed).
     pub local: &'a BTreeSet<String>,
     pub imports: Imports,
+    /// Structs whose `Deserialize` is behind the `deserialize-requests` feature.
+    pub request_only: &'a HashSet<TypeRef>,
 }
 
 impl TypePrinter<'_> {
@@ -162,7 +166,12 @@ impl TypePrinter<'_> {
         let doc = outer_doc(def.doc.as_deref().unwrap_or(&default_doc(def)));
         match &def.kind {
             TypeKind::Struct(fields) => {
-                let (body, serde_impl) = self.struct_body_tokens(&name, fields, def.needs_default);
+                let gate = self.request_only.contains(&TypeRef {
+                    scope: self.here.clone(),
+                    name: def.name.clone(),
+                });
+                let (body, serde_impl) =
+                    self.struct_body_tokens(&name, fields, def.needs_default, gate);
                 let derive_default = def.needs_default.then(|| quote! { Default, });
                 let has_id = if fields.iter().any(is_id_field) {
                     quote! {
@@ -193,12 +202,15 @@ impl TypePrinter<'_> {
     }
 
     /// `{ fields }` of a struct, and its serde impls (an `object!` call:
-    /// far less code to compile than the serde derives).
+    /// far less code to compile than the serde derives). With
+    /// `deserialize_behind_feature`, the `Deserialize` impl is only compiled
+    /// with the `deserialize-requests` feature.
     pub fn struct_body_tokens(
         &mut self,
         name: &Ident,
         fields: &[Field],
         request_side: bool,
+        deserialize_behind_feature: bool,
     ) -> (TokenStream, TokenStream) {
         let mut decls = Vec::new();
         let mut entries = Vec::new();
@@ -208,7 +220,13 @@ impl TypePrinter<'_> {
             let (field, json, mode) = (ident(&f.rust_name), &f.json_name, ident(mode));
             entries.push(quote! { #field: #ty = #json #mode, });
         }
-        let serde_impl = quote! { misskey_core::object!(#name { #(#entries)* }); };
+        let gate = if deserialize_behind_feature {
+            let feature = super::features::DESERIALIZE_REQUESTS;
+            quote! { #[cfg(feature = #feature)] }
+        } else {
+            TokenStream::new()
+        };
+        let serde_impl = quote! { misskey_core::object!(#gate #name { #(#entries)* }); };
         (quote! { { #(#decls)* } }, serde_impl)
     }
 
@@ -444,7 +462,7 @@ fn unique_other(u: &Union) -> String {
         .to_owned()
 }
 
-fn default_doc(def: &TypeDef) -> String {
+pub(super) fn default_doc(def: &TypeDef) -> String {
     let (owner, rest) = describe_pointer(&def.source);
     match (rest.is_empty(), &def.kind) {
         (true, _) if owner.ends_with("response") => {
@@ -627,12 +645,22 @@ pub fn model_files(api: &Api, features: &Features) -> Result<Vec<(String, String
             here: Scope::Models,
             local: &local,
             imports: Imports::default(),
+            request_only: &features.request_only,
         };
         let items: Vec<TokenStream> = defs.iter().map(|d| printer.def(d)).collect();
         let imports = printer.imports.tokens();
-        let doc = inner_doc(&format!(
-            "`{component}` (`#/components/schemas/{component}`)."
-        ));
+        let is_component = defs
+            .iter()
+            .any(|d| d.source.starts_with("/components/schemas/"));
+        let doc = if is_component {
+            inner_doc(&format!(
+                "`{component}` (`#/components/schemas/{component}`)."
+            ))
+        } else {
+            inner_doc(&format!(
+                "`{component}`: a shape the spec repeats inline in several places, defined once."
+            ))
+        };
         files.push((
             format!("models/{file}.rs"),
             render_file(quote! { #doc #imports #(#items)* })?,

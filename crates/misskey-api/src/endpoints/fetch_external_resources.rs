@@ -17,7 +17,7 @@ pub struct Request {
     pub hash: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     url: String = "url" required,
     hash: String = "hash" required,
 });

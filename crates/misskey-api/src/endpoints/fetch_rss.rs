@@ -14,7 +14,7 @@ pub struct Request {
     pub url: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     url: String = "url" required,
 });
 

@@ -17,7 +17,7 @@ pub struct Request {
     pub detail: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     detail: Option<bool> = "detail" skip_none,
 });
 

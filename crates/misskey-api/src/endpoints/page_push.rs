@@ -18,7 +18,7 @@ pub struct Request {
     pub var: Nullable<serde_json::Value>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     page_id: Id = "pageId" required,
     event: String = "event" required,
     var: Nullable<serde_json::Value> = "var" skip_absent,

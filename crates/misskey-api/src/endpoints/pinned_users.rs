@@ -13,7 +13,7 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
-misskey_core::object!(Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 
 /// What `pinned-users` answers.
 pub type Response = Vec<models::UserDetailed>;

@@ -15,7 +15,7 @@ pub struct Request {
     pub email: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     username: String = "username" required,
     email: String = "email" required,
 });

@@ -15,7 +15,7 @@ pub struct Request {
     pub password: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     token: String = "token" required,
     password: String = "password" required,
 });

@@ -13,7 +13,7 @@ use misskey_core::{DateTime, Endpoint, Permission, ResponseShape};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
-misskey_core::object!(Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 
 /// What `retention` answers.
 pub type Response = Vec<ResponseItem>;

@@ -7,62 +7,38 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `server-info`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
-misskey_core::object!(Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 
 /// What `server-info` answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub machine: String,
-    pub cpu: Cpu,
-    pub mem: Mem,
-    pub fs: Fs,
+    pub cpu: models::Cpu,
+    pub mem: models::Mem,
+    pub fs: models::Fs,
 }
 
 misskey_core::object!(Response {
     machine: String = "machine" required,
-    cpu: Cpu = "cpu" required,
-    mem: Mem = "mem" required,
-    fs: Fs = "fs" required,
+    cpu: models::Cpu = "cpu" required,
+    mem: models::Mem = "mem" required,
+    fs: models::Fs = "fs" required,
 });
 
 /// `cpu` in the `server-info` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cpu {
-    pub model: String,
-    pub cores: f64,
-}
-
-misskey_core::object!(Cpu {
-    model: String = "model" required,
-    cores: f64 = "cores" required,
-});
+pub type Cpu = models::Cpu;
 
 /// `mem` in the `server-info` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mem {
-    pub total: f64,
-}
-
-misskey_core::object!(Mem {
-    total: f64 = "total" required,
-});
+pub type Mem = models::Mem;
 
 /// `fs` in the `server-info` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fs {
-    pub total: f64,
-    pub used: f64,
-}
-
-misskey_core::object!(Fs {
-    total: f64 = "total" required,
-    used: f64 = "used" required,
-});
+pub type Fs = models::Fs;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -20,7 +20,7 @@ pub struct Request {
     pub id: Option<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     required: bool = "required" required,
     string: Option<String> = "string" skip_none,
     default: Option<String> = "default" skip_none,

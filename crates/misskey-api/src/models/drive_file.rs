@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use super::{DriveFolder, UserLite};
+use super::{DriveFileProperties, DriveFolder, UserLite};
 
 /// The `DriveFile` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,19 +50,3 @@ impl misskey_core::HasId for DriveFile {
         Some(self.id.as_str())
     }
 }
-
-/// `properties` in `DriveFile`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DriveFileProperties {
-    pub width: Option<f64>,
-    pub height: Option<f64>,
-    pub orientation: Option<f64>,
-    pub avg_color: Option<String>,
-}
-
-misskey_core::object!(DriveFileProperties {
-    width: Option<f64> = "width" skip_none,
-    height: Option<f64> = "height" skip_none,
-    orientation: Option<f64> = "orientation" skip_none,
-    avg_color: Option<String> = "avgColor" skip_none,
-});

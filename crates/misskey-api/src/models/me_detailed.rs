@@ -8,9 +8,8 @@ use super::{
     Announcement, MeDetailedOnlyAchievement, MeDetailedOnlyNotificationRecieveConfig,
     MeDetailedOnlySecurityKeysListItem, MeDetailedOnlyTwoFactorBackupCodesStock, Note,
     Page, RoleLite, RolePolicies, UserDetailedNotMeOnlyField,
-    UserDetailedNotMeOnlyFollowersVisibility, UserDetailedNotMeOnlyFollowingVisibility,
-    UserDetailedNotMeOnlyNotify, UserLiteAvatarDecoration, UserLiteBadgeRole,
-    UserLiteInstance, UserLiteOnlineStatus,
+    UserDetailedNotMeOnlyFollowingVisibility, UserDetailedNotMeOnlyNotify,
+    UserLiteAvatarDecoration, UserLiteBadgeRole, UserLiteInstance, UserLiteOnlineStatus,
 };
 
 /// The `MeDetailed` object of the spec's `components/schemas`.
@@ -58,7 +57,7 @@ pub struct MeDetailed {
     pub pinned_page: Option<Page>,
     pub public_reactions: bool,
     pub following_visibility: UserDetailedNotMeOnlyFollowingVisibility,
-    pub followers_visibility: UserDetailedNotMeOnlyFollowersVisibility,
+    pub followers_visibility: UserDetailedNotMeOnlyFollowingVisibility,
     pub roles: Vec<RoleLite>,
     pub followed_message: Option<String>,
     pub memo: Option<String>,
@@ -158,7 +157,7 @@ misskey_core::object!(MeDetailed {
     pinned_page: Option<Page> = "pinnedPage" or_default,
     public_reactions: bool = "publicReactions" or_default,
     following_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followingVisibility" required,
-    followers_visibility: UserDetailedNotMeOnlyFollowersVisibility = "followersVisibility" required,
+    followers_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followersVisibility" required,
     roles: Vec<RoleLite> = "roles" or_default,
     followed_message: Option<String> = "followedMessage" or_default,
     memo: Option<String> = "memo" or_default,

@@ -3,8 +3,14 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use super::{Announcement, RolePolicies};
+use super::{
+    Announcement, MeDetailedOnlyAchievement, MeDetailedOnlyNotificationRecieveConfig,
+    MeDetailedOnlyNotificationRecieveConfigNote,
+    MeDetailedOnlyNotificationRecieveConfigNoteAll,
+    MeDetailedOnlyNotificationRecieveConfigNoteAllType,
+    MeDetailedOnlyNotificationRecieveConfigNoteList,
+    MeDetailedOnlyNotificationRecieveConfigNoteListType, RolePolicies,
+};
 
 /// Values of `twoFactorBackupCodesStock` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -24,1451 +30,200 @@ misskey_core::string_enum!(
     "partial", None => "none", }
 );
 
-/// `notificationRecieveConfig` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfig {
-    pub note: Option<MeDetailedOnlyNotificationRecieveConfigNote>,
-    pub follow: Option<MeDetailedOnlyNotificationRecieveConfigFollow>,
-    pub mention: Option<MeDetailedOnlyNotificationRecieveConfigMention>,
-    pub reply: Option<MeDetailedOnlyNotificationRecieveConfigReply>,
-    pub renote: Option<MeDetailedOnlyNotificationRecieveConfigRenote>,
-    pub quote: Option<MeDetailedOnlyNotificationRecieveConfigQuote>,
-    pub reaction: Option<MeDetailedOnlyNotificationRecieveConfigReaction>,
-    pub poll_ended: Option<MeDetailedOnlyNotificationRecieveConfigPollEnded>,
-    pub receive_follow_request: Option<
-        MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest,
-    >,
-    pub follow_request_accepted: Option<
-        MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted,
-    >,
-    pub role_assigned: Option<MeDetailedOnlyNotificationRecieveConfigRoleAssigned>,
-    pub achievement_earned: Option<
-        MeDetailedOnlyNotificationRecieveConfigAchievementEarned,
-    >,
-    pub app: Option<MeDetailedOnlyNotificationRecieveConfigApp>,
-    pub test: Option<MeDetailedOnlyNotificationRecieveConfigTest>,
-}
-
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfig {
-    note: Option<MeDetailedOnlyNotificationRecieveConfigNote> = "note" skip_none,
-    follow: Option<MeDetailedOnlyNotificationRecieveConfigFollow> = "follow" skip_none,
-    mention: Option<MeDetailedOnlyNotificationRecieveConfigMention> = "mention" skip_none,
-    reply: Option<MeDetailedOnlyNotificationRecieveConfigReply> = "reply" skip_none,
-    renote: Option<MeDetailedOnlyNotificationRecieveConfigRenote> = "renote" skip_none,
-    quote: Option<MeDetailedOnlyNotificationRecieveConfigQuote> = "quote" skip_none,
-    reaction: Option<MeDetailedOnlyNotificationRecieveConfigReaction> = "reaction" skip_none,
-    poll_ended: Option<MeDetailedOnlyNotificationRecieveConfigPollEnded> = "pollEnded" skip_none,
-    receive_follow_request: Option<MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest> = "receiveFollowRequest" skip_none,
-    follow_request_accepted: Option<MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted> = "followRequestAccepted" skip_none,
-    role_assigned: Option<MeDetailedOnlyNotificationRecieveConfigRoleAssigned> = "roleAssigned" skip_none,
-    achievement_earned: Option<MeDetailedOnlyNotificationRecieveConfigAchievementEarned> = "achievementEarned" skip_none,
-    app: Option<MeDetailedOnlyNotificationRecieveConfigApp> = "app" skip_none,
-    test: Option<MeDetailedOnlyNotificationRecieveConfigTest> = "test" skip_none,
-});
-
-/// `notificationRecieveConfig.note` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigNote {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigNoteAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigNoteList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigNote {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigNote {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
-
-/// `notificationRecieveConfig.note (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigNoteAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigNoteAllType,
-}
-
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigNoteAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigNoteAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.note (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigNoteAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigNoteAllType, Other { All => "all", Following
-    => "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
-
-/// `notificationRecieveConfig.note (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigNoteList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigNoteListType,
-    pub user_list_id: Id,
-}
-
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigNoteList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigNoteListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.note (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigNoteListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigNoteListType, Other { List => "list", }
-);
-
 /// `notificationRecieveConfig.follow` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigFollow {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigFollowAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigFollowList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigFollow {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigFollow {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigFollow = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.follow (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigFollowAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigFollowAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigFollowAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigFollowAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigFollowAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.follow (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigFollowAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigFollowAllType, Other { All => "all", Following
-    => "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.follow (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.follow (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigFollowList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigFollowListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigFollowList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigFollowList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigFollowListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.follow (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigFollowListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigFollowListType, Other { List => "list", }
-);
+/// `notificationRecieveConfig.follow (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.mention` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigMention {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigMentionAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigMentionList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigMention {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigMention {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigMention = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.mention (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigMentionAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigMentionAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigMentionAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigMentionAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigMentionAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.mention (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigMentionAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigMentionAllType, Other { All => "all",
-    Following => "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.mention (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigMentionAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.mention (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigMentionList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigMentionListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigMentionList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigMentionList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigMentionListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.mention (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigMentionListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigMentionListType, Other { List => "list", }
-);
+/// `notificationRecieveConfig.mention (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigMentionListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.reply` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigReply {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigReplyAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigReplyList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigReply {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigReply {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigReply = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.reply (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigReplyAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigReplyAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigReplyAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReplyAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigReplyAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.reply (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigReplyAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigReplyAllType, Other { All => "all", Following
-    => "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.reply (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReplyAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.reply (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigReplyList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigReplyListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigReplyList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReplyList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigReplyListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.reply (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigReplyListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigReplyListType, Other { List => "list", }
-);
+/// `notificationRecieveConfig.reply (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReplyListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.renote` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigRenote {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigRenoteAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigRenoteList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigRenote {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigRenote {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigRenote = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.renote (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigRenoteAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigRenoteAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigRenoteAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigRenoteAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigRenoteAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.renote (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigRenoteAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigRenoteAllType, Other { All => "all", Following
-    => "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.renote (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRenoteAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.renote (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigRenoteList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigRenoteListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigRenoteList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigRenoteList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigRenoteListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.renote (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigRenoteListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigRenoteListType, Other { List => "list", }
-);
+/// `notificationRecieveConfig.renote (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRenoteListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.quote` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigQuote {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigQuoteAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigQuoteList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigQuote {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigQuote {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigQuote = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.quote (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigQuoteAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigQuoteAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigQuoteAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigQuoteAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigQuoteAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.quote (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigQuoteAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigQuoteAllType, Other { All => "all", Following
-    => "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.quote (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigQuoteAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.quote (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigQuoteList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigQuoteListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigQuoteList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigQuoteList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigQuoteListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.quote (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigQuoteListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigQuoteListType, Other { List => "list", }
-);
+/// `notificationRecieveConfig.quote (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigQuoteListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.reaction` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigReaction {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigReactionAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigReactionList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigReaction {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigReaction {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigReaction = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.reaction (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigReactionAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigReactionAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigReactionAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReactionAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigReactionAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.reaction (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigReactionAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigReactionAllType, Other { All => "all",
-    Following => "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.reaction (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReactionAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.reaction (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigReactionList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigReactionListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigReactionList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReactionList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigReactionListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.reaction (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigReactionListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigReactionListType, Other { List => "list", }
-);
+/// `notificationRecieveConfig.reaction (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReactionListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.pollEnded` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigPollEnded {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigPollEndedAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigPollEndedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigPollEnded {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigPollEnded {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigPollEnded = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.pollEnded (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigPollEndedAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigPollEndedAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigPollEndedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigPollEndedAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigPollEndedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigPollEndedAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigPollEndedAllType, Other { All => "all",
-    Following => "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.pollEnded (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigPollEndedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.pollEnded (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigPollEndedList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigPollEndedListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigPollEndedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigPollEndedList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigPollEndedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigPollEndedListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigPollEndedListType, Other { List => "list", }
-);
+/// `notificationRecieveConfig.pollEnded (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigPollEndedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.receiveFollowRequest` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de>
-for MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAllType, Other { All =>
-    "all", Following => "following", Follower => "follower", MutualFollow =>
-    "mutualFollow", FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestListType, Other { List =>
-    "list", }
-);
+/// `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.followRequestAccepted` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de>
-for MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAllType, Other { All =>
-    "all", Following => "following", Follower => "follower", MutualFollow =>
-    "mutualFollow", FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.followRequestAccepted (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedListType, Other { List =>
-    "list", }
-);
+/// `notificationRecieveConfig.followRequestAccepted (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.roleAssigned` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigRoleAssigned {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigRoleAssignedAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigRoleAssignedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigRoleAssigned {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigRoleAssigned {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigRoleAssigned = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.roleAssigned (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigRoleAssignedAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigRoleAssignedAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigRoleAssignedAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigRoleAssignedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigRoleAssignedAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigRoleAssignedAllType, Other { All => "all",
-    Following => "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.roleAssigned (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.roleAssigned (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigRoleAssignedList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigRoleAssignedListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigRoleAssignedList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigRoleAssignedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigRoleAssignedListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigRoleAssignedListType, Other { List => "list",
-    }
-);
+/// `notificationRecieveConfig.roleAssigned (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.achievementEarned` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigAchievementEarned {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigAchievementEarnedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigAchievementEarned {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigAchievementEarned {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarned = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.achievementEarned (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAllType, Other { All =>
-    "all", Following => "following", Follower => "follower", MutualFollow =>
-    "mutualFollow", FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.achievementEarned (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.achievementEarned (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigAchievementEarnedList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigAchievementEarnedListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigAchievementEarnedList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigAchievementEarnedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigAchievementEarnedListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigAchievementEarnedListType, Other { List =>
-    "list", }
-);
+/// `notificationRecieveConfig.achievementEarned (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.app` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigApp {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigAppAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigAppList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigApp {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigApp {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigApp = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.app (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigAppAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigAppAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigAppAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigAppAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigAppAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.app (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigAppAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigAppAllType, Other { All => "all", Following =>
-    "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.app (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAppAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.app (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigAppList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigAppListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigAppList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigAppList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigAppListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.app (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigAppListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigAppListType, Other { List => "list", }
-);
+/// `notificationRecieveConfig.app (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAppListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.test` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeDetailedOnlyNotificationRecieveConfigTest {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MeDetailedOnlyNotificationRecieveConfigTestAll),
-    /// When `type` is `list`.
-    List(MeDetailedOnlyNotificationRecieveConfigTestList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for MeDetailedOnlyNotificationRecieveConfigTest {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigTest {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type MeDetailedOnlyNotificationRecieveConfigTest = MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.test (variant 0)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigTestAll {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigTestAllType,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigTestAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigTestAll {
-    r#type: MeDetailedOnlyNotificationRecieveConfigTestAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.test (variant 0).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigTestAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigTestAllType, Other { All => "all", Following
-    => "following", Follower => "follower", MutualFollow => "mutualFollow",
-    FollowingOrFollower => "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.test (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigTestAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.test (variant 1)` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyNotificationRecieveConfigTestList {
-    pub r#type: MeDetailedOnlyNotificationRecieveConfigTestListType,
-    pub user_list_id: Id,
-}
+pub type MeDetailedOnlyNotificationRecieveConfigTestList = MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MeDetailedOnlyNotificationRecieveConfigTestList {
-    r#type: MeDetailedOnlyNotificationRecieveConfigTestListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.test (variant 1).type` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyNotificationRecieveConfigTestListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyNotificationRecieveConfigTestListType, Other { List => "list", }
-);
-
-/// `achievements[]` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlyAchievement {
-    pub name: String,
-    pub unlocked_at: f64,
-}
-
-misskey_core::object!(MeDetailedOnlyAchievement {
-    name: String = "name" required,
-    unlocked_at: f64 = "unlockedAt" required,
-});
+/// `notificationRecieveConfig.test (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigTestListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `securityKeysList[]` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq)]

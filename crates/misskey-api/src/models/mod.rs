@@ -347,3 +347,177 @@ mod user_list;
 
 #[cfg(any(feature = "lists", feature = "users"))]
 pub use user_list::*;
+
+mod me_detailed_only_notification_recieve_config_note_all_type;
+
+pub use me_detailed_only_notification_recieve_config_note_all_type::*;
+
+mod me_detailed_only_notification_recieve_config_note_list_type;
+
+pub use me_detailed_only_notification_recieve_config_note_list_type::*;
+
+#[cfg(feature = "webhooks")]
+mod i_webhooks_on_item;
+
+#[cfg(feature = "webhooks")]
+pub use i_webhooks_on_item::*;
+
+mod notification_note_type;
+
+pub use notification_note_type::*;
+
+#[cfg(feature = "admin")]
+mod admin_relays_status;
+
+#[cfg(feature = "admin")]
+pub use admin_relays_status::*;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+mod cpu;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+pub use cpu::*;
+
+mod me_detailed_only_achievement;
+
+pub use me_detailed_only_achievement::*;
+
+#[cfg(feature = "charts")]
+mod charts_diffs;
+
+#[cfg(feature = "charts")]
+pub use charts_diffs::*;
+
+#[cfg(feature = "charts")]
+mod charts_users;
+
+#[cfg(feature = "charts")]
+pub use charts_users::*;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+mod fs;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+pub use fs::*;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+mod mem;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+pub use mem::*;
+
+#[cfg(feature = "internal")]
+mod sw_response_body;
+
+#[cfg(feature = "internal")]
+pub use sw_response_body::*;
+
+mod drive_file_properties;
+
+pub use drive_file_properties::*;
+
+#[cfg(feature = "internal")]
+mod admin_system_webhook_on_item;
+
+#[cfg(feature = "internal")]
+pub use admin_system_webhook_on_item::*;
+
+#[cfg(any(feature = "hashtags", feature = "users"))]
+mod state;
+
+#[cfg(any(feature = "hashtags", feature = "users"))]
+pub use state::*;
+
+#[cfg(feature = "admin")]
+mod admin_reporter_origin;
+
+#[cfg(feature = "admin")]
+pub use admin_reporter_origin::*;
+
+#[cfg(any(feature = "admin", feature = "hashtags", feature = "users"))]
+mod origin;
+
+#[cfg(any(feature = "admin", feature = "hashtags", feature = "users"))]
+pub use origin::*;
+
+#[cfg(feature = "charts")]
+mod charts_span;
+
+#[cfg(feature = "charts")]
+pub use charts_span::*;
+
+#[cfg(feature = "internal")]
+mod admin_abuse_report_notification_recipient_method;
+
+#[cfg(feature = "internal")]
+pub use admin_abuse_report_notification_recipient_method::*;
+
+#[cfg(feature = "antennas")]
+mod antennas_src;
+
+#[cfg(feature = "antennas")]
+pub use antennas_src::*;
+
+#[cfg(feature = "admin")]
+mod admin_roles_target;
+
+#[cfg(feature = "admin")]
+pub use admin_roles_target::*;
+
+#[cfg(any(feature = "internal", feature = "webhooks"))]
+mod i_webhooks_create_on_item;
+
+#[cfg(any(feature = "internal", feature = "webhooks"))]
+pub use i_webhooks_create_on_item::*;
+
+#[cfg(feature = "following")]
+mod following_notify;
+
+#[cfg(feature = "following")]
+pub use following_notify::*;
+
+#[cfg(any(feature = "hashtags", feature = "users"))]
+mod sort;
+
+#[cfg(any(feature = "hashtags", feature = "users"))]
+pub use sort::*;
+
+#[cfg(feature = "internal")]
+mod admin_system_webhook_test_override;
+
+#[cfg(feature = "internal")]
+pub use admin_system_webhook_test_override::*;
+
+#[cfg(feature = "admin")]
+mod admin_relays_response;
+
+#[cfg(feature = "admin")]
+pub use admin_relays_response::*;
+
+#[cfg(feature = "webhooks")]
+mod i_webhooks_response;
+
+#[cfg(feature = "webhooks")]
+pub use i_webhooks_response::*;
+
+#[cfg(feature = "charts")]
+mod charts_notes;
+
+#[cfg(feature = "charts")]
+pub use charts_notes::*;
+
+mod me_detailed_only_notification_recieve_config_note_all;
+
+pub use me_detailed_only_notification_recieve_config_note_all::*;
+
+mod me_detailed_only_notification_recieve_config_note_list;
+
+pub use me_detailed_only_notification_recieve_config_note_list::*;
+
+mod me_detailed_only_notification_recieve_config_note;
+
+pub use me_detailed_only_notification_recieve_config_note::*;
+
+mod me_detailed_only_notification_recieve_config;
+
+pub use me_detailed_only_notification_recieve_config::*;

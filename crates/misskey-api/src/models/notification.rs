@@ -4,7 +4,7 @@
 
 use misskey_core::{DateTime, Id};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use super::{Note, Role, UserLite};
+use super::{Note, NotificationNoteType, Role, UserLite};
 
 /// The `Notification` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,17 +215,6 @@ impl misskey_core::HasId for NotificationNote {
         Some(self.id.as_str())
     }
 }
-
-/// Values of `(variant 0).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationNoteType {
-    /// `note`
-    Note,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(NotificationNoteType, Other { Note => "note", });
 
 /// `(variant 1)` in `Notification`.
 #[derive(Debug, Clone, PartialEq)]

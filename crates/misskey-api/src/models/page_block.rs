@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::NotificationNoteType;
 
 /// The `PageBlock` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,25 +138,17 @@ misskey_core::string_enum!(PageBlockImageType, Other { Image => "image", });
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageBlockNote {
     pub id: String,
-    pub r#type: PageBlockNoteType,
+    pub r#type: NotificationNoteType,
     pub detailed: bool,
     pub note: Option<String>,
 }
 
 misskey_core::object!(PageBlockNote {
     id: String = "id" required,
-    r#type: PageBlockNoteType = "type" required,
+    r#type: NotificationNoteType = "type" required,
     detailed: bool = "detailed" or_default,
     note: Option<String> = "note" or_default,
 });
 
-/// Values of `(variant 3).type` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PageBlockNoteType {
-    /// `note`
-    Note,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(PageBlockNoteType, Other { Note => "note", });
+/// `(variant 3).type` in `PageBlock`.
+pub type PageBlockNoteType = NotificationNoteType;

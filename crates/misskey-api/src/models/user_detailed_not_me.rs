@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
 use super::{
     Note, Page, RoleLite, UserDetailedNotMeOnlyField,
-    UserDetailedNotMeOnlyFollowersVisibility, UserDetailedNotMeOnlyFollowingVisibility,
-    UserDetailedNotMeOnlyNotify, UserLiteAvatarDecoration, UserLiteBadgeRole,
-    UserLiteInstance, UserLiteOnlineStatus,
+    UserDetailedNotMeOnlyFollowingVisibility, UserDetailedNotMeOnlyNotify,
+    UserLiteAvatarDecoration, UserLiteBadgeRole, UserLiteInstance, UserLiteOnlineStatus,
 };
 
 /// The `UserDetailedNotMe` object of the spec's `components/schemas`.
@@ -56,7 +55,7 @@ pub struct UserDetailedNotMe {
     pub pinned_page: Option<Page>,
     pub public_reactions: bool,
     pub following_visibility: UserDetailedNotMeOnlyFollowingVisibility,
-    pub followers_visibility: UserDetailedNotMeOnlyFollowersVisibility,
+    pub followers_visibility: UserDetailedNotMeOnlyFollowingVisibility,
     pub roles: Vec<RoleLite>,
     pub followed_message: Option<String>,
     pub memo: Option<String>,
@@ -117,7 +116,7 @@ misskey_core::object!(UserDetailedNotMe {
     pinned_page: Option<Page> = "pinnedPage" or_default,
     public_reactions: bool = "publicReactions" or_default,
     following_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followingVisibility" required,
-    followers_visibility: UserDetailedNotMeOnlyFollowersVisibility = "followersVisibility" required,
+    followers_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followersVisibility" required,
     roles: Vec<RoleLite> = "roles" or_default,
     followed_message: Option<String> = "followedMessage" skip_none,
     memo: Option<String> = "memo" or_default,

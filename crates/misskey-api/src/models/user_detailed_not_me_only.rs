@@ -35,23 +35,8 @@ misskey_core::string_enum!(
     "followers", Private => "private", }
 );
 
-/// Values of `followersVisibility` in `UserDetailedNotMeOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserDetailedNotMeOnlyFollowersVisibility {
-    /// `public`
-    Public,
-    /// `followers`
-    Followers,
-    /// `private`
-    Private,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    UserDetailedNotMeOnlyFollowersVisibility, Other { Public => "public", Followers =>
-    "followers", Private => "private", }
-);
+/// `followersVisibility` in `UserDetailedNotMeOnly`.
+pub type UserDetailedNotMeOnlyFollowersVisibility = UserDetailedNotMeOnlyFollowingVisibility;
 
 /// Values of `notify` in `UserDetailedNotMeOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -99,7 +84,7 @@ pub struct UserDetailedNotMeOnly {
     pub pinned_page: Option<Page>,
     pub public_reactions: bool,
     pub following_visibility: UserDetailedNotMeOnlyFollowingVisibility,
-    pub followers_visibility: UserDetailedNotMeOnlyFollowersVisibility,
+    pub followers_visibility: UserDetailedNotMeOnlyFollowingVisibility,
     pub roles: Vec<RoleLite>,
     pub followed_message: Option<String>,
     pub memo: Option<String>,
@@ -147,7 +132,7 @@ misskey_core::object!(UserDetailedNotMeOnly {
     pinned_page: Option<Page> = "pinnedPage" or_default,
     public_reactions: bool = "publicReactions" or_default,
     following_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followingVisibility" required,
-    followers_visibility: UserDetailedNotMeOnlyFollowersVisibility = "followersVisibility" required,
+    followers_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followersVisibility" required,
     roles: Vec<RoleLite> = "roles" or_default,
     followed_message: Option<String> = "followedMessage" skip_none,
     memo: Option<String> = "memo" or_default,

@@ -18,60 +18,28 @@ pub struct Request {
     pub until_id: Option<Id>,
     pub state: Nullable<String>,
     /// Default: `"combined"`.
-    pub reporter_origin: Option<ReporterOrigin>,
+    pub reporter_origin: Option<models::AdminReporterOrigin>,
     /// Default: `"combined"`.
-    pub target_user_origin: Option<TargetUserOrigin>,
+    pub target_user_origin: Option<models::AdminReporterOrigin>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     since_id: Option<Id> = "sinceId" skip_none,
     until_id: Option<Id> = "untilId" skip_none,
     state: Nullable<String> = "state" skip_absent,
-    reporter_origin: Option<ReporterOrigin> = "reporterOrigin" skip_none,
-    target_user_origin: Option<TargetUserOrigin> = "targetUserOrigin" skip_none,
+    reporter_origin: Option<models::AdminReporterOrigin> = "reporterOrigin" skip_none,
+    target_user_origin: Option<models::AdminReporterOrigin> = "targetUserOrigin" skip_none,
 });
 
 /// What `admin/abuse-user-reports` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// Values of `reporterOrigin` in the `admin/abuse-user-reports` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum ReporterOrigin {
-    /// `combined`
-    #[default]
-    Combined,
-    /// `local`
-    Local,
-    /// `remote`
-    Remote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
+/// `reporterOrigin` in the `admin/abuse-user-reports` request.
+pub type ReporterOrigin = models::AdminReporterOrigin;
 
-misskey_core::string_enum!(
-    ReporterOrigin, Other { Combined => "combined", Local => "local", Remote => "remote",
-    }
-);
-
-/// Values of `targetUserOrigin` in the `admin/abuse-user-reports` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum TargetUserOrigin {
-    /// `combined`
-    #[default]
-    Combined,
-    /// `local`
-    Local,
-    /// `remote`
-    Remote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    TargetUserOrigin, Other { Combined => "combined", Local => "local", Remote =>
-    "remote", }
-);
+/// `targetUserOrigin` in the `admin/abuse-user-reports` request.
+pub type TargetUserOrigin = models::AdminReporterOrigin;
 
 /// `[]` in the `admin/abuse-user-reports` response.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,7 +14,7 @@ pub struct Request {
     pub report_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     report_id: Id = "reportId" required,
 });
 

@@ -13,7 +13,7 @@ use misskey_core::{Endpoint, Permission, ResponseShape};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
-misskey_core::object!(Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 
 /// What `admin/get-table-stats` answers.
 pub type Response = BTreeMap<String, Value>;

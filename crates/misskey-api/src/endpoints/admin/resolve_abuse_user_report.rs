@@ -15,7 +15,7 @@ pub struct Request {
     pub resolved_as: Nullable<ResolvedAs>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     report_id: Id = "reportId" required,
     resolved_as: Nullable<ResolvedAs> = "resolvedAs" skip_absent,
 });

@@ -16,7 +16,7 @@ pub struct Request {
     pub text: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     to: String = "to" required,
     subject: String = "subject" required,
     text: String = "text" required,

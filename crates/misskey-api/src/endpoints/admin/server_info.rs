@@ -7,12 +7,13 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/server-info`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
-misskey_core::object!(Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 
 /// What `admin/server-info` answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,9 +22,9 @@ pub struct Response {
     pub os: String,
     pub node: String,
     pub psql: String,
-    pub cpu: Cpu,
-    pub mem: Mem,
-    pub fs: Fs,
+    pub cpu: models::Cpu,
+    pub mem: models::Mem,
+    pub fs: models::Fs,
     pub net: Net,
 }
 
@@ -32,45 +33,20 @@ misskey_core::object!(Response {
     os: String = "os" required,
     node: String = "node" required,
     psql: String = "psql" required,
-    cpu: Cpu = "cpu" required,
-    mem: Mem = "mem" required,
-    fs: Fs = "fs" required,
+    cpu: models::Cpu = "cpu" required,
+    mem: models::Mem = "mem" required,
+    fs: models::Fs = "fs" required,
     net: Net = "net" required,
 });
 
 /// `cpu` in the `admin/server-info` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cpu {
-    pub model: String,
-    pub cores: f64,
-}
-
-misskey_core::object!(Cpu {
-    model: String = "model" required,
-    cores: f64 = "cores" required,
-});
+pub type Cpu = models::Cpu;
 
 /// `mem` in the `admin/server-info` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mem {
-    pub total: f64,
-}
-
-misskey_core::object!(Mem {
-    total: f64 = "total" required,
-});
+pub type Mem = models::Mem;
 
 /// `fs` in the `admin/server-info` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fs {
-    pub total: f64,
-    pub used: f64,
-}
-
-misskey_core::object!(Fs {
-    total: f64 = "total" required,
-    used: f64 = "used" required,
-});
+pub type Fs = models::Fs;
 
 /// `net` in the `admin/server-info` response.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,7 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use crate::models;
 
 /// The request body of `admin/show-user`.
@@ -16,7 +16,7 @@ pub struct Request {
     pub user_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
 });
 
@@ -36,7 +36,7 @@ pub struct Response {
     pub receive_announcement_email: bool,
     pub muted_words: Vec<MutedWord>,
     pub muted_instances: Vec<String>,
-    pub notification_recieve_config: NotificationRecieveConfig,
+    pub notification_recieve_config: models::MeDetailedOnlyNotificationRecieveConfig,
     pub is_moderator: bool,
     pub is_silenced: bool,
     pub is_suspended: bool,
@@ -63,7 +63,7 @@ misskey_core::object!(Response {
     receive_announcement_email: bool = "receiveAnnouncementEmail" or_default,
     muted_words: Vec<MutedWord> = "mutedWords" or_default,
     muted_instances: Vec<String> = "mutedInstances" or_default,
-    notification_recieve_config: NotificationRecieveConfig = "notificationRecieveConfig" required,
+    notification_recieve_config: models::MeDetailedOnlyNotificationRecieveConfig = "notificationRecieveConfig" required,
     is_moderator: bool = "isModerator" or_default,
     is_silenced: bool = "isSilenced" or_default,
     is_suspended: bool = "isSuspended" or_default,
@@ -110,1398 +110,217 @@ impl<'de> Deserialize<'de> for MutedWord {
 }
 
 /// `notificationRecieveConfig` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationRecieveConfig {
-    pub note: Option<Note>,
-    pub follow: Option<Follow>,
-    pub mention: Option<Mention>,
-    pub reply: Option<Reply>,
-    pub renote: Option<Renote>,
-    pub quote: Option<Quote>,
-    pub reaction: Option<Reaction>,
-    pub poll_ended: Option<PollEnded>,
-    pub receive_follow_request: Option<ReceiveFollowRequest>,
-    pub follow_request_accepted: Option<FollowRequestAccepted>,
-    pub role_assigned: Option<RoleAssigned>,
-    pub achievement_earned: Option<AchievementEarned>,
-    pub app: Option<App>,
-    pub test: Option<Test>,
-}
-
-misskey_core::object!(NotificationRecieveConfig {
-    note: Option<Note> = "note" skip_none,
-    follow: Option<Follow> = "follow" skip_none,
-    mention: Option<Mention> = "mention" skip_none,
-    reply: Option<Reply> = "reply" skip_none,
-    renote: Option<Renote> = "renote" skip_none,
-    quote: Option<Quote> = "quote" skip_none,
-    reaction: Option<Reaction> = "reaction" skip_none,
-    poll_ended: Option<PollEnded> = "pollEnded" skip_none,
-    receive_follow_request: Option<ReceiveFollowRequest> = "receiveFollowRequest" skip_none,
-    follow_request_accepted: Option<FollowRequestAccepted> = "followRequestAccepted" skip_none,
-    role_assigned: Option<RoleAssigned> = "roleAssigned" skip_none,
-    achievement_earned: Option<AchievementEarned> = "achievementEarned" skip_none,
-    app: Option<App> = "app" skip_none,
-    test: Option<Test> = "test" skip_none,
-});
+pub type NotificationRecieveConfig = models::MeDetailedOnlyNotificationRecieveConfig;
 
 /// `notificationRecieveConfig.note` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Note {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(NoteAll),
-    /// When `type` is `list`.
-    List(NoteList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for Note {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Note {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Note = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.note (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteAll {
-    pub r#type: Type,
-}
+pub type NoteAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(NoteAll {
-    r#type: Type = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.note (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Type, Other { All => "all", Following => "following", Follower => "follower",
-    MutualFollow => "mutualFollow", FollowingOrFollower => "followingOrFollower", Never
-    => "never", }
-);
+/// `notificationRecieveConfig.note (variant 0).type` in the `admin/show-user` response.
+pub type Type = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.note (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteList {
-    pub r#type: NoteListType,
-    pub user_list_id: Id,
-}
+pub type NoteList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(NoteList {
-    r#type: NoteListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.note (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoteListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(NoteListType, Other { List => "list", });
+/// `notificationRecieveConfig.note (variant 1).type` in the `admin/show-user` response.
+pub type NoteListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.follow` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Follow {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(FollowAll),
-    /// When `type` is `list`.
-    List(FollowList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for Follow {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Follow {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Follow = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.follow (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FollowAll {
-    pub r#type: FollowAllType,
-}
+pub type FollowAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(FollowAll {
-    r#type: FollowAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.follow (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FollowAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    FollowAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.follow (variant 0).type` in the `admin/show-user` response.
+pub type FollowAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.follow (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FollowList {
-    pub r#type: FollowListType,
-    pub user_list_id: Id,
-}
+pub type FollowList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(FollowList {
-    r#type: FollowListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.follow (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FollowListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(FollowListType, Other { List => "list", });
+/// `notificationRecieveConfig.follow (variant 1).type` in the `admin/show-user` response.
+pub type FollowListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.mention` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Mention {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MentionAll),
-    /// When `type` is `list`.
-    List(MentionList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for Mention {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Mention {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Mention = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.mention (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MentionAll {
-    pub r#type: MentionAllType,
-}
+pub type MentionAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(MentionAll {
-    r#type: MentionAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.mention (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MentionAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MentionAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.mention (variant 0).type` in the `admin/show-user` response.
+pub type MentionAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.mention (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MentionList {
-    pub r#type: MentionListType,
-    pub user_list_id: Id,
-}
+pub type MentionList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(MentionList {
-    r#type: MentionListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.mention (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MentionListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(MentionListType, Other { List => "list", });
+/// `notificationRecieveConfig.mention (variant 1).type` in the `admin/show-user` response.
+pub type MentionListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.reply` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(ReplyAll),
-    /// When `type` is `list`.
-    List(ReplyList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for Reply {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Reply {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Reply = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.reply (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReplyAll {
-    pub r#type: ReplyAllType,
-}
+pub type ReplyAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(ReplyAll {
-    r#type: ReplyAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.reply (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplyAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    ReplyAllType, Other { All => "all", Following => "following", Follower => "follower",
-    MutualFollow => "mutualFollow", FollowingOrFollower => "followingOrFollower", Never
-    => "never", }
-);
+/// `notificationRecieveConfig.reply (variant 0).type` in the `admin/show-user` response.
+pub type ReplyAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.reply (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReplyList {
-    pub r#type: ReplyListType,
-    pub user_list_id: Id,
-}
+pub type ReplyList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(ReplyList {
-    r#type: ReplyListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.reply (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplyListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(ReplyListType, Other { List => "list", });
+/// `notificationRecieveConfig.reply (variant 1).type` in the `admin/show-user` response.
+pub type ReplyListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.renote` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Renote {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(RenoteAll),
-    /// When `type` is `list`.
-    List(RenoteList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for Renote {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Renote {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Renote = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.renote (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RenoteAll {
-    pub r#type: RenoteAllType,
-}
+pub type RenoteAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(RenoteAll {
-    r#type: RenoteAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.renote (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RenoteAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    RenoteAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.renote (variant 0).type` in the `admin/show-user` response.
+pub type RenoteAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.renote (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RenoteList {
-    pub r#type: RenoteListType,
-    pub user_list_id: Id,
-}
+pub type RenoteList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(RenoteList {
-    r#type: RenoteListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.renote (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RenoteListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(RenoteListType, Other { List => "list", });
+/// `notificationRecieveConfig.renote (variant 1).type` in the `admin/show-user` response.
+pub type RenoteListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.quote` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Quote {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(QuoteAll),
-    /// When `type` is `list`.
-    List(QuoteList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for Quote {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Quote {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Quote = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.quote (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QuoteAll {
-    pub r#type: QuoteAllType,
-}
+pub type QuoteAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(QuoteAll {
-    r#type: QuoteAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.quote (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QuoteAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    QuoteAllType, Other { All => "all", Following => "following", Follower => "follower",
-    MutualFollow => "mutualFollow", FollowingOrFollower => "followingOrFollower", Never
-    => "never", }
-);
+/// `notificationRecieveConfig.quote (variant 0).type` in the `admin/show-user` response.
+pub type QuoteAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.quote (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QuoteList {
-    pub r#type: QuoteListType,
-    pub user_list_id: Id,
-}
+pub type QuoteList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(QuoteList {
-    r#type: QuoteListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.quote (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QuoteListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(QuoteListType, Other { List => "list", });
+/// `notificationRecieveConfig.quote (variant 1).type` in the `admin/show-user` response.
+pub type QuoteListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.reaction` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Reaction {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(ReactionAll),
-    /// When `type` is `list`.
-    List(ReactionList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for Reaction {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Reaction {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Reaction = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.reaction (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReactionAll {
-    pub r#type: ReactionAllType,
-}
+pub type ReactionAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(ReactionAll {
-    r#type: ReactionAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.reaction (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReactionAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    ReactionAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.reaction (variant 0).type` in the `admin/show-user` response.
+pub type ReactionAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.reaction (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReactionList {
-    pub r#type: ReactionListType,
-    pub user_list_id: Id,
-}
+pub type ReactionList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(ReactionList {
-    r#type: ReactionListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.reaction (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReactionListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(ReactionListType, Other { List => "list", });
+/// `notificationRecieveConfig.reaction (variant 1).type` in the `admin/show-user` response.
+pub type ReactionListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.pollEnded` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PollEnded {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(PollEndedAll),
-    /// When `type` is `list`.
-    List(PollEndedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for PollEnded {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for PollEnded {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type PollEnded = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.pollEnded (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PollEndedAll {
-    pub r#type: PollEndedAllType,
-}
+pub type PollEndedAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(PollEndedAll {
-    r#type: PollEndedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PollEndedAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    PollEndedAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.pollEnded (variant 0).type` in the `admin/show-user` response.
+pub type PollEndedAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.pollEnded (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PollEndedList {
-    pub r#type: PollEndedListType,
-    pub user_list_id: Id,
-}
+pub type PollEndedList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(PollEndedList {
-    r#type: PollEndedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PollEndedListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(PollEndedListType, Other { List => "list", });
+/// `notificationRecieveConfig.pollEnded (variant 1).type` in the `admin/show-user` response.
+pub type PollEndedListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.receiveFollowRequest` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReceiveFollowRequest {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(ReceiveFollowRequestAll),
-    /// When `type` is `list`.
-    List(ReceiveFollowRequestList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for ReceiveFollowRequest {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for ReceiveFollowRequest {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type ReceiveFollowRequest = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReceiveFollowRequestAll {
-    pub r#type: ReceiveFollowRequestAllType,
-}
+pub type ReceiveFollowRequestAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(ReceiveFollowRequestAll {
-    r#type: ReceiveFollowRequestAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReceiveFollowRequestAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    ReceiveFollowRequestAllType, Other { All => "all", Following => "following", Follower
-    => "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `admin/show-user` response.
+pub type ReceiveFollowRequestAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReceiveFollowRequestList {
-    pub r#type: ReceiveFollowRequestListType,
-    pub user_list_id: Id,
-}
+pub type ReceiveFollowRequestList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(ReceiveFollowRequestList {
-    r#type: ReceiveFollowRequestListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReceiveFollowRequestListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(ReceiveFollowRequestListType, Other { List => "list", });
+/// `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `admin/show-user` response.
+pub type ReceiveFollowRequestListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.followRequestAccepted` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FollowRequestAccepted {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(FollowRequestAcceptedAll),
-    /// When `type` is `list`.
-    List(FollowRequestAcceptedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for FollowRequestAccepted {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for FollowRequestAccepted {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type FollowRequestAccepted = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FollowRequestAcceptedAll {
-    pub r#type: FollowRequestAcceptedAllType,
-}
+pub type FollowRequestAcceptedAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(FollowRequestAcceptedAll {
-    r#type: FollowRequestAcceptedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FollowRequestAcceptedAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    FollowRequestAcceptedAllType, Other { All => "all", Following => "following",
-    Follower => "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `admin/show-user` response.
+pub type FollowRequestAcceptedAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FollowRequestAcceptedList {
-    pub r#type: FollowRequestAcceptedListType,
-    pub user_list_id: Id,
-}
+pub type FollowRequestAcceptedList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(FollowRequestAcceptedList {
-    r#type: FollowRequestAcceptedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FollowRequestAcceptedListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(FollowRequestAcceptedListType, Other { List => "list", });
+/// `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `admin/show-user` response.
+pub type FollowRequestAcceptedListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.roleAssigned` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RoleAssigned {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(RoleAssignedAll),
-    /// When `type` is `list`.
-    List(RoleAssignedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for RoleAssigned {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleAssigned {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type RoleAssigned = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.roleAssigned (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleAssignedAll {
-    pub r#type: RoleAssignedAllType,
-}
+pub type RoleAssignedAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(RoleAssignedAll {
-    r#type: RoleAssignedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleAssignedAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    RoleAssignedAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.roleAssigned (variant 0).type` in the `admin/show-user` response.
+pub type RoleAssignedAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.roleAssigned (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleAssignedList {
-    pub r#type: RoleAssignedListType,
-    pub user_list_id: Id,
-}
+pub type RoleAssignedList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(RoleAssignedList {
-    r#type: RoleAssignedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleAssignedListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(RoleAssignedListType, Other { List => "list", });
+/// `notificationRecieveConfig.roleAssigned (variant 1).type` in the `admin/show-user` response.
+pub type RoleAssignedListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.achievementEarned` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AchievementEarned {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(AchievementEarnedAll),
-    /// When `type` is `list`.
-    List(AchievementEarnedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for AchievementEarned {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for AchievementEarned {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type AchievementEarned = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.achievementEarned (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AchievementEarnedAll {
-    pub r#type: AchievementEarnedAllType,
-}
+pub type AchievementEarnedAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(AchievementEarnedAll {
-    r#type: AchievementEarnedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AchievementEarnedAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    AchievementEarnedAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.achievementEarned (variant 0).type` in the `admin/show-user` response.
+pub type AchievementEarnedAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.achievementEarned (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AchievementEarnedList {
-    pub r#type: AchievementEarnedListType,
-    pub user_list_id: Id,
-}
+pub type AchievementEarnedList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(AchievementEarnedList {
-    r#type: AchievementEarnedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AchievementEarnedListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(AchievementEarnedListType, Other { List => "list", });
+/// `notificationRecieveConfig.achievementEarned (variant 1).type` in the `admin/show-user` response.
+pub type AchievementEarnedListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.app` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum App {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(AppAll),
-    /// When `type` is `list`.
-    List(AppList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for App {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for App {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type App = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.app (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AppAll {
-    pub r#type: AppAllType,
-}
+pub type AppAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(AppAll {
-    r#type: AppAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.app (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    AppAllType, Other { All => "all", Following => "following", Follower => "follower",
-    MutualFollow => "mutualFollow", FollowingOrFollower => "followingOrFollower", Never
-    => "never", }
-);
+/// `notificationRecieveConfig.app (variant 0).type` in the `admin/show-user` response.
+pub type AppAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.app (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AppList {
-    pub r#type: AppListType,
-    pub user_list_id: Id,
-}
+pub type AppList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(AppList {
-    r#type: AppListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.app (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(AppListType, Other { List => "list", });
+/// `notificationRecieveConfig.app (variant 1).type` in the `admin/show-user` response.
+pub type AppListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.test` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Test {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(TestAll),
-    /// When `type` is `list`.
-    List(TestList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Serialize for Test {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Test {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Test = models::MeDetailedOnlyNotificationRecieveConfigNote;
 
 /// `notificationRecieveConfig.test (variant 0)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TestAll {
-    pub r#type: TestAllType,
-}
+pub type TestAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-misskey_core::object!(TestAll {
-    r#type: TestAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.test (variant 0).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TestAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    TestAllType, Other { All => "all", Following => "following", Follower => "follower",
-    MutualFollow => "mutualFollow", FollowingOrFollower => "followingOrFollower", Never
-    => "never", }
-);
+/// `notificationRecieveConfig.test (variant 0).type` in the `admin/show-user` response.
+pub type TestAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.test (variant 1)` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TestList {
-    pub r#type: TestListType,
-    pub user_list_id: Id,
-}
+pub type TestList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-misskey_core::object!(TestList {
-    r#type: TestListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.test (variant 1).type` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TestListType {
-    /// `list`
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(TestListType, Other { List => "list", });
+/// `notificationRecieveConfig.test (variant 1).type` in the `admin/show-user` response.
+pub type TestListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `roleAssigns[]` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,18 +20,18 @@ pub struct Request {
     /// Default: `"all"`.
     pub state: Option<State>,
     /// Default: `"combined"`.
-    pub origin: Option<Origin>,
+    pub origin: Option<models::AdminReporterOrigin>,
     pub username: Nullable<String>,
     /// The local host is represented with `null`.
     pub hostname: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     offset: Option<i64> = "offset" skip_none,
     sort: Option<Sort> = "sort" skip_none,
     state: Option<State> = "state" skip_none,
-    origin: Option<Origin> = "origin" skip_none,
+    origin: Option<models::AdminReporterOrigin> = "origin" skip_none,
     username: Nullable<String> = "username" skip_absent,
     hostname: Nullable<String> = "hostname" skip_absent,
 });
@@ -98,23 +98,8 @@ misskey_core::string_enum!(
     => "suspended", }
 );
 
-/// Values of `origin` in the `admin/show-users` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Origin {
-    /// `combined`
-    #[default]
-    Combined,
-    /// `local`
-    Local,
-    /// `remote`
-    Remote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Origin, Other { Combined => "combined", Local => "local", Remote => "remote", }
-);
+/// `origin` in the `admin/show-users` request.
+pub type Origin = models::AdminReporterOrigin;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -15,7 +15,7 @@ pub struct Request {
     pub moderation_note: Option<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     report_id: Id = "reportId" required,
     moderation_note: Option<String> = "moderationNote" skip_none,
 });

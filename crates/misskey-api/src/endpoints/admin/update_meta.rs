@@ -130,7 +130,7 @@ pub struct Request {
     pub federation_hosts: Option<Vec<String>>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     disable_registration: Nullable<bool> = "disableRegistration" skip_absent,
     pinned_users: Nullable<Vec<String>> = "pinnedUsers" skip_absent,
     hidden_tags: Nullable<Vec<String>> = "hiddenTags" skip_absent,

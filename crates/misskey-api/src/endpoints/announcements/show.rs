@@ -15,7 +15,7 @@ pub struct Request {
     pub announcement_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     announcement_id: Id = "announcementId" required,
 });
 

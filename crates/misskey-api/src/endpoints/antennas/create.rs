@@ -14,7 +14,7 @@ use crate::models;
 pub struct Request {
     /// 1 to 100 characters.
     pub name: String,
-    pub src: Src,
+    pub src: models::AntennasSrc,
     pub user_list_id: Nullable<Id>,
     pub keywords: Vec<Vec<String>>,
     pub exclude_keywords: Vec<Vec<String>>,
@@ -26,9 +26,9 @@ pub struct Request {
     pub with_file: bool,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
-    src: Src = "src" required,
+    src: models::AntennasSrc = "src" required,
     user_list_id: Nullable<Id> = "userListId" skip_absent,
     keywords: Vec<Vec<String>> = "keywords" required,
     exclude_keywords: Vec<Vec<String>> = "excludeKeywords" required,
@@ -43,28 +43,8 @@ misskey_core::object!(Request {
 /// What `antennas/create` answers.
 pub type Response = models::Antenna;
 
-/// Values of `src` in the `antennas/create` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Src {
-    /// `home`
-    #[default]
-    Home,
-    /// `all`
-    All,
-    /// `users`
-    Users,
-    /// `list`
-    List,
-    /// `users_blacklist`
-    UsersBlacklist,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Src, Other { Home => "home", All => "all", Users => "users", List => "list",
-    UsersBlacklist => "users_blacklist", }
-);
+/// `src` in the `antennas/create` request.
+pub type Src = models::AntennasSrc;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -14,7 +14,7 @@ pub struct Request {
     pub antenna_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     antenna_id: Id = "antennaId" required,
 });
 

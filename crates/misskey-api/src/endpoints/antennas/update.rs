@@ -15,7 +15,7 @@ pub struct Request {
     pub antenna_id: Id,
     /// 1 to 100 characters.
     pub name: Option<String>,
-    pub src: Option<Src>,
+    pub src: Option<models::AntennasSrc>,
     pub user_list_id: Nullable<Id>,
     pub keywords: Option<Vec<Vec<String>>>,
     pub exclude_keywords: Option<Vec<Vec<String>>>,
@@ -27,10 +27,10 @@ pub struct Request {
     pub with_file: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     antenna_id: Id = "antennaId" required,
     name: Option<String> = "name" skip_none,
-    src: Option<Src> = "src" skip_none,
+    src: Option<models::AntennasSrc> = "src" skip_none,
     user_list_id: Nullable<Id> = "userListId" skip_absent,
     keywords: Option<Vec<Vec<String>>> = "keywords" skip_none,
     exclude_keywords: Option<Vec<Vec<String>>> = "excludeKeywords" skip_none,
@@ -45,28 +45,8 @@ misskey_core::object!(Request {
 /// What `antennas/update` answers.
 pub type Response = models::Antenna;
 
-/// Values of `src` in the `antennas/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Src {
-    /// `home`
-    #[default]
-    Home,
-    /// `all`
-    All,
-    /// `users`
-    Users,
-    /// `list`
-    List,
-    /// `users_blacklist`
-    UsersBlacklist,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Src, Other { Home => "home", All => "all", Users => "users", List => "list",
-    UsersBlacklist => "users_blacklist", }
-);
+/// `src` in the `antennas/update` request.
+pub type Src = models::AntennasSrc;
 
 impl Endpoint for Request {
     type Response = Response;

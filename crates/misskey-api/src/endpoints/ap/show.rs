@@ -16,7 +16,7 @@ pub struct Request {
     pub uri: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     uri: String = "uri" required,
 });
 

@@ -18,7 +18,7 @@ pub struct Request {
     pub callback_url: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     description: String = "description" required,
     permission: Vec<String> = "permission" required,

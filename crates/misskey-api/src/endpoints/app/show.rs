@@ -15,7 +15,7 @@ pub struct Request {
     pub app_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     app_id: Id = "appId" required,
 });
 

@@ -20,7 +20,7 @@ pub struct Request {
     pub game_version: i64,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     score: i64 = "score" required,
     seed: String = "seed" required,
     logs: Vec<Vec<f64>> = "logs" required,

@@ -23,7 +23,7 @@ pub struct Request {
     pub allow_renote_to_external: Nullable<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     description: Nullable<String> = "description" skip_absent,
     banner_id: Nullable<Id> = "bannerId" skip_absent,

@@ -21,7 +21,7 @@ pub struct Request {
     pub limit: Option<i64>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     query: String = "query" required,
     r#type: Option<Type> = "type" skip_none,
     since_id: Option<Id> = "sinceId" skip_none,

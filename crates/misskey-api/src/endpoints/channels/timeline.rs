@@ -23,7 +23,7 @@ pub struct Request {
     pub allow_partial: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     channel_id: Id = "channelId" required,
     limit: Option<i64> = "limit" skip_none,
     since_id: Option<Id> = "sinceId" skip_none,

@@ -14,7 +14,7 @@ pub struct Request {
     pub channel_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     channel_id: Id = "channelId" required,
 });
 

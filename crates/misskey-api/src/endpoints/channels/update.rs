@@ -26,7 +26,7 @@ pub struct Request {
     pub allow_renote_to_external: Nullable<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     channel_id: Id = "channelId" required,
     name: Option<String> = "name" skip_none,
     description: Nullable<String> = "description" skip_absent,

@@ -7,46 +7,36 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `charts/drive`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub span: Span,
+    pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
     pub limit: Option<i64>,
     pub offset: Nullable<i64>,
 }
 
-misskey_core::object!(Request {
-    span: Span = "span" required,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    span: models::ChartsSpan = "span" required,
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
 });
 
-/// Values of `span` in the `charts/drive` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Span {
-    /// `day`
-    #[default]
-    Day,
-    /// `hour`
-    Hour,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
+/// `span` in the `charts/drive` request.
+pub type Span = models::ChartsSpan;
 
 /// What `charts/drive` answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub local: Local,
-    pub remote: Remote,
+    pub remote: Local,
 }
 
 misskey_core::object!(Response {
     local: Local = "local" required,
-    remote: Remote = "remote" required,
+    remote: Local = "remote" required,
 });
 
 /// `local` in the `charts/drive` response.
@@ -66,20 +56,7 @@ misskey_core::object!(Local {
 });
 
 /// `remote` in the `charts/drive` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Remote {
-    pub inc_count: Vec<f64>,
-    pub inc_size: Vec<f64>,
-    pub dec_count: Vec<f64>,
-    pub dec_size: Vec<f64>,
-}
-
-misskey_core::object!(Remote {
-    inc_count: Vec<f64> = "incCount" or_default,
-    inc_size: Vec<f64> = "incSize" or_default,
-    dec_count: Vec<f64> = "decCount" or_default,
-    dec_size: Vec<f64> = "decSize" or_default,
-});
+pub type Remote = Local;
 
 impl Endpoint for Request {
     type Response = Response;

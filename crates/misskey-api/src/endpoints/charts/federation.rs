@@ -7,35 +7,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `charts/federation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub span: Span,
+    pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
     pub limit: Option<i64>,
     pub offset: Nullable<i64>,
 }
 
-misskey_core::object!(Request {
-    span: Span = "span" required,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    span: models::ChartsSpan = "span" required,
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
 });
 
-/// Values of `span` in the `charts/federation` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Span {
-    /// `day`
-    #[default]
-    Day,
-    /// `hour`
-    Hour,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
+/// `span` in the `charts/federation` request.
+pub type Span = models::ChartsSpan;
 
 /// What `charts/federation` answers.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,55 +7,45 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `charts/instance`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub span: Span,
+    pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
     pub limit: Option<i64>,
     pub offset: Nullable<i64>,
     pub host: String,
 }
 
-misskey_core::object!(Request {
-    span: Span = "span" required,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    span: models::ChartsSpan = "span" required,
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
     host: String = "host" required,
 });
 
-/// Values of `span` in the `charts/instance` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Span {
-    /// `day`
-    #[default]
-    Day,
-    /// `hour`
-    Hour,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
+/// `span` in the `charts/instance` request.
+pub type Span = models::ChartsSpan;
 
 /// What `charts/instance` answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub requests: Requests,
-    pub notes: Notes,
-    pub users: Users,
-    pub following: Following,
-    pub followers: Followers,
+    pub notes: models::ChartsNotes,
+    pub users: models::ChartsUsers,
+    pub following: models::ChartsUsers,
+    pub followers: models::ChartsUsers,
     pub drive: Drive,
 }
 
 misskey_core::object!(Response {
     requests: Requests = "requests" required,
-    notes: Notes = "notes" required,
-    users: Users = "users" required,
-    following: Following = "following" required,
-    followers: Followers = "followers" required,
+    notes: models::ChartsNotes = "notes" required,
+    users: models::ChartsUsers = "users" required,
+    following: models::ChartsUsers = "following" required,
+    followers: models::ChartsUsers = "followers" required,
     drive: Drive = "drive" required,
 });
 
@@ -74,78 +64,19 @@ misskey_core::object!(Requests {
 });
 
 /// `notes` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Notes {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-    pub diffs: Diffs,
-}
-
-misskey_core::object!(Notes {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-    diffs: Diffs = "diffs" required,
-});
+pub type Notes = models::ChartsNotes;
 
 /// `notes.diffs` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Diffs {
-    pub normal: Vec<f64>,
-    pub reply: Vec<f64>,
-    pub renote: Vec<f64>,
-    pub with_file: Vec<f64>,
-}
-
-misskey_core::object!(Diffs {
-    normal: Vec<f64> = "normal" or_default,
-    reply: Vec<f64> = "reply" or_default,
-    renote: Vec<f64> = "renote" or_default,
-    with_file: Vec<f64> = "withFile" or_default,
-});
+pub type Diffs = models::ChartsDiffs;
 
 /// `users` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Users {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-}
-
-misskey_core::object!(Users {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-});
+pub type Users = models::ChartsUsers;
 
 /// `following` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Following {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-}
-
-misskey_core::object!(Following {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-});
+pub type Following = models::ChartsUsers;
 
 /// `followers` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Followers {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-}
-
-misskey_core::object!(Followers {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-});
+pub type Followers = models::ChartsUsers;
 
 /// `drive` in the `charts/instance` response.
 #[derive(Debug, Clone, PartialEq)]

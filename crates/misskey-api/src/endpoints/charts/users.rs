@@ -7,75 +7,43 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `charts/users`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub span: Span,
+    pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
     pub limit: Option<i64>,
     pub offset: Nullable<i64>,
 }
 
-misskey_core::object!(Request {
-    span: Span = "span" required,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    span: models::ChartsSpan = "span" required,
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
 });
 
-/// Values of `span` in the `charts/users` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Span {
-    /// `day`
-    #[default]
-    Day,
-    /// `hour`
-    Hour,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
+/// `span` in the `charts/users` request.
+pub type Span = models::ChartsSpan;
 
 /// What `charts/users` answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    pub local: Local,
-    pub remote: Remote,
+    pub local: models::ChartsUsers,
+    pub remote: models::ChartsUsers,
 }
 
 misskey_core::object!(Response {
-    local: Local = "local" required,
-    remote: Remote = "remote" required,
+    local: models::ChartsUsers = "local" required,
+    remote: models::ChartsUsers = "remote" required,
 });
 
 /// `local` in the `charts/users` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Local {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-}
-
-misskey_core::object!(Local {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-});
+pub type Local = models::ChartsUsers;
 
 /// `remote` in the `charts/users` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Remote {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-}
-
-misskey_core::object!(Remote {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-});
+pub type Remote = models::ChartsUsers;
 
 impl Endpoint for Request {
     type Response = Response;

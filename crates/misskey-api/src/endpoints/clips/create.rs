@@ -20,7 +20,7 @@ pub struct Request {
     pub description: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     is_public: Option<bool> = "isPublic" skip_none,
     description: Nullable<String> = "description" skip_absent,

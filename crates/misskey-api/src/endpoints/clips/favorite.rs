@@ -14,7 +14,7 @@ pub struct Request {
     pub clip_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     clip_id: Id = "clipId" required,
 });
 

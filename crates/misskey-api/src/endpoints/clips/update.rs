@@ -20,7 +20,7 @@ pub struct Request {
     pub description: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     clip_id: Id = "clipId" required,
     name: Option<String> = "name" skip_none,
     is_public: Option<bool> = "isPublic" skip_none,

@@ -14,7 +14,7 @@ pub struct Request {
     pub email_address: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     email_address: String = "emailAddress" required,
 });
 

@@ -28,7 +28,7 @@ pub struct Request {
     pub sort: Nullable<Sort>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     host: Nullable<String> = "host" skip_absent,
     blocked: Nullable<bool> = "blocked" skip_absent,
     not_responding: Nullable<bool> = "notResponding" skip_absent,

@@ -16,7 +16,7 @@ pub struct Request {
     pub limit: Option<i64>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
 });
 

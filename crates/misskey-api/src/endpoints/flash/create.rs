@@ -20,7 +20,7 @@ pub struct Request {
     pub visibility: Option<Visibility>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     title: String = "title" required,
     summary: String = "summary" required,
     script: String = "script" required,

@@ -14,7 +14,7 @@ pub struct Request {
     pub flash_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     flash_id: Id = "flashId" required,
 });
 

@@ -19,7 +19,7 @@ pub struct Request {
     pub visibility: Option<Visibility>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     flash_id: Id = "flashId" required,
     title: Option<String> = "title" skip_none,
     summary: Option<String> = "summary" skip_none,

@@ -13,32 +13,21 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
-    pub notify: Option<Notify>,
+    pub notify: Option<models::FollowingNotify>,
     pub with_replies: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
-    notify: Option<Notify> = "notify" skip_none,
+    notify: Option<models::FollowingNotify> = "notify" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
 });
 
 /// What `following/update` answers.
 pub type Response = models::UserLite;
 
-/// Values of `notify` in the `following/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Notify {
-    /// `normal`
-    #[default]
-    Normal,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Notify, Other { Normal => "normal", None => "none", });
+/// `notify` in the `following/update` request.
+pub type Notify = models::FollowingNotify;
 
 impl Endpoint for Request {
     type Response = Response;

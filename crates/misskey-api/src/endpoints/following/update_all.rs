@@ -7,35 +7,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `following/update-all`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub notify: Option<Notify>,
+    pub notify: Option<models::FollowingNotify>,
     pub with_replies: Option<bool>,
 }
 
-misskey_core::object!(Request {
-    notify: Option<Notify> = "notify" skip_none,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    notify: Option<models::FollowingNotify> = "notify" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
 });
 
 /// `following/update-all` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `notify` in the `following/update-all` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Notify {
-    /// `normal`
-    #[default]
-    Normal,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Notify, Other { Normal => "normal", None => "none", });
+/// `notify` in the `following/update-all` request.
+pub type Notify = models::FollowingNotify;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -23,7 +23,7 @@ pub struct Request {
     pub sort: Sort,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     attached_to_user_only: Option<bool> = "attachedToUserOnly" skip_none,
     attached_to_local_user_only: Option<bool> = "attachedToLocalUserOnly" skip_none,

@@ -15,7 +15,7 @@ pub struct Request {
     pub tag: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     tag: String = "tag" required,
 });
 

@@ -16,7 +16,7 @@ pub struct Request {
     pub sort: Option<Sort>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     sort: Option<Sort> = "sort" skip_none,
 });
 

@@ -21,7 +21,7 @@ pub struct Request {
     pub sort: Option<Sort>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     offset: Option<i64> = "offset" skip_none,
     sort: Option<Sort> = "sort" skip_none,

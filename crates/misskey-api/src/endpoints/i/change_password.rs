@@ -19,7 +19,7 @@ pub struct Request {
     pub token: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     current_password: String = "currentPassword" required,
     new_password: String = "newPassword" required,
     token: Nullable<String> = "token" skip_absent,

@@ -14,7 +14,7 @@ pub struct Request {
     pub name: Name,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: Name = "name" required,
 });
 

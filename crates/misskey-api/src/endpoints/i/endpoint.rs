@@ -7,7 +7,7 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
-misskey_core::object!(Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 
 /// What `i` answers.
 pub type Response = models::MeDetailed;

@@ -19,7 +19,7 @@ pub struct Request {
     pub exclude_inactive: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     exclude_muting: Option<bool> = "excludeMuting" skip_none,
     exclude_inactive: Option<bool> = "excludeInactive" skip_none,
 });

@@ -17,7 +17,7 @@ pub struct Request {
     pub with_replies: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     file_id: Id = "fileId" required,
     with_replies: Option<bool> = "withReplies" skip_none,
 });

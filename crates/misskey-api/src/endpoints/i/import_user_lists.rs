@@ -16,7 +16,7 @@ pub struct Request {
     pub file_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     file_id: Id = "fileId" required,
 });
 

@@ -16,7 +16,7 @@ pub struct Request {
     pub move_to_account: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     move_to_account: String = "moveToAccount" required,
 });
 

@@ -19,16 +19,16 @@ pub struct Request {
     /// Default: `true`.
     pub mark_as_read: Option<bool>,
     pub include_types: Option<Vec<IncludeType>>,
-    pub exclude_types: Option<Vec<ExcludeType>>,
+    pub exclude_types: Option<Vec<IncludeType>>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     since_id: Option<Id> = "sinceId" skip_none,
     until_id: Option<Id> = "untilId" skip_none,
     mark_as_read: Option<bool> = "markAsRead" skip_none,
     include_types: Option<Vec<IncludeType>> = "includeTypes" skip_none,
-    exclude_types: Option<Vec<ExcludeType>> = "excludeTypes" skip_none,
+    exclude_types: Option<Vec<IncludeType>> = "excludeTypes" skip_none,
 });
 
 /// What `i/notifications` answers.
@@ -87,58 +87,8 @@ misskey_core::string_enum!(
     "app", Test => "test", PollVote => "pollVote", GroupInvited => "groupInvited", }
 );
 
-/// Values of `excludeTypes[]` in the `i/notifications` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum ExcludeType {
-    /// `note`
-    #[default]
-    Note,
-    /// `follow`
-    Follow,
-    /// `mention`
-    Mention,
-    /// `reply`
-    Reply,
-    /// `renote`
-    Renote,
-    /// `quote`
-    Quote,
-    /// `reaction`
-    Reaction,
-    /// `pollEnded`
-    PollEnded,
-    /// `receiveFollowRequest`
-    ReceiveFollowRequest,
-    /// `followRequestAccepted`
-    FollowRequestAccepted,
-    /// `roleAssigned`
-    RoleAssigned,
-    /// `achievementEarned`
-    AchievementEarned,
-    /// `exportCompleted`
-    ExportCompleted,
-    /// `login`
-    Login,
-    /// `app`
-    App,
-    /// `test`
-    Test,
-    /// `pollVote`
-    PollVote,
-    /// `groupInvited`
-    GroupInvited,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    ExcludeType, Other { Note => "note", Follow => "follow", Mention => "mention", Reply
-    => "reply", Renote => "renote", Quote => "quote", Reaction => "reaction", PollEnded
-    => "pollEnded", ReceiveFollowRequest => "receiveFollowRequest", FollowRequestAccepted
-    => "followRequestAccepted", RoleAssigned => "roleAssigned", AchievementEarned =>
-    "achievementEarned", ExportCompleted => "exportCompleted", Login => "login", App =>
-    "app", Test => "test", PollVote => "pollVote", GroupInvited => "groupInvited", }
-);
+/// `excludeTypes[]` in the `i/notifications` request.
+pub type ExcludeType = IncludeType;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -44,10 +44,10 @@ pub struct Request {
     pub always_mark_nsfw: Option<bool>,
     pub auto_sensitive: Option<bool>,
     pub following_visibility: Option<FollowingVisibility>,
-    pub followers_visibility: Option<FollowersVisibility>,
+    pub followers_visibility: Option<FollowingVisibility>,
     pub pinned_page_id: Nullable<Id>,
     pub muted_words: Option<Vec<MutedWord>>,
-    pub hard_muted_words: Option<Vec<HardMutedWord>>,
+    pub hard_muted_words: Option<Vec<MutedWord>>,
     pub muted_instances: Option<Vec<String>>,
     pub notification_recieve_config: Option<NotificationRecieveConfig>,
     pub email_notification_types: Option<Vec<String>>,
@@ -55,7 +55,7 @@ pub struct Request {
     pub also_known_as: Option<Vec<String>>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: Nullable<String> = "name" skip_absent,
     description: Nullable<String> = "description" skip_absent,
     followed_message: Nullable<String> = "followedMessage" skip_absent,
@@ -81,10 +81,10 @@ misskey_core::object!(Request {
     always_mark_nsfw: Option<bool> = "alwaysMarkNsfw" skip_none,
     auto_sensitive: Option<bool> = "autoSensitive" skip_none,
     following_visibility: Option<FollowingVisibility> = "followingVisibility" skip_none,
-    followers_visibility: Option<FollowersVisibility> = "followersVisibility" skip_none,
+    followers_visibility: Option<FollowingVisibility> = "followersVisibility" skip_none,
     pinned_page_id: Nullable<Id> = "pinnedPageId" skip_absent,
     muted_words: Option<Vec<MutedWord>> = "mutedWords" skip_none,
-    hard_muted_words: Option<Vec<HardMutedWord>> = "hardMutedWords" skip_none,
+    hard_muted_words: Option<Vec<MutedWord>> = "hardMutedWords" skip_none,
     muted_instances: Option<Vec<String>> = "mutedInstances" skip_none,
     notification_recieve_config: Option<NotificationRecieveConfig> = "notificationRecieveConfig" skip_none,
     email_notification_types: Option<Vec<String>> = "emailNotificationTypes" skip_none,
@@ -601,7 +601,7 @@ pub struct AvatarDecoration {
     pub offset_y: Nullable<f64>,
 }
 
-misskey_core::object!(AvatarDecoration {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] AvatarDecoration {
     id: Id = "id" required,
     angle: Nullable<f64> = "angle" skip_absent,
     flip_h: Nullable<bool> = "flipH" skip_absent,
@@ -622,7 +622,7 @@ pub struct Field {
     pub value: String,
 }
 
-misskey_core::object!(Field {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Field {
     name: String = "name" required,
     value: String = "value" required,
 });
@@ -646,24 +646,8 @@ misskey_core::string_enum!(
     "private", }
 );
 
-/// Values of `followersVisibility` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum FollowersVisibility {
-    /// `public`
-    #[default]
-    Public,
-    /// `followers`
-    Followers,
-    /// `private`
-    Private,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    FollowersVisibility, Other { Public => "public", Followers => "followers", Private =>
-    "private", }
-);
+/// `followersVisibility` in the `i/update` request.
+pub type FollowersVisibility = FollowingVisibility;
 
 /// `mutedWords[]` in the `i/update` request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -705,78 +689,42 @@ impl<'de> Deserialize<'de> for MutedWord {
 }
 
 /// `hardMutedWords[]` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum HardMutedWord {
-    List(Vec<String>),
-    String(String),
-}
-
-impl Default for HardMutedWord {
-    fn default() -> Self {
-        Self::List(Default::default())
-    }
-}
-
-impl<'de> Deserialize<'de> for HardMutedWord {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        misskey_core::private::decode_union::<
-            Self,
-            D,
-        >(
-            value,
-            "HardMutedWord",
-            &[
-                (
-                    "List",
-                    misskey_core::private::Shape::Array,
-                    |v| serde_json::from_value(v).map(Self::List),
-                ),
-                (
-                    "String",
-                    misskey_core::private::Shape::String,
-                    |v| serde_json::from_value(v).map(Self::String),
-                ),
-            ],
-        )
-    }
-}
+pub type HardMutedWord = MutedWord;
 
 /// `notificationRecieveConfig` in the `i/update` request.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NotificationRecieveConfig {
     pub note: Option<Note>,
-    pub follow: Option<Follow>,
-    pub mention: Option<Mention>,
-    pub reply: Option<Reply>,
-    pub renote: Option<Renote>,
-    pub quote: Option<Quote>,
-    pub reaction: Option<Reaction>,
-    pub poll_ended: Option<PollEnded>,
-    pub receive_follow_request: Option<ReceiveFollowRequest>,
-    pub follow_request_accepted: Option<FollowRequestAccepted>,
-    pub role_assigned: Option<RoleAssigned>,
-    pub achievement_earned: Option<AchievementEarned>,
-    pub app: Option<App>,
-    pub test: Option<Test>,
+    pub follow: Option<Note>,
+    pub mention: Option<Note>,
+    pub reply: Option<Note>,
+    pub renote: Option<Note>,
+    pub quote: Option<Note>,
+    pub reaction: Option<Note>,
+    pub poll_ended: Option<Note>,
+    pub receive_follow_request: Option<Note>,
+    pub follow_request_accepted: Option<Note>,
+    pub role_assigned: Option<Note>,
+    pub achievement_earned: Option<Note>,
+    pub app: Option<Note>,
+    pub test: Option<Note>,
 }
 
-misskey_core::object!(NotificationRecieveConfig {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] NotificationRecieveConfig {
     note: Option<Note> = "note" skip_none,
-    follow: Option<Follow> = "follow" skip_none,
-    mention: Option<Mention> = "mention" skip_none,
-    reply: Option<Reply> = "reply" skip_none,
-    renote: Option<Renote> = "renote" skip_none,
-    quote: Option<Quote> = "quote" skip_none,
-    reaction: Option<Reaction> = "reaction" skip_none,
-    poll_ended: Option<PollEnded> = "pollEnded" skip_none,
-    receive_follow_request: Option<ReceiveFollowRequest> = "receiveFollowRequest" skip_none,
-    follow_request_accepted: Option<FollowRequestAccepted> = "followRequestAccepted" skip_none,
-    role_assigned: Option<RoleAssigned> = "roleAssigned" skip_none,
-    achievement_earned: Option<AchievementEarned> = "achievementEarned" skip_none,
-    app: Option<App> = "app" skip_none,
-    test: Option<Test> = "test" skip_none,
+    follow: Option<Note> = "follow" skip_none,
+    mention: Option<Note> = "mention" skip_none,
+    reply: Option<Note> = "reply" skip_none,
+    renote: Option<Note> = "renote" skip_none,
+    quote: Option<Note> = "quote" skip_none,
+    reaction: Option<Note> = "reaction" skip_none,
+    poll_ended: Option<Note> = "pollEnded" skip_none,
+    receive_follow_request: Option<Note> = "receiveFollowRequest" skip_none,
+    follow_request_accepted: Option<Note> = "followRequestAccepted" skip_none,
+    role_assigned: Option<Note> = "roleAssigned" skip_none,
+    achievement_earned: Option<Note> = "achievementEarned" skip_none,
+    app: Option<Note> = "app" skip_none,
+    test: Option<Note> = "test" skip_none,
 });
 
 /// `notificationRecieveConfig.note` in the `i/update` request.
@@ -885,1369 +833,199 @@ pub enum NoteListType {
 misskey_core::string_enum!(NoteListType, Other { List => "list", });
 
 /// `notificationRecieveConfig.follow` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Follow {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(FollowAll),
-    /// When `type` is `list`.
-    List(FollowList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for Follow {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for Follow {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Follow {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Follow = Note;
 
 /// `notificationRecieveConfig.follow (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FollowAll {
-    pub r#type: FollowAllType,
-}
+pub type FollowAll = NoteAll;
 
-misskey_core::object!(FollowAll {
-    r#type: FollowAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.follow (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum FollowAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    FollowAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.follow (variant 0).type` in the `i/update` request.
+pub type FollowAllType = Type;
 
 /// `notificationRecieveConfig.follow (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FollowList {
-    pub r#type: FollowListType,
-    pub user_list_id: Id,
-}
+pub type FollowList = NoteList;
 
-misskey_core::object!(FollowList {
-    r#type: FollowListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.follow (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum FollowListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(FollowListType, Other { List => "list", });
+/// `notificationRecieveConfig.follow (variant 1).type` in the `i/update` request.
+pub type FollowListType = NoteListType;
 
 /// `notificationRecieveConfig.mention` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Mention {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(MentionAll),
-    /// When `type` is `list`.
-    List(MentionList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for Mention {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for Mention {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Mention {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Mention = Note;
 
 /// `notificationRecieveConfig.mention (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MentionAll {
-    pub r#type: MentionAllType,
-}
+pub type MentionAll = NoteAll;
 
-misskey_core::object!(MentionAll {
-    r#type: MentionAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.mention (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum MentionAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MentionAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.mention (variant 0).type` in the `i/update` request.
+pub type MentionAllType = Type;
 
 /// `notificationRecieveConfig.mention (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MentionList {
-    pub r#type: MentionListType,
-    pub user_list_id: Id,
-}
+pub type MentionList = NoteList;
 
-misskey_core::object!(MentionList {
-    r#type: MentionListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.mention (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum MentionListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(MentionListType, Other { List => "list", });
+/// `notificationRecieveConfig.mention (variant 1).type` in the `i/update` request.
+pub type MentionListType = NoteListType;
 
 /// `notificationRecieveConfig.reply` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(ReplyAll),
-    /// When `type` is `list`.
-    List(ReplyList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for Reply {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for Reply {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Reply {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Reply = Note;
 
 /// `notificationRecieveConfig.reply (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReplyAll {
-    pub r#type: ReplyAllType,
-}
+pub type ReplyAll = NoteAll;
 
-misskey_core::object!(ReplyAll {
-    r#type: ReplyAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.reply (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum ReplyAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    ReplyAllType, Other { All => "all", Following => "following", Follower => "follower",
-    MutualFollow => "mutualFollow", FollowingOrFollower => "followingOrFollower", Never
-    => "never", }
-);
+/// `notificationRecieveConfig.reply (variant 0).type` in the `i/update` request.
+pub type ReplyAllType = Type;
 
 /// `notificationRecieveConfig.reply (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReplyList {
-    pub r#type: ReplyListType,
-    pub user_list_id: Id,
-}
+pub type ReplyList = NoteList;
 
-misskey_core::object!(ReplyList {
-    r#type: ReplyListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.reply (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum ReplyListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(ReplyListType, Other { List => "list", });
+/// `notificationRecieveConfig.reply (variant 1).type` in the `i/update` request.
+pub type ReplyListType = NoteListType;
 
 /// `notificationRecieveConfig.renote` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Renote {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(RenoteAll),
-    /// When `type` is `list`.
-    List(RenoteList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for Renote {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for Renote {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Renote {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Renote = Note;
 
 /// `notificationRecieveConfig.renote (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RenoteAll {
-    pub r#type: RenoteAllType,
-}
+pub type RenoteAll = NoteAll;
 
-misskey_core::object!(RenoteAll {
-    r#type: RenoteAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.renote (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RenoteAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    RenoteAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.renote (variant 0).type` in the `i/update` request.
+pub type RenoteAllType = Type;
 
 /// `notificationRecieveConfig.renote (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RenoteList {
-    pub r#type: RenoteListType,
-    pub user_list_id: Id,
-}
+pub type RenoteList = NoteList;
 
-misskey_core::object!(RenoteList {
-    r#type: RenoteListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.renote (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RenoteListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(RenoteListType, Other { List => "list", });
+/// `notificationRecieveConfig.renote (variant 1).type` in the `i/update` request.
+pub type RenoteListType = NoteListType;
 
 /// `notificationRecieveConfig.quote` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Quote {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(QuoteAll),
-    /// When `type` is `list`.
-    List(QuoteList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for Quote {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for Quote {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Quote {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Quote = Note;
 
 /// `notificationRecieveConfig.quote (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QuoteAll {
-    pub r#type: QuoteAllType,
-}
+pub type QuoteAll = NoteAll;
 
-misskey_core::object!(QuoteAll {
-    r#type: QuoteAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.quote (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum QuoteAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    QuoteAllType, Other { All => "all", Following => "following", Follower => "follower",
-    MutualFollow => "mutualFollow", FollowingOrFollower => "followingOrFollower", Never
-    => "never", }
-);
+/// `notificationRecieveConfig.quote (variant 0).type` in the `i/update` request.
+pub type QuoteAllType = Type;
 
 /// `notificationRecieveConfig.quote (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QuoteList {
-    pub r#type: QuoteListType,
-    pub user_list_id: Id,
-}
+pub type QuoteList = NoteList;
 
-misskey_core::object!(QuoteList {
-    r#type: QuoteListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.quote (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum QuoteListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(QuoteListType, Other { List => "list", });
+/// `notificationRecieveConfig.quote (variant 1).type` in the `i/update` request.
+pub type QuoteListType = NoteListType;
 
 /// `notificationRecieveConfig.reaction` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Reaction {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(ReactionAll),
-    /// When `type` is `list`.
-    List(ReactionList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for Reaction {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for Reaction {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Reaction {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Reaction = Note;
 
 /// `notificationRecieveConfig.reaction (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReactionAll {
-    pub r#type: ReactionAllType,
-}
+pub type ReactionAll = NoteAll;
 
-misskey_core::object!(ReactionAll {
-    r#type: ReactionAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.reaction (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum ReactionAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    ReactionAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.reaction (variant 0).type` in the `i/update` request.
+pub type ReactionAllType = Type;
 
 /// `notificationRecieveConfig.reaction (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReactionList {
-    pub r#type: ReactionListType,
-    pub user_list_id: Id,
-}
+pub type ReactionList = NoteList;
 
-misskey_core::object!(ReactionList {
-    r#type: ReactionListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.reaction (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum ReactionListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(ReactionListType, Other { List => "list", });
+/// `notificationRecieveConfig.reaction (variant 1).type` in the `i/update` request.
+pub type ReactionListType = NoteListType;
 
 /// `notificationRecieveConfig.pollEnded` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PollEnded {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(PollEndedAll),
-    /// When `type` is `list`.
-    List(PollEndedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for PollEnded {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for PollEnded {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for PollEnded {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type PollEnded = Note;
 
 /// `notificationRecieveConfig.pollEnded (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PollEndedAll {
-    pub r#type: PollEndedAllType,
-}
+pub type PollEndedAll = NoteAll;
 
-misskey_core::object!(PollEndedAll {
-    r#type: PollEndedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum PollEndedAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    PollEndedAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.pollEnded (variant 0).type` in the `i/update` request.
+pub type PollEndedAllType = Type;
 
 /// `notificationRecieveConfig.pollEnded (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PollEndedList {
-    pub r#type: PollEndedListType,
-    pub user_list_id: Id,
-}
+pub type PollEndedList = NoteList;
 
-misskey_core::object!(PollEndedList {
-    r#type: PollEndedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum PollEndedListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(PollEndedListType, Other { List => "list", });
+/// `notificationRecieveConfig.pollEnded (variant 1).type` in the `i/update` request.
+pub type PollEndedListType = NoteListType;
 
 /// `notificationRecieveConfig.receiveFollowRequest` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReceiveFollowRequest {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(ReceiveFollowRequestAll),
-    /// When `type` is `list`.
-    List(ReceiveFollowRequestList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for ReceiveFollowRequest {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for ReceiveFollowRequest {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for ReceiveFollowRequest {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type ReceiveFollowRequest = Note;
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReceiveFollowRequestAll {
-    pub r#type: ReceiveFollowRequestAllType,
-}
+pub type ReceiveFollowRequestAll = NoteAll;
 
-misskey_core::object!(ReceiveFollowRequestAll {
-    r#type: ReceiveFollowRequestAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum ReceiveFollowRequestAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    ReceiveFollowRequestAllType, Other { All => "all", Following => "following", Follower
-    => "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `i/update` request.
+pub type ReceiveFollowRequestAllType = Type;
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReceiveFollowRequestList {
-    pub r#type: ReceiveFollowRequestListType,
-    pub user_list_id: Id,
-}
+pub type ReceiveFollowRequestList = NoteList;
 
-misskey_core::object!(ReceiveFollowRequestList {
-    r#type: ReceiveFollowRequestListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum ReceiveFollowRequestListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(ReceiveFollowRequestListType, Other { List => "list", });
+/// `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `i/update` request.
+pub type ReceiveFollowRequestListType = NoteListType;
 
 /// `notificationRecieveConfig.followRequestAccepted` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FollowRequestAccepted {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(FollowRequestAcceptedAll),
-    /// When `type` is `list`.
-    List(FollowRequestAcceptedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for FollowRequestAccepted {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for FollowRequestAccepted {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for FollowRequestAccepted {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type FollowRequestAccepted = Note;
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FollowRequestAcceptedAll {
-    pub r#type: FollowRequestAcceptedAllType,
-}
+pub type FollowRequestAcceptedAll = NoteAll;
 
-misskey_core::object!(FollowRequestAcceptedAll {
-    r#type: FollowRequestAcceptedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum FollowRequestAcceptedAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    FollowRequestAcceptedAllType, Other { All => "all", Following => "following",
-    Follower => "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `i/update` request.
+pub type FollowRequestAcceptedAllType = Type;
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FollowRequestAcceptedList {
-    pub r#type: FollowRequestAcceptedListType,
-    pub user_list_id: Id,
-}
+pub type FollowRequestAcceptedList = NoteList;
 
-misskey_core::object!(FollowRequestAcceptedList {
-    r#type: FollowRequestAcceptedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum FollowRequestAcceptedListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(FollowRequestAcceptedListType, Other { List => "list", });
+/// `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `i/update` request.
+pub type FollowRequestAcceptedListType = NoteListType;
 
 /// `notificationRecieveConfig.roleAssigned` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RoleAssigned {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(RoleAssignedAll),
-    /// When `type` is `list`.
-    List(RoleAssignedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for RoleAssigned {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for RoleAssigned {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleAssigned {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type RoleAssigned = Note;
 
 /// `notificationRecieveConfig.roleAssigned (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RoleAssignedAll {
-    pub r#type: RoleAssignedAllType,
-}
+pub type RoleAssignedAll = NoteAll;
 
-misskey_core::object!(RoleAssignedAll {
-    r#type: RoleAssignedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RoleAssignedAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    RoleAssignedAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.roleAssigned (variant 0).type` in the `i/update` request.
+pub type RoleAssignedAllType = Type;
 
 /// `notificationRecieveConfig.roleAssigned (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RoleAssignedList {
-    pub r#type: RoleAssignedListType,
-    pub user_list_id: Id,
-}
+pub type RoleAssignedList = NoteList;
 
-misskey_core::object!(RoleAssignedList {
-    r#type: RoleAssignedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum RoleAssignedListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(RoleAssignedListType, Other { List => "list", });
+/// `notificationRecieveConfig.roleAssigned (variant 1).type` in the `i/update` request.
+pub type RoleAssignedListType = NoteListType;
 
 /// `notificationRecieveConfig.achievementEarned` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AchievementEarned {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(AchievementEarnedAll),
-    /// When `type` is `list`.
-    List(AchievementEarnedList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for AchievementEarned {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for AchievementEarned {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for AchievementEarned {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type AchievementEarned = Note;
 
 /// `notificationRecieveConfig.achievementEarned (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AchievementEarnedAll {
-    pub r#type: AchievementEarnedAllType,
-}
+pub type AchievementEarnedAll = NoteAll;
 
-misskey_core::object!(AchievementEarnedAll {
-    r#type: AchievementEarnedAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum AchievementEarnedAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    AchievementEarnedAllType, Other { All => "all", Following => "following", Follower =>
-    "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);
+/// `notificationRecieveConfig.achievementEarned (variant 0).type` in the `i/update` request.
+pub type AchievementEarnedAllType = Type;
 
 /// `notificationRecieveConfig.achievementEarned (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AchievementEarnedList {
-    pub r#type: AchievementEarnedListType,
-    pub user_list_id: Id,
-}
+pub type AchievementEarnedList = NoteList;
 
-misskey_core::object!(AchievementEarnedList {
-    r#type: AchievementEarnedListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum AchievementEarnedListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(AchievementEarnedListType, Other { List => "list", });
+/// `notificationRecieveConfig.achievementEarned (variant 1).type` in the `i/update` request.
+pub type AchievementEarnedListType = NoteListType;
 
 /// `notificationRecieveConfig.app` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum App {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(AppAll),
-    /// When `type` is `list`.
-    List(AppList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for App {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for App {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for App {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type App = Note;
 
 /// `notificationRecieveConfig.app (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AppAll {
-    pub r#type: AppAllType,
-}
+pub type AppAll = NoteAll;
 
-misskey_core::object!(AppAll {
-    r#type: AppAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.app (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum AppAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    AppAllType, Other { All => "all", Following => "following", Follower => "follower",
-    MutualFollow => "mutualFollow", FollowingOrFollower => "followingOrFollower", Never
-    => "never", }
-);
+/// `notificationRecieveConfig.app (variant 0).type` in the `i/update` request.
+pub type AppAllType = Type;
 
 /// `notificationRecieveConfig.app (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AppList {
-    pub r#type: AppListType,
-    pub user_list_id: Id,
-}
+pub type AppList = NoteList;
 
-misskey_core::object!(AppList {
-    r#type: AppListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.app (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum AppListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(AppListType, Other { List => "list", });
+/// `notificationRecieveConfig.app (variant 1).type` in the `i/update` request.
+pub type AppListType = NoteListType;
 
 /// `notificationRecieveConfig.test` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Test {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(TestAll),
-    /// When `type` is `list`.
-    List(TestList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for Test {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for Test {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Test {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match misskey_core::private::tag_of(&value, "type") {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
-                _ => Self::Other(value),
-            },
-        )
-    }
-}
+pub type Test = Note;
 
 /// `notificationRecieveConfig.test (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TestAll {
-    pub r#type: TestAllType,
-}
+pub type TestAll = NoteAll;
 
-misskey_core::object!(TestAll {
-    r#type: TestAllType = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.test (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum TestAllType {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    TestAllType, Other { All => "all", Following => "following", Follower => "follower",
-    MutualFollow => "mutualFollow", FollowingOrFollower => "followingOrFollower", Never
-    => "never", }
-);
+/// `notificationRecieveConfig.test (variant 0).type` in the `i/update` request.
+pub type TestAllType = Type;
 
 /// `notificationRecieveConfig.test (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TestList {
-    pub r#type: TestListType,
-    pub user_list_id: Id,
-}
+pub type TestList = NoteList;
 
-misskey_core::object!(TestList {
-    r#type: TestListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.test (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum TestListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(TestListType, Other { List => "list", });
+/// `notificationRecieveConfig.test (variant 1).type` in the `i/update` request.
+pub type TestListType = NoteListType;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -14,7 +14,7 @@ pub struct Request {
     pub invite_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     invite_id: Id = "inviteId" required,
 });
 

@@ -20,7 +20,7 @@ pub struct Request {
     pub permission: Vec<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     session: Option<String> = "session" or_default,
     name: Nullable<String> = "name" skip_absent,
     description: Nullable<String> = "description" skip_absent,

@@ -16,7 +16,7 @@ pub struct Request {
     pub expires_at: Nullable<i64>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
     expires_at: Nullable<i64> = "expiresAt" skip_absent,
 });

@@ -18,7 +18,7 @@ pub struct Request {
     pub offset: Option<i64>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     offset: Option<i64> = "offset" skip_none,
 });

@@ -38,7 +38,7 @@ pub struct Request {
     pub poll: Nullable<Poll>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     visibility: Option<Visibility> = "visibility" skip_none,
     visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
     cw: Nullable<String> = "cw" skip_absent,
@@ -111,7 +111,7 @@ pub struct Poll {
     pub expired_after: Nullable<i64>,
 }
 
-misskey_core::object!(Poll {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Poll {
     choices: Vec<String> = "choices" required,
     multiple: Option<bool> = "multiple" skip_none,
     expires_at: Nullable<i64> = "expiresAt" skip_absent,

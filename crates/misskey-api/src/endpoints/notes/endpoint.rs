@@ -18,7 +18,7 @@ pub struct Request {
     pub until_id: Option<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     local: Option<bool> = "local" skip_none,
     reply: Option<bool> = "reply" skip_none,
     renote: Option<bool> = "renote" skip_none,

@@ -24,7 +24,7 @@ pub struct Request {
     pub until_date: Option<i64>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     with_files: Option<bool> = "withFiles" skip_none,
     with_renotes: Option<bool> = "withRenotes" skip_none,
     limit: Option<i64> = "limit" skip_none,

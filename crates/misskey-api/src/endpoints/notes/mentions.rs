@@ -21,7 +21,7 @@ pub struct Request {
     pub visibility: Option<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     following: Option<bool> = "following" skip_none,
     limit: Option<i64> = "limit" skip_none,
     since_id: Option<Id> = "sinceId" skip_none,

@@ -31,7 +31,7 @@ pub struct Request {
     pub query: Option<Vec<Vec<String>>>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     reply: Nullable<bool> = "reply" skip_absent,
     renote: Nullable<bool> = "renote" skip_absent,
     with_files: Option<bool> = "withFiles" skip_none,

@@ -14,7 +14,7 @@ pub struct Request {
     pub note_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     note_id: Id = "noteId" required,
 });
 

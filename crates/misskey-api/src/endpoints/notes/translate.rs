@@ -15,7 +15,7 @@ pub struct Request {
     pub target_lang: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     note_id: Id = "noteId" required,
     target_lang: String = "targetLang" required,
 });

@@ -35,7 +35,7 @@ pub struct Request {
     pub with_files: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     list_id: Id = "listId" required,
     limit: Option<i64> = "limit" skip_none,
     since_id: Option<Id> = "sinceId" skip_none,

@@ -16,7 +16,7 @@ pub struct Request {
     pub icon: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     body: String = "body" required,
     header: Nullable<String> = "header" skip_absent,
     icon: Nullable<String> = "icon" skip_absent,

@@ -12,7 +12,7 @@ use misskey_core::{Endpoint, Permission, ResponseShape};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
-misskey_core::object!(Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 
 /// `notifications/mark-all-as-read` answers `204 No Content`.
 pub type Response = ();

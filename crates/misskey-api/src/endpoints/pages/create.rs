@@ -28,7 +28,7 @@ pub struct Request {
     pub hide_title_when_pinned: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     title: String = "title" required,
     name: String = "name" required,
     summary: Nullable<String> = "summary" skip_absent,

@@ -14,7 +14,7 @@ pub struct Request {
     pub page_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     page_id: Id = "pageId" required,
 });
 

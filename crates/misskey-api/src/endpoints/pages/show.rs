@@ -17,7 +17,7 @@ pub struct Request {
     pub username: Option<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     page_id: Option<Id> = "pageId" skip_none,
     name: Option<String> = "name" skip_none,
     username: Option<String> = "username" skip_none,

@@ -25,7 +25,7 @@ pub struct Request {
     pub hide_title_when_pinned: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     page_id: Id = "pageId" required,
     title: Option<String> = "title" skip_none,
     name: Option<String> = "name" skip_none,

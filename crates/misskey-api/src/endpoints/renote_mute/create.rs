@@ -14,7 +14,7 @@ pub struct Request {
     pub user_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
 });
 

@@ -19,7 +19,7 @@ pub struct Request {
     pub multiple: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Nullable<Id> = "userId" skip_absent,
     no_irregular_rules: Option<bool> = "noIrregularRules" skip_none,
     multiple: Option<bool> = "multiple" skip_none,

@@ -14,7 +14,7 @@ pub struct Request {
     pub game_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     game_id: Id = "gameId" required,
 });
 

@@ -16,7 +16,7 @@ pub struct Request {
     pub crc32: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     game_id: Id = "gameId" required,
     crc32: String = "crc32" required,
 });

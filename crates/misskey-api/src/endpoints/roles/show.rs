@@ -15,7 +15,7 @@ pub struct Request {
     pub role_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     role_id: Id = "roleId" required,
 });
 

@@ -20,7 +20,7 @@ pub struct Request {
     pub send_read_message: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     endpoint: String = "endpoint" required,
     auth: String = "auth" required,
     publickey: String = "publickey" required,

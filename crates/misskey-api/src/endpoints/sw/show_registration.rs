@@ -9,6 +9,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `sw/show-registration`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,26 +17,15 @@ pub struct Request {
     pub endpoint: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     endpoint: String = "endpoint" required,
 });
 
 /// What `sw/show-registration` answers: `None` when the server answers `204 No Content`.
-pub type Response = Option<ResponseBody>;
+pub type Response = Option<models::SwResponseBody>;
 
 /// What `sw/show-registration` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseBody {
-    pub user_id: String,
-    pub endpoint: String,
-    pub send_read_message: bool,
-}
-
-misskey_core::object!(ResponseBody {
-    user_id: String = "userId" required,
-    endpoint: String = "endpoint" required,
-    send_read_message: bool = "sendReadMessage" or_default,
-});
+pub type ResponseBody = models::SwResponseBody;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -14,7 +14,7 @@ pub struct Request {
     pub endpoint: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     endpoint: String = "endpoint" required,
 });
 

@@ -9,6 +9,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `sw/update-registration`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,24 +18,13 @@ pub struct Request {
     pub send_read_message: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     endpoint: String = "endpoint" required,
     send_read_message: Option<bool> = "sendReadMessage" skip_none,
 });
 
 /// What `sw/update-registration` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub user_id: String,
-    pub endpoint: String,
-    pub send_read_message: bool,
-}
-
-misskey_core::object!(Response {
-    user_id: String = "userId" required,
-    endpoint: String = "endpoint" required,
-    send_read_message: bool = "sendReadMessage" or_default,
-});
+pub type Response = models::SwResponseBody;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -14,7 +14,7 @@ pub struct Request {
     pub username: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     username: String = "username" required,
 });
 

@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `users/achievements`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -14,24 +15,15 @@ pub struct Request {
     pub user_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
 });
 
 /// What `users/achievements` answers.
-pub type Response = Vec<ResponseItem>;
+pub type Response = Vec<models::MeDetailedOnlyAchievement>;
 
 /// `[]` in the `users/achievements` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub name: String,
-    pub unlocked_at: f64,
-}
-
-misskey_core::object!(ResponseItem {
-    name: String = "name" required,
-    unlocked_at: f64 = "unlockedAt" required,
-});
+pub type ResponseItem = models::MeDetailedOnlyAchievement;
 
 impl Endpoint for Request {
     type Response = Response;

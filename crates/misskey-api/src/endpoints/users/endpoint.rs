@@ -10,84 +10,35 @@ pub struct Request {
     pub limit: Option<i64>,
     /// Default: `0`.
     pub offset: Option<i64>,
-    pub sort: Option<Sort>,
+    pub sort: Option<models::Sort>,
     /// Default: `"all"`.
-    pub state: Option<State>,
+    pub state: Option<models::State>,
     /// Default: `"local"`.
-    pub origin: Option<Origin>,
+    pub origin: Option<models::Origin>,
     /// The local host is represented with `null`.
     pub hostname: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     offset: Option<i64> = "offset" skip_none,
-    sort: Option<Sort> = "sort" skip_none,
-    state: Option<State> = "state" skip_none,
-    origin: Option<Origin> = "origin" skip_none,
+    sort: Option<models::Sort> = "sort" skip_none,
+    state: Option<models::State> = "state" skip_none,
+    origin: Option<models::Origin> = "origin" skip_none,
     hostname: Nullable<String> = "hostname" skip_absent,
 });
 
 /// What `users` answers.
 pub type Response = Vec<models::UserDetailed>;
 
-/// Values of `sort` in the `users` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Sort {
-    /// `+follower`
-    #[default]
-    PlusFollower,
-    /// `-follower`
-    MinusFollower,
-    /// `+createdAt`
-    PlusCreatedAt,
-    /// `-createdAt`
-    MinusCreatedAt,
-    /// `+updatedAt`
-    PlusUpdatedAt,
-    /// `-updatedAt`
-    MinusUpdatedAt,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
+/// `sort` in the `users` request.
+pub type Sort = models::Sort;
 
-misskey_core::string_enum!(
-    Sort, Other { PlusFollower => "+follower", MinusFollower => "-follower",
-    PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt", PlusUpdatedAt =>
-    "+updatedAt", MinusUpdatedAt => "-updatedAt", }
-);
+/// `state` in the `users` request.
+pub type State = models::State;
 
-/// Values of `state` in the `users` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `all`
-    #[default]
-    All,
-    /// `alive`
-    Alive,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(State, Other { All => "all", Alive => "alive", });
-
-/// Values of `origin` in the `users` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Origin {
-    /// `combined`
-    Combined,
-    /// `local`
-    #[default]
-    Local,
-    /// `remote`
-    Remote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Origin, Other { Combined => "combined", Local => "local", Remote => "remote", }
-);
+/// `origin` in the `users` request.
+pub type Origin = models::Origin;
 
 impl Endpoint for Request {
     type Response = Response;

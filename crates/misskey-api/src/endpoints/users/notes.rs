@@ -31,7 +31,7 @@ pub struct Request {
     pub with_files: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
     with_replies: Option<bool> = "withReplies" skip_none,
     with_renotes: Option<bool> = "withRenotes" skip_none,

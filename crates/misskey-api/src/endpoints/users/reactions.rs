@@ -21,7 +21,7 @@ pub struct Request {
     pub until_date: Option<i64>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
     limit: Option<i64> = "limit" skip_none,
     since_id: Option<Id> = "sinceId" skip_none,

@@ -15,7 +15,7 @@ pub struct Request {
     pub user_id: UserId,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: UserId = "userId" required,
 });
 
@@ -63,7 +63,7 @@ impl<'de> Deserialize<'de> for UserId {
 #[serde(untagged)]
 pub enum Response {
     Object(ResponseObject),
-    List(Vec<ResponseListItem>),
+    List(Vec<ResponseObject>),
 }
 
 impl<'de> Deserialize<'de> for Response {
@@ -135,36 +135,7 @@ impl misskey_core::HasId for ResponseObject {
 }
 
 /// `(variant 1)[]` in the `users/relation` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseListItem {
-    pub id: Id,
-    pub is_following: bool,
-    pub has_pending_follow_request_from_you: bool,
-    pub has_pending_follow_request_to_you: bool,
-    pub is_followed: bool,
-    pub is_blocking: bool,
-    pub is_blocked: bool,
-    pub is_muted: bool,
-    pub is_renote_muted: bool,
-}
-
-misskey_core::object!(ResponseListItem {
-    id: Id = "id" required,
-    is_following: bool = "isFollowing" or_default,
-    has_pending_follow_request_from_you: bool = "hasPendingFollowRequestFromYou" or_default,
-    has_pending_follow_request_to_you: bool = "hasPendingFollowRequestToYou" or_default,
-    is_followed: bool = "isFollowed" or_default,
-    is_blocking: bool = "isBlocking" or_default,
-    is_blocked: bool = "isBlocked" or_default,
-    is_muted: bool = "isMuted" or_default,
-    is_renote_muted: bool = "isRenoteMuted" or_default,
-});
-
-impl misskey_core::HasId for ResponseListItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
+pub type ResponseListItem = ResponseObject;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -16,7 +16,7 @@ pub struct Request {
     pub comment: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
     comment: String = "comment" required,
 });

@@ -23,7 +23,7 @@ pub struct Request {
     pub detail: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     query: String = "query" required,
     offset: Option<i64> = "offset" skip_none,
     limit: Option<i64> = "limit" skip_none,

@@ -20,7 +20,7 @@ pub struct Request {
     pub host: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     detail: Option<bool> = "detail" skip_none,
     username: Nullable<String> = "username" skip_absent,

@@ -20,7 +20,7 @@ pub struct Request {
     pub host: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Option<Id> = "userId" skip_none,
     user_ids: Option<Vec<Id>> = "userIds" skip_none,
     username: Option<String> = "username" skip_none,

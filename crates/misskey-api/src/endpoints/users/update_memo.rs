@@ -16,7 +16,7 @@ pub struct Request {
     pub memo: Option<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
     memo: Option<String> = "memo" or_default,
 });

@@ -19,7 +19,7 @@ pub struct Request {
     pub setup_password: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     username: String = "username" required,
     password: String = "password" required,
     setup_password: Nullable<String> = "setupPassword" skip_absent,
@@ -70,7 +70,7 @@ pub struct Response {
     pub pinned_page: Option<models::Page>,
     pub public_reactions: bool,
     pub following_visibility: models::UserDetailedNotMeOnlyFollowingVisibility,
-    pub followers_visibility: models::UserDetailedNotMeOnlyFollowersVisibility,
+    pub followers_visibility: models::UserDetailedNotMeOnlyFollowingVisibility,
     pub roles: Vec<models::RoleLite>,
     pub followed_message: Option<String>,
     pub memo: Option<String>,
@@ -171,7 +171,7 @@ misskey_core::object!(Response {
     pinned_page: Option<models::Page> = "pinnedPage" or_default,
     public_reactions: bool = "publicReactions" or_default,
     following_visibility: models::UserDetailedNotMeOnlyFollowingVisibility = "followingVisibility" required,
-    followers_visibility: models::UserDetailedNotMeOnlyFollowersVisibility = "followersVisibility" required,
+    followers_visibility: models::UserDetailedNotMeOnlyFollowingVisibility = "followersVisibility" required,
     roles: Vec<models::RoleLite> = "roles" or_default,
     followed_message: Option<String> = "followedMessage" or_default,
     memo: Option<String> = "memo" or_default,

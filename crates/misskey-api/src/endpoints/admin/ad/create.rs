@@ -25,7 +25,7 @@ pub struct Request {
     pub day_of_week: i64,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     url: String = "url" required,
     memo: String = "memo" required,
     place: String = "place" required,

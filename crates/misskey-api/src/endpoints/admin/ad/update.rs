@@ -25,7 +25,7 @@ pub struct Request {
     pub day_of_week: Option<i64>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     id: Id = "id" required,
     memo: Option<String> = "memo" skip_none,
     url: Option<String> = "url" skip_none,

@@ -30,7 +30,7 @@ pub struct Request {
     pub user_id: Nullable<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     title: String = "title" required,
     text: String = "text" required,
     image_url: Option<String> = "imageUrl" or_default,

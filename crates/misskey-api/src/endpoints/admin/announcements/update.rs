@@ -26,7 +26,7 @@ pub struct Request {
     pub is_active: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     id: Id = "id" required,
     title: Option<String> = "title" skip_none,
     text: Option<String> = "text" skip_none,

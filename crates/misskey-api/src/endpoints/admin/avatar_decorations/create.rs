@@ -19,7 +19,7 @@ pub struct Request {
     pub role_ids_that_can_be_used_this_decoration: Option<Vec<String>>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     description: String = "description" required,
     url: String = "url" required,

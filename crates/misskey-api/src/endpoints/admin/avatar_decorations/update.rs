@@ -20,7 +20,7 @@ pub struct Request {
     pub role_ids_that_can_be_used_this_decoration: Option<Vec<String>>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     id: Id = "id" required,
     name: Option<String> = "name" skip_none,
     description: Option<String> = "description" skip_none,

@@ -19,41 +19,26 @@ pub struct Request {
     pub user_id: Nullable<Id>,
     pub r#type: Nullable<String>,
     /// Default: `"local"`.
-    pub origin: Option<Origin>,
+    pub origin: Option<models::Origin>,
     /// The local host is represented with `null`.
     pub hostname: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     since_id: Option<Id> = "sinceId" skip_none,
     until_id: Option<Id> = "untilId" skip_none,
     user_id: Nullable<Id> = "userId" skip_absent,
     r#type: Nullable<String> = "type" skip_absent,
-    origin: Option<Origin> = "origin" skip_none,
+    origin: Option<models::Origin> = "origin" skip_none,
     hostname: Nullable<String> = "hostname" skip_absent,
 });
 
 /// What `admin/drive/files` answers.
 pub type Response = Vec<models::DriveFile>;
 
-/// Values of `origin` in the `admin/drive/files` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Origin {
-    /// `combined`
-    Combined,
-    /// `local`
-    #[default]
-    Local,
-    /// `remote`
-    Remote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Origin, Other { Combined => "combined", Local => "local", Remote => "remote", }
-);
+/// `origin` in the `admin/drive/files` request.
+pub type Origin = models::Origin;
 
 impl Endpoint for Request {
     type Response = Response;

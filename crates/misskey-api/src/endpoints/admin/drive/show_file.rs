@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/drive/show-file`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,7 +16,7 @@ pub struct Request {
     pub url: Option<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     file_id: Option<Id> = "fileId" skip_none,
     url: Option<String> = "url" skip_none,
 });
@@ -34,7 +35,7 @@ pub struct Response {
     pub size: f64,
     pub comment: Option<String>,
     pub blurhash: Option<String>,
-    pub properties: Properties,
+    pub properties: models::DriveFileProperties,
     pub stored_internal: Option<bool>,
     pub url: Option<String>,
     pub thumbnail_url: Option<String>,
@@ -60,7 +61,7 @@ misskey_core::object!(Response {
     size: f64 = "size" required,
     comment: Option<String> = "comment" or_default,
     blurhash: Option<String> = "blurhash" or_default,
-    properties: Properties = "properties" required,
+    properties: models::DriveFileProperties = "properties" required,
     stored_internal: Option<bool> = "storedInternal" or_default,
     url: Option<String> = "url" or_default,
     thumbnail_url: Option<String> = "thumbnailUrl" or_default,
@@ -82,20 +83,7 @@ impl misskey_core::HasId for Response {
 }
 
 /// `properties` in the `admin/drive/show-file` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Properties {
-    pub width: Option<f64>,
-    pub height: Option<f64>,
-    pub orientation: Option<f64>,
-    pub avg_color: Option<String>,
-}
-
-misskey_core::object!(Properties {
-    width: Option<f64> = "width" skip_none,
-    height: Option<f64> = "height" skip_none,
-    orientation: Option<f64> = "orientation" skip_none,
-    avg_color: Option<String> = "avgColor" skip_none,
-});
+pub type Properties = models::DriveFileProperties;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -14,7 +14,7 @@ pub struct Request {
     pub emoji_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     emoji_id: Id = "emojiId" required,
 });
 

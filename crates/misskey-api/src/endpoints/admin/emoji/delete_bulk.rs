@@ -14,7 +14,7 @@ pub struct Request {
     pub ids: Vec<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     ids: Vec<Id> = "ids" required,
 });
 

@@ -20,7 +20,7 @@ pub struct Request {
     pub until_id: Option<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     query: Nullable<String> = "query" skip_absent,
     host: Nullable<String> = "host" skip_absent,
     limit: Option<i64> = "limit" skip_none,

@@ -15,7 +15,7 @@ pub struct Request {
     pub aliases: Vec<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     ids: Vec<Id> = "ids" required,
     aliases: Vec<String> = "aliases" required,
 });

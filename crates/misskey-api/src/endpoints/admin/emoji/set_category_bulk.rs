@@ -16,7 +16,7 @@ pub struct Request {
     pub category: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     ids: Vec<Id> = "ids" required,
     category: Nullable<String> = "category" skip_absent,
 });

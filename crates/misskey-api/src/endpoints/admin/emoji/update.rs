@@ -23,7 +23,7 @@ pub struct Request {
     pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     id: Option<Id> = "id" skip_none,
     name: Option<String> = "name" skip_none,
     file_id: Option<Id> = "fileId" skip_none,

@@ -14,7 +14,7 @@ pub struct Request {
     pub host: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     host: String = "host" required,
 });
 

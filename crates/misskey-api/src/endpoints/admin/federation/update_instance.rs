@@ -16,7 +16,7 @@ pub struct Request {
     pub moderation_note: Option<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     host: String = "host" required,
     is_suspended: Option<bool> = "isSuspended" skip_none,
     moderation_note: Option<String> = "moderationNote" skip_none,

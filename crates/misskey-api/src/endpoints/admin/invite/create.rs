@@ -17,7 +17,7 @@ pub struct Request {
     pub expires_at: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     count: Option<i64> = "count" skip_none,
     expires_at: Nullable<String> = "expiresAt" skip_absent,
 });

@@ -15,7 +15,7 @@ pub struct Request {
     pub expires_at: i64,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     note_id: Id = "noteId" required,
     expires_at: i64 = "expiresAt" required,
 });

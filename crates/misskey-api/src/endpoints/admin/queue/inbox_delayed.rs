@@ -12,7 +12,7 @@ use misskey_core::{Endpoint, Permission, ResponseShape};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
-misskey_core::object!(Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 
 /// What `admin/queue/inbox-delayed` answers.
 pub type Response = Vec<(String, f64)>;

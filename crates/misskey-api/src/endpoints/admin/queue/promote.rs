@@ -14,7 +14,7 @@ pub struct Request {
     pub r#type: Type,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     r#type: Type = "type" required,
 });
 

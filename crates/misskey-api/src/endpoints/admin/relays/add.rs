@@ -6,7 +6,8 @@
 //! Documented errors: `INVALID_URL`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use misskey_core::{Endpoint, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/relays/add`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -14,48 +15,15 @@ pub struct Request {
     pub inbox: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     inbox: String = "inbox" required,
 });
 
 /// What `admin/relays/add` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub id: Id,
-    pub inbox: String,
-    /// Default: `"requesting"`.
-    pub status: Status,
-}
+pub type Response = models::AdminRelaysResponse;
 
-misskey_core::object!(Response {
-    id: Id = "id" required,
-    inbox: String = "inbox" required,
-    status: Status = "status" required,
-});
-
-impl misskey_core::HasId for Response {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
-
-/// Values of `status` in the `admin/relays/add` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `requesting`
-    Requesting,
-    /// `accepted`
-    Accepted,
-    /// `rejected`
-    Rejected,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Status, Other { Requesting => "requesting", Accepted => "accepted", Rejected =>
-    "rejected", }
-);
+/// `status` in the `admin/relays/add` response.
+pub type Status = models::AdminRelaysStatus;
 
 impl Endpoint for Request {
     type Response = Response;

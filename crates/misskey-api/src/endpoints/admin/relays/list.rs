@@ -6,55 +6,23 @@
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use misskey_core::{Endpoint, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/relays/list`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
-misskey_core::object!(Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 
 /// What `admin/relays/list` answers.
-pub type Response = Vec<ResponseItem>;
+pub type Response = Vec<models::AdminRelaysResponse>;
 
 /// `[]` in the `admin/relays/list` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub inbox: String,
-    /// Default: `"requesting"`.
-    pub status: Status,
-}
+pub type ResponseItem = models::AdminRelaysResponse;
 
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    inbox: String = "inbox" required,
-    status: Status = "status" required,
-});
-
-impl misskey_core::HasId for ResponseItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
-
-/// Values of `[].status` in the `admin/relays/list` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `requesting`
-    Requesting,
-    /// `accepted`
-    Accepted,
-    /// `rejected`
-    Rejected,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Status, Other { Requesting => "requesting", Accepted => "accepted", Rejected =>
-    "rejected", }
-);
+/// `[].status` in the `admin/relays/list` response.
+pub type Status = models::AdminRelaysStatus;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -14,7 +14,7 @@ pub struct Request {
     pub inbox: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     inbox: String = "inbox" required,
 });
 

@@ -16,7 +16,7 @@ pub struct Request {
     pub description: String,
     pub color: Option<String>,
     pub icon_url: Option<String>,
-    pub target: Target,
+    pub target: models::AdminRolesTarget,
     pub cond_formula: serde_json::Value,
     pub is_public: bool,
     pub is_moderator: bool,
@@ -29,12 +29,12 @@ pub struct Request {
     pub policies: serde_json::Value,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     description: String = "description" required,
     color: Option<String> = "color" or_default,
     icon_url: Option<String> = "iconUrl" or_default,
-    target: Target = "target" required,
+    target: models::AdminRolesTarget = "target" required,
     cond_formula: serde_json::Value = "condFormula" required,
     is_public: bool = "isPublic" required,
     is_moderator: bool = "isModerator" required,
@@ -49,21 +49,8 @@ misskey_core::object!(Request {
 /// What `admin/roles/create` answers.
 pub type Response = models::Role;
 
-/// Values of `target` in the `admin/roles/create` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// `manual`
-    #[default]
-    Manual,
-    /// `conditional`
-    Conditional,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Target, Other { Manual => "manual", Conditional => "conditional", }
-);
+/// `target` in the `admin/roles/create` request.
+pub type Target = models::AdminRolesTarget;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/roles/update`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,7 +17,7 @@ pub struct Request {
     pub description: Option<String>,
     pub color: Nullable<String>,
     pub icon_url: Nullable<String>,
-    pub target: Option<Target>,
+    pub target: Option<models::AdminRolesTarget>,
     pub cond_formula: Nullable<serde_json::Value>,
     pub is_public: Option<bool>,
     pub is_moderator: Option<bool>,
@@ -28,13 +29,13 @@ pub struct Request {
     pub policies: Nullable<serde_json::Value>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     role_id: Id = "roleId" required,
     name: Option<String> = "name" skip_none,
     description: Option<String> = "description" skip_none,
     color: Nullable<String> = "color" skip_absent,
     icon_url: Nullable<String> = "iconUrl" skip_absent,
-    target: Option<Target> = "target" skip_none,
+    target: Option<models::AdminRolesTarget> = "target" skip_none,
     cond_formula: Nullable<serde_json::Value> = "condFormula" skip_absent,
     is_public: Option<bool> = "isPublic" skip_none,
     is_moderator: Option<bool> = "isModerator" skip_none,
@@ -49,21 +50,8 @@ misskey_core::object!(Request {
 /// `admin/roles/update` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `target` in the `admin/roles/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// `manual`
-    #[default]
-    Manual,
-    /// `conditional`
-    Conditional,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Target, Other { Manual => "manual", Conditional => "conditional", }
-);
+/// `target` in the `admin/roles/update` request.
+pub type Target = models::AdminRolesTarget;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -14,7 +14,7 @@ pub struct Request {
     pub policies: serde_json::Value,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     policies: serde_json::Value = "policies" required,
 });
 

@@ -15,41 +15,19 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub is_active: Option<bool>,
-    pub on: Option<Vec<OnItem>>,
+    pub on: Option<Vec<models::AdminSystemWebhookOnItem>>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     is_active: Option<bool> = "isActive" skip_none,
-    on: Option<Vec<OnItem>> = "on" skip_none,
+    on: Option<Vec<models::AdminSystemWebhookOnItem>> = "on" skip_none,
 });
 
 /// What `admin/system-webhook/list` answers.
 pub type Response = Vec<models::SystemWebhook>;
 
-/// Values of `on[]` in the `admin/system-webhook/list` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum OnItem {
-    /// `abuseReport`
-    #[default]
-    AbuseReport,
-    /// `abuseReportResolved`
-    AbuseReportResolved,
-    /// `userCreated`
-    UserCreated,
-    /// `inactiveModeratorsWarning`
-    InactiveModeratorsWarning,
-    /// `inactiveModeratorsInvitationOnlyChanged`
-    InactiveModeratorsInvitationOnlyChanged,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    OnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
-    "abuseReportResolved", UserCreated => "userCreated", InactiveModeratorsWarning =>
-    "inactiveModeratorsWarning", InactiveModeratorsInvitationOnlyChanged =>
-    "inactiveModeratorsInvitationOnlyChanged", }
-);
+/// `on[]` in the `admin/system-webhook/list` request.
+pub type OnItem = models::AdminSystemWebhookOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

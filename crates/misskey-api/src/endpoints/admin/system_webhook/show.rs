@@ -17,7 +17,7 @@ pub struct Request {
     pub id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     id: Id = "id" required,
 });
 

@@ -9,60 +9,30 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/system-webhook/test`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub webhook_id: Id,
-    pub r#type: Type,
-    pub r#override: Option<Override>,
+    pub r#type: models::AdminSystemWebhookOnItem,
+    pub r#override: Option<models::AdminSystemWebhookTestOverride>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     webhook_id: Id = "webhookId" required,
-    r#type: Type = "type" required,
-    r#override: Option<Override> = "override" skip_none,
+    r#type: models::AdminSystemWebhookOnItem = "type" required,
+    r#override: Option<models::AdminSystemWebhookTestOverride> = "override" skip_none,
 });
 
 /// `admin/system-webhook/test` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `type` in the `admin/system-webhook/test` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `abuseReport`
-    #[default]
-    AbuseReport,
-    /// `abuseReportResolved`
-    AbuseReportResolved,
-    /// `userCreated`
-    UserCreated,
-    /// `inactiveModeratorsWarning`
-    InactiveModeratorsWarning,
-    /// `inactiveModeratorsInvitationOnlyChanged`
-    InactiveModeratorsInvitationOnlyChanged,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Type, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
-    "abuseReportResolved", UserCreated => "userCreated", InactiveModeratorsWarning =>
-    "inactiveModeratorsWarning", InactiveModeratorsInvitationOnlyChanged =>
-    "inactiveModeratorsInvitationOnlyChanged", }
-);
+/// `type` in the `admin/system-webhook/test` request.
+pub type Type = models::AdminSystemWebhookOnItem;
 
 /// `override` in the `admin/system-webhook/test` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Override {
-    pub url: Option<String>,
-    pub secret: Option<String>,
-}
-
-misskey_core::object!(Override {
-    url: Option<String> = "url" skip_none,
-    secret: Option<String> = "secret" skip_none,
-});
+pub type Override = models::AdminSystemWebhookTestOverride;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -18,18 +18,18 @@ pub struct Request {
     pub is_active: bool,
     /// 1 to 255 characters.
     pub name: String,
-    pub on: Vec<OnItem>,
+    pub on: Vec<models::AdminSystemWebhookOnItem>,
     /// 1 to 1024 characters.
     pub url: String,
     /// 1 to 1024 characters.
     pub secret: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     id: Id = "id" required,
     is_active: bool = "isActive" required,
     name: String = "name" required,
-    on: Vec<OnItem> = "on" required,
+    on: Vec<models::AdminSystemWebhookOnItem> = "on" required,
     url: String = "url" required,
     secret: String = "secret" required,
 });
@@ -37,30 +37,8 @@ misskey_core::object!(Request {
 /// What `admin/system-webhook/update` answers.
 pub type Response = models::SystemWebhook;
 
-/// Values of `on[]` in the `admin/system-webhook/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum OnItem {
-    /// `abuseReport`
-    #[default]
-    AbuseReport,
-    /// `abuseReportResolved`
-    AbuseReportResolved,
-    /// `userCreated`
-    UserCreated,
-    /// `inactiveModeratorsWarning`
-    InactiveModeratorsWarning,
-    /// `inactiveModeratorsInvitationOnlyChanged`
-    InactiveModeratorsInvitationOnlyChanged,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    OnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
-    "abuseReportResolved", UserCreated => "userCreated", InactiveModeratorsWarning =>
-    "inactiveModeratorsWarning", InactiveModeratorsInvitationOnlyChanged =>
-    "inactiveModeratorsInvitationOnlyChanged", }
-);
+/// `on[]` in the `admin/system-webhook/update` request.
+pub type OnItem = models::AdminSystemWebhookOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -14,7 +14,7 @@ pub struct Request {
     pub app_secret: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     app_secret: String = "appSecret" required,
 });
 

@@ -7,37 +7,27 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `charts/user/drive`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub span: Span,
+    pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
     pub limit: Option<i64>,
     pub offset: Nullable<i64>,
     pub user_id: Id,
 }
 
-misskey_core::object!(Request {
-    span: Span = "span" required,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    span: models::ChartsSpan = "span" required,
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
     user_id: Id = "userId" required,
 });
 
-/// Values of `span` in the `charts/user/drive` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Span {
-    /// `day`
-    #[default]
-    Day,
-    /// `hour`
-    Hour,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
+/// `span` in the `charts/user/drive` request.
+pub type Span = models::ChartsSpan;
 
 /// What `charts/user/drive` answers.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,129 +7,66 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `charts/user/following`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub span: Span,
+    pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
     pub limit: Option<i64>,
     pub offset: Nullable<i64>,
     pub user_id: Id,
 }
 
-misskey_core::object!(Request {
-    span: Span = "span" required,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    span: models::ChartsSpan = "span" required,
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
     user_id: Id = "userId" required,
 });
 
-/// Values of `span` in the `charts/user/following` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Span {
-    /// `day`
-    #[default]
-    Day,
-    /// `hour`
-    Hour,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
+/// `span` in the `charts/user/following` request.
+pub type Span = models::ChartsSpan;
 
 /// What `charts/user/following` answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub local: Local,
-    pub remote: Remote,
+    pub remote: Local,
 }
 
 misskey_core::object!(Response {
     local: Local = "local" required,
-    remote: Remote = "remote" required,
+    remote: Local = "remote" required,
 });
 
 /// `local` in the `charts/user/following` response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Local {
-    pub followings: Followings,
-    pub followers: Followers,
+    pub followings: models::ChartsUsers,
+    pub followers: models::ChartsUsers,
 }
 
 misskey_core::object!(Local {
-    followings: Followings = "followings" required,
-    followers: Followers = "followers" required,
+    followings: models::ChartsUsers = "followings" required,
+    followers: models::ChartsUsers = "followers" required,
 });
 
 /// `local.followings` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Followings {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-}
-
-misskey_core::object!(Followings {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-});
+pub type Followings = models::ChartsUsers;
 
 /// `local.followers` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Followers {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-}
-
-misskey_core::object!(Followers {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-});
+pub type Followers = models::ChartsUsers;
 
 /// `remote` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Remote {
-    pub followings: RemoteFollowings,
-    pub followers: RemoteFollowers,
-}
-
-misskey_core::object!(Remote {
-    followings: RemoteFollowings = "followings" required,
-    followers: RemoteFollowers = "followers" required,
-});
+pub type Remote = Local;
 
 /// `remote.followings` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteFollowings {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-}
-
-misskey_core::object!(RemoteFollowings {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-});
+pub type RemoteFollowings = models::ChartsUsers;
 
 /// `remote.followers` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteFollowers {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-}
-
-misskey_core::object!(RemoteFollowers {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-});
+pub type RemoteFollowers = models::ChartsUsers;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,69 +7,33 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `charts/user/notes`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub span: Span,
+    pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
     pub limit: Option<i64>,
     pub offset: Nullable<i64>,
     pub user_id: Id,
 }
 
-misskey_core::object!(Request {
-    span: Span = "span" required,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    span: models::ChartsSpan = "span" required,
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
     user_id: Id = "userId" required,
 });
 
-/// Values of `span` in the `charts/user/notes` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Span {
-    /// `day`
-    #[default]
-    Day,
-    /// `hour`
-    Hour,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
+/// `span` in the `charts/user/notes` request.
+pub type Span = models::ChartsSpan;
 
 /// What `charts/user/notes` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-    pub diffs: Diffs,
-}
-
-misskey_core::object!(Response {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-    diffs: Diffs = "diffs" required,
-});
+pub type Response = models::ChartsNotes;
 
 /// `diffs` in the `charts/user/notes` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Diffs {
-    pub normal: Vec<f64>,
-    pub reply: Vec<f64>,
-    pub renote: Vec<f64>,
-    pub with_file: Vec<f64>,
-}
-
-misskey_core::object!(Diffs {
-    normal: Vec<f64> = "normal" or_default,
-    reply: Vec<f64> = "reply" or_default,
-    renote: Vec<f64> = "renote" or_default,
-    with_file: Vec<f64> = "withFile" or_default,
-});
+pub type Diffs = models::ChartsDiffs;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,48 +7,38 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `charts/user/pv`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub span: Span,
+    pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
     pub limit: Option<i64>,
     pub offset: Nullable<i64>,
     pub user_id: Id,
 }
 
-misskey_core::object!(Request {
-    span: Span = "span" required,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    span: models::ChartsSpan = "span" required,
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
     user_id: Id = "userId" required,
 });
 
-/// Values of `span` in the `charts/user/pv` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Span {
-    /// `day`
-    #[default]
-    Day,
-    /// `hour`
-    Hour,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
+/// `span` in the `charts/user/pv` request.
+pub type Span = models::ChartsSpan;
 
 /// What `charts/user/pv` answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub upv: Upv,
-    pub pv: Pv,
+    pub pv: Upv,
 }
 
 misskey_core::object!(Response {
     upv: Upv = "upv" required,
-    pv: Pv = "pv" required,
+    pv: Upv = "pv" required,
 });
 
 /// `upv` in the `charts/user/pv` response.
@@ -64,16 +54,7 @@ misskey_core::object!(Upv {
 });
 
 /// `pv` in the `charts/user/pv` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Pv {
-    pub user: Vec<f64>,
-    pub visitor: Vec<f64>,
-}
-
-misskey_core::object!(Pv {
-    user: Vec<f64> = "user" or_default,
-    visitor: Vec<f64> = "visitor" or_default,
-});
+pub type Pv = Upv;
 
 impl Endpoint for Request {
     type Response = Response;

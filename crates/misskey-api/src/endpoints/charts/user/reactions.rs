@@ -7,48 +7,38 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `charts/user/reactions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub span: Span,
+    pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
     pub limit: Option<i64>,
     pub offset: Nullable<i64>,
     pub user_id: Id,
 }
 
-misskey_core::object!(Request {
-    span: Span = "span" required,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    span: models::ChartsSpan = "span" required,
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
     user_id: Id = "userId" required,
 });
 
-/// Values of `span` in the `charts/user/reactions` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Span {
-    /// `day`
-    #[default]
-    Day,
-    /// `hour`
-    Hour,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Span, Other { Day => "day", Hour => "hour", });
+/// `span` in the `charts/user/reactions` request.
+pub type Span = models::ChartsSpan;
 
 /// What `charts/user/reactions` answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub local: Local,
-    pub remote: Remote,
+    pub remote: Local,
 }
 
 misskey_core::object!(Response {
     local: Local = "local" required,
-    remote: Remote = "remote" required,
+    remote: Local = "remote" required,
 });
 
 /// `local` in the `charts/user/reactions` response.
@@ -62,14 +52,7 @@ misskey_core::object!(Local {
 });
 
 /// `remote` in the `charts/user/reactions` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Remote {
-    pub count: Vec<f64>,
-}
-
-misskey_core::object!(Remote {
-    count: Vec<f64> = "count" or_default,
-});
+pub type Remote = Local;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -24,7 +24,7 @@ pub struct Request {
     pub force: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     folder_id: Nullable<Id> = "folderId" skip_absent,
     name: Nullable<String> = "name" skip_absent,
     comment: Nullable<String> = "comment" skip_absent,

@@ -16,7 +16,7 @@ pub struct Request {
     pub folder_id: Nullable<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     folder_id: Nullable<Id> = "folderId" skip_absent,
 });

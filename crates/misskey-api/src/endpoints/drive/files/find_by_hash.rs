@@ -15,7 +15,7 @@ pub struct Request {
     pub md5: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     md5: String = "md5" required,
 });
 

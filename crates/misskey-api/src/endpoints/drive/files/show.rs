@@ -16,7 +16,7 @@ pub struct Request {
     pub url: Option<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     file_id: Option<Id> = "fileId" skip_none,
     url: Option<String> = "url" skip_none,
 });

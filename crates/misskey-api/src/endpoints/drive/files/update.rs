@@ -20,7 +20,7 @@ pub struct Request {
     pub comment: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     file_id: Id = "fileId" required,
     folder_id: Nullable<Id> = "folderId" skip_absent,
     name: Option<String> = "name" skip_none,

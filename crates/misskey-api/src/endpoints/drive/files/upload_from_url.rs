@@ -22,7 +22,7 @@ pub struct Request {
     pub force: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     url: String = "url" required,
     folder_id: Nullable<Id> = "folderId" skip_absent,
     is_sensitive: Option<bool> = "isSensitive" skip_none,

@@ -17,7 +17,7 @@ pub struct Request {
     pub parent_id: Nullable<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: Option<String> = "name" skip_none,
     parent_id: Nullable<Id> = "parentId" skip_absent,
 });

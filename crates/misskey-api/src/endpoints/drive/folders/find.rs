@@ -16,7 +16,7 @@ pub struct Request {
     pub parent_id: Nullable<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     parent_id: Nullable<Id> = "parentId" skip_absent,
 });

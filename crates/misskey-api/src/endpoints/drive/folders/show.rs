@@ -15,7 +15,7 @@ pub struct Request {
     pub folder_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     folder_id: Id = "folderId" required,
 });
 

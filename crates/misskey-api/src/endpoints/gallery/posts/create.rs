@@ -21,7 +21,7 @@ pub struct Request {
     pub is_sensitive: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     title: String = "title" required,
     description: Nullable<String> = "description" skip_absent,
     file_ids: Vec<Id> = "fileIds" required,

@@ -14,7 +14,7 @@ pub struct Request {
     pub post_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     post_id: Id = "postId" required,
 });
 

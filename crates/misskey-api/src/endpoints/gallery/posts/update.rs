@@ -22,7 +22,7 @@ pub struct Request {
     pub is_sensitive: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     post_id: Id = "postId" required,
     title: Option<String> = "title" skip_none,
     description: Nullable<String> = "description" skip_absent,

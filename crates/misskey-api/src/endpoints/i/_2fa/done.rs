@@ -16,7 +16,7 @@ pub struct Request {
     pub token: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     token: String = "token" required,
 });
 

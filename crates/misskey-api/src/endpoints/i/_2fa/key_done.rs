@@ -20,7 +20,7 @@ pub struct Request {
     pub credential: serde_json::Value,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     password: String = "password" required,
     token: Nullable<String> = "token" skip_absent,
     name: String = "name" required,

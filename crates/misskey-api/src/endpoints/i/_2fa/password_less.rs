@@ -16,7 +16,7 @@ pub struct Request {
     pub value: bool,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     value: bool = "value" required,
 });
 

@@ -18,7 +18,7 @@ pub struct Request {
     pub credential_id: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     password: String = "password" required,
     token: Nullable<String> = "token" skip_absent,
     credential_id: String = "credentialId" required,

@@ -17,7 +17,7 @@ pub struct Request {
     pub token: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     password: String = "password" required,
     token: Nullable<String> = "token" skip_absent,
 });

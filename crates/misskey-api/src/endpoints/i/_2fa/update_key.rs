@@ -18,7 +18,7 @@ pub struct Request {
     pub credential_id: String,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     credential_id: String = "credentialId" required,
 });

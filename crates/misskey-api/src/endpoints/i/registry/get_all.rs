@@ -16,7 +16,7 @@ pub struct Request {
     pub domain: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     scope: Vec<String> = "scope" required,
     domain: Nullable<String> = "domain" skip_absent,
 });

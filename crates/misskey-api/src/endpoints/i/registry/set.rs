@@ -19,7 +19,7 @@ pub struct Request {
     pub domain: Nullable<String>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     key: String = "key" required,
     value: serde_json::Value = "value" required,
     scope: Vec<String> = "scope" required,

@@ -14,7 +14,7 @@ pub struct Request {
     pub webhook_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     webhook_id: Id = "webhookId" required,
 });
 

@@ -6,77 +6,23 @@
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
+use misskey_core::{Endpoint, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `i/webhooks/list`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {}
 
-misskey_core::object!(Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 
 /// What `i/webhooks/list` answers.
-pub type Response = Vec<ResponseItem>;
+pub type Response = Vec<models::IWebhooksResponse>;
 
 /// `[]` in the `i/webhooks/list` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub user_id: Id,
-    pub name: String,
-    pub on: Vec<OnItem>,
-    pub url: String,
-    pub secret: String,
-    pub active: bool,
-    pub latest_sent_at: Option<DateTime>,
-    pub latest_status: Option<i64>,
-}
+pub type ResponseItem = models::IWebhooksResponse;
 
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    user_id: Id = "userId" required,
-    name: String = "name" required,
-    on: Vec<OnItem> = "on" or_default,
-    url: String = "url" required,
-    secret: String = "secret" required,
-    active: bool = "active" or_default,
-    latest_sent_at: Option<DateTime> = "latestSentAt" or_default,
-    latest_status: Option<i64> = "latestStatus" or_default,
-});
-
-impl misskey_core::HasId for ResponseItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
-
-/// Values of `[].on[]` in the `i/webhooks/list` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnItem {
-    /// `mention`
-    Mention,
-    /// `unfollow`
-    Unfollow,
-    /// `follow`
-    Follow,
-    /// `followed`
-    Followed,
-    /// `note`
-    Note,
-    /// `reply`
-    Reply,
-    /// `renote`
-    Renote,
-    /// `reaction`
-    Reaction,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    OnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow => "follow",
-    Followed => "followed", Note => "note", Reply => "reply", Renote => "renote",
-    Reaction => "reaction", }
-);
+/// `[].on[]` in the `i/webhooks/list` response.
+pub type OnItem = models::IWebhooksOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

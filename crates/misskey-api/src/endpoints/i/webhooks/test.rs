@@ -9,65 +9,30 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `i/webhooks/test`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub webhook_id: Id,
-    pub r#type: Type,
-    pub r#override: Option<Override>,
+    pub r#type: models::IWebhooksCreateOnItem,
+    pub r#override: Option<models::AdminSystemWebhookTestOverride>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     webhook_id: Id = "webhookId" required,
-    r#type: Type = "type" required,
-    r#override: Option<Override> = "override" skip_none,
+    r#type: models::IWebhooksCreateOnItem = "type" required,
+    r#override: Option<models::AdminSystemWebhookTestOverride> = "override" skip_none,
 });
 
 /// `i/webhooks/test` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `type` in the `i/webhooks/test` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `mention`
-    #[default]
-    Mention,
-    /// `unfollow`
-    Unfollow,
-    /// `follow`
-    Follow,
-    /// `followed`
-    Followed,
-    /// `note`
-    Note,
-    /// `reply`
-    Reply,
-    /// `renote`
-    Renote,
-    /// `reaction`
-    Reaction,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Type, Other { Mention => "mention", Unfollow => "unfollow", Follow => "follow",
-    Followed => "followed", Note => "note", Reply => "reply", Renote => "renote",
-    Reaction => "reaction", }
-);
+/// `type` in the `i/webhooks/test` request.
+pub type Type = models::IWebhooksCreateOnItem;
 
 /// `override` in the `i/webhooks/test` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Override {
-    pub url: Option<String>,
-    pub secret: Option<String>,
-}
-
-misskey_core::object!(Override {
-    url: Option<String> = "url" skip_none,
-    secret: Option<String> = "secret" skip_none,
-});
+pub type Override = models::AdminSystemWebhookTestOverride;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `i/webhooks/update`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,51 +19,24 @@ pub struct Request {
     pub url: Option<String>,
     /// At most 1024 characters.
     pub secret: Nullable<String>,
-    pub on: Option<Vec<OnItem>>,
+    pub on: Option<Vec<models::IWebhooksCreateOnItem>>,
     pub active: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     webhook_id: Id = "webhookId" required,
     name: Option<String> = "name" skip_none,
     url: Option<String> = "url" skip_none,
     secret: Nullable<String> = "secret" skip_absent,
-    on: Option<Vec<OnItem>> = "on" skip_none,
+    on: Option<Vec<models::IWebhooksCreateOnItem>> = "on" skip_none,
     active: Option<bool> = "active" skip_none,
 });
 
 /// `i/webhooks/update` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `on[]` in the `i/webhooks/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum OnItem {
-    /// `mention`
-    #[default]
-    Mention,
-    /// `unfollow`
-    Unfollow,
-    /// `follow`
-    Follow,
-    /// `followed`
-    Followed,
-    /// `note`
-    Note,
-    /// `reply`
-    Reply,
-    /// `renote`
-    Renote,
-    /// `reaction`
-    Reaction,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    OnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow => "follow",
-    Followed => "followed", Note => "note", Reply => "reply", Renote => "renote",
-    Reaction => "reaction", }
-);
+/// `on[]` in the `i/webhooks/update` request.
+pub type OnItem = models::IWebhooksCreateOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

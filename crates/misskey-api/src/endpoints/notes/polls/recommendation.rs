@@ -20,7 +20,7 @@ pub struct Request {
     pub exclude_channels: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     offset: Option<i64> = "offset" skip_none,
     exclude_channels: Option<bool> = "excludeChannels" skip_none,

@@ -14,7 +14,7 @@ pub struct Request {
     pub until_id: Option<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     note_id: Id = "noteId" required,
     r#type: Nullable<String> = "type" skip_absent,
     limit: Option<i64> = "limit" skip_none,

@@ -17,7 +17,7 @@ pub struct Request {
     pub list_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     list_id: Id = "listId" required,
 });

@@ -14,7 +14,7 @@ pub struct Request {
     pub list_id: Id,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     list_id: Id = "listId" required,
 });
 

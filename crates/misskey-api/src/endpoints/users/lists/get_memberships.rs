@@ -21,7 +21,7 @@ pub struct Request {
     pub until_id: Option<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     list_id: Id = "listId" required,
     for_public: Option<bool> = "forPublic" skip_none,
     limit: Option<i64> = "limit" skip_none,

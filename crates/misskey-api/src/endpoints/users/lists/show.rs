@@ -17,7 +17,7 @@ pub struct Request {
     pub for_public: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     list_id: Id = "listId" required,
     for_public: Option<bool> = "forPublic" skip_none,
 });

@@ -18,7 +18,7 @@ pub struct Request {
     pub is_public: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     list_id: Id = "listId" required,
     name: Option<String> = "name" skip_none,
     is_public: Option<bool> = "isPublic" skip_none,

@@ -16,7 +16,7 @@ pub struct Request {
     pub with_replies: Option<bool>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     list_id: Id = "listId" required,
     user_id: Id = "userId" required,
     with_replies: Option<bool> = "withReplies" skip_none,

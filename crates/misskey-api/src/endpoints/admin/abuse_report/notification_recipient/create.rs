@@ -17,15 +17,15 @@ pub struct Request {
     pub is_active: bool,
     /// 1 to 255 characters.
     pub name: String,
-    pub method: Method,
+    pub method: models::AdminAbuseReportNotificationRecipientMethod,
     pub user_id: Option<Id>,
     pub system_webhook_id: Option<Id>,
 }
 
-misskey_core::object!(Request {
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     is_active: bool = "isActive" required,
     name: String = "name" required,
-    method: Method = "method" required,
+    method: models::AdminAbuseReportNotificationRecipientMethod = "method" required,
     user_id: Option<Id> = "userId" skip_none,
     system_webhook_id: Option<Id> = "systemWebhookId" skip_none,
 });
@@ -33,19 +33,8 @@ misskey_core::object!(Request {
 /// What `admin/abuse-report/notification-recipient/create` answers.
 pub type Response = models::AbuseReportNotificationRecipient;
 
-/// Values of `method` in the `admin/abuse-report/notification-recipient/create` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// `email`
-    #[default]
-    Email,
-    /// `webhook`
-    Webhook,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(Method, Other { Email => "email", Webhook => "webhook", });
+/// `method` in the `admin/abuse-report/notification-recipient/create` request.
+pub type Method = models::AdminAbuseReportNotificationRecipientMethod;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -14,31 +14,18 @@ use crate::models;
 /// The request body of `admin/abuse-report/notification-recipient/list`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub method: Option<Vec<MethodItem>>,
+    pub method: Option<Vec<models::AdminAbuseReportNotificationRecipientMethod>>,
 }
 
-misskey_core::object!(Request {
-    method: Option<Vec<MethodItem>> = "method" skip_none,
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    method: Option<Vec<models::AdminAbuseReportNotificationRecipientMethod>> = "method" skip_none,
 });
 
 /// What `admin/abuse-report/notification-recipient/list` answers.
 pub type Response = Vec<models::AbuseReportNotificationRecipient>;
 
-/// Values of `method[]` in the `admin/abuse-report/notification-recipient/list` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum MethodItem {
-    /// `email`
-    #[default]
-    Email,
-    /// `webhook`
-    Webhook,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MethodItem, Other { Email => "email", Webhook => "webhook", }
-);
+/// `method[]` in the `admin/abuse-report/notification-recipient/list` request.
+pub type MethodItem = models::AdminAbuseReportNotificationRecipientMethod;
 
 impl Endpoint for Request {
     type Response = Response;
