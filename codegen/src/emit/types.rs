@@ -350,7 +350,7 @@ impl TypePrinter<'_> {
                         } else {
                             quote! { Self::#n }
                         };
-                        quote! { (#label, #shape, |v| serde_json::from_value(v).map(#wrap)), }
+                        quote! { (#label, #shape, |v| serde_json::from_str(v).map(#wrap)), }
                     })
                     .collect();
                 quote! {
@@ -362,8 +362,8 @@ impl TypePrinter<'_> {
                     #has_id
                     impl<'de> Deserialize<'de> for #name {
                         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                            let value = serde_json::Value::deserialize(deserializer)?;
-                            misskey_core::private::decode_union::<Self, D>(value, #union_name, &[#(#branches)*])
+                            let raw = misskey_core::private::buffer(deserializer)?;
+                            misskey_core::private::decode_union::<Self, D>(&raw, #union_name, &[#(#branches)*])
                         }
                     }
                 }
@@ -383,9 +383,9 @@ impl TypePrinter<'_> {
                         let n = ident(&v.name);
                         let values = &v.tag_values;
                         let value = if v.boxed {
-                            quote! { Box::new(misskey_core::private::from_tagged_value::<_, D>(value)?) }
+                            quote! { Box::new(misskey_core::private::from_raw::<_, D>(&raw)?) }
                         } else {
-                            quote! { misskey_core::private::from_tagged_value::<_, D>(value)? }
+                            quote! { misskey_core::private::from_raw::<_, D>(&raw)? }
                         };
                         quote! { Some(#(#values)|*) => Self::#n(#value), }
                     })
@@ -412,10 +412,11 @@ impl TypePrinter<'_> {
                     }
                     impl<'de> Deserialize<'de> for #name {
                         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                            let value = serde_json::Value::deserialize(deserializer)?;
-                            Ok(match misskey_core::private::tag_of(&value, #tag) {
+                            // Buffered as text, parsed once more as the branch the tag names.
+                            let raw = misskey_core::private::buffer(deserializer)?;
+                            Ok(match misskey_core::private::raw_tag::<D>(&raw, #tag)?.as_deref() {
                                 #(#de_arms)*
-                                _ => Self::#other(value),
+                                _ => Self::#other(misskey_core::private::from_raw::<_, D>(&raw)?),
                             })
                         }
                     }

@@ -30,19 +30,42 @@ where
     deserializer.deserialize_str(StrVisitor(convert))
 }
 
-/// Reads the string discriminator `tag` of a JSON object, for `oneOf` types
-/// whose branches are told apart by a property such as `type`.
-pub fn tag_of<'a>(value: &'a serde_json::Value, tag: &str) -> Option<&'a str> {
-    value.get(tag)?.as_str()
+/// The JSON of a union value, kept as text until its branch is known.
+///
+/// Buffering the text (one copy, no parsing into a tree) and parsing it again
+/// as the chosen branch is several times faster than going through
+/// `serde_json::Value`, which allocates every string and map of the value
+/// only to convert them once more. It needs a serde_json deserializer
+/// (text, bytes, a reader, or a `serde_json::Value`), which is what the
+/// Misskey API speaks.
+pub type Raw = Box<serde_json::value::RawValue>;
+
+/// Buffers one JSON value for a union.
+pub fn buffer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Raw, D::Error> {
+    serde::Deserialize::deserialize(deserializer)
 }
 
-/// Decodes one branch of a tagged `oneOf` from the buffered JSON value.
-pub fn from_tagged_value<'de, T, D>(value: serde_json::Value) -> Result<T, D::Error>
+/// Decodes the buffered value as `T` (a branch of a union).
+pub fn from_raw<'de, T, D>(raw: &Raw) -> Result<T, D::Error>
 where
     T: serde::de::DeserializeOwned,
     D: Deserializer<'de>,
 {
-    serde_json::from_value(value).map_err(de::Error::custom)
+    serde_json::from_str(raw.get()).map_err(de::Error::custom)
+}
+
+/// Reads the string discriminator `tag` of a buffered JSON object, for
+/// `oneOf` types whose branches are told apart by a property such as `type`.
+/// `None` when the value is not an object or has no string `tag`.
+pub fn raw_tag<'de, 'r, D: Deserializer<'de>>(
+    raw: &'r Raw,
+    tag: &str,
+) -> Result<Option<std::borrow::Cow<'r, str>>, D::Error> {
+    if json_kind(raw) != Kind::Object {
+        return Ok(None);
+    }
+    let probe = probe(raw, Some(tag), &[]).map_err(de::Error::custom)?;
+    Ok(probe.tag)
 }
 
 /// The JSON shape a branch of an untagged union accepts.
@@ -65,24 +88,25 @@ pub enum Shape {
 }
 
 impl Shape {
-    fn accepts(&self, value: &serde_json::Value) -> bool {
-        use serde_json::Value;
-        match (self, value) {
-            (Shape::Object(_), Value::Object(_)) | (Shape::Array, Value::Array(_)) => true,
-            (Shape::String, Value::String(_)) | (Shape::Bool, Value::Bool(_)) => true,
-            (Shape::Number, Value::Number(_)) => true,
-            (Shape::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
-            (Shape::Any, _) => true,
-            _ => false,
-        }
+    fn accepts(&self, kind: Kind) -> bool {
+        matches!(
+            (self, kind),
+            (Shape::Object(_), Kind::Object)
+                | (Shape::Array, Kind::Array)
+                | (Shape::String, Kind::String)
+                | (Shape::Bool, Kind::Bool)
+                | (Shape::Number, Kind::Integer | Kind::Number)
+                | (Shape::Integer, Kind::Integer)
+                | (Shape::Any, _)
+        )
     }
 }
 
-/// One branch of an untagged union: its name, shape and decoder.
+/// One branch of an untagged union: its name, shape and decoder (from JSON text).
 pub type Branch<T> = (
     &'static str,
     Shape,
-    fn(serde_json::Value) -> Result<T, serde_json::Error>,
+    fn(&str) -> Result<T, serde_json::Error>,
 );
 
 /// Decodes an untagged union (`oneOf`/`anyOf` without a discriminator).
@@ -94,34 +118,65 @@ pub type Branch<T> = (
 /// `UserDetailedNotMe`, a `MetaLite` is not read as a `MetaDetailed` (whose
 /// missing fields could otherwise decode leniently as `None` or `false`), and
 /// when nothing fits, the error is the one from the closest branch instead of
-/// "did not match any variant".
+/// "did not match any variant". Among equally likely branches, the one
+/// missing fewer of its keys, then one that names the value's JSON type, is
+/// tried before the others.
 pub fn decode_union<'de, T, D>(
-    value: serde_json::Value,
+    raw: &Raw,
     union: &str,
     branches: &[Branch<T>],
 ) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
 {
-    let mut candidates: Vec<(isize, usize)> = branches
+    let kind = json_kind(raw);
+    // Which evidence keys the object has, read in one pass over its keys.
+    let keys: Vec<&'static str> = match kind {
+        Kind::Object => branches
+            .iter()
+            .filter_map(|b| match b.1 {
+                Shape::Object(keys) => Some(keys.iter().copied()),
+                _ => None,
+            })
+            .flatten()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let present = if keys.is_empty() {
+        Vec::new()
+    } else {
+        probe(raw, None, &keys).map_err(de::Error::custom)?.present
+    };
+    let has = |key: &str| keys.iter().zip(&present).any(|(k, p)| *p && *k == key);
+    // (evidence, missing keys, branch)
+    let mut candidates: Vec<(isize, usize, usize)> = branches
         .iter()
         .enumerate()
-        .filter(|(_, b)| b.1.accepts(&value))
-        .map(|(i, b)| {
-            let evidence = match (&b.1, &value) {
-                (Shape::Object(keys), serde_json::Value::Object(map)) => {
-                    let present = keys.iter().filter(|k| map.contains_key(**k)).count();
-                    present as isize - (keys.len() - present) as isize
-                }
-                _ => 0,
-            };
-            (evidence, i)
+        .filter(|(_, b)| b.1.accepts(kind))
+        .map(|(i, b)| match (&b.1, kind) {
+            (Shape::Object(keys), Kind::Object) => {
+                let found = keys.iter().filter(|k| has(k)).count();
+                let missing = keys.len() - found;
+                (found as isize - missing as isize, missing, i)
+            }
+            _ => (0, 0, i),
         })
         .collect();
-    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Most evidence first. On a tie, the branch missing fewer of its keys
+    // (a user with half of `MeDetailed`'s keys is first read as the user it
+    // fully is, instead of failing as `MeDetailed` after a whole parse), then
+    // a branch that names the value's JSON type before one that takes
+    // anything (a list of users is read as the list), then spec order.
+    let any = |i: usize| matches!(branches[i].1, Shape::Any);
+    candidates.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then(any(a.2).cmp(&any(b.2)))
+            .then(a.2.cmp(&b.2))
+    });
     let mut first_error: Option<(usize, serde_json::Error)> = None;
-    for (_, i) in candidates {
-        match (branches[i].2)(value.clone()) {
+    for (_, _, i) in candidates {
+        match (branches[i].2)(raw.get()) {
             Ok(v) => return Ok(v),
             Err(e) => {
                 if first_error.is_none() {
@@ -137,18 +192,211 @@ where
         None => de::Error::custom(format_args!(
             "{union}: expected one of {}, found {}",
             branches.iter().map(|b| b.0).collect::<Vec<_>>().join(", "),
-            json_kind(&value)
+            kind.describe()
         )),
     })
 }
 
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
+/// The JSON type of a buffered value, from its first character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Null,
+    Bool,
+    Integer,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Null => "null",
+            Kind::Bool => "a boolean",
+            Kind::Integer | Kind::Number => "a number",
+            Kind::String => "a string",
+            Kind::Array => "an array",
+            Kind::Object => "an object",
+        }
+    }
+}
+
+fn json_kind(raw: &Raw) -> Kind {
+    // A RawValue holds exactly one valid JSON value, without surrounding space.
+    let text = raw.get().trim_start();
+    match text.as_bytes().first() {
+        Some(b'{') => Kind::Object,
+        Some(b'[') => Kind::Array,
+        Some(b'"') => Kind::String,
+        Some(b't' | b'f') => Kind::Bool,
+        Some(b'n') | None => Kind::Null,
+        Some(_) if text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) => Kind::Number,
+        Some(_) => Kind::Integer,
+    }
+}
+
+/// What one pass over a buffered object's keys found.
+struct Probe<'r> {
+    tag: Option<std::borrow::Cow<'r, str>>,
+    present: Vec<bool>,
+}
+
+/// Reads the keys of a buffered object (values are skipped, not parsed
+/// into anything): the string value of `tag`, and which of `keys` occur.
+fn probe<'r>(
+    raw: &'r Raw,
+    tag: Option<&str>,
+    keys: &[&str],
+) -> Result<Probe<'r>, serde_json::Error> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess};
+
+    struct Seed<'a> {
+        tag: Option<&'a str>,
+        keys: &'a [&'a str],
+    }
+    impl<'de> DeserializeSeed<'de> for Seed<'_> {
+        type Value = Probe<'de>;
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Probe<'de>, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Seed<'_> {
+        type Value = Probe<'de>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probe<'de>, A::Error> {
+            let mut probe = Probe {
+                tag: None,
+                present: vec![false; self.keys.len()],
+            };
+            while let Some(key) = map.next_key::<crate::object::support::Key<'de>>()? {
+                let key = key.as_str();
+                if self.tag == Some(key) {
+                    let value: &'de serde_json::value::RawValue = map.next_value()?;
+                    probe.tag = string_of(value.get());
+                    continue;
+                }
+                for (k, p) in self.keys.iter().zip(&mut probe.present) {
+                    if *k == key {
+                        *p = true;
+                    }
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(probe)
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+    Seed { tag, keys }.deserialize(&mut deserializer)
+}
+
+/// The string a JSON text holds, borrowed when it has no escapes.
+fn string_of(json: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let inner = json.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.contains('\\') {
+        serde_json::from_str::<String>(json)
+            .ok()
+            .map(std::borrow::Cow::Owned)
+    } else {
+        Some(std::borrow::Cow::Borrowed(inner))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    type E = serde_json::Error;
+
+    fn raw(text: &str) -> Raw {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn buffers_from_text_and_from_value() {
+        let from_text: Raw = serde_json::from_str(r#" {"a": [1, 2]} "#).unwrap();
+        assert_eq!(from_text.get(), r#"{"a": [1, 2]}"#);
+        let from_value: Raw = serde_json::from_value(json!({"a": [1, 2]})).unwrap();
+        assert_eq!(from_value.get(), r#"{"a":[1,2]}"#);
+    }
+
+    #[test]
+    fn reads_the_tag() {
+        let tag = |text: &str| {
+            raw_tag::<&mut serde_json::Deserializer<serde_json::de::StrRead>>(&raw(text), "type")
+                .unwrap()
+                .map(|t| t.into_owned())
+        };
+        assert_eq!(
+            tag(r#"{"id": "x", "note": {"type": "inner"}, "type": "follow"}"#).as_deref(),
+            Some("follow")
+        );
+        assert_eq!(tag(r#"{"type": "fo\u006Flow"}"#).as_deref(), Some("foolow"));
+        assert_eq!(tag(r#"{"type": 3}"#), None);
+        assert_eq!(tag(r#"{"kind": "follow"}"#), None);
+        assert_eq!(tag(r#"["type", "follow"]"#), None);
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum U {
+        Big(serde_json::Value),
+        Small(serde_json::Value),
+        List(Vec<serde_json::Value>),
+        Anything(serde_json::Value),
+    }
+
+    fn needs(keys: &'static [&'static str], text: &str) -> Result<serde_json::Value, E> {
+        let v: serde_json::Value = serde_json::from_str(text)?;
+        match keys.iter().find(|k| v.get(**k).is_none()) {
+            Some(k) => Err(serde::de::Error::missing_field(k)),
+            None => Ok(v),
+        }
+    }
+
+    const BRANCHES: &[Branch<U>] = &[
+        ("Anything", Shape::Any, |t| {
+            serde_json::from_str(t).map(U::Anything)
+        }),
+        ("Big", Shape::Object(&["a", "b", "c", "d"]), |t| {
+            needs(&["a", "b", "c", "d"], t).map(U::Big)
+        }),
+        ("Small", Shape::Object(&[]), |t| needs(&[], t).map(U::Small)),
+        ("List", Shape::Array, |t| {
+            serde_json::from_str(t).map(U::List)
+        }),
+    ];
+
+    fn decode(text: &str) -> Result<U, E> {
+        decode_union::<U, &mut serde_json::Deserializer<serde_json::de::StrRead>>(
+            &raw(text),
+            "U",
+            BRANCHES,
+        )
+    }
+
+    #[test]
+    fn evidence_then_fewer_missing_then_named_type() {
+        // All of Big's keys: Big.
+        assert!(matches!(
+            decode(r#"{"a": 1, "b": 1, "c": 1, "d": 1}"#),
+            Ok(U::Big(_))
+        ));
+        // Three of four: Big is tried first, and when it fails the next branch is.
+        assert!(matches!(
+            decode(r#"{"a": 1, "b": 1, "c": 1}"#),
+            Ok(U::Small(_))
+        ));
+        // Half of Big's keys ties with Small, which misses none: Small, in one parse.
+        assert!(matches!(decode(r#"{"a": 1, "b": 1}"#), Ok(U::Small(_))));
+        // An array goes to the branch that names arrays before the catch-all.
+        assert!(matches!(decode("[1, 2]"), Ok(U::List(_))));
+        // Only the catch-all takes a string.
+        assert!(matches!(decode(r#""x""#), Ok(U::Anything(_))));
     }
 }

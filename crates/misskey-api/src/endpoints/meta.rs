@@ -31,12 +31,12 @@ pub enum Response {
 
 impl<'de> Deserialize<'de> for Response {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         misskey_core::private::decode_union::<
             Self,
             D,
         >(
-            value,
+            &raw,
             "Response",
             &[
                 (
@@ -49,12 +49,12 @@ impl<'de> Deserialize<'de> for Response {
                             "cacheRemoteSensitiveFiles",
                         ],
                     ),
-                    |v| serde_json::from_value(v).map(Self::MetaDetailed),
+                    |v| serde_json::from_str(v).map(Self::MetaDetailed),
                 ),
                 (
                     "MetaLite",
                     misskey_core::private::Shape::Object(&[]),
-                    |v| serde_json::from_value(v).map(Self::MetaLite),
+                    |v| serde_json::from_str(v).map(Self::MetaLite),
                 ),
             ],
         )

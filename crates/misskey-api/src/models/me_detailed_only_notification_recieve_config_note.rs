@@ -33,17 +33,17 @@ impl Serialize for MeDetailedOnlyNotificationRecieveConfigNote {
 
 impl<'de> Deserialize<'de> for MeDetailedOnlyNotificationRecieveConfigNote {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         Ok(
-            match misskey_core::private::tag_of(&value, "type") {
+            match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
                 Some(
                     "all" | "following" | "follower" | "mutualFollow"
                     | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                ) => Self::All(misskey_core::private::from_raw::<_, D>(&raw)?),
                 Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::List(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
-                _ => Self::Other(value),
+                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
             },
         )
     }

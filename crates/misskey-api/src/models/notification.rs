@@ -103,88 +103,68 @@ impl Serialize for Notification {
 
 impl<'de> Deserialize<'de> for Notification {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         Ok(
-            match misskey_core::private::tag_of(&value, "type") {
+            match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
                 Some("note") => {
-                    Self::Note(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::Note(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("mention") => {
-                    Self::Mention(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::Mention(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("reply") => {
-                    Self::Reply(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::Reply(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("renote") => {
-                    Self::Renote(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::Renote(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("quote") => {
-                    Self::Quote(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::Quote(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("reaction") => {
-                    Self::Reaction(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::Reaction(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("pollEnded") => {
-                    Self::PollEnded(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::PollEnded(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("follow") => {
-                    Self::Follow(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::Follow(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("receiveFollowRequest") => {
                     Self::ReceiveFollowRequest(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
+                        misskey_core::private::from_raw::<_, D>(&raw)?,
                     )
                 }
                 Some("followRequestAccepted") => {
                     Self::FollowRequestAccepted(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
+                        misskey_core::private::from_raw::<_, D>(&raw)?,
                     )
                 }
                 Some("roleAssigned") => {
-                    Self::RoleAssigned(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::RoleAssigned(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("achievementEarned") => {
                     Self::AchievementEarned(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
+                        misskey_core::private::from_raw::<_, D>(&raw)?,
                     )
                 }
                 Some("exportCompleted") => {
-                    Self::ExportCompleted(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::ExportCompleted(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("login") => {
-                    Self::Login(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::Login(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
-                Some("app") => {
-                    Self::App(misskey_core::private::from_tagged_value::<_, D>(value)?)
-                }
+                Some("app") => Self::App(misskey_core::private::from_raw::<_, D>(&raw)?),
                 Some("reaction:grouped") => {
-                    Self::ReactionGrouped(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::ReactionGrouped(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("renote:grouped") => {
-                    Self::RenoteGrouped(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::RenoteGrouped(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("test") => {
-                    Self::Test(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::Test(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
-                _ => Self::Other(value),
+                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
             },
         )
     }

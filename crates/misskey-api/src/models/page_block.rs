@@ -34,24 +34,22 @@ impl Serialize for PageBlock {
 
 impl<'de> Deserialize<'de> for PageBlock {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         Ok(
-            match misskey_core::private::tag_of(&value, "type") {
+            match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
                 Some("text") => {
-                    Self::Text(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::Text(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("section") => {
-                    Self::Section(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::Section(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("image") => {
-                    Self::Image(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::Image(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("note") => {
-                    Self::Note(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::Note(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
-                _ => Self::Other(value),
+                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
             },
         )
     }

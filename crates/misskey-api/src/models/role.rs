@@ -96,23 +96,23 @@ pub enum RolePoliciesValueValue {
 
 impl<'de> Deserialize<'de> for RolePoliciesValueValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         misskey_core::private::decode_union::<
             Self,
             D,
         >(
-            value,
+            &raw,
             "RolePoliciesValueValue",
             &[
                 (
                     "Integer",
                     misskey_core::private::Shape::Integer,
-                    |v| serde_json::from_value(v).map(Self::Integer),
+                    |v| serde_json::from_str(v).map(Self::Integer),
                 ),
                 (
                     "Boolean",
                     misskey_core::private::Shape::Bool,
-                    |v| serde_json::from_value(v).map(Self::Boolean),
+                    |v| serde_json::from_str(v).map(Self::Boolean),
                 ),
             ],
         )

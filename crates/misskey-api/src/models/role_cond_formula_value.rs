@@ -48,40 +48,28 @@ impl Serialize for RoleCondFormulaValue {
 
 impl<'de> Deserialize<'de> for RoleCondFormulaValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         Ok(
-            match misskey_core::private::tag_of(&value, "type") {
+            match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
                 Some("and" | "or") => {
-                    Self::Logics(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::Logics(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("not") => {
-                    Self::Not(
-                        Box::new(
-                            misskey_core::private::from_tagged_value::<_, D>(value)?,
-                        ),
-                    )
+                    Self::Not(Box::new(misskey_core::private::from_raw::<_, D>(&raw)?))
                 }
                 Some("isLocal" | "isRemote") => {
-                    Self::IsLocalOrRemote(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::IsLocalOrRemote(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("isSuspended" | "isLocked" | "isBot" | "isCat" | "isExplorable") => {
                     Self::UserSettingBooleanSchema(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
+                        misskey_core::private::from_raw::<_, D>(&raw)?,
                     )
                 }
                 Some("roleAssignedTo") => {
-                    Self::RoleAssignedTo(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::RoleAssignedTo(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("createdLessThan" | "createdMoreThan") => {
-                    Self::Created(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
-                    )
+                    Self::Created(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some(
                     "followersLessThanOrEq" | "followersMoreThanOrEq"
@@ -89,10 +77,10 @@ impl<'de> Deserialize<'de> for RoleCondFormulaValue {
                     | "notesLessThanOrEq" | "notesMoreThanOrEq",
                 ) => {
                     Self::FollowersOrFollowingOrNotes(
-                        misskey_core::private::from_tagged_value::<_, D>(value)?,
+                        misskey_core::private::from_raw::<_, D>(&raw)?,
                     )
                 }
-                _ => Self::Other(value),
+                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
             },
         )
     }

@@ -15,18 +15,18 @@ pub enum User {
 
 impl<'de> Deserialize<'de> for User {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         misskey_core::private::decode_union::<
             Self,
             D,
         >(
-            value,
+            &raw,
             "User",
             &[
                 (
                     "UserLite",
                     misskey_core::private::Shape::Object(&[]),
-                    |v| serde_json::from_value(v).map(Self::UserLite),
+                    |v| serde_json::from_str(v).map(Self::UserLite),
                 ),
                 (
                     "UserDetailed",
@@ -42,7 +42,7 @@ impl<'de> Deserialize<'de> for User {
                             "bannerUrl",
                         ],
                     ),
-                    |v| serde_json::from_value(v).map(Self::UserDetailed),
+                    |v| serde_json::from_str(v).map(Self::UserDetailed),
                 ),
             ],
         )

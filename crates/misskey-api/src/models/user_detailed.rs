@@ -24,12 +24,12 @@ impl misskey_core::HasId for UserDetailed {
 
 impl<'de> Deserialize<'de> for UserDetailed {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         misskey_core::private::decode_union::<
             Self,
             D,
         >(
-            value,
+            &raw,
             "UserDetailed",
             &[
                 (
@@ -46,12 +46,12 @@ impl<'de> Deserialize<'de> for UserDetailed {
                             "isAdmin",
                         ],
                     ),
-                    |v| serde_json::from_value(v).map(Self::MeDetailed),
+                    |v| serde_json::from_str(v).map(Self::MeDetailed),
                 ),
                 (
                     "UserDetailedNotMe",
                     misskey_core::private::Shape::Object(&[]),
-                    |v| serde_json::from_value(v).map(Self::UserDetailedNotMe),
+                    |v| serde_json::from_str(v).map(Self::UserDetailedNotMe),
                 ),
             ],
         )

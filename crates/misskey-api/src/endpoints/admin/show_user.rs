@@ -86,23 +86,23 @@ pub enum MutedWord {
 
 impl<'de> Deserialize<'de> for MutedWord {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         misskey_core::private::decode_union::<
             Self,
             D,
         >(
-            value,
+            &raw,
             "MutedWord",
             &[
                 (
                     "String",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_value(v).map(Self::String),
+                    |v| serde_json::from_str(v).map(Self::String),
                 ),
                 (
                     "List",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_value(v).map(Self::List),
+                    |v| serde_json::from_str(v).map(Self::List),
                 ),
             ],
         )

@@ -43,16 +43,16 @@ impl Serialize for Response {
 
 impl<'de> Deserialize<'de> for Response {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         Ok(
-            match misskey_core::private::tag_of(&value, "type") {
+            match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
                 Some("User") => {
-                    Self::User(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::User(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
                 Some("Note") => {
-                    Self::Note(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::Note(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
-                _ => Self::Other(value),
+                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
             },
         )
     }

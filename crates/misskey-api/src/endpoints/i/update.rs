@@ -665,23 +665,23 @@ impl Default for MutedWord {
 
 impl<'de> Deserialize<'de> for MutedWord {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         misskey_core::private::decode_union::<
             Self,
             D,
         >(
-            value,
+            &raw,
             "MutedWord",
             &[
                 (
                     "List",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_value(v).map(Self::List),
+                    |v| serde_json::from_str(v).map(Self::List),
                 ),
                 (
                     "String",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_value(v).map(Self::String),
+                    |v| serde_json::from_str(v).map(Self::String),
                 ),
             ],
         )
@@ -756,17 +756,17 @@ impl Serialize for Note {
 
 impl<'de> Deserialize<'de> for Note {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         Ok(
-            match misskey_core::private::tag_of(&value, "type") {
+            match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
                 Some(
                     "all" | "following" | "follower" | "mutualFollow"
                     | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_tagged_value::<_, D>(value)?),
+                ) => Self::All(misskey_core::private::from_raw::<_, D>(&raw)?),
                 Some("list") => {
-                    Self::List(misskey_core::private::from_tagged_value::<_, D>(value)?)
+                    Self::List(misskey_core::private::from_raw::<_, D>(&raw)?)
                 }
-                _ => Self::Other(value),
+                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
             },
         )
     }

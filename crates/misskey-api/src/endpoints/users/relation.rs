@@ -35,23 +35,23 @@ impl Default for UserId {
 
 impl<'de> Deserialize<'de> for UserId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         misskey_core::private::decode_union::<
             Self,
             D,
         >(
-            value,
+            &raw,
             "UserId",
             &[
                 (
                     "String",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_value(v).map(Self::String),
+                    |v| serde_json::from_str(v).map(Self::String),
                 ),
                 (
                     "List",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_value(v).map(Self::List),
+                    |v| serde_json::from_str(v).map(Self::List),
                 ),
             ],
         )
@@ -68,12 +68,12 @@ pub enum Response {
 
 impl<'de> Deserialize<'de> for Response {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         misskey_core::private::decode_union::<
             Self,
             D,
         >(
-            value,
+            &raw,
             "Response",
             &[
                 (
@@ -90,12 +90,12 @@ impl<'de> Deserialize<'de> for Response {
                             "isMuted",
                         ],
                     ),
-                    |v| serde_json::from_value(v).map(Self::Object),
+                    |v| serde_json::from_str(v).map(Self::Object),
                 ),
                 (
                     "List",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_value(v).map(Self::List),
+                    |v| serde_json::from_str(v).map(Self::List),
                 ),
             ],
         )

@@ -37,12 +37,12 @@ pub enum Response {
 
 impl<'de> Deserialize<'de> for Response {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let raw = misskey_core::private::buffer(deserializer)?;
         misskey_core::private::decode_union::<
             Self,
             D,
         >(
-            value,
+            &raw,
             "Response",
             &[
                 (
@@ -59,12 +59,12 @@ impl<'de> Deserialize<'de> for Response {
                             "emojis",
                         ],
                     ),
-                    |v| serde_json::from_value(v).map(Self::UserDetailed),
+                    |v| serde_json::from_str(v).map(Self::UserDetailed),
                 ),
                 (
                     "List",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_value(v).map(Self::List),
+                    |v| serde_json::from_str(v).map(Self::List),
                 ),
             ],
         )
