@@ -72,6 +72,13 @@ pub fn lower(spec: &LoadedSpec, scopes: Option<&[String]>) -> Result<Api, Error>
     cx.lower_components()?;
     check_alias_cycles(&cx.models)?;
     let mut endpoints = cx.lower_endpoints()?;
+    if endpoints.is_empty() {
+        return Err(Error::at(
+            "/paths",
+            "no operations: a Misskey spec lists its endpoints as `post` (and `get`) operations \
+             under `paths`, and this one has none",
+        ));
+    }
     assign_groups(&mut endpoints);
     let mut models = std::mem::take(&mut cx.models);
     mark_boxes(&mut models, &mut endpoints);

@@ -559,3 +559,18 @@ fn reference_cycles_are_rejected_not_overflowed() {
         );
     }
 }
+
+/// A spec without a single operation (found by fuzzing: a `post` misspelt
+/// `posd`) is an error at `/paths`, not a panic while writing the modules.
+#[test]
+fn a_spec_without_operations_is_an_error() {
+    let spec = json!({
+        "openapi": "3.1.0", "info": {"version": "1", "title": "t"},
+        "paths": {"/things/show": {"posd": {"responses": {}}}},
+        "components": {"schemas": {"A": {"type": "object"}}}
+    });
+    let error = generate_bounded(spec.to_string())
+        .unwrap_or_else(|p| panic!("{p}"))
+        .expect_err("no operations");
+    assert_eq!(error.pointer, "/paths", "{error}");
+}
