@@ -78,7 +78,7 @@ fn admin_requests_serialize_as_misskey_expects() {
         admin::suspend_user::Request::PERMISSION.unwrap().as_str(),
         "write:admin:suspend-user"
     );
-    assert!(admin::suspend_user::Request::REQUIRES_CREDENTIAL);
+    const { assert!(admin::suspend_user::Request::REQUIRES_CREDENTIAL) };
 }
 
 #[test]
