@@ -15,7 +15,7 @@
 //! * [`endpoints`]: one module per endpoint (`notes::create`), each with a
 //!   `Request` and its `Response`; [`models`]: the shared types.
 //! * [`Client`] (feature `client`, default): call any endpoint over HTTP.
-//! * [`auth`] (feature `auth`): MiAuth, OAuth 2 with PKCE and the legacy flow.
+//! * `auth` (feature `auth`): MiAuth, OAuth 2 with PKCE and the legacy flow.
 //!
 //! Features: `client` and `full` (every public endpoint group) are on by
 //! default; `auth` adds the login flows; `internal` adds the endpoints
