@@ -12,7 +12,9 @@
 /// | `skip_none`   | `None`                     | left out when `None`      |
 /// | `skip_absent` | [`Nullable::Absent`](crate::Nullable::Absent) | left out when absent |
 ///
-/// Attributes before the name go on the `Deserialize` impl only (request
+/// Serializing chains the fields' results instead of returning early from
+/// each (every early return is another exit to clean up after). Attributes
+/// before the name go on the `Deserialize` impl only (request
 /// types get theirs behind a cargo feature). Unknown properties are skipped. This does what `#[derive(Serialize,
 /// Deserialize)]` with the matching `#[serde(...)]` attributes would, with a
 /// fraction of the code: no sequence form, no field-identifier enum, one
@@ -27,19 +29,21 @@ macro_rules! object {
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
-                use $crate::private::serde::ser::SerializeMap as _;
-                let mut map = match serializer.serialize_map(::core::option::Option::None) {
+                let mut map = match $crate::private::serde::Serializer::serialize_map(serializer, ::core::option::Option::None) {
                     ::core::result::Result::Ok(map) => map,
                     ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
                 };
+                let done = ::core::result::Result::Ok(());
                 $(
-                    if !$crate::private::object::$mode::skip(&self.$field) {
-                        if let ::core::result::Result::Err(e) = map.serialize_entry($json, &self.$field) {
-                            return ::core::result::Result::Err(e);
-                        }
-                    }
+                    let done = match done {
+                        ::core::result::Result::Ok(()) => $crate::private::object::$mode::entry(&mut map, $json, &self.$field),
+                        failed => failed,
+                    };
                 )*
-                map.end()
+                match done {
+                    ::core::result::Result::Ok(()) => $crate::private::serde::ser::SerializeMap::end(map),
+                    ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
+                }
             }
         }
 
@@ -155,6 +159,15 @@ pub mod support {
 
     /// Must be present; always written.
     pub mod required {
+        /// Writes the entry.
+        #[inline]
+        pub fn entry<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
+            map: &mut M,
+            key: &'static str,
+            value: &T,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry(key, value)
+        }
         /// Whether a missing value is an error.
         pub const REQUIRED: bool = true;
 
@@ -166,16 +179,19 @@ pub mod support {
                 None => unreachable!("checked by `missing`"),
             }
         }
-
-        /// Never skipped.
-        #[inline]
-        pub fn skip<T: ?Sized>(_: &T) -> bool {
-            false
-        }
     }
 
     /// Missing reads as the default; always written.
     pub mod or_default {
+        /// Writes the entry.
+        #[inline]
+        pub fn entry<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
+            map: &mut M,
+            key: &'static str,
+            value: &T,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry(key, value)
+        }
         /// Whether a missing value is an error.
         pub const REQUIRED: bool = false;
 
@@ -184,16 +200,22 @@ pub mod support {
         pub fn take<T: Default>(slot: Option<T>) -> T {
             slot.unwrap_or_default()
         }
-
-        /// Never skipped.
-        #[inline]
-        pub fn skip<T: ?Sized>(_: &T) -> bool {
-            false
-        }
     }
 
     /// An `Option` left out of the JSON when `None`.
     pub mod skip_none {
+        /// Writes the entry unless it is `None`.
+        #[inline]
+        pub fn entry<M: serde::ser::SerializeMap, T: serde::Serialize>(
+            map: &mut M,
+            key: &'static str,
+            value: &Option<T>,
+        ) -> Result<(), M::Error> {
+            match value {
+                Some(value) => map.serialize_entry(key, value),
+                None => Ok(()),
+            }
+        }
         /// Whether a missing value is an error.
         pub const REQUIRED: bool = false;
 
@@ -202,17 +224,26 @@ pub mod support {
         pub fn take<T>(slot: Option<Option<T>>) -> Option<T> {
             slot.unwrap_or(None)
         }
-
-        /// Skipped when `None`.
-        #[inline]
-        pub fn skip<T>(value: &Option<T>) -> bool {
-            value.is_none()
-        }
     }
 
     /// A [`Nullable`](crate::Nullable) left out of the JSON when absent.
     pub mod skip_absent {
         use crate::Nullable;
+
+        /// Writes the entry unless it is absent.
+        #[inline]
+        pub fn entry<M: serde::ser::SerializeMap, T: serde::Serialize>(
+            map: &mut M,
+            key: &'static str,
+            value: &Nullable<T>,
+        ) -> Result<(), M::Error> {
+            if value.is_absent() {
+                Ok(())
+            } else {
+                map.serialize_entry(key, value)
+            }
+        }
+
         /// Whether a missing value is an error.
         pub const REQUIRED: bool = false;
 
@@ -220,12 +251,6 @@ pub mod support {
         #[inline]
         pub fn take<T>(slot: Option<Nullable<T>>) -> Nullable<T> {
             slot.unwrap_or(Nullable::Absent)
-        }
-
-        /// Skipped when absent.
-        #[inline]
-        pub fn skip<T>(value: &Nullable<T>) -> bool {
-            value.is_absent()
         }
     }
 }
