@@ -8,13 +8,16 @@
 //! * **compile**: a clean dev build of the API crate itself, its dependencies
 //!   already built: this repository's `misskey-api` with every endpoint
 //!   (`full,internal`), the same spec put through progenitor, and the
-//!   hand-written `misskey-api` 0.3.0-rc.1 from crates.io (feature `12-75-0`);
+//!   hand-written `misskey-api` 0.3.0-rc.1 from crates.io (feature `12-75-0`).
+//!   Both the `cargo build` wall time and the CPU time of the `rustc`
+//!   compiling the crate are kept (the latter suffers less from other load);
 //! * **small bot**: `misskey-api` with only the `notes` group;
 //! * **regen**: generating the bindings from the spec (what `cargo xtask regen`
 //!   reports as `generated in N ms`) against progenitor generating and
 //!   formatting its client from the same spec;
 //! * **decode**: the criterion benchmarks of `benches/` (a 100-item page
-//!   decoded into the generated types versus `serde_json::Value`);
+//!   decoded into the generated types versus `serde_json::Value`), run
+//!   `--runs` times; the typed/`Value` ratio of each run is kept, then the median;
 //! * **memory**: the peak RSS of the `rustc` process compiling each API crate.
 //!
 //! Scratch crates go to `target/bench-work/`, their builds to
@@ -148,21 +151,30 @@ pub fn run(args: &[String]) -> Result<(), String> {
             for c in &mut crates {
                 step(&format!("compile run {run}/{runs}: {}", c.label));
                 c.clean()?;
-                let (secs, rss_kb) = c.build(&rss, true)?;
+                let (secs, probe) = c.build(&rss, true)?;
                 c.secs.push(secs);
-                c.rss_kb.extend(rss_kb);
+                if let Some((kb, cpu)) = probe {
+                    c.rss_kb.push(kb);
+                    c.cpu.push(cpu);
+                }
             }
         }
         for c in crates {
-            report
-                .compile
-                .insert(c.label, (median(&c.secs), c.rss_kb.iter().copied().max()));
+            let cpu = (!c.cpu.is_empty()).then(|| median(&c.cpu));
+            report.compile.insert(
+                c.label,
+                Compile {
+                    wall: median(&c.secs),
+                    cpu,
+                    rss_kb: c.rss_kb.iter().copied().max(),
+                },
+            );
         }
     }
 
     if !args.flag("--skip-decode") {
         step("running the criterion decoding benchmarks (a few minutes)");
-        report.decode = decode_benchmarks(&root, &work)?;
+        report.decode = decode_benchmarks(&root, &work, runs)?;
     }
 
     report.machine = machine();
@@ -474,10 +486,11 @@ impl RssProbe {
         }
         let wrapper = work.join("rustc-rss.sh");
         let script = "#!/bin/sh\n\
-            # Written by `cargo xtask bench`: runs rustc under /usr/bin/time to record its peak RSS (KiB).\n\
+            # Written by `cargo xtask bench`: runs rustc under /usr/bin/time to record its peak RSS (KiB)\n\
+            # and CPU seconds (user, system).\n\
             name=rustc\nprev=\n\
             for arg in \"$@\"; do\n  if [ \"$prev\" = \"--crate-name\" ]; then name=$arg; fi\n  prev=$arg\ndone\n\
-            exec /usr/bin/time -f %M -o \"$BENCH_RSS_DIR/$name.rss\" \"$@\"\n";
+            exec /usr/bin/time -f \"%M %U %S\" -o \"$BENCH_RSS_DIR/$name.rss\" \"$@\"\n";
         std::fs::write(&wrapper, script).map_err(|e| format!("{}: {e}", wrapper.display()))?;
         #[cfg(unix)]
         {
@@ -491,12 +504,19 @@ impl RssProbe {
         })
     }
 
-    /// The peak RSS in KiB of the last compile of `crate_name`, if recorded.
-    fn take(&self, crate_name: &str) -> Option<u64> {
+    /// The peak RSS in KiB and the CPU seconds of the last compile of
+    /// `crate_name`, if recorded.
+    fn take(&self, crate_name: &str) -> Option<(u64, f64)> {
         let file = self.dir.join(format!("{crate_name}.rss"));
         let text = std::fs::read_to_string(&file).ok()?;
         let _ = std::fs::remove_file(&file);
-        text.lines().rev().find_map(|l| l.trim().parse().ok())
+        // The last line; a failed command adds a line before it.
+        let line = text.lines().rev().find(|l| !l.trim().is_empty())?;
+        let mut parts = line.split_whitespace();
+        let kb = parts.next()?.parse().ok()?;
+        let user: f64 = parts.next()?.parse().ok()?;
+        let system: f64 = parts.next()?.parse().ok()?;
+        Some((kb, user + system))
     }
 }
 
@@ -508,6 +528,7 @@ struct Measured {
     dir: PathBuf,
     target: PathBuf,
     secs: Vec<f64>,
+    cpu: Vec<f64>,
     rss_kb: Vec<u64>,
 }
 
@@ -520,6 +541,7 @@ impl Measured {
             dir,
             target,
             secs: Vec::new(),
+            cpu: Vec::new(),
             rss_kb: Vec::new(),
         }
     }
@@ -560,9 +582,9 @@ impl Measured {
         Ok(())
     }
 
-    /// `cargo build -p PACKAGE`; with `timed`, returns the wall time and the
-    /// peak RSS of the compile of the package itself.
-    fn build(&self, rss: &RssProbe, timed: bool) -> Result<(f64, Option<u64>), String> {
+    /// `cargo build -p PACKAGE`; with `timed`, returns the wall time, and
+    /// the peak RSS and CPU time of the rustc compiling the package itself.
+    fn build(&self, rss: &RssProbe, timed: bool) -> Result<(f64, Option<(u64, f64)>), String> {
         let crate_name = self.package.replace('-', "_");
         let _ = rss.take(&crate_name);
         let mut cmd = self.command(rss);
@@ -584,50 +606,74 @@ impl Measured {
     }
 }
 
-/// Runs the criterion benchmarks and reads back the medians (nanoseconds).
+/// One page's decoding times (nanoseconds): medians over the runs.
+#[derive(Clone, Copy)]
+struct Decode {
+    typed: f64,
+    value: f64,
+    /// The median of each run's typed/value ratio (the two are measured
+    /// back to back, so the ratio is steadier than the times).
+    ratio: f64,
+    bytes: u64,
+}
+
+/// Runs the criterion benchmarks `runs` times and reads back the medians.
 fn decode_benchmarks(
     root: &Path,
     work: &Path,
-) -> Result<BTreeMap<String, (f64, f64, u64)>, String> {
+    runs: usize,
+) -> Result<BTreeMap<String, Decode>, String> {
     let home = work.join("criterion");
-    let out = Command::new(cargo_bin())
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", root.join("target/bench-decode"))
-        .env("CRITERION_HOME", &home)
-        .args([
-            "bench",
-            "-p",
-            "misskey-benches",
-            "--bench",
-            "decode",
-            "--",
-            "--noplot",
-        ])
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!(
-            "cargo bench -p misskey-benches failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+    let mut samples: BTreeMap<String, Vec<(f64, f64, u64)>> = BTreeMap::new();
+    for run in 1..=runs {
+        step(&format!("decoding benchmarks, run {run}/{runs}"));
+        let out = Command::new(cargo_bin())
+            .current_dir(root)
+            .env("CARGO_TARGET_DIR", root.join("target/bench-decode"))
+            .env("CRITERION_HOME", &home)
+            .args(["bench", "-p", "misskey-benches", "--bench", "decode", "--"])
+            .args(["--noplot", "--warm-up-time", "1", "--measurement-time", "3"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!(
+                "cargo bench -p misskey-benches failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        for (page, _) in DECODE_PAGES {
+            let read = |which: &str| -> Result<(f64, u64), String> {
+                let dir = home.join(page).join(which).join("new");
+                let estimates: Value = read_json(&dir.join("estimates.json"))?;
+                let benchmark: Value = read_json(&dir.join("benchmark.json"))?;
+                let ns = estimates["median"]["point_estimate"]
+                    .as_f64()
+                    .ok_or("estimates.json without a median")?;
+                let bytes = benchmark["throughput"]["Bytes"].as_u64().unwrap_or(0);
+                Ok((ns, bytes))
+            };
+            let (typed, bytes) = read("typed")?;
+            let (value, _) = read("value")?;
+            samples
+                .entry(page.to_string())
+                .or_default()
+                .push((typed, value, bytes));
+        }
     }
-    let mut results = BTreeMap::new();
-    for (page, _) in DECODE_PAGES {
-        let read = |which: &str| -> Result<(f64, u64), String> {
-            let dir = home.join(page).join(which).join("new");
-            let estimates: Value = read_json(&dir.join("estimates.json"))?;
-            let benchmark: Value = read_json(&dir.join("benchmark.json"))?;
-            let ns = estimates["median"]["point_estimate"]
-                .as_f64()
-                .ok_or("estimates.json without a median")?;
-            let bytes = benchmark["throughput"]["Bytes"].as_u64().unwrap_or(0);
-            Ok((ns, bytes))
-        };
-        let (typed, bytes) = read("typed")?;
-        let (value, _) = read("value")?;
-        results.insert(page.to_string(), (typed, value, bytes));
-    }
-    Ok(results)
+    Ok(samples
+        .into_iter()
+        .map(|(page, runs)| {
+            let pick =
+                |f: fn(&(f64, f64, u64)) -> f64| median(&runs.iter().map(f).collect::<Vec<_>>());
+            let decode = Decode {
+                typed: pick(|r| r.0),
+                value: pick(|r| r.1),
+                ratio: pick(|r| r.0 / r.1),
+                bytes: runs[0].2,
+            };
+            (page, decode)
+        })
+        .collect())
 }
 
 fn read_json(path: &Path) -> Result<Value, String> {
@@ -676,34 +722,52 @@ fn command_line(program: &str, args: &[&str]) -> String {
         .unwrap_or_else(|| format!("{program} unknown"))
 }
 
+/// One crate's compile: medians over the runs.
+#[derive(Clone, Copy)]
+struct Compile {
+    /// `cargo build` wall time.
+    wall: f64,
+    /// CPU time (user + system) of the rustc compiling the crate itself.
+    cpu: Option<f64>,
+    /// Peak RSS of that rustc, KiB (the highest of the runs).
+    rss_kb: Option<u64>,
+}
+
 /// Everything measured, printed as Markdown.
 #[derive(Default)]
 struct Report {
     runs: usize,
     machine: String,
-    /// label -> (median seconds, peak RSS KiB)
-    compile: BTreeMap<String, (f64, Option<u64>)>,
+    compile: BTreeMap<String, Compile>,
     regen_ours: Option<f64>,
     regen_progenitor: Option<f64>,
-    /// page -> (typed ns, value ns, bytes)
-    decode: BTreeMap<String, (f64, f64, u64)>,
+    decode: BTreeMap<String, Decode>,
     adjustments: Vec<String>,
     compare_to: Option<String>,
+}
+
+/// `a / b` with two decimals, or `n/a`.
+fn ratio(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
+        _ => "n/a".into(),
+    }
 }
 
 impl Report {
     fn markdown(&self) -> String {
         let mut out = String::new();
         out.push_str(&format!(
-            "Machine: {}. Compile times are medians of {} interleaved runs.\n\n",
-            self.machine, self.runs
+            "Machine: {}. Compile figures are medians of {} interleaved runs; decoding ratios are medians of {} criterion runs.\n\n",
+            self.machine, self.runs, self.runs
         ));
         out.push_str(&self.summary());
         if !self.compile.is_empty() {
             out.push_str(
                 "\n### Compile (dev profile, dependencies prebuilt, `CARGO_INCREMENTAL=0`)\n\n",
             );
-            out.push_str("| crate | time / ours | peak rustc RSS / ours | time | peak RSS |\n|---|---|---|---|---|\n");
+            out.push_str("| crate | build time / ours | rustc CPU / ours | peak rustc RSS / ours | build time | rustc CPU | peak RSS |\n");
+            out.push_str("|---|---|---|---|---|---|---|\n");
             let ours = self.compile.get("ours").copied();
             for (label, name) in [
                 (
@@ -730,21 +794,22 @@ impl Report {
                     format!("misskey-api {MISSKEY_RS} (crates.io), `{MISSKEY_RS_FEATURE}`"),
                 ),
             ] {
-                let Some((secs, rss)) = self.compile.get(label).copied() else {
+                let Some(c) = self.compile.get(label).copied() else {
                     continue;
                 };
-                let time_ratio = ours
-                    .map(|(o, _)| format!("{:.2}", secs / o))
-                    .unwrap_or_default();
-                let rss_ratio = match (ours.and_then(|o| o.1), rss) {
-                    (Some(o), Some(r)) => format!("{:.2}", r as f64 / o as f64),
-                    _ => "n/a".into(),
-                };
-                let rss_abs = rss
-                    .map(|r| format!("{:.0} MiB", r as f64 / 1024.0))
-                    .unwrap_or_else(|| "n/a".into());
+                let rss = |c: Option<Compile>| c.and_then(|c| c.rss_kb).map(|k| k as f64);
                 out.push_str(&format!(
-                    "| {name} | {time_ratio} | {rss_ratio} | {secs:.1} s | {rss_abs} |\n"
+                    "| {name} | {} | {} | {} | {:.1} s | {} | {} |\n",
+                    ratio(Some(c.wall), ours.map(|o| o.wall)),
+                    ratio(c.cpu, ours.and_then(|o| o.cpu)),
+                    ratio(rss(Some(c)), rss(ours)),
+                    c.wall,
+                    c.cpu
+                        .map(|s| format!("{s:.1} s"))
+                        .unwrap_or_else(|| "n/a".into()),
+                    c.rss_kb
+                        .map(|r| format!("{:.0} MiB", r as f64 / 1024.0))
+                        .unwrap_or_else(|| "n/a".into()),
                 ));
             }
         }
@@ -754,22 +819,25 @@ impl Report {
                 "| misskey-codegen (`cargo xtask regen`) | 1.00 | {ours:.0} ms |\n"
             ));
             if let Some(p) = self.regen_progenitor {
-                out.push_str(&format!("| progenitor {PROGENITOR} (parse, generate, prettyplease) | {:.2} | {p:.0} ms |\n", p / ours));
+                out.push_str(&format!(
+                    "| progenitor {PROGENITOR} (parse, generate, prettyplease) | {:.2} | {p:.0} ms |\n",
+                    p / ours
+                ));
             }
         }
         if !self.decode.is_empty() {
-            out.push_str("\n### Decoding a page (criterion median, `serde_json::from_slice`)\n\n");
+            out.push_str("\n### Decoding a page (criterion, `serde_json::from_slice`)\n\n");
             out.push_str(
                 "| page | typed / `Value` time | typed | `Value` | size |\n|---|---|---|---|---|\n",
             );
             for (page, name) in DECODE_PAGES {
-                if let Some((typed, value, bytes)) = self.decode.get(*page) {
+                if let Some(d) = self.decode.get(*page) {
                     out.push_str(&format!(
                         "| {name} | {:.2} | {:.0} µs | {:.0} µs | {} KiB |\n",
-                        typed / value,
-                        typed / 1000.0,
-                        value / 1000.0,
-                        bytes / 1024
+                        d.ratio,
+                        d.typed / 1000.0,
+                        d.value / 1000.0,
+                        d.bytes / 1024
                     ));
                 }
             }
@@ -787,38 +855,32 @@ impl Report {
     fn summary(&self) -> String {
         let mut out = String::from("| measure | result (ratios) |\n|---|---|\n");
         let c = |label: &str| self.compile.get(label).copied();
-        if let Some((ours, ours_rss)) = c("ours") {
+        let both = |ours: Compile, other: Compile| {
+            format!(
+                "{} (rustc CPU {})",
+                ratio(Some(ours.wall), Some(other.wall)),
+                ratio(ours.cpu, other.cpu)
+            )
+        };
+        if let Some(ours) = c("ours") {
             let mut parts = Vec::new();
-            if let Some((p, _)) = c("progenitor") {
-                parts.push(format!("{:.2}× the progenitor crate's time", ours / p));
+            if let Some(p) = c("progenitor") {
+                parts.push(format!("{}× the progenitor crate's time", both(ours, p)));
             }
-            if let Some((m, _)) = c("misskey-rs") {
-                parts.push(format!("{:.2}× misskey-api {MISSKEY_RS}'s", ours / m));
+            if let Some(m) = c("misskey-rs") {
+                parts.push(format!("{}× misskey-api {MISSKEY_RS}'s", both(ours, m)));
             }
-            if let Some((b, _)) = c("compare") {
-                parts.push(format!("{:.2}× the compared checkout's", ours / b));
+            if let Some(b) = c("compare") {
+                parts.push(format!("{}× the compared checkout's", both(ours, b)));
             }
             out.push_str(&format!(
                 "| a. compile, every endpoint | {} |\n",
                 parts.join("; ")
             ));
-            if let Some((n, _)) = c("ours-notes") {
-                out.push_str(&format!("| b. compile, `notes` only (a small bot) | {:.2} of the every-endpoint build |\n", n / ours));
-            }
-            let mut mem = Vec::new();
-            for (label, name) in [
-                ("progenitor", "the progenitor crate's"),
-                ("misskey-rs", "misskey-api 0.3's"),
-                ("compare", "the compared checkout's"),
-            ] {
-                if let (Some(o), Some((_, Some(r)))) = (ours_rss, c(label)) {
-                    mem.push(format!("{:.2}× {name}", o as f64 / r as f64));
-                }
-            }
-            if !mem.is_empty() {
+            if let Some(n) = c("ours-notes") {
                 out.push_str(&format!(
-                    "| e. peak rustc memory, every endpoint | {} |\n",
-                    mem.join("; ")
+                    "| b. compile, `notes` only (a small bot) | {} of the every-endpoint build |\n",
+                    both(n, ours)
                 ));
             }
         }
@@ -834,13 +896,31 @@ impl Report {
                 .filter_map(|(page, _)| {
                     self.decode
                         .get(*page)
-                        .map(|(t, v, _)| format!("{page} {:.2}", t / v))
+                        .map(|d| format!("{page} {:.2}", d.ratio))
                 })
                 .collect();
             out.push_str(&format!(
                 "| d. decoding, typed time / `Value` time | {} |\n",
                 parts.join(", ")
             ));
+        }
+        if let Some(ours) = c("ours") {
+            let mut mem = Vec::new();
+            for (label, name) in [
+                ("progenitor", "the progenitor crate's"),
+                ("misskey-rs", "misskey-api 0.3's"),
+                ("compare", "the compared checkout's"),
+            ] {
+                if let (Some(o), Some(r)) = (ours.rss_kb, c(label).and_then(|c| c.rss_kb)) {
+                    mem.push(format!("{:.2}× {name}", o as f64 / r as f64));
+                }
+            }
+            if !mem.is_empty() {
+                out.push_str(&format!(
+                    "| e. peak rustc memory, every endpoint | {} |\n",
+                    mem.join("; ")
+                ));
+            }
         }
         out
     }
