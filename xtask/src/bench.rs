@@ -873,10 +873,12 @@ impl Report {
             if let Some(b) = c("compare") {
                 parts.push(format!("{}× the compared checkout's", both(ours, b)));
             }
-            out.push_str(&format!(
-                "| a. compile, every endpoint | {} |\n",
-                parts.join("; ")
-            ));
+            if !parts.is_empty() {
+                out.push_str(&format!(
+                    "| a. compile, every endpoint | {} |\n",
+                    parts.join("; ")
+                ));
+            }
             if let Some(n) = c("ours-notes") {
                 out.push_str(&format!(
                     "| b. compile, `notes` only (a small bot) | {} of the every-endpoint build |\n",
