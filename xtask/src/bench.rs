@@ -107,7 +107,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 root.join("target/bench-ours"),
             ),
         ];
-        if let Some(dir) = args.get("--compare-to") {
+        // Other checkouts of this repository (earlier commits), comma-separated.
+        let compare: Vec<&str> = args
+            .get("--compare-to")
+            .map(|list| list.split(',').filter(|d| !d.is_empty()).collect())
+            .unwrap_or_default();
+        for (i, dir) in compare.iter().enumerate() {
             let other = PathBuf::from(dir);
             let other = if other.is_absolute() {
                 other
@@ -116,14 +121,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     .map_err(|e| e.to_string())?
                     .join(other)
             };
+            let label = format!("compare-{}", i + 1);
             crates.push(Measured::new(
-                "compare",
+                &label,
                 "misskey-api",
                 &["--features", "full,internal"],
-                ours_workspace(&root, &other, &work.join("compare"))?,
-                root.join("target/bench-compare"),
+                ours_workspace(&root, &other, &work.join(&label))?,
+                root.join(format!("target/bench-{label}")),
             ));
-            report.compare_to = Some(dir.to_owned());
+            report.compare_to.push(dir.to_string());
         }
         if let Some(p) = &progenitor {
             crates.push(Measured::new(
@@ -743,7 +749,8 @@ struct Report {
     regen_progenitor: Option<f64>,
     decode: BTreeMap<String, Decode>,
     adjustments: Vec<String>,
-    compare_to: Option<String>,
+    /// The checkouts compared with, in order (`compare-1`, ...).
+    compare_to: Vec<String>,
 }
 
 /// `a / b` with two decimals, or `n/a`.
@@ -769,32 +776,32 @@ impl Report {
             out.push_str("| crate | build time / ours | rustc CPU / ours | peak rustc RSS / ours | build time | rustc CPU | peak RSS |\n");
             out.push_str("|---|---|---|---|---|---|---|\n");
             let ours = self.compile.get("ours").copied();
-            for (label, name) in [
+            let mut rows = vec![
                 (
-                    "ours",
+                    "ours".to_owned(),
                     "misskey-api (this repository), `full,internal`".to_owned(),
                 ),
                 (
-                    "ours-notes",
+                    "ours-notes".to_owned(),
                     "misskey-api (this repository), `notes` only".to_owned(),
                 ),
-                (
-                    "compare",
-                    format!(
-                        "misskey-api at `{}`, `full,internal`",
-                        self.compare_to.as_deref().unwrap_or("?")
-                    ),
-                ),
-                (
-                    "progenitor",
-                    format!("progenitor {PROGENITOR} client from the same spec"),
-                ),
-                (
-                    "misskey-rs",
-                    format!("misskey-api {MISSKEY_RS} (crates.io), `{MISSKEY_RS_FEATURE}`"),
-                ),
-            ] {
-                let Some(c) = self.compile.get(label).copied() else {
+            ];
+            for (i, dir) in self.compare_to.iter().enumerate() {
+                rows.push((
+                    format!("compare-{}", i + 1),
+                    format!("misskey-api at `{dir}`, `full,internal`"),
+                ));
+            }
+            rows.push((
+                "progenitor".to_owned(),
+                format!("progenitor {PROGENITOR} client from the same spec"),
+            ));
+            rows.push((
+                "misskey-rs".to_owned(),
+                format!("misskey-api {MISSKEY_RS} (crates.io), `{MISSKEY_RS_FEATURE}`"),
+            ));
+            for (label, name) in &rows {
+                let Some(c) = self.compile.get(label.as_str()).copied() else {
                     continue;
                 };
                 let rss = |c: Option<Compile>| c.and_then(|c| c.rss_kb).map(|k| k as f64);
@@ -870,8 +877,10 @@ impl Report {
             if let Some(m) = c("misskey-rs") {
                 parts.push(format!("{}× misskey-api {MISSKEY_RS}'s", both(ours, m)));
             }
-            if let Some(b) = c("compare") {
-                parts.push(format!("{}× the compared checkout's", both(ours, b)));
+            for (i, dir) in self.compare_to.iter().enumerate() {
+                if let Some(b) = c(&format!("compare-{}", i + 1)) {
+                    parts.push(format!("{}× `{dir}`'s", both(ours, b)));
+                }
             }
             if !parts.is_empty() {
                 out.push_str(&format!(
@@ -908,11 +917,14 @@ impl Report {
         }
         if let Some(ours) = c("ours") {
             let mut mem = Vec::new();
-            for (label, name) in [
-                ("progenitor", "the progenitor crate's"),
-                ("misskey-rs", "misskey-api 0.3's"),
-                ("compare", "the compared checkout's"),
-            ] {
+            let mut others = vec![
+                ("progenitor".to_owned(), "the progenitor crate's".to_owned()),
+                ("misskey-rs".to_owned(), "misskey-api 0.3's".to_owned()),
+            ];
+            for (i, dir) in self.compare_to.iter().enumerate() {
+                others.push((format!("compare-{}", i + 1), format!("`{dir}`'s")));
+            }
+            for (label, name) in &others {
                 if let (Some(o), Some(r)) = (ours.rss_kb, c(label).and_then(|c| c.rss_kb)) {
                     mem.push(format!("{:.2}× {name}", o as f64 / r as f64));
                 }

@@ -24,7 +24,7 @@ usage:
   cargo xtask pull --file PATH [--scopes-file PATH]
   cargo xtask regen [--check]
   cargo xtask regen --spec PATH [--scopes PATH] --out DIR
-  cargo xtask bench [--runs N] [--skip-progenitor] [--skip-misskey-rs] [--skip-decode] [--skip-compile] [--compare-to CHECKOUT]
+  cargo xtask bench [--runs N] [--skip-progenitor] [--skip-misskey-rs] [--skip-decode] [--skip-compile] [--compare-to CHECKOUT[,CHECKOUT...]]
 ";
 
 fn main() -> ExitCode {
