@@ -25,7 +25,7 @@ pub struct Features {
     pub model: HashMap<String, BTreeSet<String>>,
     /// Structs only requests use (not reachable from a response or a
     /// component schema): their `Deserialize` is behind
-    /// [`DESERIALIZE_REQUESTS`], like the `Request` structs'.
+    /// `DESERIALIZE_REQUESTS`, like the `Request` structs'.
     pub request_only: HashSet<TypeRef>,
 }
 
