@@ -12,14 +12,16 @@
 /// | `skip_none`   | `None`                     | left out when `None`      |
 /// | `skip_absent` | [`Nullable::Absent`](crate::Nullable::Absent) | left out when absent |
 ///
-/// Serializing chains the fields' results instead of returning early from
-/// each (every early return is another exit to clean up after). Attributes
-/// before the name go on the `Deserialize` impl only (request
-/// types get theirs behind a cargo feature). Unknown properties are skipped. This does what `#[derive(Serialize,
-/// Deserialize)]` with the matching `#[serde(...)]` attributes would, with a
-/// fraction of the code: no sequence form, no field-identifier enum, one
-/// match arm per field. Across several hundred generated structs that is most
-/// of the crate's compile time.
+/// Unknown properties are skipped. Attributes before the name go on the
+/// deserializing impls only (request types get theirs behind a cargo
+/// feature).
+///
+/// This does what `#[derive(Serialize, Deserialize)]` with the matching
+/// `#[serde(...)]` attributes would, with a fraction of the code to compile:
+/// no sequence form and no field-identifier enum; one visitor shared by every
+/// struct; one match arm per field; serializing chains the fields' results
+/// instead of returning early from each. Across several hundred generated
+/// structs that was most of the crate's compile time.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! object {
@@ -48,63 +50,60 @@ macro_rules! object {
         }
 
         $(#[$de_attr])*
+        impl<'de> $crate::private::object::Object<'de> for $name {
+            const NAME: &'static str = ::core::stringify!($name);
+            fn visit<A: $crate::private::serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> ::core::result::Result<Self, A::Error> {
+                // Written for the type checker as much as for serde:
+                // one local for all the fields, nothing that can fail
+                // once values are moved out of it (which made borrow
+                // checking quadratic in the field count), and plain
+                // matches instead of `?` (two trait calls to resolve
+                // each).
+                struct Slots { $($field: ::core::option::Option<$ty>,)* }
+                let mut slots = Slots { $($field: ::core::option::Option::None,)* };
+                loop {
+                    let key = match map.next_key::<$crate::private::object::Key<'de>>() {
+                        ::core::result::Result::Ok(::core::option::Option::Some(key)) => key,
+                        ::core::result::Result::Ok(::core::option::Option::None) => break,
+                        ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+                    };
+                    match key.as_str() {
+                        $($json => match map.next_value::<$ty>() {
+                            ::core::result::Result::Ok(v) => slots.$field = ::core::option::Option::Some(v),
+                            ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+                        },)*
+                        _ => {
+                            if let ::core::result::Result::Err(e) =
+                                map.next_value::<$crate::private::serde::de::IgnoredAny>()
+                            {
+                                return ::core::result::Result::Err(e);
+                            }
+                        }
+                    }
+                }
+                $(
+                    if $crate::private::object::$mode::REQUIRED
+                        && ::core::matches!(slots.$field, ::core::option::Option::None)
+                    {
+                        return ::core::result::Result::Err(
+                            <A::Error as $crate::private::serde::de::Error>::missing_field($json),
+                        );
+                    }
+                )*
+                ::core::result::Result::Ok(Self {
+                    $($field: $crate::private::object::$mode::take(slots.$field),)*
+                })
+            }
+        }
+
+        $(#[$de_attr])*
         impl<'de> $crate::private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                struct ObjectVisitor;
-                impl<'de> $crate::private::serde::de::Visitor<'de> for ObjectVisitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.write_str(::core::concat!("struct ", ::core::stringify!($name)))
-                    }
-                    fn visit_map<A: $crate::private::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::core::result::Result<$name, A::Error> {
-                        // Written for the type checker as much as for serde:
-                        // one local for all the fields, nothing that can fail
-                        // once values are moved out of it (which made borrow
-                        // checking quadratic in the field count), and plain
-                        // matches instead of `?` (two trait calls to resolve
-                        // each).
-                        struct Slots { $($field: ::core::option::Option<$ty>,)* }
-                        let mut slots = Slots { $($field: ::core::option::Option::None,)* };
-                        loop {
-                            let key = match map.next_key::<$crate::private::object::Key<'de>>() {
-                                ::core::result::Result::Ok(::core::option::Option::Some(key)) => key,
-                                ::core::result::Result::Ok(::core::option::Option::None) => break,
-                                ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
-                            };
-                            match key.as_str() {
-                                $($json => match map.next_value::<$ty>() {
-                                    ::core::result::Result::Ok(v) => slots.$field = ::core::option::Option::Some(v),
-                                    ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
-                                },)*
-                                _ => {
-                                    if let ::core::result::Result::Err(e) =
-                                        map.next_value::<$crate::private::serde::de::IgnoredAny>()
-                                    {
-                                        return ::core::result::Result::Err(e);
-                                    }
-                                }
-                            }
-                        }
-                        $(
-                            if $crate::private::object::$mode::REQUIRED
-                                && ::core::matches!(slots.$field, ::core::option::Option::None)
-                            {
-                                return ::core::result::Result::Err(
-                                    <A::Error as $crate::private::serde::de::Error>::missing_field($json),
-                                );
-                            }
-                        )*
-                        ::core::result::Result::Ok($name {
-                            $($field: $crate::private::object::$mode::take(slots.$field),)*
-                        })
-                    }
-                }
-                deserializer.deserialize_map(ObjectVisitor)
+                $crate::private::object::deserialize(deserializer)
             }
         }
     };
@@ -155,6 +154,34 @@ pub mod support {
             }
             deserializer.deserialize_identifier(KeyVisitor)
         }
+    }
+
+    /// What `object!` implements for the shared visitor.
+    pub trait Object<'de>: Sized {
+        /// The struct's name, for error messages.
+        const NAME: &'static str;
+        /// Reads the object's properties.
+        fn visit<A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    struct ObjectVisitor<T>(std::marker::PhantomData<fn() -> T>);
+
+    impl<'de, T: Object<'de>> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "struct {}", T::NAME)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::visit(map)
+        }
+    }
+
+    /// Deserializes an `object!` struct from a JSON object.
+    #[inline]
+    pub fn deserialize<'de, T: Object<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
     }
 
     /// Must be present; always written.
