@@ -178,7 +178,7 @@ impl Features {
         out.push_str("# Endpoints marked internal: meant for Misskey's own web client, needed by admin tools and tests.\n");
         out.push_str(&format!("{INTERNAL} = []\n"));
         out.push_str("# Also implement `Deserialize` for the request types (proxies, servers, round-trip tests).\n");
-        out.push_str("# Clients only serialize requests; leaving this off saves a fifth of the compile time.\n");
+        out.push_str("# Clients only serialize requests; leaving this off saves about a quarter of the compile time.\n");
         out.push_str(&format!("{DESERIALIZE_REQUESTS} = []\n"));
         for (g, n) in &self.groups {
             out.push_str(&format!(

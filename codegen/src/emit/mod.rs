@@ -134,7 +134,7 @@ fn lib_rs(api: &Api, features: &Features, summary: &Summary) -> TokenStream {
          calls. `default` enables `full` (every public group); `internal` adds the endpoints \
          Misskey's own web client uses. Request types implement `Serialize` only, which is \
          all a client needs; `deserialize-requests` adds `Deserialize` (for proxies, servers \
-         and round-trip tests) at the cost of a fifth more compile time.\n\n{}",
+         and round-trip tests) at the cost of about a third more compile time.\n\n{}",
         api.openapi_version,
         api.version,
         summary.endpoints,

@@ -7,7 +7,7 @@
 //!
 //! # Cargo features
 //!
-//! One feature per endpoint group (the spec's tags), so a bot can build only what it calls. `default` enables `full` (every public group); `internal` adds the endpoints Misskey's own web client uses. Request types implement `Serialize` only, which is all a client needs; `deserialize-requests` adds `Deserialize` (for proxies, servers and round-trip tests) at the cost of a fifth more compile time.
+//! One feature per endpoint group (the spec's tags), so a bot can build only what it calls. `default` enables `full` (every public group); `internal` adds the endpoints Misskey's own web client uses. Request types implement `Serialize` only, which is all a client needs; `deserialize-requests` adds `Deserialize` (for proxies, servers and round-trip tests) at the cost of about a third more compile time.
 //!
 //! | feature | endpoints |
 //! |---|---|
