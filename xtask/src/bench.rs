@@ -32,6 +32,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::lock::{self, DEFAULT_SCOPES, DEFAULT_SPEC};
+use crate::regen::{copy_dir, section};
 use crate::{workspace_root, Args};
 
 /// The published hand-written crate the generated one is compared with.
@@ -938,34 +939,4 @@ impl Report {
         }
         out
     }
-}
-
-fn section(manifest: &str, header: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for line in manifest.lines() {
-        if line.starts_with('[') {
-            inside = line.trim() == header;
-        }
-        if inside {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let path = entry.path();
-        let target = to.join(entry.file_name());
-        if path.is_dir() {
-            copy_dir(&path, &target)?;
-        } else {
-            std::fs::copy(&path, &target).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-    }
-    Ok(())
 }

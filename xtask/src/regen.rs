@@ -197,7 +197,8 @@ fn write_scratch(root: &Path, out: &Path, output: &Output) -> Result<(), String>
     Ok(())
 }
 
-fn section(manifest: &str, header: &str) -> String {
+/// The lines of one `[table]` of a manifest, header included.
+pub(crate) fn section(manifest: &str, header: &str) -> String {
     let mut out = String::new();
     let mut inside = false;
     for line in manifest.lines() {
@@ -212,7 +213,8 @@ fn section(manifest: &str, header: &str) -> String {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+/// Copies a directory tree.
+pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
     for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
         let entry = entry.map_err(|e| e.to_string())?;
