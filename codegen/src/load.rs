@@ -20,6 +20,11 @@
 //! Validation-only keywords that say nothing about the shape of the data
 //! (`if`/`then`/`else`, `anyOf` of bare `required` lists, `unevaluatedItems`)
 //! are dropped. Anything malformed is reported with its JSON pointer.
+//!
+//! Then come fix-ups for shapes real servers serve, each a named function:
+//!
+//! * `flatten_request_bodies`: a request body that is an `allOf`/`anyOf`/
+//!   `oneOf` of objects (Misskey 2025.x) becomes one object.
 
 use serde_json::{Map, Value};
 
@@ -137,6 +142,7 @@ fn normalize_document(doc: &mut Value) -> Result<(), Error> {
             normalize_operation(op, &op_ptr)?;
         }
     }
+    flatten_request_bodies(root)?;
     Ok(())
 }
 
@@ -548,6 +554,301 @@ fn is_constraint_only(schema: &Value) -> bool {
             )
         })
     })
+}
+
+/// Request bodies written as a composition of objects become one object.
+///
+/// Misskey 2025.x spells "give `fileId` or `url`" as `anyOf: [{fileId},
+/// {url}]`, and adds the common fields with `allOf: [that anyOf, {...}]`,
+/// with no `type: object` at the top. The request keeps one struct: every
+/// branch's properties, each required only when every alternative requires
+/// it (the branches of an `allOf` all apply, so their required lists add
+/// up). 2024.x wrote the same request as one object with optional fields,
+/// so the Rust type is the same across versions. The alternatives are
+/// listed in the operation's description, where the endpoint docs show them.
+fn flatten_request_bodies(root: &mut Map<String, Value>) -> Result<(), Error> {
+    // Components are only needed when a branch is a `$ref`; copied lazily.
+    let mut components: Option<Map<String, Value>> = None;
+    let Some(Value::Object(paths)) = root.get("paths") else {
+        return Ok(());
+    };
+    let mut targets = Vec::new();
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for (method, op) in item {
+            let Some(content) = op
+                .pointer("/requestBody/content")
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            for (media_type, media) in content {
+                if media.get("schema").is_some_and(is_composition) {
+                    targets.push((path.clone(), method.clone(), media_type.clone()));
+                }
+            }
+        }
+    }
+    for (path, method, media_type) in targets {
+        let ptr = ["requestBody", "content", &media_type, "schema"]
+            .iter()
+            .fold(
+                push_pointer(&push_pointer("/paths", &path), &method),
+                |p, t| push_pointer(&p, t),
+            );
+        if components.is_none() {
+            components = Some(
+                root.get("components")
+                    .and_then(|c| c.get("schemas"))
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+        }
+        let op = &mut root["paths"][&path][&method];
+        let schema = &mut op["requestBody"]["content"][&media_type]["schema"];
+        let Some(flat) = flatten_object(schema, components.as_ref().expect("just set"), &ptr, 0)?
+        else {
+            // Not every branch is an object: the lowering step reports it.
+            continue;
+        };
+        let description = schema.get("description").cloned();
+        let mut object = Map::new();
+        object.insert("type".into(), Value::String("object".into()));
+        if let Some(d) = description {
+            object.insert("description".into(), d);
+        }
+        object.insert("properties".into(), Value::Object(flat.properties));
+        if !flat.required.is_empty() {
+            object.insert(
+                "required".into(),
+                Value::Array(flat.required.into_iter().map(Value::String).collect()),
+            );
+        }
+        *schema = Value::Object(object);
+        if let Some(line) = alternatives_line(&flat.alternatives) {
+            add_to_description(op, &line);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a schema is an `allOf`/`anyOf`/`oneOf` at the top.
+fn is_composition(schema: &Value) -> bool {
+    ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|k| schema.get(*k).is_some_and(Value::is_array))
+}
+
+/// An object read from a composition: its properties in order, the required
+/// ones, and the alternatives of each `anyOf`/`oneOf` met on the way (the
+/// properties each alternative requires).
+struct FlatObject {
+    properties: Map<String, Value>,
+    required: Vec<String>,
+    alternatives: Vec<Vec<Vec<String>>>,
+}
+
+/// Reads a schema made of objects (plain, `$ref`, `allOf`, `anyOf`, `oneOf`)
+/// as one object, or `None` when some part is not an object.
+fn flatten_object(
+    schema: &Value,
+    components: &Map<String, Value>,
+    ptr: &str,
+    depth: usize,
+) -> Result<Option<FlatObject>, Error> {
+    if depth > 32 {
+        return Err(Error::at(
+            ptr,
+            "this request body's composition is nested more than 32 levels deep or refers back to itself",
+        ));
+    }
+    let Some(obj) = schema.as_object() else {
+        return Ok(None);
+    };
+    if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
+        let Some((name, target)) = reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| components.get_key_value(name))
+        else {
+            // Left for the lowering step, which names the missing reference.
+            return Ok(None);
+        };
+        let target_ptr = push_pointer("/components/schemas", name);
+        if ptr == target_ptr || ptr.starts_with(&format!("{target_ptr}/")) {
+            return Err(Error::at(
+                target_ptr,
+                format!("`{name}` contains itself through its composition, so it describes no request body"),
+            ));
+        }
+        return flatten_object(target, components, &target_ptr, depth + 1);
+    }
+    match obj.get("type").and_then(Value::as_str) {
+        None | Some("object") => {}
+        Some(_) => return Ok(None),
+    }
+    if obj.contains_key("additionalProperties") && !obj.contains_key("properties") {
+        return Ok(None);
+    }
+    // The object's own properties, then every `allOf` branch: all apply.
+    let mut flat = FlatObject {
+        properties: obj
+            .get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        required: string_list(obj.get("required")),
+        alternatives: Vec::new(),
+    };
+    if let Some(Value::Array(branches)) = obj.get("allOf") {
+        for (i, branch) in branches.iter().enumerate() {
+            let branch_ptr = push_pointer(&push_pointer(ptr, "allOf"), &i.to_string());
+            let Some(part) = flatten_object(branch, components, &branch_ptr, depth + 1)? else {
+                return Ok(None);
+            };
+            for (name, prop) in part.properties {
+                // Both definitions apply; the first one is kept.
+                flat.properties.entry(name).or_insert(prop);
+            }
+            for name in part.required {
+                if !flat.required.contains(&name) {
+                    flat.required.push(name);
+                }
+            }
+            flat.alternatives.extend(part.alternatives);
+        }
+    }
+    // Each `anyOf`/`oneOf` is one more condition: one of its branches applies.
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(branches)) = obj.get(key) else {
+            continue;
+        };
+        let mut parts = Vec::with_capacity(branches.len());
+        for (i, branch) in branches.iter().enumerate() {
+            let branch_ptr = push_pointer(&push_pointer(ptr, key), &i.to_string());
+            match flatten_object(branch, components, &branch_ptr, depth + 1)? {
+                Some(part) => parts.push(part),
+                None => return Ok(None),
+            }
+        }
+        let mut common: Option<Vec<String>> = None;
+        let mut own_alternatives = Vec::new();
+        for part in parts {
+            common = Some(match common {
+                None => part.required.clone(),
+                Some(c) => c
+                    .into_iter()
+                    .filter(|n| part.required.contains(n))
+                    .collect(),
+            });
+            own_alternatives.push(part.required.clone());
+            for (name, prop) in part.properties {
+                match flat.properties.get_mut(&name) {
+                    None => {
+                        flat.properties.insert(name, prop);
+                    }
+                    Some(existing) if *existing == prop => {}
+                    Some(existing) => {
+                        // Alternatives that type a property differently: either is accepted.
+                        let mut choices = match existing.get("anyOf") {
+                            Some(Value::Array(list))
+                                if existing.as_object().is_some_and(|o| o.len() == 1) =>
+                            {
+                                list.clone()
+                            }
+                            _ => vec![existing.clone()],
+                        };
+                        if !choices.contains(&prop) {
+                            choices.push(prop);
+                        }
+                        let mut union = Map::new();
+                        union.insert("anyOf".into(), Value::Array(choices));
+                        *existing = Value::Object(union);
+                    }
+                }
+            }
+            flat.alternatives.extend(part.alternatives);
+        }
+        for name in common.unwrap_or_default() {
+            if !flat.required.contains(&name) {
+                flat.required.push(name);
+            }
+        }
+        if own_alternatives.len() > 1 {
+            flat.alternatives.insert(0, own_alternatives);
+        }
+    }
+    Ok(Some(flat))
+}
+
+fn string_list(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `The body needs one of: `fileId`; `url`.` for each set of alternatives.
+fn alternatives_line(alternatives: &[Vec<Vec<String>>]) -> Option<String> {
+    let sentences: Vec<String> = alternatives
+        .iter()
+        .map(|choices| {
+            let spelled: Vec<String> = choices
+                .iter()
+                .map(|names| {
+                    if names.is_empty() {
+                        "nothing more".to_owned()
+                    } else {
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(" with ")
+                    }
+                })
+                .collect();
+            format!("The request needs one of: {}.", spelled.join("; or "))
+        })
+        .collect();
+    if sentences.is_empty() {
+        None
+    } else {
+        Some(sentences.join(" "))
+    }
+}
+
+/// Adds a paragraph to an operation's description, before the credential
+/// line Misskey ends it with.
+fn add_to_description(op: &mut Value, paragraph: &str) {
+    let Some(op) = op.as_object_mut() else {
+        return;
+    };
+    let current = op
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let updated = match current.find("**Credential required**") {
+        Some(at) => {
+            let (head, tail) = current.split_at(at);
+            let head = head.trim_end();
+            if head.is_empty() {
+                format!("{paragraph}\n\n{tail}")
+            } else {
+                format!("{head}\n\n{paragraph}\n\n{tail}")
+            }
+        }
+        None if current.trim().is_empty() => paragraph.to_owned(),
+        None => format!("{}\n\n{paragraph}", current.trim_end()),
+    };
+    op.insert("description".into(), Value::String(updated));
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
