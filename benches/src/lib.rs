@@ -3,20 +3,19 @@
 //! The recorded fixtures hold a few items each (30 timeline notes, one
 //! follower, one user); the benchmarks want pages of the size a client asks
 //! for (`limit: 100`), so the items are repeated with distinct ids. The JSON
-//! is read from the shared fixture directory at run time and never copied
-//! into the repository.
+//! is read from the repository's `tests/fixtures/` at run time.
 
 use std::path::PathBuf;
 
 use serde_json::Value;
 
 /// Where the recorded responses are: `$MISSKEY_FIXTURES`, or
-/// `../shared/fixtures/misskey-2024.10.1` next to the workspace.
+/// the repository's `tests/fixtures/misskey-2024.10.1`.
 pub fn fixtures_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("MISSKEY_FIXTURES") {
         return PathBuf::from(dir);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/misskey-2024.10.1")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/misskey-2024.10.1")
 }
 
 /// The `response` of one recorded fixture file (`notes-timeline.json`, ...).

@@ -6,11 +6,17 @@ use serde_json::{json, Value};
 
 const SPEC_30: &str = include_str!("specs/misskey-12-openapi-3.0.json");
 
-fn shared(path: &str) -> Option<String> {
+/// A committed file of the repository, by its path from the workspace root.
+fn repo_file(path: &str) -> String {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared")
+        .join("..")
         .join(path);
-    std::fs::read_to_string(p).ok()
+    std::fs::read_to_string(&p).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; it is committed, restore it with `git checkout HEAD -- {path}`",
+            p.display()
+        )
+    })
 }
 
 fn gen(spec: &str) -> Output {
@@ -202,10 +208,10 @@ fn output_is_deterministic() {
 
 #[test]
 fn the_real_2024_10_1_spec() {
-    let Some(spec) = shared("api-spec/misskey-2024.10.1.json") else {
-        panic!("../shared/api-spec/misskey-2024.10.1.json is missing");
-    };
-    let scopes = shared("api-spec/misskey-2024.10.1.oauth-authorization-server.json");
+    let spec = repo_file("api-spec/misskey-2024.10.1.json");
+    let scopes = Some(repo_file(
+        "api-spec/misskey-2024.10.1.oauth-authorization-server.json",
+    ));
     let out = generate(Input {
         spec: &spec,
         scopes: scopes.as_deref(),
@@ -231,10 +237,10 @@ fn the_real_2024_10_1_spec() {
 
 #[test]
 fn the_misskey_io_fork_spec() {
-    let Some(spec) = shared("api-spec/misskey-io-2025.4.1-mhq.13.json") else {
-        panic!("../shared/api-spec/misskey-io-2025.4.1-mhq.13.json is missing");
-    };
-    let scopes = shared("api-spec/misskey-io-2025.4.1-mhq.13.scopes.json");
+    let spec = repo_file("tests/fixtures/specs/misskey-io-2025.4.1-mhq.13.json");
+    let scopes = Some(repo_file(
+        "tests/fixtures/specs/misskey-io-2025.4.1-mhq.13.scopes.json",
+    ));
     let out = generate(Input {
         spec: &spec,
         scopes: scopes.as_deref(),

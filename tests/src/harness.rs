@@ -30,9 +30,9 @@ pub const DEFAULT_SEED: u64 = 0x6d69_736b_6579;
 pub const OLD_SPEC: &str = "api-spec/misskey-2024.10.1.json";
 
 /// A newer spec, of a fork, for the forward-compatibility test.
-pub const NEW_SPEC: &str = "api-spec/misskey-io-2025.4.1-mhq.13.json";
+pub const NEW_SPEC: &str = "tests/fixtures/specs/misskey-io-2025.4.1-mhq.13.json";
 
-/// A spec document under `../shared`, parsed once per process.
+/// A spec document of the repository, parsed once per process.
 pub fn spec(relative: &'static str) -> Arc<Value> {
     static OLD: OnceLock<Arc<Value>> = OnceLock::new();
     static NEW: OnceLock<Arc<Value>> = OnceLock::new();
@@ -42,7 +42,7 @@ pub fn spec(relative: &'static str) -> Arc<Value> {
         other => panic!("unknown spec {other}"),
     };
     Arc::clone(cell.get_or_init(|| {
-        let text = crate::read_shared(relative);
+        let text = crate::read_repo_file(relative);
         Arc::new(serde_json::from_str(&text).expect("the spec is JSON"))
     }))
 }

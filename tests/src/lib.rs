@@ -1,5 +1,6 @@
-//! Support for the workspace-level tests: where the shared reference data
-//! lives, and a registry of every generated type (see [`registry`]).
+//! Support for the workspace-level tests: where the test data lives (in the
+//! repository: `api-spec/` and `tests/fixtures/`), and a registry of every
+//! generated type (see [`registry`]).
 
 use std::path::PathBuf;
 
@@ -62,28 +63,29 @@ pub fn to_json<T: Default + Serialize>() -> serde_json::Value {
     serde_json::to_value(T::default()).expect("generated requests always serialize")
 }
 
-/// The shared reference data beside the checkout (`../shared`).
-pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("..")
-        .join("shared")
+/// The workspace root, which every test-data path is relative to.
+pub fn workspace_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Reads a file under `../shared`, with a clear message when it is missing.
-pub fn read_shared(relative: &str) -> String {
-    let path = shared_dir().join(relative);
+/// The recorded answers of a real 2024.10.1 server.
+pub const FIXTURES_DIR: &str = "tests/fixtures/misskey-2024.10.1";
+
+/// Reads a file of the repository (such as `api-spec/lock.json`), with a
+/// clear message when it is missing.
+pub fn read_repo_file(relative: &str) -> String {
+    let path = workspace_dir().join(relative);
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read {}: {e}; the tests expect the shared reference data beside the checkout",
+            "cannot read {}: {e}; it is committed, so restore it with `git checkout HEAD -- {relative}`",
             path.display()
         )
     })
 }
 
-/// A fixture response from `../shared/fixtures/misskey-2024.10.1/`.
+/// A recorded response from `tests/fixtures/misskey-2024.10.1/`.
 pub fn fixture(name: &str) -> serde_json::Value {
-    let text = read_shared(&format!("fixtures/misskey-2024.10.1/{name}"));
+    let text = read_repo_file(&format!("{FIXTURES_DIR}/{name}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("fixture {name} is not JSON: {e}"))
 }
 

@@ -2,7 +2,7 @@
 //! types and encode back to the same JSON (for notes, users, drive, meta,
 //! notifications, errors and the 204 cases).
 
-use misskey_tests::{endpoint, fixture, shared_dir};
+use misskey_tests::{endpoint, fixture, workspace_dir, FIXTURES_DIR};
 use serde_json::Value;
 
 /// Fields the 2024.10.1 server sends that its own spec does not list for that
@@ -13,7 +13,7 @@ use serde_json::Value;
 fn undocumented(key: &str) -> bool {
     static ME_ONLY: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let me_only = ME_ONLY.get_or_init(|| {
-        let spec: Value = serde_json::from_str(&misskey_tests::read_shared(
+        let spec: Value = serde_json::from_str(&misskey_tests::read_repo_file(
             "api-spec/misskey-2024.10.1.json",
         ))
         .unwrap();
@@ -163,7 +163,7 @@ fn typed_values_are_really_typed() {
 
 #[test]
 fn every_fixture_is_covered() {
-    let dir = shared_dir().join("fixtures/misskey-2024.10.1");
+    let dir = workspace_dir().join(FIXTURES_DIR);
     for entry in std::fs::read_dir(&dir).expect("fixtures directory") {
         let name = entry.unwrap().file_name().into_string().unwrap();
         if !name.ends_with(".json") || name == "miauth-check.json" {

@@ -31,7 +31,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::lock::{self, DEFAULT_SCOPES, DEFAULT_SPEC};
+use crate::lock;
 use crate::regen::{copy_dir, section};
 use crate::{workspace_root, Args};
 
@@ -77,7 +77,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
 
     // Regeneration: ours in process, progenitor through its helper binary.
-    let (spec, scopes) = spec_inputs(&root)?;
+    let (spec, scopes, _) = lock::read_inputs(&root)?;
     step("timing the generator");
     report.regen_ours = Some(time_generate(&spec, scopes.as_deref(), runs)?);
     let progenitor = if args.flag("--skip-progenitor") {
@@ -193,28 +193,6 @@ fn step(what: &str) {
     eprintln!("bench: {what}");
 }
 
-/// The spec and permission list `cargo xtask regen` would use.
-fn spec_inputs(root: &Path) -> Result<(String, Option<String>), String> {
-    if let Some(lock) = lock::read(root)? {
-        let spec = lock::read_locked(root, &lock.spec)?;
-        let scopes = match &lock.scopes {
-            Some(s) => Some(lock::read_locked(root, s)?),
-            None => None,
-        };
-        return Ok((spec, scopes));
-    }
-    let spec_path = lock::locate(root, DEFAULT_SPEC).ok_or_else(|| {
-        format!("no api-spec/lock.json and no {DEFAULT_SPEC} in ../shared/api-spec/")
-    })?;
-    let spec =
-        std::fs::read_to_string(&spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
-    let scopes = match lock::locate(root, DEFAULT_SCOPES) {
-        Some(p) => Some(std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?),
-        None => None,
-    };
-    Ok((spec, scopes))
-}
-
 /// Median milliseconds of the whole generator (what `regen` prints).
 fn time_generate(spec: &str, scopes: Option<&str>, runs: usize) -> Result<f64, String> {
     let mut ms = Vec::new();
@@ -251,7 +229,15 @@ fn prepare_progenitor(
     let cargo = cargo_bin();
     let status = Command::new(&cargo)
         .current_dir(root)
-        .args(["build", "--quiet", "--release", "-p", "progenitor-baseline"])
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--manifest-path",
+            "xtask/progenitor-baseline/Cargo.toml",
+            "--target-dir",
+            "target",
+        ])
         .status()
         .map_err(|e| format!("{cargo}: {e}"))?;
     if !status.success() {

@@ -5,11 +5,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The default spec used when no lock file exists yet.
-pub const DEFAULT_SPEC: &str = "misskey-2024.10.1.json";
-/// Its permission list.
-pub const DEFAULT_SCOPES: &str = "misskey-2024.10.1.oauth-authorization-server.json";
-
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Lock {
     pub spec: LockedFile,
@@ -59,33 +54,120 @@ pub fn write(root: &Path, lock: &Lock) -> Result<(), String> {
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Finds a locked file: the working copy under `api-spec/`, or the shared
-/// reference copy beside the checkout (`../shared/api-spec/`).
-pub fn locate(root: &Path, file: &str) -> Option<PathBuf> {
-    [
-        root.join("api-spec").join(file),
-        root.join("..").join("shared").join("api-spec").join(file),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
+/// Reads the lock and the files it names: the spec, its permission list,
+/// and a label for messages. The files are committed under `api-spec/`.
+pub fn read_inputs(root: &Path) -> Result<(String, Option<String>, String), String> {
+    let lock = read(root)?.ok_or_else(|| {
+        "api-spec/lock.json is missing; restore the committed one with `git checkout HEAD -- api-spec/`, or lock a spec with `cargo xtask pull --instance https://misskey.example`".to_owned()
+    })?;
+    let spec = read_locked(root, &lock.spec)?;
+    let scopes = match &lock.scopes {
+        Some(s) => Some(read_locked(root, s)?),
+        None => None,
+    };
+    Ok((spec, scopes, lock.spec.file))
 }
 
-/// Reads a locked file and checks it is the one the lock names.
+/// Reads a locked file from `api-spec/` and checks it is the one the lock names.
 pub fn read_locked(root: &Path, locked: &LockedFile) -> Result<String, String> {
-    let path = locate(root, &locked.file).ok_or_else(|| {
-        format!(
-            "the locked spec file `{}` is in neither api-spec/ nor ../shared/api-spec/; run `cargo xtask pull --instance {}` (or `--file PATH`) to fetch it",
-            locked.file, locked.source
-        )
-    })?;
-    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let path = root.join("api-spec").join(&locked.file);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "api-spec/lock.json names `{}`, but api-spec/{} does not exist; restore the committed copy with `git checkout HEAD -- api-spec/{}`{}",
+                locked.file,
+                locked.file,
+                locked.file,
+                refetch_hint(&locked.source)
+            ))
+        }
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
     let actual = sha256_hex(&bytes);
     if actual != locked.sha256 {
         return Err(format!(
-            "{} has sha256 {actual}, but api-spec/lock.json expects {}; run `cargo xtask pull` again to lock the new file",
+            "{} has sha256 {actual}, but api-spec/lock.json expects {}; restore the locked copy with `git checkout HEAD -- api-spec/{}`, or lock the changed file with `cargo xtask pull --file api-spec/{}`",
             path.display(),
-            locked.sha256
+            locked.sha256,
+            locked.file,
+            locked.file
         ));
     }
     String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", path.display()))
+}
+
+/// A second way to get a missing file back, when its source is an instance.
+fn refetch_hint(source: &str) -> String {
+    if source.starts_with("https://") || source.starts_with("http://") {
+        format!(", or fetch it again with `cargo xtask pull --instance {source}`")
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-lock-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("api-spec")).unwrap();
+        dir
+    }
+
+    fn locked(file: &str, source: &str, text: &str) -> LockedFile {
+        LockedFile {
+            file: file.into(),
+            source: source.into(),
+            sha256: sha256_hex(text.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn a_locked_file_is_read_from_api_spec_only() {
+        let root = scratch("ok");
+        std::fs::write(root.join("api-spec/spec.json"), "{}").unwrap();
+        let file = locked("spec.json", "local file spec.json", "{}");
+        assert_eq!(read_locked(&root, &file).unwrap(), "{}");
+    }
+
+    #[test]
+    fn a_missing_locked_file_names_a_command_that_restores_it() {
+        let root = scratch("missing");
+        let file = locked("spec.json", "local file spec.json", "{}");
+        let e = read_locked(&root, &file).unwrap_err();
+        assert!(
+            e.contains("`git checkout HEAD -- api-spec/spec.json`"),
+            "{e}"
+        );
+        assert!(!e.contains("--instance"), "{e}");
+        let from_instance = locked("spec.json", "https://misskey.example", "{}");
+        let e = read_locked(&root, &from_instance).unwrap_err();
+        assert!(
+            e.contains("`cargo xtask pull --instance https://misskey.example`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_changed_locked_file_is_refused_with_both_ways_out() {
+        let root = scratch("changed");
+        std::fs::write(root.join("api-spec/spec.json"), "{\"changed\":1}").unwrap();
+        let file = locked("spec.json", "local file spec.json", "{}");
+        let e = read_locked(&root, &file).unwrap_err();
+        assert!(e.contains("git checkout HEAD -- api-spec/spec.json"), "{e}");
+        assert!(
+            e.contains("cargo xtask pull --file api-spec/spec.json"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn no_lock_file_is_explained() {
+        let root = scratch("nolock");
+        let e = read_inputs(&root).unwrap_err();
+        assert!(e.contains("git checkout HEAD -- api-spec/"), "{e}");
+    }
 }

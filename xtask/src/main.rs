@@ -49,8 +49,15 @@ fn main() -> ExitCode {
 }
 
 /// The workspace root (the parent of this crate).
+///
+/// `cargo run` tells the binary where its manifest is; the path baked in at
+/// compile time is only the fallback, so a binary built in one checkout and
+/// run from another (a shared target directory) still writes into the right one.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("xtask lives inside the workspace")
         .to_path_buf()

@@ -56,6 +56,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     })
     .map_err(|e| format!("{spec_source}: {e}"))?;
 
+    let from_files = args.get("--file").is_some();
     let stem = file_stem(&spec_source, &output.spec_version);
     let spec_file = if args.get("--file").is_some() {
         Path::new(&spec_source)
@@ -81,7 +82,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             store(&root, &name, text)?;
             Some(LockedFile {
                 file: name,
-                source: source.clone(),
+                source: provenance(source, from_files),
                 sha256: lock::sha256_hex(text.as_bytes()),
             })
         }
@@ -90,7 +91,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let lock = Lock {
         spec: LockedFile {
             file: spec_file.clone(),
-            source: spec_source.clone(),
+            source: provenance(&spec_source, from_files),
             sha256: lock::sha256_hex(spec_text.as_bytes()),
         },
         scopes: scopes_locked,
@@ -103,6 +104,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         spec_file, lock.version, lock.operations, lock.spec.sha256
     );
     Ok(())
+}
+
+/// What the lock records as a file's origin: the instance URL, or for a local
+/// file just its name (a path on the maintainer's machine means nothing elsewhere).
+fn provenance(source: &str, from_file: bool) -> String {
+    if !from_file {
+        return source.to_owned();
+    }
+    let name = Path::new(source)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(source);
+    format!("local file {name}")
 }
 
 fn store(root: &Path, name: &str, text: &str) -> Result<(), String> {

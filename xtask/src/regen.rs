@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use misskey_codegen::{generate, Input, Output};
 
-use crate::lock::{self, DEFAULT_SCOPES, DEFAULT_SPEC};
+use crate::lock;
 use crate::{workspace_root, Args};
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -52,30 +52,7 @@ fn inputs(root: &Path, args: &Args) -> Result<(String, Option<String>, String), 
         };
         return Ok((spec, scopes, spec_path.to_owned()));
     }
-    match lock::read(root)? {
-        Some(lock) => {
-            let spec = lock::read_locked(root, &lock.spec)?;
-            let scopes = match &lock.scopes {
-                Some(s) => Some(lock::read_locked(root, s)?),
-                None => None,
-            };
-            Ok((spec, scopes, lock.spec.file.clone()))
-        }
-        None => {
-            let spec_path = lock::locate(root, DEFAULT_SPEC).ok_or_else(|| {
-                format!("no api-spec/lock.json and no {DEFAULT_SPEC} in ../shared/api-spec/; run `cargo xtask pull --instance https://host` first")
-            })?;
-            let spec = std::fs::read_to_string(&spec_path)
-                .map_err(|e| format!("{}: {e}", spec_path.display()))?;
-            let scopes = match lock::locate(root, DEFAULT_SCOPES) {
-                Some(p) => {
-                    Some(std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?)
-                }
-                None => None,
-            };
-            Ok((spec, scopes, DEFAULT_SPEC.to_owned()))
-        }
-    }
+    lock::read_inputs(root)
 }
 
 fn print_summary(output: &Output, elapsed: std::time::Duration, what: &str) {

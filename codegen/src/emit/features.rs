@@ -165,8 +165,12 @@ impl Features {
         ] {
             out.push_str(&format!("{key}.workspace = true\n"));
         }
+        out.push_str("readme = \"README.md\"\n");
         out.push_str("keywords = [\"misskey\", \"fediverse\", \"api\", \"openapi\"]\n");
         out.push_str("categories = [\"api-bindings\"]\n\n");
+        // docs.rs documents every endpoint group and labels each item with the
+        // feature that enables it (`doc(cfg)`, on nightly only, hence `docsrs`).
+        out.push_str("[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n\n");
         out.push_str("[dependencies]\nmisskey-core.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n\n");
         out.push_str("[features]\n");
         out.push_str("default = [\"full\"]\n");

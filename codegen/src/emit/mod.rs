@@ -146,6 +146,7 @@ fn lib_rs(api: &Api, features: &Features, summary: &Summary) -> TokenStream {
     let doc = docs::inner_doc(&intro);
     quote::quote! {
         #doc
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         // The doc comments come from the spec's own text, which is written for
         // a web page: keep rustdoc from reading its brackets as links.
         #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls, rustdoc::invalid_html_tags)]

@@ -43,6 +43,7 @@
 //! | `internal` | 52 |
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![allow(
     rustdoc::broken_intra_doc_links,
     rustdoc::bare_urls,

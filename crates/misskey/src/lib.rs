@@ -22,6 +22,8 @@
 //! Misskey's own web client uses. To compile only some endpoint groups, turn
 //! the defaults off and enable groups on `misskey-api` directly.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub use misskey_api::{endpoints, models};
 pub use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission};
 

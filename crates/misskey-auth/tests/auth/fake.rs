@@ -13,11 +13,11 @@ use axum::Router;
 
 pub const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/misskey-2024.10.1"
+    "/../../tests/fixtures/misskey-2024.10.1"
 );
 pub const OAUTH_METADATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/api-spec/misskey-2024.10.1.oauth-authorization-server.json"
+    "/../../api-spec/misskey-2024.10.1.oauth-authorization-server.json"
 );
 
 /// Reads a fixture file as JSON.

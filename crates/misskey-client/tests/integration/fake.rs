@@ -13,7 +13,7 @@ use serde_json::Value;
 /// The directory of the real server answers.
 pub const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/misskey-2024.10.1/"
+    "/../../tests/fixtures/misskey-2024.10.1/"
 );
 
 /// A fixture file: `{endpoint, request, status, response, ...}`.
