@@ -1,0 +1,189 @@
+//! What every event type has in common: decoding that never fails, the
+//! `Unknown` fallback, and the connection's lifecycle events.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use crate::frame::{nesting_beyond, MAX_BODY_DEPTH};
+
+/// An event this version does not know, or whose payload did not decode
+/// into its type: kept as the raw JSON the server sent.
+///
+/// Newer servers and forks add event types and fields; a payload built by
+/// hand on the server (antenna events, `signin`) may lack fields the named
+/// model requires. Nothing is dropped: the body is here to inspect, and
+/// `error` says why typing failed (`None` for an unknown type).
+#[derive(Debug, Clone)]
+pub struct Unknown {
+    /// The event's `type` as sent.
+    pub kind: String,
+    /// The event's `body` as sent (`None` when it had none or it was `null`).
+    pub body: Option<Box<RawValue>>,
+    /// Why the body did not decode into the event's type; `None` when the
+    /// type itself is unknown.
+    pub error: Option<String>,
+}
+
+impl Unknown {
+    pub(crate) fn new(kind: &str, body: Option<&RawValue>, error: Option<String>) -> Self {
+        Unknown {
+            kind: kind.to_owned(),
+            body: body.map(RawValue::to_owned),
+            error,
+        }
+    }
+
+    /// The body parsed as a [`serde_json::Value`] (`Null` when absent).
+    pub fn body_value(&self) -> serde_json::Value {
+        self.body
+            .as_ref()
+            .and_then(|b| serde_json::from_str(b.get()).ok())
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Events about the connection itself, delivered to every handle in order
+/// with its other events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// The socket dropped; the stream is reconnecting.
+    Disconnected {
+        /// What happened, such as "the server closed the connection (1012)".
+        reason: String,
+    },
+    /// The socket is back and the channel reopened with the same parameters.
+    Reconnected {
+        /// How long the connection was down.
+        down_for: Duration,
+        /// How many connection attempts it took.
+        attempts: u32,
+    },
+    /// The consumer fell behind: this many events were dropped because the
+    /// handle's queue was full.
+    Lagged(u64),
+}
+
+/// An event type of a channel (or of note capture, or of broadcasts).
+///
+/// Implemented by the enums of [`crate::channel`]; every enum has the
+/// variants `Disconnected`, `Reconnected`, `Lagged` and `Unknown` besides
+/// its channel's own events.
+pub trait Event: Sized + Send + 'static {
+    /// Decodes one event from its `type` and `body`. Never fails: an unknown
+    /// type or a body that does not decode gives the `Unknown` variant.
+    fn decode(kind: &str, body: Option<&RawValue>) -> Self;
+
+    /// Wraps a lifecycle event.
+    fn lifecycle(event: Lifecycle) -> Self;
+
+    /// The wire `type` of the event (`note`, `mention`, ...); for `Unknown`
+    /// the type as sent; `None` for lifecycle events.
+    fn event_type(&self) -> Option<&str>;
+
+    /// Whether this is the `Unknown` variant.
+    fn is_unknown(&self) -> bool;
+}
+
+/// Decodes a body into `T`, refusing bodies nested beyond [`MAX_BODY_DEPTH`].
+pub(crate) fn decode_payload<T: DeserializeOwned>(body: Option<&RawValue>) -> Result<T, String> {
+    let text = body.map_or("null", RawValue::get);
+    if let Some(depth) = nesting_beyond(text.as_bytes(), MAX_BODY_DEPTH) {
+        return Err(format!(
+            "the body nests at least {depth} levels deep, more than the {MAX_BODY_DEPTH} accepted"
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// Defines an event enum: one line per event (`"wire" => Variant(Payload)`
+/// or `"wire" => Variant` for an event without payload), plus the common
+/// `Disconnected`, `Reconnected`, `Lagged` and `Unknown` variants.
+macro_rules! events {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$vmeta:meta])*
+                $wire:literal => $variant:ident $(($payload:ty))?
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                #[doc = concat!("\n\nWire type `", $wire, "`.")]
+                $variant $(($payload))?,
+            )*
+            /// The socket dropped; the stream is reconnecting. Events sent
+            /// meanwhile are missed unless backfill fetches them.
+            Disconnected {
+                /// What happened.
+                reason: String,
+            },
+            /// The socket is back and this subscription was renewed with the
+            /// same parameters. Backfilled events, if any, follow.
+            Reconnected {
+                /// How long the connection was down.
+                down_for: std::time::Duration,
+                /// How many connection attempts it took.
+                attempts: u32,
+            },
+            /// This many events were dropped because the consumer fell behind
+            /// and the handle's queue was full.
+            Lagged(u64),
+            /// An event type this version does not know, or a payload that
+            /// did not decode into its type: the raw JSON is kept.
+            Unknown($crate::event::Unknown),
+        }
+
+        impl $crate::event::Event for $name {
+            fn decode(kind: &str, body: Option<&serde_json::value::RawValue>) -> Self {
+                match kind {
+                    $( $wire => events!(@decode $name, kind, body, $variant $(, $payload)?), )*
+                    _ => $name::Unknown($crate::event::Unknown::new(kind, body, None)),
+                }
+            }
+
+            fn lifecycle(event: $crate::event::Lifecycle) -> Self {
+                match event {
+                    $crate::event::Lifecycle::Disconnected { reason } => $name::Disconnected { reason },
+                    $crate::event::Lifecycle::Reconnected { down_for, attempts } => {
+                        $name::Reconnected { down_for, attempts }
+                    }
+                    $crate::event::Lifecycle::Lagged(n) => $name::Lagged(n),
+                }
+            }
+
+            fn event_type(&self) -> Option<&str> {
+                match self {
+                    $( events!(@pattern $name, $variant $(, $payload)?) => Some($wire), )*
+                    $name::Unknown(u) => Some(u.kind.as_str()),
+                    $name::Disconnected { .. } | $name::Reconnected { .. } | $name::Lagged(_) => None,
+                }
+            }
+
+            fn is_unknown(&self) -> bool {
+                matches!(self, $name::Unknown(_))
+            }
+        }
+    };
+    (@decode $name:ident, $kind:ident, $body:ident, $variant:ident) => {
+        $name::$variant
+    };
+    (@decode $name:ident, $kind:ident, $body:ident, $variant:ident, $payload:ty) => {
+        match $crate::event::decode_payload::<$payload>($body) {
+            Ok(value) => $name::$variant(value),
+            Err(error) => $name::Unknown($crate::event::Unknown::new($kind, $body, Some(error))),
+        }
+    };
+    (@pattern $name:ident, $variant:ident) => { $name::$variant };
+    (@pattern $name:ident, $variant:ident, $payload:ty) => { $name::$variant(_) };
+}
+
+pub(crate) use events;
