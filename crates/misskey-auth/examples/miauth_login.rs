@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use misskey_auth::{MiAuth, Permission};
+use misskey_auth::{MiAuth, Permission, TokenFile};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -49,7 +49,7 @@
 //!
 //! Tokens are [`AccessToken`]s: they print as `<redacted>`, give up the
 //! secret only through [`AccessToken::expose_secret`], and are written to a
-//! file only when asked ([`AccessToken::save_to_file`], `0600` on Unix).
+//! file only when asked ([`TokenFile::save_to_file`], `0600` on Unix).
 //! This crate never logs. Every failure is an [`AuthError`] whose message
 //! says what failed, where, and how to fix it.
 //!
@@ -76,5 +76,5 @@ pub use loopback::WrongCallback;
 pub use miauth::{MiAuth, MiAuthLoopback, MiAuthSession};
 pub use misskey_core::Permission;
 pub use poll::PollPolicy;
-pub use token::AccessToken;
+pub use token::{AccessToken, TokenFile};
 pub use user::{AuthUser, User};

@@ -1,44 +1,40 @@
-use std::fmt;
 use std::io::Write;
 use std::path::Path;
 
 use crate::AuthError;
 
-/// A Misskey access token (the `i` credential).
+pub use misskey_core::AccessToken;
+
+/// Saving an [`AccessToken`] to a private file and reading it back.
 ///
-/// It never shows itself: `Debug` prints `AccessToken(<redacted>)` and
-/// `Display` prints `<redacted>`, so logging a struct that holds one does not
-/// leak it. Read the secret with [`expose_secret`](Self::expose_secret) when
-/// you hand it to an HTTP client, and store it with
-/// [`save_to_file`](Self::save_to_file) / [`load_from_file`](Self::load_from_file).
-/// It deliberately does not implement `Serialize`.
-#[derive(Clone, Eq)]
-pub struct AccessToken(String);
-
-impl AccessToken {
-    /// Wraps a token string, for example one read from your own configuration.
-    pub fn new(token: impl Into<String>) -> Self {
-        AccessToken(token.into())
-    }
-
-    /// The token itself. Send it as `Authorization: Bearer ...` or as `"i"`;
-    /// do not log it.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-
-    /// Consumes the wrapper and returns the token string.
-    pub fn into_secret(self) -> String {
-        self.0
-    }
-
+/// The token type lives in `misskey-core` (so that the client and the
+/// streaming client take it as it is); this extension trait adds the file
+/// handling, which needs I/O and [`AuthError`]. Bring it into scope with
+/// `use misskey_auth::TokenFile;`.
+///
+/// ```no_run
+/// # fn run() -> Result<(), misskey_auth::AuthError> {
+/// use misskey_auth::{AccessToken, TokenFile};
+/// AccessToken::new("...").save_to_file("token.txt")?;
+/// let token = AccessToken::load_from_file("token.txt")?;
+/// # let _ = token; Ok(()) }
+/// ```
+pub trait TokenFile: Sized {
     /// Writes the token to `path`, replacing the file if it exists.
     ///
     /// On Unix the file is created with permissions `0600` (readable and
     /// writable by the owner only); an existing file is replaced atomically
     /// by a new `0600` file, so its old permissions do not carry over. The
     /// parent directory must exist. This is blocking I/O on a tiny file.
-    pub fn save_to_file(&self, path: impl AsRef<Path>) -> Result<(), AuthError> {
+    fn save_to_file(&self, path: impl AsRef<Path>) -> Result<(), AuthError>;
+
+    /// Reads a token written by [`save_to_file`](Self::save_to_file) (or any
+    /// file holding just the token; surrounding whitespace is ignored).
+    fn load_from_file(path: impl AsRef<Path>) -> Result<Self, AuthError>;
+}
+
+impl TokenFile for AccessToken {
+    fn save_to_file(&self, path: impl AsRef<Path>) -> Result<(), AuthError> {
         let path = path.as_ref();
         let fail = |reason: String, source: Option<std::io::Error>| AuthError::TokenFile {
             action: "save",
@@ -84,7 +80,7 @@ impl AccessToken {
         };
         let result = (|| {
             let mut file = open_private(&tmp)?;
-            file.write_all(self.0.as_bytes())?;
+            file.write_all(self.expose_secret().as_bytes())?;
             file.write_all(b"\n")?;
             file.sync_all()?;
             drop(file);
@@ -97,9 +93,7 @@ impl AccessToken {
         Ok(())
     }
 
-    /// Reads a token written by [`save_to_file`](Self::save_to_file) (or any
-    /// file holding just the token; surrounding whitespace is ignored).
-    pub fn load_from_file(path: impl AsRef<Path>) -> Result<Self, AuthError> {
+    fn load_from_file(path: impl AsRef<Path>) -> Result<Self, AuthError> {
         let path = path.as_ref();
         let fail = |reason: String, source: Option<std::io::Error>| AuthError::TokenFile {
             action: "load",
@@ -136,7 +130,7 @@ impl AccessToken {
                 None,
             ));
         }
-        Ok(AccessToken(token.to_owned()))
+        Ok(AccessToken::new(token))
     }
 }
 
@@ -156,55 +150,4 @@ fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
         .write(true)
         .create_new(true)
         .open(path)
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessToken(<redacted>)")
-    }
-}
-
-impl fmt::Display for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-/// Compares in time independent of where the tokens differ.
-impl PartialEq for AccessToken {
-    fn eq(&self, other: &Self) -> bool {
-        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
-        if a.len() != b.len() {
-            return false;
-        }
-        a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-    }
-}
-
-impl From<String> for AccessToken {
-    fn from(token: String) -> Self {
-        AccessToken(token)
-    }
-}
-
-impl From<&str> for AccessToken {
-    fn from(token: &str) -> Self {
-        AccessToken(token.to_owned())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redacts() {
-        let t = AccessToken::new("secret-value");
-        assert_eq!(format!("{t:?}"), "AccessToken(<redacted>)");
-        assert_eq!(t.to_string(), "<redacted>");
-        assert_eq!(format!("{t:#?}"), "AccessToken(<redacted>)");
-        assert_eq!(t.expose_secret(), "secret-value");
-        assert_eq!(t, AccessToken::from("secret-value"));
-        assert_ne!(t, AccessToken::from("secret-valuf"));
-    }
 }

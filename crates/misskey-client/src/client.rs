@@ -18,7 +18,7 @@ use tracing::Instrument;
 use crate::origin::normalize_origin;
 use crate::pagination::Paginator;
 use crate::response::{interpret, parse_retry_after, RawResponse};
-use crate::{Error, Token, TokenPlacement, TransportKind, Upload};
+use crate::{AccessToken, Error, TokenPlacement, TransportKind, Upload};
 
 /// The timeout used when none is set and the client builds its own HTTP client.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -87,7 +87,7 @@ enum TimeoutSetting {
 /// Configures a [`Client`]; made by [`Client::builder`].
 pub struct ClientBuilder {
     origin: String,
-    token: Option<Token>,
+    token: Option<AccessToken>,
     placement: TokenPlacement,
     timeout: TimeoutSetting,
     user_agent: Option<String>,
@@ -109,15 +109,24 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The access token to send with every call.
-    pub fn token(mut self, token: impl Into<Token>) -> Self {
+    /// The access token to send with every call: an [`AccessToken`] (such
+    /// as the `token` of a `misskey-auth` login grant, taken as it is) or a
+    /// string.
+    ///
+    /// ```no_run
+    /// # async fn run(grant: misskey_auth::Grant) -> Result<(), misskey_client::Error> {
+    /// use misskey_client::Client;
+    /// let client = Client::builder("https://misskey.example").token(grant.token).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn token(mut self, token: impl Into<AccessToken>) -> Self {
         self.token = Some(token.into());
         self
     }
 
     /// The access token to send, if any (convenient with an `Option` from
     /// configuration).
-    pub fn maybe_token(mut self, token: Option<impl Into<Token>>) -> Self {
+    pub fn maybe_token(mut self, token: Option<impl Into<AccessToken>>) -> Self {
         self.token = token.map(Into::into);
         self
     }
@@ -185,7 +194,7 @@ impl ClientBuilder {
         }
         let bearer = match (&self.token, self.placement) {
             (Some(token), TokenPlacement::BearerHeader) => {
-                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
                     .map_err(|_| Error::InvalidToken {
                         problem: "it cannot be sent in an HTTP header".into(),
                     })?;
@@ -244,8 +253,8 @@ impl ClientBuilder {
     }
 }
 
-fn check_token(token: &Token) -> Result<(), Error> {
-    let text = token.expose();
+fn check_token(token: &AccessToken) -> Result<(), Error> {
+    let text = token.expose_secret();
     if text.is_empty() {
         return Err(Error::InvalidToken {
             problem: "it is empty".into(),
@@ -277,7 +286,7 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     origin: Url,
-    token: Option<Token>,
+    token: Option<AccessToken>,
     placement: TokenPlacement,
     bearer: Option<HeaderValue>,
     timeout: Option<Duration>,
@@ -342,6 +351,15 @@ impl Client {
         self.inner.token.is_some()
     }
 
+    /// The access token the client sends, if it has one.
+    ///
+    /// For code that talks to the same server by other means with the same
+    /// credential, such as the streaming client opening its WebSocket. The
+    /// token stays redacted unless the caller exposes it.
+    pub fn token(&self) -> Option<&AccessToken> {
+        self.inner.token.as_ref()
+    }
+
     /// Calls an endpoint and decodes its answer.
     ///
     /// The request is sent as a JSON object (`{}` when it has no fields) to
@@ -365,7 +383,7 @@ impl Client {
         self.check_credential::<E>()?;
         let mut body = request_object(request)?;
         if let (Some(token), TokenPlacement::Body) = (&self.inner.token, self.inner.placement) {
-            body.insert("i".into(), Value::String(token.expose().to_owned()));
+            body.insert("i".into(), Value::String(token.expose_secret().to_owned()));
         }
         let body = Bytes::from(
             serde_json::to_vec(&body).map_err(|source| Error::Serialize {
@@ -437,7 +455,7 @@ impl Client {
                 if let (Some(token), TokenPlacement::Body) =
                     (&self.inner.token, self.inner.placement)
                 {
-                    form = form.text("i", token.expose().to_owned());
+                    form = form.text("i", token.expose_secret().to_owned());
                 }
                 for (name, value) in &fields {
                     let text = match value {

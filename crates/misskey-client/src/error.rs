@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use misskey_core::ApiError;
+use misskey_core::{ApiError, ErrorCode};
 use reqwest::StatusCode;
 
 /// How many characters of an unexpected body are kept in errors.
@@ -258,6 +258,31 @@ impl Error {
     /// `RATE_LIMIT_EXCEEDED`, when the server sent a Misskey error body.
     pub fn code(&self) -> Option<&str> {
         self.api_error().map(|e| e.code.as_str())
+    }
+
+    /// The Misskey error code as a typed enum, when the server sent a
+    /// Misskey error body.
+    ///
+    /// `C` is the endpoint's generated error-code enum (such as
+    /// `notes::show::ErrorCode`) or [`CommonErrorCode`](misskey_core::CommonErrorCode)
+    /// for the codes any endpoint can answer. A code `C` does not know
+    /// becomes its catch-all variant; [`code`](Self::code) keeps the string.
+    pub fn code_as<C: ErrorCode>(&self) -> Option<C> {
+        self.api_error().map(|e| C::from_code(&e.code, &e.id))
+    }
+
+    /// Whether the server answered with this error code.
+    ///
+    /// ```
+    /// # fn check(err: misskey_client::Error) {
+    /// use misskey_client::CommonErrorCode;
+    /// if err.is(CommonErrorCode::PermissionDenied) {
+    ///     eprintln!("log in again with more permissions");
+    /// }
+    /// # }
+    /// ```
+    pub fn is<C: ErrorCode>(&self, code: C) -> bool {
+        self.code_as::<C>().is_some_and(|c| c == code)
     }
 
     /// The Misskey error body, when the server sent one.

@@ -31,8 +31,9 @@
 //! * **Token**: sent as `i` in the body (the default, every server version)
 //!   or as `Authorization: Bearer` ([`TokenPlacement`]). A call to an
 //!   endpoint that requires a credential fails before sending anything when
-//!   there is no token. The [`Token`] type never shows its value in `Debug`,
-//!   `Display` or logs.
+//!   there is no token. The [`AccessToken`] type (from `misskey-core`, the same
+//!   one the login flows of `misskey-auth` hand out) never shows its value in
+//!   `Debug`, `Display` or logs.
 //! * **Answers**: `200` JSON is decoded into the endpoint's `Response`; `204`
 //!   decodes it from `null` (`()` or `None`), following
 //!   [`Endpoint::RESPONSE_SHAPE`](misskey_core::Endpoint::RESPONSE_SHAPE).
@@ -71,9 +72,10 @@ mod upload;
 
 pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use error::{Error, TransportKind, BODY_SNIPPET_CHARS};
+pub use misskey_core::{AccessToken, CommonErrorCode, ErrorCode};
 pub use misskey_core::{HasId, Paginate};
 pub use pagination::{Direction, Paginator};
-pub use token::{Token, TokenPlacement};
+pub use token::TokenPlacement;
 pub use upload::{Upload, DEFAULT_FILE_NAME};
 
 /// Re-exported so callers name the same versions as the client.

@@ -21,6 +21,38 @@ pub enum ResponseShape {
 /// [`MULTIPART`](Self::MULTIPART) is set). The constants describe what the
 /// spec says about the endpoint so that clients can check things (such as a
 /// missing credential) before sending anything.
+///
+/// Only [`Response`](Self::Response) and [`PATH`](Self::PATH) have to be
+/// given; every other constant has a default, so an endpoint the generated
+/// bindings lack (a fork's, or a newer server's) takes a few lines:
+///
+/// ```
+/// use misskey_core::{Endpoint, Permission};
+/// use serde::{Deserialize, Serialize};
+///
+/// /// A fork's endpoint: `POST /api/notes/bookmark-count`.
+/// #[derive(Serialize)]
+/// #[serde(rename_all = "camelCase")]
+/// struct BookmarkCount {
+///     note_id: String,
+/// }
+///
+/// #[derive(Deserialize)]
+/// struct Count {
+///     count: u64,
+/// }
+///
+/// impl Endpoint for BookmarkCount {
+///     type Response = Count;
+///     const PATH: &'static str = "notes/bookmark-count";
+///     // Optional: the defaults are a required credential and no permission.
+///     const PERMISSION: Option<Permission> = Some(Permission::ReadFavorites);
+/// }
+/// # assert!(BookmarkCount::REQUIRES_CREDENTIAL && !BookmarkCount::MULTIPART);
+/// ```
+///
+/// For a one-off call there is also the untyped `Client::call` of
+/// `misskey-client`, which takes the name and a JSON value.
 pub trait Endpoint: Serialize {
     /// The decoded successful response.
     ///
@@ -31,20 +63,42 @@ pub trait Endpoint: Serialize {
 
     /// The endpoint name, which is also the path under `/api/`, such as `notes/create`.
     const PATH: &'static str;
-    /// Whether a credential (an access token) must be sent.
-    const REQUIRES_CREDENTIAL: bool;
-    /// The permission the token needs, if any.
-    const PERMISSION: Option<Permission>;
-    /// Whether the request is sent as `multipart/form-data` (file uploads).
-    const MULTIPART: bool;
-    /// Whether the server rate-limits this endpoint (it documents a `429`).
-    const RATE_LIMITED: bool;
-    /// Whether the server also answers `GET` with query parameters.
-    const ALLOW_GET: bool;
-    /// Whether the endpoint is marked internal (meant for Misskey's own web client).
-    const INTERNAL: bool;
-    /// How a successful call is answered.
-    const RESPONSE_SHAPE: ResponseShape;
-    /// The error codes the spec documents for this endpoint, such as `NO_SUCH_NOTE`.
-    const ERROR_CODES: &'static [&'static str];
+
+    /// Whether a credential (an access token) must be sent. Defaults to
+    /// `true`: a client then refuses to call without a token instead of
+    /// sending a call that the server would refuse with `CREDENTIAL_REQUIRED`.
+    const REQUIRES_CREDENTIAL: bool = true;
+
+    /// The permission the token needs, if any (default: none).
+    const PERMISSION: Option<Permission> = None;
+
+    /// Whether the request is sent as `multipart/form-data` (file uploads;
+    /// default `false`).
+    const MULTIPART: bool = false;
+
+    /// Whether the server rate-limits this endpoint (it documents a `429`;
+    /// default `false`).
+    const RATE_LIMITED: bool = false;
+
+    /// Whether the server also answers `GET` with query parameters (default `false`).
+    const ALLOW_GET: bool = false;
+
+    /// Whether the endpoint is marked internal (meant for Misskey's own web
+    /// client; default `false`).
+    const INTERNAL: bool = false;
+
+    /// How a successful call is answered (default [`ResponseShape::Json`]).
+    const RESPONSE_SHAPE: ResponseShape = ResponseShape::Json;
+
+    /// The error codes the spec documents for this endpoint, such as
+    /// `NO_SUCH_NOTE` (default: none listed).
+    const ERROR_CODES: &'static [&'static str] = &[];
+
+    /// The first Misskey version that has this endpoint, such as
+    /// `"2023.9.0"`, when known (default `None`: no lower bound known).
+    const SINCE: Option<&'static str> = None;
+
+    /// The first Misskey version that no longer has this endpoint, when it
+    /// was removed (default `None`: still present as far as known).
+    const UNTIL: Option<&'static str> = None;
 }

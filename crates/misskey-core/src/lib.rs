@@ -7,7 +7,9 @@
 //! * [`Nullable`]: the tri-state used for request fields that are optional *and*
 //!   nullable, where Misskey treats `null` as "clear this".
 //! * [`Id`], [`DateTime`]: the representations of `misskey:id` and `date-time`.
-//! * [`ApiError`]: the error body Misskey answers with.
+//! * [`AccessToken`]: the one token type of the SDK, redacted when printed.
+//! * [`ApiError`]: the error body Misskey answers with; [`ErrorCode`]: typed
+//!   error codes ([`CommonErrorCode`] for the codes any endpoint can answer).
 //! * [`Paginate`], [`HasId`]: what lets a client walk `sinceId`/`untilId` lists.
 //!
 //! This crate has no HTTP dependency.
@@ -16,6 +18,7 @@
 
 mod endpoint;
 mod error_body;
+mod error_code;
 mod id;
 mod nullable;
 mod object;
@@ -25,13 +28,16 @@ mod permission_helpers;
 #[doc(hidden)]
 pub mod private;
 mod string_enum;
+mod token;
 
 pub use endpoint::{Endpoint, ResponseShape};
 pub use error_body::{ApiError, ApiErrorBody};
+pub use error_code::{CommonErrorCode, ErrorCode};
 pub use id::Id;
 pub use nullable::Nullable;
 pub use paginate::{HasId, Paginate};
 pub use permission::Permission;
+pub use token::AccessToken;
 
 /// A point in time as Misskey sends it (`format: date-time`, RFC 3339 in UTC).
 pub type DateTime = chrono::DateTime<chrono::Utc>;

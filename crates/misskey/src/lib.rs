@@ -25,7 +25,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use misskey_api::{endpoints, models};
-pub use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission};
+pub use misskey_core::{AccessToken, DateTime, Endpoint, ErrorCode, Id, Nullable, Permission};
 
 /// The generated endpoint and model types.
 pub use misskey_api as api;
@@ -44,4 +44,4 @@ pub use misskey_client::{Client, Upload};
 #[cfg(feature = "auth")]
 pub use misskey_auth as auth;
 #[cfg(feature = "auth")]
-pub use misskey_auth::{AccessToken, MiAuth};
+pub use misskey_auth::MiAuth;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use misskey_auth::{AuthError, MiAuth};
+use misskey_auth::{AuthError, MiAuth, TokenFile};
 
 use crate::direct_client;
 
@@ -68,7 +68,7 @@ async fn every_error_variant_reads_clearly() {
             url: "https://misskey.example/oauth/token".into(),
             reason: "the server refused the code: invalid_grant; the code expired or was already used, or the redirect URI or PKCE verifier does not match the authorization request: start a new login".into(),
         },
-        misskey_auth::AccessToken::load_from_file("/nonexistent/token.txt").unwrap_err(),
+        <misskey_auth::AccessToken as TokenFile>::load_from_file("/nonexistent/token.txt").unwrap_err(),
     ];
     for e in &errors {
         let text = e.to_string();

@@ -1,4 +1,4 @@
-use misskey_auth::{AccessToken, AuthError};
+use misskey_auth::{AccessToken, AuthError, TokenFile};
 
 #[test]
 fn save_and_load_round_trip_with_private_permissions() {

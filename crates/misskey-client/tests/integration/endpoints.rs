@@ -214,3 +214,20 @@ impl Paginate for MaybeTimeline {
         self.0.since_id()
     }
 }
+
+/// A hand-written endpoint giving only what has no default.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForkBookmarkCount {
+    pub note_id: Id,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Count {
+    pub count: u64,
+}
+
+impl Endpoint for ForkBookmarkCount {
+    type Response = Count;
+    const PATH: &'static str = "notes/bookmark-count";
+}

@@ -317,3 +317,61 @@ fn calls_can_be_spawned_on_a_multi_threaded_runtime() {
     let pages = client.paginate(NotesTimeline::default());
     assert_send(&pages);
 }
+
+#[tokio::test]
+async fn a_login_grant_becomes_a_client_without_exposing_the_token() {
+    // What a MiAuth or OAuth login hands out, taken by the builder as it is.
+    let grant = misskey_auth::Grant {
+        token: misskey_auth::AccessToken::new(TOKEN),
+        user: misskey_auth::AuthUser::Raw {
+            json: serde_json::Value::Null,
+            error: "not needed".into(),
+        },
+    };
+    let fake = Fake::always(fixture_reply("notes-create-text.json")).await;
+    let client = Client::builder(&fake.origin)
+        .token(grant.token)
+        .build()
+        .unwrap();
+    assert_eq!(client.token().map(|t| t.expose_secret()), Some(TOKEN));
+    assert_eq!(
+        format!("{:?}", client.token()),
+        "Some(AccessToken(<redacted>))"
+    );
+    client
+        .request(&NotesCreate {
+            text: Some("x".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(fake.only_request().json()["i"], TOKEN);
+    assert!(Client::new(&fake.origin).unwrap().token().is_none());
+}
+
+#[tokio::test]
+async fn a_hand_written_endpoint_needs_two_items_and_defaults_to_requiring_a_token() {
+    let fake = Fake::always(Reply::json(200, &json!({"count": 3}))).await;
+    let request = ForkBookmarkCount {
+        note_id: Id::new("9zzz"),
+    };
+    let err = Client::new(&fake.origin)
+        .unwrap()
+        .request(&request)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::MissingCredential {
+                endpoint: "notes/bookmark-count"
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(fake.requests().is_empty());
+    let client = Client::builder(&fake.origin).token(TOKEN).build().unwrap();
+    assert_eq!(client.request(&request).await.unwrap().count, 3);
+    let sent = fake.only_request();
+    assert_eq!(sent.path, "/api/notes/bookmark-count");
+    assert_eq!(sent.json(), json!({"noteId": "9zzz", "i": TOKEN}));
+}
