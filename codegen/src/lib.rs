@@ -9,14 +9,18 @@
 //! 3. [`ir`]: the intermediate model those decisions are recorded in.
 //! 4. [`emit`]: print the model as formatted Rust files.
 //!
+//! Beside the pipeline, [`diff`] compares two specs for review.
+//!
 //! The library does no I/O: the `xtask` crate reads the spec and writes the files.
 
+pub mod diff;
 pub mod emit;
 mod error;
 pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+mod schema;
 
 pub use emit::GeneratedFile;
 pub use error::Error;

@@ -6,11 +6,14 @@
 //! * `cargo xtask regen [--check]` generates the bindings from the locked spec.
 //! * `cargo xtask regen --spec PATH [--scopes PATH] --out DIR` generates a
 //!   standalone scratch workspace from another spec (used to prove forks compile).
+//! * `cargo xtask diff OLD NEW` compares two specs (files or instance URLs):
+//!   endpoints, fields, enum values and permissions that changed.
 //! * `cargo xtask bench [--runs N] ...` compares compile time, generation time,
 //!   decoding speed and compiler memory with progenitor and misskey-api 0.3
 //!   (see `docs/benchmarks.md`).
 
 mod bench;
+mod diff;
 mod lock;
 mod pull;
 mod regen;
@@ -24,6 +27,8 @@ usage:
   cargo xtask pull --file PATH [--scopes-file PATH]
   cargo xtask regen [--check]
   cargo xtask regen --spec PATH [--scopes PATH] --out DIR
+  cargo xtask diff OLD NEW [--old-scopes PATH] [--new-scopes PATH] [--summary]
+      (OLD and NEW: spec files or instance URLs such as https://misskey.example)
   cargo xtask bench [--runs N] [--skip-progenitor] [--skip-misskey-rs] [--skip-decode] [--skip-compile] [--compare-to CHECKOUT[,CHECKOUT...]]
 ";
 
@@ -33,6 +38,7 @@ fn main() -> ExitCode {
         Some("pull") => pull::run(&args[1..]),
         Some("regen") => regen::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("diff") => diff::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -180,7 +180,7 @@ pub fn normalize_origin(input: &str) -> Result<String, String> {
     Ok(format!("{scheme}://{rest}"))
 }
 
-fn fetch(url: &str, timeout: Duration) -> Result<String, String> {
+pub(crate) fn fetch(url: &str, timeout: Duration) -> Result<String, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
