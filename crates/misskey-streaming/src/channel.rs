@@ -72,9 +72,9 @@ pub trait Channel: Serialize + Send + Sync + 'static {
 /// How a channel fetches the notes it missed while the socket was down:
 /// which paginated endpoint to call from the last note seen, and which of
 /// its events carry notes. Made by the channels of this crate.
-#[allow(dead_code)] // read by the connection task
 pub struct Backfill<C: Channel> {
-    pub(crate) fetch: fn(&C, &Client, Id) -> Paginator<Note>,
+    /// From the note after `since` (oldest first), or the newest notes when `None`.
+    pub(crate) fetch: fn(&C, &Client, Option<Id>) -> Paginator<Note>,
     pub(crate) note_of: fn(&C::Event) -> Option<&Note>,
     pub(crate) wrap: fn(Note) -> C::Event,
 }
@@ -201,7 +201,7 @@ pub struct RoleTimeline {
 pub struct Drive;
 
 /// `serverStats`: the server's load every two seconds; accepts `requestLog`
-/// (`ChannelHandle::request_log`).
+/// ([`ChannelHandle::request_log`](crate::ChannelHandle::<ServerStats>::request_log)).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ServerStats;
 
@@ -406,7 +406,7 @@ events! {
 }
 
 events! {
-    /// Changes to a captured note (`NoteCapture`).
+    /// Changes to a captured note ([`NoteCapture`](crate::NoteCapture)).
     pub enum NoteUpdate {
         /// Someone reacted.
         "reacted" => Reacted(payload::Reacted),
@@ -422,7 +422,7 @@ events! {
 }
 
 events! {
-    /// Broadcasts to every connection (`Broadcasts`),
+    /// Broadcasts to every connection ([`Broadcasts`](crate::Broadcasts)),
     /// and frames that could not be read at all (`Unknown` with an `error`
     /// and no `kind`).
     pub enum BroadcastEvent {
@@ -439,17 +439,17 @@ events! {
 
 // ---------------------------------------------------------------- backfill requests
 
-fn main_mentions(_: &Main, client: &Client, since: Id) -> Paginator<Note> {
+fn main_mentions(_: &Main, client: &Client, since: Option<Id>) -> Paginator<Note> {
     client.paginate(endpoints::mentions::Request {
-        since_id: Some(since),
+        since_id: since,
         limit: Some(100),
         ..Default::default()
     })
 }
 
-fn home(p: &HomeTimeline, client: &Client, since: Id) -> Paginator<Note> {
+fn home(p: &HomeTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
     client.paginate(endpoints::timeline::Request {
-        since_id: Some(since),
+        since_id: since,
         limit: Some(100),
         with_renotes: p.with_renotes,
         with_files: p.with_files,
@@ -457,9 +457,9 @@ fn home(p: &HomeTimeline, client: &Client, since: Id) -> Paginator<Note> {
     })
 }
 
-fn local(p: &LocalTimeline, client: &Client, since: Id) -> Paginator<Note> {
+fn local(p: &LocalTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
     client.paginate(endpoints::local_timeline::Request {
-        since_id: Some(since),
+        since_id: since,
         limit: Some(100),
         with_renotes: p.with_renotes,
         with_replies: p.with_replies,
@@ -468,9 +468,9 @@ fn local(p: &LocalTimeline, client: &Client, since: Id) -> Paginator<Note> {
     })
 }
 
-fn hybrid(p: &HybridTimeline, client: &Client, since: Id) -> Paginator<Note> {
+fn hybrid(p: &HybridTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
     client.paginate(endpoints::hybrid_timeline::Request {
-        since_id: Some(since),
+        since_id: since,
         limit: Some(100),
         with_renotes: p.with_renotes,
         with_replies: p.with_replies,
@@ -479,9 +479,9 @@ fn hybrid(p: &HybridTimeline, client: &Client, since: Id) -> Paginator<Note> {
     })
 }
 
-fn global(p: &GlobalTimeline, client: &Client, since: Id) -> Paginator<Note> {
+fn global(p: &GlobalTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
     client.paginate(endpoints::global_timeline::Request {
-        since_id: Some(since),
+        since_id: since,
         limit: Some(100),
         with_renotes: p.with_renotes,
         with_files: p.with_files,
@@ -489,10 +489,10 @@ fn global(p: &GlobalTimeline, client: &Client, since: Id) -> Paginator<Note> {
     })
 }
 
-fn user_list(p: &UserList, client: &Client, since: Id) -> Paginator<Note> {
+fn user_list(p: &UserList, client: &Client, since: Option<Id>) -> Paginator<Note> {
     client.paginate(endpoints::user_list_timeline::Request {
         list_id: p.list_id.clone(),
-        since_id: Some(since),
+        since_id: since,
         limit: Some(100),
         with_renotes: p.with_renotes,
         with_files: p.with_files,
@@ -500,37 +500,37 @@ fn user_list(p: &UserList, client: &Client, since: Id) -> Paginator<Note> {
     })
 }
 
-fn hashtag(p: &Hashtag, client: &Client, since: Id) -> Paginator<Note> {
+fn hashtag(p: &Hashtag, client: &Client, since: Option<Id>) -> Paginator<Note> {
     client.paginate(endpoints::search_by_tag::Request {
         query: Some(p.q.clone()),
-        since_id: Some(since),
+        since_id: since,
         limit: Some(100),
         ..Default::default()
     })
 }
 
-fn antenna(p: &Antenna, client: &Client, since: Id) -> Paginator<Note> {
+fn antenna(p: &Antenna, client: &Client, since: Option<Id>) -> Paginator<Note> {
     client.paginate(endpoints::antenna_notes::Request {
         antenna_id: p.antenna_id.clone(),
-        since_id: Some(since),
+        since_id: since,
         limit: Some(100),
         ..Default::default()
     })
 }
 
-fn channel_timeline(p: &ChannelTimeline, client: &Client, since: Id) -> Paginator<Note> {
+fn channel_timeline(p: &ChannelTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
     client.paginate(endpoints::channel_timeline::Request {
         channel_id: p.channel_id.clone(),
-        since_id: Some(since),
+        since_id: since,
         limit: Some(100),
         ..Default::default()
     })
 }
 
-fn role(p: &RoleTimeline, client: &Client, since: Id) -> Paginator<Note> {
+fn role(p: &RoleTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
     client.paginate(endpoints::role_notes::Request {
         role_id: p.role_id.clone(),
-        since_id: Some(since),
+        since_id: since,
         limit: Some(100),
         ..Default::default()
     })

@@ -78,6 +78,9 @@ pub trait Event: Sized + Send + 'static {
     /// Wraps a lifecycle event.
     fn lifecycle(event: Lifecycle) -> Self;
 
+    /// Wraps an event that could not be typed.
+    fn unknown(unknown: Unknown) -> Self;
+
     /// The wire `type` of the event (`note`, `mention`, ...); for `Unknown`
     /// the type as sent; `None` for lifecycle events.
     fn event_type(&self) -> Option<&str>;
@@ -158,6 +161,10 @@ macro_rules! events {
                     }
                     $crate::event::Lifecycle::Lagged(n) => $name::Lagged(n),
                 }
+            }
+
+            fn unknown(unknown: $crate::event::Unknown) -> Self {
+                $name::Unknown(unknown)
             }
 
             fn event_type(&self) -> Option<&str> {
