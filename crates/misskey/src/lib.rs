@@ -16,9 +16,11 @@
 //!   `Request` and its `Response`; [`models`]: the shared types.
 //! * [`Client`] (feature `client`, default): call any endpoint over HTTP.
 //! * `auth` (feature `auth`): MiAuth, OAuth 2 with PKCE and the legacy flow.
+//! * `streaming` (feature `streaming`, default): the streaming API, typed
+//!   channels on one self-healing WebSocket (`misskey::Stream`).
 //!
-//! Features: `client` and `full` (every public endpoint group) are on by
-//! default; `auth` adds the login flows; `internal` adds the endpoints
+//! Features: `client`, `streaming` and `full` (every public endpoint group)
+//! are on by default; `auth` adds the login flows; `internal` adds the endpoints
 //! Misskey's own web client uses. To compile only some endpoint groups, turn
 //! the defaults off and enable groups on `misskey-api` directly.
 
@@ -45,3 +47,30 @@ pub use misskey_client::{Client, Upload};
 pub use misskey_auth as auth;
 #[cfg(feature = "auth")]
 pub use misskey_auth::MiAuth;
+
+/// The streaming API (feature `streaming`, on by default): [`Stream`],
+/// typed channels and their events, reconnect and backfill.
+///
+/// A mention bot that answers every mention, also those posted while it
+/// was disconnected (they are backfilled through the client):
+///
+/// ```no_run
+/// use misskey::{endpoints::notes, streaming::channel, Client, MainEvent, Stream};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::builder("https://misskey.example").token(std::env::var("MISSKEY_TOKEN")?).build()?;
+/// let stream = Stream::connect(&client).await?;          // one socket, token in a header
+/// let mut main = stream.channel(channel::Main).await?;   // typed events of `main`
+/// while let Some(event) = main.next().await {
+///     match event? {
+///         MainEvent::Mention(note) => { client.request(&notes::create::Request { reply_id: note.id.into(), text: "hi!".into(), ..Default::default() }).await?; }
+///         MainEvent::Reconnected { down_for, .. } => println!("back after {down_for:?}; missed mentions follow"),
+///         _ => {}
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "streaming")]
+pub use misskey_streaming as streaming;
+#[cfg(feature = "streaming")]
+pub use misskey_streaming::{ChannelHandle, MainEvent, Stream, TimelineEvent};
