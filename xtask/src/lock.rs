@@ -38,7 +38,7 @@ pub fn read(root: &Path) -> Result<Option<Lock>, String> {
     match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
             format!(
-                "{}: not a valid lock file ({e}); run `cargo xtask pull` to recreate it",
+                "{}: not a valid lock file ({e}); restore the committed one with `git checkout HEAD -- api-spec/lock.json`",
                 path.display()
             )
         }),
