@@ -1,8 +1,12 @@
-//! Step 3 of the pipeline: the intermediate model the emitter works from.
+//! The intermediate model: what to generate, in Rust terms, without syntax.
 //!
-//! It says what to generate in Rust terms (structs, string enums, unions,
-//! endpoints) without any syntax, so that lowering decisions (naming, boxing,
-//! nullability) and printing decisions stay apart.
+//! Lowering fills it from the spec (the shapes), the passes decide what the
+//! shapes become (boxing, defaults, sharing, names, features, field
+//! representation, docs), and emit prints it. Every generated type lives in
+//! one table, [`Types`], and is referred to by its [`TypeId`].
+
+use std::collections::BTreeSet;
+use std::ops::{Index, IndexMut};
 
 /// Everything generated from one spec.
 #[derive(Debug, Clone)]
@@ -11,31 +15,117 @@ pub struct Api {
     pub version: String,
     /// `openapi` of the spec, such as `3.1.0`.
     pub openapi_version: String,
-    /// Types shared across endpoints (`components/schemas` and their inline types).
-    pub models: Vec<TypeDef>,
+    /// Every generated type.
+    pub types: Types,
     /// One entry per endpoint, sorted by name.
     pub endpoints: Vec<Endpoint>,
     /// Every permission: the instance's published list first, then any the
     /// spec's endpoints name that the list lacks.
-    pub permissions: Vec<String>,
+    pub permissions: StringEnum,
+    /// The files under `models/`, in the order `models/mod.rs` lists them
+    /// (decided by the `files` pass).
+    pub model_files: Vec<ModelFile>,
+    /// Cargo features (decided by the `features` pass).
+    pub features: Features,
+    /// Counts for the summary line and the crate docs (the `count` pass).
+    pub summary: Summary,
 }
 
-/// Where a named type lives.
+impl Api {
+    /// The variant of [`Api::permissions`] that stands for `value`.
+    pub fn permission(&self, value: &str) -> Option<&Variant> {
+        self.permissions.variants.iter().find(|p| p.value == value)
+    }
+}
+
+/// The index of a type in [`Types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// The one table of generated types.
+#[derive(Debug, Clone, Default)]
+pub struct Types {
+    defs: Vec<TypeDef>,
+}
+
+impl Types {
+    /// Adds a type and returns its id.
+    pub fn push(&mut self, def: TypeDef) -> TypeId {
+        self.defs.push(def);
+        TypeId(self.defs.len() - 1)
+    }
+
+    /// Number of types.
+    pub fn len(&self) -> usize {
+        self.defs.len()
+    }
+
+    /// Whether there are no types.
+    pub fn is_empty(&self) -> bool {
+        self.defs.is_empty()
+    }
+
+    /// Every id, in table order.
+    pub fn ids(&self) -> impl Iterator<Item = TypeId> {
+        (0..self.defs.len()).map(TypeId)
+    }
+
+    /// Every type with its id, in table order.
+    pub fn iter(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.defs.iter().enumerate().map(|(i, d)| (TypeId(i), d))
+    }
+
+    /// Every type, mutably, in table order.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (TypeId, &mut TypeDef)> {
+        self.defs
+            .iter_mut()
+            .enumerate()
+            .map(|(i, d)| (TypeId(i), d))
+    }
+}
+
+impl Index<TypeId> for Types {
+    type Output = TypeDef;
+    fn index(&self, id: TypeId) -> &TypeDef {
+        &self.defs[id.0]
+    }
+}
+
+impl IndexMut<TypeId> for Types {
+    fn index_mut(&mut self, id: TypeId) -> &mut TypeDef {
+        &mut self.defs[id.0]
+    }
+}
+
+/// Where a type is defined in the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Scope {
-    /// `crate::models`.
-    Models,
+pub enum Home {
+    /// `crate::models`, in the file of this component (or of the shared
+    /// shape with this name).
+    Models {
+        /// The component schema the type belongs to, such as `Note`.
+        component: String,
+    },
     /// The module of the endpoint with this index in [`Api::endpoints`].
     Endpoint(usize),
 }
 
-/// A reference to a named type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TypeRef {
-    /// Where it is defined.
-    pub scope: Scope,
-    /// Its Rust name.
-    pub name: String,
+impl Home {
+    /// Whether the type is in `crate::models`.
+    pub fn is_models(&self) -> bool {
+        matches!(self, Home::Models { .. })
+    }
+}
+
+/// What a type is for, as far as the passes need to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// A schema of `components/schemas` itself.
+    Component,
+    /// An endpoint's `Request` (the JSON body).
+    Request,
+    /// Any other type: nested in a component or an endpoint, or shared.
+    Nested,
 }
 
 /// The Rust shape of a value.
@@ -64,26 +154,81 @@ pub enum Ty {
     /// `Option<T>` as a list item, map value or union payload that may be `null`.
     Optional(Box<Ty>),
     /// A generated type.
-    Named(TypeRef),
+    Named(TypeId),
+}
+
+impl Ty {
+    /// Every generated type this expression mentions, in any position.
+    pub fn named(&self, out: &mut Vec<TypeId>) {
+        match self {
+            Ty::Named(id) => out.push(*id),
+            Ty::Array(t) | Ty::Map(t) | Ty::Optional(t) => t.named(out),
+            Ty::Tuple(ts) => ts.iter().for_each(|t| t.named(out)),
+            _ => {}
+        }
+    }
+
+    /// The generated type this expression holds by value (directly or
+    /// through `Option`), which is what can make a type contain itself.
+    pub fn direct(&self) -> Option<TypeId> {
+        match self {
+            Ty::Named(id) => Some(*id),
+            Ty::Optional(t) => t.direct(),
+            _ => None,
+        }
+    }
+
+    /// Replaces every mention of a type.
+    pub fn rewrite(&mut self, f: &mut impl FnMut(TypeId) -> TypeId) {
+        match self {
+            Ty::Named(id) => *id = f(*id),
+            Ty::Array(t) | Ty::Map(t) | Ty::Optional(t) => t.rewrite(f),
+            Ty::Tuple(ts) => ts.iter_mut().for_each(|t| t.rewrite(f)),
+            _ => {}
+        }
+    }
 }
 
 /// A generated type definition.
 #[derive(Debug, Clone)]
 pub struct TypeDef {
-    /// The Rust name, unique within its scope.
+    /// The Rust name, unique within its home.
     pub name: String,
-    /// Doc comment from the spec.
+    /// Where it is defined.
+    pub home: Home,
+    /// What it is for.
+    pub role: Role,
+    /// Doc comment: the spec's text, or (after the `docs` pass) one made
+    /// from where the type sits.
     pub doc: Option<String>,
     /// JSON pointer of the schema it was made from.
     pub source: String,
     /// The definition.
     pub kind: TypeKind,
-    /// Whether it needs `Default` (it is reachable from a request by value).
-    pub needs_default: bool,
+    /// Reachable from a request by value: printed request-side (tri-state
+    /// fields) and deriving `Default` (the `defaults` pass).
+    pub request_side: bool,
+    /// Its `Deserialize` impl is only compiled with `deserialize-requests`
+    /// (nothing but requests reach it; the `features` pass).
+    pub deserialize_gated: bool,
+    /// It has a required `id: Id` (every branch has, for unions), so it
+    /// implements `HasId` (the `ids` pass).
+    pub has_id: bool,
+}
+
+impl TypeDef {
+    /// The types this definition mentions, in any position.
+    pub fn children(&self) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        for ty in self.kind.tys() {
+            ty.named(&mut out);
+        }
+        out
+    }
 }
 
 /// What kind of type a [`TypeDef`] is.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     /// A struct with named fields.
     Struct(Vec<Field>),
@@ -91,12 +236,35 @@ pub enum TypeKind {
     StringEnum(StringEnum),
     /// One of several shapes.
     Union(Union),
-    /// Another name for a type (a component that is just an array or a reference).
+    /// Another name for a type (a component that is just an array or a
+    /// reference, or a copy of a shared shape kept under its old path).
     Alias(Ty),
 }
 
+impl TypeKind {
+    /// The type expressions of the definition: fields, branches, the aliased type.
+    pub fn tys(&self) -> Vec<&Ty> {
+        match self {
+            TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::StringEnum(_) => Vec::new(),
+        }
+    }
+
+    /// The type expressions of the definition, mutably.
+    pub fn tys_mut(&mut self) -> Vec<&mut Ty> {
+        match self {
+            TypeKind::Struct(fields) => fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::StringEnum(_) => Vec::new(),
+        }
+    }
+}
+
 /// One struct field.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     /// The JSON property name.
     pub json_name: String,
@@ -108,17 +276,75 @@ pub struct Field {
     pub required: bool,
     /// Whether `null` is allowed.
     pub nullable: bool,
-    /// Whether the value must be boxed to break a type cycle.
+    /// Whether the value must be boxed to break a type cycle (the `cycles` pass).
     pub boxed: bool,
+    /// How the field is declared and (de)serialized (the `fields` pass).
+    pub repr: Repr,
     /// Doc comment from the spec.
     pub doc: Option<String>,
 }
 
+/// How a field is declared and (de)serialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Repr {
+    /// What wraps the value type.
+    pub wrap: Wrap,
+    /// What happens when the field is missing or empty.
+    pub mode: Mode,
+}
+
+/// What wraps a field's value type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Wrap {
+    /// The type itself.
+    #[default]
+    Plain,
+    /// `Option<T>`.
+    Option,
+    /// `misskey_core::Nullable<T>`: absent, `null` or a value.
+    Nullable,
+}
+
+/// How a field is read and written (the modes of `misskey_core::object!`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mode {
+    /// Must be present; always written.
+    #[default]
+    Required,
+    /// Missing reads as the default; always written.
+    OrDefault,
+    /// An `Option` left out when `None`.
+    SkipNone,
+    /// A `Nullable` left out when absent.
+    SkipAbsent,
+}
+
+impl Mode {
+    /// The mode's name in `misskey_core::object!`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Required => "required",
+            Mode::OrDefault => "or_default",
+            Mode::SkipNone => "skip_none",
+            Mode::SkipAbsent => "skip_absent",
+        }
+    }
+}
+
+/// A named value: a Rust variant name and the JSON string it stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The JSON value.
+    pub value: String,
+}
+
 /// A string enum.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StringEnum {
-    /// `(variant name, JSON value)`, in spec order.
-    pub variants: Vec<(String, String)>,
+    /// The values, in spec order.
+    pub variants: Vec<Variant>,
     /// Name of the catch-all variant that keeps unknown strings.
     pub other: String,
     /// Index of the spec's `default` value, if it names one.
@@ -126,20 +352,27 @@ pub struct StringEnum {
 }
 
 /// A union of shapes (`oneOf` / `anyOf`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Union {
     /// The branches, in the order they are tried when decoding.
     pub variants: Vec<UnionVariant>,
     /// When every branch is an object told apart by a string property
-    /// (`type`), the name of that property. Unknown tags then decode into a
-    /// catch-all variant instead of failing.
-    pub tag: Option<String>,
-    /// Whether every branch has an `id`, so the union can be a pagination item.
-    pub has_id: bool,
+    /// (`type`), the name of that property and of the catch-all variant
+    /// that keeps unknown tags.
+    pub tag: Option<Tag>,
+}
+
+/// The discriminator of a tagged union.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tag {
+    /// The JSON property, such as `type`.
+    pub property: String,
+    /// The Rust name of the catch-all variant.
+    pub other: String,
 }
 
 /// One branch of a [`Union`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     /// The Rust variant name.
     pub name: String,
@@ -149,12 +382,12 @@ pub struct UnionVariant {
     pub tag_values: Vec<String>,
     /// Whether the payload must be boxed to break a type cycle.
     pub boxed: bool,
-    /// For untagged unions, the JSON shape this branch accepts.
+    /// For untagged unions, the JSON shape this branch accepts (the `unions` pass).
     pub shape: VariantShape,
 }
 
 /// The JSON shape a branch of an untagged union accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VariantShape {
     /// An object; the keys only this branch requires.
     Object(Vec<String>),
@@ -183,11 +416,9 @@ pub struct Endpoint {
     pub group: String,
     /// The description, without the trailing credential/permission lines.
     pub doc: Option<String>,
-    /// The raw credential/permission line, kept for the docs.
-    pub requirements_line: Option<String>,
     /// Whether a credential is required.
     pub requires_credential: bool,
-    /// The permission the token needs.
+    /// The permission the token needs (one of [`Api::permissions`]).
     pub permission: Option<String>,
     /// Marked `**Internal Endpoint**`.
     pub internal: bool,
@@ -201,15 +432,16 @@ pub struct Endpoint {
     pub allow_get: bool,
     /// Documented error codes, in spec order.
     pub error_codes: Vec<String>,
-    /// Request fields (the `Request` struct).
-    pub request: Vec<Field>,
+    /// The `Request` struct.
+    pub request: TypeId,
     /// JSON pointer of the request schema.
     pub request_source: Option<String>,
     /// The successful response.
     pub response: Response,
-    /// Types defined in this endpoint's module.
-    pub types: Vec<TypeDef>,
-    /// Whether the request can be paginated with `sinceId`/`untilId` over items with an `id`.
+    /// Other types defined in this endpoint's module, in print order.
+    pub types: Vec<TypeId>,
+    /// Whether the request can be paginated with `sinceId`/`untilId` over
+    /// items with an `id` (the `ids` pass).
     pub pagination: Option<Pagination>,
 }
 
@@ -218,14 +450,40 @@ pub struct Endpoint {
 pub enum Response {
     /// `204` only.
     Empty,
-    /// `200` with this body; `None` when the schema is missing.
+    /// `200` with this body (`Json` when the schema is missing).
     Json {
+        /// The body type.
         ty: Ty,
+        /// Whether the body may be `null` (the response is then `Option`).
         nullable: bool,
+        /// JSON pointer of the schema.
         source: String,
     },
     /// `200` with this body or `204`.
-    JsonOrEmpty { ty: Ty, source: String },
+    JsonOrEmpty {
+        /// The body type.
+        ty: Ty,
+        /// JSON pointer of the schema.
+        source: String,
+    },
+}
+
+impl Response {
+    /// The body type, if there is one.
+    pub fn ty(&self) -> Option<&Ty> {
+        match self {
+            Response::Empty => None,
+            Response::Json { ty, .. } | Response::JsonOrEmpty { ty, .. } => Some(ty),
+        }
+    }
+
+    /// The body type, mutably.
+    pub fn ty_mut(&mut self) -> Option<&mut Ty> {
+        match self {
+            Response::Empty => None,
+            Response::Json { ty, .. } | Response::JsonOrEmpty { ty, .. } => Some(ty),
+        }
+    }
 }
 
 /// Pagination support of an endpoint.
@@ -237,6 +495,30 @@ pub struct Pagination {
     pub until_id: bool,
     /// The item type of the response list.
     pub item: Ty,
+}
+
+/// One file under `models/`.
+#[derive(Debug, Clone)]
+pub struct ModelFile {
+    /// The module and file name, such as `note` for `models/note.rs`.
+    pub module: String,
+    /// The component it holds (or the shared shape's name).
+    pub component: String,
+    /// Whether it holds a component schema (rather than a shared shape).
+    pub is_component: bool,
+    /// The types it defines, in print order.
+    pub types: Vec<TypeId>,
+    /// Features any of which compiles it; `None` when it is always compiled.
+    pub cfg: Option<BTreeSet<String>>,
+}
+
+/// Which cargo feature enables what.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// Public groups with their endpoint counts, sorted by name.
+    pub groups: Vec<(String, usize)>,
+    /// The feature of each endpoint, by index (`internal` for internal ones).
+    pub endpoint: Vec<String>,
 }
 
 /// Counts printed after a run.

@@ -4,10 +4,12 @@
 //!
 //! 1. [`load`]: parse the JSON and normalise OpenAPI 3.1 into the 3.0 model of
 //!    the `openapiv3` crate, keeping what 3.0 cannot say (null unions, tuples).
-//! 2. [`lower`]: walk the document and decide the Rust shape of everything:
-//!    names, optional/nullable, unions, boxing, cargo feature groups.
-//! 3. [`ir`]: the intermediate model those decisions are recorded in.
-//! 4. [`emit`]: print the model as formatted Rust files.
+//! 2. [`lower`]: turn schemas and operations into the shapes of the
+//!    intermediate model ([`ir`]): structs, enums, unions, endpoints.
+//! 3. [`passes`]: decide what the shapes become, one decision per pass
+//!    (boxing, defaults, ids, union evidence, docs, sharing and naming,
+//!    features, field representation), over one table of types.
+//! 4. [`emit`]: print the model as formatted Rust files, deciding nothing.
 //!
 //! Beside the pipeline, [`diff`] compares two specs for review.
 //!
@@ -20,6 +22,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod passes;
 mod schema;
 
 pub use emit::GeneratedFile;
@@ -57,12 +60,13 @@ pub fn generate(input: Input<'_>) -> Result<Output, Error> {
         Some(text) => Some(parse_scopes(text)?),
         None => None,
     };
-    let api = lower::lower(&loaded, scopes.as_deref())?;
+    let mut api = lower::lower(&loaded, scopes.as_deref())?;
+    passes::run(&mut api);
     let operation_count = lower::operation_count(&loaded.openapi);
-    let (files, summary) = emit::emit(&api)?;
+    let files = emit::emit(&api)?;
     Ok(Output {
         files,
-        summary,
+        summary: api.summary.clone(),
         spec_version: api.version.clone(),
         operation_count,
     })

@@ -6755,9 +6755,49 @@ pub static ENDPOINTS: &[EndpointCase] = &[
 /// Every component schema.
 pub static MODELS: &[ModelCase] = &[
     ModelCase {
-        name: "AbuseReportNotificationRecipient",
-        schema: "/components/schemas/AbuseReportNotificationRecipient",
-        roundtrip: roundtrip::<misskey_api::models::AbuseReportNotificationRecipient>,
+        name: "Error",
+        schema: "/components/schemas/Error",
+        roundtrip: roundtrip::<misskey_api::models::Error>,
+    },
+    ModelCase {
+        name: "UserLite",
+        schema: "/components/schemas/UserLite",
+        roundtrip: roundtrip::<misskey_api::models::UserLite>,
+    },
+    ModelCase {
+        name: "UserDetailedNotMeOnly",
+        schema: "/components/schemas/UserDetailedNotMeOnly",
+        roundtrip: roundtrip::<misskey_api::models::UserDetailedNotMeOnly>,
+    },
+    ModelCase {
+        name: "MeDetailedOnly",
+        schema: "/components/schemas/MeDetailedOnly",
+        roundtrip: roundtrip::<misskey_api::models::MeDetailedOnly>,
+    },
+    ModelCase {
+        name: "UserDetailedNotMe",
+        schema: "/components/schemas/UserDetailedNotMe",
+        roundtrip: roundtrip::<misskey_api::models::UserDetailedNotMe>,
+    },
+    ModelCase {
+        name: "MeDetailed",
+        schema: "/components/schemas/MeDetailed",
+        roundtrip: roundtrip::<misskey_api::models::MeDetailed>,
+    },
+    ModelCase {
+        name: "UserDetailed",
+        schema: "/components/schemas/UserDetailed",
+        roundtrip: roundtrip::<misskey_api::models::UserDetailed>,
+    },
+    ModelCase {
+        name: "User",
+        schema: "/components/schemas/User",
+        roundtrip: roundtrip::<misskey_api::models::User>,
+    },
+    ModelCase {
+        name: "UserList",
+        schema: "/components/schemas/UserList",
+        roundtrip: roundtrip::<misskey_api::models::UserList>,
     },
     ModelCase {
         name: "Ad",
@@ -6770,29 +6810,29 @@ pub static MODELS: &[ModelCase] = &[
         roundtrip: roundtrip::<misskey_api::models::Announcement>,
     },
     ModelCase {
-        name: "Antenna",
-        schema: "/components/schemas/Antenna",
-        roundtrip: roundtrip::<misskey_api::models::Antenna>,
-    },
-    ModelCase {
         name: "App",
         schema: "/components/schemas/App",
         roundtrip: roundtrip::<misskey_api::models::App>,
     },
     ModelCase {
-        name: "Blocking",
-        schema: "/components/schemas/Blocking",
-        roundtrip: roundtrip::<misskey_api::models::Blocking>,
+        name: "Note",
+        schema: "/components/schemas/Note",
+        roundtrip: roundtrip::<misskey_api::models::Note>,
     },
     ModelCase {
-        name: "Channel",
-        schema: "/components/schemas/Channel",
-        roundtrip: roundtrip::<misskey_api::models::Channel>,
+        name: "NoteReaction",
+        schema: "/components/schemas/NoteReaction",
+        roundtrip: roundtrip::<misskey_api::models::NoteReaction>,
     },
     ModelCase {
-        name: "Clip",
-        schema: "/components/schemas/Clip",
-        roundtrip: roundtrip::<misskey_api::models::Clip>,
+        name: "NoteFavorite",
+        schema: "/components/schemas/NoteFavorite",
+        roundtrip: roundtrip::<misskey_api::models::NoteFavorite>,
+    },
+    ModelCase {
+        name: "Notification",
+        schema: "/components/schemas/Notification",
+        roundtrip: roundtrip::<misskey_api::models::Notification>,
     },
     ModelCase {
         name: "DriveFile",
@@ -6805,39 +6845,24 @@ pub static MODELS: &[ModelCase] = &[
         roundtrip: roundtrip::<misskey_api::models::DriveFolder>,
     },
     ModelCase {
-        name: "EmojiDetailed",
-        schema: "/components/schemas/EmojiDetailed",
-        roundtrip: roundtrip::<misskey_api::models::EmojiDetailed>,
-    },
-    ModelCase {
-        name: "EmojiSimple",
-        schema: "/components/schemas/EmojiSimple",
-        roundtrip: roundtrip::<misskey_api::models::EmojiSimple>,
-    },
-    ModelCase {
-        name: "Error",
-        schema: "/components/schemas/Error",
-        roundtrip: roundtrip::<misskey_api::models::Error>,
-    },
-    ModelCase {
-        name: "FederationInstance",
-        schema: "/components/schemas/FederationInstance",
-        roundtrip: roundtrip::<misskey_api::models::FederationInstance>,
-    },
-    ModelCase {
-        name: "Flash",
-        schema: "/components/schemas/Flash",
-        roundtrip: roundtrip::<misskey_api::models::Flash>,
-    },
-    ModelCase {
         name: "Following",
         schema: "/components/schemas/Following",
         roundtrip: roundtrip::<misskey_api::models::Following>,
     },
     ModelCase {
-        name: "GalleryPost",
-        schema: "/components/schemas/GalleryPost",
-        roundtrip: roundtrip::<misskey_api::models::GalleryPost>,
+        name: "Muting",
+        schema: "/components/schemas/Muting",
+        roundtrip: roundtrip::<misskey_api::models::Muting>,
+    },
+    ModelCase {
+        name: "RenoteMuting",
+        schema: "/components/schemas/RenoteMuting",
+        roundtrip: roundtrip::<misskey_api::models::RenoteMuting>,
+    },
+    ModelCase {
+        name: "Blocking",
+        schema: "/components/schemas/Blocking",
+        roundtrip: roundtrip::<misskey_api::models::Blocking>,
     },
     ModelCase {
         name: "Hashtag",
@@ -6850,56 +6875,6 @@ pub static MODELS: &[ModelCase] = &[
         roundtrip: roundtrip::<misskey_api::models::InviteCode>,
     },
     ModelCase {
-        name: "MeDetailed",
-        schema: "/components/schemas/MeDetailed",
-        roundtrip: roundtrip::<misskey_api::models::MeDetailed>,
-    },
-    ModelCase {
-        name: "MeDetailedOnly",
-        schema: "/components/schemas/MeDetailedOnly",
-        roundtrip: roundtrip::<misskey_api::models::MeDetailedOnly>,
-    },
-    ModelCase {
-        name: "MetaDetailed",
-        schema: "/components/schemas/MetaDetailed",
-        roundtrip: roundtrip::<misskey_api::models::MetaDetailed>,
-    },
-    ModelCase {
-        name: "MetaDetailedOnly",
-        schema: "/components/schemas/MetaDetailedOnly",
-        roundtrip: roundtrip::<misskey_api::models::MetaDetailedOnly>,
-    },
-    ModelCase {
-        name: "MetaLite",
-        schema: "/components/schemas/MetaLite",
-        roundtrip: roundtrip::<misskey_api::models::MetaLite>,
-    },
-    ModelCase {
-        name: "Muting",
-        schema: "/components/schemas/Muting",
-        roundtrip: roundtrip::<misskey_api::models::Muting>,
-    },
-    ModelCase {
-        name: "Note",
-        schema: "/components/schemas/Note",
-        roundtrip: roundtrip::<misskey_api::models::Note>,
-    },
-    ModelCase {
-        name: "NoteFavorite",
-        schema: "/components/schemas/NoteFavorite",
-        roundtrip: roundtrip::<misskey_api::models::NoteFavorite>,
-    },
-    ModelCase {
-        name: "NoteReaction",
-        schema: "/components/schemas/NoteReaction",
-        roundtrip: roundtrip::<misskey_api::models::NoteReaction>,
-    },
-    ModelCase {
-        name: "Notification",
-        schema: "/components/schemas/Notification",
-        roundtrip: roundtrip::<misskey_api::models::Notification>,
-    },
-    ModelCase {
         name: "Page",
         schema: "/components/schemas/Page",
         roundtrip: roundtrip::<misskey_api::models::Page>,
@@ -6910,36 +6885,54 @@ pub static MODELS: &[ModelCase] = &[
         roundtrip: roundtrip::<misskey_api::models::PageBlock>,
     },
     ModelCase {
+        name: "Channel",
+        schema: "/components/schemas/Channel",
+        roundtrip: roundtrip::<misskey_api::models::Channel>,
+    },
+    ModelCase {
         name: "QueueCount",
         schema: "/components/schemas/QueueCount",
         roundtrip: roundtrip::<misskey_api::models::QueueCount>,
     },
     ModelCase {
-        name: "RenoteMuting",
-        schema: "/components/schemas/RenoteMuting",
-        roundtrip: roundtrip::<misskey_api::models::RenoteMuting>,
+        name: "Antenna",
+        schema: "/components/schemas/Antenna",
+        roundtrip: roundtrip::<misskey_api::models::Antenna>,
     },
     ModelCase {
-        name: "ReversiGameDetailed",
-        schema: "/components/schemas/ReversiGameDetailed",
-        roundtrip: roundtrip::<misskey_api::models::ReversiGameDetailed>,
+        name: "Clip",
+        schema: "/components/schemas/Clip",
+        roundtrip: roundtrip::<misskey_api::models::Clip>,
     },
     ModelCase {
-        name: "ReversiGameLite",
-        schema: "/components/schemas/ReversiGameLite",
-        roundtrip: roundtrip::<misskey_api::models::ReversiGameLite>,
+        name: "FederationInstance",
+        schema: "/components/schemas/FederationInstance",
+        roundtrip: roundtrip::<misskey_api::models::FederationInstance>,
     },
     ModelCase {
-        name: "Role",
-        schema: "/components/schemas/Role",
-        roundtrip: roundtrip::<misskey_api::models::Role>,
+        name: "GalleryPost",
+        schema: "/components/schemas/GalleryPost",
+        roundtrip: roundtrip::<misskey_api::models::GalleryPost>,
     },
     ModelCase {
-        name: "RoleCondFormulaFollowersOrFollowingOrNotes",
-        schema: "/components/schemas/RoleCondFormulaFollowersOrFollowingOrNotes",
-        roundtrip: roundtrip::<
-            misskey_api::models::RoleCondFormulaFollowersOrFollowingOrNotes,
-        >,
+        name: "EmojiSimple",
+        schema: "/components/schemas/EmojiSimple",
+        roundtrip: roundtrip::<misskey_api::models::EmojiSimple>,
+    },
+    ModelCase {
+        name: "EmojiDetailed",
+        schema: "/components/schemas/EmojiDetailed",
+        roundtrip: roundtrip::<misskey_api::models::EmojiDetailed>,
+    },
+    ModelCase {
+        name: "Flash",
+        schema: "/components/schemas/Flash",
+        roundtrip: roundtrip::<misskey_api::models::Flash>,
+    },
+    ModelCase {
+        name: "Signin",
+        schema: "/components/schemas/Signin",
+        roundtrip: roundtrip::<misskey_api::models::Signin>,
     },
     ModelCase {
         name: "RoleCondFormulaLogics",
@@ -6947,9 +6940,21 @@ pub static MODELS: &[ModelCase] = &[
         roundtrip: roundtrip::<misskey_api::models::RoleCondFormulaLogics>,
     },
     ModelCase {
-        name: "RoleCondFormulaValue",
-        schema: "/components/schemas/RoleCondFormulaValue",
-        roundtrip: roundtrip::<misskey_api::models::RoleCondFormulaValue>,
+        name: "RoleCondFormulaValueNot",
+        schema: "/components/schemas/RoleCondFormulaValueNot",
+        roundtrip: roundtrip::<misskey_api::models::RoleCondFormulaValueNot>,
+    },
+    ModelCase {
+        name: "RoleCondFormulaValueIsLocalOrRemote",
+        schema: "/components/schemas/RoleCondFormulaValueIsLocalOrRemote",
+        roundtrip: roundtrip::<misskey_api::models::RoleCondFormulaValueIsLocalOrRemote>,
+    },
+    ModelCase {
+        name: "RoleCondFormulaValueUserSettingBooleanSchema",
+        schema: "/components/schemas/RoleCondFormulaValueUserSettingBooleanSchema",
+        roundtrip: roundtrip::<
+            misskey_api::models::RoleCondFormulaValueUserSettingBooleanSchema,
+        >,
     },
     ModelCase {
         name: "RoleCondFormulaValueAssignedRole",
@@ -6962,21 +6967,16 @@ pub static MODELS: &[ModelCase] = &[
         roundtrip: roundtrip::<misskey_api::models::RoleCondFormulaValueCreated>,
     },
     ModelCase {
-        name: "RoleCondFormulaValueIsLocalOrRemote",
-        schema: "/components/schemas/RoleCondFormulaValueIsLocalOrRemote",
-        roundtrip: roundtrip::<misskey_api::models::RoleCondFormulaValueIsLocalOrRemote>,
-    },
-    ModelCase {
-        name: "RoleCondFormulaValueNot",
-        schema: "/components/schemas/RoleCondFormulaValueNot",
-        roundtrip: roundtrip::<misskey_api::models::RoleCondFormulaValueNot>,
-    },
-    ModelCase {
-        name: "RoleCondFormulaValueUserSettingBooleanSchema",
-        schema: "/components/schemas/RoleCondFormulaValueUserSettingBooleanSchema",
+        name: "RoleCondFormulaFollowersOrFollowingOrNotes",
+        schema: "/components/schemas/RoleCondFormulaFollowersOrFollowingOrNotes",
         roundtrip: roundtrip::<
-            misskey_api::models::RoleCondFormulaValueUserSettingBooleanSchema,
+            misskey_api::models::RoleCondFormulaFollowersOrFollowingOrNotes,
         >,
+    },
+    ModelCase {
+        name: "RoleCondFormulaValue",
+        schema: "/components/schemas/RoleCondFormulaValue",
+        roundtrip: roundtrip::<misskey_api::models::RoleCondFormulaValue>,
     },
     ModelCase {
         name: "RoleLite",
@@ -6984,14 +6984,39 @@ pub static MODELS: &[ModelCase] = &[
         roundtrip: roundtrip::<misskey_api::models::RoleLite>,
     },
     ModelCase {
+        name: "Role",
+        schema: "/components/schemas/Role",
+        roundtrip: roundtrip::<misskey_api::models::Role>,
+    },
+    ModelCase {
         name: "RolePolicies",
         schema: "/components/schemas/RolePolicies",
         roundtrip: roundtrip::<misskey_api::models::RolePolicies>,
     },
     ModelCase {
-        name: "Signin",
-        schema: "/components/schemas/Signin",
-        roundtrip: roundtrip::<misskey_api::models::Signin>,
+        name: "ReversiGameLite",
+        schema: "/components/schemas/ReversiGameLite",
+        roundtrip: roundtrip::<misskey_api::models::ReversiGameLite>,
+    },
+    ModelCase {
+        name: "ReversiGameDetailed",
+        schema: "/components/schemas/ReversiGameDetailed",
+        roundtrip: roundtrip::<misskey_api::models::ReversiGameDetailed>,
+    },
+    ModelCase {
+        name: "MetaLite",
+        schema: "/components/schemas/MetaLite",
+        roundtrip: roundtrip::<misskey_api::models::MetaLite>,
+    },
+    ModelCase {
+        name: "MetaDetailedOnly",
+        schema: "/components/schemas/MetaDetailedOnly",
+        roundtrip: roundtrip::<misskey_api::models::MetaDetailedOnly>,
+    },
+    ModelCase {
+        name: "MetaDetailed",
+        schema: "/components/schemas/MetaDetailed",
+        roundtrip: roundtrip::<misskey_api::models::MetaDetailed>,
     },
     ModelCase {
         name: "SystemWebhook",
@@ -6999,33 +7024,8 @@ pub static MODELS: &[ModelCase] = &[
         roundtrip: roundtrip::<misskey_api::models::SystemWebhook>,
     },
     ModelCase {
-        name: "User",
-        schema: "/components/schemas/User",
-        roundtrip: roundtrip::<misskey_api::models::User>,
-    },
-    ModelCase {
-        name: "UserDetailed",
-        schema: "/components/schemas/UserDetailed",
-        roundtrip: roundtrip::<misskey_api::models::UserDetailed>,
-    },
-    ModelCase {
-        name: "UserDetailedNotMe",
-        schema: "/components/schemas/UserDetailedNotMe",
-        roundtrip: roundtrip::<misskey_api::models::UserDetailedNotMe>,
-    },
-    ModelCase {
-        name: "UserDetailedNotMeOnly",
-        schema: "/components/schemas/UserDetailedNotMeOnly",
-        roundtrip: roundtrip::<misskey_api::models::UserDetailedNotMeOnly>,
-    },
-    ModelCase {
-        name: "UserList",
-        schema: "/components/schemas/UserList",
-        roundtrip: roundtrip::<misskey_api::models::UserList>,
-    },
-    ModelCase {
-        name: "UserLite",
-        schema: "/components/schemas/UserLite",
-        roundtrip: roundtrip::<misskey_api::models::UserLite>,
+        name: "AbuseReportNotificationRecipient",
+        schema: "/components/schemas/AbuseReportNotificationRecipient",
+        roundtrip: roundtrip::<misskey_api::models::AbuseReportNotificationRecipient>,
     },
 ];

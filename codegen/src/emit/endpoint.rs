@@ -7,11 +7,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{inner_doc, outer_doc};
-use super::features::Features;
+use super::features::cfg_any;
 use super::render_file;
-use super::types::{ident, Imports, TypePrinter};
+use super::types::{ident, TypePrinter};
 use crate::error::Error;
-use crate::ir::{Api, Endpoint, Response, Scope, Ty};
+use crate::ir::{Api, Endpoint, Home, Response, Ty, TypeKind, Wrap};
 
 /// A node of the module tree built from endpoint paths.
 #[derive(Default)]
@@ -34,7 +34,7 @@ impl ModuleNode {
 const LEAF_MODULE: &str = "endpoint";
 
 /// All files under `endpoints/`.
-pub fn endpoint_files(api: &Api, features: &Features) -> Result<Vec<(String, String)>, Error> {
+pub fn endpoint_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
     let mut root = ModuleNode::default();
     for (i, e) in api.endpoints.iter().enumerate() {
         let mut node = &mut root;
@@ -46,7 +46,7 @@ pub fn endpoint_files(api: &Api, features: &Features) -> Result<Vec<(String, Str
     let mut files = Vec::new();
     let root_doc = "Every endpoint, as a module named after its path: `notes/create` is [`notes::create`].\n\n\
                     Each holds a `Request` (the JSON body, implementing [`Endpoint`](crate::Endpoint)) and a `Response`.";
-    write_node(api, features, &root, &[], Some(root_doc), &mut files)?;
+    write_node(api, &root, &[], Some(root_doc), &mut files)?;
     Ok(files)
 }
 
@@ -66,7 +66,6 @@ fn file_path(segments: &[String], has_children: bool) -> String {
 
 fn write_node(
     api: &Api,
-    features: &Features,
     node: &ModuleNode,
     segments: &[String],
     doc: Option<&str>,
@@ -76,7 +75,7 @@ fn write_node(
         let index = node.endpoint.expect("a leaf module holds an endpoint");
         files.push((
             file_path(segments, false),
-            render_file(endpoint_module(api, features, index, true))?,
+            render_file(endpoint_module(api, index, true))?,
         ));
         return Ok(());
     }
@@ -106,25 +105,25 @@ fn write_node(
                 format!("endpoint `{}` has a child named `{LEAF_MODULE}`, which the generator uses internally", api.endpoints[i].name),
             ));
         }
-        let cfg = features.endpoints_cfg(&[i]);
+        let cfg = endpoints_cfg(api, &[i]);
         let leaf = ident(LEAF_MODULE);
         items.push(quote! { #cfg mod #leaf; #cfg pub use self::#leaf::*; });
         let mut leaf_segments = segments.to_vec();
         leaf_segments.push(LEAF_MODULE.into());
         files.push((
             file_path(&leaf_segments, false),
-            render_file(endpoint_module(api, features, i, false))?,
+            render_file(endpoint_module(api, i, false))?,
         ));
     }
     for (name, child) in &node.children {
         let mut indices = Vec::new();
         child.endpoints(&mut indices);
-        let cfg = features.endpoints_cfg(&indices);
+        let cfg = endpoints_cfg(api, &indices);
         let m = ident(name);
         items.push(quote! { #cfg pub mod #m; });
         let mut child_segments = segments.to_vec();
         child_segments.push(name.clone());
-        write_node(api, features, child, &child_segments, None, files)?;
+        write_node(api, child, &child_segments, None, files)?;
     }
     files.push((
         file_path(segments, true),
@@ -162,31 +161,10 @@ fn endpoint_doc(e: &Endpoint) -> String {
     doc
 }
 
-fn endpoint_module(
-    api: &Api,
-    features: &Features,
-    index: usize,
-    with_module_doc: bool,
-) -> TokenStream {
+fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStream {
     let e = &api.endpoints[index];
-    let local: BTreeSet<String> = e.types.iter().map(|t| t.name.clone()).collect();
-    let mut printer = TypePrinter {
-        here: Scope::Endpoint(index),
-        local: &local,
-        imports: Imports::default(),
-        request_only: &features.request_only,
-    };
-
-    // Request.
-    let request_doc = outer_doc(&format!("The request body of `{}`.", e.name));
-    let (request_body, request_serde) =
-        printer.struct_body_tokens(&ident("Request"), &e.request, true, true);
-    let request = quote! {
-        #request_doc
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct Request #request_body
-        #request_serde
-    };
+    let mut printer = TypePrinter::new(&api.types, Home::Endpoint(index));
+    let request = printer.def(e.request);
 
     // Response.
     let (response_alias, shape) = match &e.response {
@@ -198,7 +176,8 @@ fn endpoint_module(
             )
         }
         Response::Json { ty, nullable, .. } => {
-            let defined_here = matches!(ty, Ty::Named(r) if r.scope == Scope::Endpoint(index) && r.name == "Response");
+            let defined_here = matches!(ty, Ty::Named(id)
+                if api.types[*id].home == Home::Endpoint(index) && api.types[*id].name == "Response");
             let alias = if defined_here {
                 TokenStream::new()
             } else {
@@ -225,38 +204,9 @@ fn endpoint_module(
             )
         }
     };
-    let types: Vec<TokenStream> = e.types.iter().map(|def| printer.def(def)).collect();
-
-    // The Endpoint implementation.
-    let path = &e.name;
-    let requires_credential = e.requires_credential;
-    let permission = match &e.permission {
-        Some(p) => {
-            let variant = ident(&api_permission_variant(api, p));
-            quote! { Some(Permission::#variant) }
-        }
-        None => quote! { None },
-    };
-    let multipart = e.multipart;
-    let rate_limited = e.rate_limited;
-    let allow_get = e.allow_get;
-    let internal = e.internal;
-    let codes = &e.error_codes;
-    let endpoint_impl = quote! {
-        impl Endpoint for Request {
-            type Response = Response;
-            const PATH: &'static str = #path;
-            const REQUIRES_CREDENTIAL: bool = #requires_credential;
-            const PERMISSION: Option<Permission> = #permission;
-            const MULTIPART: bool = #multipart;
-            const RATE_LIMITED: bool = #rate_limited;
-            const ALLOW_GET: bool = #allow_get;
-            const INTERNAL: bool = #internal;
-            const RESPONSE_SHAPE: ResponseShape = #shape;
-            const ERROR_CODES: &'static [&'static str] = &[#(#codes),*];
-        }
-    };
-    let pagination = pagination_impl(e, &mut printer);
+    let types: Vec<TokenStream> = e.types.iter().map(|id| printer.def(*id)).collect();
+    let endpoint_impl = endpoint_impl(api, e, shape);
+    let pagination = pagination_impl(api, e, &mut printer);
 
     printer.imports.endpoint_traits = true;
     let imports = printer.imports.tokens();
@@ -276,17 +226,61 @@ fn endpoint_module(
     }
 }
 
-fn pagination_impl(e: &Endpoint, printer: &mut TypePrinter<'_>) -> TokenStream {
+/// The `Endpoint` implementation: the endpoint's constants, all in one place.
+fn endpoint_impl(api: &Api, e: &Endpoint, shape: TokenStream) -> TokenStream {
+    let path = &e.name;
+    let requires_credential = e.requires_credential;
+    let permission = match e.permission.as_deref().and_then(|p| api.permission(p)) {
+        Some(p) => {
+            let variant = ident(&p.name);
+            quote! { Some(Permission::#variant) }
+        }
+        None => quote! { None },
+    };
+    let multipart = e.multipart;
+    let rate_limited = e.rate_limited;
+    let allow_get = e.allow_get;
+    let internal = e.internal;
+    let codes = &e.error_codes;
+    quote! {
+        impl Endpoint for Request {
+            type Response = Response;
+            const PATH: &'static str = #path;
+            const REQUIRES_CREDENTIAL: bool = #requires_credential;
+            const PERMISSION: Option<Permission> = #permission;
+            const MULTIPART: bool = #multipart;
+            const RATE_LIMITED: bool = #rate_limited;
+            const ALLOW_GET: bool = #allow_get;
+            const INTERNAL: bool = #internal;
+            const RESPONSE_SHAPE: ResponseShape = #shape;
+            const ERROR_CODES: &'static [&'static str] = &[#(#codes),*];
+        }
+    }
+}
+
+/// `#[cfg(...)]` for a module holding these endpoints.
+fn endpoints_cfg(api: &Api, indices: &[usize]) -> TokenStream {
+    let set: BTreeSet<String> = indices
+        .iter()
+        .map(|&i| api.features.endpoint[i].clone())
+        .collect();
+    cfg_any(&set)
+}
+
+fn pagination_impl(api: &Api, e: &Endpoint, printer: &mut TypePrinter<'_>) -> TokenStream {
     let Some(p) = &e.pagination else {
+        return TokenStream::new();
+    };
+    let TypeKind::Struct(fields) = &api.types[e.request].kind else {
         return TokenStream::new();
     };
     let item = printer.ty(&p.item);
     printer.imports.id = true;
     let field = |json: &str| {
-        e.request
+        fields
             .iter()
             .find(|f| f.json_name == json)
-            .map(|f| (ident(&f.rust_name), f.nullable && !f.required))
+            .map(|f| (ident(&f.rust_name), f.repr.wrap == Wrap::Nullable))
     };
     let set = |json: &str| match field(json) {
         Some((name, true)) => {
@@ -321,15 +315,4 @@ fn pagination_impl(e: &Endpoint, printer: &mut TypePrinter<'_>) -> TokenStream {
             fn set_until_id(&mut self, id: Option<Id>) { #set_until }
         }
     }
-}
-
-fn api_permission_variant(api: &Api, permission: &str) -> String {
-    let mut names = crate::names::NameSet::default();
-    for p in &api.permissions {
-        let n = names.take(&[crate::names::pascal(p)]);
-        if p == permission {
-            return n;
-        }
-    }
-    crate::names::pascal(permission)
 }

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::docs::inner_doc;
 use super::types::ident;
-use crate::ir::{Api, Response};
+use crate::ir::{Api, Response, Role};
 
 /// Where the registry is written, relative to the workspace root.
 pub const REGISTRY_FILE: &str = "tests/src/registry.rs";
@@ -54,14 +54,10 @@ pub fn registry(api: &Api) -> TokenStream {
         })
         .collect();
     let models: Vec<TokenStream> = api
-        .models
+        .types
         .iter()
-        .filter(|m| {
-            m.source
-                .strip_prefix("/components/schemas/")
-                .is_some_and(|rest| !rest.contains('/'))
-        })
-        .map(|m| {
+        .filter(|(_, m)| m.role == Role::Component)
+        .map(|(_, m)| {
             let name = &m.name;
             let schema = &m.source;
             let ty = ident(&m.name);

@@ -1,18 +1,18 @@
 //! Printing type definitions: structs, string enums, unions, aliases.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{inner_doc, outer_doc};
-use super::features::Features;
+use super::features::cfg_any;
 use super::render_file;
 use crate::error::Error;
 use crate::ir::{
-    Api, Field, Scope, StringEnum, Ty, TypeDef, TypeKind, TypeRef, Union, VariantShape,
+    Api, Field, Home, StringEnum, Ty, TypeDef, TypeId, TypeKind, Types, Union, VariantShape, Wrap,
 };
-use crate::names::{pascal, snake_ident};
+use crate::passes::features::DESERIALIZE_REQUESTS;
 
 /// Names a file's items use, so it imports exactly those.
 #[derive(Default)]
@@ -98,17 +98,23 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// Prints type expressions as seen from one scope.
+/// Prints type expressions and definitions as seen from one file.
 pub struct TypePrinter<'a> {
-    pub here: Scope,
-    /// Names defined in the current file (no import needed).
-    pub local: &'a BTreeSet<String>,
+    pub types: &'a Types,
+    /// The file being printed (an endpoint module or a model file).
+    pub here: Home,
     pub imports: Imports,
-    /// Structs whose `Deserialize` is behind the `deserialize-requests` feature.
-    pub request_only: &'a HashSet<TypeRef>,
 }
 
-impl TypePrinter<'_> {
+impl<'a> TypePrinter<'a> {
+    pub fn new(types: &'a Types, here: Home) -> Self {
+        TypePrinter {
+            types,
+            here,
+            imports: Imports::default(),
+        }
+    }
+
     pub fn ty(&mut self, ty: &Ty) -> TokenStream {
         match ty {
             Ty::String => quote! { String },
@@ -141,16 +147,17 @@ impl TypePrinter<'_> {
                 let t = self.ty(t);
                 quote! { Option<#t> }
             }
-            Ty::Named(r) => {
-                let name = ident(&r.name);
-                match (&r.scope, &self.here) {
-                    (Scope::Models, Scope::Endpoint(_)) => {
+            Ty::Named(id) => {
+                let def = &self.types[*id];
+                let name = ident(&def.name);
+                match (&def.home, &self.here) {
+                    (Home::Models { .. }, Home::Endpoint(_)) => {
                         self.imports.models_module = true;
                         quote! { models::#name }
                     }
-                    (Scope::Models, Scope::Models) => {
-                        if !self.local.contains(&r.name) {
-                            self.imports.sibling_models.insert(r.name.clone());
+                    (Home::Models { .. }, Home::Models { .. }) => {
+                        if def.home != self.here {
+                            self.imports.sibling_models.insert(def.name.clone());
                         }
                         quote! { #name }
                     }
@@ -161,19 +168,15 @@ impl TypePrinter<'_> {
     }
 
     /// A whole type definition.
-    pub fn def(&mut self, def: &TypeDef) -> TokenStream {
+    pub fn def(&mut self, id: TypeId) -> TokenStream {
+        let def: &TypeDef = &self.types[id];
         let name = ident(&def.name);
-        let doc = outer_doc(def.doc.as_deref().unwrap_or(&default_doc(def)));
+        let doc = outer_doc(def.doc.as_deref().unwrap_or_default());
         match &def.kind {
             TypeKind::Struct(fields) => {
-                let gate = self.request_only.contains(&TypeRef {
-                    scope: self.here.clone(),
-                    name: def.name.clone(),
-                });
-                let (body, serde_impl) =
-                    self.struct_body_tokens(&name, fields, def.needs_default, gate);
-                let derive_default = def.needs_default.then(|| quote! { Default, });
-                let has_id = if fields.iter().any(is_id_field) {
+                let (body, serde_impl) = self.struct_body(&name, fields, def.deserialize_gated);
+                let derive_default = def.request_side.then(|| quote! { Default, });
+                let has_id = if def.has_id {
                     quote! {
                         impl misskey_core::HasId for #name {
                             fn id(&self) -> Option<&str> {
@@ -192,8 +195,8 @@ impl TypePrinter<'_> {
                     #has_id
                 }
             }
-            TypeKind::StringEnum(e) => string_enum(&name, &doc, e, def.needs_default),
-            TypeKind::Union(u) => self.union(&name, &doc, u, def.needs_default),
+            TypeKind::StringEnum(e) => string_enum(&name, &doc, e, def.request_side),
+            TypeKind::Union(u) => self.union(&name, &doc, u, def.request_side, def.has_id),
             TypeKind::Alias(t) => {
                 let t = self.ty(t);
                 quote! { #doc pub type #name = #t; }
@@ -203,26 +206,29 @@ impl TypePrinter<'_> {
 
     /// `{ fields }` of a struct, and its serde impls (an `object!` call:
     /// far less code to compile than the serde derives). With
-    /// `deserialize_behind_feature`, the `Deserialize` impl is only compiled
-    /// with the `deserialize-requests` feature.
-    pub fn struct_body_tokens(
+    /// `deserialize_gated`, the `Deserialize` impl is only compiled with the
+    /// `deserialize-requests` feature.
+    fn struct_body(
         &mut self,
         name: &Ident,
         fields: &[Field],
-        request_side: bool,
-        deserialize_behind_feature: bool,
+        deserialize_gated: bool,
     ) -> (TokenStream, TokenStream) {
         let mut decls = Vec::new();
         let mut entries = Vec::new();
         for f in fields {
-            let (decl, ty, mode) = self.field(f, request_side);
-            decls.push(decl);
-            let (field, json, mode) = (ident(&f.rust_name), &f.json_name, ident(mode));
+            let ty = self.field_ty(f);
+            let field = ident(&f.rust_name);
+            let doc = match &f.doc {
+                Some(d) => outer_doc(d),
+                None => TokenStream::new(),
+            };
+            decls.push(quote! { #doc pub #field: #ty, });
+            let (json, mode) = (&f.json_name, ident(f.repr.mode.as_str()));
             entries.push(quote! { #field: #ty = #json #mode, });
         }
-        let gate = if deserialize_behind_feature {
-            let feature = super::features::DESERIALIZE_REQUESTS;
-            quote! { #[cfg(feature = #feature)] }
+        let gate = if deserialize_gated {
+            quote! { #[cfg(feature = #DESERIALIZE_REQUESTS)] }
         } else {
             TokenStream::new()
         };
@@ -230,41 +236,20 @@ impl TypePrinter<'_> {
         (quote! { { #(#decls)* } }, serde_impl)
     }
 
-    /// A field declaration, its type and its `object!` mode.
-    fn field(&mut self, f: &Field, request_side: bool) -> (TokenStream, TokenStream, &'static str) {
-        let name = ident(&f.rust_name);
+    /// A field's declared type: its value type, boxed and wrapped as decided.
+    fn field_ty(&mut self, f: &Field) -> TokenStream {
         let mut ty = self.ty(&f.ty);
         if f.boxed {
             ty = quote! { Box<#ty> };
         }
-        let (ty, mode) = match (f.required, f.nullable) {
-            (true, false) if !request_side && lenient_when_missing(&f.ty) => {
-                // Servers leave out some flags and lists their spec requires
-                // (2024.10.1's `meta` omits `features.localTimeline`); reading
-                // them as false/empty keeps the rest of the answer usable.
-                (ty, "or_default")
-            }
-            (true, false) => (ty, "required"),
-            // Required but nullable: a missing one reads as `None`, as with serde's derive.
-            (true, true) => (quote! { Option<#ty> }, "or_default"),
-            (false, false) if request_side && f.ty == Ty::Json => {
-                // A property of any type (`var: {}` of `page-push`) may be
-                // sent as `null`, which `Option<Value>` would drop.
+        match f.repr.wrap {
+            Wrap::Plain => ty,
+            Wrap::Option => quote! { Option<#ty> },
+            Wrap::Nullable => {
                 self.imports.nullable = true;
-                (quote! { Nullable<#ty> }, "skip_absent")
+                quote! { Nullable<#ty> }
             }
-            (false, false) => (quote! { Option<#ty> }, "skip_none"),
-            (false, true) if request_side => {
-                self.imports.nullable = true;
-                (quote! { Nullable<#ty> }, "skip_absent")
-            }
-            (false, true) => (quote! { Option<#ty> }, "skip_none"),
-        };
-        let doc = match &f.doc {
-            Some(d) => outer_doc(d),
-            None => TokenStream::new(),
-        };
-        (quote! { #doc pub #name: #ty, }, ty, mode)
+        }
     }
 
     fn union(
@@ -272,7 +257,8 @@ impl TypePrinter<'_> {
         name: &Ident,
         doc: &TokenStream,
         u: &Union,
-        needs_default: bool,
+        derive_default: bool,
+        has_id: bool,
     ) -> TokenStream {
         let mut variants = Vec::new();
         for v in &u.variants {
@@ -281,19 +267,21 @@ impl TypePrinter<'_> {
             if v.boxed {
                 ty = quote! { Box<#ty> };
             }
-            let vdoc = if v.tag_values.is_empty() {
-                TokenStream::new()
-            } else {
-                let values: Vec<String> = v.tag_values.iter().map(|t| format!("`{t}`")).collect();
-                outer_doc(&format!(
-                    "When `{}` is {}.",
-                    u.tag.as_deref().unwrap_or("type"),
-                    values.join(" or ")
-                ))
+            let vdoc = match &u.tag {
+                Some(tag) if !v.tag_values.is_empty() => {
+                    let values: Vec<String> =
+                        v.tag_values.iter().map(|t| format!("`{t}`")).collect();
+                    outer_doc(&format!(
+                        "When `{}` is {}.",
+                        tag.property,
+                        values.join(" or ")
+                    ))
+                }
+                _ => TokenStream::new(),
             };
             variants.push((vname, ty, vdoc));
         }
-        let default_impl = if needs_default {
+        let default_impl = if derive_default {
             let first = &variants[0].0;
             quote! {
                 impl Default for #name {
@@ -313,13 +301,14 @@ impl TypePrinter<'_> {
             .iter()
             .map(|(n, _, _)| quote! { Self::#n(v) => misskey_core::HasId::id(v), })
             .collect();
-        let other_id_arm = if u.tag.is_some() {
-            let other = ident(&unique_other(u));
-            quote! { Self::#other(v) => v.get("id").and_then(|id| id.as_str()), }
-        } else {
-            TokenStream::new()
+        let other_id_arm = match &u.tag {
+            Some(tag) => {
+                let other = ident(&tag.other);
+                quote! { Self::#other(v) => v.get("id").and_then(|id| id.as_str()), }
+            }
+            None => TokenStream::new(),
         };
-        let has_id = if u.has_id {
+        let has_id = if has_id {
             quote! {
                 impl misskey_core::HasId for #name {
                     fn id(&self) -> Option<&str> {
@@ -371,7 +360,8 @@ impl TypePrinter<'_> {
             Some(tag) => {
                 self.imports.manual_de = true;
                 self.imports.manual_ser = true;
-                let other = ident(&unique_other(u));
+                let other = ident(&tag.other);
+                let property = &tag.property;
                 let ser_arms: Vec<TokenStream> = variants
                     .iter()
                     .map(|(n, _, _)| quote! { Self::#n(v) => v.serialize(serializer), })
@@ -390,8 +380,9 @@ impl TypePrinter<'_> {
                         quote! { Some(#(#values)|*) => Self::#n(#value), }
                     })
                     .collect();
-                let other_doc =
-                    format!(" A `{tag}` this version of the bindings does not know, kept as JSON.");
+                let other_doc = format!(
+                    " A `{property}` this version of the bindings does not know, kept as JSON."
+                );
                 quote! {
                     #doc
                     #[derive(Debug, Clone, PartialEq)]
@@ -414,7 +405,7 @@ impl TypePrinter<'_> {
                         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                             // Buffered as text, parsed once more as the branch the tag names.
                             let raw = misskey_core::private::buffer(deserializer)?;
-                            Ok(match misskey_core::private::raw_tag::<D>(&raw, #tag)?.as_deref() {
+                            Ok(match misskey_core::private::raw_tag::<D>(&raw, #property)?.as_deref() {
                                 #(#de_arms)*
                                 _ => Self::#other(misskey_core::private::from_raw::<_, D>(&raw)?),
                             })
@@ -424,21 +415,6 @@ impl TypePrinter<'_> {
             }
         }
     }
-}
-
-/// Types whose absence reads naturally as their default (`false`, empty).
-fn lenient_when_missing(ty: &Ty) -> bool {
-    matches!(ty, Ty::Boolean | Ty::Array(_) | Ty::Map(_))
-}
-
-/// A required, non-null `id: Id` field: what makes a type a pagination item.
-fn is_id_field(f: &Field) -> bool {
-    f.json_name == "id"
-        && f.rust_name == "id"
-        && f.required
-        && !f.nullable
-        && !f.boxed
-        && f.ty == Ty::Id
 }
 
 fn shape_tokens(shape: &VariantShape) -> TokenStream {
@@ -455,126 +431,34 @@ fn shape_tokens(shape: &VariantShape) -> TokenStream {
     }
 }
 
-fn unique_other(u: &Union) -> String {
-    ["Other", "UnknownValue", "OtherValue"]
-        .into_iter()
-        .find(|c| u.variants.iter().all(|v| v.name != *c))
-        .unwrap_or("UnknownVariant")
-        .to_owned()
-}
-
-pub(super) fn default_doc(def: &TypeDef) -> String {
-    let (owner, rest) = describe_pointer(&def.source);
-    match (rest.is_empty(), &def.kind) {
-        (true, _) if owner.ends_with("response") => {
-            format!(
-                "What {} answers.",
-                owner
-                    .trim_end_matches(" response")
-                    .trim_start_matches("the ")
-            )
-        }
-        (true, _) if owner.starts_with('`') => {
-            format!("The {owner} object of the spec's `components/schemas`.")
-        }
-        (true, _) => format!("{owner}."),
-        (false, TypeKind::StringEnum(_)) => format!("Values of `{rest}` in {owner}."),
-        (false, _) => format!("`{rest}` in {owner}."),
-    }
-}
-
-/// Splits a schema pointer into its owner (`the \`notes/create\` request`)
-/// and the property path inside it (`poll.choices[]`).
-fn describe_pointer(ptr: &str) -> (String, String) {
-    let tokens: Vec<String> = ptr
-        .split('/')
-        .skip(1)
-        .map(|p| p.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let (owner, inner): (String, &[String]) = match tokens.first().map(String::as_str) {
-        Some("paths") if tokens.len() > 3 => {
-            let endpoint = tokens[1].trim_matches('/');
-            let after_method = &tokens[3..];
-            let kind = if after_method.first().map(String::as_str) == Some("requestBody") {
-                "request"
-            } else {
-                "response"
-            };
-            let schema_at = after_method
-                .iter()
-                .position(|t| t == "schema")
-                .map(|i| i + 1)
-                .unwrap_or(after_method.len());
-            (
-                format!("the `{endpoint}` {kind}"),
-                &after_method[schema_at..],
-            )
-        }
-        Some("components") if tokens.len() > 2 => (format!("`{}`", tokens[2]), &tokens[3..]),
-        _ => ("the spec".to_owned(), &tokens[..]),
-    };
-    let mut rest = String::new();
-    let mut iter = inner.iter().peekable();
-    while let Some(t) = iter.next() {
-        match t.as_str() {
-            "properties" => {
-                if let Some(name) = iter.next() {
-                    if !rest.is_empty() {
-                        rest.push('.');
-                    }
-                    rest.push_str(name);
-                }
-            }
-            "items" => rest.push_str("[]"),
-            "additionalProperties" => rest.push_str("{}"),
-            "oneOf" | "anyOf" | "allOf" => {
-                if let Some(i) = iter.next() {
-                    rest.push_str(&format!(" (variant {i})"));
-                }
-            }
-            other => {
-                if !rest.is_empty() {
-                    rest.push('.');
-                }
-                rest.push_str(other);
-            }
-        }
-    }
-    (owner, rest.trim().to_owned())
-}
-
 fn string_enum(
     name: &Ident,
     doc: &TokenStream,
     e: &StringEnum,
-    needs_default: bool,
+    derive_default: bool,
 ) -> TokenStream {
-    let default_index = if needs_default {
-        Some(e.default.unwrap_or(0))
-    } else {
-        None
-    };
+    let default_index = derive_default.then(|| e.default.unwrap_or(0));
     let variants: Vec<TokenStream> = e
         .variants
         .iter()
         .enumerate()
-        .map(|(i, (v, value))| {
-            let v = ident(v);
-            let d = format!(" `{value}`");
+        .map(|(i, v)| {
+            let name = ident(&v.name);
+            let d = format!(" `{}`", v.value);
             let default = (default_index == Some(i)).then(|| quote! { #[default] });
-            quote! { #[doc = #d] #default #v, }
+            quote! { #[doc = #d] #default #name, }
         })
         .collect();
     let arms: Vec<TokenStream> = e
         .variants
         .iter()
-        .map(|(v, value)| {
-            let v = ident(v);
-            quote! { #v => #value, }
+        .map(|v| {
+            let (name, value) = (ident(&v.name), &v.value);
+            quote! { #name => #value, }
         })
         .collect();
     let other = ident(&e.other);
-    let derive_default = needs_default.then(|| quote! { Default, });
+    let derive_default = derive_default.then(|| quote! { Default, });
     quote! {
         #doc
         #[derive(Debug, Clone, #derive_default PartialEq, Eq, Hash)]
@@ -588,25 +472,14 @@ fn string_enum(
 }
 
 /// The permission enum, for `misskey-core`.
-pub fn permission_enum(permissions: &[String]) -> TokenStream {
-    let mut names = crate::names::NameSet::default();
-    let variants: Vec<(String, String)> = permissions
-        .iter()
-        .map(|p| (names.take(&[pascal(p)]), p.clone()))
-        .collect();
-    let other = names.take(&["Other".into(), "UnknownPermission".into()]);
-    let e = StringEnum {
-        variants,
-        other,
-        default: None,
-    };
+pub fn permission_enum(permissions: &StringEnum) -> TokenStream {
     let doc = outer_doc(
         "A permission an access token can carry, such as `write:notes`.\n\n\
          Generated from the instance's published permission list (`scopes_supported`) and every \
          permission the spec's endpoints name. Strings this version does not know (forks add \
          their own) are kept in the catch-all variant instead of being dropped.",
     );
-    let body = string_enum(&ident("Permission"), &doc, &e, false);
+    let body = string_enum(&ident("Permission"), &doc, permissions, false);
     let module_doc = inner_doc("The permission list (generated).");
     // Inside misskey-core the macro is reached through `crate`.
     let body: TokenStream = body
@@ -617,43 +490,21 @@ pub fn permission_enum(permissions: &[String]) -> TokenStream {
     quote! { #module_doc #body }
 }
 
-/// One file per component schema under `models/`, plus `models/mod.rs`.
-pub fn model_files(api: &Api, features: &Features) -> Result<Vec<(String, String)>, Error> {
-    // Group types by the component they sit under.
-    let mut by_component: BTreeMap<String, Vec<&TypeDef>> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for def in &api.models {
-        let component = def
-            .source
-            .strip_prefix("/components/schemas/")
-            .map(|rest| rest.split('/').next().unwrap_or(rest).to_owned())
-            .unwrap_or_else(|| def.name.clone());
-        if !by_component.contains_key(&component) {
-            order.push(component.clone());
-        }
-        by_component.entry(component).or_default().push(def);
-    }
+/// One file per component schema (and shared shape) under `models/`, plus `models/mod.rs`.
+pub fn model_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
     let mut files = Vec::new();
     let mut mod_items = Vec::new();
-    let mut file_names = crate::names::NameSet::default();
-    for component in order {
-        let defs = &by_component[&component];
-        let file = file_names.take(&[snake_ident(&pascal(&component))
-            .trim_start_matches("r#")
-            .to_owned()]);
-        let local: BTreeSet<String> = defs.iter().map(|d| d.name.clone()).collect();
-        let mut printer = TypePrinter {
-            here: Scope::Models,
-            local: &local,
-            imports: Imports::default(),
-            request_only: &features.request_only,
-        };
-        let items: Vec<TokenStream> = defs.iter().map(|d| printer.def(d)).collect();
+    for file in &api.model_files {
+        let component = &file.component;
+        let mut printer = TypePrinter::new(
+            &api.types,
+            Home::Models {
+                component: component.clone(),
+            },
+        );
+        let items: Vec<TokenStream> = file.types.iter().map(|id| printer.def(*id)).collect();
         let imports = printer.imports.tokens();
-        let is_component = defs
-            .iter()
-            .any(|d| d.source.starts_with("/components/schemas/"));
-        let doc = if is_component {
+        let doc = if file.is_component {
             inner_doc(&format!(
                 "`{component}` (`#/components/schemas/{component}`)."
             ))
@@ -663,24 +514,11 @@ pub fn model_files(api: &Api, features: &Features) -> Result<Vec<(String, String
             ))
         };
         files.push((
-            format!("models/{file}.rs"),
+            format!("models/{}.rs", file.module),
             render_file(quote! { #doc #imports #(#items)* })?,
         ));
-
-        let mut conds: BTreeSet<String> = BTreeSet::new();
-        let mut always = false;
-        for d in defs {
-            match features.model.get(&d.name) {
-                Some(set) => conds.extend(set.iter().cloned()),
-                None => always = true,
-            }
-        }
-        let cfg = if always {
-            TokenStream::new()
-        } else {
-            features.cfg_for(&conds)
-        };
-        let m = format_ident!("{}", file);
+        let cfg = file.cfg.as_ref().map(cfg_any).unwrap_or_default();
+        let m = format_ident!("{}", file.module);
         mod_items.push(quote! { #cfg mod #m; #cfg pub use #m::*; });
     }
     let doc = inner_doc(

@@ -2,13 +2,12 @@
 //! `IWebhooksCreateOnItem`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `on[]` in the `i/webhooks/create` request.
+/// Values of `on[]` in the `i/webhooks/create` response.
 ///
-/// The same shape in `i/webhooks/create`, `i/webhooks/test`, `i/webhooks/update`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+/// The same shape in `i/webhooks/create`, `i/webhooks/list`, `i/webhooks/show`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IWebhooksCreateOnItem {
     /// `mention`
-    #[default]
     Mention,
     /// `unfollow`
     Unfollow,

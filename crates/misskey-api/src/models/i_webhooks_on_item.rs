@@ -2,12 +2,13 @@
 //! `IWebhooksOnItem`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `on[]` in the `i/webhooks/create` response.
+/// Values of `on[]` in the `i/webhooks/create` request.
 ///
-/// The same shape in `i/webhooks/create`, `i/webhooks/list`, `i/webhooks/show`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The same shape in `i/webhooks/create`, `i/webhooks/test`, `i/webhooks/update`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum IWebhooksOnItem {
     /// `mention`
+    #[default]
     Mention,
     /// `unfollow`
     Unfollow,

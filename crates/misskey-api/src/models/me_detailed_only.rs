@@ -12,239 +12,6 @@ use super::{
     MeDetailedOnlyNotificationRecieveConfigNoteListType, RolePolicies,
 };
 
-/// Values of `twoFactorBackupCodesStock` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyTwoFactorBackupCodesStock {
-    /// `full`
-    Full,
-    /// `partial`
-    Partial,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MeDetailedOnlyTwoFactorBackupCodesStock, Other { Full => "full", Partial =>
-    "partial", None => "none", }
-);
-
-/// `notificationRecieveConfig.follow` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollow = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.follow (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.follow (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.follow (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.follow (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.mention` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigMention = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.mention (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigMentionAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.mention (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigMentionAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.mention (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigMentionList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.mention (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigMentionListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.reply` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReply = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.reply (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReplyAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.reply (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReplyAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.reply (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReplyList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.reply (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReplyListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.renote` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRenote = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.renote (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRenoteAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.renote (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRenoteAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.renote (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRenoteList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.renote (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRenoteListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.quote` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigQuote = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.quote (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigQuoteAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.quote (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigQuoteAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.quote (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigQuoteList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.quote (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigQuoteListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.reaction` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReaction = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.reaction (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReactionAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.reaction (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReactionAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.reaction (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReactionList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.reaction (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReactionListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.pollEnded` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigPollEnded = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.pollEnded (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigPollEndedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.pollEnded (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigPollEndedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.pollEnded (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigPollEndedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.pollEnded (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigPollEndedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.receiveFollowRequest` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.followRequestAccepted` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.followRequestAccepted (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.followRequestAccepted (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.followRequestAccepted (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.followRequestAccepted (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.roleAssigned` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRoleAssigned = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.roleAssigned (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.roleAssigned (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.roleAssigned (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.roleAssigned (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.achievementEarned` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarned = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.achievementEarned (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.achievementEarned (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.achievementEarned (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.achievementEarned (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.app` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigApp = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.app (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAppAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.app (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAppAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.app (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAppList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.app (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAppListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.test` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigTest = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.test (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigTestAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// `notificationRecieveConfig.test (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigTestAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.test (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigTestList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// `notificationRecieveConfig.test (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigTestListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `securityKeysList[]` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlySecurityKeysListItem {
-    pub id: Id,
-    pub name: String,
-    pub last_used: DateTime,
-}
-
-misskey_core::object!(MeDetailedOnlySecurityKeysListItem {
-    id: Id = "id" required,
-    name: String = "name" required,
-    last_used: DateTime = "lastUsed" required,
-});
-
-impl misskey_core::HasId for MeDetailedOnlySecurityKeysListItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
-
 /// The `MeDetailedOnly` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedOnly {
@@ -335,3 +102,236 @@ misskey_core::object!(MeDetailedOnly {
     email_verified: Option<bool> = "emailVerified" skip_none,
     security_keys_list: Option<Vec<MeDetailedOnlySecurityKeysListItem>> = "securityKeysList" skip_none,
 });
+
+/// Values of `twoFactorBackupCodesStock` in `MeDetailedOnly`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MeDetailedOnlyTwoFactorBackupCodesStock {
+    /// `full`
+    Full,
+    /// `partial`
+    Partial,
+    /// `none`
+    None,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    MeDetailedOnlyTwoFactorBackupCodesStock, Other { Full => "full", Partial =>
+    "partial", None => "none", }
+);
+
+/// `notificationRecieveConfig.follow` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollow = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.follow (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.follow (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.follow (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.follow (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.mention` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigMention = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.mention (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigMentionAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.mention (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigMentionAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.mention (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigMentionList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.mention (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigMentionListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.reply` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReply = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.reply (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReplyAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.reply (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReplyAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.reply (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReplyList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.reply (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReplyListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.renote` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRenote = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.renote (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRenoteAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.renote (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRenoteAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.renote (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRenoteList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.renote (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRenoteListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.quote` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigQuote = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.quote (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigQuoteAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.quote (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigQuoteAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.quote (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigQuoteList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.quote (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigQuoteListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.reaction` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReaction = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.reaction (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReactionAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.reaction (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReactionAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.reaction (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReactionList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.reaction (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReactionListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.pollEnded` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigPollEnded = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.pollEnded (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigPollEndedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigPollEndedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.pollEnded (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigPollEndedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigPollEndedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.receiveFollowRequest` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.followRequestAccepted` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.followRequestAccepted (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.followRequestAccepted (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.roleAssigned` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRoleAssigned = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.roleAssigned (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.roleAssigned (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.achievementEarned` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarned = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.achievementEarned (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.achievementEarned (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.app` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigApp = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.app (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAppAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.app (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAppAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.app (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAppList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.app (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigAppListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `notificationRecieveConfig.test` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigTest = MeDetailedOnlyNotificationRecieveConfigNote;
+
+/// `notificationRecieveConfig.test (variant 0)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigTestAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
+
+/// Values of `notificationRecieveConfig.test (variant 0).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigTestAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
+
+/// `notificationRecieveConfig.test (variant 1)` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigTestList = MeDetailedOnlyNotificationRecieveConfigNoteList;
+
+/// Values of `notificationRecieveConfig.test (variant 1).type` in `MeDetailedOnly`.
+pub type MeDetailedOnlyNotificationRecieveConfigTestListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
+
+/// `securityKeysList[]` in `MeDetailedOnly`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeDetailedOnlySecurityKeysListItem {
+    pub id: Id,
+    pub name: String,
+    pub last_used: DateTime,
+}
+
+misskey_core::object!(MeDetailedOnlySecurityKeysListItem {
+    id: Id = "id" required,
+    name: String = "name" required,
+    last_used: DateTime = "lastUsed" required,
+});
+
+impl misskey_core::HasId for MeDetailedOnlySecurityKeysListItem {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}

@@ -2,6 +2,24 @@
 //! `MetaDetailedOnly` (`#/components/schemas/MetaDetailedOnly`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+/// The `MetaDetailedOnly` object of the spec's `components/schemas`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetaDetailedOnly {
+    pub features: Option<MetaDetailedOnlyFeatures>,
+    pub proxy_account_name: Option<String>,
+    pub require_setup: bool,
+    pub cache_remote_files: bool,
+    pub cache_remote_sensitive_files: bool,
+}
+
+misskey_core::object!(MetaDetailedOnly {
+    features: Option<MetaDetailedOnlyFeatures> = "features" skip_none,
+    proxy_account_name: Option<String> = "proxyAccountName" or_default,
+    require_setup: bool = "requireSetup" or_default,
+    cache_remote_files: bool = "cacheRemoteFiles" or_default,
+    cache_remote_sensitive_files: bool = "cacheRemoteSensitiveFiles" or_default,
+});
+
 /// `features` in `MetaDetailedOnly`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetaDetailedOnlyFeatures {
@@ -29,22 +47,4 @@ misskey_core::object!(MetaDetailedOnlyFeatures {
     object_storage: bool = "objectStorage" or_default,
     service_worker: bool = "serviceWorker" or_default,
     miauth: Option<bool> = "miauth" skip_none,
-});
-
-/// The `MetaDetailedOnly` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetaDetailedOnly {
-    pub features: Option<MetaDetailedOnlyFeatures>,
-    pub proxy_account_name: Option<String>,
-    pub require_setup: bool,
-    pub cache_remote_files: bool,
-    pub cache_remote_sensitive_files: bool,
-}
-
-misskey_core::object!(MetaDetailedOnly {
-    features: Option<MetaDetailedOnlyFeatures> = "features" skip_none,
-    proxy_account_name: Option<String> = "proxyAccountName" or_default,
-    require_setup: bool = "requireSetup" or_default,
-    cache_remote_files: bool = "cacheRemoteFiles" or_default,
-    cache_remote_sensitive_files: bool = "cacheRemoteSensitiveFiles" or_default,
 });

@@ -5,47 +5,6 @@
 use misskey_core::Id;
 use super::RolePolicies;
 
-/// `ads[]` in `MetaLite`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetaLiteAd {
-    pub id: Id,
-    pub url: String,
-    pub place: String,
-    pub ratio: f64,
-    pub image_url: String,
-    pub day_of_week: i64,
-}
-
-misskey_core::object!(MetaLiteAd {
-    id: Id = "id" required,
-    url: String = "url" required,
-    place: String = "place" required,
-    ratio: f64 = "ratio" required,
-    image_url: String = "imageUrl" required,
-    day_of_week: i64 = "dayOfWeek" required,
-});
-
-impl misskey_core::HasId for MetaLiteAd {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
-
-/// Values of `noteSearchableScope` in `MetaLite`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetaLiteNoteSearchableScope {
-    /// `local`
-    Local,
-    /// `global`
-    Global,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    MetaLiteNoteSearchableScope, Other { Local => "local", Global => "global", }
-);
-
 /// The `MetaLite` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetaLite {
@@ -160,3 +119,44 @@ misskey_core::object!(MetaLite {
     note_searchable_scope: MetaLiteNoteSearchableScope = "noteSearchableScope" required,
     max_file_size: f64 = "maxFileSize" required,
 });
+
+/// `ads[]` in `MetaLite`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetaLiteAd {
+    pub id: Id,
+    pub url: String,
+    pub place: String,
+    pub ratio: f64,
+    pub image_url: String,
+    pub day_of_week: i64,
+}
+
+misskey_core::object!(MetaLiteAd {
+    id: Id = "id" required,
+    url: String = "url" required,
+    place: String = "place" required,
+    ratio: f64 = "ratio" required,
+    image_url: String = "imageUrl" required,
+    day_of_week: i64 = "dayOfWeek" required,
+});
+
+impl misskey_core::HasId for MetaLiteAd {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
+
+/// Values of `noteSearchableScope` in `MetaLite`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MetaLiteNoteSearchableScope {
+    /// `local`
+    Local,
+    /// `global`
+    Global,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    MetaLiteNoteSearchableScope, Other { Local => "local", Global => "global", }
+);

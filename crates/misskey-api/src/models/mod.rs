@@ -4,141 +4,11 @@
 //! Each model is compiled when a feature whose endpoints use it is enabled.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[cfg(feature = "internal")]
-mod abuse_report_notification_recipient;
-
-#[cfg(feature = "internal")]
-pub use abuse_report_notification_recipient::*;
-
-#[cfg(feature = "admin")]
-mod ad;
-
-#[cfg(feature = "admin")]
-pub use ad::*;
-
-mod announcement;
-
-pub use announcement::*;
-
-#[cfg(feature = "antennas")]
-mod antenna;
-
-#[cfg(feature = "antennas")]
-pub use antenna::*;
-
-#[cfg(any(feature = "account", feature = "app", feature = "auth"))]
-mod app;
-
-#[cfg(any(feature = "account", feature = "app", feature = "auth"))]
-pub use app::*;
-
-#[cfg(feature = "account")]
-mod blocking;
-
-#[cfg(feature = "account")]
-pub use blocking::*;
-
-#[cfg(feature = "channels")]
-mod channel;
-
-#[cfg(feature = "channels")]
-pub use channel::*;
-
-#[cfg(any(feature = "account", feature = "clips", feature = "users"))]
-mod clip;
-
-#[cfg(any(feature = "account", feature = "clips", feature = "users"))]
-pub use clip::*;
-
-mod drive_file;
-
-pub use drive_file::*;
-
-mod drive_folder;
-
-pub use drive_folder::*;
-
-#[cfg(any(feature = "admin", feature = "meta"))]
-mod emoji_detailed;
-
-#[cfg(any(feature = "admin", feature = "meta"))]
-pub use emoji_detailed::*;
-
-#[cfg(feature = "meta")]
-mod emoji_simple;
-
-#[cfg(feature = "meta")]
-pub use emoji_simple::*;
-
 #[cfg(feature = "full")]
 mod error;
 
 #[cfg(feature = "full")]
 pub use error::*;
-
-#[cfg(feature = "federation")]
-mod federation_instance;
-
-#[cfg(feature = "federation")]
-pub use federation_instance::*;
-
-#[cfg(
-    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
-)]
-mod flash;
-
-#[cfg(
-    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
-)]
-pub use flash::*;
-
-#[cfg(any(feature = "federation", feature = "users"))]
-mod following;
-
-#[cfg(any(feature = "federation", feature = "users"))]
-pub use following::*;
-
-#[cfg(any(feature = "account", feature = "gallery", feature = "users"))]
-mod gallery_post;
-
-#[cfg(any(feature = "account", feature = "gallery", feature = "users"))]
-pub use gallery_post::*;
-
-#[cfg(feature = "hashtags")]
-mod hashtag;
-
-#[cfg(feature = "hashtags")]
-pub use hashtag::*;
-
-#[cfg(any(feature = "admin", feature = "meta"))]
-mod invite_code;
-
-#[cfg(any(feature = "admin", feature = "meta"))]
-pub use invite_code::*;
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "admin",
-        feature = "hashtags",
-        feature = "internal",
-        feature = "role",
-        feature = "users"
-    )
-)]
-mod me_detailed;
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "admin",
-        feature = "hashtags",
-        feature = "internal",
-        feature = "role",
-        feature = "users"
-    )
-)]
-pub use me_detailed::*;
 
 mod user_lite;
 
@@ -151,170 +21,6 @@ pub use user_detailed_not_me_only::*;
 mod me_detailed_only;
 
 pub use me_detailed_only::*;
-
-#[cfg(feature = "meta")]
-mod meta_detailed;
-
-#[cfg(feature = "meta")]
-pub use meta_detailed::*;
-
-#[cfg(feature = "meta")]
-mod meta_lite;
-
-#[cfg(feature = "meta")]
-pub use meta_lite::*;
-
-#[cfg(any(feature = "full", feature = "meta"))]
-mod meta_detailed_only;
-
-#[cfg(any(feature = "full", feature = "meta"))]
-pub use meta_detailed_only::*;
-
-#[cfg(feature = "account")]
-mod muting;
-
-#[cfg(feature = "account")]
-pub use muting::*;
-
-mod note;
-
-pub use note::*;
-
-#[cfg(feature = "account")]
-mod note_favorite;
-
-#[cfg(feature = "account")]
-pub use note_favorite::*;
-
-#[cfg(any(feature = "notes", feature = "users"))]
-mod note_reaction;
-
-#[cfg(any(feature = "notes", feature = "users"))]
-pub use note_reaction::*;
-
-#[cfg(feature = "account")]
-mod notification;
-
-#[cfg(feature = "account")]
-pub use notification::*;
-
-mod page;
-
-pub use page::*;
-
-mod page_block;
-
-pub use page_block::*;
-
-#[cfg(feature = "admin")]
-mod queue_count;
-
-#[cfg(feature = "admin")]
-pub use queue_count::*;
-
-#[cfg(feature = "account")]
-mod renote_muting;
-
-#[cfg(feature = "account")]
-pub use renote_muting::*;
-
-#[cfg(feature = "reversi")]
-mod reversi_game_detailed;
-
-#[cfg(feature = "reversi")]
-pub use reversi_game_detailed::*;
-
-#[cfg(feature = "reversi")]
-mod reversi_game_lite;
-
-#[cfg(feature = "reversi")]
-pub use reversi_game_lite::*;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-mod role;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-pub use role::*;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-mod role_cond_formula_followers_or_following_or_notes;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-pub use role_cond_formula_followers_or_following_or_notes::*;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-mod role_cond_formula_logics;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-pub use role_cond_formula_logics::*;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-mod role_cond_formula_value;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-pub use role_cond_formula_value::*;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-mod role_cond_formula_value_assigned_role;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-pub use role_cond_formula_value_assigned_role::*;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-mod role_cond_formula_value_created;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-pub use role_cond_formula_value_created::*;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-mod role_cond_formula_value_is_local_or_remote;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-pub use role_cond_formula_value_is_local_or_remote::*;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-mod role_cond_formula_value_not;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-pub use role_cond_formula_value_not::*;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-mod role_cond_formula_value_user_setting_boolean_schema;
-
-#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
-pub use role_cond_formula_value_user_setting_boolean_schema::*;
-
-mod role_lite;
-
-pub use role_lite::*;
-
-mod role_policies;
-
-pub use role_policies::*;
-
-#[cfg(any(feature = "admin", feature = "internal"))]
-mod signin;
-
-#[cfg(any(feature = "admin", feature = "internal"))]
-pub use signin::*;
-
-#[cfg(feature = "internal")]
-mod system_webhook;
-
-#[cfg(feature = "internal")]
-pub use system_webhook::*;
-
-#[cfg(feature = "users")]
-mod user;
-
-#[cfg(feature = "users")]
-pub use user::*;
-
-#[cfg(any(feature = "admin", feature = "hashtags", feature = "role", feature = "users"))]
-mod user_detailed;
-
-#[cfg(any(feature = "admin", feature = "hashtags", feature = "role", feature = "users"))]
-pub use user_detailed::*;
 
 #[cfg(
     any(
@@ -342,91 +48,347 @@ mod user_detailed_not_me;
 )]
 pub use user_detailed_not_me::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
+mod me_detailed;
+
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
+pub use me_detailed::*;
+
+#[cfg(any(feature = "admin", feature = "hashtags", feature = "role", feature = "users"))]
+mod user_detailed;
+
+#[cfg(any(feature = "admin", feature = "hashtags", feature = "role", feature = "users"))]
+pub use user_detailed::*;
+
+#[cfg(feature = "users")]
+mod user;
+
+#[cfg(feature = "users")]
+pub use user::*;
+
 #[cfg(any(feature = "lists", feature = "users"))]
 mod user_list;
 
 #[cfg(any(feature = "lists", feature = "users"))]
 pub use user_list::*;
 
-mod me_detailed_only_notification_recieve_config_note_all_type;
-
-pub use me_detailed_only_notification_recieve_config_note_all_type::*;
-
-mod me_detailed_only_notification_recieve_config_note_list_type;
-
-pub use me_detailed_only_notification_recieve_config_note_list_type::*;
-
-#[cfg(feature = "webhooks")]
-mod i_webhooks_on_item;
-
-#[cfg(feature = "webhooks")]
-pub use i_webhooks_on_item::*;
-
-mod notification_note_type;
-
-pub use notification_note_type::*;
+#[cfg(feature = "admin")]
+mod ad;
 
 #[cfg(feature = "admin")]
-mod admin_relays_status;
+pub use ad::*;
+
+mod announcement;
+
+pub use announcement::*;
+
+#[cfg(any(feature = "account", feature = "app", feature = "auth"))]
+mod app;
+
+#[cfg(any(feature = "account", feature = "app", feature = "auth"))]
+pub use app::*;
+
+mod note;
+
+pub use note::*;
+
+#[cfg(any(feature = "notes", feature = "users"))]
+mod note_reaction;
+
+#[cfg(any(feature = "notes", feature = "users"))]
+pub use note_reaction::*;
+
+#[cfg(feature = "account")]
+mod note_favorite;
+
+#[cfg(feature = "account")]
+pub use note_favorite::*;
+
+#[cfg(feature = "account")]
+mod notification;
+
+#[cfg(feature = "account")]
+pub use notification::*;
+
+mod drive_file;
+
+pub use drive_file::*;
+
+mod drive_folder;
+
+pub use drive_folder::*;
+
+#[cfg(any(feature = "federation", feature = "users"))]
+mod following;
+
+#[cfg(any(feature = "federation", feature = "users"))]
+pub use following::*;
+
+#[cfg(feature = "account")]
+mod muting;
+
+#[cfg(feature = "account")]
+pub use muting::*;
+
+#[cfg(feature = "account")]
+mod renote_muting;
+
+#[cfg(feature = "account")]
+pub use renote_muting::*;
+
+#[cfg(feature = "account")]
+mod blocking;
+
+#[cfg(feature = "account")]
+pub use blocking::*;
+
+#[cfg(feature = "hashtags")]
+mod hashtag;
+
+#[cfg(feature = "hashtags")]
+pub use hashtag::*;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+mod invite_code;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+pub use invite_code::*;
+
+mod page;
+
+pub use page::*;
+
+mod page_block;
+
+pub use page_block::*;
+
+#[cfg(feature = "channels")]
+mod channel;
+
+#[cfg(feature = "channels")]
+pub use channel::*;
 
 #[cfg(feature = "admin")]
-pub use admin_relays_status::*;
+mod queue_count;
+
+#[cfg(feature = "admin")]
+pub use queue_count::*;
+
+#[cfg(feature = "antennas")]
+mod antenna;
+
+#[cfg(feature = "antennas")]
+pub use antenna::*;
+
+#[cfg(any(feature = "account", feature = "clips", feature = "users"))]
+mod clip;
+
+#[cfg(any(feature = "account", feature = "clips", feature = "users"))]
+pub use clip::*;
+
+#[cfg(feature = "federation")]
+mod federation_instance;
+
+#[cfg(feature = "federation")]
+pub use federation_instance::*;
+
+#[cfg(any(feature = "account", feature = "gallery", feature = "users"))]
+mod gallery_post;
+
+#[cfg(any(feature = "account", feature = "gallery", feature = "users"))]
+pub use gallery_post::*;
+
+#[cfg(feature = "meta")]
+mod emoji_simple;
+
+#[cfg(feature = "meta")]
+pub use emoji_simple::*;
 
 #[cfg(any(feature = "admin", feature = "meta"))]
-mod cpu;
+mod emoji_detailed;
 
 #[cfg(any(feature = "admin", feature = "meta"))]
-pub use cpu::*;
+pub use emoji_detailed::*;
 
-mod me_detailed_only_achievement;
+#[cfg(
+    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
+)]
+mod flash;
 
-pub use me_detailed_only_achievement::*;
+#[cfg(
+    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
+)]
+pub use flash::*;
 
-#[cfg(feature = "charts")]
-mod charts_diffs;
+#[cfg(any(feature = "admin", feature = "internal"))]
+mod signin;
 
-#[cfg(feature = "charts")]
-pub use charts_diffs::*;
+#[cfg(any(feature = "admin", feature = "internal"))]
+pub use signin::*;
 
-#[cfg(feature = "charts")]
-mod charts_users;
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+mod role_cond_formula_logics;
 
-#[cfg(feature = "charts")]
-pub use charts_users::*;
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+pub use role_cond_formula_logics::*;
 
-#[cfg(any(feature = "admin", feature = "meta"))]
-mod fs;
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+mod role_cond_formula_value_not;
 
-#[cfg(any(feature = "admin", feature = "meta"))]
-pub use fs::*;
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+pub use role_cond_formula_value_not::*;
 
-#[cfg(any(feature = "admin", feature = "meta"))]
-mod mem;
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+mod role_cond_formula_value_is_local_or_remote;
 
-#[cfg(any(feature = "admin", feature = "meta"))]
-pub use mem::*;
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+pub use role_cond_formula_value_is_local_or_remote::*;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+mod role_cond_formula_value_user_setting_boolean_schema;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+pub use role_cond_formula_value_user_setting_boolean_schema::*;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+mod role_cond_formula_value_assigned_role;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+pub use role_cond_formula_value_assigned_role::*;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+mod role_cond_formula_value_created;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+pub use role_cond_formula_value_created::*;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+mod role_cond_formula_followers_or_following_or_notes;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+pub use role_cond_formula_followers_or_following_or_notes::*;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+mod role_cond_formula_value;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+pub use role_cond_formula_value::*;
+
+mod role_lite;
+
+pub use role_lite::*;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+mod role;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+pub use role::*;
+
+mod role_policies;
+
+pub use role_policies::*;
+
+#[cfg(feature = "reversi")]
+mod reversi_game_lite;
+
+#[cfg(feature = "reversi")]
+pub use reversi_game_lite::*;
+
+#[cfg(feature = "reversi")]
+mod reversi_game_detailed;
+
+#[cfg(feature = "reversi")]
+pub use reversi_game_detailed::*;
+
+#[cfg(feature = "meta")]
+mod meta_lite;
+
+#[cfg(feature = "meta")]
+pub use meta_lite::*;
+
+#[cfg(any(feature = "full", feature = "meta"))]
+mod meta_detailed_only;
+
+#[cfg(any(feature = "full", feature = "meta"))]
+pub use meta_detailed_only::*;
+
+#[cfg(feature = "meta")]
+mod meta_detailed;
+
+#[cfg(feature = "meta")]
+pub use meta_detailed::*;
 
 #[cfg(feature = "internal")]
-mod sw_response_body;
+mod system_webhook;
 
 #[cfg(feature = "internal")]
-pub use sw_response_body::*;
+pub use system_webhook::*;
+
+#[cfg(feature = "internal")]
+mod abuse_report_notification_recipient;
+
+#[cfg(feature = "internal")]
+pub use abuse_report_notification_recipient::*;
 
 mod drive_file_properties;
 
 pub use drive_file_properties::*;
 
-#[cfg(feature = "internal")]
-mod admin_system_webhook_on_item;
+mod me_detailed_only_notification_recieve_config;
+
+pub use me_detailed_only_notification_recieve_config::*;
+
+mod me_detailed_only_notification_recieve_config_note;
+
+pub use me_detailed_only_notification_recieve_config_note::*;
+
+mod me_detailed_only_notification_recieve_config_note_all;
+
+pub use me_detailed_only_notification_recieve_config_note_all::*;
+
+mod me_detailed_only_notification_recieve_config_note_all_type;
+
+pub use me_detailed_only_notification_recieve_config_note_all_type::*;
+
+mod me_detailed_only_notification_recieve_config_note_list;
+
+pub use me_detailed_only_notification_recieve_config_note_list::*;
+
+mod me_detailed_only_notification_recieve_config_note_list_type;
+
+pub use me_detailed_only_notification_recieve_config_note_list_type::*;
+
+mod me_detailed_only_achievement;
+
+pub use me_detailed_only_achievement::*;
+
+mod notification_note_type;
+
+pub use notification_note_type::*;
 
 #[cfg(feature = "internal")]
-pub use admin_system_webhook_on_item::*;
+mod admin_abuse_report_notification_recipient_method;
 
-#[cfg(any(feature = "hashtags", feature = "users"))]
-mod state;
-
-#[cfg(any(feature = "hashtags", feature = "users"))]
-pub use state::*;
+#[cfg(feature = "internal")]
+pub use admin_abuse_report_notification_recipient_method::*;
 
 #[cfg(feature = "admin")]
 mod admin_reporter_origin;
@@ -440,23 +402,11 @@ mod origin;
 #[cfg(any(feature = "admin", feature = "hashtags", feature = "users"))]
 pub use origin::*;
 
-#[cfg(feature = "charts")]
-mod charts_span;
+#[cfg(feature = "admin")]
+mod admin_relays_status;
 
-#[cfg(feature = "charts")]
-pub use charts_span::*;
-
-#[cfg(feature = "internal")]
-mod admin_abuse_report_notification_recipient_method;
-
-#[cfg(feature = "internal")]
-pub use admin_abuse_report_notification_recipient_method::*;
-
-#[cfg(feature = "antennas")]
-mod antennas_src;
-
-#[cfg(feature = "antennas")]
-pub use antennas_src::*;
+#[cfg(feature = "admin")]
+pub use admin_relays_status::*;
 
 #[cfg(feature = "admin")]
 mod admin_roles_target;
@@ -464,11 +414,59 @@ mod admin_roles_target;
 #[cfg(feature = "admin")]
 pub use admin_roles_target::*;
 
-#[cfg(any(feature = "internal", feature = "webhooks"))]
-mod i_webhooks_create_on_item;
+#[cfg(any(feature = "admin", feature = "meta"))]
+mod cpu;
 
-#[cfg(any(feature = "internal", feature = "webhooks"))]
-pub use i_webhooks_create_on_item::*;
+#[cfg(any(feature = "admin", feature = "meta"))]
+pub use cpu::*;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+mod mem;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+pub use mem::*;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+mod fs;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+pub use fs::*;
+
+#[cfg(feature = "internal")]
+mod admin_system_webhook_on_item;
+
+#[cfg(feature = "internal")]
+pub use admin_system_webhook_on_item::*;
+
+#[cfg(feature = "internal")]
+mod admin_system_webhook_test_override;
+
+#[cfg(feature = "internal")]
+pub use admin_system_webhook_test_override::*;
+
+#[cfg(feature = "antennas")]
+mod antennas_src;
+
+#[cfg(feature = "antennas")]
+pub use antennas_src::*;
+
+#[cfg(feature = "charts")]
+mod charts_span;
+
+#[cfg(feature = "charts")]
+pub use charts_span::*;
+
+#[cfg(feature = "charts")]
+mod charts_diffs;
+
+#[cfg(feature = "charts")]
+pub use charts_diffs::*;
+
+#[cfg(feature = "charts")]
+mod charts_users;
+
+#[cfg(feature = "charts")]
+pub use charts_users::*;
 
 #[cfg(feature = "following")]
 mod following_notify;
@@ -482,11 +480,29 @@ mod sort;
 #[cfg(any(feature = "hashtags", feature = "users"))]
 pub use sort::*;
 
-#[cfg(feature = "internal")]
-mod admin_system_webhook_test_override;
+#[cfg(any(feature = "hashtags", feature = "users"))]
+mod state;
+
+#[cfg(any(feature = "hashtags", feature = "users"))]
+pub use state::*;
+
+#[cfg(any(feature = "internal", feature = "webhooks"))]
+mod i_webhooks_on_item;
+
+#[cfg(any(feature = "internal", feature = "webhooks"))]
+pub use i_webhooks_on_item::*;
+
+#[cfg(feature = "webhooks")]
+mod i_webhooks_create_on_item;
+
+#[cfg(feature = "webhooks")]
+pub use i_webhooks_create_on_item::*;
 
 #[cfg(feature = "internal")]
-pub use admin_system_webhook_test_override::*;
+mod sw_response_body;
+
+#[cfg(feature = "internal")]
+pub use sw_response_body::*;
 
 #[cfg(feature = "admin")]
 mod admin_relays_response;
@@ -494,30 +510,14 @@ mod admin_relays_response;
 #[cfg(feature = "admin")]
 pub use admin_relays_response::*;
 
-#[cfg(feature = "webhooks")]
-mod i_webhooks_response;
-
-#[cfg(feature = "webhooks")]
-pub use i_webhooks_response::*;
-
 #[cfg(feature = "charts")]
 mod charts_notes;
 
 #[cfg(feature = "charts")]
 pub use charts_notes::*;
 
-mod me_detailed_only_notification_recieve_config_note_all;
+#[cfg(feature = "webhooks")]
+mod i_webhooks_response;
 
-pub use me_detailed_only_notification_recieve_config_note_all::*;
-
-mod me_detailed_only_notification_recieve_config_note_list;
-
-pub use me_detailed_only_notification_recieve_config_note_list::*;
-
-mod me_detailed_only_notification_recieve_config_note;
-
-pub use me_detailed_only_notification_recieve_config_note::*;
-
-mod me_detailed_only_notification_recieve_config;
-
-pub use me_detailed_only_notification_recieve_config::*;
+#[cfg(feature = "webhooks")]
+pub use i_webhooks_response::*;

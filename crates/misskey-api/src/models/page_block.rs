@@ -148,5 +148,5 @@ misskey_core::object!(PageBlockNote {
     note: Option<String> = "note" or_default,
 });
 
-/// `(variant 3).type` in `PageBlock`.
+/// Values of `(variant 3).type` in `PageBlock`.
 pub type PageBlockNoteType = NotificationNoteType;

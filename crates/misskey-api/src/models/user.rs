@@ -13,6 +13,15 @@ pub enum User {
     UserDetailed(UserDetailed),
 }
 
+impl misskey_core::HasId for User {
+    fn id(&self) -> Option<&str> {
+        match self {
+            Self::UserLite(v) => misskey_core::HasId::id(v),
+            Self::UserDetailed(v) => misskey_core::HasId::id(v),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for User {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = misskey_core::private::buffer(deserializer)?;

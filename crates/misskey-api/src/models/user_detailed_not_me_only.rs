@@ -5,54 +5,6 @@
 use misskey_core::{DateTime, Id};
 use super::{Note, Page, RoleLite};
 
-/// `fields[]` in `UserDetailedNotMeOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserDetailedNotMeOnlyField {
-    pub name: String,
-    pub value: String,
-}
-
-misskey_core::object!(UserDetailedNotMeOnlyField {
-    name: String = "name" required,
-    value: String = "value" required,
-});
-
-/// Values of `followingVisibility` in `UserDetailedNotMeOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserDetailedNotMeOnlyFollowingVisibility {
-    /// `public`
-    Public,
-    /// `followers`
-    Followers,
-    /// `private`
-    Private,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    UserDetailedNotMeOnlyFollowingVisibility, Other { Public => "public", Followers =>
-    "followers", Private => "private", }
-);
-
-/// `followersVisibility` in `UserDetailedNotMeOnly`.
-pub type UserDetailedNotMeOnlyFollowersVisibility = UserDetailedNotMeOnlyFollowingVisibility;
-
-/// Values of `notify` in `UserDetailedNotMeOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserDetailedNotMeOnlyNotify {
-    /// `normal`
-    Normal,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    UserDetailedNotMeOnlyNotify, Other { Normal => "normal", None => "none", }
-);
-
 /// The `UserDetailedNotMeOnly` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserDetailedNotMeOnly {
@@ -151,3 +103,51 @@ misskey_core::object!(UserDetailedNotMeOnly {
     notify: Option<UserDetailedNotMeOnlyNotify> = "notify" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
 });
+
+/// `fields[]` in `UserDetailedNotMeOnly`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserDetailedNotMeOnlyField {
+    pub name: String,
+    pub value: String,
+}
+
+misskey_core::object!(UserDetailedNotMeOnlyField {
+    name: String = "name" required,
+    value: String = "value" required,
+});
+
+/// Values of `followingVisibility` in `UserDetailedNotMeOnly`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UserDetailedNotMeOnlyFollowingVisibility {
+    /// `public`
+    Public,
+    /// `followers`
+    Followers,
+    /// `private`
+    Private,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    UserDetailedNotMeOnlyFollowingVisibility, Other { Public => "public", Followers =>
+    "followers", Private => "private", }
+);
+
+/// Values of `followersVisibility` in `UserDetailedNotMeOnly`.
+pub type UserDetailedNotMeOnlyFollowersVisibility = UserDetailedNotMeOnlyFollowingVisibility;
+
+/// Values of `notify` in `UserDetailedNotMeOnly`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UserDetailedNotMeOnlyNotify {
+    /// `normal`
+    Normal,
+    /// `none`
+    None,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    UserDetailedNotMeOnlyNotify, Other { Normal => "normal", None => "none", }
+);

@@ -5,6 +5,47 @@
 use std::collections::BTreeMap;
 use misskey_core::Id;
 
+/// The `UserLite` object of the spec's `components/schemas`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserLite {
+    pub id: Id,
+    pub name: Option<String>,
+    pub username: String,
+    /// The local host is represented with `null`.
+    pub host: Option<String>,
+    pub avatar_url: Option<String>,
+    pub avatar_blurhash: Option<String>,
+    pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
+    pub is_bot: Option<bool>,
+    pub is_cat: Option<bool>,
+    pub instance: Option<UserLiteInstance>,
+    pub emojis: BTreeMap<String, String>,
+    pub online_status: UserLiteOnlineStatus,
+    pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
+}
+
+misskey_core::object!(UserLite {
+    id: Id = "id" required,
+    name: Option<String> = "name" or_default,
+    username: String = "username" required,
+    host: Option<String> = "host" or_default,
+    avatar_url: Option<String> = "avatarUrl" or_default,
+    avatar_blurhash: Option<String> = "avatarBlurhash" or_default,
+    avatar_decorations: Vec<UserLiteAvatarDecoration> = "avatarDecorations" or_default,
+    is_bot: Option<bool> = "isBot" skip_none,
+    is_cat: Option<bool> = "isCat" skip_none,
+    instance: Option<UserLiteInstance> = "instance" skip_none,
+    emojis: BTreeMap<String, String> = "emojis" or_default,
+    online_status: UserLiteOnlineStatus = "onlineStatus" required,
+    badge_roles: Option<Vec<UserLiteBadgeRole>> = "badgeRoles" skip_none,
+});
+
+impl misskey_core::HasId for UserLite {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
+
 /// `avatarDecorations[]` in `UserLite`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserLiteAvatarDecoration {
@@ -84,44 +125,3 @@ misskey_core::object!(UserLiteBadgeRole {
     icon_url: Option<String> = "iconUrl" or_default,
     display_order: f64 = "displayOrder" required,
 });
-
-/// The `UserLite` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserLite {
-    pub id: Id,
-    pub name: Option<String>,
-    pub username: String,
-    /// The local host is represented with `null`.
-    pub host: Option<String>,
-    pub avatar_url: Option<String>,
-    pub avatar_blurhash: Option<String>,
-    pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
-    pub is_bot: Option<bool>,
-    pub is_cat: Option<bool>,
-    pub instance: Option<UserLiteInstance>,
-    pub emojis: BTreeMap<String, String>,
-    pub online_status: UserLiteOnlineStatus,
-    pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
-}
-
-misskey_core::object!(UserLite {
-    id: Id = "id" required,
-    name: Option<String> = "name" or_default,
-    username: String = "username" required,
-    host: Option<String> = "host" or_default,
-    avatar_url: Option<String> = "avatarUrl" or_default,
-    avatar_blurhash: Option<String> = "avatarBlurhash" or_default,
-    avatar_decorations: Vec<UserLiteAvatarDecoration> = "avatarDecorations" or_default,
-    is_bot: Option<bool> = "isBot" skip_none,
-    is_cat: Option<bool> = "isCat" skip_none,
-    instance: Option<UserLiteInstance> = "instance" skip_none,
-    emojis: BTreeMap<String, String> = "emojis" or_default,
-    online_status: UserLiteOnlineStatus = "onlineStatus" required,
-    badge_roles: Option<Vec<UserLiteBadgeRole>> = "badgeRoles" skip_none,
-});
-
-impl misskey_core::HasId for UserLite {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}

@@ -35,10 +35,10 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/abuse-user-reports` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `reporterOrigin` in the `admin/abuse-user-reports` request.
+/// Values of `reporterOrigin` in the `admin/abuse-user-reports` request.
 pub type ReporterOrigin = models::AdminReporterOrigin;
 
-/// `targetUserOrigin` in the `admin/abuse-user-reports` request.
+/// Values of `targetUserOrigin` in the `admin/abuse-user-reports` request.
 pub type TargetUserOrigin = models::AdminReporterOrigin;
 
 /// `[]` in the `admin/abuse-user-reports` response.

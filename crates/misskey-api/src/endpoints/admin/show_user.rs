@@ -118,13 +118,13 @@ pub type Note = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.note (variant 0)` in the `admin/show-user` response.
 pub type NoteAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.note (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.note (variant 0).type` in the `admin/show-user` response.
 pub type Type = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.note (variant 1)` in the `admin/show-user` response.
 pub type NoteList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.note (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.note (variant 1).type` in the `admin/show-user` response.
 pub type NoteListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.follow` in the `admin/show-user` response.
@@ -133,13 +133,13 @@ pub type Follow = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.follow (variant 0)` in the `admin/show-user` response.
 pub type FollowAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.follow (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.follow (variant 0).type` in the `admin/show-user` response.
 pub type FollowAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.follow (variant 1)` in the `admin/show-user` response.
 pub type FollowList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.follow (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.follow (variant 1).type` in the `admin/show-user` response.
 pub type FollowListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.mention` in the `admin/show-user` response.
@@ -148,13 +148,13 @@ pub type Mention = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.mention (variant 0)` in the `admin/show-user` response.
 pub type MentionAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.mention (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.mention (variant 0).type` in the `admin/show-user` response.
 pub type MentionAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.mention (variant 1)` in the `admin/show-user` response.
 pub type MentionList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.mention (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.mention (variant 1).type` in the `admin/show-user` response.
 pub type MentionListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.reply` in the `admin/show-user` response.
@@ -163,13 +163,13 @@ pub type Reply = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.reply (variant 0)` in the `admin/show-user` response.
 pub type ReplyAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.reply (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.reply (variant 0).type` in the `admin/show-user` response.
 pub type ReplyAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.reply (variant 1)` in the `admin/show-user` response.
 pub type ReplyList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.reply (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.reply (variant 1).type` in the `admin/show-user` response.
 pub type ReplyListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.renote` in the `admin/show-user` response.
@@ -178,13 +178,13 @@ pub type Renote = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.renote (variant 0)` in the `admin/show-user` response.
 pub type RenoteAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.renote (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.renote (variant 0).type` in the `admin/show-user` response.
 pub type RenoteAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.renote (variant 1)` in the `admin/show-user` response.
 pub type RenoteList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.renote (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.renote (variant 1).type` in the `admin/show-user` response.
 pub type RenoteListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.quote` in the `admin/show-user` response.
@@ -193,13 +193,13 @@ pub type Quote = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.quote (variant 0)` in the `admin/show-user` response.
 pub type QuoteAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.quote (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.quote (variant 0).type` in the `admin/show-user` response.
 pub type QuoteAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.quote (variant 1)` in the `admin/show-user` response.
 pub type QuoteList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.quote (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.quote (variant 1).type` in the `admin/show-user` response.
 pub type QuoteListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.reaction` in the `admin/show-user` response.
@@ -208,13 +208,13 @@ pub type Reaction = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.reaction (variant 0)` in the `admin/show-user` response.
 pub type ReactionAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.reaction (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.reaction (variant 0).type` in the `admin/show-user` response.
 pub type ReactionAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.reaction (variant 1)` in the `admin/show-user` response.
 pub type ReactionList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.reaction (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.reaction (variant 1).type` in the `admin/show-user` response.
 pub type ReactionListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.pollEnded` in the `admin/show-user` response.
@@ -223,13 +223,13 @@ pub type PollEnded = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.pollEnded (variant 0)` in the `admin/show-user` response.
 pub type PollEndedAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.pollEnded (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in the `admin/show-user` response.
 pub type PollEndedAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.pollEnded (variant 1)` in the `admin/show-user` response.
 pub type PollEndedList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.pollEnded (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in the `admin/show-user` response.
 pub type PollEndedListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.receiveFollowRequest` in the `admin/show-user` response.
@@ -238,13 +238,13 @@ pub type ReceiveFollowRequest = models::MeDetailedOnlyNotificationRecieveConfigN
 /// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in the `admin/show-user` response.
 pub type ReceiveFollowRequestAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `admin/show-user` response.
 pub type ReceiveFollowRequestAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in the `admin/show-user` response.
 pub type ReceiveFollowRequestList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `admin/show-user` response.
 pub type ReceiveFollowRequestListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.followRequestAccepted` in the `admin/show-user` response.
@@ -253,13 +253,13 @@ pub type FollowRequestAccepted = models::MeDetailedOnlyNotificationRecieveConfig
 /// `notificationRecieveConfig.followRequestAccepted (variant 0)` in the `admin/show-user` response.
 pub type FollowRequestAcceptedAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `admin/show-user` response.
 pub type FollowRequestAcceptedAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 1)` in the `admin/show-user` response.
 pub type FollowRequestAcceptedList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `admin/show-user` response.
 pub type FollowRequestAcceptedListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.roleAssigned` in the `admin/show-user` response.
@@ -268,13 +268,13 @@ pub type RoleAssigned = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.roleAssigned (variant 0)` in the `admin/show-user` response.
 pub type RoleAssignedAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.roleAssigned (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in the `admin/show-user` response.
 pub type RoleAssignedAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.roleAssigned (variant 1)` in the `admin/show-user` response.
 pub type RoleAssignedList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.roleAssigned (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in the `admin/show-user` response.
 pub type RoleAssignedListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.achievementEarned` in the `admin/show-user` response.
@@ -283,13 +283,13 @@ pub type AchievementEarned = models::MeDetailedOnlyNotificationRecieveConfigNote
 /// `notificationRecieveConfig.achievementEarned (variant 0)` in the `admin/show-user` response.
 pub type AchievementEarnedAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.achievementEarned (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in the `admin/show-user` response.
 pub type AchievementEarnedAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.achievementEarned (variant 1)` in the `admin/show-user` response.
 pub type AchievementEarnedList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.achievementEarned (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in the `admin/show-user` response.
 pub type AchievementEarnedListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.app` in the `admin/show-user` response.
@@ -298,13 +298,13 @@ pub type App = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.app (variant 0)` in the `admin/show-user` response.
 pub type AppAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.app (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.app (variant 0).type` in the `admin/show-user` response.
 pub type AppAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.app (variant 1)` in the `admin/show-user` response.
 pub type AppList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.app (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.app (variant 1).type` in the `admin/show-user` response.
 pub type AppListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `notificationRecieveConfig.test` in the `admin/show-user` response.
@@ -313,13 +313,13 @@ pub type Test = models::MeDetailedOnlyNotificationRecieveConfigNote;
 /// `notificationRecieveConfig.test (variant 0)` in the `admin/show-user` response.
 pub type TestAll = models::MeDetailedOnlyNotificationRecieveConfigNoteAll;
 
-/// `notificationRecieveConfig.test (variant 0).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.test (variant 0).type` in the `admin/show-user` response.
 pub type TestAllType = models::MeDetailedOnlyNotificationRecieveConfigNoteAllType;
 
 /// `notificationRecieveConfig.test (variant 1)` in the `admin/show-user` response.
 pub type TestList = models::MeDetailedOnlyNotificationRecieveConfigNoteList;
 
-/// `notificationRecieveConfig.test (variant 1).type` in the `admin/show-user` response.
+/// Values of `notificationRecieveConfig.test (variant 1).type` in the `admin/show-user` response.
 pub type TestListType = models::MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `roleAssigns[]` in the `admin/show-user` response.

@@ -98,7 +98,7 @@ misskey_core::string_enum!(
     => "suspended", }
 );
 
-/// `origin` in the `admin/show-users` request.
+/// Values of `origin` in the `admin/show-users` request.
 pub type Origin = models::AdminReporterOrigin;
 
 impl Endpoint for Request {

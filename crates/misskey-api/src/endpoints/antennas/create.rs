@@ -43,7 +43,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `antennas/create` answers.
 pub type Response = models::Antenna;
 
-/// `src` in the `antennas/create` request.
+/// Values of `src` in the `antennas/create` request.
 pub type Src = models::AntennasSrc;
 
 impl Endpoint for Request {

@@ -45,7 +45,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `antennas/update` answers.
 pub type Response = models::Antenna;
 
-/// `src` in the `antennas/update` request.
+/// Values of `src` in the `antennas/update` request.
 pub type Src = models::AntennasSrc;
 
 impl Endpoint for Request {

@@ -24,7 +24,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     offset: Nullable<i64> = "offset" skip_absent,
 });
 
-/// `span` in the `charts/ap-request` request.
+/// Values of `span` in the `charts/ap-request` request.
 pub type Span = models::ChartsSpan;
 
 /// What `charts/ap-request` answers.

@@ -24,7 +24,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     offset: Nullable<i64> = "offset" skip_absent,
 });
 
-/// `span` in the `charts/federation` request.
+/// Values of `span` in the `charts/federation` request.
 pub type Span = models::ChartsSpan;
 
 /// What `charts/federation` answers.

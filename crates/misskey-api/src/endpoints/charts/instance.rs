@@ -26,7 +26,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     host: String = "host" required,
 });
 
-/// `span` in the `charts/instance` request.
+/// Values of `span` in the `charts/instance` request.
 pub type Span = models::ChartsSpan;
 
 /// What `charts/instance` answers.

@@ -26,7 +26,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `following/update` answers.
 pub type Response = models::UserLite;
 
-/// `notify` in the `following/update` request.
+/// Values of `notify` in the `following/update` request.
 pub type Notify = models::FollowingNotify;
 
 impl Endpoint for Request {

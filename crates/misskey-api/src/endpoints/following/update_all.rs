@@ -24,7 +24,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// `following/update-all` answers `204 No Content`.
 pub type Response = ();
 
-/// `notify` in the `following/update-all` request.
+/// Values of `notify` in the `following/update-all` request.
 pub type Notify = models::FollowingNotify;
 
 impl Endpoint for Request {

@@ -33,13 +33,13 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `hashtags/users` answers.
 pub type Response = Vec<models::UserDetailed>;
 
-/// `sort` in the `hashtags/users` request.
+/// Values of `sort` in the `hashtags/users` request.
 pub type Sort = models::Sort;
 
-/// `state` in the `hashtags/users` request.
+/// Values of `state` in the `hashtags/users` request.
 pub type State = models::State;
 
-/// `origin` in the `hashtags/users` request.
+/// Values of `origin` in the `hashtags/users` request.
 pub type Origin = models::Origin;
 
 impl Endpoint for Request {

@@ -87,7 +87,7 @@ misskey_core::string_enum!(
     "app", Test => "test", PollVote => "pollVote", GroupInvited => "groupInvited", }
 );
 
-/// `excludeTypes[]` in the `i/notifications` request.
+/// Values of `excludeTypes[]` in the `i/notifications` request.
 pub type ExcludeType = IncludeType;
 
 impl Endpoint for Request {

@@ -92,7 +92,7 @@ misskey_core::string_enum!(
     "renote:grouped", PollVote => "pollVote", GroupInvited => "groupInvited", }
 );
 
-/// `excludeTypes[]` in the `i/notifications-grouped` request.
+/// Values of `excludeTypes[]` in the `i/notifications-grouped` request.
 pub type ExcludeType = IncludeType;
 
 impl Endpoint for Request {

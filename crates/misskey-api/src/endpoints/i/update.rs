@@ -646,7 +646,7 @@ misskey_core::string_enum!(
     "private", }
 );
 
-/// `followersVisibility` in the `i/update` request.
+/// Values of `followersVisibility` in the `i/update` request.
 pub type FollowersVisibility = FollowingVisibility;
 
 /// `mutedWords[]` in the `i/update` request.
@@ -838,13 +838,13 @@ pub type Follow = Note;
 /// `notificationRecieveConfig.follow (variant 0)` in the `i/update` request.
 pub type FollowAll = NoteAll;
 
-/// `notificationRecieveConfig.follow (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.follow (variant 0).type` in the `i/update` request.
 pub type FollowAllType = Type;
 
 /// `notificationRecieveConfig.follow (variant 1)` in the `i/update` request.
 pub type FollowList = NoteList;
 
-/// `notificationRecieveConfig.follow (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.follow (variant 1).type` in the `i/update` request.
 pub type FollowListType = NoteListType;
 
 /// `notificationRecieveConfig.mention` in the `i/update` request.
@@ -853,13 +853,13 @@ pub type Mention = Note;
 /// `notificationRecieveConfig.mention (variant 0)` in the `i/update` request.
 pub type MentionAll = NoteAll;
 
-/// `notificationRecieveConfig.mention (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.mention (variant 0).type` in the `i/update` request.
 pub type MentionAllType = Type;
 
 /// `notificationRecieveConfig.mention (variant 1)` in the `i/update` request.
 pub type MentionList = NoteList;
 
-/// `notificationRecieveConfig.mention (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.mention (variant 1).type` in the `i/update` request.
 pub type MentionListType = NoteListType;
 
 /// `notificationRecieveConfig.reply` in the `i/update` request.
@@ -868,13 +868,13 @@ pub type Reply = Note;
 /// `notificationRecieveConfig.reply (variant 0)` in the `i/update` request.
 pub type ReplyAll = NoteAll;
 
-/// `notificationRecieveConfig.reply (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.reply (variant 0).type` in the `i/update` request.
 pub type ReplyAllType = Type;
 
 /// `notificationRecieveConfig.reply (variant 1)` in the `i/update` request.
 pub type ReplyList = NoteList;
 
-/// `notificationRecieveConfig.reply (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.reply (variant 1).type` in the `i/update` request.
 pub type ReplyListType = NoteListType;
 
 /// `notificationRecieveConfig.renote` in the `i/update` request.
@@ -883,13 +883,13 @@ pub type Renote = Note;
 /// `notificationRecieveConfig.renote (variant 0)` in the `i/update` request.
 pub type RenoteAll = NoteAll;
 
-/// `notificationRecieveConfig.renote (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.renote (variant 0).type` in the `i/update` request.
 pub type RenoteAllType = Type;
 
 /// `notificationRecieveConfig.renote (variant 1)` in the `i/update` request.
 pub type RenoteList = NoteList;
 
-/// `notificationRecieveConfig.renote (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.renote (variant 1).type` in the `i/update` request.
 pub type RenoteListType = NoteListType;
 
 /// `notificationRecieveConfig.quote` in the `i/update` request.
@@ -898,13 +898,13 @@ pub type Quote = Note;
 /// `notificationRecieveConfig.quote (variant 0)` in the `i/update` request.
 pub type QuoteAll = NoteAll;
 
-/// `notificationRecieveConfig.quote (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.quote (variant 0).type` in the `i/update` request.
 pub type QuoteAllType = Type;
 
 /// `notificationRecieveConfig.quote (variant 1)` in the `i/update` request.
 pub type QuoteList = NoteList;
 
-/// `notificationRecieveConfig.quote (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.quote (variant 1).type` in the `i/update` request.
 pub type QuoteListType = NoteListType;
 
 /// `notificationRecieveConfig.reaction` in the `i/update` request.
@@ -913,13 +913,13 @@ pub type Reaction = Note;
 /// `notificationRecieveConfig.reaction (variant 0)` in the `i/update` request.
 pub type ReactionAll = NoteAll;
 
-/// `notificationRecieveConfig.reaction (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.reaction (variant 0).type` in the `i/update` request.
 pub type ReactionAllType = Type;
 
 /// `notificationRecieveConfig.reaction (variant 1)` in the `i/update` request.
 pub type ReactionList = NoteList;
 
-/// `notificationRecieveConfig.reaction (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.reaction (variant 1).type` in the `i/update` request.
 pub type ReactionListType = NoteListType;
 
 /// `notificationRecieveConfig.pollEnded` in the `i/update` request.
@@ -928,13 +928,13 @@ pub type PollEnded = Note;
 /// `notificationRecieveConfig.pollEnded (variant 0)` in the `i/update` request.
 pub type PollEndedAll = NoteAll;
 
-/// `notificationRecieveConfig.pollEnded (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in the `i/update` request.
 pub type PollEndedAllType = Type;
 
 /// `notificationRecieveConfig.pollEnded (variant 1)` in the `i/update` request.
 pub type PollEndedList = NoteList;
 
-/// `notificationRecieveConfig.pollEnded (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in the `i/update` request.
 pub type PollEndedListType = NoteListType;
 
 /// `notificationRecieveConfig.receiveFollowRequest` in the `i/update` request.
@@ -943,13 +943,13 @@ pub type ReceiveFollowRequest = Note;
 /// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in the `i/update` request.
 pub type ReceiveFollowRequestAll = NoteAll;
 
-/// `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `i/update` request.
 pub type ReceiveFollowRequestAllType = Type;
 
 /// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in the `i/update` request.
 pub type ReceiveFollowRequestList = NoteList;
 
-/// `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `i/update` request.
 pub type ReceiveFollowRequestListType = NoteListType;
 
 /// `notificationRecieveConfig.followRequestAccepted` in the `i/update` request.
@@ -958,13 +958,13 @@ pub type FollowRequestAccepted = Note;
 /// `notificationRecieveConfig.followRequestAccepted (variant 0)` in the `i/update` request.
 pub type FollowRequestAcceptedAll = NoteAll;
 
-/// `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `i/update` request.
 pub type FollowRequestAcceptedAllType = Type;
 
 /// `notificationRecieveConfig.followRequestAccepted (variant 1)` in the `i/update` request.
 pub type FollowRequestAcceptedList = NoteList;
 
-/// `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `i/update` request.
 pub type FollowRequestAcceptedListType = NoteListType;
 
 /// `notificationRecieveConfig.roleAssigned` in the `i/update` request.
@@ -973,13 +973,13 @@ pub type RoleAssigned = Note;
 /// `notificationRecieveConfig.roleAssigned (variant 0)` in the `i/update` request.
 pub type RoleAssignedAll = NoteAll;
 
-/// `notificationRecieveConfig.roleAssigned (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in the `i/update` request.
 pub type RoleAssignedAllType = Type;
 
 /// `notificationRecieveConfig.roleAssigned (variant 1)` in the `i/update` request.
 pub type RoleAssignedList = NoteList;
 
-/// `notificationRecieveConfig.roleAssigned (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in the `i/update` request.
 pub type RoleAssignedListType = NoteListType;
 
 /// `notificationRecieveConfig.achievementEarned` in the `i/update` request.
@@ -988,13 +988,13 @@ pub type AchievementEarned = Note;
 /// `notificationRecieveConfig.achievementEarned (variant 0)` in the `i/update` request.
 pub type AchievementEarnedAll = NoteAll;
 
-/// `notificationRecieveConfig.achievementEarned (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in the `i/update` request.
 pub type AchievementEarnedAllType = Type;
 
 /// `notificationRecieveConfig.achievementEarned (variant 1)` in the `i/update` request.
 pub type AchievementEarnedList = NoteList;
 
-/// `notificationRecieveConfig.achievementEarned (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in the `i/update` request.
 pub type AchievementEarnedListType = NoteListType;
 
 /// `notificationRecieveConfig.app` in the `i/update` request.
@@ -1003,13 +1003,13 @@ pub type App = Note;
 /// `notificationRecieveConfig.app (variant 0)` in the `i/update` request.
 pub type AppAll = NoteAll;
 
-/// `notificationRecieveConfig.app (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.app (variant 0).type` in the `i/update` request.
 pub type AppAllType = Type;
 
 /// `notificationRecieveConfig.app (variant 1)` in the `i/update` request.
 pub type AppList = NoteList;
 
-/// `notificationRecieveConfig.app (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.app (variant 1).type` in the `i/update` request.
 pub type AppListType = NoteListType;
 
 /// `notificationRecieveConfig.test` in the `i/update` request.
@@ -1018,13 +1018,13 @@ pub type Test = Note;
 /// `notificationRecieveConfig.test (variant 0)` in the `i/update` request.
 pub type TestAll = NoteAll;
 
-/// `notificationRecieveConfig.test (variant 0).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.test (variant 0).type` in the `i/update` request.
 pub type TestAllType = Type;
 
 /// `notificationRecieveConfig.test (variant 1)` in the `i/update` request.
 pub type TestList = NoteList;
 
-/// `notificationRecieveConfig.test (variant 1).type` in the `i/update` request.
+/// Values of `notificationRecieveConfig.test (variant 1).type` in the `i/update` request.
 pub type TestListType = NoteListType;
 
 impl Endpoint for Request {

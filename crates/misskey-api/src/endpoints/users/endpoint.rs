@@ -31,13 +31,13 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `users` answers.
 pub type Response = Vec<models::UserDetailed>;
 
-/// `sort` in the `users` request.
+/// Values of `sort` in the `users` request.
 pub type Sort = models::Sort;
 
-/// `state` in the `users` request.
+/// Values of `state` in the `users` request.
 pub type State = models::State;
 
-/// `origin` in the `users` request.
+/// Values of `origin` in the `users` request.
 pub type Origin = models::Origin;
 
 impl Endpoint for Request {

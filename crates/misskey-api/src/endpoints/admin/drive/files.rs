@@ -37,7 +37,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/drive/files` answers.
 pub type Response = Vec<models::DriveFile>;
 
-/// `origin` in the `admin/drive/files` request.
+/// Values of `origin` in the `admin/drive/files` request.
 pub type Origin = models::Origin;
 
 impl Endpoint for Request {

@@ -22,7 +22,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/relays/add` answers.
 pub type Response = models::AdminRelaysResponse;
 
-/// `status` in the `admin/relays/add` response.
+/// Values of `status` in the `admin/relays/add` response.
 pub type Status = models::AdminRelaysStatus;
 
 impl Endpoint for Request {

@@ -21,7 +21,7 @@ pub type Response = Vec<models::AdminRelaysResponse>;
 /// `[]` in the `admin/relays/list` response.
 pub type ResponseItem = models::AdminRelaysResponse;
 
-/// `[].status` in the `admin/relays/list` response.
+/// Values of `[].status` in the `admin/relays/list` response.
 pub type Status = models::AdminRelaysStatus;
 
 impl Endpoint for Request {

@@ -49,7 +49,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/roles/create` answers.
 pub type Response = models::Role;
 
-/// `target` in the `admin/roles/create` request.
+/// Values of `target` in the `admin/roles/create` request.
 pub type Target = models::AdminRolesTarget;
 
 impl Endpoint for Request {

@@ -50,7 +50,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// `admin/roles/update` answers `204 No Content`.
 pub type Response = ();
 
-/// `target` in the `admin/roles/update` request.
+/// Values of `target` in the `admin/roles/update` request.
 pub type Target = models::AdminRolesTarget;
 
 impl Endpoint for Request {

@@ -35,7 +35,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/system-webhook/create` answers.
 pub type Response = models::SystemWebhook;
 
-/// `on[]` in the `admin/system-webhook/create` request.
+/// Values of `on[]` in the `admin/system-webhook/create` request.
 pub type OnItem = models::AdminSystemWebhookOnItem;
 
 impl Endpoint for Request {

@@ -26,7 +26,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/system-webhook/list` answers.
 pub type Response = Vec<models::SystemWebhook>;
 
-/// `on[]` in the `admin/system-webhook/list` request.
+/// Values of `on[]` in the `admin/system-webhook/list` request.
 pub type OnItem = models::AdminSystemWebhookOnItem;
 
 impl Endpoint for Request {

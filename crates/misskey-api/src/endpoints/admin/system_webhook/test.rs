@@ -28,7 +28,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// `admin/system-webhook/test` answers `204 No Content`.
 pub type Response = ();
 
-/// `type` in the `admin/system-webhook/test` request.
+/// Values of `type` in the `admin/system-webhook/test` request.
 pub type Type = models::AdminSystemWebhookOnItem;
 
 /// `override` in the `admin/system-webhook/test` request.

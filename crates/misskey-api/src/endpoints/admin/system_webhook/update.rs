@@ -37,7 +37,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/system-webhook/update` answers.
 pub type Response = models::SystemWebhook;
 
-/// `on[]` in the `admin/system-webhook/update` request.
+/// Values of `on[]` in the `admin/system-webhook/update` request.
 pub type OnItem = models::AdminSystemWebhookOnItem;
 
 impl Endpoint for Request {

@@ -26,7 +26,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
 });
 
-/// `span` in the `charts/user/notes` request.
+/// Values of `span` in the `charts/user/notes` request.
 pub type Span = models::ChartsSpan;
 
 /// What `charts/user/notes` answers.

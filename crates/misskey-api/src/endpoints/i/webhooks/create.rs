@@ -18,24 +18,24 @@ pub struct Request {
     pub url: String,
     /// Default: `""`. At most 1024 characters.
     pub secret: Option<String>,
-    pub on: Vec<models::IWebhooksCreateOnItem>,
+    pub on: Vec<models::IWebhooksOnItem>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     url: String = "url" required,
     secret: Option<String> = "secret" skip_none,
-    on: Vec<models::IWebhooksCreateOnItem> = "on" required,
+    on: Vec<models::IWebhooksOnItem> = "on" required,
 });
 
-/// `on[]` in the `i/webhooks/create` request.
-pub type OnItem = models::IWebhooksCreateOnItem;
+/// Values of `on[]` in the `i/webhooks/create` request.
+pub type OnItem = models::IWebhooksOnItem;
 
 /// What `i/webhooks/create` answers.
 pub type Response = models::IWebhooksResponse;
 
-/// `on[]` in the `i/webhooks/create` response.
-pub type ResponseOnItem = models::IWebhooksOnItem;
+/// Values of `on[]` in the `i/webhooks/create` response.
+pub type ResponseOnItem = models::IWebhooksCreateOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -21,8 +21,8 @@ pub type Response = Vec<models::IWebhooksResponse>;
 /// `[]` in the `i/webhooks/list` response.
 pub type ResponseItem = models::IWebhooksResponse;
 
-/// `[].on[]` in the `i/webhooks/list` response.
-pub type OnItem = models::IWebhooksOnItem;
+/// Values of `[].on[]` in the `i/webhooks/list` response.
+pub type OnItem = models::IWebhooksCreateOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

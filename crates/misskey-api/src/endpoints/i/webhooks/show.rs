@@ -22,8 +22,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `i/webhooks/show` answers.
 pub type Response = models::IWebhooksResponse;
 
-/// `on[]` in the `i/webhooks/show` response.
-pub type OnItem = models::IWebhooksOnItem;
+/// Values of `on[]` in the `i/webhooks/show` response.
+pub type OnItem = models::IWebhooksCreateOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -15,21 +15,21 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub webhook_id: Id,
-    pub r#type: models::IWebhooksCreateOnItem,
+    pub r#type: models::IWebhooksOnItem,
     pub r#override: Option<models::AdminSystemWebhookTestOverride>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     webhook_id: Id = "webhookId" required,
-    r#type: models::IWebhooksCreateOnItem = "type" required,
+    r#type: models::IWebhooksOnItem = "type" required,
     r#override: Option<models::AdminSystemWebhookTestOverride> = "override" skip_none,
 });
 
 /// `i/webhooks/test` answers `204 No Content`.
 pub type Response = ();
 
-/// `type` in the `i/webhooks/test` request.
-pub type Type = models::IWebhooksCreateOnItem;
+/// Values of `type` in the `i/webhooks/test` request.
+pub type Type = models::IWebhooksOnItem;
 
 /// `override` in the `i/webhooks/test` request.
 pub type Override = models::AdminSystemWebhookTestOverride;

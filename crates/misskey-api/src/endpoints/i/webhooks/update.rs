@@ -19,7 +19,7 @@ pub struct Request {
     pub url: Option<String>,
     /// At most 1024 characters.
     pub secret: Nullable<String>,
-    pub on: Option<Vec<models::IWebhooksCreateOnItem>>,
+    pub on: Option<Vec<models::IWebhooksOnItem>>,
     pub active: Option<bool>,
 }
 
@@ -28,15 +28,15 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: Option<String> = "name" skip_none,
     url: Option<String> = "url" skip_none,
     secret: Nullable<String> = "secret" skip_absent,
-    on: Option<Vec<models::IWebhooksCreateOnItem>> = "on" skip_none,
+    on: Option<Vec<models::IWebhooksOnItem>> = "on" skip_none,
     active: Option<bool> = "active" skip_none,
 });
 
 /// `i/webhooks/update` answers `204 No Content`.
 pub type Response = ();
 
-/// `on[]` in the `i/webhooks/update` request.
-pub type OnItem = models::IWebhooksCreateOnItem;
+/// Values of `on[]` in the `i/webhooks/update` request.
+pub type OnItem = models::IWebhooksOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -33,7 +33,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/abuse-report/notification-recipient/create` answers.
 pub type Response = models::AbuseReportNotificationRecipient;
 
-/// `method` in the `admin/abuse-report/notification-recipient/create` request.
+/// Values of `method` in the `admin/abuse-report/notification-recipient/create` request.
 pub type Method = models::AdminAbuseReportNotificationRecipientMethod;
 
 impl Endpoint for Request {

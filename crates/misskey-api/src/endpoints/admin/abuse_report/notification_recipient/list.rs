@@ -24,7 +24,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/abuse-report/notification-recipient/list` answers.
 pub type Response = Vec<models::AbuseReportNotificationRecipient>;
 
-/// `method[]` in the `admin/abuse-report/notification-recipient/list` request.
+/// Values of `method[]` in the `admin/abuse-report/notification-recipient/list` request.
 pub type MethodItem = models::AdminAbuseReportNotificationRecipientMethod;
 
 impl Endpoint for Request {

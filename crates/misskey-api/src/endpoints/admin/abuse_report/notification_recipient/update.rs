@@ -35,7 +35,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/abuse-report/notification-recipient/update` answers.
 pub type Response = models::AbuseReportNotificationRecipient;
 
-/// `method` in the `admin/abuse-report/notification-recipient/update` request.
+/// Values of `method` in the `admin/abuse-report/notification-recipient/update` request.
 pub type Method = models::AdminAbuseReportNotificationRecipientMethod;
 
 impl Endpoint for Request {

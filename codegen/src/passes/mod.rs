@@ -1,0 +1,222 @@
+//! Step 3 of the pipeline: decide what the lowered shapes become in Rust.
+//!
+//! Each pass reads and writes the one type table ([`Types`]) and owns one
+//! decision; emit then only prints. They run in this order:
+//!
+//! | pass | decides |
+//! |---|---|
+//! | [`cycles`] | which fields and branches are boxed (the edges on a type cycle) |
+//! | [`defaults`] | which types are reachable from a request (request-side fields, `Default`) |
+//! | [`ids`] | which types have a required `id` (`HasId`), which endpoints paginate |
+//! | [`unions`] | the evidence an untagged union decodes by |
+//! | [`docs`] | a doc line for every type the spec leaves undocumented |
+//! | [`count`] | the counts of the summary line |
+//! | [`share`] | one definition per repeated shape, and its name |
+//! | [`features`] | the cargo feature of every endpoint and model file, and which `Deserialize` impls only requests need |
+//! | [`fields`] | how every field is declared and (de)serialized |
+//!
+//! Walking the type graph is done in one place: [`reachable`].
+
+pub mod count;
+pub mod cycles;
+pub mod defaults;
+pub mod docs;
+pub mod features;
+pub mod fields;
+pub mod ids;
+pub mod share;
+pub mod unions;
+
+use std::collections::HashSet;
+
+use crate::ir::{Api, TypeDef, TypeId, Types};
+
+/// Runs every pass, in order.
+pub fn run(api: &mut Api) {
+    cycles::mark_boxes(&mut api.types);
+    defaults::mark_request_side(api);
+    ids::mark_ids(api);
+    unions::mark_shapes(&mut api.types);
+    docs::fill_missing(&mut api.types);
+    api.summary = count::count(api);
+    share::share_identical(api);
+    features::assign(api);
+    fields::decide(&mut api.types);
+}
+
+/// Which references [`reachable`] follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edges {
+    /// Every reference: fields, list items, map values, branches, aliases.
+    All,
+    /// Only what is held by value (directly or through `Option`), not
+    /// through a `Vec` or map: what can make a type contain itself.
+    ByValue,
+}
+
+/// The types a definition refers to, following `edges`.
+pub fn edges(def: &TypeDef, edges: Edges) -> Vec<TypeId> {
+    match edges {
+        Edges::All => def.children(),
+        Edges::ByValue => def
+            .kind
+            .tys()
+            .into_iter()
+            .filter_map(|t| t.direct())
+            .collect(),
+    }
+}
+
+/// Every type reachable from `roots` (the roots included), following `edges`.
+pub fn reachable(
+    types: &Types,
+    roots: impl IntoIterator<Item = TypeId>,
+    follow: Edges,
+) -> HashSet<TypeId> {
+    let mut seen = HashSet::new();
+    let mut stack: Vec<TypeId> = roots.into_iter().collect();
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            stack.extend(edges(&types[id], follow));
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Small type tables for the passes' unit tests.
+
+    use crate::ir::{
+        Api, Endpoint, Features, Field, Home, Repr, Response, Role, StringEnum, Summary, Ty,
+        TypeDef, TypeId, TypeKind, Types, UnionVariant, VariantShape,
+    };
+
+    /// A union branch holding `ty`.
+    pub fn variant(name: &str, ty: Ty) -> UnionVariant {
+        UnionVariant {
+            name: name.into(),
+            ty,
+            tag_values: Vec::new(),
+            boxed: false,
+            shape: VariantShape::Any,
+        }
+    }
+
+    /// A nested type in `models` (file `component`).
+    pub fn model(name: &str, component: &str, kind: TypeKind) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            home: Home::Models {
+                component: component.into(),
+            },
+            role: if name == component {
+                Role::Component
+            } else {
+                Role::Nested
+            },
+            doc: None,
+            source: format!("/components/schemas/{component}"),
+            kind,
+            request_side: false,
+            deserialize_gated: false,
+            has_id: false,
+        }
+    }
+
+    /// A type in the module of endpoint `index`.
+    pub fn nested(name: &str, index: usize, kind: TypeKind) -> TypeDef {
+        TypeDef {
+            home: Home::Endpoint(index),
+            role: Role::Nested,
+            source: format!("/paths/~1e{index}/post/requestBody/content/application~1json/schema/properties/{name}"),
+            ..model(name, "-", kind)
+        }
+    }
+
+    /// An API of endpoints `e0`, `e1`, ... whose requests have these fields
+    /// and whose module types are `types_of[i]`.
+    pub fn api(mut types: Types, requests: Vec<Vec<Field>>, types_of: Vec<Vec<TypeId>>) -> Api {
+        let endpoints = requests
+            .into_iter()
+            .zip(types_of)
+            .enumerate()
+            .map(|(i, (fields, module_types))| {
+                let request = types.push(TypeDef {
+                    role: Role::Request,
+                    ..nested("Request", i, TypeKind::Struct(fields))
+                });
+                Endpoint {
+                    name: format!("e{i}"),
+                    module_path: vec![format!("e{i}")],
+                    group: "g".into(),
+                    doc: None,
+                    requires_credential: false,
+                    permission: None,
+                    internal: false,
+                    multipart: false,
+                    file_fields: Vec::new(),
+                    rate_limited: false,
+                    allow_get: false,
+                    error_codes: Vec::new(),
+                    request,
+                    request_source: None,
+                    response: Response::Empty,
+                    types: module_types,
+                    pagination: None,
+                }
+            })
+            .collect();
+        Api {
+            version: "1".into(),
+            openapi_version: "3.1.0".into(),
+            types,
+            endpoints,
+            permissions: StringEnum {
+                variants: Vec::new(),
+                other: "Other".into(),
+                default: None,
+            },
+            model_files: Vec::new(),
+            features: Features::default(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// A field `json` of type `ty`.
+    pub fn field(json: &str, ty: Ty, required: bool) -> Field {
+        Field {
+            json_name: json.into(),
+            rust_name: crate::names::snake_ident(json),
+            ty,
+            required,
+            nullable: false,
+            boxed: false,
+            repr: Repr::default(),
+            doc: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+    use crate::ir::{Ty, TypeKind};
+
+    #[test]
+    fn reachability_follows_lists_only_for_all_edges() {
+        let mut types = Types::default();
+        let a = types.push(model("A", "A", TypeKind::Struct(Vec::new())));
+        let b = types.push(model("B", "B", TypeKind::Struct(Vec::new())));
+        let c = types.push(model("C", "C", TypeKind::Struct(Vec::new())));
+        types[a].kind = TypeKind::Struct(vec![
+            field("b", Ty::Optional(Box::new(Ty::Named(b))), true),
+            field("cs", Ty::Array(Box::new(Ty::Named(c))), true),
+        ]);
+        let all = reachable(&types, [a], Edges::All);
+        assert_eq!(all, HashSet::from([a, b, c]));
+        let by_value = reachable(&types, [a], Edges::ByValue);
+        assert_eq!(by_value, HashSet::from([a, b]));
+    }
+}

@@ -1,0 +1,289 @@
+//! Sharing identical types.
+//!
+//! The spec repeats the same inline schema in many places: the chart
+//! endpoints' `span`, the `+createdAt`/`-createdAt` sort orders, the
+//! notification settings of `i/update` and `MeDetailed`, pagination bodies.
+//! Lowering gives each place its own type; this pass keeps one definition
+//! per distinct shape and turns the others into aliases of it, so every path
+//! users know stays valid while the compiler sees each shape (and its serde,
+//! `Debug`, `Clone`, `PartialEq` impls) once.
+//!
+//! Identical means the same definition, field docs included, and the same
+//! side (request or response), since the two sides print optional fields
+//! differently. Copies within one file (an endpoint module, or a component's
+//! file under `models/`) keep the first copy where it is; copies across
+//! files move to a file of their own under `models/`. The pass repeats until
+//! nothing changes, because sharing an enum can make the structs that use it
+//! identical.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::ir::{Api, Home, Role, Ty, TypeDef, TypeId, TypeKind};
+use crate::names::{pascal, snake_ident, NameSet};
+
+/// The pointer prefix of a moved shape's `source`: it has no single place in the spec.
+pub const SHARED_SOURCE: &str = "/x-shared/";
+
+/// What makes two definitions the same shape.
+type ShapeKey = (bool, TypeKind);
+
+/// Shares identical types until nothing changes.
+pub fn share_identical(api: &mut Api) {
+    let mut model_names = NameSet::default();
+    for (_, def) in api.types.iter().filter(|(_, d)| d.home.is_models()) {
+        model_names.reserve(&def.name);
+    }
+    while share_round(api, &mut model_names) {}
+}
+
+/// The definitions that may be shared, models first, then each endpoint's
+/// types in order: aliases are already as small as a type gets, and a
+/// component keeps the spec's name.
+fn candidates(api: &Api) -> Vec<TypeId> {
+    let models = api
+        .types
+        .iter()
+        .filter(|(_, d)| d.home.is_models() && d.role != Role::Component)
+        .map(|(id, _)| id);
+    let endpoints = api.endpoints.iter().flat_map(|e| e.types.iter().copied());
+    models
+        .chain(endpoints)
+        .filter(|id| !matches!(api.types[*id].kind, TypeKind::Alias(_)))
+        .collect()
+}
+
+/// One round: groups identical shapes, keeps one of each, rewrites every
+/// reference. Whether anything changed.
+fn share_round(api: &mut Api, model_names: &mut NameSet) -> bool {
+    let mut groups: Vec<Vec<TypeId>> = Vec::new();
+    let mut by_key: HashMap<ShapeKey, usize> = HashMap::new();
+    for id in candidates(api) {
+        let def = &api.types[id];
+        let key = (def.request_side, def.kind.clone());
+        match by_key.get(&key) {
+            Some(&g) => groups[g].push(id),
+            None => {
+                by_key.insert(key, groups.len());
+                groups.push(vec![id]);
+            }
+        }
+    }
+    let mut renames: HashMap<TypeId, TypeId> = HashMap::new();
+    for members in groups.into_iter().filter(|m| m.len() > 1) {
+        let files: BTreeSet<&Home> = members.iter().map(|m| &api.types[*m].home).collect();
+        let canonical = if files.len() == 1 {
+            // Within one file: the first copy stays where it is.
+            members[0]
+        } else {
+            // Across files: one definition in a file of its own under
+            // `models/`, named after the copy in `models` if there is one
+            // (its path stays the same), else after the copies.
+            let doc = shared_doc(api, &members);
+            match members.iter().find(|m| api.types[**m].home.is_models()) {
+                Some(&kept) => {
+                    let def = &mut api.types[kept];
+                    def.home = Home::Models {
+                        component: def.name.clone(),
+                    };
+                    def.doc = Some(doc);
+                    def.source = format!("{SHARED_SOURCE}{}", def.name);
+                    kept
+                }
+                None => {
+                    let name = shared_name(api, &members, model_names);
+                    let mut moved = api.types[members[0]].clone();
+                    moved.home = Home::Models {
+                        component: name.clone(),
+                    };
+                    moved.role = Role::Nested;
+                    moved.doc = Some(doc);
+                    moved.source = format!("{SHARED_SOURCE}{name}");
+                    moved.name = name;
+                    api.types.push(moved)
+                }
+            }
+        };
+        for &member in &members {
+            if member != canonical {
+                renames.insert(member, canonical);
+            }
+        }
+    }
+    if renames.is_empty() {
+        return false;
+    }
+    // Every other copy becomes an alias of the kept shape, so the paths
+    // users know stay valid; every reference then names the kept shape.
+    for (&member, &canonical) in &renames {
+        api.types[member].kind = TypeKind::Alias(Ty::Named(canonical));
+    }
+    let mut rename = |id: TypeId| renames.get(&id).copied().unwrap_or(id);
+    for (_, def) in api.types.iter_mut() {
+        for ty in def.kind.tys_mut() {
+            ty.rewrite(&mut rename);
+        }
+    }
+    for (index, e) in api.endpoints.iter_mut().enumerate() {
+        if let Some(ty) = e.response.ty_mut() {
+            // A module's own `Response` stays its answer, alias or not.
+            let own = matches!(ty, Ty::Named(id)
+                if api.types[*id].home == Home::Endpoint(index) && api.types[*id].name == "Response");
+            if !own {
+                ty.rewrite(&mut rename);
+            }
+        }
+        if let Some(p) = &mut e.pagination {
+            p.item.rewrite(&mut rename);
+        }
+    }
+    true
+}
+
+/// A name in `models` for a shape the endpoints repeat: the copies' name,
+/// prefixed with the path the endpoints have in common (`charts/...` gives
+/// `ChartsSpan`); names that only make sense in their module (`Response`,
+/// `Type`) take another copy's name or the first endpoint's.
+fn shared_name(api: &Api, members: &[TypeId], names: &mut NameSet) -> String {
+    let generic = |n: &str| {
+        [
+            "Response", "Request", "Item", "Body", "Type", "Value", "Object",
+        ]
+        .iter()
+        .any(|g| n.starts_with(g))
+    };
+    let defs: Vec<&TypeDef> = members.iter().map(|m| &api.types[*m]).collect();
+    let base = defs
+        .iter()
+        .map(|d| d.name.as_str())
+        .find(|n| !generic(n))
+        .unwrap_or(&defs[0].name);
+    let owners: Vec<Vec<&str>> = defs
+        .iter()
+        .filter_map(|d| match d.home {
+            Home::Endpoint(e) => Some(api.endpoints[e].name.split('/').collect()),
+            Home::Models { .. } => None,
+        })
+        .collect();
+    let mut common: Vec<&str> = owners.first().cloned().unwrap_or_default();
+    for o in owners.iter().skip(1) {
+        let same = common.iter().zip(o).take_while(|(a, b)| a == b).count();
+        common.truncate(same);
+    }
+    let prefix = |segments: &[&str]| pascal(&segments.join("-"));
+    let mut candidates = Vec::new();
+    if !common.is_empty() {
+        candidates.push(format!("{}{base}", prefix(&common)));
+    } else if !generic(base) {
+        candidates.push(base.to_owned());
+    }
+    if let Some(first) = owners.first() {
+        candidates.push(format!("{}{base}", prefix(first)));
+    }
+    candidates.push(format!("Shared{base}"));
+    // The file is named after the type: not after a keyword (`Override`).
+    candidates.retain(|n| !snake_ident(n).starts_with("r#"));
+    names.take(&candidates)
+}
+
+/// The docs of a moved shape: its first copy's, plus where it is used.
+fn shared_doc(api: &Api, members: &[TypeId]) -> String {
+    let mut owners: Vec<String> = Vec::new();
+    for m in members {
+        let owner = match &api.types[*m].home {
+            Home::Endpoint(e) => format!("`{}`", api.endpoints[*e].name),
+            Home::Models { component } => format!("`{component}`"),
+        };
+        if !owners.contains(&owner) {
+            owners.push(owner);
+        }
+    }
+    let first = &api.types[members[0]];
+    let own = first
+        .doc
+        .clone()
+        .unwrap_or_else(|| super::docs::default_doc(first));
+    format!("{own}\n\nThe same shape in {}.", owners.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{StringEnum, Types, Variant};
+    use crate::passes::test_support::*;
+
+    fn span() -> TypeKind {
+        TypeKind::StringEnum(StringEnum {
+            variants: ["day", "hour"]
+                .into_iter()
+                .map(|v| Variant {
+                    name: crate::names::pascal(v),
+                    value: v.into(),
+                })
+                .collect(),
+            other: "Other".into(),
+            default: None,
+        })
+    }
+
+    #[test]
+    fn copies_in_several_modules_move_to_models_and_keep_their_paths() {
+        let mut types = Types::default();
+        let a = types.push(nested("Span", 0, span()));
+        let b = types.push(nested("Span", 1, span()));
+        let mut api = api(
+            types,
+            vec![
+                vec![field("span", Ty::Named(a), true)],
+                vec![field("span", Ty::Named(b), true)],
+            ],
+            vec![vec![a], vec![b]],
+        );
+        api.endpoints[0].name = "charts/drive".into();
+        api.endpoints[1].name = "charts/notes".into();
+        share_identical(&mut api);
+        let (shared, def) = api.types.iter().last().expect("a shared definition");
+        assert_eq!(def.name, "ChartsSpan");
+        assert_eq!(
+            def.home,
+            Home::Models {
+                component: "ChartsSpan".into()
+            }
+        );
+        for (copy, e) in [(a, 0), (b, 1)] {
+            assert_eq!(api.types[copy].kind, TypeKind::Alias(Ty::Named(shared)));
+            let TypeKind::Struct(fields) = &api.types[api.endpoints[e].request].kind else {
+                unreachable!()
+            };
+            assert_eq!(
+                fields[0].ty,
+                Ty::Named(shared),
+                "references name the kept shape"
+            );
+        }
+    }
+
+    #[test]
+    fn copies_in_one_module_keep_the_first_in_place() {
+        let mut types = Types::default();
+        let a = types.push(nested("Sort", 0, span()));
+        let b = types.push(nested("Order", 0, span()));
+        let mut api = api(types, vec![Vec::new()], vec![vec![a, b]]);
+        let before = api.types.len();
+        share_identical(&mut api);
+        assert_eq!(api.types.len(), before, "nothing moved");
+        assert_eq!(api.types[b].kind, TypeKind::Alias(Ty::Named(a)));
+        assert_eq!(api.types[a].kind, span());
+    }
+
+    #[test]
+    fn request_and_response_copies_stay_apart() {
+        let mut types = Types::default();
+        let a = types.push(nested("Span", 0, span()));
+        let b = types.push(nested("Span", 1, span()));
+        types[a].request_side = true;
+        let mut api = api(types, vec![Vec::new(), Vec::new()], vec![vec![a], vec![b]]);
+        share_identical(&mut api);
+        assert_eq!(api.types[a].kind, span());
+        assert_eq!(api.types[b].kind, span());
+    }
+}
