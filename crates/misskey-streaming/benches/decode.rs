@@ -1,0 +1,57 @@
+//! Events per second decoding the recorded `note` frames of the streaming
+//! session: typed (envelope read with borrowed `RawValue`s, then the
+//! generated `Note`) against parsing the frame into `serde_json::Value`.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use misskey_streaming::frame::ServerFrame;
+use misskey_streaming::{Event, TimelineEvent};
+use serde_json::Value;
+
+fn note_frames() -> Vec<String> {
+    include_str!("../../../tests/fixtures/misskey-2024.10.1/streaming-session.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["dir"] == "in" && r["msg"]["body"]["type"] == "note")
+        .map(|r| r["msg"].to_string())
+        .collect()
+}
+
+fn typed(frames: &[String]) -> usize {
+    let mut notes = 0;
+    for text in frames {
+        if let Ok(ServerFrame::Channel { kind, body, .. }) = ServerFrame::parse(text) {
+            if let TimelineEvent::Note(note) = TimelineEvent::decode(&kind, body) {
+                notes += note.text.is_some() as usize + 1;
+            }
+        }
+    }
+    notes
+}
+
+fn value(frames: &[String]) -> usize {
+    let mut notes = 0;
+    for text in frames {
+        let v: Value = serde_json::from_str(text).unwrap();
+        if v["body"]["type"] == "note" {
+            notes += v["body"]["body"]["text"].is_string() as usize + 1;
+        }
+    }
+    notes
+}
+
+fn bench(c: &mut Criterion) {
+    let frames = note_frames();
+    assert_eq!(typed(&frames), value(&frames), "both decode the same notes");
+    let mut g = c.benchmark_group("streaming_note_frames");
+    g.throughput(Throughput::Elements(frames.len() as u64));
+    g.bench_function("typed", |b| {
+        b.iter_batched(|| (), |_| typed(&frames), BatchSize::SmallInput)
+    });
+    g.bench_function("value", |b| {
+        b.iter_batched(|| (), |_| value(&frames), BatchSize::SmallInput)
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
