@@ -1,21 +1,24 @@
 //! The client and its builder.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use misskey_core::{Endpoint, Paginate};
+use misskey_core::{Endpoint, Paginate, Permission, ResponseShape};
 use reqwest::header::{
     HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT,
 };
 use reqwest::multipart::Form;
 use reqwest::{RequestBuilder, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 use tracing::Instrument;
 
-use crate::origin::normalize_origin;
+use crate::origin::{normalize_origin, Http};
 use crate::pagination::Paginator;
 use crate::response::{interpret, parse_retry_after, RawResponse};
 use crate::{AccessToken, Error, TokenPlacement, TransportKind, Upload};
@@ -93,6 +96,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
+    http_policy: Http,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -174,6 +178,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Accepts a plain `http://` origin on any host, for a server on a
+    /// private network you trust (a Docker network, a LAN). By default plain
+    /// `http` is accepted only for loopback hosts, because the token (and
+    /// everything else) would cross the network unencrypted.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.http_policy = Http::Anywhere;
+        self
+    }
+
     /// Retries calls answered with `429 Too Many Requests` (off by default).
     pub fn retry_on_rate_limit(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
@@ -188,7 +201,7 @@ impl ClientBuilder {
     /// [`Error::InvalidToken`] when the token is empty or contains whitespace
     /// or control characters, [`Error::Build`] when the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
-        let origin = normalize_origin(&self.origin)?;
+        let origin = normalize_origin(&self.origin, self.http_policy)?;
         if let Some(token) = &self.token {
             check_token(token)?;
         }
@@ -319,11 +332,14 @@ impl Client {
 
     /// Starts configuring a client for the server at `origin`.
     ///
-    /// The origin is checked and normalised by [`ClientBuilder::build`]:
-    /// `misskey.example`, `https://misskey.example/` and
-    /// `https://misskey.example/api` all mean `https://misskey.example`; a
-    /// scheme other than `http`/`https`, a query, user info or another path
-    /// is refused with a message saying how to fix it.
+    /// The origin is checked and normalised by [`ClientBuilder::build`] with
+    /// [`parse_origin`](crate::parse_origin), the same rules the login flows
+    /// of `misskey-auth` use: `misskey.example`, `https://misskey.example/`
+    /// and `https://misskey.example/api` all mean `https://misskey.example`;
+    /// plain `http` only for loopback hosts (unless
+    /// [`allow_insecure_http`](ClientBuilder::allow_insecure_http)); another
+    /// scheme, a query, user info or another path is refused with a message
+    /// saying how to fix it.
     pub fn builder(origin: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             origin: origin.into(),
@@ -333,6 +349,7 @@ impl Client {
             user_agent: None,
             http: None,
             retry: None,
+            http_policy: Http::LoopbackOnly,
         }
     }
 
@@ -375,32 +392,80 @@ impl Client {
     pub async fn request<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
         if E::MULTIPART {
             return Err(Error::WrongMethod {
-                endpoint: E::PATH,
+                endpoint: E::PATH.into(),
                 problem: "takes a file as multipart/form-data",
                 use_instead: "upload",
             });
         }
-        self.check_credential::<E>()?;
-        let mut body = request_object(request)?;
+        let target = Target::of::<E>();
+        let body = request_object(&target, request)?;
+        self.send_json(&target, body).await
+    }
+
+    /// Calls any endpoint by name, for what the generated bindings do not
+    /// cover: a fork's endpoint, a newer server's, or a field the bindings
+    /// lack. Like misskey-js's `api.request(name, params)`.
+    ///
+    /// `params` is anything that serializes to a JSON object (usually
+    /// `serde_json::json!({...})`; `()` sends `{}`), and the answer decodes
+    /// into any `T`: [`serde_json::Value`], or your own type. A `204` answer
+    /// decodes `T` from JSON `null` (so `()`, `Option<_>` and `Value` accept
+    /// it). It goes through the same code as [`request`](Self::request): the
+    /// token (as `i` or a bearer header), errors, rate-limit retries and
+    /// tracing are the same. What an untyped call cannot know about the
+    /// endpoint, it does not check: it sends the call without a token if the
+    /// client has none (the server answers `CREDENTIAL_REQUIRED`), and a
+    /// `PERMISSION_DENIED` error cannot name the permission. Multipart
+    /// endpoints need a hand-written [`Endpoint`] and [`upload`](Self::upload).
+    ///
+    /// ```no_run
+    /// # async fn run(client: misskey_client::Client) -> Result<(), misskey_client::Error> {
+    /// use serde_json::{json, Value};
+    /// let note: Value = client.call("notes/show", json!({"noteId": "9zzz"})).await?;
+    /// println!("{}", note["text"]);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`request`](Self::request), plus [`Error::InvalidEndpointName`]
+    /// (nothing sent) when `name` cannot be an endpoint name.
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        name: impl Into<Cow<'static, str>>,
+        params: impl Serialize,
+    ) -> Result<T, Error> {
+        let target = Target::untyped(name.into())?;
+        let body = request_object(&target, &params)?;
+        self.send_json(&target, body).await
+    }
+
+    /// Sends a JSON call: the part shared by typed and untyped calls.
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        target: &Target,
+        mut body: Map<String, Value>,
+    ) -> Result<T, Error> {
+        self.check_credential(target)?;
         if let (Some(token), TokenPlacement::Body) = (&self.inner.token, self.inner.placement) {
             body.insert("i".into(), Value::String(token.expose_secret().to_owned()));
         }
         let body = Bytes::from(
             serde_json::to_vec(&body).map_err(|source| Error::Serialize {
-                endpoint: E::PATH,
+                endpoint: target.path.clone(),
                 source,
             })?,
         );
         let span = tracing::debug_span!(
             "misskey_request",
-            endpoint = E::PATH,
+            endpoint = &*target.path,
             multipart = false,
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        self.call::<E>(true, || {
+        self.exchange::<T>(target, true, || {
             Ok(self
-                .post(E::PATH)
+                .post(&target.path)
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone()))
         })
@@ -432,13 +497,14 @@ impl Client {
     ) -> Result<E::Response, Error> {
         if !E::MULTIPART {
             return Err(Error::WrongMethod {
-                endpoint: E::PATH,
+                endpoint: E::PATH.into(),
                 problem: "does not take a file (it is not a multipart endpoint)",
                 use_instead: "request",
             });
         }
-        self.check_credential::<E>()?;
-        let fields = request_object(request)?;
+        let target = Target::of::<E>();
+        self.check_credential(&target)?;
+        let fields = request_object(&target, request)?;
         let span = tracing::debug_span!(
             "misskey_request",
             endpoint = E::PATH,
@@ -450,7 +516,7 @@ impl Client {
         let repeatable = upload.is_repeatable();
         let path = upload.path().map(|p| p.to_path_buf());
         let result = self
-            .call::<E>(repeatable, || {
+            .exchange::<E::Response>(&target, repeatable, || {
                 let mut form = Form::new();
                 if let (Some(token), TokenPlacement::Body) =
                     (&self.inner.token, self.inner.placement)
@@ -475,7 +541,7 @@ impl Client {
         let read_failure = read_error.lock().unwrap_or_else(|p| p.into_inner()).take();
         match (result, read_failure) {
             (Err(Error::Transport { .. }), Some(source)) => Err(Error::Upload {
-                endpoint: Some(E::PATH),
+                endpoint: Some(E::PATH.into()),
                 path,
                 source,
             }),
@@ -484,6 +550,10 @@ impl Client {
     }
 
     /// Walks every page of a paginated endpoint as a stream of items.
+    ///
+    /// Like [`request`](Self::request) and [`upload`](Self::upload), it
+    /// borrows the request (the paginator keeps its own copy, whose cursor it
+    /// moves), so one request value can be sent, walked and reused.
     ///
     /// Newest to oldest with `untilId`, or, when the request sets `sinceId`,
     /// from there to the newest. See [`Paginator`] for the details; the
@@ -497,27 +567,29 @@ impl Client {
     /// # async fn run<R>(client: Client, request: R) -> Result<(), Error>
     /// # where R: Paginate + Send + Sync + 'static, R::Item: Send + 'static {
     /// use futures_util::TryStreamExt;
-    /// let mut items = client.paginate(request).max_items(1000);
+    /// let mut items = client.paginate(&request).max_items(1000);
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{:?}", item.id());
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn paginate<R>(&self, request: R) -> Paginator<R::Item>
+    pub fn paginate<R>(&self, request: &R) -> Paginator<R::Item>
     where
         R: Paginate + Send + Sync + 'static,
         R::Item: Send + 'static,
     {
-        Paginator::new(self.clone(), request)
+        Paginator::new(self.clone(), request.clone())
     }
 
-    fn check_credential<E: Endpoint>(&self) -> Result<(), Error> {
-        if E::REQUIRES_CREDENTIAL && self.inner.token.is_none() {
+    fn check_credential(&self, target: &Target) -> Result<(), Error> {
+        if target.requires_credential && self.inner.token.is_none() {
             tracing::debug!(
-                endpoint = E::PATH,
+                endpoint = &*target.path,
                 "not calling: the endpoint requires a credential"
             );
-            return Err(Error::MissingCredential { endpoint: E::PATH });
+            return Err(Error::MissingCredential {
+                endpoint: target.path.clone(),
+            });
         }
         Ok(())
     }
@@ -538,14 +610,15 @@ impl Client {
 
     /// Sends what `make` builds, retrying on 429 when configured (and
     /// `repeatable`), and interprets the answer.
-    async fn call<E: Endpoint>(
+    async fn exchange<T: DeserializeOwned>(
         &self,
+        target: &Target,
         repeatable: bool,
         mut make: impl FnMut() -> Result<RequestBuilder, Error>,
-    ) -> Result<E::Response, Error> {
+    ) -> Result<T, Error> {
         let mut retry = 0;
         loop {
-            let result = self.send_once::<E>(make()?).await;
+            let result = self.send_once::<T>(target, make()?).await;
             let wait = match (&result, &self.inner.retry) {
                 (Err(Error::RateLimited { retry_after, .. }), Some(policy)) if repeatable => {
                     policy.wait(retry, *retry_after)
@@ -555,7 +628,7 @@ impl Client {
             match wait {
                 Some(wait) => {
                     tracing::info!(
-                        endpoint = E::PATH,
+                        endpoint = &*target.path,
                         retry = retry + 1,
                         wait_ms = wait.as_millis() as u64,
                         "rate limited; retrying"
@@ -568,18 +641,22 @@ impl Client {
         }
     }
 
-    async fn send_once<E: Endpoint>(&self, builder: RequestBuilder) -> Result<E::Response, Error> {
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        target: &Target,
+        builder: RequestBuilder,
+    ) -> Result<T, Error> {
         let started = Instant::now();
         let transport = |source: reqwest::Error| {
             let kind = TransportKind::of(&source);
             tracing::debug!(
-                endpoint = E::PATH,
+                endpoint = &*target.path,
                 duration_ms = started.elapsed().as_millis() as u64,
                 error = %kind,
                 "no answer"
             );
             Error::Transport {
-                endpoint: E::PATH,
+                endpoint: target.path.clone(),
                 kind,
                 source,
             }
@@ -604,14 +681,15 @@ impl Client {
         span.record("status", status.as_u16());
         span.record("duration_ms", duration_ms);
         tracing::debug!(
-            endpoint = E::PATH,
+            endpoint = &*target.path,
             status = status.as_u16(),
             duration_ms,
             "answer"
         );
-        interpret::<E::Response>(
-            E::PATH,
-            E::RESPONSE_SHAPE,
+        interpret::<T>(
+            &target.path,
+            target.permission.as_ref(),
+            target.shape,
             &RawResponse {
                 status,
                 content_type: content_type.as_deref(),
@@ -623,16 +701,82 @@ impl Client {
     }
 }
 
+/// What a call needs to know about its endpoint: from the [`Endpoint`]
+/// constants for typed calls, the safe minimum for untyped ones.
+struct Target {
+    path: Cow<'static, str>,
+    requires_credential: bool,
+    permission: Option<Permission>,
+    shape: ResponseShape,
+}
+
+impl Target {
+    fn of<E: Endpoint>() -> Self {
+        Target {
+            path: Cow::Borrowed(E::PATH),
+            requires_credential: E::REQUIRES_CREDENTIAL,
+            permission: E::PERMISSION,
+            shape: E::RESPONSE_SHAPE,
+        }
+    }
+
+    /// An endpoint known only by name: nothing is refused before sending, and
+    /// both a body and `204` are accepted.
+    fn untyped(name: Cow<'static, str>) -> Result<Self, Error> {
+        if let Some(problem) = endpoint_name_problem(&name) {
+            return Err(Error::InvalidEndpointName { name, problem });
+        }
+        Ok(Target {
+            path: name,
+            requires_credential: false,
+            permission: None,
+            shape: ResponseShape::JsonOrEmpty,
+        })
+    }
+}
+
+/// Why `name` cannot be the name of a Misskey endpoint, if it cannot.
+fn endpoint_name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        return Some("it is empty");
+    }
+    if name.starts_with('/') {
+        return Some("it starts with `/`; leave out the leading slash");
+    }
+    if name.starts_with("api/") {
+        return Some("it starts with `api/`; leave that out, the client adds it");
+    }
+    if name.contains("://") {
+        return Some("it is a URL; the origin is set on the client");
+    }
+    if name.ends_with('/') || name.contains("//") {
+        return Some("it has an empty path segment");
+    }
+    if name
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
+        return Some("it has a `.` or `..` segment");
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b))
+    {
+        return Some("it contains characters other than letters, digits, `/`, `-`, `_` and `.`");
+    }
+    None
+}
+
 /// Serializes a request to the JSON object that is sent (`{}` for a request
 /// without fields).
-fn request_object<E: Endpoint>(request: &E) -> Result<Map<String, Value>, Error> {
+fn request_object(target: &Target, request: &impl Serialize) -> Result<Map<String, Value>, Error> {
     let serialize_error = |source| Error::Serialize {
-        endpoint: E::PATH,
+        endpoint: target.path.clone(),
         source,
     };
     match serde_json::to_value(request).map_err(serialize_error)? {
         Value::Object(map) => Ok(map),
-        // A unit struct serializes as `null`; Misskey wants `{}`.
+        // A unit struct (or `()`) serializes as `null`; Misskey wants `{}`.
         Value::Null => Ok(Map::new()),
         other => Err(serialize_error(
             <serde_json::Error as serde::ser::Error>::custom(format!(
@@ -663,6 +807,26 @@ mod tests {
             Some(Duration::from_secs(5))
         );
         assert_eq!(p.wait(0, Some(Duration::from_secs(11))), None);
+    }
+
+    #[test]
+    fn endpoint_names_are_checked() {
+        for ok in ["notes/create", "i", "admin/roles/assign", "fork.ext/x-y_z"] {
+            assert_eq!(endpoint_name_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "/notes/create",
+            "api/notes/create",
+            "https://misskey.example/api/i",
+            "notes/",
+            "notes//create",
+            "../admin",
+            "notes/create?x=1",
+            "notes create",
+        ] {
+            assert!(endpoint_name_problem(bad).is_some(), "{bad}");
+        }
     }
 
     #[test]

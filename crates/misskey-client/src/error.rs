@@ -1,10 +1,11 @@
 //! The one error type of the client.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use misskey_core::{ApiError, ErrorCode};
+use misskey_core::{ApiError, ErrorCode, Permission};
 use reqwest::StatusCode;
 
 /// How many characters of an unexpected body are kept in errors.
@@ -22,21 +23,29 @@ pub const BODY_SNIPPET_CHARS: usize = 200;
 #[non_exhaustive]
 pub enum Error {
     /// Misskey answered with its own error body `{"error": {"code", ...}}`.
+    ///
+    /// `Display` carries what the server said: the code, the message, the
+    /// `info` it sent (for `INVALID_PARAM` the parameter and the reason), and
+    /// for `PERMISSION_DENIED` the permission the endpoint needs.
     #[error(
-        "Misskey API error {} {} on {endpoint}: {} (id {})",
+        "Misskey API error {} {} on {endpoint}: {}{} (id {})",
         status.as_u16(),
         error.code,
         error.message,
+        Detail { error, permission: permission.as_ref() },
         error.id
     )]
     Api {
         /// The endpoint called, such as `notes/show`.
-        endpoint: &'static str,
+        endpoint: Cow<'static, str>,
         /// The HTTP status, such as `400`.
         status: StatusCode,
         /// The error Misskey reported (`code`, `id`, `message`, `kind`, `info`),
         /// boxed to keep `Result<_, Error>` small.
         error: Box<ApiError>,
+        /// The permission the endpoint needs ([`Endpoint::PERMISSION`](misskey_core::Endpoint::PERMISSION)),
+        /// when it needs one; `None` for untyped calls.
+        permission: Option<Permission>,
     },
 
     /// The server answered `429 Too Many Requests`.
@@ -47,7 +56,7 @@ pub enum Error {
     )]
     RateLimited {
         /// The endpoint called.
-        endpoint: &'static str,
+        endpoint: Cow<'static, str>,
         /// How long the server asked to wait (`Retry-After`), when it said so.
         retry_after: Option<Duration>,
         /// The Misskey error body (`RATE_LIMIT_EXCEEDED`), when one was sent.
@@ -59,7 +68,7 @@ pub enum Error {
     #[error("{kind} calling {endpoint}: {}", ErrorChain(source))]
     Transport {
         /// The endpoint called.
-        endpoint: &'static str,
+        endpoint: Cow<'static, str>,
         /// What kind of failure this was.
         kind: TransportKind,
         /// The underlying error.
@@ -79,7 +88,7 @@ pub enum Error {
     )]
     UnexpectedResponse {
         /// The endpoint called.
-        endpoint: &'static str,
+        endpoint: Cow<'static, str>,
         /// The HTTP status.
         status: StatusCode,
         /// The `Content-Type` header, when sent.
@@ -98,7 +107,7 @@ pub enum Error {
     )]
     Decode {
         /// The endpoint called.
-        endpoint: &'static str,
+        endpoint: Cow<'static, str>,
         /// The JSON path of the failing value, such as `createdNote.user.name`
         /// (`.` for the whole body).
         path: String,
@@ -119,7 +128,7 @@ pub enum Error {
     )]
     MissingCredential {
         /// The endpoint that was not called.
-        endpoint: &'static str,
+        endpoint: Cow<'static, str>,
     },
 
     /// The origin given to [`Client::new`](crate::Client::new) or
@@ -146,13 +155,13 @@ pub enum Error {
     /// type is not valid.
     #[error(
         "upload{} failed: {}{source}",
-        endpoint.map(|e| format!(" to {e}")).unwrap_or_default(),
+        endpoint.as_ref().map(|e| format!(" to {e}")).unwrap_or_default(),
         path.as_ref().map(|p| format!("could not read `{}`: ", p.display())).unwrap_or_default()
     )]
     Upload {
         /// The endpoint called (`drive/files/create`); `None` when the error
         /// happened while preparing the [`Upload`](crate::Upload).
-        endpoint: Option<&'static str>,
+        endpoint: Option<Cow<'static, str>>,
         /// The file being read, when the upload came from a path.
         path: Option<PathBuf>,
         /// The I/O error.
@@ -166,18 +175,28 @@ pub enum Error {
     #[error("{endpoint} {problem}; call it with `Client::{use_instead}` instead")]
     WrongMethod {
         /// The endpoint that was not called.
-        endpoint: &'static str,
+        endpoint: Cow<'static, str>,
         /// What is wrong.
         problem: &'static str,
         /// The method to use.
         use_instead: &'static str,
     },
 
+    /// The endpoint name given to [`Client::call`](crate::Client::call) is not
+    /// one Misskey could have. Nothing was sent.
+    #[error("invalid endpoint name {name:?}: {problem}; pass the name as in `notes/create` (the path under `/api/`)")]
+    InvalidEndpointName {
+        /// What was given.
+        name: Cow<'static, str>,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+
     /// The request could not be turned into a JSON object. Nothing was sent.
     #[error("could not serialize the request for {endpoint}: {source}")]
     Serialize {
         /// The endpoint that was not called.
-        endpoint: &'static str,
+        endpoint: Cow<'static, str>,
         /// The serde error.
         #[source]
         source: serde_json::Error,
@@ -355,13 +374,14 @@ impl Error {
                 | Error::InvalidOrigin { .. }
                 | Error::InvalidToken { .. }
                 | Error::WrongMethod { .. }
+                | Error::InvalidEndpointName { .. }
                 | Error::Serialize { .. }
                 | Error::Build { .. }
         )
     }
 
     /// The endpoint the error is about, when there is one.
-    pub fn endpoint(&self) -> Option<&'static str> {
+    pub fn endpoint(&self) -> Option<&str> {
         match self {
             Error::Api { endpoint, .. }
             | Error::RateLimited { endpoint, .. }
@@ -370,8 +390,9 @@ impl Error {
             | Error::Decode { endpoint, .. }
             | Error::MissingCredential { endpoint }
             | Error::WrongMethod { endpoint, .. }
-            | Error::Serialize { endpoint, .. } => Some(endpoint),
-            Error::Upload { endpoint, .. } => *endpoint,
+            | Error::Serialize { endpoint, .. }
+            | Error::InvalidEndpointName { name: endpoint, .. } => Some(endpoint),
+            Error::Upload { endpoint, .. } => endpoint.as_deref(),
             _ => None,
         }
     }
@@ -396,6 +417,51 @@ impl fmt::Display for BodyText<'_> {
         } else {
             write!(f, "{:?}", self.0)
         }
+    }
+}
+
+/// How much of an unfamiliar `info` object is quoted in a message.
+const INFO_CHARS: usize = 300;
+
+/// What a Misskey error's `Display` adds after the message: the server's
+/// `info`, and for `PERMISSION_DENIED` the permission the endpoint needs.
+struct Detail<'a> {
+    error: &'a ApiError,
+    permission: Option<&'a Permission>,
+}
+
+impl fmt::Display for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use serde_json::Value;
+        if let Some(info) = &self.error.info {
+            let text = |key: &str| info.get(key).and_then(Value::as_str);
+            match (text("param"), text("reason")) {
+                (Some(param), Some(reason)) => write!(f, " [param `{param}`: {reason}]")?,
+                (Some(param), None) => write!(f, " [param `{param}`]")?,
+                (None, Some(reason)) => write!(f, " [{reason}]")?,
+                (None, None) => match info {
+                    Value::Null => {}
+                    Value::Object(map) if map.is_empty() => {}
+                    other => {
+                        let json = other.to_string();
+                        let mut cut = json.chars();
+                        let shown: String = cut.by_ref().take(INFO_CHARS).collect();
+                        let more = if cut.next().is_some() { "…" } else { "" };
+                        write!(f, " [info: {shown}{more}]")?;
+                    }
+                },
+            }
+        }
+        if self.error.code == "PERMISSION_DENIED" {
+            if let Some(permission) = self.permission {
+                write!(
+                    f,
+                    " [the endpoint needs the permission `{}`; log in again asking for it]",
+                    permission.as_str()
+                )?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -454,7 +520,8 @@ mod tests {
     #[test]
     fn api_error_display() {
         let err = Error::Api {
-            endpoint: "notes/show",
+            endpoint: "notes/show".into(),
+            permission: None,
             status: StatusCode::BAD_REQUEST,
             error: Box::new(ApiError {
                 code: "NO_SUCH_NOTE".into(),
@@ -486,7 +553,7 @@ mod tests {
     #[test]
     fn rate_limited_display() {
         let err = Error::RateLimited {
-            endpoint: "notes/create",
+            endpoint: "notes/create".into(),
             retry_after: Some(Duration::from_secs(30)),
             error: None,
         };

@@ -26,8 +26,9 @@
 //!
 //! * **Origin**: checked and normalised once by [`ClientBuilder::build`]
 //!   (`misskey.example`, `https://misskey.example/` and
-//!   `https://misskey.example/api` are the same), with an error that says how
-//!   to fix a bad one.
+//!   `https://misskey.example/api` are the same; plain `http` only for
+//!   loopback hosts unless allowed), with an error that says how to fix a bad
+//!   one, by [`parse_origin`], which the login flows of `misskey-auth` share.
 //! * **Token**: sent as `i` in the body (the default, every server version)
 //!   or as `Authorization: Bearer` ([`TokenPlacement`]). A call to an
 //!   endpoint that requires a credential fails before sending anything when
@@ -74,6 +75,7 @@ pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT, DEFAULT_US
 pub use error::{Error, TransportKind, BODY_SNIPPET_CHARS};
 pub use misskey_core::{AccessToken, CommonErrorCode, ErrorCode};
 pub use misskey_core::{HasId, Paginate};
+pub use origin::parse_origin;
 pub use pagination::{Direction, Paginator};
 pub use token::TokenPlacement;
 pub use upload::{Upload, DEFAULT_FILE_NAME};

@@ -2,7 +2,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use misskey_core::{ApiErrorBody, ResponseShape};
+use std::borrow::Cow;
+
+use misskey_core::{ApiErrorBody, Permission, ResponseShape};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
@@ -20,13 +22,17 @@ pub(crate) struct RawResponse<'a> {
 
 /// Decides what an answer means for an endpoint whose successful answer has
 /// the given shape.
+// `&Cow`, not `&str`: errors clone it, which keeps a typed endpoint's
+// `&'static str` borrowed instead of copying it.
+#[allow(clippy::ptr_arg)]
 pub(crate) fn interpret<T: DeserializeOwned>(
-    endpoint: &'static str,
+    endpoint: &Cow<'static, str>,
+    permission: Option<&Permission>,
     shape: ResponseShape,
     raw: &RawResponse<'_>,
 ) -> Result<T, Error> {
     let unexpected = |reason: String| Error::UnexpectedResponse {
-        endpoint,
+        endpoint: endpoint.clone(),
         status: raw.status,
         content_type: raw.content_type.map(str::to_owned),
         reason,
@@ -36,7 +42,7 @@ pub(crate) fn interpret<T: DeserializeOwned>(
 
     if raw.status == StatusCode::TOO_MANY_REQUESTS {
         return Err(Error::RateLimited {
-            endpoint,
+            endpoint: endpoint.clone(),
             retry_after: raw.retry_after,
             error: serde_json::from_slice::<ApiErrorBody>(raw.body)
                 .ok()
@@ -104,9 +110,10 @@ pub(crate) fn interpret<T: DeserializeOwned>(
 
     if let Ok(body) = serde_json::from_slice::<ApiErrorBody>(raw.body) {
         return Err(Error::Api {
-            endpoint,
+            endpoint: endpoint.clone(),
             status: raw.status,
             error: Box::new(body.error),
+            permission: permission.cloned(),
         });
     }
     Err(unexpected(describe_foreign_error_body(raw, body_is_empty)))
@@ -209,13 +216,14 @@ pub(crate) fn nesting_beyond(json: &[u8], limit: usize) -> Option<usize> {
 }
 
 /// Decodes `json` as `T`, reporting the path of the failing value.
+#[allow(clippy::ptr_arg)] // as for `interpret`
 fn decode_json<T: DeserializeOwned>(
-    endpoint: &'static str,
+    endpoint: &Cow<'static, str>,
     json: &[u8],
     body_for_error: &[u8],
 ) -> Result<T, Error> {
     let decode_error = |path: String, source: serde_json::Error| Error::Decode {
-        endpoint,
+        endpoint: endpoint.clone(),
         path,
         message: source.to_string(),
         body: body_snippet(body_for_error),
@@ -312,7 +320,7 @@ mod tests {
             location: None,
             body: br#"{"user": {"name": 5}}"#,
         };
-        let err = interpret::<Outer>("x/y", ResponseShape::Json, &raw).unwrap_err();
+        let err = interpret::<Outer>(&"x/y".into(), None, ResponseShape::Json, &raw).unwrap_err();
         match &err {
             Error::Decode { path, .. } => assert_eq!(path, "user.name"),
             other => panic!("{other:?}"),
@@ -328,7 +336,8 @@ mod tests {
             location: None,
             body: br#"{} trailing"#,
         };
-        let err = interpret::<serde_json::Value>("x/y", ResponseShape::Json, &raw).unwrap_err();
+        let err = interpret::<serde_json::Value>(&"x/y".into(), None, ResponseShape::Json, &raw)
+            .unwrap_err();
         assert!(matches!(err, Error::UnexpectedResponse { .. }), "{err:?}");
     }
 }

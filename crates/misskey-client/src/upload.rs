@@ -208,7 +208,7 @@ impl Upload {
         let mime = self.get_mime_type();
         let path = self.path().map(Path::to_path_buf);
         let upload_error = |source: io::Error| Error::Upload {
-            endpoint: Some(endpoint),
+            endpoint: Some(endpoint.into()),
             path: path.clone(),
             source,
         };

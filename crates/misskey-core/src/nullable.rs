@@ -54,7 +54,9 @@ impl<T> Nullable<T> {
         }
     }
 
-    /// `Some(v)` becomes a value, `None` becomes `null` (not absent).
+    /// `Some(v)` becomes a value, `None` becomes `null` (not absent): for
+    /// "set this, or clear it". `From<Option<T>>` (`.into()`) makes `None`
+    /// absent instead.
     pub fn from_option_or_null(value: Option<T>) -> Self {
         match value {
             Some(v) => Nullable::Value(v),
@@ -66,6 +68,30 @@ impl<T> Nullable<T> {
 impl<T> From<T> for Nullable<T> {
     fn from(value: T) -> Self {
         Nullable::Value(value)
+    }
+}
+
+/// `Some(v)` becomes a value and `None` becomes [`Nullable::Absent`]: the
+/// field is left out and the server keeps what it has, which is what `None`
+/// means for every other optional request field. To send `null` (clear the
+/// field) for `None`, use [`Nullable::from_option_or_null`].
+///
+/// ```
+/// use misskey_core::Nullable;
+/// let from_config: Option<String> = None;
+/// let description: Nullable<String> = from_config.into();
+/// assert!(description.is_absent());
+/// let cleared = Nullable::<String>::from_option_or_null(None);
+/// assert!(cleared.is_null());
+/// let set: Nullable<String> = Some("hi".to_owned()).into();
+/// assert_eq!(set, Nullable::Value("hi".to_owned()));
+/// ```
+impl<T> From<Option<T>> for Nullable<T> {
+    fn from(value: Option<T>) -> Self {
+        match value {
+            Some(v) => Nullable::Value(v),
+            None => Nullable::Absent,
+        }
     }
 }
 

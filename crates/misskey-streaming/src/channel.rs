@@ -440,7 +440,7 @@ events! {
 // ---------------------------------------------------------------- backfill requests
 
 fn main_mentions(_: &Main, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(endpoints::mentions::Request {
+    client.paginate(&endpoints::mentions::Request {
         since_id: since,
         limit: Some(100),
         ..Default::default()
@@ -448,7 +448,7 @@ fn main_mentions(_: &Main, client: &Client, since: Option<Id>) -> Paginator<Note
 }
 
 fn home(p: &HomeTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(endpoints::timeline::Request {
+    client.paginate(&endpoints::timeline::Request {
         since_id: since,
         limit: Some(100),
         with_renotes: p.with_renotes,
@@ -458,7 +458,7 @@ fn home(p: &HomeTimeline, client: &Client, since: Option<Id>) -> Paginator<Note>
 }
 
 fn local(p: &LocalTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(endpoints::local_timeline::Request {
+    client.paginate(&endpoints::local_timeline::Request {
         since_id: since,
         limit: Some(100),
         with_renotes: p.with_renotes,
@@ -469,7 +469,7 @@ fn local(p: &LocalTimeline, client: &Client, since: Option<Id>) -> Paginator<Not
 }
 
 fn hybrid(p: &HybridTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(endpoints::hybrid_timeline::Request {
+    client.paginate(&endpoints::hybrid_timeline::Request {
         since_id: since,
         limit: Some(100),
         with_renotes: p.with_renotes,
@@ -480,7 +480,7 @@ fn hybrid(p: &HybridTimeline, client: &Client, since: Option<Id>) -> Paginator<N
 }
 
 fn global(p: &GlobalTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(endpoints::global_timeline::Request {
+    client.paginate(&endpoints::global_timeline::Request {
         since_id: since,
         limit: Some(100),
         with_renotes: p.with_renotes,
@@ -490,7 +490,7 @@ fn global(p: &GlobalTimeline, client: &Client, since: Option<Id>) -> Paginator<N
 }
 
 fn user_list(p: &UserList, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(endpoints::user_list_timeline::Request {
+    client.paginate(&endpoints::user_list_timeline::Request {
         list_id: p.list_id.clone(),
         since_id: since,
         limit: Some(100),
@@ -501,7 +501,7 @@ fn user_list(p: &UserList, client: &Client, since: Option<Id>) -> Paginator<Note
 }
 
 fn hashtag(p: &Hashtag, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(endpoints::search_by_tag::Request {
+    client.paginate(&endpoints::search_by_tag::Request {
         query: Some(p.q.clone()),
         since_id: since,
         limit: Some(100),
@@ -510,7 +510,7 @@ fn hashtag(p: &Hashtag, client: &Client, since: Option<Id>) -> Paginator<Note> {
 }
 
 fn antenna(p: &Antenna, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(endpoints::antenna_notes::Request {
+    client.paginate(&endpoints::antenna_notes::Request {
         antenna_id: p.antenna_id.clone(),
         since_id: since,
         limit: Some(100),
@@ -519,7 +519,7 @@ fn antenna(p: &Antenna, client: &Client, since: Option<Id>) -> Paginator<Note> {
 }
 
 fn channel_timeline(p: &ChannelTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(endpoints::channel_timeline::Request {
+    client.paginate(&endpoints::channel_timeline::Request {
         channel_id: p.channel_id.clone(),
         since_id: since,
         limit: Some(100),
@@ -528,7 +528,7 @@ fn channel_timeline(p: &ChannelTimeline, client: &Client, since: Option<Id>) -> 
 }
 
 fn role(p: &RoleTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(endpoints::role_notes::Request {
+    client.paginate(&endpoints::role_notes::Request {
         role_id: p.role_id.clone(),
         since_id: since,
         limit: Some(100),

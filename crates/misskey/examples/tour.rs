@@ -54,7 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let mut timeline = client
-        .paginate(notes::timeline::Request {
+        .paginate(&notes::timeline::Request {
             limit: Some(100),
             ..Default::default()
         })

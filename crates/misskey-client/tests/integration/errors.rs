@@ -366,16 +366,8 @@ async fn wrong_method_is_refused_before_sending() {
         .upload(&NoFields {}, misskey_client::Upload::from_bytes(&b"x"[..]))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::WrongMethod {
-                endpoint: "meta",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::WrongMethod { .. }), "{err:?}");
+    assert_eq!(err.endpoint(), Some("meta"));
     assert!(fake.requests().is_empty());
 }
 
@@ -577,4 +569,71 @@ async fn error_codes_match_as_typed_enums() {
     .await;
     assert!(!err.is(CommonErrorCode::InternalError));
     assert_eq!(err.code_as::<CommonErrorCode>(), None);
+}
+
+#[tokio::test]
+async fn invalid_param_display_carries_the_servers_info() {
+    let err = show_error(fixture_reply("error-invalid-param.json")).await;
+    assert_eq!(
+        err.to_string(),
+        "Misskey API error 400 INVALID_PARAM on notes/show: Invalid param. \
+         [param `#/properties/noteId/format`: must match format \"misskey:id\"] \
+         (id 3d81ceae-475f-4600-b2a8-2bc116157532)"
+    );
+}
+
+#[tokio::test]
+async fn other_info_is_quoted_and_cut() {
+    let body = |info: serde_json::Value| {
+        json!({"error": {"message": "Access denied.", "code": "ACCESS_DENIED",
+            "id": "fe8d7103-0ea8-4ec3-814d-f8b401dc69e9", "kind": "client", "info": info}})
+    };
+    let err = show_error(Reply::json(
+        400,
+        &body(json!({"reason": "You are not the admin."})),
+    ))
+    .await;
+    assert!(
+        err.to_string()
+            .contains("Access denied. [You are not the admin.] (id"),
+        "{err}"
+    );
+    let err = show_error(Reply::json(400, &body(json!({"e": "x".repeat(1000)})))).await;
+    let text = err.to_string();
+    assert!(text.contains(r#"[info: {"e":"xxx"#), "{text}");
+    assert!(text.contains("…] (id"), "{text}");
+    assert!(text.len() < 600, "{}", text.len());
+}
+
+#[tokio::test]
+async fn permission_denied_names_the_permission_the_endpoint_needs() {
+    // What Misskey's API handler answers when the token lacks the endpoint's `kind`.
+    let body = json!({"error": {
+        "message": "Your app does not have the necessary permissions to use this endpoint.",
+        "code": "PERMISSION_DENIED",
+        "id": "1370e5b7-d4eb-4566-bb1d-7748ee6a1838",
+        "kind": "client"
+    }});
+    let fake = Fake::always(Reply::json(400, &body)).await;
+    let client = Client::builder(&fake.origin).token(TOKEN).build().unwrap();
+    let err = client
+        .request(&misskey_api::endpoints::notes::create::Request {
+            text: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Misskey API error 400 PERMISSION_DENIED on notes/create: Your app does not have the \
+         necessary permissions to use this endpoint. [the endpoint needs the permission \
+         `write:notes`; log in again asking for it] (id 1370e5b7-d4eb-4566-bb1d-7748ee6a1838)"
+    );
+    assert!(err.is(misskey_client::CommonErrorCode::PermissionDenied));
+    match &err {
+        Error::Api { permission, .. } => {
+            assert_eq!(permission, &Some(misskey_core::Permission::WriteNotes))
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -140,7 +140,7 @@ async fn notes_timeline_pages() {
     .await;
     let client = Client::builder(&fake.origin).token(TOKEN).build().unwrap();
     let notes: Vec<misskey_api::models::Note> = client
-        .paginate(notes::timeline::Request {
+        .paginate(&notes::timeline::Request {
             limit: Some(2),
             ..Default::default()
         })

@@ -7,4 +7,5 @@ mod fake;
 mod generated;
 mod pagination;
 mod requests;
+mod untyped;
 mod upload;

@@ -80,7 +80,7 @@ fn strings(items: &[Item]) -> Vec<String> {
 #[tokio::test]
 async fn walks_newest_to_oldest_without_duplicates_or_gaps() {
     let (fake, client) = fake_timeline(250, Quirks::default()).await;
-    let pages = client.paginate(request(100));
+    let pages = client.paginate(&request(100));
     assert_eq!(pages.direction(), Direction::NewestFirst);
     let items: Vec<Item> = pages.try_collect().await.unwrap();
     let mut expected = ids(250);
@@ -100,7 +100,7 @@ async fn walks_newest_to_oldest_without_duplicates_or_gaps() {
 async fn stops_at_the_limit_without_fetching_more() {
     let (fake, client) = fake_timeline(250, Quirks::default()).await;
     let items: Vec<Item> = client
-        .paginate(request(100))
+        .paginate(&request(100))
         .max_items(150)
         .try_collect()
         .await
@@ -112,7 +112,7 @@ async fn stops_at_the_limit_without_fetching_more() {
 
     // `take` from StreamExt works as well.
     let (fake, client) = fake_timeline(250, Quirks::default()).await;
-    let items: Vec<_> = client.paginate(request(30)).take(45).collect().await;
+    let items: Vec<_> = client.paginate(&request(30)).take(45).collect().await;
     assert_eq!(items.len(), 45);
     assert_eq!(fake.requests().len(), 2);
 }
@@ -125,7 +125,7 @@ async fn walks_oldest_to_newest_from_since_id_in_either_server_order() {
             ..Quirks::default()
         };
         let (fake, client) = fake_timeline(95, quirks).await;
-        let pages = client.paginate(NotesTimeline {
+        let pages = client.paginate(&NotesTimeline {
             limit: Some(20),
             since_id: Some(Id::new("a00010")),
             ..Default::default()
@@ -153,7 +153,7 @@ async fn a_server_that_repeats_the_boundary_item_gives_no_duplicates() {
         ..Quirks::default()
     };
     let (_fake, client) = fake_timeline(57, quirks).await;
-    let items: Vec<Item> = client.paginate(request(10)).try_collect().await.unwrap();
+    let items: Vec<Item> = client.paginate(&request(10)).try_collect().await.unwrap();
     let got = strings(&items);
     assert_eq!(got.len(), 57);
     assert_eq!(got.iter().collect::<HashSet<_>>().len(), 57);
@@ -169,7 +169,7 @@ async fn a_server_that_ignores_the_cursor_does_not_loop_forever() {
         ..Quirks::default()
     };
     let (fake, client) = fake_timeline(30, quirks).await;
-    let items: Vec<Item> = client.paginate(request(10)).try_collect().await.unwrap();
+    let items: Vec<Item> = client.paginate(&request(10)).try_collect().await.unwrap();
     assert_eq!(items.len(), 10);
     assert_eq!(fake.requests().len(), 2);
 }
@@ -186,7 +186,7 @@ async fn an_error_ends_the_walk_after_being_yielded() {
     })
     .await;
     let client = Client::builder(&fake.origin).token(TOKEN).build().unwrap();
-    let results: Vec<_> = client.paginate(request(20)).collect().await;
+    let results: Vec<_> = client.paginate(&request(20)).collect().await;
     assert_eq!(results.len(), 21);
     assert!(results[..20].iter().all(Result::is_ok));
     assert_eq!(
@@ -200,7 +200,7 @@ async fn an_error_ends_the_walk_after_being_yielded() {
 async fn a_missing_credential_is_yielded_without_a_request() {
     let (fake, _) = fake_timeline(5, Quirks::default()).await;
     let client = Client::new(&fake.origin).unwrap();
-    let results: Vec<_> = client.paginate(request(20)).collect().await;
+    let results: Vec<_> = client.paginate(&request(20)).collect().await;
     assert_eq!(results.len(), 1);
     assert!(matches!(
         results[0],
@@ -212,7 +212,7 @@ async fn a_missing_credential_is_yielded_without_a_request() {
 #[tokio::test]
 async fn a_range_walks_down_from_until_id_to_since_id() {
     let (fake, client) = fake_timeline(100, Quirks::default()).await;
-    let pages = client.paginate(NotesTimeline {
+    let pages = client.paginate(&NotesTimeline {
         limit: Some(15),
         since_id: Some(Id::new("a00010")),
         until_id: Some(Id::new("a00050")),
@@ -243,7 +243,7 @@ async fn items_without_an_id_are_yielded_but_not_used_as_cursors() {
     .await;
     let client = Client::builder(&fake.origin).token(TOKEN).build().unwrap();
     let items: Vec<MaybeItem> = client
-        .paginate(MaybeTimeline(request(10)))
+        .paginate(&MaybeTimeline(request(10)))
         .try_collect()
         .await
         .unwrap();

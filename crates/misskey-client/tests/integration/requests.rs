@@ -152,15 +152,8 @@ async fn missing_credential_fails_before_sending_anything() {
         })
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::MissingCredential {
-                endpoint: "notes/create"
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::MissingCredential { .. }), "{err:?}");
+    assert_eq!(err.endpoint(), Some("notes/create"));
     assert!(err.is_usage());
     assert_eq!(
         err.to_string(),
@@ -276,7 +269,7 @@ async fn invalid_origins_say_what_and_how_to_fix() {
         (
             "https://bob:pw@misskey.example",
             "user name or password",
-            "`.token(...)`",
+            "the access token is set separately",
         ),
         ("", "it is empty", "such as `https://misskey.example`"),
         (
@@ -287,6 +280,11 @@ async fn invalid_origins_say_what_and_how_to_fix() {
     ];
     for (input, problem, fix) in cases {
         let err = Client::new(input).unwrap_err();
+        // The login flows of misskey-auth parse with the same function.
+        assert_eq!(
+            misskey_client::parse_origin(input).unwrap_err().to_string(),
+            err.to_string()
+        );
         let text = err.to_string();
         assert!(matches!(err, Error::InvalidOrigin { .. }), "{err:?}");
         assert!(text.contains(&format!("{input:?}")), "{text}");
@@ -314,7 +312,7 @@ fn calls_can_be_spawned_on_a_multi_threaded_runtime() {
         .await
     };
     assert_send(&upload);
-    let pages = client.paginate(NotesTimeline::default());
+    let pages = client.paginate(&NotesTimeline::default());
     assert_send(&pages);
 }
 
@@ -359,19 +357,29 @@ async fn a_hand_written_endpoint_needs_two_items_and_defaults_to_requiring_a_tok
         .request(&request)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::MissingCredential {
-                endpoint: "notes/bookmark-count"
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::MissingCredential { .. }), "{err:?}");
+    assert_eq!(err.endpoint(), Some("notes/bookmark-count"));
     assert!(fake.requests().is_empty());
     let client = Client::builder(&fake.origin).token(TOKEN).build().unwrap();
     assert_eq!(client.request(&request).await.unwrap().count, 3);
     let sent = fake.only_request();
     assert_eq!(sent.path, "/api/notes/bookmark-count");
     assert_eq!(sent.json(), json!({"noteId": "9zzz", "i": TOKEN}));
+}
+
+#[tokio::test]
+async fn plain_http_to_another_host_needs_an_explicit_opt_in() {
+    let err = Client::new("http://misskey.lan:3000").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid Misskey origin \"http://misskey.lan:3000\": plain `http` would send the access \
+         token unencrypted; use `https://misskey.lan:3000` (plain http is only accepted for \
+         loopback development servers: localhost, 127.0.0.0/8, ::1; for a server on a trusted \
+         private network use `ClientBuilder::allow_insecure_http`)"
+    );
+    let client = Client::builder("http://misskey.lan:3000")
+        .allow_insecure_http()
+        .build()
+        .unwrap();
+    assert_eq!(client.origin(), "http://misskey.lan:3000");
 }

@@ -170,7 +170,7 @@ async fn a_failing_stream_is_an_upload_error() {
         Error::Upload {
             endpoint, source, ..
         } => {
-            assert_eq!(*endpoint, Some("drive/files/create"));
+            assert_eq!(endpoint.as_deref(), Some("drive/files/create"));
             assert_eq!(source.kind(), std::io::ErrorKind::BrokenPipe);
         }
         other => panic!("{other:?}"),
