@@ -102,7 +102,7 @@ pub enum Error {
     /// The answer was JSON, but not of the shape the endpoint's response type
     /// expects.
     #[error(
-        "could not decode the response of {endpoint} at `{path}`: {message}; body starts: {}",
+        "could not decode the response of {endpoint} at `{path}`: {source}; body starts: {}",
         BodyText(body)
     )]
     Decode {
@@ -111,11 +111,9 @@ pub enum Error {
         /// The JSON path of the failing value, such as `createdNote.user.name`
         /// (`.` for the whole body).
         path: String,
-        /// What was found and what was expected, from serde.
-        message: String,
         /// The start of the body (at most [`BODY_SNIPPET_CHARS`] characters).
         body: String,
-        /// The underlying serde error.
+        /// The serde error: what was found and what was expected.
         #[source]
         source: serde_json::Error,
     },
@@ -544,7 +542,7 @@ mod tests {
     #[test]
     fn error_is_small() {
         assert!(
-            std::mem::size_of::<Error>() <= 128,
+            std::mem::size_of::<Error>() <= 104,
             "{}",
             std::mem::size_of::<Error>()
         );

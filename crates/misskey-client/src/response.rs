@@ -225,7 +225,6 @@ fn decode_json<T: DeserializeOwned>(
     let decode_error = |path: String, source: serde_json::Error| Error::Decode {
         endpoint: endpoint.clone(),
         path,
-        message: source.to_string(),
         body: body_snippet(body_for_error),
         source,
     };

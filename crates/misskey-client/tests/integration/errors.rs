@@ -265,12 +265,12 @@ async fn decode_error_names_the_json_path() {
         Error::Decode {
             endpoint,
             path,
-            message,
+            source,
             ..
         } => {
             assert_eq!(*endpoint, "notes/create");
             assert_eq!(path, "createdNote.user.username");
-            assert!(message.contains("expected a string"), "{message}");
+            assert!(source.to_string().contains("expected a string"), "{source}");
         }
         other => panic!("{other:?}"),
     }
