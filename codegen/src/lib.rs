@@ -21,6 +21,7 @@ mod error;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod merge;
 pub mod names;
 pub mod passes;
 mod schema;
@@ -60,7 +61,12 @@ pub fn generate(input: Input<'_>) -> Result<Output, Error> {
         Some(text) => Some(parse_scopes(text)?),
         None => None,
     };
-    let mut api = lower::lower(&loaded, scopes.as_deref())?;
+    pipeline(&loaded, scopes.as_deref())
+}
+
+/// Lowering, the passes and printing, from a loaded document.
+fn pipeline(loaded: &load::LoadedSpec, scopes: Option<&[String]>) -> Result<Output, Error> {
+    let mut api = lower::lower(loaded, scopes)?;
     passes::run(&mut api);
     let operation_count = lower::operation_count(&loaded.openapi);
     let files = emit::emit(&api)?;
@@ -70,6 +76,36 @@ pub fn generate(input: Input<'_>) -> Result<Output, Error> {
         spec_version: api.version.clone(),
         operation_count,
     })
+}
+
+/// Runs the whole pipeline on a set of specs (several Misskey versions,
+/// forks), merged into one model first; see [`merge`].
+pub fn generate_set(
+    versions: &[merge::Version<'_>],
+    options: merge::Options,
+) -> Result<SetOutput, Error> {
+    let merged = merge::merge_set(versions, options)?;
+    let loaded = load::from_normalized(merged.doc, merged.openapi_version)?;
+    let names: Vec<String> = merged.permissions.iter().map(|(p, _)| p.clone()).collect();
+    Ok(SetOutput {
+        output: pipeline(&loaded, Some(&names))?,
+        versions: merged.versions,
+        permissions: merged.permissions,
+        fork_only_endpoints: merged.fork_only_endpoints,
+    })
+}
+
+/// What [`generate_set`] made, and of what.
+#[derive(Debug, Clone)]
+pub struct SetOutput {
+    /// The generated files and counts, as for one spec.
+    pub output: Output,
+    /// The versions of the set, upstream oldest first, then forks.
+    pub versions: Vec<merge::VersionInfo>,
+    /// Every permission with the versions that publish it.
+    pub permissions: Vec<(String, Vec<String>)>,
+    /// Endpoints only forks have, left out of the bindings.
+    pub fork_only_endpoints: Vec<String>,
 }
 
 /// Reads a permission list: a `scopes_supported` document or a bare array.

@@ -41,6 +41,12 @@ pub struct LoadedSpec {
 /// Parses `text` as an OpenAPI 3.0 or 3.1 document and normalises it.
 pub fn load(text: &str) -> Result<LoadedSpec, Error> {
     let (doc, openapi_version) = normalize_text(text)?;
+    from_normalized(doc, openapi_version)
+}
+
+/// Reads an already normalised document (such as the merge of several
+/// versions, [`crate::merge`]) into the OpenAPI model.
+pub fn from_normalized(doc: Value, openapi_version: String) -> Result<LoadedSpec, Error> {
     let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         Error::at(
@@ -556,6 +562,90 @@ fn is_constraint_only(schema: &Value) -> bool {
     })
 }
 
+/// Properties every correct Misskey spec lists as optional: a note need not
+/// reply to anything, an app's secret is shown to its owner only, ...
+const ALWAYS_OPTIONAL: &[(&str, &str)] = &[
+    ("Note", "reply"),
+    ("Note", "renote"),
+    ("Note", "poll"),
+    ("Note", "deletedAt"),
+    ("Note", "myReaction"),
+    ("Note", "channel"),
+    ("App", "secret"),
+    ("App", "isAuthorized"),
+    ("UserLite", "instance"),
+    ("UserLite", "badgeRoles"),
+    ("DriveFile", "folder"),
+    ("DriveFile", "user"),
+];
+
+/// Signs that a document lists optional properties as required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FalseRequired {
+    /// `Note.reply`, `App.secret`, ...: properties that are always optional
+    /// but that this document requires.
+    pub examples: Vec<String>,
+    /// Component objects (with two or more properties) that require every
+    /// property, and how many such objects there are.
+    pub all_required: (usize, usize),
+}
+
+/// Recognises the document Misskey before 2025.1.0 serves on every request
+/// for `/api.json` after the first since the server started: serving it
+/// mutates the schemas, so later answers list optional properties as
+/// required (`Note` requires `reply`, `renote`, `deletedAt`, ...). Bindings
+/// generated from it fail on real answers that leave those fields out.
+///
+/// Returns `None` for a document without these signs, or one that is not JSON.
+pub fn false_required(text: &str) -> Option<FalseRequired> {
+    let doc: Value = serde_json::from_str(text).ok()?;
+    let schemas = doc.pointer("/components/schemas")?.as_object()?;
+    let mut present = 0;
+    let mut examples = Vec::new();
+    for (component, property) in ALWAYS_OPTIONAL {
+        let Some(schema) = schemas.get(*component) else {
+            continue;
+        };
+        if schema.pointer(&format!("/properties/{property}")).is_none() {
+            continue;
+        }
+        present += 1;
+        let required = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(property)));
+        if required {
+            examples.push(format!("{component}.{property}"));
+        }
+    }
+    if present < 3 || examples.len() * 4 < present * 3 {
+        return None;
+    }
+    let mut objects = 0;
+    let mut all_required = 0;
+    for schema in schemas.values() {
+        let Some(Value::Object(props)) = schema.get("properties") else {
+            continue;
+        };
+        if props.len() < 2 {
+            continue;
+        }
+        objects += 1;
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if props.keys().all(|k| required.contains(&k.as_str())) {
+            all_required += 1;
+        }
+    }
+    Some(FalseRequired {
+        examples,
+        all_required: (all_required, objects),
+    })
+}
+
 /// Request bodies written as a composition of objects become one object.
 ///
 /// Misskey 2025.x spells "give `fileId` or `url`" as `anyOf: [{fileId},
@@ -826,7 +916,7 @@ fn alternatives_line(alternatives: &[Vec<Vec<String>>]) -> Option<String> {
 
 /// Adds a paragraph to an operation's description, before the credential
 /// line Misskey ends it with.
-fn add_to_description(op: &mut Value, paragraph: &str) {
+pub(crate) fn add_to_description(op: &mut Value, paragraph: &str) {
     let Some(op) = op.as_object_mut() else {
         return;
     };

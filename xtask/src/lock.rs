@@ -1,18 +1,59 @@
-//! `api-spec/lock.json`: which spec the committed code was generated from.
+//! `api-spec/lock.json`: the set of specs the committed code was generated
+//! from (upstream Misskey versions and forks), each with its permission list.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// The locked set.
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Lock {
-    pub spec: LockedFile,
-    pub scopes: Option<LockedFile>,
+    /// Upstream versions oldest first, then forks.
+    pub versions: Vec<LockedVersion>,
+}
+
+/// One spec of the set.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LockedVersion {
     /// `info.version` of the spec.
     pub version: String,
+    /// The fork's name (`misskey.io`), or absent for upstream Misskey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fork: Option<String>,
+    pub spec: LockedFile,
+    pub scopes: Option<LockedFile>,
     /// Operations (method + path pairs) in the spec.
     pub operations: usize,
+}
+
+impl LockedVersion {
+    /// `2025.11.0`, or `misskey.io 2025.4.1-mhq.13`.
+    pub fn label(&self) -> String {
+        match &self.fork {
+            Some(f) => format!("{f} {}", self.version),
+            None => self.version.clone(),
+        }
+    }
+}
+
+/// What `lock.json` may hold: a set, or (written before sets) one spec.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum LockFile {
+    Set { versions: Vec<LockedVersion> },
+    Single(LockedVersion),
+}
+
+impl<'de> Deserialize<'de> for Lock {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match LockFile::deserialize(d)? {
+            LockFile::Set { versions } => Lock { versions },
+            LockFile::Single(one) => Lock {
+                versions: vec![one],
+            },
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -54,18 +95,51 @@ pub fn write(root: &Path, lock: &Lock) -> Result<(), String> {
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Reads the lock and the files it names: the spec, its permission list,
-/// and a label for messages. The files are committed under `api-spec/`.
-pub fn read_inputs(root: &Path) -> Result<(String, Option<String>, String), String> {
+/// One locked spec, read: its text, its permission list, and who it is.
+pub struct Input {
+    pub spec: String,
+    pub scopes: Option<String>,
+    pub locked: LockedVersion,
+}
+
+/// Reads the lock and every file it names (committed under `api-spec/`).
+pub fn read_set(root: &Path) -> Result<Vec<Input>, String> {
     let lock = read(root)?.ok_or_else(|| {
         "api-spec/lock.json is missing; restore the committed one with `git checkout HEAD -- api-spec/`, or lock a spec with `cargo xtask pull --instance https://misskey.example`".to_owned()
     })?;
-    let spec = read_locked(root, &lock.spec)?;
-    let scopes = match &lock.scopes {
-        Some(s) => Some(read_locked(root, s)?),
-        None => None,
-    };
-    Ok((spec, scopes, lock.spec.file))
+    if lock.versions.is_empty() {
+        return Err("api-spec/lock.json holds no specs; add one with `cargo xtask pull --file PATH --add` or `cargo xtask pull --instance https://misskey.example`".into());
+    }
+    lock.versions
+        .into_iter()
+        .map(|locked| {
+            let spec = read_locked(root, &locked.spec)?;
+            let scopes = match &locked.scopes {
+                Some(s) => Some(read_locked(root, s)?),
+                None => None,
+            };
+            Ok(Input {
+                spec,
+                scopes,
+                locked,
+            })
+        })
+        .collect()
+}
+
+/// The newest upstream spec of the set (the last one when the set holds
+/// only forks), its permission list and its file name: the single spec that
+/// the benchmark's baselines are generated from.
+pub fn read_inputs(root: &Path) -> Result<(String, Option<String>, String), String> {
+    let mut set = read_set(root)?;
+    let index = (0..set.len())
+        .filter(|&i| set[i].locked.fork.is_none())
+        .max_by(|&a, &b| {
+            misskey_codegen::merge::version::compare(&set[a].locked.version, &set[b].locked.version)
+        })
+        .unwrap_or(set.len() - 1);
+    let newest = set.swap_remove(index);
+    Ok((newest.spec, newest.scopes, newest.locked.spec.file))
 }
 
 /// Reads a locked file from `api-spec/` and checks it is the one the lock names.

@@ -2,10 +2,13 @@
 //!
 //! * `cargo xtask pull --instance https://host` (or `--file PATH [--scopes-file PATH]`)
 //!   stores an instance's spec and permission list under `api-spec/` and
-//!   records them in `api-spec/lock.json`.
-//! * `cargo xtask regen [--check]` generates the bindings from the locked spec.
+//!   records them in `api-spec/lock.json` as the whole set; with `--add`
+//!   (and `--fork NAME` for a fork's spec) beside the locked versions.
+//! * `cargo xtask regen [--check]` merges the locked set and generates the bindings.
 //! * `cargo xtask regen --spec PATH [--scopes PATH] --out DIR` generates a
-//!   standalone scratch workspace from another spec (used to prove forks compile).
+//!   standalone scratch workspace from one spec; `--add-spec PATH` (with
+//!   `--add-scopes`, `--fork`) from the locked set plus another spec, and
+//!   `--fork-endpoints` keeps the endpoints only forks have (CI's fork check).
 //! * `cargo xtask diff OLD NEW` compares two specs (files or instance URLs):
 //!   endpoints, fields, enum values and permissions that changed.
 //! * `cargo xtask bench [--runs N] ...` compares compile time, generation time,
@@ -23,10 +26,13 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask pull --instance https://misskey.example [--timeout SECS]
-  cargo xtask pull --file PATH [--scopes-file PATH]
+  cargo xtask pull --instance https://misskey.example [--timeout SECS] [--add] [--fork NAME]
+  cargo xtask pull --file PATH [--scopes-file PATH] [--add] [--fork NAME]
+      (without --add the spec replaces the locked set; with it, it joins the set)
+  cargo xtask pull --remove VERSION            (such as 2025.11.0 or \"misskey.io 2025.4.1-mhq.13\")
   cargo xtask regen [--check]
   cargo xtask regen --spec PATH [--scopes PATH] --out DIR
+  cargo xtask regen [--add-spec PATH [--add-scopes PATH] [--fork NAME]] [--fork-endpoints] --out DIR
   cargo xtask diff OLD NEW [--old-scopes PATH] [--new-scopes PATH] [--summary]
       (OLD and NEW: spec files or instance URLs such as https://misskey.example)
   cargo xtask bench [--runs N] [--skip-progenitor] [--skip-misskey-rs] [--skip-decode] [--skip-compile] [--compare-to CHECKOUT[,CHECKOUT...]]

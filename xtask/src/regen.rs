@@ -4,33 +4,114 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use misskey_codegen::{generate, Input, Output};
+use misskey_codegen::merge::{Options, Version};
+use misskey_codegen::{generate, generate_set, Input, Output};
 
 use crate::lock;
 use crate::{workspace_root, Args};
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let args = Args::parse(args, &["--spec", "--scopes", "--out"], &["--check"])?;
+    let args = Args::parse(
+        args,
+        &[
+            "--spec",
+            "--scopes",
+            "--out",
+            "--add-spec",
+            "--add-scopes",
+            "--fork",
+        ],
+        &["--check", "--fork-endpoints"],
+    )?;
     let root = workspace_root();
-    let (spec, scopes, label) = inputs(&root, &args)?;
+    if args.get("--out").is_none()
+        && (args.get("--spec").is_some()
+            || args.get("--add-spec").is_some()
+            || args.flag("--fork-endpoints"))
+    {
+        return Err(
+            "`--spec`, `--add-spec` and `--fork-endpoints` write a scratch workspace: give `--out DIR` too (the committed bindings come from api-spec/lock.json)"
+                .into(),
+        );
+    }
 
     let started = Instant::now();
-    let output = generate(Input {
-        spec: &spec,
-        scopes: scopes.as_deref(),
-    })
-    .map_err(|e| format!("{label}: {e}"))?;
+    let (output, note) = if let Some(spec_path) = args.get("--spec") {
+        // One spec on its own (a custom instance, an older server).
+        let spec = read(spec_path)?;
+        refuse_false_required(&spec, spec_path)?;
+        let scopes = args.get("--scopes").map(read).transpose()?;
+        let output = generate(Input {
+            spec: &spec,
+            scopes: scopes.as_deref(),
+        })
+        .map_err(|e| format!("{spec_path}: {e}"))?;
+        (output, String::new())
+    } else {
+        let mut set = lock::read_set(&root)?;
+        if let Some(extra) = args.get("--add-spec") {
+            let spec = read(extra)?;
+            refuse_false_required(&spec, extra)?;
+            let scopes = args.get("--add-scopes").map(read).transpose()?;
+            let fork = args.get("--fork").map(str::to_owned);
+            // A spec of the same version (and fork) replaces the locked one.
+            let version = serde_json::from_str::<serde_json::Value>(&spec)
+                .ok()
+                .and_then(|d| d.pointer("/info/version")?.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            set.retain(|i| !(i.locked.version == version && i.locked.fork == fork));
+            set.push(lock::Input {
+                spec,
+                scopes,
+                locked: lock::LockedVersion {
+                    version,
+                    fork,
+                    spec: lock::LockedFile {
+                        file: extra.to_owned(),
+                        source: extra.to_owned(),
+                        sha256: String::new(),
+                    },
+                    scopes: None,
+                    operations: 0,
+                },
+            });
+        }
+        let versions: Vec<Version<'_>> = set
+            .iter()
+            .map(|i| Version {
+                spec: &i.spec,
+                scopes: i.scopes.as_deref(),
+                fork: i.locked.fork.as_deref(),
+            })
+            .collect();
+        let options = Options {
+            fork_endpoints: args.flag("--fork-endpoints"),
+        };
+        let merged = generate_set(&versions, options).map_err(|e| {
+            let labels: Vec<String> = set.iter().map(|i| i.locked.label()).collect();
+            format!("the set {}: {e}", labels.join(", "))
+        })?;
+        let note = if merged.fork_only_endpoints.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} endpoints only forks have are left out (`--fork-endpoints --out DIR` keeps them)",
+                merged.fork_only_endpoints.len()
+            )
+        };
+        (merged.output, note)
+    };
     let elapsed = started.elapsed();
 
     if let Some(out) = args.get("--out") {
         write_scratch(&root, Path::new(out), &output)?;
-        print_summary(&output, elapsed, &format!("into {out}"));
+        print_summary(&output, elapsed, &format!("into {out}{note}"));
         return Ok(());
     }
     if args.flag("--check") {
         let stale = stale_files(&root, &output)?;
         if stale.is_empty() {
-            print_summary(&output, elapsed, "up to date");
+            print_summary(&output, elapsed, &format!("up to date{note}"));
             return Ok(());
         }
         return Err(format!(
@@ -39,20 +120,24 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ));
     }
     let changed = write_all(&root, &output)?;
-    print_summary(&output, elapsed, &format!("{changed} files changed"));
+    print_summary(&output, elapsed, &format!("{changed} files changed{note}"));
     Ok(())
 }
 
-fn inputs(root: &Path, args: &Args) -> Result<(String, Option<String>, String), String> {
-    if let Some(spec_path) = args.get("--spec") {
-        let spec = std::fs::read_to_string(spec_path).map_err(|e| format!("{spec_path}: {e}"))?;
-        let scopes = match args.get("--scopes") {
-            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"))?),
-            None => None,
-        };
-        return Ok((spec, scopes, spec_path.to_owned()));
+fn read(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
+}
+
+/// A spec with Misskey's false `required` lists would give bindings that
+/// fail on real answers; `pull` explains how to get a good one.
+fn refuse_false_required(spec: &str, path: &str) -> Result<(), String> {
+    match misskey_codegen::load::false_required(spec) {
+        None => Ok(()),
+        Some(found) => Err(format!(
+            "{path}: this document lists optional properties as required ({}, ...), the broken /api.json Misskey before 2025.1.0 serves after its first request; `cargo xtask pull --file {path}` explains how to get a good one",
+            found.examples.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+        )),
     }
-    lock::read_inputs(root)
 }
 
 fn print_summary(output: &Output, elapsed: std::time::Duration, what: &str) {
