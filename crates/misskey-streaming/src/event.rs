@@ -6,7 +6,8 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use crate::frame::{nesting_beyond, MAX_BODY_DEPTH};
+use crate::depth::Limited;
+use crate::frame::MAX_BODY_DEPTH;
 
 /// An event this version does not know, or whose payload did not decode
 /// into its type: kept as the raw JSON the server sent.
@@ -89,15 +90,14 @@ pub trait Event: Sized + Send + 'static {
     fn is_unknown(&self) -> bool;
 }
 
-/// Decodes a body into `T`, refusing bodies nested beyond [`MAX_BODY_DEPTH`].
+/// Decodes a body into `T` in one pass, refusing bodies nested beyond
+/// [`MAX_BODY_DEPTH`] as the decoder descends (see [`crate::depth`]).
 pub(crate) fn decode_payload<T: DeserializeOwned>(body: Option<&RawValue>) -> Result<T, String> {
     let text = body.map_or("null", RawValue::get);
-    if let Some(depth) = nesting_beyond(text.as_bytes(), MAX_BODY_DEPTH) {
-        return Err(format!(
-            "the body nests at least {depth} levels deep, more than the {MAX_BODY_DEPTH} accepted"
-        ));
-    }
-    serde_json::from_str(text).map_err(|e| e.to_string())
+    let mut de = serde_json::Deserializer::from_str(text);
+    T::deserialize(Limited::new(&mut de, MAX_BODY_DEPTH))
+        .and_then(|value| de.end().map(|()| value))
+        .map_err(|e| e.to_string())
 }
 
 /// Defines an event enum: one line per event (`"wire" => Variant(Payload)`

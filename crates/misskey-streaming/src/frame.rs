@@ -1,21 +1,25 @@
 //! The wire format: every frame is a JSON object `{"type", "body"}`.
 //!
-//! [`ServerFrame::parse`] reads what the server sends without copying the
-//! bodies (they stay borrowed [`RawValue`]s of the frame's text, decoded
-//! later by the event type of the channel they belong to); [`ClientFrame`]
-//! writes what the client sends.
+//! [`ServerFrame::parse`] reads what the server sends in one pass, without
+//! copying the bodies (they stay borrowed [`RawValue`]s of the frame's text,
+//! decoded later by the event type of the channel they belong to);
+//! [`ClientFrame`] writes what the client sends.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::error::Category;
 use serde_json::value::RawValue;
 
 /// The deepest nesting of arrays and objects a body may have before it is
 /// typed. A renote of a renote of ... nests a `Note` per level; decoding a
 /// hostile chain hundreds of levels deep would exhaust the stack of a debug
 /// build long before `serde_json`'s own limit of 128. Real frames stay far
-/// below (a renote of a reply is about 10 levels).
+/// below (a renote of a reply is about 10 levels). Counted while the body
+/// is decoded, not by a scan of its own.
 pub const MAX_BODY_DEPTH: usize = 48;
 
 /// A frame received from the server, with its bodies borrowed from the text.
@@ -78,14 +82,6 @@ impl fmt::Display for FrameError {
 impl std::error::Error for FrameError {}
 
 #[derive(Deserialize)]
-struct Envelope<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(borrow, default)]
-    body: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
 struct Addressed<'a> {
     #[serde(borrow)]
     id: Cow<'a, str>,
@@ -104,60 +100,235 @@ struct IdOnly<'a> {
 impl<'a> ServerFrame<'a> {
     /// Reads one text frame.
     ///
+    /// One pass over the text: Misskey sends `type` before `body`, so the
+    /// body is read straight into the shape its type calls for (a frame
+    /// that sends `body` first is read again once its type is known).
+    ///
     /// # Errors
     ///
     /// [`FrameError`] when the text is not a JSON object with a string
     /// `type`, or when a `channel`, `connected` or `noteUpdated` frame lacks
     /// the `id` (and `type`) its body must have.
     pub fn parse(text: &'a str) -> Result<ServerFrame<'a>, FrameError> {
-        let envelope: Envelope<'a> = serde_json::from_str(text).map_err(|e| {
-            FrameError::new(format!(
-                "not a JSON object with a string `type` and a `body` ({e})"
-            ))
-        })?;
-        let addressed = |what: &str| -> Result<Addressed<'a>, FrameError> {
-            let body = envelope
-                .body
-                .ok_or_else(|| FrameError::new(format!("a `{what}` frame without a body")))?;
-            serde_json::from_str(body.get()).map_err(|e| {
-                FrameError::new(format!(
-                    "the body of a `{what}` frame is not an object with a string `id` and `type` ({e})"
-                ))
-            })
+        let in_body = Cell::new(None);
+        let mut de = serde_json::Deserializer::from_str(text);
+        let read = FrameSeed { in_body: &in_body }
+            .deserialize(&mut de)
+            .and_then(|parts| de.end().map(|()| parts));
+        match read {
+            Ok(Parts::Read(frame)) => frame,
+            Ok(Parts::Raw { kind, body }) => Self::from_parts(kind, body),
+            Err(e) => Err(match in_body.get() {
+                Some(what) if e.classify() == Category::Data => body_error(what, &e),
+                _ => envelope_error(&e),
+            }),
+        }
+    }
+
+    /// The frame of type `kind` whose body was read as raw JSON.
+    fn from_parts(
+        kind: Cow<'a, str>,
+        body: Option<&'a RawValue>,
+    ) -> Result<ServerFrame<'a>, FrameError> {
+        let what = match kind.as_ref() {
+            "channel" => "channel",
+            "noteUpdated" => "noteUpdated",
+            "connected" => "connected",
+            _ => return Ok(ServerFrame::Broadcast { kind, body }),
         };
-        Ok(match envelope.kind.as_ref() {
+        let body = body.ok_or_else(|| without_body(what))?;
+        let mut de = serde_json::Deserializer::from_str(body.get());
+        let read = BodySeed { what }
+            .deserialize(&mut de)
+            .and_then(|frame| de.end().map(|()| frame));
+        match read {
+            Ok(frame) => frame,
+            Err(e) => Err(body_error(what, &e)),
+        }
+    }
+}
+
+fn envelope_error(e: &serde_json::Error) -> FrameError {
+    FrameError::new(format!(
+        "not a JSON object with a string `type` and a `body` ({e})"
+    ))
+}
+
+fn without_body(what: &str) -> FrameError {
+    FrameError::new(format!("a `{what}` frame without a body"))
+}
+
+fn body_error(what: &str, e: &serde_json::Error) -> FrameError {
+    if what == "connected" {
+        FrameError::new(format!(
+            "the body of a `connected` frame is not an object with a string `id` ({e})"
+        ))
+    } else {
+        FrameError::new(format!(
+            "the body of a `{what}` frame is not an object with a string `id` and `type` ({e})"
+        ))
+    }
+}
+
+/// A string borrowed from the frame when it has no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+/// What the one pass gives: the frame (or why its body does not fit its
+/// type), or the type and the raw body (a broadcast, or a body that came
+/// before the type and is read once the type is known).
+enum Parts<'a> {
+    Read(Result<ServerFrame<'a>, FrameError>),
+    Raw {
+        kind: Cow<'a, str>,
+        body: Option<&'a RawValue>,
+    },
+}
+
+/// Reads the envelope `{type, body}`. `in_body` names the frame type while
+/// its body is being read, so that an error there is told as one of the body.
+struct FrameSeed<'c> {
+    in_body: &'c Cell<Option<&'static str>>,
+}
+
+impl<'de> DeserializeSeed<'de> for FrameSeed<'_> {
+    type Value = Parts<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Parts<'de>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FrameSeed<'_> {
+    type Value = Parts<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a frame object {type, body}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parts<'de>, A::Error> {
+        let mut kind: Option<Cow<'de, str>> = None;
+        let mut read: Option<Result<ServerFrame<'de>, FrameError>> = None;
+        let mut raw: Option<Option<&'de RawValue>> = None;
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            match key.as_ref() {
+                "type" if kind.is_some() => return Err(de::Error::duplicate_field("type")),
+                "type" => kind = Some(map.next_value::<Text<'de>>()?.0),
+                "body" if read.is_some() || raw.is_some() => {
+                    return Err(de::Error::duplicate_field("body"))
+                }
+                "body" => match kind.as_deref() {
+                    Some(k @ ("channel" | "noteUpdated" | "connected")) => {
+                        let what = match k {
+                            "channel" => "channel",
+                            "noteUpdated" => "noteUpdated",
+                            _ => "connected",
+                        };
+                        self.in_body.set(Some(what));
+                        let frame = map.next_value_seed(OptionalBody { what })?;
+                        self.in_body.set(None);
+                        read = Some(frame);
+                    }
+                    // A broadcast's body, or a body sent before the type.
+                    _ => raw = Some(map.next_value::<Option<&'de RawValue>>()?),
+                },
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        match (read, kind, raw) {
+            (Some(frame), _, _) => Ok(Parts::Read(frame)),
+            (None, Some(kind), raw) => Ok(Parts::Raw {
+                kind,
+                body: raw.flatten(),
+            }),
+            (None, None, _) => Err(de::Error::missing_field("type")),
+        }
+    }
+}
+
+/// The body of a `channel`, `noteUpdated` or `connected` frame, `null` or
+/// an object.
+struct OptionalBody {
+    what: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for OptionalBody {
+    type Value = Result<ServerFrame<'de>, FrameError>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptionalBody {
+    type Value = Result<ServerFrame<'de>, FrameError>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a frame body")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(without_body(self.what)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(without_body(self.what)))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        BodySeed { what: self.what }.deserialize(deserializer)
+    }
+}
+
+/// The body of a `channel` or `noteUpdated` frame (`{id, type, body}`) or
+/// of a `connected` frame (`{id}`).
+struct BodySeed {
+    what: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for BodySeed {
+    type Value = Result<ServerFrame<'de>, FrameError>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Ok(Ok(match self.what {
+            "connected" => {
+                let IdOnly { id } = IdOnly::deserialize(deserializer)?;
+                ServerFrame::Connected { id }
+            }
             "channel" => {
-                let a = addressed("channel")?;
+                let a = Addressed::deserialize(deserializer)?;
                 ServerFrame::Channel {
                     id: a.id,
                     kind: a.kind,
                     body: a.body,
                 }
             }
-            "noteUpdated" => {
-                let a = addressed("noteUpdated")?;
+            _ => {
+                let a = Addressed::deserialize(deserializer)?;
                 ServerFrame::NoteUpdated {
                     id: a.id,
                     kind: a.kind,
                     body: a.body,
                 }
             }
-            "connected" => {
-                let body = envelope
-                    .body
-                    .ok_or_else(|| FrameError::new("a `connected` frame without a body"))?;
-                let IdOnly { id } = serde_json::from_str(body.get()).map_err(|e| {
-                    FrameError::new(format!(
-                        "the body of a `connected` frame is not an object with a string `id` ({e})"
-                    ))
-                })?;
-                ServerFrame::Connected { id }
-            }
-            _ => ServerFrame::Broadcast {
-                kind: envelope.kind,
-                body: envelope.body,
-            },
-        })
+        }))
     }
 }
 
@@ -225,38 +396,6 @@ impl ClientFrame<'_> {
     }
 }
 
-/// The nesting depth of a JSON text beyond `limit`, if it goes beyond
-/// (brackets inside strings do not count). Linear and allocation-free, so
-/// hostile frames are refused before any typed decoding.
-pub(crate) fn nesting_beyond(json: &[u8], limit: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in json {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return Some(depth);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +428,29 @@ mod tests {
     }
 
     #[test]
+    fn reads_a_body_sent_before_its_type() {
+        let f = ServerFrame::parse(
+            r#"{"body":{"body":{"id":"n"},"type":"note","id":"c1"},"type":"channel"}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            f,
+            ServerFrame::Channel { ref id, ref kind, body: Some(b) }
+                if id == "c1" && kind == "note" && b.get() == r#"{"id":"n"}"#
+        ));
+        let f = ServerFrame::parse(r#"{"body":{"id":"c1"},"type":"connected"}"#).unwrap();
+        assert!(matches!(f, ServerFrame::Connected { id } if id == "c1"));
+        let f = ServerFrame::parse(r#"{"body":[1],"type":"emojiAdded","extra":{}}"#).unwrap();
+        assert!(
+            matches!(f, ServerFrame::Broadcast { ref kind, body: Some(b) } if kind == "emojiAdded" && b.get() == "[1]")
+        );
+        // Escaped strings are unescaped (and copied).
+        let f = ServerFrame::parse(r#"{"type":"chan\u006eel","body":{"id":"c\"1","type":"note"}}"#)
+            .unwrap();
+        assert!(matches!(f, ServerFrame::Channel { ref id, .. } if id == "c\"1"));
+    }
+
+    #[test]
     fn refuses_malformed_frames_with_a_reason() {
         for (text, says) in [
             ("not json", "not a JSON object"),
@@ -301,6 +463,22 @@ mod tests {
             ),
             (r#"{"type":"connected","body":{"id":5}}"#, "string `id`"),
             (r#"{"type":"channel","body":"#, "not a JSON object"),
+            (r#"{"type":"channel","body":null}"#, "without a body"),
+            (r#"{"body":null,"type":"noteUpdated"}"#, "without a body"),
+            (
+                r#"{"body":{"id":"c1"},"type":"channel"}"#,
+                "string `id` and `type`",
+            ),
+            (
+                r#"{"type":"channel","body":{"id":"c1","type":"note"}} x"#,
+                "not a JSON object",
+            ),
+            (
+                r#"{"type":"channel","body":{"id":"c1","type":"note","body":{"a":tru}}}"#,
+                "not a JSON object",
+            ),
+            (r#"{"type":"x","type":"y","body":1}"#, "duplicate field"),
+            (r#"{"type":5,"body":{}}"#, "not a JSON object"),
         ] {
             let err = ServerFrame::parse(text).unwrap_err();
             assert!(err.to_string().contains(says), "{text}: {err}");
@@ -328,13 +506,5 @@ mod tests {
             ClientFrame::SubNoteAndRead { id: "n1" }.to_text(),
             r#"{"type":"sr","body":{"id":"n1"}}"#
         );
-    }
-
-    #[test]
-    fn depth() {
-        assert_eq!(nesting_beyond(b"[[[]]]", 3), None);
-        assert_eq!(nesting_beyond(b"[[[[]]]]", 3), Some(4));
-        assert_eq!(nesting_beyond(br#"{"a":"[[[[[[","b":[{}]}"#, 3), None);
-        assert_eq!(nesting_beyond(br#"["\"[[[[",[[[1]]]]"#, 3), Some(4));
     }
 }

@@ -50,6 +50,7 @@
 
 pub mod channel;
 mod connection;
+mod depth;
 mod error;
 mod event;
 pub mod frame;

@@ -292,8 +292,10 @@ fn unknown_types_and_undecodable_payloads_keep_the_raw_json() {
     );
     assert_eq!(u.body_value()["text"], 5);
 
-    // A renote chain nested far too deep is refused before typing, without overflowing the stack.
-    let mut deep = String::new();
+    // A renote chain nested far too deep is refused as the decoder descends,
+    // without overflowing the stack: in a thread with the stack of a tokio
+    // worker (2 MiB), whole frame read as the connection reads it.
+    let mut deep = String::from(r#"{"type":"channel","body":{"id":"c1","type":"note","body":"#);
     for _ in 0..5000 {
         deep.push_str(r#"{"renote":"#);
     }
@@ -301,9 +303,20 @@ fn unknown_types_and_undecodable_payloads_keep_the_raw_json() {
     for _ in 0..5000 {
         deep.push('}');
     }
-    let body = serde_json::value::RawValue::from_string(deep).unwrap();
-    let TimelineEvent::Unknown(u) = TimelineEvent::decode("note", Some(&body)) else {
-        panic!()
-    };
-    assert!(u.error.unwrap().contains("levels deep"));
+    deep.push_str("}}");
+    let error = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let ServerFrame::Channel { kind, body, .. } = ServerFrame::parse(&deep).unwrap() else {
+                panic!()
+            };
+            match TimelineEvent::decode(&kind, body) {
+                TimelineEvent::Unknown(u) => u.error.unwrap(),
+                other => panic!("{other:?}"),
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(error.contains("more than 48 levels deep"), "{error}");
 }
