@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -85,7 +86,7 @@ pub enum AuthError {
         /// How long was waited.
         waited: Duration,
         /// What to do about it.
-        hint: &'static str,
+        hint: Cow<'static, str>,
         /// The last transient error seen while polling, if any.
         last_error: Option<String>,
     },
@@ -106,7 +107,7 @@ pub enum AuthError {
         /// How long it was polled after the callback.
         waited: Duration,
         /// What to do about it.
-        hint: &'static str,
+        hint: Cow<'static, str>,
     },
 
     /// The loopback callback was called for a different login than the one

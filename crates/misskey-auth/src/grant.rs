@@ -1,6 +1,8 @@
 use std::future::Future;
 use std::sync::Mutex;
 
+use misskey_client::{Client, ClientBuilder};
+
 use crate::{AccessToken, AuthError, AuthUser};
 
 /// What one check of a pending login found.
@@ -13,12 +15,45 @@ pub enum CheckStatus {
 }
 
 /// The result of a successful MiAuth or legacy login: the token and whose it is.
+///
+/// [`client`](Self::client) turns it into an API client for the same server
+/// without the secret ever being taken out:
+///
+/// ```no_run
+/// # async fn run(grant: misskey_auth::Grant) -> Result<(), Box<dyn std::error::Error>> {
+/// let client = grant.client()?;
+/// // or, to configure it: grant.client_builder().bearer_auth().build()?
+/// // or, from the parts: Client::builder(origin).token(grant.token).build()?
+/// # let _ = client; Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Grant {
     /// The access token. It is redacted when printed.
     pub token: AccessToken,
     /// The user who approved, typed when it decodes.
     pub user: AuthUser,
+    /// The server the token is for, such as `https://misskey.example`.
+    pub origin: String,
+}
+
+impl Grant {
+    /// A client builder for the server the login was on, with the token set.
+    pub fn client_builder(&self) -> ClientBuilder {
+        Client::builder(self.origin.as_str()).token(&self.token)
+    }
+
+    /// An API client for the server the login was on, with the token and
+    /// default settings.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientBuilder::build`] (the origin was already checked by the
+    /// login, so in practice only a token the server sent with whitespace in
+    /// it, or an HTTP client that cannot be built).
+    pub fn client(&self) -> Result<Client, misskey_client::Error> {
+        self.client_builder().build()
+    }
 }
 
 /// The grant of a login whose server hands out the token only once: the

@@ -25,10 +25,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use misskey_api::endpoints::app::create as app_create;
-use misskey_api::endpoints::auth::session::{generate, userkey};
-use misskey_core::{Endpoint, Nullable, Permission};
+use misskey_core::Permission;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::time::Instant;
@@ -129,8 +128,8 @@ impl LegacyAuth {
     /// a new app for every login.
     pub async fn create_app(self) -> Result<LegacyApp, AuthError> {
         let callback = match &self.callback {
-            Some(c) => Nullable::Value(parse_callback("app callback URL", c)?.to_string()),
-            None => Nullable::Absent,
+            Some(c) => Some(parse_callback("app callback URL", c)?.to_string()),
+            None => None,
         };
         for p in &self.permissions {
             check_permission(p)?;
@@ -139,17 +138,14 @@ impl LegacyAuth {
             Some(h) => h,
             None => default_client()?,
         };
-        let request = app_create::Request {
-            name: self.name,
-            description: self.description,
-            permission: self
-                .permissions
-                .iter()
-                .map(|p| p.as_str().to_owned())
-                .collect(),
+        let request = AppCreate {
+            name: &self.name,
+            description: &self.description,
+            permission: self.permissions.iter().map(Permission::as_str).collect(),
             callback_url: callback,
         };
-        let (app, shown): (app_create::Response, _) = call(&http, &self.origin, &request).await?;
+        let (app, shown): (AppCreated, _) =
+            call(&http, &self.origin, "app/create", &request).await?;
         let secret = app.secret.ok_or_else(|| AuthError::UnexpectedResponse {
             url: shown,
             status: 200,
@@ -180,25 +176,74 @@ impl LegacyAuth {
     }
 }
 
-/// POSTs an endpoint's request to `{origin}/api/{PATH}` and decodes its
-/// response; returns it with the URL for messages. Bodies are never quoted
-/// (these answers hold secrets).
-async fn call<R: Endpoint>(
+// The requests and the few answer fields this flow needs, written here
+// rather than taken from the generated bindings: regenerated from another
+// instance's spec those may make a field optional or required (issue 13),
+// and this flow must compile against any of them.
+
+/// `app/create`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AppCreate<'a> {
+    name: &'a str,
+    description: &'a str,
+    permission: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    callback_url: Option<String>,
+}
+
+/// What is read of `app/create`'s answer.
+#[derive(Deserialize)]
+struct AppCreated {
+    id: String,
+    /// Only sent to the app's creator; a server that leaves it out cannot be used.
+    #[serde(default)]
+    secret: Option<String>,
+}
+
+/// `auth/session/generate`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionGenerate<'a> {
+    app_secret: &'a str,
+}
+
+/// What is read of `auth/session/generate`'s answer.
+#[derive(Deserialize)]
+struct SessionGenerated {
+    token: String,
+    url: String,
+}
+
+/// `auth/session/userkey`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionUserkey<'a> {
+    app_secret: &'a str,
+    token: &'a str,
+}
+
+/// POSTs `request` to `{origin}/api/{endpoint}` and decodes its response;
+/// returns it with the URL for messages. Bodies are never quoted (these
+/// answers hold secrets).
+async fn call<T: DeserializeOwned>(
     http: &reqwest::Client,
     origin: &Url,
-    request: &R,
-) -> Result<(R::Response, String), AuthError> {
-    let (answer, shown) = send(http, origin, request).await?;
-    let response = decode::<R::Response>(&answer, &shown)?;
+    endpoint: &str,
+    request: &impl Serialize,
+) -> Result<(T, String), AuthError> {
+    let (answer, shown) = send(http, origin, endpoint, request).await?;
+    let response = decode::<T>(&answer, &shown)?;
     Ok((response, shown))
 }
 
-async fn send<R: Endpoint>(
+async fn send(
     http: &reqwest::Client,
     origin: &Url,
-    request: &R,
+    endpoint: &str,
+    request: &impl Serialize,
 ) -> Result<(Answer, String), AuthError> {
-    let url = format!("{}/api/{}", origin_str(origin), R::PATH);
+    let url = format!("{}/api/{endpoint}", origin_str(origin));
     let answer = post_json(http, &url, &url, request).await?;
     if !answer.is_success() {
         return Err(answer.into_error(&url));
@@ -248,11 +293,11 @@ impl LegacyApp {
     /// Starts a login (`auth/session/generate`): the user opens
     /// [`LegacySession::url`] and approves.
     pub async fn start(&self) -> Result<LegacySession, AuthError> {
-        let request = generate::Request {
-            app_secret: self.secret.clone(),
+        let request = SessionGenerate {
+            app_secret: &self.secret,
         };
-        let (session, _): (generate::Response, _) =
-            call(&self.http, &self.origin, &request).await?;
+        let (session, _): (SessionGenerated, _) =
+            call(&self.http, &self.origin, "auth/session/generate", &request).await?;
         Ok(LegacySession {
             inner: Arc::new(SessionInner {
                 app: self.clone(),
@@ -334,7 +379,7 @@ impl LegacySession {
             Err(PollEnd::Deadline { last_error }) => Err(AuthError::Timeout {
                 what: "the user to approve the app's session",
                 waited: timeout,
-                hint: "they did not approve it in time, or denied it; start a new session for a new URL",
+                hint: "they did not approve it in time, or denied it; start a new session for a new URL".into(),
                 last_error,
             }),
         }
@@ -357,47 +402,41 @@ impl LegacySession {
 impl SessionInner {
     async fn check_once(&self) -> Result<CheckStatus, AuthError> {
         let app = &self.app;
-        let request = userkey::Request {
-            app_secret: app.secret.clone(),
-            token: self.token.clone(),
+        let request = SessionUserkey {
+            app_secret: &app.secret,
+            token: &self.token,
         };
-        let (answer, shown) = match send(&app.http, &app.origin, &request).await {
-            Ok(ok) => ok,
-            Err(e) if e.code() == Some("PENDING_SESSION") => return Ok(self.grant.status()),
-            // The session is deleted once its key was fetched.
-            Err(e) if e.code() == Some("NO_SUCH_SESSION") => match self.grant.get() {
-                Some(grant) => return Ok(CheckStatus::Approved(grant)),
-                None => return Err(e),
-            },
-            Err(e) => return Err(e),
-        };
-        let grant = match decode::<userkey::Response>(&answer, &shown) {
-            Ok(response) => Grant {
-                token: api_token(&response.access_token, &app.secret),
-                user: AuthUser::Typed(Box::new(response.user)),
-            },
-            // The user did not decode (forks differ): keep the token anyway.
-            Err(_) => {
-                let value: Value = serde_json::from_slice(&answer.body).map_err(|_| {
-                    AuthError::UnexpectedResponse {
-                        url: shown.clone(),
-                        status: answer.status,
-                        reason: "the body is not valid JSON".into(),
-                    }
-                })?;
-                let access_token = value
-                    .get("accessToken")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| AuthError::UnexpectedResponse {
-                        url: shown.clone(),
-                        status: answer.status,
-                        reason: "there is no `accessToken` string".into(),
-                    })?;
-                Grant {
-                    token: api_token(access_token, &app.secret),
-                    user: AuthUser::decode(value.get("user").cloned().unwrap_or(Value::Null)),
-                }
-            }
+        let (answer, shown) =
+            match send(&app.http, &app.origin, "auth/session/userkey", &request).await {
+                Ok(ok) => ok,
+                Err(e) if e.code() == Some("PENDING_SESSION") => return Ok(self.grant.status()),
+                // The session is deleted once its key was fetched.
+                Err(e) if e.code() == Some("NO_SUCH_SESSION") => match self.grant.get() {
+                    Some(grant) => return Ok(CheckStatus::Approved(grant)),
+                    None => return Err(e),
+                },
+                Err(e) => return Err(e),
+            };
+        // Read leniently: the token must not be lost because the user does
+        // not decode (forks differ).
+        let value: Value =
+            serde_json::from_slice(&answer.body).map_err(|_| AuthError::UnexpectedResponse {
+                url: shown.clone(),
+                status: answer.status,
+                reason: "the body is not valid JSON".into(),
+            })?;
+        let access_token = value
+            .get("accessToken")
+            .and_then(Value::as_str)
+            .ok_or_else(|| AuthError::UnexpectedResponse {
+                url: shown.clone(),
+                status: answer.status,
+                reason: "there is no `accessToken` string".into(),
+            })?;
+        let grant = Grant {
+            token: api_token(access_token, &app.secret),
+            user: AuthUser::decode(value.get("user").cloned().unwrap_or(Value::Null)),
+            origin: origin_str(&app.origin),
         };
         Ok(CheckStatus::Approved(self.grant.keep(grant)))
     }

@@ -6,6 +6,7 @@
 //! rebinding from web pages), and answers every request with a small static
 //! HTML page.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -47,6 +48,10 @@ pub(crate) enum Verdict<T> {
     /// A redirect for this login that reports a failure: answer with an
     /// error page and return the error.
     Fail(AuthError),
+    /// A redirect for this login, but the server does not confirm that the
+    /// login was approved: answer honestly, then fail with the error or keep
+    /// waiting, as the caller's policy says.
+    Unconfirmed(AuthError),
 }
 
 /// A page to answer the browser with.
@@ -84,6 +89,22 @@ impl Page {
         }
     }
 
+    fn unconfirmed(keep_waiting: bool) -> Self {
+        Page {
+            status: 403,
+            title: "The login was not approved",
+            message: if keep_waiting {
+                "The server has not confirmed that you approved this login, so it is not finished. \
+                 If you did not mean to deny it, approve it on the Misskey page; the application is still waiting."
+                    .into()
+            } else {
+                "The server has not confirmed that you approved this login, so it did not succeed \
+                 (it was denied, or something else finished it first). Go back to the application to start a new login."
+                    .into()
+            },
+        }
+    }
+
     fn not_found() -> Self {
         Page {
             status: 404,
@@ -114,6 +135,7 @@ impl Page {
         let reason = match self.status {
             200 => "OK",
             400 => "Bad Request",
+            403 => "Forbidden",
             404 => "Not Found",
             405 => "Method Not Allowed",
             410 => "Gone",
@@ -211,18 +233,26 @@ impl Listener {
     ///
     /// `param` names the query parameter that ties a redirect to this login
     /// (`session` or `state`), for the messages. `timeout_error` makes the
-    /// error for a deadline with no matching request.
-    pub(crate) async fn serve<T>(
+    /// error for a deadline with no matching request. The browser waits for
+    /// its page while `judge` runs, so the page can say what really happened.
+    /// `on_unconfirmed` says what a [`Verdict::Unconfirmed`] does: fail at
+    /// once, or keep waiting (and report it if the deadline passes).
+    pub(crate) async fn serve<T, F>(
         &self,
         deadline: Instant,
         on_wrong: WrongCallback,
+        on_unconfirmed: WrongCallback,
         param: &'static str,
         timeout_error: impl FnOnce() -> AuthError,
-        mut judge: impl FnMut(&[(String, String)]) -> Verdict<T>,
-    ) -> Result<T, AuthError> {
+        mut judge: impl FnMut(&[(String, String)]) -> F,
+    ) -> Result<T, AuthError>
+    where
+        F: Future<Output = Verdict<T>>,
+    {
         let (tx, mut rx) = mpsc::channel::<Incoming>(8);
         let mut connections = JoinSet::new();
         let mut mismatches = 0u32;
+        let mut unconfirmed = None;
         let result = loop {
             tokio::select! {
                 accepted = self.listener.accept() => match accepted {
@@ -242,7 +272,7 @@ impl Listener {
                         reply(incoming.reply, Page::not_found()).await;
                         continue;
                     }
-                    match judge(&incoming.query) {
+                    match judge(&incoming.query).await {
                         Verdict::Done(value) => {
                             reply(incoming.reply, Page::success()).await;
                             break Ok(value);
@@ -258,11 +288,21 @@ impl Listener {
                             reply(incoming.reply, Page::failure(&error)).await;
                             break Err(error);
                         }
+                        Verdict::Unconfirmed(error) => {
+                            let keep_waiting = on_unconfirmed == WrongCallback::KeepWaiting;
+                            reply(incoming.reply, Page::unconfirmed(keep_waiting)).await;
+                            if !keep_waiting {
+                                break Err(error);
+                            }
+                            unconfirmed = Some(error);
+                        }
                     }
                 }
                 Some(_) = connections.join_next(), if !connections.is_empty() => {}
                 _ = tokio::time::sleep_until(deadline) => {
-                    break Err(if mismatches > 0 {
+                    break Err(if let Some(error) = unconfirmed.take() {
+                        error
+                    } else if mismatches > 0 {
                         AuthError::CallbackMismatch { param, count: mismatches, timed_out: true }
                     } else {
                         timeout_error()

@@ -50,6 +50,7 @@ pub struct MiAuth {
     http: Option<reqwest::Client>,
     poll: PollPolicy,
     on_wrong_callback: WrongCallback,
+    on_unapproved_callback: WrongCallback,
 }
 
 impl MiAuth {
@@ -68,6 +69,7 @@ impl MiAuth {
             http: None,
             poll: PollPolicy::default(),
             on_wrong_callback: WrongCallback::default(),
+            on_unapproved_callback: WrongCallback::Fail,
         })
     }
 
@@ -130,6 +132,18 @@ impl MiAuth {
         self
     }
 
+    /// What the loopback callback does when the browser comes back for this
+    /// session but the server does not confirm the approval (the user
+    /// denied, or another program checked the session first): the browser is
+    /// told so either way; by default ([`WrongCallback::Fail`]) the login
+    /// then fails at once with [`AuthError::NotApproved`], and with
+    /// [`WrongCallback::KeepWaiting`] it waits for the browser to come back
+    /// again until the timeout.
+    pub fn on_unapproved_callback(mut self, policy: WrongCallback) -> Self {
+        self.on_unapproved_callback = policy;
+        self
+    }
+
     /// Creates a fresh session (a random UUID v4, never reused) and its
     /// authorization URL.
     ///
@@ -160,11 +174,13 @@ impl MiAuth {
     pub async fn with_loopback_callback_on(self, port: u16) -> Result<MiAuthLoopback, AuthError> {
         let listener = Listener::bind(port).await?;
         let on_wrong = self.on_wrong_callback;
+        let on_unapproved = self.on_unapproved_callback;
         let session = self.start_with(Some(listener.callback_url().clone()))?;
         Ok(MiAuthLoopback {
             session,
             listener,
             on_wrong,
+            on_unapproved,
         })
     }
 
@@ -309,7 +325,7 @@ impl MiAuthSession {
             Err(PollEnd::Deadline { last_error }) => Err(AuthError::Timeout {
                 what: "the user to approve the MiAuth session",
                 waited: timeout,
-                hint: "they did not approve it in time, or denied it (Misskey does not tell apps about a denial); start a new login for a new URL",
+                hint: "they did not approve it in time, or denied it (Misskey does not tell apps about a denial); start a new login for a new URL".into(),
                 last_error,
             }),
         }
@@ -385,6 +401,7 @@ impl Inner {
                 let grant = Grant {
                     token: AccessToken::new(token),
                     user: AuthUser::decode(body.get("user").cloned().unwrap_or(Value::Null)),
+                    origin: origin_str(&self.origin),
                 };
                 Ok(CheckStatus::Approved(self.grant.keep(grant)))
             }
@@ -399,8 +416,10 @@ impl Inner {
 ///
 /// Made by [`MiAuth::with_loopback_callback`]. Show [`url`](Self::url) to the
 /// user, then [`finish`](Self::finish): it waits for the browser to come back
-/// to `http://127.0.0.1:PORT/callback?session=...`, answers it with a small
-/// "you can close this tab" page, and then checks the session.
+/// to `http://127.0.0.1:PORT/callback?session=...`, checks the session while
+/// the browser waits, and answers it with a "you can close this tab" page
+/// when the server confirms the approval, or a page saying the login was not
+/// approved when it does not.
 ///
 /// A redirect carrying another session (a stale tab, another program) gets an
 /// error page; by default the login keeps waiting for the right one (see
@@ -410,6 +429,7 @@ pub struct MiAuthLoopback {
     session: MiAuthSession,
     listener: Listener,
     on_wrong: WrongCallback,
+    on_unapproved: WrongCallback,
 }
 
 impl MiAuthLoopback {
@@ -434,58 +454,78 @@ impl MiAuthLoopback {
         self
     }
 
-    /// Waits up to `timeout` for the browser to come back, then checks the
+    /// Changes what a redirect for this session that the server does not
+    /// confirm does (see [`MiAuth::on_unapproved_callback`]).
+    pub fn on_unapproved_callback(mut self, policy: WrongCallback) -> Self {
+        self.on_unapproved = policy;
+        self
+    }
+
+    /// Waits up to `timeout` for the browser to come back, checks the
     /// session and returns the grant.
     ///
-    /// Fails with [`AuthError::Timeout`] if the browser does not come back
-    /// in time, [`AuthError::CallbackMismatch`] if only redirects for other
-    /// sessions came, and [`AuthError::NotApproved`] if the browser came
-    /// back but the server does not confirm the approval (for example because
-    /// something else checked the session first and took the token).
+    /// When the browser comes back, the session is checked for at most
+    /// [`PollPolicy::after_callback`] (the server normally confirms at once)
+    /// before the browser gets its page. Fails with [`AuthError::Timeout`] if
+    /// the browser does not come back in time,
+    /// [`AuthError::CallbackMismatch`] if only redirects for other sessions
+    /// came, and [`AuthError::NotApproved`] at once if the browser came back
+    /// but the server does not confirm the approval (the user denied, or
+    /// something else checked the session first and took the token); see
+    /// [`MiAuth::on_unapproved_callback`] to keep waiting instead.
     pub async fn finish(self, timeout: Duration) -> Result<Grant, AuthError> {
         let MiAuthLoopback {
             session,
             listener,
             on_wrong,
+            on_unapproved,
         } = self;
         if let Some(grant) = session.grant() {
             return Ok(grant);
         }
         let deadline = Instant::now() + timeout;
         let expected = session.session_id().to_string();
-        listener
+        let session = &session;
+        let grant = listener
             .serve(
                 deadline,
                 on_wrong,
+                on_unapproved,
                 "session",
                 || AuthError::Timeout {
                     what: "the browser to come back from the MiAuth approval page",
                     waited: timeout,
-                    hint: "the user did not approve in time, denied it, or the browser could not reach the callback on 127.0.0.1 (it must run on this machine); start a new login for a new URL",
+                    hint: "the user did not approve in time, denied it, or the browser could not reach the callback on 127.0.0.1 (it must run on this machine); start a new login for a new URL".into(),
                     last_error: None,
                 },
                 |query| {
-                    let session = query.iter().find(|(k, _)| k == "session").map(|(_, v)| v);
-                    match session {
-                        Some(s) if *s == expected => Verdict::Done(()),
-                        _ => Verdict::Mismatch,
+                    let matches = query
+                        .iter()
+                        .any(|(k, v)| k == "session" && *v == expected);
+                    async move {
+                        if !matches {
+                            return Verdict::Mismatch;
+                        }
+                        let started = Instant::now();
+                        let window = started + session.inner.poll.after_callback;
+                        match session.poll_until(window).await {
+                            Ok(grant) => Verdict::Done(grant),
+                            Err(PollEnd::Failed(e)) => Verdict::Fail(e),
+                            Err(PollEnd::Deadline { .. }) => {
+                                Verdict::Unconfirmed(AuthError::NotApproved {
+                                    url: session.inner.shown_check_url.clone(),
+                                    waited: started.elapsed(),
+                                    hint: "the user denied the login, or another program checked this session first and took the token, or the redirect did not come from the server; start a new login".into(),
+                                })
+                            }
+                        }
                     }
                 },
             )
-            .await?;
-        // The browser is done with the listener: close the port now.
+            .await;
+        // The browser is done with the listener: the port closes when it drops.
         drop(listener);
-        let grace_end = deadline.max(Instant::now() + session.inner.poll.after_callback);
-        let started = Instant::now();
-        match session.poll_until(grace_end).await {
-            Ok(grant) => Ok(grant),
-            Err(PollEnd::Failed(e)) => Err(e),
-            Err(PollEnd::Deadline { .. }) => Err(AuthError::NotApproved {
-                url: session.inner.shown_check_url.clone(),
-                waited: started.elapsed(),
-                hint: "another program may have checked this session first and taken the token, or the redirect did not come from the server; start a new login",
-            }),
-        }
+        grant
     }
 
     /// Like [`finish`](Self::finish), but also stops with

@@ -40,7 +40,7 @@ use crate::loopback::{Listener, Verdict, WrongCallback};
 use crate::validate::{
     check_permission, is_loopback_host, origin_str, parse_callback, parse_client_id, parse_origin,
 };
-use crate::{AccessToken, AuthError};
+use crate::{AccessToken, AuthError, AuthUser};
 
 /// The path of the OAuth server metadata document (RFC 8414).
 pub const METADATA_PATH: &str = ".well-known/oauth-authorization-server";
@@ -49,6 +49,8 @@ pub const METADATA_PATH: &str = ".well-known/oauth-authorization-server";
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServerMetadata {
+    /// The server the metadata was fetched from, such as `https://misskey.example/`.
+    pub origin: Url,
     /// The issuer identifier, exactly as published (Misskey: its URL).
     pub issuer: String,
     /// Where the user authorizes the app.
@@ -167,6 +169,7 @@ impl ServerMetadata {
             )));
         }
         Ok(ServerMetadata {
+            origin: origin_url,
             issuer,
             authorization_endpoint,
             token_endpoint,
@@ -368,13 +371,62 @@ impl std::fmt::Debug for OAuthAuthorization {
 }
 
 /// The result of a successful OAuth login.
+///
+/// Like a MiAuth [`Grant`](crate::Grant) it carries the user, and
+/// [`client`](Self::client) turns it into an API client for the same server.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct OAuthGrant {
     /// The access token. It is redacted when printed.
     pub token: AccessToken,
     /// The permissions granted (as the server reported them, or those asked
     /// for if it did not say).
     pub permissions: Vec<Permission>,
+    /// Whose token it is: fetched with the new token from the `i` endpoint
+    /// right after the exchange (the token endpoint does not say). When that
+    /// fails (a token without `read:account`, a network error, a user that
+    /// does not decode), the login still succeeds and this is
+    /// [`AuthUser::Raw`] with the reason: the token is never dropped.
+    pub user: AuthUser,
+    /// The server the token is for, such as `https://misskey.example`.
+    pub origin: String,
+}
+
+impl OAuthGrant {
+    /// A client builder for the server the login was on, with the token set.
+    pub fn client_builder(&self) -> misskey_client::ClientBuilder {
+        misskey_client::Client::builder(self.origin.as_str()).token(&self.token)
+    }
+
+    /// An API client for the server the login was on, with the token and
+    /// default settings.
+    ///
+    /// # Errors
+    ///
+    /// As [`misskey_client::ClientBuilder::build`].
+    pub fn client(&self) -> Result<misskey_client::Client, misskey_client::Error> {
+        self.client_builder().build()
+    }
+}
+
+/// Asks the server whose token this is (`i`), with the login's HTTP client.
+/// Never fails: a failure is kept as the reason in [`AuthUser::Raw`].
+async fn fetch_user(origin: &Url, token: &AccessToken, http: &reqwest::Client) -> AuthUser {
+    let client = misskey_client::Client::builder(origin.as_str())
+        .token(token)
+        .http_client(http.clone())
+        .build();
+    let result = match client {
+        Ok(client) => client.call::<serde_json::Value>("i", ()).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(json) => AuthUser::decode(json),
+        Err(e) => AuthUser::Raw {
+            json: serde_json::Value::Null,
+            error: format!("could not fetch the user with the new token: {e}"),
+        },
+    }
 }
 
 impl OAuthAuthorization {
@@ -420,7 +472,7 @@ impl OAuthAuthorization {
                 count: 1,
                 timed_out: false,
             }),
-            Verdict::Fail(e) => Err(e),
+            Verdict::Fail(e) | Verdict::Unconfirmed(e) => Err(e),
         }
     }
 
@@ -469,7 +521,8 @@ impl OAuthAuthorization {
     }
 
     /// Exchanges an authorization `code` (from a redirect whose `state` you
-    /// checked) for a token at the token endpoint, sending the PKCE verifier.
+    /// checked) for a token at the token endpoint, sending the PKCE verifier,
+    /// then fetches the user with the new token (see [`OAuthGrant::user`]).
     pub async fn exchange(&self, code: &str) -> Result<OAuthGrant, AuthError> {
         let client = oauth_client(&self.metadata, &self.client_id, &self.redirect);
         let token_url = self.metadata.token_endpoint.to_string();
@@ -501,9 +554,13 @@ impl OAuthAuthorization {
                 .collect(),
             None => self.permissions.clone(),
         };
+        let token = AccessToken::new(response.access_token().secret().clone());
+        let user = fetch_user(&self.metadata.origin, &token, &self.http).await;
         Ok(OAuthGrant {
-            token: AccessToken::new(response.access_token().secret().clone()),
+            token,
             permissions,
+            user,
+            origin: origin_str(&self.metadata.origin),
         })
     }
 }
@@ -570,18 +627,28 @@ impl OAuthLoopback {
             on_wrong,
         } = self;
         let deadline = Instant::now() + timeout;
+        let hint = format!(
+            "the likely cause is that the redirect URI `{}` is not listed on the client id page \
+             `{}`: Misskey only redirects to a URI given there exactly as \
+             `<link rel=\"redirect_uri\" href=\"...\">` (same port and path), and otherwise \
+             shows an error on its authorization page instead of redirecting; otherwise the user \
+             did not authorize in time, or the browser could not reach the callback on 127.0.0.1 \
+             (it must run on this machine); start a new login",
+            authorization.redirect, authorization.client_id
+        );
         let code = listener
             .serve(
                 deadline,
                 on_wrong,
+                WrongCallback::Fail,
                 "state",
                 || AuthError::Timeout {
                     what: "the browser to come back from the OAuth authorization page",
                     waited: timeout,
-                    hint: "the user did not authorize in time, or the browser could not reach the callback on 127.0.0.1 (it must run on this machine); start a new login",
+                    hint: hint.into(),
                     last_error: None,
                 },
-                |query| authorization.judge(query),
+                |query| std::future::ready(authorization.judge(query)),
             )
             .await?;
         // The browser is done with the listener: close the port now.

@@ -18,19 +18,21 @@ pub struct PollPolicy {
     /// The longest pause between two checks.
     pub max: Duration,
     /// How long to keep checking after the browser came back to a loopback
-    /// callback, before giving up with [`AuthError::NotApproved`] (the server
-    /// normally confirms at once). Counted from the redirect; the login's
-    /// own timeout still applies when it is longer.
+    /// callback, before answering it that the login was not approved and
+    /// giving up with [`AuthError::NotApproved`] (the server normally
+    /// confirms at once: the browser is sent back only after the token was
+    /// made). Counted from the redirect, independent of the login's timeout.
     pub after_callback: Duration,
 }
 
 impl Default for PollPolicy {
-    /// One second at first, growing to five seconds; ten seconds after a callback.
+    /// One second at first, growing to five seconds; three seconds after a
+    /// callback (the browser waits that long for its page at most).
     fn default() -> Self {
         PollPolicy {
             initial: Duration::from_secs(1),
             max: Duration::from_secs(5),
-            after_callback: Duration::from_secs(10),
+            after_callback: Duration::from_secs(3),
         }
     }
 }

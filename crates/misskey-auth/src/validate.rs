@@ -26,94 +26,24 @@ fn is_v4_mapped_loopback(ip: Ipv6Addr) -> bool {
 /// The loopback address the callback listener binds to.
 pub(crate) const LOOPBACK: Ipv4Addr = Ipv4Addr::LOCALHOST;
 
-/// Parses and checks a server origin such as `https://misskey.example`.
-///
-/// It must be `https`, except that `http` is allowed for loopback hosts
-/// (development servers). It must not carry a path, query, fragment or
-/// credentials. The result always ends with `/`.
+/// Parses and checks a server origin such as `https://misskey.example`,
+/// with the client's rules ([`misskey_client::parse_origin`]): a missing
+/// scheme means `https`, an `/api` suffix is dropped, plain `http` only for
+/// loopback hosts, no path, query, fragment or credentials. The result
+/// always ends with `/`.
 pub(crate) fn parse_origin(input: &str) -> Result<Url, AuthError> {
-    let fail = |reason: String| AuthError::InvalidOrigin {
-        input: input.to_owned(),
-        reason,
-    };
-    let trimmed = input.trim();
-    if trimmed.is_empty() {
-        return Err(fail(
-            "it is empty; pass the server's base URL such as `https://misskey.example`".into(),
-        ));
-    }
-    let url = match Url::parse(trimmed) {
-        Ok(url) => url,
-        Err(url::ParseError::RelativeUrlWithoutBase) => {
-            return Err(fail(format!(
-                "it has no scheme; did you mean `https://{}`?",
-                trimmed.trim_start_matches('/')
-            )))
+    match misskey_client::parse_origin(input) {
+        Ok(url) => Ok(url),
+        Err(misskey_client::Error::InvalidOrigin { problem, fix, .. }) => {
+            Err(AuthError::InvalidOrigin {
+                input: input.to_owned(),
+                reason: format!("{problem}; {fix}"),
+            })
         }
-        Err(e) => {
-            return Err(fail(format!(
-            "it is not a URL ({e}); pass the server's base URL such as `https://misskey.example`"
-        )))
-        }
-    };
-    let host = match url.host() {
-        Some(h) => h,
-        None => {
-            return Err(fail(format!(
-            "it has no host name; pass the server's base URL such as `https://misskey.example`{}",
-            if url.scheme() != "https" && url.scheme() != "http" {
-                format!(" (`{}:` was read as the scheme)", url.scheme())
-            } else {
-                String::new()
-            }
-        )))
-        }
-    };
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback_host(host.clone()) => {}
-        "http" => {
-            return Err(fail(format!(
-                "plain `http` would send the login and the token unencrypted; use `https://{}` \
-                 (http is only allowed for loopback development servers: localhost, 127.0.0.0/8, ::1)",
-                host_port(&url)
-            )))
-        }
-        other => {
-            return Err(fail(format!(
-                "the scheme must be `https`, not `{other}`; pass the server's base URL such as `https://misskey.example`"
-            )))
-        }
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(fail(
-            "it contains a user name or password; remove them (the login happens in the browser)"
-                .into(),
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(fail(format!(
-            "it has a query or fragment; pass only the server's base URL, such as `{}://{}`",
-            url.scheme(),
-            host_port(&url)
-        )));
-    }
-    if url.path() != "/" {
-        return Err(fail(format!(
-            "it has a path (`{}`); pass only the server's base URL, such as `{}://{}`",
-            url.path(),
-            url.scheme(),
-            host_port(&url)
-        )));
-    }
-    Ok(url)
-}
-
-fn host_port(url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default();
-    match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_owned(),
+        Err(other) => Err(AuthError::InvalidOrigin {
+            input: input.to_owned(),
+            reason: other.to_string(),
+        }),
     }
 }
 
@@ -267,8 +197,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn loopback_hosts() {
+    fn origins_follow_the_clients_rules() {
         for ok in [
+            "misskey.example",
+            "https://misskey.example/api",
             "http://localhost:3000",
             "http://127.0.0.1",
             "http://127.5.6.7:1/",
@@ -283,9 +215,8 @@ mod tests {
             "http://misskey.example",
             "http://128.0.0.1",
             "http://[::2]",
-            "misskey.example",
             "ftp://misskey.example",
-            "https://misskey.example/api",
+            "https://misskey.example/notes",
             "https://misskey.example/?a=b",
             "https://user:pw@misskey.example",
             "",

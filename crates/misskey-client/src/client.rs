@@ -118,9 +118,10 @@ impl ClientBuilder {
     /// string.
     ///
     /// ```no_run
-    /// # async fn run(grant: misskey_auth::Grant) -> Result<(), misskey_client::Error> {
+    /// # async fn run(token: misskey_client::AccessToken) -> Result<(), misskey_client::Error> {
     /// use misskey_client::Client;
-    /// let client = Client::builder("https://misskey.example").token(grant.token).build()?;
+    /// // `token` as a login grant of misskey-auth hands it out: `grant.token`.
+    /// let client = Client::builder("https://misskey.example").token(token).build()?;
     /// # let _ = client; Ok(()) }
     /// ```
     pub fn token(mut self, token: impl Into<AccessToken>) -> Self {
@@ -349,7 +350,7 @@ impl Client {
             user_agent: None,
             http: None,
             retry: None,
-            http_policy: Http::LoopbackOnly,
+            http_policy: Http::LoopbackOnlyUnlessAllowed,
         }
     }
 

@@ -11,6 +11,9 @@ use crate::Error;
 pub(crate) enum Http {
     /// Only for loopback hosts (`localhost`, `127.0.0.0/8`, `::1`).
     LoopbackOnly,
+    /// The same, for [`ClientBuilder`](crate::ClientBuilder), whose error
+    /// also names the opt-in.
+    LoopbackOnlyUnlessAllowed,
     /// For any host ([`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http)).
     Anywhere,
 }
@@ -79,9 +82,14 @@ pub(crate) fn normalize_origin(input: &str, http: Http) -> Result<Url, Error> {
                 "plain `http` would send the access token unencrypted".into(),
                 format!(
                     "use `{}` (plain http is only accepted for loopback development servers: \
-                     localhost, 127.0.0.0/8, ::1; for a server on a trusted private network \
-                     use `ClientBuilder::allow_insecure_http`)",
-                    bare("https")
+                     localhost, 127.0.0.0/8, ::1{})",
+                    bare("https"),
+                    if http == Http::LoopbackOnlyUnlessAllowed {
+                        "; for a server on a trusted private network \
+                         use `ClientBuilder::allow_insecure_http`"
+                    } else {
+                        ""
+                    }
                 ),
             ))
         }

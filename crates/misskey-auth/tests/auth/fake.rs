@@ -58,6 +58,9 @@ pub struct Script {
     pub oauth_scope: Option<String>,
     /// Answers for the legacy `auth/session/userkey`; PENDING_SESSION when empty.
     pub userkey: VecDeque<Answer>,
+    /// Answers for `i`; when empty, the real `i` fixture for the tokens the
+    /// fake hands out, `AUTHENTICATION_FAILED` for others.
+    pub i: VecDeque<Answer>,
     pub received: Vec<Received>,
 }
 
@@ -78,6 +81,7 @@ impl Fake {
             .route("/api/app/create", post(app_create))
             .route("/api/auth/session/generate", post(session_generate))
             .route("/api/auth/session/userkey", post(session_userkey))
+            .route("/api/i", post(i))
             .fallback(not_found)
             .with_state(AppState {
                 script: script.clone(),
@@ -266,6 +270,28 @@ async fn session_userkey(
     match next {
         Some((status, body)) => json(status, body),
         None => api_error(400, "PENDING_SESSION", "This session is not completed yet."),
+    }
+}
+
+/// The tokens this fake hands out (MiAuth's fixture and the OAuth exchange).
+const KNOWN_TOKENS: [&str; 2] = ["TOKEN-PLACEHOLDER-32-CHARACTERS!", "OAUTH-TOKEN"];
+
+async fn i(State(state): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    record(&state, &uri, &headers, &body);
+    let next = state.script.lock().unwrap().i.pop_front();
+    if let Some((status, body)) = next {
+        return json(status, body);
+    }
+    let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let token = bearer.or(request["i"].as_str()).unwrap_or_default();
+    if KNOWN_TOKENS.contains(&token) {
+        json(200, fixture("i.json")["response"].to_string())
+    } else {
+        api_error(403, "AUTHENTICATION_FAILED", "Authentication failed.")
     }
 }
 

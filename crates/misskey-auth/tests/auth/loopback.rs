@@ -270,3 +270,97 @@ async fn finish_can_be_cancelled() {
         .unwrap_err();
     assert!(matches!(err, AuthError::Cancelled { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn an_unapproved_callback_is_told_so_and_fails_at_once() {
+    let fake = Fake::start().await; // the check always says `{"ok": false}`
+    let login = flow(&fake).with_loopback_callback().await.unwrap();
+    let callback = login.callback_url().clone();
+    let session = login.session().session_id();
+    let started = std::time::Instant::now();
+    // A long timeout: the failure must not wait for it.
+    let finish = tokio::spawn(login.finish(Duration::from_secs(120)));
+    let (status, page) = browser_get(&format!("{callback}?session={session}")).await;
+    assert_eq!(status, 403);
+    assert!(page.contains("The login was not approved"), "{page}");
+    assert!(!page.contains("You can close this tab"), "{page}");
+    let err = tokio::time::timeout(Duration::from_secs(5), finish)
+        .await
+        .expect("finish fails at once, not at the timeout")
+        .unwrap()
+        .unwrap_err();
+    assert!(matches!(err, AuthError::NotApproved { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        err.to_string().contains("the user denied the login"),
+        "{err}"
+    );
+    // The session was checked before the browser got its page.
+    assert!(!fake.received("/api/miauth/").is_empty());
+}
+
+#[tokio::test]
+async fn an_unapproved_callback_can_keep_waiting_for_the_approval() {
+    let fake = Fake::start().await;
+    let login = flow(&fake)
+        .on_unapproved_callback(WrongCallback::KeepWaiting)
+        .with_loopback_callback()
+        .await
+        .unwrap();
+    let callback = login.callback_url().clone();
+    let session = login.session().session_id();
+    let finish = tokio::spawn(login.finish(Duration::from_secs(20)));
+    let (status, page) = browser_get(&format!("{callback}?session={session}")).await;
+    assert_eq!(status, 403);
+    assert!(page.contains("the application is still waiting"), "{page}");
+    assert!(!finish.is_finished());
+    // The user approves after all; the browser comes back again.
+    fake.push_miauth(200, miauth_approved());
+    let (status, page) = browser_get(&format!("{callback}?session={session}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("You can close this tab"), "{page}");
+    let grant = finish.await.unwrap().unwrap();
+    assert_eq!(grant.user.username(), Some("admin"));
+}
+
+#[tokio::test]
+async fn an_unapproved_callback_that_keeps_waiting_reports_it_at_the_timeout() {
+    let fake = Fake::start().await;
+    let login = flow(&fake)
+        .on_unapproved_callback(WrongCallback::KeepWaiting)
+        .with_loopback_callback()
+        .await
+        .unwrap();
+    let callback = login.callback_url().clone();
+    let session = login.session().session_id();
+    let finish = tokio::spawn(login.finish(Duration::from_millis(1500)));
+    browser_get(&format!("{callback}?session={session}")).await;
+    let err = finish.await.unwrap().unwrap_err();
+    assert!(matches!(err, AuthError::NotApproved { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_miauth_grant_becomes_a_client_for_the_same_server() {
+    let fake = Fake::start().await;
+    fake.push_miauth(200, miauth_approved());
+    let login = flow(&fake).with_loopback_callback().await.unwrap();
+    let callback = login.callback_url().clone();
+    let session = login.session().session_id();
+    let finish = tokio::spawn(login.finish(Duration::from_secs(10)));
+    browser_get(&format!("{callback}?session={session}")).await;
+    let grant = finish.await.unwrap().unwrap();
+    // Login, then call the API: the token goes from the grant to the client as it is.
+    let client = grant.client().unwrap();
+    assert_eq!(client.origin(), fake.base);
+    let me: serde_json::Value = client.call("i", ()).await.unwrap();
+    assert_eq!(me["username"], "admin");
+    let sent = fake.received("/api/i");
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].body.contains("TOKEN-PLACEHOLDER-32-CHARACTERS!"));
+    // The same, from the parts.
+    let client = misskey_client::Client::builder(&fake.base)
+        .token(grant.token)
+        .build()
+        .unwrap();
+    assert!(client.has_token());
+}

@@ -41,14 +41,14 @@ async fn every_error_variant_reads_clearly() {
         AuthError::Timeout {
             what: "the user to approve the MiAuth session",
             waited: Duration::from_secs(300),
-            hint: "they did not approve it in time, or denied it (Misskey does not tell apps about a denial); start a new login for a new URL",
+            hint: "they did not approve it in time, or denied it (Misskey does not tell apps about a denial); start a new login for a new URL".into(),
             last_error: None,
         },
         AuthError::Cancelled { what: "the user to approve the MiAuth session" },
         AuthError::NotApproved {
             url: "https://misskey.example/api/miauth/<session>/check".into(),
             waited: Duration::from_secs(10),
-            hint: "another program may have checked this session first and taken the token, or the redirect did not come from the server; start a new login",
+            hint: "another program may have checked this session first and taken the token, or the redirect did not come from the server; start a new login".into(),
         },
         AuthError::CallbackMismatch { param: "session", count: 2, timed_out: true },
         AuthError::InvalidRedirect {

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use misskey_auth::oauth::{OAuth, ServerMetadata};
-use misskey_auth::{AuthError, Permission};
+use misskey_auth::{AuthError, AuthUser, Permission};
 use sha2::Digest;
 use url::Url;
 
@@ -183,6 +183,14 @@ async fn code_exchange_at_the_token_endpoint() {
         grant.permissions,
         [Permission::ReadAccount, Permission::WriteNotes]
     );
+    // Like a MiAuth grant, it carries the user, fetched with the new token.
+    assert_eq!(grant.user.username(), Some("admin"));
+    assert!(grant.user.typed().is_some(), "{:?}", grant.user);
+    let asked = fake.received("/api/i");
+    assert_eq!(asked.len(), 1);
+    let body: serde_json::Value = serde_json::from_str(&asked[0].body).unwrap();
+    assert_eq!(body, serde_json::json!({"i": "OAUTH-TOKEN"}));
+    assert_eq!(grant.origin, fake.base);
 
     let sent = fake.received("/oauth/token");
     assert_eq!(sent.len(), 1);
@@ -207,6 +215,78 @@ async fn code_exchange_at_the_token_endpoint() {
         err.to_string().contains("the server refused the code: invalid_grant (unknown code); the code expired or was already used"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn a_user_that_cannot_be_fetched_does_not_lose_the_token() {
+    let fake = Fake::start().await;
+    let auth = setup(&fake)
+        .await
+        .redirect_uri("https://app.example/cb")
+        .start()
+        .unwrap();
+    {
+        let mut s = fake.script.lock().unwrap();
+        s.pkce_challenge = Some(param(auth.url(), "code_challenge"));
+        s.oauth_code = Some("C".into());
+        s.i.push_back((
+            400,
+            serde_json::json!({"error": {
+                "message": "Your app does not have the necessary permissions to use this endpoint.",
+                "code": "PERMISSION_DENIED", "id": "1370e5b7-d4eb-4566-bb1d-7748ee6a1838", "kind": "client"}})
+            .to_string(),
+        ));
+    }
+    let grant = auth.exchange("C").await.unwrap();
+    assert_eq!(grant.token.expose_secret(), "OAUTH-TOKEN");
+    match &grant.user {
+        AuthUser::Raw { json, error } => {
+            assert!(json.is_null());
+            assert!(
+                error.starts_with("could not fetch the user with the new token: Misskey API error 400 PERMISSION_DENIED on i:"),
+                "{error}"
+            );
+            assert!(!error.contains("OAUTH-TOKEN"), "{error}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_oauth_grant_becomes_a_client_for_the_same_server() {
+    let fake = Fake::start().await;
+    let auth = setup(&fake)
+        .await
+        .redirect_uri("https://app.example/cb")
+        .start()
+        .unwrap();
+    {
+        let mut s = fake.script.lock().unwrap();
+        s.pkce_challenge = Some(param(auth.url(), "code_challenge"));
+        s.oauth_code = Some("C".into());
+    }
+    let grant = auth.exchange("C").await.unwrap();
+    let client = grant.client_builder().bearer_auth().build().unwrap();
+    assert_eq!(client.origin(), fake.base);
+    let me: serde_json::Value = client.call("i", ()).await.unwrap();
+    assert_eq!(me["username"], "admin");
+}
+
+#[tokio::test]
+async fn a_loopback_timeout_names_the_redirect_uri_mismatch() {
+    let fake = Fake::start().await;
+    let login = setup(&fake).await.with_loopback_callback().await.unwrap();
+    let callback = login.callback_url().clone();
+    let err = login.finish(Duration::from_millis(100)).await.unwrap_err();
+    assert!(matches!(err, AuthError::Timeout { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!(
+            "the likely cause is that the redirect URI `{callback}` is not listed on the client id page `https://app.example/`"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("<link rel=\"redirect_uri\""), "{text}");
 }
 
 #[tokio::test]

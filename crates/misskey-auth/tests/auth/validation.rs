@@ -24,18 +24,42 @@ fn origins() {
     }
     assert_eq!(
         origin_error("http://misskey.example"),
-        "invalid Misskey origin `http://misskey.example`: plain `http` would send the login and the token unencrypted; use `https://misskey.example` (http is only allowed for loopback development servers: localhost, 127.0.0.0/8, ::1)"
+        "invalid Misskey origin `http://misskey.example`: plain `http` would send the access token unencrypted; use `https://misskey.example` (plain http is only accepted for loopback development servers: localhost, 127.0.0.0/8, ::1)"
     );
+    // The client's rules: no scheme means https, and `/api` is dropped.
+    for same in [
+        "misskey.example",
+        "https://misskey.example/api",
+        "misskey.example/api/",
+    ] {
+        let flow = MiAuth::new(same).unwrap().start().unwrap();
+        assert_eq!(flow.origin().as_str(), "https://misskey.example/", "{same}");
+        assert_eq!(
+            misskey_client::Client::new(same).unwrap().origin(),
+            "https://misskey.example"
+        );
+    }
     assert_eq!(
-        origin_error("misskey.example"),
-        "invalid Misskey origin `misskey.example`: it has no scheme; did you mean `https://misskey.example`?"
+        origin_error("https://misskey.example/notes"),
+        "invalid Misskey origin `https://misskey.example/notes`: it has the path `/notes`; Misskey is served at the root of its host, so pass only the origin, `https://misskey.example`"
     );
+    // Hints keep the port.
     assert_eq!(
-        origin_error("https://misskey.example/api"),
-        "invalid Misskey origin `https://misskey.example/api`: it has a path (`/api`); pass only the server's base URL, such as `https://misskey.example`"
+        origin_error("ftp://127.0.0.1:3000"),
+        "invalid Misskey origin `ftp://127.0.0.1:3000`: the scheme `ftp` is not supported; use `http://127.0.0.1:3000` for a local development server, or `https://127.0.0.1:3000` if it serves TLS"
     );
-    assert!(origin_error("ftp://misskey.example").contains("the scheme must be `https`, not `ftp`"));
-    assert!(origin_error("https://misskey.example/?x=1").contains("query or fragment"));
+    // One parser: the same inputs fail the same way in the client.
+    for bad in [
+        "ftp://misskey.example",
+        "http://10.0.0.1",
+        "https://a.example/x",
+        "",
+    ] {
+        assert!(misskey_client::Client::new(bad).is_err(), "{bad}");
+        assert!(MiAuth::new(bad).is_err(), "{bad}");
+    }
+    assert!(origin_error("ftp://misskey.example").contains("the scheme `ftp` is not supported"));
+    assert!(origin_error("https://misskey.example/?x=1").contains("query string"));
     assert!(origin_error("https://me:pw@misskey.example").contains("user name or password"));
     assert!(origin_error("").contains("it is empty"));
     assert!(origin_error("http://10.0.0.1").contains("plain `http`"));
