@@ -280,10 +280,10 @@ async fn invalid_origins_say_what_and_how_to_fix() {
     ];
     for (input, problem, fix) in cases {
         let err = Client::new(input).unwrap_err();
+        let text = err.to_string();
         // The login flows of misskey-auth parse with the same function.
         let shared = misskey_client::parse_origin(input).unwrap_err();
         assert_eq!(shared.to_string(), text);
-        let text = err.to_string();
         assert!(matches!(err, Error::InvalidOrigin { .. }), "{err:?}");
         assert!(text.contains(&format!("{input:?}")), "{text}");
         assert!(text.contains(problem), "{text}");
