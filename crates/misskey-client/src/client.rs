@@ -21,6 +21,7 @@ use tracing::Instrument;
 use crate::origin::{normalize_origin, Http};
 use crate::pagination::Paginator;
 use crate::response::{interpret, parse_retry_after, RawResponse};
+use crate::version::Version;
 use crate::{AccessToken, Error, TokenPlacement, TransportKind, Upload};
 
 /// The timeout used when none is set and the client builds its own HTTP client.
@@ -97,6 +98,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     http_policy: Http,
+    check_version: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -188,6 +190,34 @@ impl ClientBuilder {
         self
     }
 
+    /// Refuses, before sending, a call to an endpoint the server's version
+    /// does not have (off by default).
+    ///
+    /// When on, the first call to an endpoint that declares
+    /// [`Endpoint::SINCE`] or [`Endpoint::UNTIL`] asks the server's `meta`
+    /// for its `version` (once; the answer is kept for the client and its
+    /// clones), and a call the version rules out fails with
+    /// [`Error::UnsupportedByServer`] naming the endpoint, the server's
+    /// version and the first version that has (or no longer has) it.
+    /// Calls to endpoints that declare neither, and untyped calls, are not
+    /// checked and do not fetch `meta`.
+    ///
+    /// Versions compare by their leading numbers (`2024.10.1`; the old
+    /// `13.x` scheme sorts below the calendar versions). A suffix such as
+    /// `-beta.2` or `-rc.1` is a pre-release of that version; any other
+    /// suffix, such as misskey.io's `2025.4.1-mhq.13` or a fork's build tag,
+    /// is a build of that release and counts as it. Only certain cases are
+    /// refused: a pre-release of the version that added (or removed) an
+    /// endpoint is let through, and so is every call when the server sends
+    /// no `version`, or one that does not start with a number (forks with
+    /// their own numbering, such as Sharkey's, are compared as numbers
+    /// too, which is only meaningful if the endpoint's versions come from
+    /// that fork's specs).
+    pub fn check_server_version(mut self, check: bool) -> Self {
+        self.check_version = check;
+        self
+    }
+
     /// Retries calls answered with `429 Too Many Requests` (off by default).
     pub fn retry_on_rate_limit(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
@@ -262,6 +292,8 @@ impl ClientBuilder {
                 timeout,
                 user_agent: per_request_user_agent,
                 retry: self.retry,
+                check_version: self.check_version,
+                server_version: tokio::sync::OnceCell::new(),
             }),
         })
     }
@@ -306,6 +338,9 @@ struct Inner {
     timeout: Option<Duration>,
     user_agent: Option<HeaderValue>,
     retry: Option<RetryPolicy>,
+    check_version: bool,
+    /// The `version` from `meta`, fetched once when needed (`None`: not sent).
+    server_version: tokio::sync::OnceCell<Option<String>>,
 }
 
 impl fmt::Debug for Client {
@@ -316,6 +351,7 @@ impl fmt::Debug for Client {
             .field("placement", &self.inner.placement)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("check_server_version", &self.inner.check_version)
             .finish_non_exhaustive()
     }
 }
@@ -351,6 +387,7 @@ impl Client {
             http: None,
             retry: None,
             http_policy: Http::LoopbackOnlyUnlessAllowed,
+            check_version: false,
         }
     }
 
@@ -441,13 +478,84 @@ impl Client {
         self.send_json(&target, body).await
     }
 
+    /// The server's version, as its `meta` reports it (such as `2024.10.1`),
+    /// or `None` when it does not say. Asked once per client (clones share
+    /// the answer); a failed attempt is not kept, so the next call asks again.
+    ///
+    /// # Errors
+    ///
+    /// The error of the `meta` call.
+    pub async fn server_version(&self) -> Result<Option<&str>, Error> {
+        let version = self
+            .inner
+            .server_version
+            .get_or_try_init(|| async {
+                #[derive(serde::Deserialize)]
+                struct Meta {
+                    #[serde(default)]
+                    version: Option<String>,
+                }
+                let target = Target::untyped(Cow::Borrowed("meta"))?;
+                let mut body = Map::new();
+                body.insert("detail".into(), Value::Bool(false));
+                let meta: Meta = self.send_json_unchecked(&target, body).await?;
+                Ok::<_, Error>(meta.version)
+            })
+            .await?;
+        Ok(version.as_deref())
+    }
+
+    /// With [`ClientBuilder::check_server_version`], refuses an endpoint
+    /// the server's version certainly does not have.
+    async fn check_available(&self, target: &Target) -> Result<(), Error> {
+        if !self.inner.check_version || (target.since.is_none() && target.until.is_none()) {
+            return Ok(());
+        }
+        let Some(server) = self.server_version().await? else {
+            return Ok(());
+        };
+        let Some(version) = Version::parse(server) else {
+            tracing::debug!(
+                endpoint = &*target.path,
+                server_version = server,
+                "not checking the endpoint's versions: the server's version is not numbered"
+            );
+            return Ok(());
+        };
+        let since = target.since.and_then(Version::parse);
+        let until = target.until.and_then(Version::parse);
+        if version.lacks(since.as_ref(), until.as_ref()) {
+            tracing::debug!(
+                endpoint = &*target.path,
+                server_version = server,
+                "not calling: the server's version does not have the endpoint"
+            );
+            return Err(Error::UnsupportedByServer {
+                endpoint: target.path.clone(),
+                server_version: server.to_owned(),
+                since: target.since,
+                until: target.until,
+            });
+        }
+        Ok(())
+    }
+
     /// Sends a JSON call: the part shared by typed and untyped calls.
     async fn send_json<T: DeserializeOwned>(
         &self,
         target: &Target,
-        mut body: Map<String, Value>,
+        body: Map<String, Value>,
     ) -> Result<T, Error> {
         self.check_credential(target)?;
+        self.check_available(target).await?;
+        self.send_json_unchecked(target, body).await
+    }
+
+    async fn send_json_unchecked<T: DeserializeOwned>(
+        &self,
+        target: &Target,
+        mut body: Map<String, Value>,
+    ) -> Result<T, Error> {
         if let (Some(token), TokenPlacement::Body) = (&self.inner.token, self.inner.placement) {
             body.insert("i".into(), Value::String(token.expose_secret().to_owned()));
         }
@@ -505,6 +613,7 @@ impl Client {
         }
         let target = Target::of::<E>();
         self.check_credential(&target)?;
+        self.check_available(&target).await?;
         let fields = request_object(&target, request)?;
         let span = tracing::debug_span!(
             "misskey_request",
@@ -709,6 +818,8 @@ struct Target {
     requires_credential: bool,
     permission: Option<Permission>,
     shape: ResponseShape,
+    since: Option<&'static str>,
+    until: Option<&'static str>,
 }
 
 impl Target {
@@ -718,6 +829,8 @@ impl Target {
             requires_credential: E::REQUIRES_CREDENTIAL,
             permission: E::PERMISSION,
             shape: E::RESPONSE_SHAPE,
+            since: E::SINCE,
+            until: E::UNTIL,
         }
     }
 
@@ -732,6 +845,8 @@ impl Target {
             requires_credential: false,
             permission: None,
             shape: ResponseShape::JsonOrEmpty,
+            since: None,
+            until: None,
         })
     }
 }

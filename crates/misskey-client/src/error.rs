@@ -129,6 +129,25 @@ pub enum Error {
         endpoint: Cow<'static, str>,
     },
 
+    /// The server's version does not have the endpoint (checked only with
+    /// [`ClientBuilder::check_server_version`](crate::ClientBuilder::check_server_version)).
+    /// Nothing was sent.
+    #[error(
+        "{endpoint} is not available on this server: it runs Misskey {server_version}, and {}; \
+         nothing was sent",
+        VersionRange { since: *since, until: *until }
+    )]
+    UnsupportedByServer {
+        /// The endpoint that was not called.
+        endpoint: Cow<'static, str>,
+        /// The server's version, as `meta` reported it.
+        server_version: String,
+        /// The first version that has the endpoint ([`Endpoint::SINCE`](misskey_core::Endpoint::SINCE)).
+        since: Option<&'static str>,
+        /// The first version that no longer has it ([`Endpoint::UNTIL`](misskey_core::Endpoint::UNTIL)).
+        until: Option<&'static str>,
+    },
+
     /// The origin given to [`Client::new`](crate::Client::new) or
     /// [`Client::builder`](crate::Client::builder) is not usable.
     #[error("invalid Misskey origin {input:?}: {problem}; {fix}")]
@@ -387,6 +406,7 @@ impl Error {
             | Error::UnexpectedResponse { endpoint, .. }
             | Error::Decode { endpoint, .. }
             | Error::MissingCredential { endpoint }
+            | Error::UnsupportedByServer { endpoint, .. }
             | Error::WrongMethod { endpoint, .. }
             | Error::Serialize { endpoint, .. }
             | Error::InvalidEndpointName { name: endpoint, .. } => Some(endpoint),
@@ -460,6 +480,24 @@ impl fmt::Display for Detail<'_> {
             }
         }
         Ok(())
+    }
+}
+
+struct VersionRange {
+    since: Option<&'static str>,
+    until: Option<&'static str>,
+}
+
+impl fmt::Display for VersionRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.since, self.until) {
+            (Some(since), Some(until)) => {
+                write!(f, "the endpoint exists from {since} until before {until}")
+            }
+            (Some(since), None) => write!(f, "the first version that has the endpoint is {since}"),
+            (None, Some(until)) => write!(f, "the endpoint was removed in {until}"),
+            (None, None) => f.write_str("its version does not have the endpoint"),
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //!
 //! ```no_run
 //! use misskey_api::endpoints::notes;
-//! use misskey_client::{Client, Error};
+//! use misskey_client::{Client, CommonErrorCode, Error};
 //!
 //! # async fn run() -> Result<(), Error> {
 //! let client = Client::builder("https://misskey.example")
@@ -16,6 +16,7 @@
 //! match client.request(&request).await {
 //!     Ok(res) => println!("posted {}", res.created_note.id),
 //!     Err(e) if e.is_rate_limited() => println!("slow down, retry after {:?}", e.retry_after()),
+//!     Err(e) if e.is(CommonErrorCode::PermissionDenied) => println!("{e}"),
 //!     Err(e) if e.code() == Some("NO_SUCH_NOTE") => println!("gone"),
 //!     Err(e) => return Err(e),
 //! }
@@ -49,6 +50,14 @@
 //!   or a stream, for multipart endpoints such as `drive/files/create`.
 //! * **Pagination**: [`Client::paginate`] walks `untilId`/`sinceId` pages
 //!   as a [`Stream`](futures_core::Stream) of items ([`Paginator`]).
+//! * **Untyped calls**: [`Client::call`] takes an endpoint name and any
+//!   JSON object, for what the bindings do not cover, on the same code path
+//!   as typed calls.
+//! * **Server versions**: with [`ClientBuilder::check_server_version`], a
+//!   call to an endpoint whose [`Endpoint::SINCE`](misskey_core::Endpoint::SINCE) /
+//!   [`UNTIL`](misskey_core::Endpoint::UNTIL) rule out the server's version
+//!   (read once from `meta`) fails before sending with
+//!   [`Error::UnsupportedByServer`].
 //! * **Tracing**: each call runs in a `misskey_request` span (at debug level)
 //!   with the endpoint, the status and the duration; bodies and the token are
 //!   never logged.
@@ -70,6 +79,7 @@ mod pagination;
 mod response;
 mod token;
 mod upload;
+mod version;
 
 pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use error::{Error, TransportKind, BODY_SNIPPET_CHARS};

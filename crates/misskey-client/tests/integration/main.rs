@@ -9,3 +9,4 @@ mod pagination;
 mod requests;
 mod untyped;
 mod upload;
+mod versions;
