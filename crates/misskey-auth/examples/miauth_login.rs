@@ -1,4 +1,5 @@
-//! Logs in with MiAuth from the command line and prints who logged in.
+//! Logs in with MiAuth from the command line, prints who logged in, and
+//! makes a first API call with the new token.
 //!
 //! ```text
 //! MISSKEY_ORIGIN=https://misskey.example cargo run -p misskey-auth --example miauth_login
@@ -29,6 +30,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let grant = login.finish(Duration::from_secs(300)).await?;
     println!("Logged in as {}", grant.user.display_name());
+
+    // From the login to the API: the grant builds a client for the same
+    // server with the token, which is never taken out on the way.
+    let client = grant.client()?;
+    let me: serde_json::Value = client.call("i", ()).await?;
+    println!("Notes so far: {}", me["notesCount"]);
 
     if let Ok(path) = std::env::var("MISSKEY_TOKEN_FILE") {
         grant.token.save_to_file(&path)?;
