@@ -205,9 +205,18 @@ pub struct TypeDef {
     pub source: String,
     /// The definition.
     pub kind: TypeKind,
-    /// Reachable from a request by value: printed request-side (tri-state
-    /// fields) and deriving `Default` (the `defaults` pass).
+    /// Reachable from a request: optional nullable fields are tri-state
+    /// (`Nullable`) (the `sides` pass).
     pub request_side: bool,
+    /// Reachable from a response or a component: decoded from what servers
+    /// send, so missing flags and lists read leniently (the `sides` pass).
+    pub response_side: bool,
+    /// Implements `Default` (the `defaults` pass).
+    pub derive_default: bool,
+    /// The same shape as another type, which every reference now names: this
+    /// one is not printed, unless it keeps a path alive as an alias (the
+    /// `share` pass).
+    pub merged_into: Option<TypeId>,
     /// Its `Deserialize` impl is only compiled with `deserialize-requests`
     /// (nothing but requests reach it; the `features` pass).
     pub deserialize_gated: bool,

@@ -32,8 +32,9 @@ pub struct EndpointCase {
     pub request_roundtrip: fn(serde_json::Value) -> Result<serde_json::Value, String>,
     /// Decodes JSON as the `Response` and encodes it back.
     pub response_roundtrip: fn(serde_json::Value) -> Result<serde_json::Value, String>,
-    /// `Request::default()` as JSON.
-    pub default_request: fn() -> serde_json::Value,
+    /// `Request::default()` as JSON, when the request implements `Default`
+    /// (every request whose fields all have a default does).
+    pub default_request: Option<fn() -> serde_json::Value>,
 }
 
 /// One component schema and its generated type.

@@ -24,9 +24,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::abuse_report::notification_recipient::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::abuse_report::notification_recipient::create::Request,
-        >,
+        default_request: None,
     },
     EndpointCase {
         name: "admin/abuse-report/notification-recipient/delete",
@@ -43,9 +41,11 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::abuse_report::notification_recipient::delete::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::abuse_report::notification_recipient::delete::Request,
-        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::admin::abuse_report::notification_recipient::delete::Request,
+            >,
+        ),
     },
     EndpointCase {
         name: "admin/abuse-report/notification-recipient/list",
@@ -64,9 +64,11 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::abuse_report::notification_recipient::list::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::abuse_report::notification_recipient::list::Request,
-        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::admin::abuse_report::notification_recipient::list::Request,
+            >,
+        ),
     },
     EndpointCase {
         name: "admin/abuse-report/notification-recipient/show",
@@ -85,9 +87,11 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::abuse_report::notification_recipient::show::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::abuse_report::notification_recipient::show::Request,
-        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::admin::abuse_report::notification_recipient::show::Request,
+            >,
+        ),
     },
     EndpointCase {
         name: "admin/abuse-report/notification-recipient/update",
@@ -106,9 +110,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::abuse_report::notification_recipient::update::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::abuse_report::notification_recipient::update::Request,
-        >,
+        default_request: None,
     },
     EndpointCase {
         name: "admin/abuse-user-reports",
@@ -127,9 +129,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::abuse_user_reports::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::abuse_user_reports::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::abuse_user_reports::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/accounts/create",
@@ -148,9 +150,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::accounts::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::accounts::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::accounts::create::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/accounts/delete",
@@ -167,9 +169,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::accounts::delete::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::accounts::delete::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::accounts::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/accounts/find-by-email",
@@ -188,9 +190,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::accounts::find_by_email::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::accounts::find_by_email::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::accounts::find_by_email::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/ad/create",
@@ -209,7 +211,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::ad::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::ad::create::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::ad::create::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/ad/delete",
@@ -226,7 +230,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::ad::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::ad::delete::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::ad::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/ad/list",
@@ -243,7 +249,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::ad::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::ad::list::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::ad::list::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/ad/update",
@@ -260,7 +268,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::ad::update::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::ad::update::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::ad::update::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/announcements/create",
@@ -279,9 +289,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::announcements::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::announcements::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::announcements::create::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/announcements/delete",
@@ -298,9 +308,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::announcements::delete::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::announcements::delete::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::announcements::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/announcements/list",
@@ -319,9 +329,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::announcements::list::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::announcements::list::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::announcements::list::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/announcements/update",
@@ -338,9 +348,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::announcements::update::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::announcements::update::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::announcements::update::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/avatar-decorations/create",
@@ -357,9 +367,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::avatar_decorations::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::avatar_decorations::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::avatar_decorations::create::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/avatar-decorations/delete",
@@ -376,9 +386,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::avatar_decorations::delete::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::avatar_decorations::delete::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::avatar_decorations::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/avatar-decorations/list",
@@ -397,9 +407,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::avatar_decorations::list::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::avatar_decorations::list::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::avatar_decorations::list::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/avatar-decorations/update",
@@ -416,9 +426,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::avatar_decorations::update::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::avatar_decorations::update::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::avatar_decorations::update::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/delete-account",
@@ -435,9 +445,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::delete_account::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::delete_account::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::delete_account::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/delete-all-files-of-a-user",
@@ -454,9 +464,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::delete_all_files_of_a_user::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::delete_all_files_of_a_user::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::delete_all_files_of_a_user::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/drive/clean-remote-files",
@@ -471,9 +481,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::drive::clean_remote_files::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::drive::clean_remote_files::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::drive::clean_remote_files::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/drive/cleanup",
@@ -488,9 +498,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::drive::cleanup::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::drive::cleanup::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::drive::cleanup::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/drive/files",
@@ -509,7 +519,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::drive::files::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::drive::files::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::drive::files::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/drive/show-file",
@@ -528,9 +540,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::drive::show_file::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::drive::show_file::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::drive::show_file::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/add",
@@ -549,7 +561,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::add::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::emoji::add::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::add::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/add-aliases-bulk",
@@ -566,9 +580,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::add_aliases_bulk::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::emoji::add_aliases_bulk::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::add_aliases_bulk::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/copy",
@@ -587,7 +601,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::copy::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::emoji::copy::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::copy::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/delete",
@@ -604,7 +620,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::emoji::delete::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/delete-bulk",
@@ -621,9 +639,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::delete_bulk::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::emoji::delete_bulk::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::delete_bulk::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/import-zip",
@@ -640,9 +658,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::import_zip::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::emoji::import_zip::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::import_zip::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/list",
@@ -661,7 +679,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::emoji::list::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::list::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/list-remote",
@@ -680,9 +700,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::list_remote::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::emoji::list_remote::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::list_remote::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/remove-aliases-bulk",
@@ -699,9 +719,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::remove_aliases_bulk::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::emoji::remove_aliases_bulk::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::remove_aliases_bulk::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/set-aliases-bulk",
@@ -718,9 +738,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::set_aliases_bulk::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::emoji::set_aliases_bulk::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::set_aliases_bulk::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/set-category-bulk",
@@ -737,9 +757,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::set_category_bulk::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::emoji::set_category_bulk::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::set_category_bulk::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/set-license-bulk",
@@ -756,9 +776,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::set_license_bulk::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::emoji::set_license_bulk::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::set_license_bulk::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/emoji/update",
@@ -775,7 +795,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::emoji::update::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::emoji::update::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::emoji::update::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/federation/delete-all-files",
@@ -792,9 +814,11 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::federation::delete_all_files::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::federation::delete_all_files::Request,
-        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::admin::federation::delete_all_files::Request,
+            >,
+        ),
     },
     EndpointCase {
         name: "admin/federation/refresh-remote-instance-metadata",
@@ -811,9 +835,11 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::federation::refresh_remote_instance_metadata::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::federation::refresh_remote_instance_metadata::Request,
-        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::admin::federation::refresh_remote_instance_metadata::Request,
+            >,
+        ),
     },
     EndpointCase {
         name: "admin/federation/remove-all-following",
@@ -830,9 +856,11 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::federation::remove_all_following::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::federation::remove_all_following::Request,
-        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::admin::federation::remove_all_following::Request,
+            >,
+        ),
     },
     EndpointCase {
         name: "admin/federation/update-instance",
@@ -849,9 +877,11 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::federation::update_instance::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::federation::update_instance::Request,
-        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::admin::federation::update_instance::Request,
+            >,
+        ),
     },
     EndpointCase {
         name: "admin/forward-abuse-user-report",
@@ -868,9 +898,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::forward_abuse_user_report::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::forward_abuse_user_report::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::forward_abuse_user_report::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/get-index-stats",
@@ -887,9 +917,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::get_index_stats::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::get_index_stats::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::get_index_stats::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/get-table-stats",
@@ -906,9 +936,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::get_table_stats::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::get_table_stats::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::get_table_stats::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/get-user-ips",
@@ -927,7 +957,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::get_user_ips::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::get_user_ips::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::get_user_ips::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/invite/create",
@@ -946,9 +978,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::invite::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::invite::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::invite::create::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/invite/list",
@@ -967,7 +999,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::invite::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::invite::list::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::invite::list::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/meta",
@@ -980,7 +1014,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::admin::meta::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::admin::meta::Response>,
-        default_request: to_json::<misskey_api::endpoints::admin::meta::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::admin::meta::Request>),
     },
     EndpointCase {
         name: "admin/promo/create",
@@ -997,7 +1031,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::promo::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::promo::create::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::promo::create::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/queue/clear",
@@ -1012,7 +1048,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::queue::clear::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::queue::clear::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::queue::clear::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/queue/deliver-delayed",
@@ -1029,9 +1067,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::queue::deliver_delayed::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::queue::deliver_delayed::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::queue::deliver_delayed::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/queue/inbox-delayed",
@@ -1048,9 +1086,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::queue::inbox_delayed::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::queue::inbox_delayed::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::queue::inbox_delayed::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/queue/promote",
@@ -1067,9 +1105,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::queue::promote::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::queue::promote::Request,
-        >,
+        default_request: None,
     },
     EndpointCase {
         name: "admin/queue/stats",
@@ -1086,7 +1122,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::queue::stats::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::queue::stats::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::queue::stats::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/relays/add",
@@ -1105,7 +1143,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::relays::add::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::relays::add::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::relays::add::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/relays/list",
@@ -1122,7 +1162,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::relays::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::relays::list::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::relays::list::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/relays/remove",
@@ -1139,9 +1181,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::relays::remove::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::relays::remove::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::relays::remove::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/reset-password",
@@ -1160,9 +1202,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::reset_password::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::reset_password::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::reset_password::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/resolve-abuse-user-report",
@@ -1179,9 +1221,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::resolve_abuse_user_report::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::resolve_abuse_user_report::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::resolve_abuse_user_report::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/roles/assign",
@@ -1198,7 +1240,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::roles::assign::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::roles::assign::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::roles::assign::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/roles/create",
@@ -1217,7 +1261,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::roles::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::roles::create::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "admin/roles/delete",
@@ -1234,7 +1278,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::roles::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::roles::delete::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::roles::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/roles/list",
@@ -1251,7 +1297,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::roles::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::roles::list::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::roles::list::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/roles/show",
@@ -1270,7 +1318,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::roles::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::roles::show::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::roles::show::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/roles/unassign",
@@ -1287,9 +1337,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::roles::unassign::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::roles::unassign::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::roles::unassign::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/roles/update",
@@ -1306,7 +1356,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::roles::update::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::roles::update::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::roles::update::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/roles/update-default-policies",
@@ -1323,9 +1375,11 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::roles::update_default_policies::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::roles::update_default_policies::Request,
-        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::admin::roles::update_default_policies::Request,
+            >,
+        ),
     },
     EndpointCase {
         name: "admin/roles/users",
@@ -1344,7 +1398,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::roles::users::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::roles::users::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::roles::users::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/send-email",
@@ -1361,7 +1417,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::send_email::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::send_email::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::send_email::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/server-info",
@@ -1378,7 +1436,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::server_info::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::server_info::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::server_info::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/show-moderation-logs",
@@ -1397,9 +1457,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::show_moderation_logs::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::show_moderation_logs::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::show_moderation_logs::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/show-user",
@@ -1418,7 +1478,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::show_user::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::show_user::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::show_user::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/show-users",
@@ -1437,7 +1499,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::show_users::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::show_users::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::show_users::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/suspend-user",
@@ -1454,7 +1518,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::suspend_user::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::suspend_user::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::suspend_user::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/system-webhook/create",
@@ -1473,9 +1539,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::system_webhook::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::system_webhook::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::system_webhook::create::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/system-webhook/delete",
@@ -1492,9 +1558,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::system_webhook::delete::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::system_webhook::delete::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::system_webhook::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/system-webhook/list",
@@ -1513,9 +1579,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::system_webhook::list::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::system_webhook::list::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::system_webhook::list::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/system-webhook/show",
@@ -1534,9 +1600,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::system_webhook::show::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::system_webhook::show::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::system_webhook::show::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/system-webhook/test",
@@ -1553,9 +1619,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::system_webhook::test::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::system_webhook::test::Request,
-        >,
+        default_request: None,
     },
     EndpointCase {
         name: "admin/system-webhook/update",
@@ -1574,9 +1638,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::system_webhook::update::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::system_webhook::update::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::system_webhook::update::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/unset-user-avatar",
@@ -1593,9 +1657,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::unset_user_avatar::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::unset_user_avatar::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::unset_user_avatar::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/unset-user-banner",
@@ -1612,9 +1676,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::unset_user_banner::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::unset_user_banner::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::unset_user_banner::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/unsuspend-user",
@@ -1631,9 +1695,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::unsuspend_user::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::unsuspend_user::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::unsuspend_user::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/update-abuse-user-report",
@@ -1650,9 +1714,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::update_abuse_user_report::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::update_abuse_user_report::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::update_abuse_user_report::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/update-meta",
@@ -1669,7 +1733,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::update_meta::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::admin::update_meta::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::update_meta::Request>,
+        ),
     },
     EndpointCase {
         name: "admin/update-user-note",
@@ -1686,9 +1752,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::update_user_note::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::admin::update_user_note::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::update_user_note::Request>,
+        ),
     },
     EndpointCase {
         name: "announcements",
@@ -1703,7 +1769,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::announcements::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::announcements::Response>,
-        default_request: to_json::<misskey_api::endpoints::announcements::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::announcements::Request>),
     },
     EndpointCase {
         name: "announcements/show",
@@ -1722,7 +1788,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::announcements::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::announcements::show::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::announcements::show::Request>,
+        ),
     },
     EndpointCase {
         name: "antennas/create",
@@ -1741,7 +1809,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::antennas::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::antennas::create::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "antennas/delete",
@@ -1758,7 +1826,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::antennas::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::antennas::delete::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::antennas::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "antennas/list",
@@ -1773,7 +1843,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::antennas::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::antennas::list::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::antennas::list::Request>),
     },
     EndpointCase {
         name: "antennas/notes",
@@ -1790,7 +1860,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::antennas::notes::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::antennas::notes::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::antennas::notes::Request>,
+        ),
     },
     EndpointCase {
         name: "antennas/show",
@@ -1807,7 +1879,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::antennas::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::antennas::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::antennas::show::Request>),
     },
     EndpointCase {
         name: "antennas/update",
@@ -1826,7 +1898,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::antennas::update::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::antennas::update::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::antennas::update::Request>,
+        ),
     },
     EndpointCase {
         name: "ap/get",
@@ -1841,7 +1915,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::ap::get::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::ap::get::Response>,
-        default_request: to_json::<misskey_api::endpoints::ap::get::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::ap::get::Request>),
     },
     EndpointCase {
         name: "ap/show",
@@ -1856,7 +1930,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::ap::show::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::ap::show::Response>,
-        default_request: to_json::<misskey_api::endpoints::ap::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::ap::show::Request>),
     },
     EndpointCase {
         name: "app/create",
@@ -1871,7 +1945,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::app::create::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::app::create::Response>,
-        default_request: to_json::<misskey_api::endpoints::app::create::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::app::create::Request>),
     },
     EndpointCase {
         name: "app/show",
@@ -1886,7 +1960,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::app::show::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::app::show::Response>,
-        default_request: to_json::<misskey_api::endpoints::app::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::app::show::Request>),
     },
     EndpointCase {
         name: "auth/accept",
@@ -1899,7 +1973,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::auth::accept::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::auth::accept::Response>,
-        default_request: to_json::<misskey_api::endpoints::auth::accept::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::auth::accept::Request>),
     },
     EndpointCase {
         name: "auth/session/generate",
@@ -1918,9 +1992,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::auth::session::generate::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::auth::session::generate::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::auth::session::generate::Request>,
+        ),
     },
     EndpointCase {
         name: "auth/session/show",
@@ -1939,7 +2013,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::auth::session::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::auth::session::show::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::auth::session::show::Request>,
+        ),
     },
     EndpointCase {
         name: "auth/session/userkey",
@@ -1958,9 +2034,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::auth::session::userkey::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::auth::session::userkey::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::auth::session::userkey::Request>,
+        ),
     },
     EndpointCase {
         name: "blocking/create",
@@ -1979,7 +2055,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::blocking::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::blocking::create::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::blocking::create::Request>,
+        ),
     },
     EndpointCase {
         name: "blocking/delete",
@@ -1998,7 +2076,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::blocking::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::blocking::delete::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::blocking::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "blocking/list",
@@ -2015,7 +2095,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::blocking::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::blocking::list::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::blocking::list::Request>),
     },
     EndpointCase {
         name: "bubble-game/ranking",
@@ -2034,7 +2114,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::bubble_game::ranking::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::bubble_game::ranking::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::bubble_game::ranking::Request>,
+        ),
     },
     EndpointCase {
         name: "bubble-game/register",
@@ -2051,9 +2133,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::bubble_game::register::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::bubble_game::register::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::bubble_game::register::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/create",
@@ -2072,7 +2154,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::create::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::create::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/favorite",
@@ -2089,7 +2173,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::favorite::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::favorite::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::favorite::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/featured",
@@ -2106,7 +2192,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::featured::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::featured::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::featured::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/follow",
@@ -2123,7 +2211,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::follow::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::follow::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::follow::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/followed",
@@ -2142,7 +2232,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::followed::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::followed::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::followed::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/my-favorites",
@@ -2159,9 +2251,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::my_favorites::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::channels::my_favorites::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::my_favorites::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/owned",
@@ -2178,7 +2270,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::owned::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::owned::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::owned::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/search",
@@ -2197,7 +2291,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::search::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::search::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::search::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/show",
@@ -2214,7 +2310,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::channels::show::Request>),
     },
     EndpointCase {
         name: "channels/timeline",
@@ -2233,7 +2329,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::timeline::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::timeline::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::timeline::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/unfavorite",
@@ -2250,7 +2348,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::unfavorite::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::unfavorite::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::unfavorite::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/unfollow",
@@ -2267,7 +2367,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::unfollow::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::unfollow::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::unfollow::Request>,
+        ),
     },
     EndpointCase {
         name: "channels/update",
@@ -2286,7 +2388,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::channels::update::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::channels::update::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::update::Request>,
+        ),
     },
     EndpointCase {
         name: "charts/active-users",
@@ -2305,7 +2409,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::charts::active_users::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::charts::active_users::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/ap-request",
@@ -2324,7 +2428,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::charts::ap_request::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::charts::ap_request::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/drive",
@@ -2339,7 +2443,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::charts::drive::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::charts::drive::Response>,
-        default_request: to_json::<misskey_api::endpoints::charts::drive::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/federation",
@@ -2358,7 +2462,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::charts::federation::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::charts::federation::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/instance",
@@ -2377,7 +2481,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::charts::instance::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::charts::instance::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/notes",
@@ -2392,7 +2496,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::charts::notes::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::charts::notes::Response>,
-        default_request: to_json::<misskey_api::endpoints::charts::notes::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/user/drive",
@@ -2411,7 +2515,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::charts::user::drive::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::charts::user::drive::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/user/following",
@@ -2430,9 +2534,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::charts::user::following::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::charts::user::following::Request,
-        >,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/user/notes",
@@ -2451,7 +2553,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::charts::user::notes::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::charts::user::notes::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/user/pv",
@@ -2470,7 +2572,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::charts::user::pv::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::charts::user::pv::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/user/reactions",
@@ -2489,9 +2591,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::charts::user::reactions::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::charts::user::reactions::Request,
-        >,
+        default_request: None,
     },
     EndpointCase {
         name: "charts/users",
@@ -2506,7 +2606,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::charts::users::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::charts::users::Response>,
-        default_request: to_json::<misskey_api::endpoints::charts::users::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "clips/add-note",
@@ -2521,7 +2621,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::clips::add_note::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::clips::add_note::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::clips::add_note::Request>,
+        ),
     },
     EndpointCase {
         name: "clips/create",
@@ -2536,7 +2638,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::clips::create::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::clips::create::Response>,
-        default_request: to_json::<misskey_api::endpoints::clips::create::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::clips::create::Request>),
     },
     EndpointCase {
         name: "clips/delete",
@@ -2549,7 +2651,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::clips::delete::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::clips::delete::Response>,
-        default_request: to_json::<misskey_api::endpoints::clips::delete::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::clips::delete::Request>),
     },
     EndpointCase {
         name: "clips/favorite",
@@ -2564,7 +2666,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::clips::favorite::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::clips::favorite::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::clips::favorite::Request>,
+        ),
     },
     EndpointCase {
         name: "clips/list",
@@ -2577,7 +2681,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::clips::list::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::clips::list::Response>,
-        default_request: to_json::<misskey_api::endpoints::clips::list::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::clips::list::Request>),
     },
     EndpointCase {
         name: "clips/my-favorites",
@@ -2594,7 +2698,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::clips::my_favorites::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::clips::my_favorites::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::clips::my_favorites::Request>,
+        ),
     },
     EndpointCase {
         name: "clips/notes",
@@ -2609,7 +2715,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::clips::notes::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::clips::notes::Response>,
-        default_request: to_json::<misskey_api::endpoints::clips::notes::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::clips::notes::Request>),
     },
     EndpointCase {
         name: "clips/remove-note",
@@ -2626,7 +2732,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::clips::remove_note::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::clips::remove_note::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::clips::remove_note::Request>,
+        ),
     },
     EndpointCase {
         name: "clips/show",
@@ -2641,7 +2749,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::clips::show::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::clips::show::Response>,
-        default_request: to_json::<misskey_api::endpoints::clips::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::clips::show::Request>),
     },
     EndpointCase {
         name: "clips/unfavorite",
@@ -2658,7 +2766,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::clips::unfavorite::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::clips::unfavorite::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::clips::unfavorite::Request>,
+        ),
     },
     EndpointCase {
         name: "clips/update",
@@ -2673,7 +2783,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::clips::update::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::clips::update::Response>,
-        default_request: to_json::<misskey_api::endpoints::clips::update::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::clips::update::Request>),
     },
     EndpointCase {
         name: "drive",
@@ -2686,7 +2796,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::drive::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::drive::Response>,
-        default_request: to_json::<misskey_api::endpoints::drive::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::drive::Request>),
     },
     EndpointCase {
         name: "drive/files",
@@ -2701,7 +2811,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::drive::files::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::drive::files::Response>,
-        default_request: to_json::<misskey_api::endpoints::drive::files::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::drive::files::Request>),
     },
     EndpointCase {
         name: "drive/files/attached-notes",
@@ -2720,9 +2830,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::files::attached_notes::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::drive::files::attached_notes::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::files::attached_notes::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/files/check-existence",
@@ -2741,9 +2851,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::files::check_existence::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::drive::files::check_existence::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::files::check_existence::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/files/create",
@@ -2762,7 +2872,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::files::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::drive::files::create::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::files::create::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/files/delete",
@@ -2779,7 +2891,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::files::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::drive::files::delete::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::files::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/files/find",
@@ -2798,7 +2912,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::files::find::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::drive::files::find::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::files::find::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/files/find-by-hash",
@@ -2817,9 +2933,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::files::find_by_hash::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::drive::files::find_by_hash::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::files::find_by_hash::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/files/show",
@@ -2838,7 +2954,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::files::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::drive::files::show::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::files::show::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/files/update",
@@ -2857,7 +2975,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::files::update::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::drive::files::update::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::files::update::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/files/upload-from-url",
@@ -2874,9 +2994,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::files::upload_from_url::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::drive::files::upload_from_url::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::files::upload_from_url::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/folders",
@@ -2893,7 +3013,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::folders::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::drive::folders::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::drive::folders::Request>),
     },
     EndpointCase {
         name: "drive/folders/create",
@@ -2912,9 +3032,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::folders::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::drive::folders::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::folders::create::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/folders/delete",
@@ -2931,9 +3051,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::folders::delete::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::drive::folders::delete::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::folders::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/folders/find",
@@ -2952,7 +3072,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::folders::find::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::drive::folders::find::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::folders::find::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/folders/show",
@@ -2971,7 +3093,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::folders::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::drive::folders::show::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::folders::show::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/folders/update",
@@ -2990,9 +3114,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::drive::folders::update::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::drive::folders::update::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::folders::update::Request>,
+        ),
     },
     EndpointCase {
         name: "drive/stream",
@@ -3007,7 +3131,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::drive::stream::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::drive::stream::Response>,
-        default_request: to_json::<misskey_api::endpoints::drive::stream::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::drive::stream::Request>),
     },
     EndpointCase {
         name: "email-address/available",
@@ -3026,9 +3150,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::email_address::available::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::email_address::available::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::email_address::available::Request>,
+        ),
     },
     EndpointCase {
         name: "emoji",
@@ -3043,7 +3167,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::emoji::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::emoji::Response>,
-        default_request: to_json::<misskey_api::endpoints::emoji::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::emoji::Request>),
     },
     EndpointCase {
         name: "emojis",
@@ -3056,7 +3180,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::emojis::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::emojis::Response>,
-        default_request: to_json::<misskey_api::endpoints::emojis::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::emojis::Request>),
     },
     EndpointCase {
         name: "endpoint",
@@ -3071,7 +3195,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::endpoint::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::endpoint::Response>,
-        default_request: to_json::<misskey_api::endpoints::endpoint::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::endpoint::Request>),
     },
     EndpointCase {
         name: "endpoints",
@@ -3084,7 +3208,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::endpoints::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::endpoints::Response>,
-        default_request: to_json::<misskey_api::endpoints::endpoints::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::endpoints::Request>),
     },
     EndpointCase {
         name: "export-custom-emojis",
@@ -3099,7 +3223,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::export_custom_emojis::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::export_custom_emojis::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::export_custom_emojis::Request>,
+        ),
     },
     EndpointCase {
         name: "federation/followers",
@@ -3118,9 +3244,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::federation::followers::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::federation::followers::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::federation::followers::Request>,
+        ),
     },
     EndpointCase {
         name: "federation/following",
@@ -3139,9 +3265,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::federation::following::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::federation::following::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::federation::following::Request>,
+        ),
     },
     EndpointCase {
         name: "federation/instances",
@@ -3160,9 +3286,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::federation::instances::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::federation::instances::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::federation::instances::Request>,
+        ),
     },
     EndpointCase {
         name: "federation/show-instance",
@@ -3181,9 +3307,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::federation::show_instance::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::federation::show_instance::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::federation::show_instance::Request>,
+        ),
     },
     EndpointCase {
         name: "federation/stats",
@@ -3202,7 +3328,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::federation::stats::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::federation::stats::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::federation::stats::Request>,
+        ),
     },
     EndpointCase {
         name: "federation/update-remote-user",
@@ -3219,9 +3347,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::federation::update_remote_user::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::federation::update_remote_user::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::federation::update_remote_user::Request>,
+        ),
     },
     EndpointCase {
         name: "federation/users",
@@ -3240,7 +3368,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::federation::users::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::federation::users::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::federation::users::Request>,
+        ),
     },
     EndpointCase {
         name: "fetch-external-resources",
@@ -3259,9 +3389,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::fetch_external_resources::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::fetch_external_resources::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::fetch_external_resources::Request>,
+        ),
     },
     EndpointCase {
         name: "fetch-rss",
@@ -3276,7 +3406,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::fetch_rss::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::fetch_rss::Response>,
-        default_request: to_json::<misskey_api::endpoints::fetch_rss::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::fetch_rss::Request>),
     },
     EndpointCase {
         name: "flash/create",
@@ -3291,7 +3421,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::flash::create::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::flash::create::Response>,
-        default_request: to_json::<misskey_api::endpoints::flash::create::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::flash::create::Request>),
     },
     EndpointCase {
         name: "flash/delete",
@@ -3304,7 +3434,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::flash::delete::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::flash::delete::Response>,
-        default_request: to_json::<misskey_api::endpoints::flash::delete::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::flash::delete::Request>),
     },
     EndpointCase {
         name: "flash/featured",
@@ -3321,7 +3451,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::flash::featured::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::flash::featured::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::flash::featured::Request>,
+        ),
     },
     EndpointCase {
         name: "flash/like",
@@ -3334,7 +3466,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::flash::like::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::flash::like::Response>,
-        default_request: to_json::<misskey_api::endpoints::flash::like::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::flash::like::Request>),
     },
     EndpointCase {
         name: "flash/my",
@@ -3349,7 +3481,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::flash::my::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::flash::my::Response>,
-        default_request: to_json::<misskey_api::endpoints::flash::my::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::flash::my::Request>),
     },
     EndpointCase {
         name: "flash/my-likes",
@@ -3366,7 +3498,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::flash::my_likes::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::flash::my_likes::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::flash::my_likes::Request>,
+        ),
     },
     EndpointCase {
         name: "flash/show",
@@ -3381,7 +3515,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::flash::show::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::flash::show::Response>,
-        default_request: to_json::<misskey_api::endpoints::flash::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::flash::show::Request>),
     },
     EndpointCase {
         name: "flash/unlike",
@@ -3394,7 +3528,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::flash::unlike::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::flash::unlike::Response>,
-        default_request: to_json::<misskey_api::endpoints::flash::unlike::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::flash::unlike::Request>),
     },
     EndpointCase {
         name: "flash/update",
@@ -3407,7 +3541,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::flash::update::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::flash::update::Response>,
-        default_request: to_json::<misskey_api::endpoints::flash::update::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::flash::update::Request>),
     },
     EndpointCase {
         name: "following/create",
@@ -3426,7 +3560,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::following::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::following::create::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::following::create::Request>,
+        ),
     },
     EndpointCase {
         name: "following/delete",
@@ -3445,7 +3581,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::following::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::following::delete::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::following::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "following/invalidate",
@@ -3464,9 +3602,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::following::invalidate::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::following::invalidate::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::following::invalidate::Request>,
+        ),
     },
     EndpointCase {
         name: "following/requests/accept",
@@ -3483,9 +3621,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::following::requests::accept::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::following::requests::accept::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::following::requests::accept::Request>,
+        ),
     },
     EndpointCase {
         name: "following/requests/cancel",
@@ -3504,9 +3642,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::following::requests::cancel::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::following::requests::cancel::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::following::requests::cancel::Request>,
+        ),
     },
     EndpointCase {
         name: "following/requests/list",
@@ -3525,9 +3663,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::following::requests::list::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::following::requests::list::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::following::requests::list::Request>,
+        ),
     },
     EndpointCase {
         name: "following/requests/reject",
@@ -3544,9 +3682,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::following::requests::reject::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::following::requests::reject::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::following::requests::reject::Request>,
+        ),
     },
     EndpointCase {
         name: "following/update",
@@ -3565,7 +3703,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::following::update::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::following::update::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::following::update::Request>,
+        ),
     },
     EndpointCase {
         name: "following/update-all",
@@ -3582,9 +3722,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::following::update_all::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::following::update_all::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::following::update_all::Request>,
+        ),
     },
     EndpointCase {
         name: "gallery/featured",
@@ -3603,7 +3743,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::gallery::featured::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::gallery::featured::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::gallery::featured::Request>,
+        ),
     },
     EndpointCase {
         name: "gallery/popular",
@@ -3620,7 +3762,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::gallery::popular::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::gallery::popular::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::gallery::popular::Request>,
+        ),
     },
     EndpointCase {
         name: "gallery/posts",
@@ -3637,7 +3781,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::gallery::posts::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::gallery::posts::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::gallery::posts::Request>),
     },
     EndpointCase {
         name: "gallery/posts/create",
@@ -3656,9 +3800,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::gallery::posts::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::gallery::posts::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::gallery::posts::create::Request>,
+        ),
     },
     EndpointCase {
         name: "gallery/posts/delete",
@@ -3675,9 +3819,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::gallery::posts::delete::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::gallery::posts::delete::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::gallery::posts::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "gallery/posts/like",
@@ -3694,7 +3838,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::gallery::posts::like::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::gallery::posts::like::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::gallery::posts::like::Request>,
+        ),
     },
     EndpointCase {
         name: "gallery/posts/show",
@@ -3713,7 +3859,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::gallery::posts::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::gallery::posts::show::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::gallery::posts::show::Request>,
+        ),
     },
     EndpointCase {
         name: "gallery/posts/unlike",
@@ -3730,9 +3878,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::gallery::posts::unlike::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::gallery::posts::unlike::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::gallery::posts::unlike::Request>,
+        ),
     },
     EndpointCase {
         name: "gallery/posts/update",
@@ -3751,9 +3899,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::gallery::posts::update::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::gallery::posts::update::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::gallery::posts::update::Request>,
+        ),
     },
     EndpointCase {
         name: "get-avatar-decorations",
@@ -3770,9 +3918,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::get_avatar_decorations::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::get_avatar_decorations::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::get_avatar_decorations::Request>,
+        ),
     },
     EndpointCase {
         name: "get-online-users-count",
@@ -3789,9 +3937,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::get_online_users_count::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::get_online_users_count::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::get_online_users_count::Request>,
+        ),
     },
     EndpointCase {
         name: "hashtags/list",
@@ -3808,7 +3956,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::hashtags::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::hashtags::list::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "hashtags/search",
@@ -3827,7 +3975,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::hashtags::search::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::hashtags::search::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::hashtags::search::Request>,
+        ),
     },
     EndpointCase {
         name: "hashtags/show",
@@ -3844,7 +3994,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::hashtags::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::hashtags::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::hashtags::show::Request>),
     },
     EndpointCase {
         name: "hashtags/trend",
@@ -3859,7 +4009,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::hashtags::trend::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::hashtags::trend::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::hashtags::trend::Request>,
+        ),
     },
     EndpointCase {
         name: "hashtags/users",
@@ -3876,7 +4028,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::hashtags::users::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::hashtags::users::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "i",
@@ -3889,7 +4041,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::i::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::i::Response>,
-        default_request: to_json::<misskey_api::endpoints::i::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::Request>),
     },
     EndpointCase {
         name: "i/2fa/done",
@@ -3904,7 +4056,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::i::_2fa::done::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::i::_2fa::done::Response>,
-        default_request: to_json::<misskey_api::endpoints::i::_2fa::done::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::_2fa::done::Request>),
     },
     EndpointCase {
         name: "i/2fa/key-done",
@@ -3923,7 +4075,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::_2fa::key_done::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::_2fa::key_done::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::_2fa::key_done::Request>,
+        ),
     },
     EndpointCase {
         name: "i/2fa/password-less",
@@ -3940,9 +4094,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::_2fa::password_less::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::i::_2fa::password_less::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::_2fa::password_less::Request>,
+        ),
     },
     EndpointCase {
         name: "i/2fa/register",
@@ -3961,7 +4115,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::_2fa::register::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::_2fa::register::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::_2fa::register::Request>,
+        ),
     },
     EndpointCase {
         name: "i/2fa/register-key",
@@ -3980,9 +4136,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::_2fa::register_key::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::i::_2fa::register_key::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::_2fa::register_key::Request>,
+        ),
     },
     EndpointCase {
         name: "i/2fa/remove-key",
@@ -3999,7 +4155,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::_2fa::remove_key::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::_2fa::remove_key::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::_2fa::remove_key::Request>,
+        ),
     },
     EndpointCase {
         name: "i/2fa/unregister",
@@ -4016,7 +4174,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::_2fa::unregister::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::_2fa::unregister::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::_2fa::unregister::Request>,
+        ),
     },
     EndpointCase {
         name: "i/2fa/update-key",
@@ -4033,7 +4193,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::_2fa::update_key::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::_2fa::update_key::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::_2fa::update_key::Request>,
+        ),
     },
     EndpointCase {
         name: "i/apps",
@@ -4048,7 +4210,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::i::apps::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::i::apps::Response>,
-        default_request: to_json::<misskey_api::endpoints::i::apps::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::apps::Request>),
     },
     EndpointCase {
         name: "i/authorized-apps",
@@ -4067,7 +4229,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::authorized_apps::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::authorized_apps::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::authorized_apps::Request>,
+        ),
     },
     EndpointCase {
         name: "i/change-password",
@@ -4084,7 +4248,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::change_password::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::change_password::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::change_password::Request>,
+        ),
     },
     EndpointCase {
         name: "i/claim-achievement",
@@ -4101,7 +4267,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::claim_achievement::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::claim_achievement::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "i/delete-account",
@@ -4118,7 +4284,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::delete_account::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::delete_account::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::delete_account::Request>,
+        ),
     },
     EndpointCase {
         name: "i/export-antennas",
@@ -4133,7 +4301,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::export_antennas::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::export_antennas::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::export_antennas::Request>,
+        ),
     },
     EndpointCase {
         name: "i/export-blocking",
@@ -4148,7 +4318,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::export_blocking::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::export_blocking::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::export_blocking::Request>,
+        ),
     },
     EndpointCase {
         name: "i/export-clips",
@@ -4161,7 +4333,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::export_clips::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::export_clips::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::export_clips::Request>,
+        ),
     },
     EndpointCase {
         name: "i/export-favorites",
@@ -4176,7 +4350,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::export_favorites::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::export_favorites::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::export_favorites::Request>,
+        ),
     },
     EndpointCase {
         name: "i/export-following",
@@ -4193,7 +4369,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::export_following::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::export_following::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::export_following::Request>,
+        ),
     },
     EndpointCase {
         name: "i/export-mute",
@@ -4206,7 +4384,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::export_mute::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::export_mute::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::export_mute::Request>),
     },
     EndpointCase {
         name: "i/export-notes",
@@ -4219,7 +4397,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::export_notes::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::export_notes::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::export_notes::Request>,
+        ),
     },
     EndpointCase {
         name: "i/export-user-lists",
@@ -4234,7 +4414,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::export_user_lists::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::export_user_lists::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::export_user_lists::Request>,
+        ),
     },
     EndpointCase {
         name: "i/favorites",
@@ -4249,7 +4431,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::i::favorites::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::i::favorites::Response>,
-        default_request: to_json::<misskey_api::endpoints::i::favorites::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::favorites::Request>),
     },
     EndpointCase {
         name: "i/gallery/likes",
@@ -4268,7 +4450,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::gallery::likes::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::gallery::likes::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::gallery::likes::Request>,
+        ),
     },
     EndpointCase {
         name: "i/gallery/posts",
@@ -4287,7 +4471,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::gallery::posts::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::gallery::posts::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::gallery::posts::Request>,
+        ),
     },
     EndpointCase {
         name: "i/import-antennas",
@@ -4304,7 +4490,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::import_antennas::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::import_antennas::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::import_antennas::Request>,
+        ),
     },
     EndpointCase {
         name: "i/import-blocking",
@@ -4321,7 +4509,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::import_blocking::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::import_blocking::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::import_blocking::Request>,
+        ),
     },
     EndpointCase {
         name: "i/import-following",
@@ -4338,7 +4528,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::import_following::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::import_following::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::import_following::Request>,
+        ),
     },
     EndpointCase {
         name: "i/import-muting",
@@ -4355,7 +4547,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::import_muting::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::import_muting::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::import_muting::Request>,
+        ),
     },
     EndpointCase {
         name: "i/import-user-lists",
@@ -4372,7 +4566,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::import_user_lists::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::import_user_lists::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::import_user_lists::Request>,
+        ),
     },
     EndpointCase {
         name: "i/move",
@@ -4387,7 +4583,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::i::r#move::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::i::r#move::Response>,
-        default_request: to_json::<misskey_api::endpoints::i::r#move::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::r#move::Request>),
     },
     EndpointCase {
         name: "i/notifications",
@@ -4406,7 +4602,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::notifications::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::notifications::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::notifications::Request>,
+        ),
     },
     EndpointCase {
         name: "i/notifications-grouped",
@@ -4425,9 +4623,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::notifications_grouped::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::i::notifications_grouped::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::notifications_grouped::Request>,
+        ),
     },
     EndpointCase {
         name: "i/page-likes",
@@ -4442,7 +4640,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::i::page_likes::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::i::page_likes::Response>,
-        default_request: to_json::<misskey_api::endpoints::i::page_likes::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::page_likes::Request>),
     },
     EndpointCase {
         name: "i/pages",
@@ -4457,7 +4655,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::i::pages::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::i::pages::Response>,
-        default_request: to_json::<misskey_api::endpoints::i::pages::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::pages::Request>),
     },
     EndpointCase {
         name: "i/pin",
@@ -4472,7 +4670,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::i::pin::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::i::pin::Response>,
-        default_request: to_json::<misskey_api::endpoints::i::pin::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::pin::Request>),
     },
     EndpointCase {
         name: "i/read-all-unread-notes",
@@ -4487,9 +4685,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::read_all_unread_notes::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::i::read_all_unread_notes::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::read_all_unread_notes::Request>,
+        ),
     },
     EndpointCase {
         name: "i/read-announcement",
@@ -4506,7 +4704,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::read_announcement::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::read_announcement::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::read_announcement::Request>,
+        ),
     },
     EndpointCase {
         name: "i/regenerate-token",
@@ -4523,7 +4723,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::regenerate_token::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::regenerate_token::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::regenerate_token::Request>,
+        ),
     },
     EndpointCase {
         name: "i/registry/get",
@@ -4542,7 +4744,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::registry::get::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::registry::get::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::registry::get::Request>,
+        ),
     },
     EndpointCase {
         name: "i/registry/get-all",
@@ -4561,7 +4765,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::registry::get_all::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::registry::get_all::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::registry::get_all::Request>,
+        ),
     },
     EndpointCase {
         name: "i/registry/get-detail",
@@ -4580,9 +4786,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::registry::get_detail::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::i::registry::get_detail::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::registry::get_detail::Request>,
+        ),
     },
     EndpointCase {
         name: "i/registry/keys",
@@ -4601,7 +4807,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::registry::keys::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::registry::keys::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::registry::keys::Request>,
+        ),
     },
     EndpointCase {
         name: "i/registry/keys-with-type",
@@ -4620,9 +4828,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::registry::keys_with_type::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::i::registry::keys_with_type::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::registry::keys_with_type::Request>,
+        ),
     },
     EndpointCase {
         name: "i/registry/remove",
@@ -4639,7 +4847,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::registry::remove::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::registry::remove::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::registry::remove::Request>,
+        ),
     },
     EndpointCase {
         name: "i/registry/scopes-with-domain",
@@ -4656,9 +4866,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::registry::scopes_with_domain::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::i::registry::scopes_with_domain::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::registry::scopes_with_domain::Request>,
+        ),
     },
     EndpointCase {
         name: "i/registry/set",
@@ -4675,7 +4885,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::registry::set::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::registry::set::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::registry::set::Request>,
+        ),
     },
     EndpointCase {
         name: "i/revoke-token",
@@ -4690,7 +4902,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::revoke_token::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::revoke_token::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::revoke_token::Request>,
+        ),
     },
     EndpointCase {
         name: "i/signin-history",
@@ -4709,7 +4923,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::signin_history::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::signin_history::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::signin_history::Request>,
+        ),
     },
     EndpointCase {
         name: "i/unpin",
@@ -4724,7 +4940,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::i::unpin::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::i::unpin::Response>,
-        default_request: to_json::<misskey_api::endpoints::i::unpin::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::unpin::Request>),
     },
     EndpointCase {
         name: "i/update",
@@ -4739,7 +4955,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::i::update::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::i::update::Response>,
-        default_request: to_json::<misskey_api::endpoints::i::update::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::i::update::Request>),
     },
     EndpointCase {
         name: "i/update-email",
@@ -4756,7 +4972,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::update_email::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::update_email::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::update_email::Request>,
+        ),
     },
     EndpointCase {
         name: "i/webhooks/create",
@@ -4775,7 +4993,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::webhooks::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::webhooks::create::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::webhooks::create::Request>,
+        ),
     },
     EndpointCase {
         name: "i/webhooks/delete",
@@ -4792,7 +5012,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::webhooks::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::webhooks::delete::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::webhooks::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "i/webhooks/list",
@@ -4809,7 +5031,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::webhooks::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::webhooks::list::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::webhooks::list::Request>,
+        ),
     },
     EndpointCase {
         name: "i/webhooks/show",
@@ -4828,7 +5052,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::webhooks::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::webhooks::show::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::webhooks::show::Request>,
+        ),
     },
     EndpointCase {
         name: "i/webhooks/test",
@@ -4845,7 +5071,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::webhooks::test::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::webhooks::test::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "i/webhooks/update",
@@ -4862,7 +5088,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::i::webhooks::update::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::i::webhooks::update::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::i::webhooks::update::Request>,
+        ),
     },
     EndpointCase {
         name: "invite/create",
@@ -4877,7 +5105,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::invite::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::invite::create::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::invite::create::Request>),
     },
     EndpointCase {
         name: "invite/delete",
@@ -4892,7 +5120,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::invite::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::invite::delete::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::invite::delete::Request>),
     },
     EndpointCase {
         name: "invite/limit",
@@ -4905,7 +5133,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::invite::limit::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::invite::limit::Response>,
-        default_request: to_json::<misskey_api::endpoints::invite::limit::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::invite::limit::Request>),
     },
     EndpointCase {
         name: "invite/list",
@@ -4920,7 +5148,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::invite::list::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::invite::list::Response>,
-        default_request: to_json::<misskey_api::endpoints::invite::list::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::invite::list::Request>),
     },
     EndpointCase {
         name: "meta",
@@ -4935,7 +5163,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::meta::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::meta::Response>,
-        default_request: to_json::<misskey_api::endpoints::meta::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::meta::Request>),
     },
     EndpointCase {
         name: "miauth/gen-token",
@@ -4954,7 +5182,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::miauth::gen_token::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::miauth::gen_token::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::miauth::gen_token::Request>,
+        ),
     },
     EndpointCase {
         name: "mute/create",
@@ -4967,7 +5197,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::mute::create::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::mute::create::Response>,
-        default_request: to_json::<misskey_api::endpoints::mute::create::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::mute::create::Request>),
     },
     EndpointCase {
         name: "mute/delete",
@@ -4980,7 +5210,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::mute::delete::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::mute::delete::Response>,
-        default_request: to_json::<misskey_api::endpoints::mute::delete::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::mute::delete::Request>),
     },
     EndpointCase {
         name: "mute/list",
@@ -4995,7 +5225,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::mute::list::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::mute::list::Response>,
-        default_request: to_json::<misskey_api::endpoints::mute::list::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::mute::list::Request>),
     },
     EndpointCase {
         name: "my/apps",
@@ -5010,7 +5240,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::my::apps::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::my::apps::Response>,
-        default_request: to_json::<misskey_api::endpoints::my::apps::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::my::apps::Request>),
     },
     EndpointCase {
         name: "notes",
@@ -5025,7 +5255,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::notes::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::notes::Response>,
-        default_request: to_json::<misskey_api::endpoints::notes::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::notes::Request>),
     },
     EndpointCase {
         name: "notes/children",
@@ -5042,7 +5272,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::children::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::children::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::children::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/clips",
@@ -5057,7 +5289,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::notes::clips::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::notes::clips::Response>,
-        default_request: to_json::<misskey_api::endpoints::notes::clips::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::notes::clips::Request>),
     },
     EndpointCase {
         name: "notes/conversation",
@@ -5076,7 +5308,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::conversation::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::conversation::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::conversation::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/create",
@@ -5091,7 +5325,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::notes::create::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::notes::create::Response>,
-        default_request: to_json::<misskey_api::endpoints::notes::create::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::notes::create::Request>),
     },
     EndpointCase {
         name: "notes/delete",
@@ -5104,7 +5338,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::notes::delete::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::notes::delete::Response>,
-        default_request: to_json::<misskey_api::endpoints::notes::delete::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::notes::delete::Request>),
     },
     EndpointCase {
         name: "notes/favorites/create",
@@ -5121,9 +5355,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::favorites::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::favorites::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::favorites::create::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/favorites/delete",
@@ -5140,9 +5374,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::favorites::delete::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::favorites::delete::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::favorites::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/featured",
@@ -5159,7 +5393,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::featured::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::featured::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::featured::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/global-timeline",
@@ -5178,9 +5414,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::global_timeline::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::global_timeline::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::global_timeline::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/hybrid-timeline",
@@ -5199,9 +5435,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::hybrid_timeline::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::hybrid_timeline::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::hybrid_timeline::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/local-timeline",
@@ -5220,9 +5456,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::local_timeline::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::local_timeline::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::local_timeline::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/mentions",
@@ -5239,7 +5475,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::mentions::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::mentions::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::mentions::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/polls/recommendation",
@@ -5258,9 +5496,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::polls::recommendation::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::polls::recommendation::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::polls::recommendation::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/polls/vote",
@@ -5277,7 +5515,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::polls::vote::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::polls::vote::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::polls::vote::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/reactions",
@@ -5296,7 +5536,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::reactions::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::reactions::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::reactions::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/reactions/create",
@@ -5313,9 +5555,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::reactions::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::reactions::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::reactions::create::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/reactions/delete",
@@ -5332,9 +5574,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::reactions::delete::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::reactions::delete::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::reactions::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/renotes",
@@ -5351,7 +5593,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::renotes::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::renotes::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::notes::renotes::Request>),
     },
     EndpointCase {
         name: "notes/replies",
@@ -5368,7 +5610,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::replies::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::replies::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::notes::replies::Request>),
     },
     EndpointCase {
         name: "notes/search",
@@ -5383,7 +5625,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::notes::search::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::notes::search::Response>,
-        default_request: to_json::<misskey_api::endpoints::notes::search::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::notes::search::Request>),
     },
     EndpointCase {
         name: "notes/search-by-tag",
@@ -5402,7 +5644,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::search_by_tag::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::search_by_tag::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::search_by_tag::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/show",
@@ -5417,7 +5661,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::notes::show::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::notes::show::Response>,
-        default_request: to_json::<misskey_api::endpoints::notes::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::notes::show::Request>),
     },
     EndpointCase {
         name: "notes/state",
@@ -5432,7 +5676,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::notes::state::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::notes::state::Response>,
-        default_request: to_json::<misskey_api::endpoints::notes::state::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::notes::state::Request>),
     },
     EndpointCase {
         name: "notes/thread-muting/create",
@@ -5449,9 +5693,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::thread_muting::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::thread_muting::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::thread_muting::create::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/thread-muting/delete",
@@ -5468,9 +5712,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::thread_muting::delete::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::thread_muting::delete::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::thread_muting::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/timeline",
@@ -5487,7 +5731,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::timeline::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::timeline::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::timeline::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/translate",
@@ -5506,7 +5752,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::translate::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::translate::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::translate::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/unrenote",
@@ -5521,7 +5769,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::unrenote::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notes::unrenote::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::unrenote::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/user-list-timeline",
@@ -5540,9 +5790,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notes::user_list_timeline::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notes::user_list_timeline::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::user_list_timeline::Request>,
+        ),
     },
     EndpointCase {
         name: "notifications/create",
@@ -5559,9 +5809,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notifications::create::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notifications::create::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notifications::create::Request>,
+        ),
     },
     EndpointCase {
         name: "notifications/flush",
@@ -5576,7 +5826,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notifications::flush::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::notifications::flush::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notifications::flush::Request>,
+        ),
     },
     EndpointCase {
         name: "notifications/mark-all-as-read",
@@ -5591,9 +5843,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notifications::mark_all_as_read::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notifications::mark_all_as_read::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notifications::mark_all_as_read::Request>,
+        ),
     },
     EndpointCase {
         name: "notifications/test-notification",
@@ -5608,9 +5860,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::notifications::test_notification::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::notifications::test_notification::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notifications::test_notification::Request>,
+        ),
     },
     EndpointCase {
         name: "page-push",
@@ -5623,7 +5875,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::page_push::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::page_push::Response>,
-        default_request: to_json::<misskey_api::endpoints::page_push::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::page_push::Request>),
     },
     EndpointCase {
         name: "pages/create",
@@ -5638,7 +5890,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::pages::create::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::pages::create::Response>,
-        default_request: to_json::<misskey_api::endpoints::pages::create::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::pages::create::Request>),
     },
     EndpointCase {
         name: "pages/delete",
@@ -5651,7 +5903,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::pages::delete::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::pages::delete::Response>,
-        default_request: to_json::<misskey_api::endpoints::pages::delete::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::pages::delete::Request>),
     },
     EndpointCase {
         name: "pages/featured",
@@ -5666,7 +5918,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::pages::featured::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::pages::featured::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::pages::featured::Request>,
+        ),
     },
     EndpointCase {
         name: "pages/like",
@@ -5679,7 +5933,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::pages::like::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::pages::like::Response>,
-        default_request: to_json::<misskey_api::endpoints::pages::like::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::pages::like::Request>),
     },
     EndpointCase {
         name: "pages/show",
@@ -5694,7 +5948,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::pages::show::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::pages::show::Response>,
-        default_request: to_json::<misskey_api::endpoints::pages::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::pages::show::Request>),
     },
     EndpointCase {
         name: "pages/unlike",
@@ -5707,7 +5961,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::pages::unlike::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::pages::unlike::Response>,
-        default_request: to_json::<misskey_api::endpoints::pages::unlike::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::pages::unlike::Request>),
     },
     EndpointCase {
         name: "pages/update",
@@ -5720,7 +5974,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::pages::update::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::pages::update::Response>,
-        default_request: to_json::<misskey_api::endpoints::pages::update::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::pages::update::Request>),
     },
     EndpointCase {
         name: "ping",
@@ -5733,7 +5987,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::ping::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::ping::Response>,
-        default_request: to_json::<misskey_api::endpoints::ping::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::ping::Request>),
     },
     EndpointCase {
         name: "pinned-users",
@@ -5746,7 +6000,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::pinned_users::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::pinned_users::Response>,
-        default_request: to_json::<misskey_api::endpoints::pinned_users::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::pinned_users::Request>),
     },
     EndpointCase {
         name: "promo/read",
@@ -5759,7 +6013,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::promo::read::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::promo::read::Response>,
-        default_request: to_json::<misskey_api::endpoints::promo::read::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::promo::read::Request>),
     },
     EndpointCase {
         name: "renote-mute/create",
@@ -5776,7 +6030,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::renote_mute::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::renote_mute::create::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::renote_mute::create::Request>,
+        ),
     },
     EndpointCase {
         name: "renote-mute/delete",
@@ -5793,7 +6049,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::renote_mute::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::renote_mute::delete::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::renote_mute::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "renote-mute/list",
@@ -5812,7 +6070,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::renote_mute::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::renote_mute::list::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::renote_mute::list::Request>,
+        ),
     },
     EndpointCase {
         name: "request-reset-password",
@@ -5829,9 +6089,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::request_reset_password::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::request_reset_password::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::request_reset_password::Request>,
+        ),
     },
     EndpointCase {
         name: "reset-db",
@@ -5842,7 +6102,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::reset_db::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::reset_db::Response>,
-        default_request: to_json::<misskey_api::endpoints::reset_db::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::reset_db::Request>),
     },
     EndpointCase {
         name: "reset-password",
@@ -5857,7 +6117,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::reset_password::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::reset_password::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::reset_password::Request>),
     },
     EndpointCase {
         name: "retention",
@@ -5870,7 +6130,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::retention::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::retention::Response>,
-        default_request: to_json::<misskey_api::endpoints::retention::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::retention::Request>),
     },
     EndpointCase {
         name: "reversi/cancel-match",
@@ -5887,9 +6147,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::reversi::cancel_match::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::reversi::cancel_match::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::reversi::cancel_match::Request>,
+        ),
     },
     EndpointCase {
         name: "reversi/games",
@@ -5906,7 +6166,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::reversi::games::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::reversi::games::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::reversi::games::Request>),
     },
     EndpointCase {
         name: "reversi/invitations",
@@ -5923,7 +6183,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::reversi::invitations::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::reversi::invitations::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::reversi::invitations::Request>,
+        ),
     },
     EndpointCase {
         name: "reversi/match",
@@ -5942,7 +6204,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::reversi::r#match::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::reversi::r#match::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::reversi::r#match::Request>,
+        ),
     },
     EndpointCase {
         name: "reversi/show-game",
@@ -5961,7 +6225,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::reversi::show_game::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::reversi::show_game::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::reversi::show_game::Request>,
+        ),
     },
     EndpointCase {
         name: "reversi/surrender",
@@ -5978,7 +6244,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::reversi::surrender::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::reversi::surrender::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::reversi::surrender::Request>,
+        ),
     },
     EndpointCase {
         name: "reversi/verify",
@@ -5995,7 +6263,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::reversi::verify::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::reversi::verify::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::reversi::verify::Request>,
+        ),
     },
     EndpointCase {
         name: "roles/list",
@@ -6008,7 +6278,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::roles::list::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::roles::list::Response>,
-        default_request: to_json::<misskey_api::endpoints::roles::list::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::roles::list::Request>),
     },
     EndpointCase {
         name: "roles/notes",
@@ -6023,7 +6293,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::roles::notes::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::roles::notes::Response>,
-        default_request: to_json::<misskey_api::endpoints::roles::notes::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::roles::notes::Request>),
     },
     EndpointCase {
         name: "roles/show",
@@ -6038,7 +6308,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::roles::show::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::roles::show::Response>,
-        default_request: to_json::<misskey_api::endpoints::roles::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::roles::show::Request>),
     },
     EndpointCase {
         name: "roles/users",
@@ -6053,7 +6323,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::roles::users::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::roles::users::Response>,
-        default_request: to_json::<misskey_api::endpoints::roles::users::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::roles::users::Request>),
     },
     EndpointCase {
         name: "server-info",
@@ -6066,7 +6336,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::server_info::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::server_info::Response>,
-        default_request: to_json::<misskey_api::endpoints::server_info::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::server_info::Request>),
     },
     EndpointCase {
         name: "stats",
@@ -6079,7 +6349,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::stats::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::stats::Response>,
-        default_request: to_json::<misskey_api::endpoints::stats::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::stats::Request>),
     },
     EndpointCase {
         name: "sw/register",
@@ -6094,7 +6364,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::sw::register::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::sw::register::Response>,
-        default_request: to_json::<misskey_api::endpoints::sw::register::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::sw::register::Request>),
     },
     EndpointCase {
         name: "sw/show-registration",
@@ -6113,9 +6383,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::sw::show_registration::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::sw::show_registration::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::sw::show_registration::Request>,
+        ),
     },
     EndpointCase {
         name: "sw/unregister",
@@ -6130,7 +6400,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::sw::unregister::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::sw::unregister::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::sw::unregister::Request>),
     },
     EndpointCase {
         name: "sw/update-registration",
@@ -6149,9 +6419,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::sw::update_registration::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::sw::update_registration::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::sw::update_registration::Request>,
+        ),
     },
     EndpointCase {
         name: "test",
@@ -6166,7 +6436,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::test::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::test::Response>,
-        default_request: to_json::<misskey_api::endpoints::test::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::test::Request>),
     },
     EndpointCase {
         name: "username/available",
@@ -6185,7 +6455,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::username::available::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::username::available::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::username::available::Request>,
+        ),
     },
     EndpointCase {
         name: "users",
@@ -6200,7 +6472,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::users::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::users::Response>,
-        default_request: to_json::<misskey_api::endpoints::users::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::users::Request>),
     },
     EndpointCase {
         name: "users/achievements",
@@ -6219,7 +6491,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::achievements::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::achievements::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::achievements::Request>,
+        ),
     },
     EndpointCase {
         name: "users/clips",
@@ -6234,7 +6508,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::users::clips::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::users::clips::Response>,
-        default_request: to_json::<misskey_api::endpoints::users::clips::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::users::clips::Request>),
     },
     EndpointCase {
         name: "users/featured-notes",
@@ -6253,9 +6527,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::featured_notes::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::users::featured_notes::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::featured_notes::Request>,
+        ),
     },
     EndpointCase {
         name: "users/flashs",
@@ -6270,7 +6544,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::users::flashs::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::users::flashs::Response>,
-        default_request: to_json::<misskey_api::endpoints::users::flashs::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::users::flashs::Request>),
     },
     EndpointCase {
         name: "users/followers",
@@ -6289,7 +6563,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::followers::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::followers::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::followers::Request>,
+        ),
     },
     EndpointCase {
         name: "users/following",
@@ -6308,7 +6584,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::following::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::following::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::following::Request>,
+        ),
     },
     EndpointCase {
         name: "users/gallery/posts",
@@ -6327,9 +6605,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::gallery::posts::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::users::gallery::posts::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::gallery::posts::Request>,
+        ),
     },
     EndpointCase {
         name: "users/get-frequently-replied-users",
@@ -6348,9 +6626,11 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::get_frequently_replied_users::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::users::get_frequently_replied_users::Request,
-        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::users::get_frequently_replied_users::Request,
+            >,
+        ),
     },
     EndpointCase {
         name: "users/lists/create",
@@ -6369,7 +6649,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::create::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::lists::create::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::create::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/create-from-public",
@@ -6388,9 +6670,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::create_from_public::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::users::lists::create_from_public::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::create_from_public::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/delete",
@@ -6407,7 +6689,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::delete::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::lists::delete::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::delete::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/favorite",
@@ -6424,9 +6708,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::favorite::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::users::lists::favorite::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::favorite::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/get-memberships",
@@ -6445,9 +6729,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::get_memberships::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::users::lists::get_memberships::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::get_memberships::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/list",
@@ -6466,7 +6750,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::list::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::lists::list::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::list::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/pull",
@@ -6483,7 +6769,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::pull::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::lists::pull::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::pull::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/push",
@@ -6500,7 +6788,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::push::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::lists::push::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::push::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/show",
@@ -6519,7 +6809,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::show::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::lists::show::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::show::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/unfavorite",
@@ -6536,9 +6828,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::unfavorite::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::users::lists::unfavorite::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::unfavorite::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/update",
@@ -6557,7 +6849,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::update::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::lists::update::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::update::Request>,
+        ),
     },
     EndpointCase {
         name: "users/lists/update-membership",
@@ -6574,9 +6868,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::lists::update_membership::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::users::lists::update_membership::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::lists::update_membership::Request>,
+        ),
     },
     EndpointCase {
         name: "users/notes",
@@ -6591,7 +6885,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::users::notes::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::users::notes::Response>,
-        default_request: to_json::<misskey_api::endpoints::users::notes::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::users::notes::Request>),
     },
     EndpointCase {
         name: "users/pages",
@@ -6606,7 +6900,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::users::pages::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::users::pages::Response>,
-        default_request: to_json::<misskey_api::endpoints::users::pages::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::users::pages::Request>),
     },
     EndpointCase {
         name: "users/reactions",
@@ -6625,7 +6919,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::reactions::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::reactions::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::reactions::Request>,
+        ),
     },
     EndpointCase {
         name: "users/recommendation",
@@ -6644,9 +6940,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::recommendation::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::users::recommendation::Request,
-        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::recommendation::Request>,
+        ),
     },
     EndpointCase {
         name: "users/relation",
@@ -6663,7 +6959,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::relation::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::relation::Request>,
+        default_request: None,
     },
     EndpointCase {
         name: "users/report-abuse",
@@ -6680,7 +6976,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::report_abuse::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::report_abuse::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::report_abuse::Request>,
+        ),
     },
     EndpointCase {
         name: "users/search",
@@ -6695,7 +6993,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::users::search::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::users::search::Response>,
-        default_request: to_json::<misskey_api::endpoints::users::search::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::users::search::Request>),
     },
     EndpointCase {
         name: "users/search-by-username-and-host",
@@ -6714,9 +7012,11 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::search_by_username_and_host::Response,
         >,
-        default_request: to_json::<
-            misskey_api::endpoints::users::search_by_username_and_host::Request,
-        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::users::search_by_username_and_host::Request,
+            >,
+        ),
     },
     EndpointCase {
         name: "users/show",
@@ -6731,7 +7031,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         file_fields: &[],
         request_roundtrip: roundtrip::<misskey_api::endpoints::users::show::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::users::show::Response>,
-        default_request: to_json::<misskey_api::endpoints::users::show::Request>,
+        default_request: Some(to_json::<misskey_api::endpoints::users::show::Request>),
     },
     EndpointCase {
         name: "users/update-memo",
@@ -6748,7 +7048,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::users::update_memo::Response,
         >,
-        default_request: to_json::<misskey_api::endpoints::users::update_memo::Request>,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::users::update_memo::Request>,
+        ),
     },
 ];
 

@@ -38,6 +38,11 @@ pub fn registry(api: &Api) -> TokenStream {
                 ),
             };
             let file_fields = &e.file_fields;
+            let default_request = if api.types[e.request].derive_default {
+                quote! { Some(to_json::<#path::Request>) }
+            } else {
+                quote! { None }
+            };
             quote! {
                 EndpointCase {
                     name: #name,
@@ -48,7 +53,7 @@ pub fn registry(api: &Api) -> TokenStream {
                     file_fields: &[#(#file_fields),*],
                     request_roundtrip: roundtrip::<#path::Request>,
                     response_roundtrip: roundtrip::<#path::Response>,
-                    default_request: to_json::<#path::Request>,
+                    default_request: #default_request,
                 }
             }
         })

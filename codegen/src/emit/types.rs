@@ -175,7 +175,7 @@ impl<'a> TypePrinter<'a> {
         match &def.kind {
             TypeKind::Struct(fields) => {
                 let (body, serde_impl) = self.struct_body(&name, fields, def.deserialize_gated);
-                let derive_default = def.request_side.then(|| quote! { Default, });
+                let derive_default = def.derive_default.then(|| quote! { Default, });
                 let has_id = if def.has_id {
                     quote! {
                         impl misskey_core::HasId for #name {
@@ -195,8 +195,8 @@ impl<'a> TypePrinter<'a> {
                     #has_id
                 }
             }
-            TypeKind::StringEnum(e) => string_enum(&name, &doc, e, def.request_side),
-            TypeKind::Union(u) => self.union(&name, &doc, u, def.request_side, def.has_id),
+            TypeKind::StringEnum(e) => string_enum(&name, &doc, e, def.derive_default),
+            TypeKind::Union(u) => self.union(&name, &doc, u, def.has_id),
             TypeKind::Alias(t) => {
                 let t = self.ty(t);
                 quote! { #doc pub type #name = #t; }
@@ -252,14 +252,7 @@ impl<'a> TypePrinter<'a> {
         }
     }
 
-    fn union(
-        &mut self,
-        name: &Ident,
-        doc: &TokenStream,
-        u: &Union,
-        derive_default: bool,
-        has_id: bool,
-    ) -> TokenStream {
+    fn union(&mut self, name: &Ident, doc: &TokenStream, u: &Union, has_id: bool) -> TokenStream {
         let mut variants = Vec::new();
         for v in &u.variants {
             let vname = ident(&v.name);
@@ -281,18 +274,6 @@ impl<'a> TypePrinter<'a> {
             };
             variants.push((vname, ty, vdoc));
         }
-        let default_impl = if derive_default {
-            let first = &variants[0].0;
-            quote! {
-                impl Default for #name {
-                    fn default() -> Self {
-                        Self::#first(Default::default())
-                    }
-                }
-            }
-        } else {
-            TokenStream::new()
-        };
         let decls: Vec<TokenStream> = variants
             .iter()
             .map(|(n, t, d)| quote! { #d #n(#t), })
@@ -347,7 +328,6 @@ impl<'a> TypePrinter<'a> {
                     #[derive(Debug, Clone, PartialEq, Serialize)]
                     #[serde(untagged)]
                     pub enum #name { #(#decls)* }
-                    #default_impl
                     #has_id
                     impl<'de> Deserialize<'de> for #name {
                         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -391,7 +371,6 @@ impl<'a> TypePrinter<'a> {
                         #[doc = #other_doc]
                         #other(serde_json::Value),
                     }
-                    #default_impl
                     #has_id
                     impl Serialize for #name {
                         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -437,7 +416,7 @@ fn string_enum(
     e: &StringEnum,
     derive_default: bool,
 ) -> TokenStream {
-    let default_index = derive_default.then(|| e.default.unwrap_or(0));
+    let default_index = if derive_default { e.default } else { None };
     let variants: Vec<TokenStream> = e
         .variants
         .iter()

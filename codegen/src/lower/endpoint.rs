@@ -86,6 +86,9 @@ impl<'a> Lowerer<'a> {
             source: ptr.to_owned(),
             kind: TypeKind::Struct(Vec::new()),
             request_side: true,
+            response_side: false,
+            derive_default: false,
+            merged_into: None,
             deserialize_gated: true,
             has_id: false,
         });

@@ -210,6 +210,9 @@ impl<'a> Lowerer<'a> {
                     source: push_pointer("/components/schemas", name),
                     kind: TypeKind::Alias(Ty::Json),
                     request_side: false,
+                    response_side: false,
+                    derive_default: false,
+                    merged_into: None,
                     deserialize_gated: false,
                     has_id: false,
                 });
@@ -278,6 +281,9 @@ impl<'a> Lowerer<'a> {
             source: source.to_owned(),
             kind: TypeKind::Alias(Ty::Json),
             request_side: false,
+            response_side: false,
+            derive_default: false,
+            merged_into: None,
             deserialize_gated: false,
             has_id: false,
         });

@@ -2,15 +2,34 @@
 
 use crate::ir::{Api, Role, Summary, Ty, TypeKind};
 
-/// Counts endpoints, types and the `serde_json::Value` fallbacks.
-pub fn count(api: &Api) -> Summary {
+/// How many places of the spec became `serde_json::Value` because the spec
+/// allows any JSON there: counted before sharing, so a place is counted
+/// wherever the spec repeats it.
+pub fn untyped(api: &Api) -> usize {
+    let in_types: usize = api
+        .types
+        .iter()
+        .flat_map(|(_, def)| def.kind.tys())
+        .map(count_json)
+        .sum();
+    let in_answers: usize = api
+        .endpoints
+        .iter()
+        .map(|e| e.response.ty().map_or(0, count_json))
+        .sum();
+    in_types + in_answers
+}
+
+/// Counts endpoints and the printed definitions.
+pub fn summary(api: &Api, untyped: usize) -> Summary {
     let mut summary = Summary {
         endpoints: api.endpoints.len(),
         internal_endpoints: api.endpoints.iter().filter(|e| e.internal).count(),
         permissions: api.permissions.variants.len(),
+        untyped,
         ..Summary::default()
     };
-    for (_, def) in api.types.iter() {
+    for (_, def) in api.types.iter().filter(|(_, d)| d.merged_into.is_none()) {
         match &def.kind {
             TypeKind::StringEnum(_) => summary.enums += 1,
             TypeKind::Struct(_) | TypeKind::Union(_) if def.role != Role::Request => {
@@ -18,10 +37,6 @@ pub fn count(api: &Api) -> Summary {
             }
             _ => {}
         }
-        summary.untyped += def.kind.tys().into_iter().map(count_json).sum::<usize>();
-    }
-    for e in &api.endpoints {
-        summary.untyped += e.response.ty().map_or(0, count_json);
     }
     summary
 }

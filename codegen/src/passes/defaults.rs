@@ -1,47 +1,115 @@
-//! Which types are reachable from a request: their optional and nullable
-//! fields are tri-state (`Nullable`), and they derive `Default`, so requests
-//! can be written as `Request { x, ..Default::default() }`.
+//! Which types implement `Default`: what a request reaches, so requests can
+//! be written as `Request { x, ..Default::default() }`, where a default means
+//! something.
+//!
+//! A string enum has one only when the spec names its default value (the
+//! first variant is not a default). A union has none. A struct has one when
+//! every field has: optional fields default to absent, lists to empty,
+//! numbers to zero; a required enum without a spec default, a union or a
+//! boxed (recursive) value has none, and neither then has the struct.
 
-use super::{reachable, Edges};
-use crate::ir::Api;
+use crate::ir::{Ty, TypeDef, TypeId, TypeKind, Types, Wrap};
 
-/// Marks every type reachable from an endpoint's `Request`.
-pub fn mark_request_side(api: &mut Api) {
-    let roots = api.endpoints.iter().map(|e| e.request);
-    let reached = reachable(&api.types, roots, Edges::All);
-    for (id, def) in api.types.iter_mut() {
-        def.request_side = reached.contains(&id);
+/// Marks `derive_default` on the request-side types that can have one.
+pub fn mark_defaults(types: &mut Types) {
+    // The greatest fixpoint: assume every candidate can, drop those that
+    // cannot until nothing changes.
+    for (_, def) in types.iter_mut() {
+        def.derive_default = def.request_side && def.merged_into.is_none();
+    }
+    loop {
+        let dropped: Vec<TypeId> = types
+            .iter()
+            .filter(|(_, d)| d.derive_default && !can_default(types, d))
+            .map(|(id, _)| id)
+            .collect();
+        if dropped.is_empty() {
+            break;
+        }
+        for id in dropped {
+            types[id].derive_default = false;
+        }
+    }
+}
+
+fn can_default(types: &Types, def: &TypeDef) -> bool {
+    match &def.kind {
+        TypeKind::StringEnum(e) => e.default.is_some(),
+        TypeKind::Union(_) => false,
+        TypeKind::Alias(ty) => ty_defaults(types, ty),
+        TypeKind::Struct(fields) => fields
+            .iter()
+            .all(|f| f.repr.wrap != Wrap::Plain || (!f.boxed && ty_defaults(types, &f.ty))),
+    }
+}
+
+fn ty_defaults(types: &Types, ty: &Ty) -> bool {
+    match ty {
+        Ty::Named(id) => types[*id].derive_default,
+        Ty::Tuple(ts) => ts.iter().all(|t| ty_defaults(types, t)),
+        _ => true,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Ty, TypeKind, Types};
+    use crate::ir::{Repr, StringEnum, Union, Variant};
     use crate::passes::test_support::*;
 
+    fn enumeration(default: Option<usize>) -> TypeKind {
+        TypeKind::StringEnum(StringEnum {
+            variants: vec![Variant {
+                name: "Ach".into(),
+                value: "ach".into(),
+            }],
+            other: "Other".into(),
+            default,
+        })
+    }
+
     #[test]
-    fn what_a_request_reaches_is_request_side() {
+    fn only_what_the_spec_defaults_or_can_be_empty() {
         let mut types = Types::default();
-        let poll = types.push(nested("Poll", 0, TypeKind::Struct(Vec::new())));
-        let choice = types.push(model("Choice", "Choice", TypeKind::Struct(Vec::new())));
-        let note = types.push(model("Note", "Note", TypeKind::Struct(Vec::new())));
-        types[poll].kind = TypeKind::Struct(vec![field(
-            "choices",
-            Ty::Array(Box::new(Ty::Named(choice))),
-            true,
-        )]);
-        let mut api = api(
-            types,
-            vec![vec![field("poll", Ty::Named(poll), false)]],
-            vec![vec![poll]],
-        );
-        mark_request_side(&mut api);
-        let request = api.endpoints[0].request;
-        let side: Vec<bool> = [request, poll, choice, note]
+        let lang = types.push(model("Lang", "Lang", enumeration(None)));
+        let sort = types.push(model("Sort", "Sort", enumeration(Some(0))));
+        let either = types.push(model(
+            "Either",
+            "Either",
+            TypeKind::Union(Union {
+                variants: vec![variant("S", Ty::String)],
+                tag: None,
+            }),
+        ));
+        let mut optional_lang = field("lang", Ty::Named(lang), false);
+        optional_lang.repr = Repr {
+            wrap: Wrap::Option,
+            ..Repr::default()
+        };
+        let loose = types.push(model(
+            "Loose",
+            "Loose",
+            TypeKind::Struct(vec![optional_lang, field("sort", Ty::Named(sort), true)]),
+        ));
+        let strict = types.push(model(
+            "Strict",
+            "Strict",
+            TypeKind::Struct(vec![field("lang", Ty::Named(lang), true)]),
+        ));
+        let outer = types.push(model(
+            "Outer",
+            "Outer",
+            TypeKind::Struct(vec![field("inner", Ty::Named(strict), true)]),
+        ));
+        let response_only = types.push(model("Note", "Note", TypeKind::Struct(Vec::new())));
+        for (id, def) in types.iter_mut() {
+            def.request_side = id != response_only;
+        }
+        mark_defaults(&mut types);
+        let got: Vec<bool> = [lang, sort, either, loose, strict, outer, response_only]
             .iter()
-            .map(|id| api.types[*id].request_side)
+            .map(|id| types[*id].derive_default)
             .collect();
-        assert_eq!(side, [true, true, true, false]);
+        assert_eq!(got, [false, true, false, true, false, false, false]);
     }
 }

@@ -60,35 +60,10 @@ fn model_features(api: &Api) -> HashMap<TypeId, BTreeSet<String>> {
             }
         }
     }
-    // A shape shared away leaves an alias where it was nested; nothing refers
-    // to the alias, which is compiled with the component it sits in.
-    let components: HashMap<&str, TypeId> = api
-        .types
-        .iter()
-        .filter(|(_, d)| d.role == Role::Component)
-        .filter_map(|(id, d)| match &d.home {
-            Home::Models { component } => Some((component.as_str(), id)),
-            Home::Endpoint(_) => None,
-        })
-        .collect();
-    for (id, def) in api.types.iter() {
-        if !matches!(def.kind, TypeKind::Alias(_)) || needs.contains_key(&id) {
-            continue;
-        }
-        let Home::Models { component } = &def.home else {
-            continue;
-        };
-        if let Some(set) = components
-            .get(component.as_str())
-            .and_then(|c| needs.get(c))
-        {
-            needs.insert(id, set.clone());
-        }
-    }
     let unused: Vec<TypeId> = api
         .types
         .iter()
-        .filter(|(id, d)| d.home.is_models() && !needs.contains_key(id))
+        .filter(|(id, d)| d.home.is_models() && d.merged_into.is_none() && !needs.contains_key(id))
         .map(|(id, _)| id)
         .collect();
     for id in reachable(&api.types, unused, Edges::All) {
@@ -100,22 +75,14 @@ fn model_features(api: &Api) -> HashMap<TypeId, BTreeSet<String>> {
 /// Structs no response, no component schema and no union reaches: their
 /// `Deserialize` is only needed to read requests.
 fn mark_request_only(api: &mut Api) {
-    let mut roots: Vec<TypeId> = Vec::new();
-    for (id, def) in api.types.iter() {
-        // Unions decode every branch whatever side they are on.
-        if def.role == Role::Component || matches!(def.kind, TypeKind::Union(_)) {
-            roots.push(id);
-        }
-    }
-    for (i, e) in api.endpoints.iter().enumerate() {
-        if let Some(ty) = e.response.ty() {
-            ty.named(&mut roots);
-        }
-        // A module's own `Response` is reached through the endpoint impl.
-        roots.extend(e.types.iter().copied().filter(|id| {
-            api.types[*id].name == "Response" && api.types[*id].home == Home::Endpoint(i)
-        }));
-    }
+    let mut roots = super::sides::response_roots(api);
+    // Unions decode every branch whatever side they are on.
+    roots.extend(
+        api.types
+            .iter()
+            .filter(|(_, d)| d.merged_into.is_none() && matches!(d.kind, TypeKind::Union(_)))
+            .map(|(id, _)| id),
+    );
     let reached = reachable(&api.types, roots, Edges::All);
     for (id, def) in api.types.iter_mut() {
         def.deserialize_gated = matches!(def.kind, TypeKind::Struct(_)) && !reached.contains(&id);
@@ -127,7 +94,7 @@ fn mark_request_only(api: &mut Api) {
 fn model_files(api: &Api, needs: &HashMap<TypeId, BTreeSet<String>>) -> Vec<ModelFile> {
     let mut files: Vec<ModelFile> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
-    for (id, def) in api.types.iter() {
+    for (id, def) in api.types.iter().filter(|(_, d)| d.merged_into.is_none()) {
         let Home::Models { component } = &def.home else {
             continue;
         };

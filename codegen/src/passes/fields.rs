@@ -1,7 +1,7 @@
 //! How every field is declared and read: `T`, `Option<T>` or `Nullable<T>`,
 //! and what a missing value means.
 //!
-//! | required | nullable | request side | response side |
+//! | required | nullable | sent (request side) | only decoded |
 //! |---|---|---|---|
 //! | yes | no | `T`, must be present | `T`; a missing flag, list or map reads as `false`/empty |
 //! | yes | yes | `Option<T>`, missing reads as `None` | the same |
@@ -9,28 +9,43 @@
 //! | no | yes | `Nullable<T>`: absent, `null` or a value | `Option<T>` |
 //!
 //! A request property of any type (`{}`) that may be left out is also
-//! `Nullable`, since `null` is one of its values.
+//! `Nullable`, since `null` is one of its values. A type that is both sent
+//! and decoded (a component used in a request) is declared as sent, and
+//! reads missing flags and lists as leniently as any decoded type.
 
 use crate::ir::{Field, Mode, Repr, Ty, TypeKind, Types, Wrap};
 
 /// Decides the representation of every field of every struct.
 pub fn decide(types: &mut Types) {
     for (_, def) in types.iter_mut() {
-        let request_side = def.request_side;
+        let side = Side {
+            sent: def.request_side,
+            decoded: def.response_side || !def.request_side,
+        };
         if let TypeKind::Struct(fields) = &mut def.kind {
             for f in fields {
-                f.repr = repr(f, request_side);
+                f.repr = repr(f, side);
             }
         }
     }
 }
 
-fn repr(f: &Field, request_side: bool) -> Repr {
+/// How a type is used.
+#[derive(Debug, Clone, Copy)]
+struct Side {
+    /// A request reaches it.
+    sent: bool,
+    /// A response or a component reaches it (or nothing does: it is public).
+    decoded: bool,
+}
+
+fn repr(f: &Field, side: Side) -> Repr {
+    let request_side = side.sent;
     let (wrap, mode) = match (f.required, f.nullable) {
         // Servers leave out some flags and lists their spec requires
         // (2024.10.1's `meta` omits `features.localTimeline`); reading them
         // as false/empty keeps the rest of the answer usable.
-        (true, false) if !request_side && lenient_when_missing(&f.ty) => {
+        (true, false) if side.decoded && lenient_when_missing(&f.ty) => {
             (Wrap::Plain, Mode::OrDefault)
         }
         (true, false) => (Wrap::Plain, Mode::Required),
@@ -64,46 +79,41 @@ mod tests {
 
     #[test]
     fn the_table_of_the_module_docs() {
+        const SENT: Side = Side {
+            sent: true,
+            decoded: false,
+        };
+        const DECODED: Side = Side {
+            sent: false,
+            decoded: true,
+        };
+        const BOTH: Side = Side {
+            sent: true,
+            decoded: true,
+        };
+        use Mode::*;
+        use Wrap::*;
         let cases = [
-            // (required, nullable, type, request side) → (wrap, mode)
-            (true, false, Ty::String, true, Wrap::Plain, Mode::Required),
-            (true, false, Ty::String, false, Wrap::Plain, Mode::Required),
-            (
-                true,
-                false,
-                Ty::Boolean,
-                false,
-                Wrap::Plain,
-                Mode::OrDefault,
-            ),
-            (true, false, Ty::Boolean, true, Wrap::Plain, Mode::Required),
-            (true, true, Ty::String, true, Wrap::Option, Mode::OrDefault),
-            (false, false, Ty::String, true, Wrap::Option, Mode::SkipNone),
-            (
-                false,
-                false,
-                Ty::Json,
-                true,
-                Wrap::Nullable,
-                Mode::SkipAbsent,
-            ),
-            (false, false, Ty::Json, false, Wrap::Option, Mode::SkipNone),
-            (
-                false,
-                true,
-                Ty::String,
-                true,
-                Wrap::Nullable,
-                Mode::SkipAbsent,
-            ),
-            (false, true, Ty::String, false, Wrap::Option, Mode::SkipNone),
+            // (required, nullable, type, side) → (wrap, mode)
+            (true, false, Ty::String, SENT, Plain, Required),
+            (true, false, Ty::String, DECODED, Plain, Required),
+            (true, false, Ty::Boolean, DECODED, Plain, OrDefault),
+            (true, false, Ty::Boolean, SENT, Plain, Required),
+            (true, false, Ty::Boolean, BOTH, Plain, OrDefault),
+            (true, true, Ty::String, SENT, Option, OrDefault),
+            (false, false, Ty::String, SENT, Option, SkipNone),
+            (false, false, Ty::Json, SENT, Nullable, SkipAbsent),
+            (false, false, Ty::Json, DECODED, Option, SkipNone),
+            (false, true, Ty::String, SENT, Nullable, SkipAbsent),
+            (false, true, Ty::String, BOTH, Nullable, SkipAbsent),
+            (false, true, Ty::String, DECODED, Option, SkipNone),
         ];
         for (required, nullable, ty, side, wrap, mode) in cases {
             let f = with(required, nullable, ty.clone());
             assert_eq!(
                 repr(&f, side),
                 Repr { wrap, mode },
-                "required {required}, nullable {nullable}, {ty:?}, request side {side}"
+                "required {required}, nullable {nullable}, {ty:?}, {side:?}"
             );
         }
     }

@@ -6,14 +6,17 @@
 //! | pass | decides |
 //! |---|---|
 //! | [`cycles`] | which fields and branches are boxed (the edges on a type cycle) |
-//! | [`defaults`] | which types are reachable from a request (request-side fields, `Default`) |
 //! | [`ids`] | which types have a required `id` (`HasId`), which endpoints paginate |
 //! | [`unions`] | the evidence an untagged union decodes by |
 //! | [`docs`] | a doc line for every type the spec leaves undocumented |
-//! | [`count`] | the counts of the summary line |
-//! | [`share`] | one definition per repeated shape, and its name |
-//! | [`features`] | the cargo feature of every endpoint and model file, and which `Deserialize` impls only requests need |
+//! | [`count`] | how many places of the spec allow any JSON |
+//! | [`share`] | one definition per repeated shape, where it lives and its name |
+//! | [`fixups`] | what the spec cannot say: readable names for a few types (a reviewed table) |
+//! | [`sides`] | which types are sent (requests reach them), which are decoded (responses and components reach them) |
 //! | [`fields`] | how every field is declared and (de)serialized |
+//! | [`defaults`] | which types implement `Default` |
+//! | [`features`] | the cargo feature of every endpoint and model file, which `Deserialize` impls only requests need |
+//! | [`count`] | how many types are printed |
 //!
 //! Walking the type graph is done in one place: [`reachable`].
 
@@ -23,8 +26,10 @@ pub mod defaults;
 pub mod docs;
 pub mod features;
 pub mod fields;
+pub mod fixups;
 pub mod ids;
 pub mod share;
+pub mod sides;
 pub mod unions;
 
 use std::collections::HashSet;
@@ -34,14 +39,17 @@ use crate::ir::{Api, TypeDef, TypeId, Types};
 /// Runs every pass, in order.
 pub fn run(api: &mut Api) {
     cycles::mark_boxes(&mut api.types);
-    defaults::mark_request_side(api);
     ids::mark_ids(api);
     unions::mark_shapes(&mut api.types);
     docs::fill_missing(&mut api.types);
-    api.summary = count::count(api);
+    let untyped = count::untyped(api);
     share::share_identical(api);
-    features::assign(api);
+    fixups::readable_names(api);
+    sides::mark_sides(api);
     fields::decide(&mut api.types);
+    defaults::mark_defaults(&mut api.types);
+    features::assign(api);
+    api.summary = count::summary(api, untyped);
 }
 
 /// Which references [`reachable`] follows.
@@ -119,6 +127,9 @@ pub(crate) mod test_support {
             source: format!("/components/schemas/{component}"),
             kind,
             request_side: false,
+            response_side: false,
+            derive_default: false,
+            merged_into: None,
             deserialize_gated: false,
             has_id: false,
         }

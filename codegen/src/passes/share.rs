@@ -4,17 +4,20 @@
 //! endpoints' `span`, the `+createdAt`/`-createdAt` sort orders, the
 //! notification settings of `i/update` and `MeDetailed`, pagination bodies.
 //! Lowering gives each place its own type; this pass keeps one definition
-//! per distinct shape and turns the others into aliases of it, so every path
-//! users know stays valid while the compiler sees each shape (and its serde,
-//! `Debug`, `Clone`, `PartialEq` impls) once.
+//! per distinct shape and points every reference at it, so a value means
+//! one type wherever it appears, on the read and on the write side
+//! (`i/update`'s notification settings are `MeDetailed`'s), and the compiler
+//! sees each shape (and its serde, `Debug`, `Clone`, `PartialEq` impls) once.
 //!
-//! Identical means the same definition, field docs included, and the same
-//! side (request or response), since the two sides print optional fields
-//! differently. Copies within one file (an endpoint module, or a component's
-//! file under `models/`) keep the first copy where it is; copies across
-//! files move to a file of their own under `models/`. The pass repeats until
-//! nothing changes, because sharing an enum can make the structs that use it
-//! identical.
+//! Identical means the same definition, field docs included. Copies within
+//! one file (an endpoint module, or a component's file under `models/`) keep
+//! the first copy where it is; copies across files move to a file of their
+//! own under `models/`, named after the copy a component holds if one does
+//! (where the shape is defined), else after what the endpoints have in
+//! common (`charts/...` gives `ChartsSpan`). The other copies are not
+//! printed; only an endpoint's own `Response` stays, as an alias, since it
+//! is the endpoint's answer. The pass repeats until nothing changes, because
+//! sharing an enum can make the structs that use it identical.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -24,9 +27,6 @@ use crate::names::{pascal, snake_ident, NameSet};
 /// The pointer prefix of a moved shape's `source`: it has no single place in the spec.
 pub const SHARED_SOURCE: &str = "/x-shared/";
 
-/// What makes two definitions the same shape.
-type ShapeKey = (bool, TypeKind);
-
 /// Shares identical types until nothing changes.
 pub fn share_identical(api: &mut Api) {
     let mut model_names = NameSet::default();
@@ -34,6 +34,10 @@ pub fn share_identical(api: &mut Api) {
         model_names.reserve(&def.name);
     }
     while share_round(api, &mut model_names) {}
+    let types = &api.types;
+    for e in &mut api.endpoints {
+        e.types.retain(|id| types[*id].merged_into.is_none());
+    }
 }
 
 /// The definitions that may be shared, models first, then each endpoint's
@@ -48,7 +52,10 @@ fn candidates(api: &Api) -> Vec<TypeId> {
     let endpoints = api.endpoints.iter().flat_map(|e| e.types.iter().copied());
     models
         .chain(endpoints)
-        .filter(|id| !matches!(api.types[*id].kind, TypeKind::Alias(_)))
+        .filter(|id| {
+            let def = &api.types[*id];
+            def.merged_into.is_none() && !matches!(def.kind, TypeKind::Alias(_))
+        })
         .collect()
 }
 
@@ -56,11 +63,10 @@ fn candidates(api: &Api) -> Vec<TypeId> {
 /// reference. Whether anything changed.
 fn share_round(api: &mut Api, model_names: &mut NameSet) -> bool {
     let mut groups: Vec<Vec<TypeId>> = Vec::new();
-    let mut by_key: HashMap<ShapeKey, usize> = HashMap::new();
+    let mut by_key: HashMap<&TypeKind, usize> = HashMap::new();
     for id in candidates(api) {
-        let def = &api.types[id];
-        let key = (def.request_side, def.kind.clone());
-        match by_key.get(&key) {
+        let key = &api.types[id].kind;
+        match by_key.get(key) {
             Some(&g) => groups[g].push(id),
             None => {
                 by_key.insert(key, groups.len());
@@ -112,16 +118,23 @@ fn share_round(api: &mut Api, model_names: &mut NameSet) -> bool {
     if renames.is_empty() {
         return false;
     }
-    // Every other copy becomes an alias of the kept shape, so the paths
-    // users know stay valid; every reference then names the kept shape.
+    // Every reference names the kept shape. The other copies are merged
+    // into it, but a module's own `Response` stays as an alias: it is the
+    // endpoint's answer.
     for (&member, &canonical) in &renames {
-        api.types[member].kind = TypeKind::Alias(Ty::Named(canonical));
+        let def = &mut api.types[member];
+        def.kind = TypeKind::Alias(Ty::Named(canonical));
+        let own_response = def.name == "Response" && !def.home.is_models();
+        if !own_response {
+            def.merged_into = Some(canonical);
+        }
     }
     let mut rename = |id: TypeId| renames.get(&id).copied().unwrap_or(id);
     for (_, def) in api.types.iter_mut() {
         for ty in def.kind.tys_mut() {
             ty.rewrite(&mut rename);
         }
+        def.merged_into = def.merged_into.map(&mut rename);
     }
     for (index, e) in api.endpoints.iter_mut().enumerate() {
         if let Some(ty) = e.response.ty_mut() {
@@ -250,7 +263,8 @@ mod tests {
             }
         );
         for (copy, e) in [(a, 0), (b, 1)] {
-            assert_eq!(api.types[copy].kind, TypeKind::Alias(Ty::Named(shared)));
+            assert_eq!(api.types[copy].merged_into, Some(shared));
+            assert!(api.endpoints[e].types.is_empty(), "the copy is not printed");
             let TypeKind::Struct(fields) = &api.types[api.endpoints[e].request].kind else {
                 unreachable!()
             };
@@ -271,19 +285,33 @@ mod tests {
         let before = api.types.len();
         share_identical(&mut api);
         assert_eq!(api.types.len(), before, "nothing moved");
-        assert_eq!(api.types[b].kind, TypeKind::Alias(Ty::Named(a)));
+        assert_eq!(api.types[b].merged_into, Some(a));
+        assert_eq!(api.endpoints[0].types, [a]);
         assert_eq!(api.types[a].kind, span());
     }
 
     #[test]
-    fn request_and_response_copies_stay_apart() {
+    fn a_component_copy_keeps_its_name_and_an_own_response_stays_an_alias() {
         let mut types = Types::default();
-        let a = types.push(nested("Span", 0, span()));
-        let b = types.push(nested("Span", 1, span()));
-        types[a].request_side = true;
-        let mut api = api(types, vec![Vec::new(), Vec::new()], vec![vec![a], vec![b]]);
+        let config = types.push(model("MeConfig", "Me", span()));
+        let own = types.push(nested("Response", 0, span()));
+        let mut api = api(types, vec![Vec::new()], vec![vec![own]]);
+        api.endpoints[0].response = crate::ir::Response::Json {
+            ty: Ty::Named(own),
+            nullable: false,
+            source: String::new(),
+        };
         share_identical(&mut api);
-        assert_eq!(api.types[a].kind, span());
-        assert_eq!(api.types[b].kind, span());
+        assert_eq!(api.types[config].name, "MeConfig");
+        assert_eq!(
+            api.types[config].home,
+            Home::Models {
+                component: "MeConfig".into()
+            },
+            "in a file of its own, so the endpoint does not compile all of `Me`"
+        );
+        assert_eq!(api.types[own].merged_into, None);
+        assert_eq!(api.types[own].kind, TypeKind::Alias(Ty::Named(config)));
+        assert_eq!(api.endpoints[0].types, [own]);
     }
 }

@@ -31,15 +31,6 @@ misskey_core::object!(Response {
     fs: models::Fs = "fs" required,
 });
 
-/// `cpu` in the `server-info` response.
-pub type Cpu = models::Cpu;
-
-/// `mem` in the `server-info` response.
-pub type Mem = models::Mem;
-
-/// `fs` in the `server-info` response.
-pub type Fs = models::Fs;
-
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "server-info";

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::DateTime;
-use super::{SystemWebhook, UserLite};
+use super::{AbuseReportNotificationRecipientMethod, SystemWebhook, UserLite};
 
 /// The `AbuseReportNotificationRecipient` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,19 +30,3 @@ misskey_core::object!(AbuseReportNotificationRecipient {
     system_webhook_id: Option<String> = "systemWebhookId" skip_none,
     system_webhook: Option<SystemWebhook> = "systemWebhook" skip_none,
 });
-
-/// Values of `method` in `AbuseReportNotificationRecipient`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AbuseReportNotificationRecipientMethod {
-    /// `email`
-    Email,
-    /// `webhook`
-    Webhook,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    AbuseReportNotificationRecipientMethod, Other { Email => "email", Webhook =>
-    "webhook", }
-);

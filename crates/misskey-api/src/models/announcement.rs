@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
+use super::AnnouncementIcon;
 
 /// The `Announcement` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,26 +42,6 @@ impl misskey_core::HasId for Announcement {
         Some(self.id.as_str())
     }
 }
-
-/// Values of `icon` in `Announcement`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AnnouncementIcon {
-    /// `info`
-    Info,
-    /// `warning`
-    Warning,
-    /// `error`
-    Error,
-    /// `success`
-    Success,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    AnnouncementIcon, Other { Info => "info", Warning => "warning", Error => "error",
-    Success => "success", }
-);
 
 /// Values of `display` in `Announcement`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

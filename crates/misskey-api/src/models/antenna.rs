@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
+use super::AntennaSrc;
 
 /// The `Antenna` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,25 +56,3 @@ impl misskey_core::HasId for Antenna {
         Some(self.id.as_str())
     }
 }
-
-/// Values of `src` in `Antenna`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AntennaSrc {
-    /// `home`
-    Home,
-    /// `all`
-    All,
-    /// `users`
-    Users,
-    /// `list`
-    List,
-    /// `users_blacklist`
-    UsersBlacklist,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    AntennaSrc, Other { Home => "home", All => "all", Users => "users", List => "list",
-    UsersBlacklist => "users_blacklist", }
-);

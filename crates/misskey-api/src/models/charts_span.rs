@@ -5,10 +5,9 @@
 /// Values of `span` in the `charts/active-users` request.
 ///
 /// The same shape in `charts/active-users`, `charts/ap-request`, `charts/drive`, `charts/federation`, `charts/instance`, `charts/notes`, `charts/user/drive`, `charts/user/following`, `charts/user/notes`, `charts/user/pv`, `charts/user/reactions`, `charts/users`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChartsSpan {
     /// `day`
-    #[default]
     Day,
     /// `hour`
     Hour,

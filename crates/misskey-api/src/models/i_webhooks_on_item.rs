@@ -4,11 +4,10 @@
 
 /// Values of `on[]` in the `i/webhooks/create` request.
 ///
-/// The same shape in `i/webhooks/create`, `i/webhooks/test`, `i/webhooks/update`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+/// The same shape in `i/webhooks/create`, `i/webhooks/list`, `i/webhooks/show`, `i/webhooks/test`, `i/webhooks/update`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IWebhooksOnItem {
     /// `mention`
-    #[default]
     Mention,
     /// `unfollow`
     Unfollow,

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use super::IWebhooksCreateOnItem;
+use super::IWebhooksOnItem;
 
 /// What `i/webhooks/create` answers.
 ///
@@ -13,7 +13,7 @@ pub struct IWebhooksResponse {
     pub id: Id,
     pub user_id: Id,
     pub name: String,
-    pub on: Vec<IWebhooksCreateOnItem>,
+    pub on: Vec<IWebhooksOnItem>,
     pub url: String,
     pub secret: String,
     pub active: bool,
@@ -25,7 +25,7 @@ misskey_core::object!(IWebhooksResponse {
     id: Id = "id" required,
     user_id: Id = "userId" required,
     name: String = "name" required,
-    on: Vec<IWebhooksCreateOnItem> = "on" or_default,
+    on: Vec<IWebhooksOnItem> = "on" or_default,
     url: String = "url" required,
     secret: String = "secret" required,
     active: bool = "active" or_default,

@@ -4,12 +4,7 @@
 
 use misskey_core::{DateTime, Id};
 use super::{
-    Announcement, MeDetailedOnlyAchievement, MeDetailedOnlyNotificationRecieveConfig,
-    MeDetailedOnlyNotificationRecieveConfigNote,
-    MeDetailedOnlyNotificationRecieveConfigNoteAll,
-    MeDetailedOnlyNotificationRecieveConfigNoteAllType,
-    MeDetailedOnlyNotificationRecieveConfigNoteList,
-    MeDetailedOnlyNotificationRecieveConfigNoteListType, RolePolicies,
+    Announcement, MeDetailedAchievement, NotificationRecieveConfig, RolePolicies,
 };
 
 /// The `MeDetailedOnly` object of the spec's `components/schemas`.
@@ -30,7 +25,7 @@ pub struct MeDetailedOnly {
     pub prevent_ai_learning: bool,
     pub is_explorable: bool,
     pub is_deleted: bool,
-    pub two_factor_backup_codes_stock: MeDetailedOnlyTwoFactorBackupCodesStock,
+    pub two_factor_backup_codes_stock: MeDetailedTwoFactorBackupCodesStock,
     pub hide_online_status: bool,
     pub has_unread_specified_notes: bool,
     pub has_unread_mentions: bool,
@@ -44,9 +39,9 @@ pub struct MeDetailedOnly {
     pub muted_words: Vec<Vec<String>>,
     pub hard_muted_words: Vec<Vec<String>>,
     pub muted_instances: Option<Vec<String>>,
-    pub notification_recieve_config: MeDetailedOnlyNotificationRecieveConfig,
+    pub notification_recieve_config: NotificationRecieveConfig,
     pub email_notification_types: Vec<String>,
-    pub achievements: Vec<MeDetailedOnlyAchievement>,
+    pub achievements: Vec<MeDetailedAchievement>,
     pub logged_in_days: f64,
     pub policies: RolePolicies,
     /// Default: `false`.
@@ -57,7 +52,7 @@ pub struct MeDetailedOnly {
     pub security_keys: bool,
     pub email: Option<String>,
     pub email_verified: Option<bool>,
-    pub security_keys_list: Option<Vec<MeDetailedOnlySecurityKeysListItem>>,
+    pub security_keys_list: Option<Vec<SecurityKey>>,
 }
 
 misskey_core::object!(MeDetailedOnly {
@@ -76,7 +71,7 @@ misskey_core::object!(MeDetailedOnly {
     prevent_ai_learning: bool = "preventAiLearning" or_default,
     is_explorable: bool = "isExplorable" or_default,
     is_deleted: bool = "isDeleted" or_default,
-    two_factor_backup_codes_stock: MeDetailedOnlyTwoFactorBackupCodesStock = "twoFactorBackupCodesStock" required,
+    two_factor_backup_codes_stock: MeDetailedTwoFactorBackupCodesStock = "twoFactorBackupCodesStock" required,
     hide_online_status: bool = "hideOnlineStatus" or_default,
     has_unread_specified_notes: bool = "hasUnreadSpecifiedNotes" or_default,
     has_unread_mentions: bool = "hasUnreadMentions" or_default,
@@ -90,9 +85,9 @@ misskey_core::object!(MeDetailedOnly {
     muted_words: Vec<Vec<String>> = "mutedWords" or_default,
     hard_muted_words: Vec<Vec<String>> = "hardMutedWords" or_default,
     muted_instances: Option<Vec<String>> = "mutedInstances" or_default,
-    notification_recieve_config: MeDetailedOnlyNotificationRecieveConfig = "notificationRecieveConfig" required,
+    notification_recieve_config: NotificationRecieveConfig = "notificationRecieveConfig" required,
     email_notification_types: Vec<String> = "emailNotificationTypes" or_default,
-    achievements: Vec<MeDetailedOnlyAchievement> = "achievements" or_default,
+    achievements: Vec<MeDetailedAchievement> = "achievements" or_default,
     logged_in_days: f64 = "loggedInDays" required,
     policies: RolePolicies = "policies" required,
     two_factor_enabled: bool = "twoFactorEnabled" or_default,
@@ -100,12 +95,12 @@ misskey_core::object!(MeDetailedOnly {
     security_keys: bool = "securityKeys" or_default,
     email: Option<String> = "email" skip_none,
     email_verified: Option<bool> = "emailVerified" skip_none,
-    security_keys_list: Option<Vec<MeDetailedOnlySecurityKeysListItem>> = "securityKeysList" skip_none,
+    security_keys_list: Option<Vec<SecurityKey>> = "securityKeysList" skip_none,
 });
 
 /// Values of `twoFactorBackupCodesStock` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedOnlyTwoFactorBackupCodesStock {
+pub enum MeDetailedTwoFactorBackupCodesStock {
     /// `full`
     Full,
     /// `partial`
@@ -117,220 +112,25 @@ pub enum MeDetailedOnlyTwoFactorBackupCodesStock {
 }
 
 misskey_core::string_enum!(
-    MeDetailedOnlyTwoFactorBackupCodesStock, Other { Full => "full", Partial =>
-    "partial", None => "none", }
+    MeDetailedTwoFactorBackupCodesStock, Other { Full => "full", Partial => "partial",
+    None => "none", }
 );
-
-/// `notificationRecieveConfig.follow` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollow = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.follow (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.follow (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.follow (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.follow (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.mention` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigMention = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.mention (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigMentionAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.mention (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigMentionAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.mention (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigMentionList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.mention (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigMentionListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.reply` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReply = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.reply (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReplyAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.reply (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReplyAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.reply (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReplyList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.reply (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReplyListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.renote` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRenote = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.renote (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRenoteAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.renote (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRenoteAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.renote (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRenoteList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.renote (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRenoteListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.quote` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigQuote = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.quote (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigQuoteAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.quote (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigQuoteAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.quote (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigQuoteList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.quote (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigQuoteListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.reaction` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReaction = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.reaction (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReactionAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.reaction (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReactionAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.reaction (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReactionList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.reaction (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReactionListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.pollEnded` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigPollEnded = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.pollEnded (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigPollEndedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigPollEndedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.pollEnded (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigPollEndedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigPollEndedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.receiveFollowRequest` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequest = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigReceiveFollowRequestListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.followRequestAccepted` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAccepted = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.followRequestAccepted (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.followRequestAccepted (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigFollowRequestAcceptedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.roleAssigned` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRoleAssigned = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.roleAssigned (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.roleAssigned (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigRoleAssignedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.achievementEarned` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarned = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.achievementEarned (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.achievementEarned (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAchievementEarnedListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.app` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigApp = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.app (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAppAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.app (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAppAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.app (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAppList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.app (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigAppListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
-
-/// `notificationRecieveConfig.test` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigTest = MeDetailedOnlyNotificationRecieveConfigNote;
-
-/// `notificationRecieveConfig.test (variant 0)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigTestAll = MeDetailedOnlyNotificationRecieveConfigNoteAll;
-
-/// Values of `notificationRecieveConfig.test (variant 0).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigTestAllType = MeDetailedOnlyNotificationRecieveConfigNoteAllType;
-
-/// `notificationRecieveConfig.test (variant 1)` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigTestList = MeDetailedOnlyNotificationRecieveConfigNoteList;
-
-/// Values of `notificationRecieveConfig.test (variant 1).type` in `MeDetailedOnly`.
-pub type MeDetailedOnlyNotificationRecieveConfigTestListType = MeDetailedOnlyNotificationRecieveConfigNoteListType;
 
 /// `securityKeysList[]` in `MeDetailedOnly`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnlySecurityKeysListItem {
+pub struct SecurityKey {
     pub id: Id,
     pub name: String,
     pub last_used: DateTime,
 }
 
-misskey_core::object!(MeDetailedOnlySecurityKeysListItem {
+misskey_core::object!(SecurityKey {
     id: Id = "id" required,
     name: String = "name" required,
     last_used: DateTime = "lastUsed" required,
 });
 
-impl misskey_core::HasId for MeDetailedOnlySecurityKeysListItem {
+impl misskey_core::HasId for SecurityKey {
     fn id(&self) -> Option<&str> {
         Some(self.id.as_str())
     }

@@ -2,9 +2,7 @@
 //! `MetaDetailed` (`#/components/schemas/MetaDetailed`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use super::{
-    MetaDetailedOnlyFeatures, MetaLiteAd, MetaLiteNoteSearchableScope, RolePolicies,
-};
+use super::{MetaDetailedFeatures, MetaLiteAd, MetaLiteNoteSearchableScope, RolePolicies};
 
 /// The `MetaDetailed` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +63,7 @@ pub struct MetaDetailed {
     /// Default: `"local"`.
     pub note_searchable_scope: MetaLiteNoteSearchableScope,
     pub max_file_size: f64,
-    pub features: Option<MetaDetailedOnlyFeatures>,
+    pub features: Option<MetaDetailedFeatures>,
     pub proxy_account_name: Option<String>,
     pub require_setup: bool,
     pub cache_remote_files: bool,
@@ -124,7 +122,7 @@ misskey_core::object!(MetaDetailed {
     policies: RolePolicies = "policies" required,
     note_searchable_scope: MetaLiteNoteSearchableScope = "noteSearchableScope" required,
     max_file_size: f64 = "maxFileSize" required,
-    features: Option<MetaDetailedOnlyFeatures> = "features" skip_none,
+    features: Option<MetaDetailedFeatures> = "features" skip_none,
     proxy_account_name: Option<String> = "proxyAccountName" or_default,
     require_setup: bool = "requireSetup" or_default,
     cache_remote_files: bool = "cacheRemoteFiles" or_default,

@@ -5,7 +5,7 @@
 /// The `MetaDetailedOnly` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetaDetailedOnly {
-    pub features: Option<MetaDetailedOnlyFeatures>,
+    pub features: Option<MetaDetailedFeatures>,
     pub proxy_account_name: Option<String>,
     pub require_setup: bool,
     pub cache_remote_files: bool,
@@ -13,7 +13,7 @@ pub struct MetaDetailedOnly {
 }
 
 misskey_core::object!(MetaDetailedOnly {
-    features: Option<MetaDetailedOnlyFeatures> = "features" skip_none,
+    features: Option<MetaDetailedFeatures> = "features" skip_none,
     proxy_account_name: Option<String> = "proxyAccountName" or_default,
     require_setup: bool = "requireSetup" or_default,
     cache_remote_files: bool = "cacheRemoteFiles" or_default,
@@ -22,7 +22,7 @@ misskey_core::object!(MetaDetailedOnly {
 
 /// `features` in `MetaDetailedOnly`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MetaDetailedOnlyFeatures {
+pub struct MetaDetailedFeatures {
     pub registration: bool,
     pub email_required_for_signup: bool,
     pub local_timeline: bool,
@@ -36,7 +36,7 @@ pub struct MetaDetailedOnlyFeatures {
     pub miauth: Option<bool>,
 }
 
-misskey_core::object!(MetaDetailedOnlyFeatures {
+misskey_core::object!(MetaDetailedFeatures {
     registration: bool = "registration" or_default,
     email_required_for_signup: bool = "emailRequiredForSignup" or_default,
     local_timeline: bool = "localTimeline" or_default,

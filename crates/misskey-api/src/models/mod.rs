@@ -14,8 +14,10 @@ mod user_lite;
 
 pub use user_lite::*;
 
+#[cfg(feature = "full")]
 mod user_detailed_not_me_only;
 
+#[cfg(feature = "full")]
 pub use user_detailed_not_me_only::*;
 
 mod me_detailed_only;
@@ -348,53 +350,103 @@ mod abuse_report_notification_recipient;
 #[cfg(feature = "internal")]
 pub use abuse_report_notification_recipient::*;
 
+#[cfg(feature = "internal")]
+mod abuse_report_notification_recipient_method;
+
+#[cfg(feature = "internal")]
+pub use abuse_report_notification_recipient_method::*;
+
+mod announcement_icon;
+
+pub use announcement_icon::*;
+
+#[cfg(feature = "antennas")]
+mod antenna_src;
+
+#[cfg(feature = "antennas")]
+pub use antenna_src::*;
+
 mod drive_file_properties;
 
 pub use drive_file_properties::*;
 
-mod me_detailed_only_notification_recieve_config;
+mod user_detailed_field;
 
-pub use me_detailed_only_notification_recieve_config::*;
+pub use user_detailed_field::*;
 
-mod me_detailed_only_notification_recieve_config_note;
+mod user_detailed_following_visibility;
 
-pub use me_detailed_only_notification_recieve_config_note::*;
+pub use user_detailed_following_visibility::*;
 
-mod me_detailed_only_notification_recieve_config_note_all;
+mod user_detailed_notify;
 
-pub use me_detailed_only_notification_recieve_config_note_all::*;
+pub use user_detailed_notify::*;
 
-mod me_detailed_only_notification_recieve_config_note_all_type;
+mod notification_recieve_config;
 
-pub use me_detailed_only_notification_recieve_config_note_all_type::*;
+pub use notification_recieve_config::*;
 
-mod me_detailed_only_notification_recieve_config_note_list;
+mod notification_filter;
 
-pub use me_detailed_only_notification_recieve_config_note_list::*;
+pub use notification_filter::*;
 
-mod me_detailed_only_notification_recieve_config_note_list_type;
+mod notification_filter_all;
 
-pub use me_detailed_only_notification_recieve_config_note_list_type::*;
+pub use notification_filter_all::*;
 
-mod me_detailed_only_achievement;
+mod notification_filter_all_type;
 
-pub use me_detailed_only_achievement::*;
+pub use notification_filter_all_type::*;
+
+mod notification_filter_list;
+
+pub use notification_filter_list::*;
+
+mod notification_filter_list_type;
+
+pub use notification_filter_list_type::*;
+
+mod me_detailed_achievement;
+
+pub use me_detailed_achievement::*;
+
+mod note_reaction_acceptance;
+
+pub use note_reaction_acceptance::*;
 
 mod notification_note_type;
 
 pub use notification_note_type::*;
 
-#[cfg(feature = "internal")]
-mod admin_abuse_report_notification_recipient_method;
+#[cfg(feature = "account")]
+mod notification_achievement_earned_achievement;
+
+#[cfg(feature = "account")]
+pub use notification_achievement_earned_achievement::*;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+mod role_target;
+
+#[cfg(any(feature = "account", feature = "admin", feature = "role"))]
+pub use role_target::*;
 
 #[cfg(feature = "internal")]
-pub use admin_abuse_report_notification_recipient_method::*;
+mod system_webhook_on_item;
+
+#[cfg(feature = "internal")]
+pub use system_webhook_on_item::*;
 
 #[cfg(feature = "admin")]
 mod admin_reporter_origin;
 
 #[cfg(feature = "admin")]
 pub use admin_reporter_origin::*;
+
+#[cfg(feature = "admin")]
+mod admin_resolved_as;
+
+#[cfg(feature = "admin")]
+pub use admin_resolved_as::*;
 
 #[cfg(any(feature = "admin", feature = "hashtags", feature = "users"))]
 mod origin;
@@ -407,12 +459,6 @@ mod admin_relays_status;
 
 #[cfg(feature = "admin")]
 pub use admin_relays_status::*;
-
-#[cfg(feature = "admin")]
-mod admin_roles_target;
-
-#[cfg(feature = "admin")]
-pub use admin_roles_target::*;
 
 #[cfg(any(feature = "admin", feature = "meta"))]
 mod cpu;
@@ -433,22 +479,10 @@ mod fs;
 pub use fs::*;
 
 #[cfg(feature = "internal")]
-mod admin_system_webhook_on_item;
-
-#[cfg(feature = "internal")]
-pub use admin_system_webhook_on_item::*;
-
-#[cfg(feature = "internal")]
 mod admin_system_webhook_test_override;
 
 #[cfg(feature = "internal")]
 pub use admin_system_webhook_test_override::*;
-
-#[cfg(feature = "antennas")]
-mod antennas_src;
-
-#[cfg(feature = "antennas")]
-pub use antennas_src::*;
 
 #[cfg(feature = "charts")]
 mod charts_span;
@@ -468,12 +502,6 @@ mod charts_users;
 #[cfg(feature = "charts")]
 pub use charts_users::*;
 
-#[cfg(feature = "following")]
-mod following_notify;
-
-#[cfg(feature = "following")]
-pub use following_notify::*;
-
 #[cfg(any(feature = "hashtags", feature = "users"))]
 mod sort;
 
@@ -491,12 +519,6 @@ mod i_webhooks_on_item;
 
 #[cfg(any(feature = "internal", feature = "webhooks"))]
 pub use i_webhooks_on_item::*;
-
-#[cfg(feature = "webhooks")]
-mod i_webhooks_create_on_item;
-
-#[cfg(feature = "webhooks")]
-pub use i_webhooks_create_on_item::*;
 
 #[cfg(feature = "internal")]
 mod sw_response_body;

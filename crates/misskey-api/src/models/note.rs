@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
-use super::{DriveFile, UserLite};
+use super::{DriveFile, NoteReactionAcceptance, UserLite};
 
 /// The `Note` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,25 +155,3 @@ misskey_core::object!(NoteChannel {
     allow_renote_to_external: bool = "allowRenoteToExternal" or_default,
     user_id: Option<String> = "userId" or_default,
 });
-
-/// Values of `reactionAcceptance` in `Note`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoteReactionAcceptance {
-    /// `likeOnly`
-    LikeOnly,
-    /// `likeOnlyForRemote`
-    LikeOnlyForRemote,
-    /// `nonSensitiveOnly`
-    NonSensitiveOnly,
-    /// `nonSensitiveOnlyForLocalLikeOnlyForRemote`
-    NonSensitiveOnlyForLocalLikeOnlyForRemote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NoteReactionAcceptance, Other { LikeOnly => "likeOnly", LikeOnlyForRemote =>
-    "likeOnlyForRemote", NonSensitiveOnly => "nonSensitiveOnly",
-    NonSensitiveOnlyForLocalLikeOnlyForRemote =>
-    "nonSensitiveOnlyForLocalLikeOnlyForRemote", }
-);

@@ -147,6 +147,3 @@ misskey_core::object!(PageBlockNote {
     detailed: bool = "detailed" or_default,
     note: Option<String> = "note" or_default,
 });
-
-/// Values of `(variant 3).type` in `PageBlock`.
-pub type PageBlockNoteType = NotificationNoteType;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
 use serde::{Deserialize, Deserializer, Serialize};
-use super::RoleCondFormulaValue;
+use super::{RoleCondFormulaValue, RoleTarget};
 
 /// The `Role` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,21 +56,6 @@ impl misskey_core::HasId for Role {
         Some(self.id.as_str())
     }
 }
-
-/// Values of `(variant 1).target` in `Role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleTarget {
-    /// `manual`
-    Manual,
-    /// `conditional`
-    Conditional,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    RoleTarget, Other { Manual => "manual", Conditional => "conditional", }
-);
 
 /// `(variant 1).policies{} (variant 0)` in `Role`.
 #[derive(Debug, Clone, PartialEq)]

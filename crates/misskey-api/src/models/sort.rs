@@ -5,10 +5,9 @@
 /// Values of `sort` in the `hashtags/users` request.
 ///
 /// The same shape in `hashtags/users`, `users`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// `+follower`
-    #[default]
     PlusFollower,
     /// `-follower`
     MinusFollower,

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::DateTime;
+use super::SystemWebhookOnItem;
 
 /// The `SystemWebhook` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,27 +30,3 @@ misskey_core::object!(SystemWebhook {
     url: String = "url" required,
     secret: String = "secret" required,
 });
-
-/// Values of `on[]` in `SystemWebhook`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SystemWebhookOnItem {
-    /// `abuseReport`
-    AbuseReport,
-    /// `abuseReportResolved`
-    AbuseReportResolved,
-    /// `userCreated`
-    UserCreated,
-    /// `inactiveModeratorsWarning`
-    InactiveModeratorsWarning,
-    /// `inactiveModeratorsInvitationOnlyChanged`
-    InactiveModeratorsInvitationOnlyChanged,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    SystemWebhookOnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
-    "abuseReportResolved", UserCreated => "userCreated", InactiveModeratorsWarning =>
-    "inactiveModeratorsWarning", InactiveModeratorsInvitationOnlyChanged =>
-    "inactiveModeratorsInvitationOnlyChanged", }
-);

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
 use super::{
-    Note, Page, RoleLite, UserDetailedNotMeOnlyField,
-    UserDetailedNotMeOnlyFollowingVisibility, UserDetailedNotMeOnlyNotify,
-    UserLiteAvatarDecoration, UserLiteBadgeRole, UserLiteInstance, UserLiteOnlineStatus,
+    Note, Page, RoleLite, UserDetailedField, UserDetailedFollowingVisibility,
+    UserDetailedNotify, UserLiteAvatarDecoration, UserLiteBadgeRole, UserLiteInstance,
+    UserLiteOnlineStatus,
 };
 
 /// The `UserDetailedNotMe` object of the spec's `components/schemas`.
@@ -44,7 +44,7 @@ pub struct UserDetailedNotMe {
     pub birthday: Option<String>,
     pub lang: Option<String>,
     /// At most 16 items.
-    pub fields: Vec<UserDetailedNotMeOnlyField>,
+    pub fields: Vec<UserDetailedField>,
     pub verified_links: Vec<String>,
     pub followers_count: f64,
     pub following_count: f64,
@@ -54,8 +54,8 @@ pub struct UserDetailedNotMe {
     pub pinned_page_id: Option<String>,
     pub pinned_page: Option<Page>,
     pub public_reactions: bool,
-    pub following_visibility: UserDetailedNotMeOnlyFollowingVisibility,
-    pub followers_visibility: UserDetailedNotMeOnlyFollowingVisibility,
+    pub following_visibility: UserDetailedFollowingVisibility,
+    pub followers_visibility: UserDetailedFollowingVisibility,
     pub roles: Vec<RoleLite>,
     pub followed_message: Option<String>,
     pub memo: Option<String>,
@@ -71,7 +71,7 @@ pub struct UserDetailedNotMe {
     pub is_blocked: Option<bool>,
     pub is_muted: Option<bool>,
     pub is_renote_muted: Option<bool>,
-    pub notify: Option<UserDetailedNotMeOnlyNotify>,
+    pub notify: Option<UserDetailedNotify>,
     pub with_replies: Option<bool>,
 }
 
@@ -105,7 +105,7 @@ misskey_core::object!(UserDetailedNotMe {
     location: Option<String> = "location" or_default,
     birthday: Option<String> = "birthday" or_default,
     lang: Option<String> = "lang" or_default,
-    fields: Vec<UserDetailedNotMeOnlyField> = "fields" or_default,
+    fields: Vec<UserDetailedField> = "fields" or_default,
     verified_links: Vec<String> = "verifiedLinks" or_default,
     followers_count: f64 = "followersCount" required,
     following_count: f64 = "followingCount" required,
@@ -115,8 +115,8 @@ misskey_core::object!(UserDetailedNotMe {
     pinned_page_id: Option<String> = "pinnedPageId" or_default,
     pinned_page: Option<Page> = "pinnedPage" or_default,
     public_reactions: bool = "publicReactions" or_default,
-    following_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followingVisibility" required,
-    followers_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followersVisibility" required,
+    following_visibility: UserDetailedFollowingVisibility = "followingVisibility" required,
+    followers_visibility: UserDetailedFollowingVisibility = "followersVisibility" required,
     roles: Vec<RoleLite> = "roles" or_default,
     followed_message: Option<String> = "followedMessage" skip_none,
     memo: Option<String> = "memo" or_default,
@@ -132,7 +132,7 @@ misskey_core::object!(UserDetailedNotMe {
     is_blocked: Option<bool> = "isBlocked" skip_none,
     is_muted: Option<bool> = "isMuted" skip_none,
     is_renote_muted: Option<bool> = "isRenoteMuted" skip_none,
-    notify: Option<UserDetailedNotMeOnlyNotify> = "notify" skip_none,
+    notify: Option<UserDetailedNotify> = "notify" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
 });
 

@@ -3,7 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use super::{Note, Page, RoleLite};
+use super::{
+    Note, Page, RoleLite, UserDetailedField, UserDetailedFollowingVisibility,
+    UserDetailedNotify,
+};
 
 /// The `UserDetailedNotMeOnly` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +28,7 @@ pub struct UserDetailedNotMeOnly {
     pub birthday: Option<String>,
     pub lang: Option<String>,
     /// At most 16 items.
-    pub fields: Vec<UserDetailedNotMeOnlyField>,
+    pub fields: Vec<UserDetailedField>,
     pub verified_links: Vec<String>,
     pub followers_count: f64,
     pub following_count: f64,
@@ -35,8 +38,8 @@ pub struct UserDetailedNotMeOnly {
     pub pinned_page_id: Option<String>,
     pub pinned_page: Option<Page>,
     pub public_reactions: bool,
-    pub following_visibility: UserDetailedNotMeOnlyFollowingVisibility,
-    pub followers_visibility: UserDetailedNotMeOnlyFollowingVisibility,
+    pub following_visibility: UserDetailedFollowingVisibility,
+    pub followers_visibility: UserDetailedFollowingVisibility,
     pub roles: Vec<RoleLite>,
     pub followed_message: Option<String>,
     pub memo: Option<String>,
@@ -52,7 +55,7 @@ pub struct UserDetailedNotMeOnly {
     pub is_blocked: Option<bool>,
     pub is_muted: Option<bool>,
     pub is_renote_muted: Option<bool>,
-    pub notify: Option<UserDetailedNotMeOnlyNotify>,
+    pub notify: Option<UserDetailedNotify>,
     pub with_replies: Option<bool>,
 }
 
@@ -73,7 +76,7 @@ misskey_core::object!(UserDetailedNotMeOnly {
     location: Option<String> = "location" or_default,
     birthday: Option<String> = "birthday" or_default,
     lang: Option<String> = "lang" or_default,
-    fields: Vec<UserDetailedNotMeOnlyField> = "fields" or_default,
+    fields: Vec<UserDetailedField> = "fields" or_default,
     verified_links: Vec<String> = "verifiedLinks" or_default,
     followers_count: f64 = "followersCount" required,
     following_count: f64 = "followingCount" required,
@@ -83,8 +86,8 @@ misskey_core::object!(UserDetailedNotMeOnly {
     pinned_page_id: Option<String> = "pinnedPageId" or_default,
     pinned_page: Option<Page> = "pinnedPage" or_default,
     public_reactions: bool = "publicReactions" or_default,
-    following_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followingVisibility" required,
-    followers_visibility: UserDetailedNotMeOnlyFollowingVisibility = "followersVisibility" required,
+    following_visibility: UserDetailedFollowingVisibility = "followingVisibility" required,
+    followers_visibility: UserDetailedFollowingVisibility = "followersVisibility" required,
     roles: Vec<RoleLite> = "roles" or_default,
     followed_message: Option<String> = "followedMessage" skip_none,
     memo: Option<String> = "memo" or_default,
@@ -100,54 +103,6 @@ misskey_core::object!(UserDetailedNotMeOnly {
     is_blocked: Option<bool> = "isBlocked" skip_none,
     is_muted: Option<bool> = "isMuted" skip_none,
     is_renote_muted: Option<bool> = "isRenoteMuted" skip_none,
-    notify: Option<UserDetailedNotMeOnlyNotify> = "notify" skip_none,
+    notify: Option<UserDetailedNotify> = "notify" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
 });
-
-/// `fields[]` in `UserDetailedNotMeOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserDetailedNotMeOnlyField {
-    pub name: String,
-    pub value: String,
-}
-
-misskey_core::object!(UserDetailedNotMeOnlyField {
-    name: String = "name" required,
-    value: String = "value" required,
-});
-
-/// Values of `followingVisibility` in `UserDetailedNotMeOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserDetailedNotMeOnlyFollowingVisibility {
-    /// `public`
-    Public,
-    /// `followers`
-    Followers,
-    /// `private`
-    Private,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    UserDetailedNotMeOnlyFollowingVisibility, Other { Public => "public", Followers =>
-    "followers", Private => "private", }
-);
-
-/// Values of `followersVisibility` in `UserDetailedNotMeOnly`.
-pub type UserDetailedNotMeOnlyFollowersVisibility = UserDetailedNotMeOnlyFollowingVisibility;
-
-/// Values of `notify` in `UserDetailedNotMeOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserDetailedNotMeOnlyNotify {
-    /// `normal`
-    Normal,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    UserDetailedNotMeOnlyNotify, Other { Normal => "normal", None => "none", }
-);

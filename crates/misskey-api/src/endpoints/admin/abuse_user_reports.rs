@@ -35,12 +35,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/abuse-user-reports` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// Values of `reporterOrigin` in the `admin/abuse-user-reports` request.
-pub type ReporterOrigin = models::AdminReporterOrigin;
-
-/// Values of `targetUserOrigin` in the `admin/abuse-user-reports` request.
-pub type TargetUserOrigin = models::AdminReporterOrigin;
-
 /// `[]` in the `admin/abuse-user-reports` response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseItem {
@@ -55,7 +49,7 @@ pub struct ResponseItem {
     pub target_user: models::UserDetailedNotMe,
     pub assignee: Option<models::UserDetailedNotMe>,
     pub forwarded: bool,
-    pub resolved_as: Option<ResolvedAs>,
+    pub resolved_as: Option<models::AdminResolvedAs>,
     pub moderation_note: String,
 }
 
@@ -71,7 +65,7 @@ misskey_core::object!(ResponseItem {
     target_user: models::UserDetailedNotMe = "targetUser" required,
     assignee: Option<models::UserDetailedNotMe> = "assignee" or_default,
     forwarded: bool = "forwarded" or_default,
-    resolved_as: Option<ResolvedAs> = "resolvedAs" or_default,
+    resolved_as: Option<models::AdminResolvedAs> = "resolvedAs" or_default,
     moderation_note: String = "moderationNote" required,
 });
 
@@ -80,21 +74,6 @@ impl misskey_core::HasId for ResponseItem {
         Some(self.id.as_str())
     }
 }
-
-/// Values of `[].resolvedAs` in the `admin/abuse-user-reports` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResolvedAs {
-    /// `accept`
-    Accept,
-    /// `reject`
-    Reject,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    ResolvedAs, Other { Accept => "accept", Reject => "reject", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,37 +7,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/resolve-abuse-user-report`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub report_id: Id,
-    pub resolved_as: Nullable<ResolvedAs>,
+    pub resolved_as: Nullable<models::AdminResolvedAs>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     report_id: Id = "reportId" required,
-    resolved_as: Nullable<ResolvedAs> = "resolvedAs" skip_absent,
+    resolved_as: Nullable<models::AdminResolvedAs> = "resolvedAs" skip_absent,
 });
 
 /// `admin/resolve-abuse-user-report` answers `204 No Content`.
 pub type Response = ();
-
-/// Values of `resolvedAs` in the `admin/resolve-abuse-user-report` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum ResolvedAs {
-    /// `accept`
-    #[default]
-    Accept,
-    /// `reject`
-    Reject,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    ResolvedAs, Other { Accept => "accept", Reject => "reject", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

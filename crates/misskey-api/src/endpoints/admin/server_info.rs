@@ -39,15 +39,6 @@ misskey_core::object!(Response {
     net: Net = "net" required,
 });
 
-/// `cpu` in the `admin/server-info` response.
-pub type Cpu = models::Cpu;
-
-/// `mem` in the `admin/server-info` response.
-pub type Mem = models::Mem;
-
-/// `fs` in the `admin/server-info` response.
-pub type Fs = models::Fs;
-
 /// `net` in the `admin/server-info` response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Net {

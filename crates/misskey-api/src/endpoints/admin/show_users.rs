@@ -40,10 +40,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = Vec<models::UserDetailed>;
 
 /// Values of `sort` in the `admin/show-users` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// `+follower`
-    #[default]
     PlusFollower,
     /// `-follower`
     MinusFollower,
@@ -97,9 +96,6 @@ misskey_core::string_enum!(
     "admin", Moderator => "moderator", AdminOrModerator => "adminOrModerator", Suspended
     => "suspended", }
 );
-
-/// Values of `origin` in the `admin/show-users` request.
-pub type Origin = models::AdminReporterOrigin;
 
 impl Endpoint for Request {
     type Response = Response;

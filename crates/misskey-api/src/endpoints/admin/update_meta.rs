@@ -251,10 +251,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = ();
 
 /// Values of `sensitiveMediaDetection` in the `admin/update-meta` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SensitiveMediaDetection {
     /// `none`
-    #[default]
     None,
     /// `all`
     All,
@@ -272,10 +271,9 @@ misskey_core::string_enum!(
 );
 
 /// Values of `sensitiveMediaDetectionSensitivity` in the `admin/update-meta` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SensitiveMediaDetectionSensitivity {
     /// `medium`
-    #[default]
     Medium,
     /// `low`
     Low,
@@ -295,10 +293,9 @@ misskey_core::string_enum!(
 );
 
 /// Values of `federation` in the `admin/update-meta` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Federation {
     /// `all`
-    #[default]
     All,
     /// `none`
     None,

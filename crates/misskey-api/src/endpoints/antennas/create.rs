@@ -10,11 +10,11 @@ use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `antennas/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// 1 to 100 characters.
     pub name: String,
-    pub src: models::AntennasSrc,
+    pub src: models::AntennaSrc,
     pub user_list_id: Nullable<Id>,
     pub keywords: Vec<Vec<String>>,
     pub exclude_keywords: Vec<Vec<String>>,
@@ -28,7 +28,7 @@ pub struct Request {
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
-    src: models::AntennasSrc = "src" required,
+    src: models::AntennaSrc = "src" required,
     user_list_id: Nullable<Id> = "userListId" skip_absent,
     keywords: Vec<Vec<String>> = "keywords" required,
     exclude_keywords: Vec<Vec<String>> = "excludeKeywords" required,
@@ -42,9 +42,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 
 /// What `antennas/create` answers.
 pub type Response = models::Antenna;
-
-/// Values of `src` in the `antennas/create` request.
-pub type Src = models::AntennasSrc;
 
 impl Endpoint for Request {
     type Response = Response;

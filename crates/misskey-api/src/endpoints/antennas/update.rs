@@ -15,7 +15,7 @@ pub struct Request {
     pub antenna_id: Id,
     /// 1 to 100 characters.
     pub name: Option<String>,
-    pub src: Option<models::AntennasSrc>,
+    pub src: Option<models::AntennaSrc>,
     pub user_list_id: Nullable<Id>,
     pub keywords: Option<Vec<Vec<String>>>,
     pub exclude_keywords: Option<Vec<Vec<String>>>,
@@ -30,7 +30,7 @@ pub struct Request {
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     antenna_id: Id = "antennaId" required,
     name: Option<String> = "name" skip_none,
-    src: Option<models::AntennasSrc> = "src" skip_none,
+    src: Option<models::AntennaSrc> = "src" skip_none,
     user_list_id: Nullable<Id> = "userListId" skip_absent,
     keywords: Option<Vec<Vec<String>>> = "keywords" skip_none,
     exclude_keywords: Option<Vec<Vec<String>>> = "excludeKeywords" skip_none,
@@ -44,9 +44,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 
 /// What `antennas/update` answers.
 pub type Response = models::Antenna;
-
-/// Values of `src` in the `antennas/update` request.
-pub type Src = models::AntennasSrc;
 
 impl Endpoint for Request {
     type Response = Response;

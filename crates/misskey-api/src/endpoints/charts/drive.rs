@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `charts/drive`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
@@ -23,9 +23,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
 });
-
-/// Values of `span` in the `charts/drive` request.
-pub type Span = models::ChartsSpan;
 
 /// What `charts/drive` answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,9 +51,6 @@ misskey_core::object!(Local {
     dec_count: Vec<f64> = "decCount" or_default,
     dec_size: Vec<f64> = "decSize" or_default,
 });
-
-/// `remote` in the `charts/drive` response.
-pub type Remote = Local;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `charts/federation`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
@@ -23,9 +23,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     offset: Nullable<i64> = "offset" skip_absent,
 });
-
-/// Values of `span` in the `charts/federation` request.
-pub type Span = models::ChartsSpan;
 
 /// What `charts/federation` answers.
 #[derive(Debug, Clone, PartialEq)]

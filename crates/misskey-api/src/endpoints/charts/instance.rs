@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `charts/instance`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
@@ -25,9 +25,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     offset: Nullable<i64> = "offset" skip_absent,
     host: String = "host" required,
 });
-
-/// Values of `span` in the `charts/instance` request.
-pub type Span = models::ChartsSpan;
 
 /// What `charts/instance` answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,21 +59,6 @@ misskey_core::object!(Requests {
     succeeded: Vec<f64> = "succeeded" or_default,
     received: Vec<f64> = "received" or_default,
 });
-
-/// `notes` in the `charts/instance` response.
-pub type Notes = models::ChartsNotes;
-
-/// `notes.diffs` in the `charts/instance` response.
-pub type Diffs = models::ChartsDiffs;
-
-/// `users` in the `charts/instance` response.
-pub type Users = models::ChartsUsers;
-
-/// `following` in the `charts/instance` response.
-pub type Following = models::ChartsUsers;
-
-/// `followers` in the `charts/instance` response.
-pub type Followers = models::ChartsUsers;
 
 /// `drive` in the `charts/instance` response.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `charts/notes`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
@@ -24,9 +24,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     offset: Nullable<i64> = "offset" skip_absent,
 });
 
-/// Values of `span` in the `charts/notes` request.
-pub type Span = models::ChartsSpan;
-
 /// What `charts/notes` answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
@@ -38,18 +35,6 @@ misskey_core::object!(Response {
     local: models::ChartsNotes = "local" required,
     remote: models::ChartsNotes = "remote" required,
 });
-
-/// `local` in the `charts/notes` response.
-pub type Local = models::ChartsNotes;
-
-/// `local.diffs` in the `charts/notes` response.
-pub type Diffs = models::ChartsDiffs;
-
-/// `remote` in the `charts/notes` response.
-pub type Remote = models::ChartsNotes;
-
-/// `remote.diffs` in the `charts/notes` response.
-pub type RemoteDiffs = models::ChartsDiffs;
 
 impl Endpoint for Request {
     type Response = Response;

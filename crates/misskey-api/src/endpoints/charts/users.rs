@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `charts/users`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
@@ -24,9 +24,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     offset: Nullable<i64> = "offset" skip_absent,
 });
 
-/// Values of `span` in the `charts/users` request.
-pub type Span = models::ChartsSpan;
-
 /// What `charts/users` answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
@@ -38,12 +35,6 @@ misskey_core::object!(Response {
     local: models::ChartsUsers = "local" required,
     remote: models::ChartsUsers = "remote" required,
 });
-
-/// `local` in the `charts/users` response.
-pub type Local = models::ChartsUsers;
-
-/// `remote` in the `charts/users` response.
-pub type Remote = models::ChartsUsers;
 
 impl Endpoint for Request {
     type Response = Response;

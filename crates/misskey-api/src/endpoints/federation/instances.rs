@@ -46,10 +46,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = Vec<models::FederationInstance>;
 
 /// Values of `sort` in the `federation/instances` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// `+pubSub`
-    #[default]
     PlusPubSub,
     /// `-pubSub`
     MinusPubSub,

@@ -32,10 +32,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = ();
 
 /// Values of `visibility` in the `flash/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Visibility {
     /// `public`
-    #[default]
     Public,
     /// `private`
     Private,

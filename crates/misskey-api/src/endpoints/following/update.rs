@@ -13,21 +13,18 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub user_id: Id,
-    pub notify: Option<models::FollowingNotify>,
+    pub notify: Option<models::UserDetailedNotify>,
     pub with_replies: Option<bool>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
-    notify: Option<models::FollowingNotify> = "notify" skip_none,
+    notify: Option<models::UserDetailedNotify> = "notify" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
 });
 
 /// What `following/update` answers.
 pub type Response = models::UserLite;
-
-/// Values of `notify` in the `following/update` request.
-pub type Notify = models::FollowingNotify;
 
 impl Endpoint for Request {
     type Response = Response;

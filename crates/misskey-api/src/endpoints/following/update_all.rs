@@ -12,20 +12,17 @@ use crate::models;
 /// The request body of `following/update-all`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub notify: Option<models::FollowingNotify>,
+    pub notify: Option<models::UserDetailedNotify>,
     pub with_replies: Option<bool>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    notify: Option<models::FollowingNotify> = "notify" skip_none,
+    notify: Option<models::UserDetailedNotify> = "notify" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
 });
 
 /// `following/update-all` answers `204 No Content`.
 pub type Response = ();
-
-/// Values of `notify` in the `following/update-all` request.
-pub type Notify = models::FollowingNotify;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `hashtags/list`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// Default: `10`. 1 to 100.
     pub limit: Option<i64>,
@@ -35,10 +35,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = Vec<models::Hashtag>;
 
 /// Values of `sort` in the `hashtags/list` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// `+mentionedUsers`
-    #[default]
     PlusMentionedUsers,
     /// `-mentionedUsers`
     MinusMentionedUsers,

@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `hashtags/users`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub tag: String,
     /// Default: `10`. 1 to 100.
@@ -32,15 +32,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 
 /// What `hashtags/users` answers.
 pub type Response = Vec<models::UserDetailed>;
-
-/// Values of `sort` in the `hashtags/users` request.
-pub type Sort = models::Sort;
-
-/// Values of `state` in the `hashtags/users` request.
-pub type State = models::State;
-
-/// Values of `origin` in the `hashtags/users` request.
-pub type Origin = models::Origin;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -24,10 +24,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = Vec<ResponseItem>;
 
 /// Values of `sort` in the `i/apps` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// `+createdAt`
-    #[default]
     PlusCreatedAt,
     /// `-createdAt`
     MinusCreatedAt,

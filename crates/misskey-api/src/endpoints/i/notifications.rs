@@ -35,10 +35,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = Vec<models::Notification>;
 
 /// Values of `includeTypes[]` in the `i/notifications` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IncludeType {
     /// `note`
-    #[default]
     Note,
     /// `follow`
     Follow,
@@ -86,9 +85,6 @@ misskey_core::string_enum!(
     "achievementEarned", ExportCompleted => "exportCompleted", Login => "login", App =>
     "app", Test => "test", PollVote => "pollVote", GroupInvited => "groupInvited", }
 );
-
-/// Values of `excludeTypes[]` in the `i/notifications` request.
-pub type ExcludeType = IncludeType;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -35,10 +35,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = Vec<models::Notification>;
 
 /// Values of `includeTypes[]` in the `i/notifications-grouped` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IncludeType {
     /// `note`
-    #[default]
     Note,
     /// `follow`
     Follow,
@@ -91,9 +90,6 @@ misskey_core::string_enum!(
     "app", Test => "test", ReactionGrouped => "reaction:grouped", RenoteGrouped =>
     "renote:grouped", PollVote => "pollVote", GroupInvited => "groupInvited", }
 );
-
-/// Values of `excludeTypes[]` in the `i/notifications-grouped` request.
-pub type ExcludeType = IncludeType;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -7,7 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use crate::models;
 
 /// The request body of `i/update`.
@@ -28,7 +28,7 @@ pub struct Request {
     pub avatar_decorations: Option<Vec<AvatarDecoration>>,
     pub banner_id: Nullable<Id>,
     /// 0 to 16 items.
-    pub fields: Option<Vec<Field>>,
+    pub fields: Option<Vec<models::UserDetailedField>>,
     pub is_locked: Option<bool>,
     pub is_explorable: Option<bool>,
     pub hide_online_status: Option<bool>,
@@ -43,13 +43,13 @@ pub struct Request {
     pub receive_announcement_email: Option<bool>,
     pub always_mark_nsfw: Option<bool>,
     pub auto_sensitive: Option<bool>,
-    pub following_visibility: Option<FollowingVisibility>,
-    pub followers_visibility: Option<FollowingVisibility>,
+    pub following_visibility: Option<models::UserDetailedFollowingVisibility>,
+    pub followers_visibility: Option<models::UserDetailedFollowingVisibility>,
     pub pinned_page_id: Nullable<Id>,
     pub muted_words: Option<Vec<MutedWord>>,
     pub hard_muted_words: Option<Vec<MutedWord>>,
     pub muted_instances: Option<Vec<String>>,
-    pub notification_recieve_config: Option<NotificationRecieveConfig>,
+    pub notification_recieve_config: Option<models::NotificationRecieveConfig>,
     pub email_notification_types: Option<Vec<String>>,
     /// At most 10 items.
     pub also_known_as: Option<Vec<String>>,
@@ -65,7 +65,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     avatar_id: Nullable<Id> = "avatarId" skip_absent,
     avatar_decorations: Option<Vec<AvatarDecoration>> = "avatarDecorations" skip_none,
     banner_id: Nullable<Id> = "bannerId" skip_absent,
-    fields: Option<Vec<Field>> = "fields" skip_none,
+    fields: Option<Vec<models::UserDetailedField>> = "fields" skip_none,
     is_locked: Option<bool> = "isLocked" skip_none,
     is_explorable: Option<bool> = "isExplorable" skip_none,
     hide_online_status: Option<bool> = "hideOnlineStatus" skip_none,
@@ -80,13 +80,13 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     receive_announcement_email: Option<bool> = "receiveAnnouncementEmail" skip_none,
     always_mark_nsfw: Option<bool> = "alwaysMarkNsfw" skip_none,
     auto_sensitive: Option<bool> = "autoSensitive" skip_none,
-    following_visibility: Option<FollowingVisibility> = "followingVisibility" skip_none,
-    followers_visibility: Option<FollowingVisibility> = "followersVisibility" skip_none,
+    following_visibility: Option<models::UserDetailedFollowingVisibility> = "followingVisibility" skip_none,
+    followers_visibility: Option<models::UserDetailedFollowingVisibility> = "followersVisibility" skip_none,
     pinned_page_id: Nullable<Id> = "pinnedPageId" skip_absent,
     muted_words: Option<Vec<MutedWord>> = "mutedWords" skip_none,
     hard_muted_words: Option<Vec<MutedWord>> = "hardMutedWords" skip_none,
     muted_instances: Option<Vec<String>> = "mutedInstances" skip_none,
-    notification_recieve_config: Option<NotificationRecieveConfig> = "notificationRecieveConfig" skip_none,
+    notification_recieve_config: Option<models::NotificationRecieveConfig> = "notificationRecieveConfig" skip_none,
     email_notification_types: Option<Vec<String>> = "emailNotificationTypes" skip_none,
     also_known_as: Option<Vec<String>> = "alsoKnownAs" skip_none,
 });
@@ -95,10 +95,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = models::MeDetailed;
 
 /// Values of `lang` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Lang {
     /// `ach`
-    #[default]
     Ach,
     /// `ady`
     Ady,
@@ -615,52 +614,12 @@ impl misskey_core::HasId for AvatarDecoration {
     }
 }
 
-/// `fields[]` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Field {
-    pub name: String,
-    pub value: String,
-}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Field {
-    name: String = "name" required,
-    value: String = "value" required,
-});
-
-/// Values of `followingVisibility` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum FollowingVisibility {
-    /// `public`
-    #[default]
-    Public,
-    /// `followers`
-    Followers,
-    /// `private`
-    Private,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    FollowingVisibility, Other { Public => "public", Followers => "followers", Private =>
-    "private", }
-);
-
-/// Values of `followersVisibility` in the `i/update` request.
-pub type FollowersVisibility = FollowingVisibility;
-
 /// `mutedWords[]` in the `i/update` request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum MutedWord {
     List(Vec<String>),
     String(String),
-}
-
-impl Default for MutedWord {
-    fn default() -> Self {
-        Self::List(Default::default())
-    }
 }
 
 impl<'de> Deserialize<'de> for MutedWord {
@@ -687,345 +646,6 @@ impl<'de> Deserialize<'de> for MutedWord {
         )
     }
 }
-
-/// `hardMutedWords[]` in the `i/update` request.
-pub type HardMutedWord = MutedWord;
-
-/// `notificationRecieveConfig` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NotificationRecieveConfig {
-    pub note: Option<Note>,
-    pub follow: Option<Note>,
-    pub mention: Option<Note>,
-    pub reply: Option<Note>,
-    pub renote: Option<Note>,
-    pub quote: Option<Note>,
-    pub reaction: Option<Note>,
-    pub poll_ended: Option<Note>,
-    pub receive_follow_request: Option<Note>,
-    pub follow_request_accepted: Option<Note>,
-    pub role_assigned: Option<Note>,
-    pub achievement_earned: Option<Note>,
-    pub app: Option<Note>,
-    pub test: Option<Note>,
-}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] NotificationRecieveConfig {
-    note: Option<Note> = "note" skip_none,
-    follow: Option<Note> = "follow" skip_none,
-    mention: Option<Note> = "mention" skip_none,
-    reply: Option<Note> = "reply" skip_none,
-    renote: Option<Note> = "renote" skip_none,
-    quote: Option<Note> = "quote" skip_none,
-    reaction: Option<Note> = "reaction" skip_none,
-    poll_ended: Option<Note> = "pollEnded" skip_none,
-    receive_follow_request: Option<Note> = "receiveFollowRequest" skip_none,
-    follow_request_accepted: Option<Note> = "followRequestAccepted" skip_none,
-    role_assigned: Option<Note> = "roleAssigned" skip_none,
-    achievement_earned: Option<Note> = "achievementEarned" skip_none,
-    app: Option<Note> = "app" skip_none,
-    test: Option<Note> = "test" skip_none,
-});
-
-/// `notificationRecieveConfig.note` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Note {
-    /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
-    All(NoteAll),
-    /// When `type` is `list`.
-    List(NoteList),
-    /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
-}
-
-impl Default for Note {
-    fn default() -> Self {
-        Self::All(Default::default())
-    }
-}
-
-impl Serialize for Note {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
-            Self::Other(v) => v.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Note {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = misskey_core::private::buffer(deserializer)?;
-        Ok(
-            match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
-                Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_raw::<_, D>(&raw)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_raw::<_, D>(&raw)?)
-                }
-                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
-            },
-        )
-    }
-}
-
-/// `notificationRecieveConfig.note (variant 0)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NoteAll {
-    pub r#type: Type,
-}
-
-misskey_core::object!(NoteAll {
-    r#type: Type = "type" required,
-});
-
-/// Values of `notificationRecieveConfig.note (variant 0).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `all`
-    #[default]
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Type, Other { All => "all", Following => "following", Follower => "follower",
-    MutualFollow => "mutualFollow", FollowingOrFollower => "followingOrFollower", Never
-    => "never", }
-);
-
-/// `notificationRecieveConfig.note (variant 1)` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NoteList {
-    pub r#type: NoteListType,
-    pub user_list_id: Id,
-}
-
-misskey_core::object!(NoteList {
-    r#type: NoteListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});
-
-/// Values of `notificationRecieveConfig.note (variant 1).type` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum NoteListType {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(NoteListType, Other { List => "list", });
-
-/// `notificationRecieveConfig.follow` in the `i/update` request.
-pub type Follow = Note;
-
-/// `notificationRecieveConfig.follow (variant 0)` in the `i/update` request.
-pub type FollowAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.follow (variant 0).type` in the `i/update` request.
-pub type FollowAllType = Type;
-
-/// `notificationRecieveConfig.follow (variant 1)` in the `i/update` request.
-pub type FollowList = NoteList;
-
-/// Values of `notificationRecieveConfig.follow (variant 1).type` in the `i/update` request.
-pub type FollowListType = NoteListType;
-
-/// `notificationRecieveConfig.mention` in the `i/update` request.
-pub type Mention = Note;
-
-/// `notificationRecieveConfig.mention (variant 0)` in the `i/update` request.
-pub type MentionAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.mention (variant 0).type` in the `i/update` request.
-pub type MentionAllType = Type;
-
-/// `notificationRecieveConfig.mention (variant 1)` in the `i/update` request.
-pub type MentionList = NoteList;
-
-/// Values of `notificationRecieveConfig.mention (variant 1).type` in the `i/update` request.
-pub type MentionListType = NoteListType;
-
-/// `notificationRecieveConfig.reply` in the `i/update` request.
-pub type Reply = Note;
-
-/// `notificationRecieveConfig.reply (variant 0)` in the `i/update` request.
-pub type ReplyAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.reply (variant 0).type` in the `i/update` request.
-pub type ReplyAllType = Type;
-
-/// `notificationRecieveConfig.reply (variant 1)` in the `i/update` request.
-pub type ReplyList = NoteList;
-
-/// Values of `notificationRecieveConfig.reply (variant 1).type` in the `i/update` request.
-pub type ReplyListType = NoteListType;
-
-/// `notificationRecieveConfig.renote` in the `i/update` request.
-pub type Renote = Note;
-
-/// `notificationRecieveConfig.renote (variant 0)` in the `i/update` request.
-pub type RenoteAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.renote (variant 0).type` in the `i/update` request.
-pub type RenoteAllType = Type;
-
-/// `notificationRecieveConfig.renote (variant 1)` in the `i/update` request.
-pub type RenoteList = NoteList;
-
-/// Values of `notificationRecieveConfig.renote (variant 1).type` in the `i/update` request.
-pub type RenoteListType = NoteListType;
-
-/// `notificationRecieveConfig.quote` in the `i/update` request.
-pub type Quote = Note;
-
-/// `notificationRecieveConfig.quote (variant 0)` in the `i/update` request.
-pub type QuoteAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.quote (variant 0).type` in the `i/update` request.
-pub type QuoteAllType = Type;
-
-/// `notificationRecieveConfig.quote (variant 1)` in the `i/update` request.
-pub type QuoteList = NoteList;
-
-/// Values of `notificationRecieveConfig.quote (variant 1).type` in the `i/update` request.
-pub type QuoteListType = NoteListType;
-
-/// `notificationRecieveConfig.reaction` in the `i/update` request.
-pub type Reaction = Note;
-
-/// `notificationRecieveConfig.reaction (variant 0)` in the `i/update` request.
-pub type ReactionAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.reaction (variant 0).type` in the `i/update` request.
-pub type ReactionAllType = Type;
-
-/// `notificationRecieveConfig.reaction (variant 1)` in the `i/update` request.
-pub type ReactionList = NoteList;
-
-/// Values of `notificationRecieveConfig.reaction (variant 1).type` in the `i/update` request.
-pub type ReactionListType = NoteListType;
-
-/// `notificationRecieveConfig.pollEnded` in the `i/update` request.
-pub type PollEnded = Note;
-
-/// `notificationRecieveConfig.pollEnded (variant 0)` in the `i/update` request.
-pub type PollEndedAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.pollEnded (variant 0).type` in the `i/update` request.
-pub type PollEndedAllType = Type;
-
-/// `notificationRecieveConfig.pollEnded (variant 1)` in the `i/update` request.
-pub type PollEndedList = NoteList;
-
-/// Values of `notificationRecieveConfig.pollEnded (variant 1).type` in the `i/update` request.
-pub type PollEndedListType = NoteListType;
-
-/// `notificationRecieveConfig.receiveFollowRequest` in the `i/update` request.
-pub type ReceiveFollowRequest = Note;
-
-/// `notificationRecieveConfig.receiveFollowRequest (variant 0)` in the `i/update` request.
-pub type ReceiveFollowRequestAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 0).type` in the `i/update` request.
-pub type ReceiveFollowRequestAllType = Type;
-
-/// `notificationRecieveConfig.receiveFollowRequest (variant 1)` in the `i/update` request.
-pub type ReceiveFollowRequestList = NoteList;
-
-/// Values of `notificationRecieveConfig.receiveFollowRequest (variant 1).type` in the `i/update` request.
-pub type ReceiveFollowRequestListType = NoteListType;
-
-/// `notificationRecieveConfig.followRequestAccepted` in the `i/update` request.
-pub type FollowRequestAccepted = Note;
-
-/// `notificationRecieveConfig.followRequestAccepted (variant 0)` in the `i/update` request.
-pub type FollowRequestAcceptedAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.followRequestAccepted (variant 0).type` in the `i/update` request.
-pub type FollowRequestAcceptedAllType = Type;
-
-/// `notificationRecieveConfig.followRequestAccepted (variant 1)` in the `i/update` request.
-pub type FollowRequestAcceptedList = NoteList;
-
-/// Values of `notificationRecieveConfig.followRequestAccepted (variant 1).type` in the `i/update` request.
-pub type FollowRequestAcceptedListType = NoteListType;
-
-/// `notificationRecieveConfig.roleAssigned` in the `i/update` request.
-pub type RoleAssigned = Note;
-
-/// `notificationRecieveConfig.roleAssigned (variant 0)` in the `i/update` request.
-pub type RoleAssignedAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.roleAssigned (variant 0).type` in the `i/update` request.
-pub type RoleAssignedAllType = Type;
-
-/// `notificationRecieveConfig.roleAssigned (variant 1)` in the `i/update` request.
-pub type RoleAssignedList = NoteList;
-
-/// Values of `notificationRecieveConfig.roleAssigned (variant 1).type` in the `i/update` request.
-pub type RoleAssignedListType = NoteListType;
-
-/// `notificationRecieveConfig.achievementEarned` in the `i/update` request.
-pub type AchievementEarned = Note;
-
-/// `notificationRecieveConfig.achievementEarned (variant 0)` in the `i/update` request.
-pub type AchievementEarnedAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.achievementEarned (variant 0).type` in the `i/update` request.
-pub type AchievementEarnedAllType = Type;
-
-/// `notificationRecieveConfig.achievementEarned (variant 1)` in the `i/update` request.
-pub type AchievementEarnedList = NoteList;
-
-/// Values of `notificationRecieveConfig.achievementEarned (variant 1).type` in the `i/update` request.
-pub type AchievementEarnedListType = NoteListType;
-
-/// `notificationRecieveConfig.app` in the `i/update` request.
-pub type App = Note;
-
-/// `notificationRecieveConfig.app (variant 0)` in the `i/update` request.
-pub type AppAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.app (variant 0).type` in the `i/update` request.
-pub type AppAllType = Type;
-
-/// `notificationRecieveConfig.app (variant 1)` in the `i/update` request.
-pub type AppList = NoteList;
-
-/// Values of `notificationRecieveConfig.app (variant 1).type` in the `i/update` request.
-pub type AppListType = NoteListType;
-
-/// `notificationRecieveConfig.test` in the `i/update` request.
-pub type Test = Note;
-
-/// `notificationRecieveConfig.test (variant 0)` in the `i/update` request.
-pub type TestAll = NoteAll;
-
-/// Values of `notificationRecieveConfig.test (variant 0).type` in the `i/update` request.
-pub type TestAllType = Type;
-
-/// `notificationRecieveConfig.test (variant 1)` in the `i/update` request.
-pub type TestList = NoteList;
-
-/// Values of `notificationRecieveConfig.test (variant 1).type` in the `i/update` request.
-pub type TestListType = NoteListType;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -19,7 +19,7 @@ pub struct Request {
     pub cw: Nullable<String>,
     /// Default: `false`.
     pub local_only: Option<bool>,
-    pub reaction_acceptance: Nullable<ReactionAcceptance>,
+    pub reaction_acceptance: Nullable<models::NoteReactionAcceptance>,
     /// Default: `false`.
     pub no_extract_mentions: Option<bool>,
     /// Default: `false`.
@@ -43,7 +43,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
     cw: Nullable<String> = "cw" skip_absent,
     local_only: Option<bool> = "localOnly" skip_none,
-    reaction_acceptance: Nullable<ReactionAcceptance> = "reactionAcceptance" skip_absent,
+    reaction_acceptance: Nullable<models::NoteReactionAcceptance> = "reactionAcceptance" skip_absent,
     no_extract_mentions: Option<bool> = "noExtractMentions" skip_none,
     no_extract_hashtags: Option<bool> = "noExtractHashtags" skip_none,
     no_extract_emojis: Option<bool> = "noExtractEmojis" skip_none,
@@ -75,29 +75,6 @@ pub enum Visibility {
 misskey_core::string_enum!(
     Visibility, Other { Public => "public", Home => "home", Followers => "followers",
     Specified => "specified", }
-);
-
-/// Values of `reactionAcceptance` in the `notes/create` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum ReactionAcceptance {
-    /// `likeOnly`
-    #[default]
-    LikeOnly,
-    /// `likeOnlyForRemote`
-    LikeOnlyForRemote,
-    /// `nonSensitiveOnly`
-    NonSensitiveOnly,
-    /// `nonSensitiveOnlyForLocalLikeOnlyForRemote`
-    NonSensitiveOnlyForLocalLikeOnlyForRemote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    ReactionAcceptance, Other { LikeOnly => "likeOnly", LikeOnlyForRemote =>
-    "likeOnlyForRemote", NonSensitiveOnly => "nonSensitiveOnly",
-    NonSensitiveOnlyForLocalLikeOnlyForRemote =>
-    "nonSensitiveOnlyForLocalLikeOnlyForRemote", }
 );
 
 /// `poll` in the `notes/create` request.

@@ -43,10 +43,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = ();
 
 /// Values of `font` in the `pages/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Font {
     /// `serif`
-    #[default]
     Serif,
     /// `sans-serif`
     SansSerif,

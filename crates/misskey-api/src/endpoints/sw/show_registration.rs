@@ -24,9 +24,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `sw/show-registration` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<models::SwResponseBody>;
 
-/// What `sw/show-registration` answers.
-pub type ResponseBody = models::SwResponseBody;
-
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "sw/show-registration";

@@ -20,10 +20,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 });
 
 /// What `users/achievements` answers.
-pub type Response = Vec<models::MeDetailedOnlyAchievement>;
-
-/// `[]` in the `users/achievements` response.
-pub type ResponseItem = models::MeDetailedOnlyAchievement;
+pub type Response = Vec<models::MeDetailedAchievement>;
 
 impl Endpoint for Request {
     type Response = Response;

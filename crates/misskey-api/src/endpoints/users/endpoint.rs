@@ -31,15 +31,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `users` answers.
 pub type Response = Vec<models::UserDetailed>;
 
-/// Values of `sort` in the `users` request.
-pub type Sort = models::Sort;
-
-/// Values of `state` in the `users` request.
-pub type State = models::State;
-
-/// Values of `origin` in the `users` request.
-pub type Origin = models::Origin;
-
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "users";

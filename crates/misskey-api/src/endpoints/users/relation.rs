@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The request body of `users/relation`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub user_id: UserId,
 }
@@ -25,12 +25,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub enum UserId {
     String(Id),
     List(Vec<Id>),
-}
-
-impl Default for UserId {
-    fn default() -> Self {
-        Self::String(Default::default())
-    }
 }
 
 impl<'de> Deserialize<'de> for UserId {
@@ -133,9 +127,6 @@ impl misskey_core::HasId for ResponseObject {
         Some(self.id.as_str())
     }
 }
-
-/// `(variant 1)[]` in the `users/relation` response.
-pub type ResponseListItem = ResponseObject;
 
 impl Endpoint for Request {
     type Response = Response;

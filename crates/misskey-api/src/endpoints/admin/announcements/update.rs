@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/announcements/update`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,7 +19,7 @@ pub struct Request {
     pub text: Option<String>,
     /// At least 0 characters.
     pub image_url: Nullable<String>,
-    pub icon: Option<Icon>,
+    pub icon: Option<models::AnnouncementIcon>,
     pub display: Option<Display>,
     pub for_existing_users: Option<bool>,
     pub silence: Option<bool>,
@@ -31,7 +32,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     title: Option<String> = "title" skip_none,
     text: Option<String> = "text" skip_none,
     image_url: Nullable<String> = "imageUrl" skip_absent,
-    icon: Option<Icon> = "icon" skip_none,
+    icon: Option<models::AnnouncementIcon> = "icon" skip_none,
     display: Option<Display> = "display" skip_none,
     for_existing_users: Option<bool> = "forExistingUsers" skip_none,
     silence: Option<bool> = "silence" skip_none,
@@ -42,32 +43,10 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// `admin/announcements/update` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `icon` in the `admin/announcements/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Icon {
-    /// `info`
-    #[default]
-    Info,
-    /// `warning`
-    Warning,
-    /// `error`
-    Error,
-    /// `success`
-    Success,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Icon, Other { Info => "info", Warning => "warning", Error => "error", Success =>
-    "success", }
-);
-
 /// Values of `display` in the `admin/announcements/update` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Display {
     /// `normal`
-    #[default]
     Normal,
     /// `banner`
     Banner,

@@ -37,9 +37,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/drive/files` answers.
 pub type Response = Vec<models::DriveFile>;
 
-/// Values of `origin` in the `admin/drive/files` request.
-pub type Origin = models::Origin;
-
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/drive/files";

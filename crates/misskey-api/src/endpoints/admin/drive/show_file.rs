@@ -82,9 +82,6 @@ impl misskey_core::HasId for Response {
     }
 }
 
-/// `properties` in the `admin/drive/show-file` response.
-pub type Properties = models::DriveFileProperties;
-
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/drive/show-file";

@@ -53,10 +53,9 @@ misskey_core::string_enum!(
 );
 
 /// Values of `sort` in the `admin/invite/list` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// `+createdAt`
-    #[default]
     PlusCreatedAt,
     /// `-createdAt`
     MinusCreatedAt,

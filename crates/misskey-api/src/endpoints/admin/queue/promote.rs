@@ -9,7 +9,7 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
 /// The request body of `admin/queue/promote`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub r#type: Type,
 }
@@ -22,10 +22,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = ();
 
 /// Values of `type` in the `admin/queue/promote` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
     /// `deliver`
-    #[default]
     Deliver,
     /// `inbox`
     Inbox,

@@ -22,9 +22,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `admin/relays/add` answers.
 pub type Response = models::AdminRelaysResponse;
 
-/// Values of `status` in the `admin/relays/add` response.
-pub type Status = models::AdminRelaysStatus;
-
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/relays/add";

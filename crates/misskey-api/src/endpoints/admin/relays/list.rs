@@ -18,12 +18,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 /// What `admin/relays/list` answers.
 pub type Response = Vec<models::AdminRelaysResponse>;
 
-/// `[]` in the `admin/relays/list` response.
-pub type ResponseItem = models::AdminRelaysResponse;
-
-/// Values of `[].status` in the `admin/relays/list` response.
-pub type Status = models::AdminRelaysStatus;
-
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/relays/list";

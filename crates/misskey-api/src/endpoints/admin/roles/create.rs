@@ -10,13 +10,13 @@ use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `admin/roles/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub name: String,
     pub description: String,
     pub color: Option<String>,
     pub icon_url: Option<String>,
-    pub target: models::AdminRolesTarget,
+    pub target: models::RoleTarget,
     pub cond_formula: serde_json::Value,
     pub is_public: bool,
     pub is_moderator: bool,
@@ -34,7 +34,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     description: String = "description" required,
     color: Option<String> = "color" or_default,
     icon_url: Option<String> = "iconUrl" or_default,
-    target: models::AdminRolesTarget = "target" required,
+    target: models::RoleTarget = "target" required,
     cond_formula: serde_json::Value = "condFormula" required,
     is_public: bool = "isPublic" required,
     is_moderator: bool = "isModerator" required,
@@ -48,9 +48,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 
 /// What `admin/roles/create` answers.
 pub type Response = models::Role;
-
-/// Values of `target` in the `admin/roles/create` request.
-pub type Target = models::AdminRolesTarget;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -17,7 +17,7 @@ pub struct Request {
     pub description: Option<String>,
     pub color: Nullable<String>,
     pub icon_url: Nullable<String>,
-    pub target: Option<models::AdminRolesTarget>,
+    pub target: Option<models::RoleTarget>,
     pub cond_formula: Nullable<serde_json::Value>,
     pub is_public: Option<bool>,
     pub is_moderator: Option<bool>,
@@ -35,7 +35,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     description: Option<String> = "description" skip_none,
     color: Nullable<String> = "color" skip_absent,
     icon_url: Nullable<String> = "iconUrl" skip_absent,
-    target: Option<models::AdminRolesTarget> = "target" skip_none,
+    target: Option<models::RoleTarget> = "target" skip_none,
     cond_formula: Nullable<serde_json::Value> = "condFormula" skip_absent,
     is_public: Option<bool> = "isPublic" skip_none,
     is_moderator: Option<bool> = "isModerator" skip_none,
@@ -49,9 +49,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 
 /// `admin/roles/update` answers `204 No Content`.
 pub type Response = ();
-
-/// Values of `target` in the `admin/roles/update` request.
-pub type Target = models::AdminRolesTarget;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -17,7 +17,7 @@ pub struct Request {
     pub is_active: bool,
     /// 1 to 255 characters.
     pub name: String,
-    pub on: Vec<models::AdminSystemWebhookOnItem>,
+    pub on: Vec<models::SystemWebhookOnItem>,
     /// 1 to 1024 characters.
     pub url: String,
     /// 1 to 1024 characters.
@@ -27,16 +27,13 @@ pub struct Request {
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     is_active: bool = "isActive" required,
     name: String = "name" required,
-    on: Vec<models::AdminSystemWebhookOnItem> = "on" required,
+    on: Vec<models::SystemWebhookOnItem> = "on" required,
     url: String = "url" required,
     secret: String = "secret" required,
 });
 
 /// What `admin/system-webhook/create` answers.
 pub type Response = models::SystemWebhook;
-
-/// Values of `on[]` in the `admin/system-webhook/create` request.
-pub type OnItem = models::AdminSystemWebhookOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -15,19 +15,16 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub is_active: Option<bool>,
-    pub on: Option<Vec<models::AdminSystemWebhookOnItem>>,
+    pub on: Option<Vec<models::SystemWebhookOnItem>>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     is_active: Option<bool> = "isActive" skip_none,
-    on: Option<Vec<models::AdminSystemWebhookOnItem>> = "on" skip_none,
+    on: Option<Vec<models::SystemWebhookOnItem>> = "on" skip_none,
 });
 
 /// What `admin/system-webhook/list` answers.
 pub type Response = Vec<models::SystemWebhook>;
-
-/// Values of `on[]` in the `admin/system-webhook/list` request.
-pub type OnItem = models::AdminSystemWebhookOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -12,27 +12,21 @@ use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `admin/system-webhook/test`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub webhook_id: Id,
-    pub r#type: models::AdminSystemWebhookOnItem,
+    pub r#type: models::SystemWebhookOnItem,
     pub r#override: Option<models::AdminSystemWebhookTestOverride>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     webhook_id: Id = "webhookId" required,
-    r#type: models::AdminSystemWebhookOnItem = "type" required,
+    r#type: models::SystemWebhookOnItem = "type" required,
     r#override: Option<models::AdminSystemWebhookTestOverride> = "override" skip_none,
 });
 
 /// `admin/system-webhook/test` answers `204 No Content`.
 pub type Response = ();
-
-/// Values of `type` in the `admin/system-webhook/test` request.
-pub type Type = models::AdminSystemWebhookOnItem;
-
-/// `override` in the `admin/system-webhook/test` request.
-pub type Override = models::AdminSystemWebhookTestOverride;
 
 impl Endpoint for Request {
     type Response = Response;

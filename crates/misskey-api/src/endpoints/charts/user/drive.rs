@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `charts/user/drive`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
@@ -25,9 +25,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     offset: Nullable<i64> = "offset" skip_absent,
     user_id: Id = "userId" required,
 });
-
-/// Values of `span` in the `charts/user/drive` request.
-pub type Span = models::ChartsSpan;
 
 /// What `charts/user/drive` answers.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `charts/user/following`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
@@ -25,9 +25,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     offset: Nullable<i64> = "offset" skip_absent,
     user_id: Id = "userId" required,
 });
-
-/// Values of `span` in the `charts/user/following` request.
-pub type Span = models::ChartsSpan;
 
 /// What `charts/user/following` answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,21 +49,6 @@ misskey_core::object!(Local {
     followings: models::ChartsUsers = "followings" required,
     followers: models::ChartsUsers = "followers" required,
 });
-
-/// `local.followings` in the `charts/user/following` response.
-pub type Followings = models::ChartsUsers;
-
-/// `local.followers` in the `charts/user/following` response.
-pub type Followers = models::ChartsUsers;
-
-/// `remote` in the `charts/user/following` response.
-pub type Remote = Local;
-
-/// `remote.followings` in the `charts/user/following` response.
-pub type RemoteFollowings = models::ChartsUsers;
-
-/// `remote.followers` in the `charts/user/following` response.
-pub type RemoteFollowers = models::ChartsUsers;
 
 impl Endpoint for Request {
     type Response = Response;

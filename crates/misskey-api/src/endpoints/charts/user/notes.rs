@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `charts/user/notes`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
@@ -26,14 +26,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     user_id: Id = "userId" required,
 });
 
-/// Values of `span` in the `charts/user/notes` request.
-pub type Span = models::ChartsSpan;
-
 /// What `charts/user/notes` answers.
 pub type Response = models::ChartsNotes;
-
-/// `diffs` in the `charts/user/notes` response.
-pub type Diffs = models::ChartsDiffs;
 
 impl Endpoint for Request {
     type Response = Response;

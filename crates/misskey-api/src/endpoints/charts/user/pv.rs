@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `charts/user/pv`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
@@ -25,9 +25,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     offset: Nullable<i64> = "offset" skip_absent,
     user_id: Id = "userId" required,
 });
-
-/// Values of `span` in the `charts/user/pv` request.
-pub type Span = models::ChartsSpan;
 
 /// What `charts/user/pv` answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,9 +49,6 @@ misskey_core::object!(Upv {
     user: Vec<f64> = "user" or_default,
     visitor: Vec<f64> = "visitor" or_default,
 });
-
-/// `pv` in the `charts/user/pv` response.
-pub type Pv = Upv;
 
 impl Endpoint for Request {
     type Response = Response;

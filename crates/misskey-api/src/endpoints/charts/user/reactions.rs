@@ -10,7 +10,7 @@ use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `charts/user/reactions`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub span: models::ChartsSpan,
     /// Default: `30`. 1 to 500.
@@ -25,9 +25,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     offset: Nullable<i64> = "offset" skip_absent,
     user_id: Id = "userId" required,
 });
-
-/// Values of `span` in the `charts/user/reactions` request.
-pub type Span = models::ChartsSpan;
 
 /// What `charts/user/reactions` answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,9 +47,6 @@ pub struct Local {
 misskey_core::object!(Local {
     count: Vec<f64> = "count" or_default,
 });
-
-/// `remote` in the `charts/user/reactions` response.
-pub type Remote = Local;
 
 impl Endpoint for Request {
     type Response = Response;

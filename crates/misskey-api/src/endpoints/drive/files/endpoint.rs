@@ -28,10 +28,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 pub type Response = Vec<models::DriveFile>;
 
 /// Values of `sort` in the `drive/files` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// `+createdAt`
-    #[default]
     PlusCreatedAt,
     /// `-createdAt`
     MinusCreatedAt,

@@ -28,14 +28,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     on: Vec<models::IWebhooksOnItem> = "on" required,
 });
 
-/// Values of `on[]` in the `i/webhooks/create` request.
-pub type OnItem = models::IWebhooksOnItem;
-
 /// What `i/webhooks/create` answers.
 pub type Response = models::IWebhooksResponse;
-
-/// Values of `on[]` in the `i/webhooks/create` response.
-pub type ResponseOnItem = models::IWebhooksCreateOnItem;
 
 impl Endpoint for Request {
     type Response = Response;

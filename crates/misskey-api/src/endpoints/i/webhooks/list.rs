@@ -18,12 +18,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
 /// What `i/webhooks/list` answers.
 pub type Response = Vec<models::IWebhooksResponse>;
 
-/// `[]` in the `i/webhooks/list` response.
-pub type ResponseItem = models::IWebhooksResponse;
-
-/// Values of `[].on[]` in the `i/webhooks/list` response.
-pub type OnItem = models::IWebhooksCreateOnItem;
-
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "i/webhooks/list";

@@ -22,9 +22,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// What `i/webhooks/show` answers.
 pub type Response = models::IWebhooksResponse;
 
-/// Values of `on[]` in the `i/webhooks/show` response.
-pub type OnItem = models::IWebhooksCreateOnItem;
-
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "i/webhooks/show";

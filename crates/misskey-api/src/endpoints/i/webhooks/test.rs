@@ -12,7 +12,7 @@ use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `i/webhooks/test`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub webhook_id: Id,
     pub r#type: models::IWebhooksOnItem,
@@ -27,12 +27,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 
 /// `i/webhooks/test` answers `204 No Content`.
 pub type Response = ();
-
-/// Values of `type` in the `i/webhooks/test` request.
-pub type Type = models::IWebhooksOnItem;
-
-/// `override` in the `i/webhooks/test` request.
-pub type Override = models::AdminSystemWebhookTestOverride;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -35,9 +35,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 /// `i/webhooks/update` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `on[]` in the `i/webhooks/update` request.
-pub type OnItem = models::IWebhooksOnItem;
-
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "i/webhooks/update";

@@ -14,18 +14,15 @@ use crate::models;
 /// The request body of `admin/abuse-report/notification-recipient/list`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
-    pub method: Option<Vec<models::AdminAbuseReportNotificationRecipientMethod>>,
+    pub method: Option<Vec<models::AbuseReportNotificationRecipientMethod>>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    method: Option<Vec<models::AdminAbuseReportNotificationRecipientMethod>> = "method" skip_none,
+    method: Option<Vec<models::AbuseReportNotificationRecipientMethod>> = "method" skip_none,
 });
 
 /// What `admin/abuse-report/notification-recipient/list` answers.
 pub type Response = Vec<models::AbuseReportNotificationRecipient>;
-
-/// Values of `method[]` in the `admin/abuse-report/notification-recipient/list` request.
-pub type MethodItem = models::AdminAbuseReportNotificationRecipientMethod;
 
 impl Endpoint for Request {
     type Response = Response;

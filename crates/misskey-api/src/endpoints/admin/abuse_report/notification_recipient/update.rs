@@ -12,13 +12,13 @@ use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `admin/abuse-report/notification-recipient/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub id: Id,
     pub is_active: bool,
     /// 1 to 255 characters.
     pub name: String,
-    pub method: models::AdminAbuseReportNotificationRecipientMethod,
+    pub method: models::AbuseReportNotificationRecipientMethod,
     pub user_id: Option<Id>,
     pub system_webhook_id: Option<Id>,
 }
@@ -27,16 +27,13 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     id: Id = "id" required,
     is_active: bool = "isActive" required,
     name: String = "name" required,
-    method: models::AdminAbuseReportNotificationRecipientMethod = "method" required,
+    method: models::AbuseReportNotificationRecipientMethod = "method" required,
     user_id: Option<Id> = "userId" skip_none,
     system_webhook_id: Option<Id> = "systemWebhookId" skip_none,
 });
 
 /// What `admin/abuse-report/notification-recipient/update` answers.
 pub type Response = models::AbuseReportNotificationRecipient;
-
-/// Values of `method` in the `admin/abuse-report/notification-recipient/update` request.
-pub type Method = models::AdminAbuseReportNotificationRecipientMethod;
 
 impl Endpoint for Request {
     type Response = Response;
