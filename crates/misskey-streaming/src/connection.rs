@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tracing::{debug, debug_span, info, info_span, trace, warn, Instrument, Span};
 
-use crate::frame::{ClientFrame, ServerFrame};
+use crate::frame::{ClientFrame, FrameHead};
 use crate::queue::{Item, Queue};
 use crate::stream::{Config, TokenPlacement};
 use crate::Error;
@@ -492,26 +492,28 @@ impl Task {
         }
     }
 
+    /// Routes a frame by its head (`type`, and the `id` and event `type` of
+    /// a channel or note frame): the body is not read here but by each
+    /// handle the frame is for, straight into its event type.
     fn dispatch(&mut self, text: &str) {
-        let frame = match ServerFrame::parse(text) {
-            Ok(frame) => frame,
+        let head = match FrameHead::read(text) {
+            Ok(head) => head,
             Err(e) => return self.malformed(e.to_string()),
         };
-        let event = |kind: &str, body: Option<&serde_json::value::RawValue>| Item::Event {
-            kind: kind.into(),
-            body: body.map(|b| b.to_owned()),
-        };
-        match frame {
-            ServerFrame::Channel { id, kind, body } => match self.wires.get(id.as_ref()) {
+        // One copy of the text, shared by the handles it goes to.
+        let mut shared: Option<Arc<str>> = None;
+        let mut frame = || Item::Frame(shared.get_or_insert_with(|| Arc::from(text)).clone());
+        match head {
+            FrameHead::Channel { id, kind } => match self.wires.get(id.as_ref()) {
                 Some(wire) => {
                     trace!(parent: &wire.span, kind = %kind, "event");
                     for (_, queue) in &wire.subs {
-                        queue.push(event(&kind, body));
+                        queue.push(frame());
                     }
                 }
                 None => trace!(id = %id, kind = %kind, "event of a closed channel ignored"),
             },
-            ServerFrame::Connected { id } => {
+            FrameHead::Connected { id } => {
                 if let Some(wire) = self.wires.get_mut(id.as_ref()) {
                     debug!(parent: &wire.span, "channel confirmed");
                     wire.confirmed = true;
@@ -520,18 +522,18 @@ impl Task {
                     }
                 }
             }
-            ServerFrame::NoteUpdated { id, kind, body } => {
+            FrameHead::NoteUpdated { id, kind } => {
                 if let Some(note) = self.notes.get(id.as_ref()) {
                     trace!(note = %id, kind = %kind, "note updated");
                     for (_, queue) in &note.subs {
-                        queue.push(event(&kind, body));
+                        queue.push(frame());
                     }
                 }
             }
-            ServerFrame::Broadcast { kind, body } => {
+            FrameHead::Broadcast { kind } => {
                 trace!(kind = %kind, "broadcast");
                 for (_, queue) in &self.broadcasts {
-                    queue.push(event(&kind, body));
+                    queue.push(frame());
                 }
             }
         }

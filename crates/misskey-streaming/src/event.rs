@@ -88,6 +88,31 @@ pub trait Event: Sized + Send + 'static {
 
     /// Whether this is the `Unknown` variant.
     fn is_unknown(&self) -> bool;
+
+    /// Decodes the body of an event of type `kind` straight from a
+    /// deserializer, failing (rather than giving `Unknown`) when it does not
+    /// fit, so that the caller can read the frame again and keep the raw
+    /// body. The default reads the raw body and calls [`Event::decode`].
+    ///
+    /// # Errors
+    ///
+    /// The deserializer's error when the body does not decode.
+    fn decode_body<'de, D: serde::Deserializer<'de>>(
+        kind: &str,
+        body: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <Option<&'de RawValue> as serde::Deserialize>::deserialize(body)?;
+        Ok(Self::decode(kind, raw))
+    }
+
+    /// Decodes one whole text frame (`channel`, `noteUpdated` or a
+    /// broadcast) in one pass, the body straight into this type. Never
+    /// fails: a frame that does not fit is read again the careful way,
+    /// giving `Unknown` with the raw body, or for a malformed frame
+    /// `Unknown` with an empty `kind` and the reason in `error`.
+    fn decode_frame(text: &str) -> Self {
+        crate::frame::decode_frame(text)
+    }
 }
 
 /// Decodes a body into `T` in one pass, refusing bodies nested beyond
@@ -178,6 +203,19 @@ macro_rules! events {
             fn is_unknown(&self) -> bool {
                 matches!(self, $name::Unknown(_))
             }
+
+            fn decode_body<'de, D: serde::Deserializer<'de>>(
+                kind: &str,
+                body: D,
+            ) -> Result<Self, D::Error> {
+                match kind {
+                    $( $wire => events!(@body $name, body, $variant $(, $payload)?), )*
+                    _ => {
+                        let raw = <Option<&'de serde_json::value::RawValue> as serde::Deserialize>::deserialize(body)?;
+                        Ok($name::Unknown($crate::event::Unknown::new(kind, raw, None)))
+                    }
+                }
+            }
         }
     };
     (@decode $name:ident, $kind:ident, $body:ident, $variant:ident) => {
@@ -188,6 +226,16 @@ macro_rules! events {
             Ok(value) => $name::$variant(value),
             Err(error) => $name::Unknown($crate::event::Unknown::new($kind, $body, Some(error))),
         }
+    };
+    (@body $name:ident, $body:ident, $variant:ident) => {
+        <serde::de::IgnoredAny as serde::Deserialize>::deserialize($body).map(|_| $name::$variant)
+    };
+    (@body $name:ident, $body:ident, $variant:ident, $payload:ty) => {
+        <$payload as serde::Deserialize>::deserialize($crate::depth::Limited::new(
+            $body,
+            $crate::frame::MAX_BODY_DEPTH,
+        ))
+        .map($name::$variant)
     };
     (@pattern $name:ident, $variant:ident) => { $name::$variant };
     (@pattern $name:ident, $variant:ident, $payload:ty) => { $name::$variant(_) };

@@ -8,11 +8,14 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::error::Category;
 use serde_json::value::RawValue;
+
+use crate::event::{Event, Unknown};
 
 /// The deepest nesting of arrays and objects a body may have before it is
 /// typed. A renote of a renote of ... nests a `Note` per level; decoding a
@@ -329,6 +332,332 @@ impl<'de> DeserializeSeed<'de> for BodySeed {
                 }
             }
         }))
+    }
+}
+
+/// The head of a frame the server sent: what routing it needs, read
+/// without reading the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameHead<'a> {
+    /// `channel {id, type, body}`.
+    Channel {
+        /// The connection id.
+        id: Cow<'a, str>,
+        /// The event type.
+        kind: Cow<'a, str>,
+    },
+    /// `connected {id}`.
+    Connected {
+        /// The connection id.
+        id: Cow<'a, str>,
+    },
+    /// `noteUpdated {id, type, body}`.
+    NoteUpdated {
+        /// The note's id.
+        id: Cow<'a, str>,
+        /// The change's type.
+        kind: Cow<'a, str>,
+    },
+    /// Any other type (a broadcast).
+    Broadcast {
+        /// The frame's `type`.
+        kind: Cow<'a, str>,
+    },
+}
+
+impl<'a> FrameHead<'a> {
+    /// Reads the head of one text frame: in the server's key order (`type`
+    /// before `body`, `id` and `type` before the inner `body`) it stops
+    /// where the body starts. A frame in another order is read whole, with
+    /// [`ServerFrame::parse`].
+    ///
+    /// A frame whose head is sound but whose body is not JSON passes here;
+    /// the handle it goes to reports it when it decodes it
+    /// ([`Event::decode_frame`]).
+    ///
+    /// # Errors
+    ///
+    /// The [`FrameError`]s of [`ServerFrame::parse`] found in the head.
+    pub fn read(text: &'a str) -> Result<FrameHead<'a>, FrameError> {
+        let found = Cell::new(None);
+        let mut de = serde_json::Deserializer::from_str(text);
+        let read = HeadSeed { found: &found }
+            .deserialize(&mut de)
+            .and_then(|head| de.end().map(|()| head));
+        if let Some(head) = read.ok().flatten().or_else(|| found.take()) {
+            return Ok(head);
+        }
+        // Another key order, or an error: the whole frame says which.
+        Ok(match ServerFrame::parse(text)? {
+            ServerFrame::Channel { id, kind, .. } => FrameHead::Channel { id, kind },
+            ServerFrame::Connected { id } => FrameHead::Connected { id },
+            ServerFrame::NoteUpdated { id, kind, .. } => FrameHead::NoteUpdated { id, kind },
+            ServerFrame::Broadcast { kind, .. } => FrameHead::Broadcast { kind },
+        })
+    }
+}
+
+/// Reads a frame until its head is known, then stops (with an error that
+/// only ends the read; the head is in `found`). `Ok(None)`: read the whole
+/// frame instead.
+struct HeadSeed<'c, 'de> {
+    found: &'c Cell<Option<FrameHead<'de>>>,
+}
+
+/// Ends a read once the head is known.
+fn stop<E: de::Error>() -> E {
+    E::custom("the frame's head is read")
+}
+
+impl<'de> DeserializeSeed<'de> for HeadSeed<'_, 'de> {
+    type Value = Option<FrameHead<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HeadSeed<'_, 'de> {
+    type Value = Option<FrameHead<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a frame object {type, body}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut kind: Option<Cow<'de, str>> = None;
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            match key.as_ref() {
+                "type" if kind.is_none() => kind = Some(map.next_value::<Text<'de>>()?.0),
+                "body" => match kind.take() {
+                    Some(k) if k == "channel" || k == "noteUpdated" => {
+                        let note = k == "noteUpdated";
+                        // Ends the read with the head in `found`, or with an
+                        // error that sends the frame to the careful reading.
+                        map.next_value_seed(AddressedHead {
+                            found: self.found,
+                            note,
+                        })?;
+                        return Ok(None);
+                    }
+                    Some(k) if k != "connected" => {
+                        self.found.set(Some(FrameHead::Broadcast { kind: k }));
+                        return Err(stop());
+                    }
+                    // `connected` (small), or a body before the type.
+                    _ => return Ok(None),
+                },
+                // A second `type`: the careful reading refuses it.
+                "type" => return Ok(None),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The head of a channel or note frame's body: `id` and `type`.
+struct AddressedHead<'c, 'de> {
+    found: &'c Cell<Option<FrameHead<'de>>>,
+    note: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for AddressedHead<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AddressedHead<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object {id, type, body}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut id: Option<Cow<'de, str>> = None;
+        let mut kind: Option<Cow<'de, str>> = None;
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            match key.as_ref() {
+                "id" if id.is_none() => id = Some(map.next_value::<Text<'de>>()?.0),
+                "type" if kind.is_none() => kind = Some(map.next_value::<Text<'de>>()?.0),
+                "body" => {
+                    if let (Some(id), Some(kind)) = (id, kind) {
+                        self.found.set(Some(if self.note {
+                            FrameHead::NoteUpdated { id, kind }
+                        } else {
+                            FrameHead::Channel { id, kind }
+                        }));
+                    }
+                    return Err(stop());
+                }
+                // Another order or a duplicate: the whole frame is read.
+                _ => return Err(stop()),
+            }
+        }
+        // No body (an event without payload): the head is complete, and the
+        // rest of the frame is read normally.
+        match (id, kind) {
+            (Some(id), Some(kind)) => {
+                self.found.set(Some(if self.note {
+                    FrameHead::NoteUpdated { id, kind }
+                } else {
+                    FrameHead::Channel { id, kind }
+                }));
+                Err(stop())
+            }
+            _ => Err(stop()),
+        }
+    }
+}
+
+/// Decodes a whole frame into the event type `E` in one pass: the envelope,
+/// then the body straight into `E`'s payload for the event type. Anything
+/// that pass does not take (another key order, a payload that does not fit,
+/// a malformed frame) is read again the careful way, which keeps the raw
+/// body in [`Unknown`] or says what is wrong with the frame.
+pub(crate) fn decode_frame<E: Event>(text: &str) -> E {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let fast = EventFrame::<E>(PhantomData)
+        .deserialize(&mut de)
+        .and_then(|event| de.end().map(|()| event));
+    if let Ok(Some(event)) = fast {
+        return event;
+    }
+    match ServerFrame::parse(text) {
+        Ok(ServerFrame::Channel { kind, body, .. })
+        | Ok(ServerFrame::NoteUpdated { kind, body, .. })
+        | Ok(ServerFrame::Broadcast { kind, body }) => E::decode(&kind, body),
+        Ok(ServerFrame::Connected { .. }) => E::unknown(Unknown {
+            kind: "connected".to_owned(),
+            body: None,
+            error: None,
+        }),
+        Err(e) => E::unknown(Unknown {
+            kind: String::new(),
+            body: None,
+            error: Some(e.to_string()),
+        }),
+    }
+}
+
+/// The envelope of a frame decoded into `E`; `None`: not in the server's
+/// key order (read again).
+struct EventFrame<E>(PhantomData<fn() -> E>);
+
+impl<'de, E: Event> DeserializeSeed<'de> for EventFrame<E> {
+    type Value = Option<E>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<E>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, E: Event> Visitor<'de> for EventFrame<E> {
+    type Value = Option<E>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a frame object {type, body}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<E>, A::Error> {
+        let mut kind: Option<Cow<'de, str>> = None;
+        let mut event = None;
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            match key.as_ref() {
+                "type" if kind.is_none() && event.is_none() => {
+                    kind = Some(map.next_value::<Text<'de>>()?.0);
+                }
+                "body" if event.is_none() => match kind.as_deref() {
+                    Some("channel" | "noteUpdated") => {
+                        match map.next_value_seed(AddressedEvent::<E>(PhantomData))? {
+                            Some(e) => event = Some(e),
+                            None => return Ok(None),
+                        }
+                    }
+                    Some(k) if k != "connected" => {
+                        event = Some(map.next_value_seed(Body::<E> {
+                            kind: k,
+                            event: PhantomData,
+                        })?);
+                    }
+                    _ => return Ok(None),
+                },
+                "type" | "body" => return Ok(None),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(event)
+    }
+}
+
+/// The body `{id, type, body}` of a channel or note frame, decoded into `E`.
+struct AddressedEvent<E>(PhantomData<fn() -> E>);
+
+impl<'de, E: Event> DeserializeSeed<'de> for AddressedEvent<E> {
+    type Value = Option<E>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<E>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, E: Event> Visitor<'de> for AddressedEvent<E> {
+    type Value = Option<E>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object {id, type, body}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<E>, A::Error> {
+        let mut id = false;
+        let mut kind: Option<Cow<'de, str>> = None;
+        let mut event = None;
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            match key.as_ref() {
+                "id" if !id => {
+                    map.next_value::<Text<'de>>()?;
+                    id = true;
+                }
+                "type" if kind.is_none() && event.is_none() => {
+                    kind = Some(map.next_value::<Text<'de>>()?.0);
+                }
+                "body" if event.is_none() => match kind.as_deref() {
+                    Some(k) => {
+                        event = Some(map.next_value_seed(Body::<E> {
+                            kind: k,
+                            event: PhantomData,
+                        })?);
+                    }
+                    None => return Ok(None),
+                },
+                "id" | "type" | "body" => return Ok(None),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(match (id, kind, event) {
+            (true, _, Some(event)) => Some(event),
+            (true, Some(kind), None) => Some(E::decode(&kind, None)),
+            _ => None,
+        })
+    }
+}
+
+/// A body decoded into the event `E` of type `kind`.
+struct Body<'k, E> {
+    kind: &'k str,
+    event: PhantomData<fn() -> E>,
+}
+
+impl<'de, E: Event> DeserializeSeed<'de> for Body<'_, E> {
+    type Value = E;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<E, D::Error> {
+        E::decode_body(self.kind, deserializer)
     }
 }
 

@@ -10,16 +10,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use serde_json::value::RawValue;
-
 /// What the task hands to a handle; decoded into the typed event by the
 /// handle, so the task never needs to know event types.
 #[derive(Debug)]
 pub(crate) enum Item {
-    Event {
-        kind: Box<str>,
-        body: Option<Box<RawValue>>,
-    },
+    /// The text of a frame for this handle, shared by every handle it is
+    /// for; the handle decodes it (one pass, straight into its event type).
+    Frame(Arc<str>),
     /// A frame that could not be read (broadcast handles only).
     Malformed {
         error: String,
@@ -79,7 +76,7 @@ impl Queue {
             if q.finished {
                 return;
             }
-            let is_event = matches!(item, Item::Event { .. } | Item::Malformed { .. });
+            let is_event = matches!(item, Item::Frame(_) | Item::Malformed { .. });
             if is_event {
                 if q.events >= q.capacity {
                     q.dropped += 1;
@@ -120,7 +117,7 @@ impl Queue {
     pub(crate) fn poll_pop(&self, cx: &mut Context<'_>) -> Poll<Option<Item>> {
         let mut q = self.lock();
         if let Some(item) = q.items.pop_front() {
-            if matches!(item, Item::Event { .. } | Item::Malformed { .. }) {
+            if matches!(item, Item::Frame(_) | Item::Malformed { .. }) {
                 q.events -= 1;
             }
             return Poll::Ready(Some(item));
@@ -151,10 +148,7 @@ mod tests {
     use std::task::Waker;
 
     fn ev(n: u32) -> Item {
-        Item::Event {
-            kind: n.to_string().into(),
-            body: None,
-        }
+        Item::Frame(n.to_string().into())
     }
 
     fn pop(q: &Queue) -> Option<Item> {
@@ -167,7 +161,7 @@ mod tests {
 
     fn kind(item: Option<Item>) -> String {
         match item {
-            Some(Item::Event { kind, .. }) => kind.to_string(),
+            Some(Item::Frame(text)) => text.to_string(),
             Some(Item::Lagged(n)) => format!("lagged {n}"),
             other => format!("{other:?}"),
         }

@@ -526,7 +526,7 @@ impl Inner {
 
 fn to_event<E: Event>(item: Item) -> Result<E, Error> {
     Ok(match item {
-        Item::Event { kind, body } => E::decode(&kind, body.as_deref()),
+        Item::Frame(text) => E::decode_frame(&text),
         Item::Malformed { error } => E::unknown(Unknown {
             kind: String::new(),
             body: None,

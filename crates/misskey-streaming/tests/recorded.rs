@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use misskey_streaming::channel::{self, Channel};
-use misskey_streaming::frame::ServerFrame;
+use misskey_streaming::frame::{FrameHead, ServerFrame};
 use misskey_streaming::{Event, MainEvent, NoteUpdate, TimelineEvent};
 use serde_json::Value;
 
@@ -310,13 +310,133 @@ fn unknown_types_and_undecodable_payloads_keep_the_raw_json() {
             let ServerFrame::Channel { kind, body, .. } = ServerFrame::parse(&deep).unwrap() else {
                 panic!()
             };
-            match TimelineEvent::decode(&kind, body) {
+            let careful = match TimelineEvent::decode(&kind, body) {
                 TimelineEvent::Unknown(u) => u.error.unwrap(),
                 other => panic!("{other:?}"),
+            };
+            // The one pass the connection uses refuses it the same way.
+            assert!(matches!(
+                FrameHead::read(&deep),
+                Ok(FrameHead::Channel { .. })
+            ));
+            match TimelineEvent::decode_frame(&deep) {
+                TimelineEvent::Unknown(u) => assert_eq!(u.error.unwrap(), careful),
+                other => panic!("{other:?}"),
             }
+            careful
         })
         .unwrap()
         .join()
         .unwrap();
     assert!(error.contains("more than 48 levels deep"), "{error}");
+}
+
+/// The frames the server sent, as recorded (the server's key order).
+fn wire_texts() -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Record<'a> {
+        dir: &'a str,
+        #[serde(borrow)]
+        msg: &'a serde_json::value::RawValue,
+    }
+    SESSION
+        .lines()
+        .map(|l| serde_json::from_str::<Record>(l).unwrap())
+        .filter(|r| r.dir == "in")
+        .map(|r| r.msg.get().to_owned())
+        .collect()
+}
+
+/// What the careful reading gives for `text`, and what the one-pass
+/// reading the connection uses (head, then `decode_frame`) gives, as Debug
+/// text, decoded with the event type of channel `name`.
+fn both_ways(text: &str, name: &str) -> (String, String) {
+    fn with<E: Event + std::fmt::Debug>(text: &str) -> (String, String) {
+        let careful = match ServerFrame::parse(text) {
+            Ok(ServerFrame::Channel { kind, body, .. })
+            | Ok(ServerFrame::NoteUpdated { kind, body, .. })
+            | Ok(ServerFrame::Broadcast { kind, body }) => format!("{:?}", E::decode(&kind, body)),
+            Ok(ServerFrame::Connected { id }) => format!("connected {id}"),
+            Err(e) => format!("malformed: {e}"),
+        };
+        let one_pass = match FrameHead::read(text) {
+            Ok(FrameHead::Connected { id }) => format!("connected {id}"),
+            Ok(_) => format!("{:?}", E::decode_frame(text)),
+            Err(e) => format!("malformed: {e}"),
+        };
+        (careful, one_pass)
+    }
+    match name {
+        "main" => with::<MainEvent>(text),
+        "drive" => with::<channel::DriveEvent>(text),
+        "queueStats" => with::<channel::QueueStatsEvent>(text),
+        "noteUpdated" => with::<NoteUpdate>(text),
+        _ => with::<TimelineEvent>(text),
+    }
+}
+
+#[test]
+fn the_one_pass_reading_agrees_with_the_careful_one() {
+    let names: HashMap<String, String> = recorded_connects()
+        .into_values()
+        .map(|b| {
+            (
+                b["id"].as_str().unwrap().to_owned(),
+                b["channel"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for text in wire_texts() {
+        let name = match FrameHead::read(&text).unwrap() {
+            FrameHead::Channel { id, .. } => names[id.as_ref()].clone(),
+            FrameHead::NoteUpdated { .. } => "noteUpdated".to_owned(),
+            _ => "other".to_owned(),
+        };
+        let reordered = serde_json::from_str::<Value>(&text).unwrap().to_string();
+        assert_ne!(reordered, text, "the reordered frame differs");
+        for t in [&text, &reordered] {
+            let (careful, one_pass) = both_ways(t, &name);
+            assert_eq!(careful, one_pass, "{t}");
+            assert!(!careful.starts_with("Unknown("), "{careful}");
+            checked += 1;
+        }
+        // Broken after a sound head: the handle reports it, as the careful
+        // reading does.
+        let cut = &text[..text.len() - 1];
+        let (careful, one_pass) = both_ways(cut, &name);
+        assert!(careful.starts_with("malformed:"), "{careful}");
+        if !one_pass.starts_with("malformed:") {
+            assert!(one_pass.contains("malformed streaming frame"), "{one_pass}");
+        }
+    }
+    assert_eq!(checked, 2 * 67);
+
+    // Payloads that do not fit, unknown types, events without body, odd
+    // orders: the same either way.
+    for text in [
+        r#"{"type":"channel","body":{"id":"c1","type":"note","body":{"id":"n1","text":5}}}"#,
+        r#"{"type":"channel","body":{"id":"c1","type":"somethingNew","body":{"a":[1]}}}"#,
+        r#"{"type":"channel","body":{"id":"c1","type":"note"}}"#,
+        r#"{"type":"channel","body":{"id":"c1","type":"note","body":null}}"#,
+        r#"{"type":"channel","body":{"type":"note","id":"c1","body":{"id":"n1"}}}"#,
+        r#"{"type":"channel","extra":1,"body":{"id":"c1","type":"x","body":2,"more":[]}}"#,
+        r#"{"type":"emojiAdded","body":{"emoji":{}}}"#,
+        r#"{"type":"channel","body":{"id":"c1","type":"note","body":{"a":tru}}}"#,
+        r#"{"type":"channel","body":{"id":"c1","type":"note","body":{}}} x"#,
+        r#"{"type":"channel","type":"x","body":{"id":"c1","type":"note"}}"#,
+        r#"{"type":"channel","body":{"id":"c1","id":"c2","type":"note"}}"#,
+    ] {
+        let (careful, one_pass) = both_ways(text, "homeTimeline");
+        if careful.starts_with("malformed:") && !one_pass.starts_with("malformed:") {
+            // A body broken after a sound head reaches the handle, which
+            // reports it.
+            assert!(
+                one_pass.contains(careful.trim_start_matches("malformed: ")),
+                "{text}: {one_pass}"
+            );
+        } else {
+            assert_eq!(careful, one_pass, "{text}");
+        }
+    }
 }
