@@ -54,6 +54,8 @@ mod depth;
 mod error;
 mod event;
 pub mod frame;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod models;
 mod origin;
 pub mod payload;

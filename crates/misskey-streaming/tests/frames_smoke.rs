@@ -5,58 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use misskey_streaming::channel::{
-    AdminEvent, QueueStatsEvent, ReversiEvent, ReversiGameEvent, ServerStatsEvent,
-};
 use misskey_streaming::frame::{FrameHead, ServerFrame};
-use misskey_streaming::{
-    BroadcastEvent, ChatEvent, DriveEvent, Event, MainEvent, NoteUpdate, TimelineEvent,
+use misskey_streaming::fuzzing::{
+    decode_frame_with_every_event_type, decode_with_every_event_type, EVENT_KINDS,
 };
-use serde_json::value::RawValue;
-
-const KINDS: [&str; 13] = [
-    "note",
-    "notification",
-    "mention",
-    "meUpdated",
-    "fileCreated",
-    "stats",
-    "statsLog",
-    "reacted",
-    "emojiAdded",
-    "message",
-    "ended",
-    "log",
-    "",
-];
-
-fn decode_all(kind: &str, body: Option<&RawValue>) {
-    let _ = MainEvent::decode(kind, body);
-    let _ = TimelineEvent::decode(kind, body);
-    let _ = DriveEvent::decode(kind, body);
-    let _ = ServerStatsEvent::decode(kind, body);
-    let _ = QueueStatsEvent::decode(kind, body);
-    let _ = AdminEvent::decode(kind, body);
-    let _ = ReversiEvent::decode(kind, body);
-    let _ = ReversiGameEvent::decode(kind, body);
-    let _ = ChatEvent::decode(kind, body);
-    let _ = NoteUpdate::decode(kind, body);
-    let _ = BroadcastEvent::decode(kind, body);
-}
-
-fn decode_frames(text: &str) {
-    let _ = MainEvent::decode_frame(text);
-    let _ = TimelineEvent::decode_frame(text);
-    let _ = DriveEvent::decode_frame(text);
-    let _ = ServerStatsEvent::decode_frame(text);
-    let _ = QueueStatsEvent::decode_frame(text);
-    let _ = AdminEvent::decode_frame(text);
-    let _ = ReversiEvent::decode_frame(text);
-    let _ = ReversiGameEvent::decode_frame(text);
-    let _ = ChatEvent::decode_frame(text);
-    let _ = NoteUpdate::decode_frame(text);
-    let _ = BroadcastEvent::decode_frame(text);
-}
 
 /// What the fuzz target does with one input. Returns whether the careful
 /// reading took the frame.
@@ -66,7 +18,7 @@ fn target(data: &[u8]) -> bool {
     };
     let head = FrameHead::read(text);
     if head.is_ok() {
-        decode_frames(text);
+        decode_frame_with_every_event_type(text);
     }
     match ServerFrame::parse(text) {
         Ok(ServerFrame::Channel { kind, body, .. })
@@ -76,9 +28,9 @@ fn target(data: &[u8]) -> bool {
                 head.is_ok(),
                 "the head reader refused a sound frame: {text}"
             );
-            decode_all(&kind, body);
-            for k in KINDS {
-                decode_all(k, body);
+            decode_with_every_event_type(&kind, body);
+            for k in EVENT_KINDS {
+                decode_with_every_event_type(k, body);
             }
             true
         }
