@@ -347,6 +347,8 @@ pub struct Variant {
     pub name: String,
     /// The JSON value.
     pub value: String,
+    /// Which versions of a merged set have the value, when not all do.
+    pub note: Option<String>,
 }
 
 /// A string enum.
@@ -452,6 +454,11 @@ pub struct Endpoint {
     /// Whether the request can be paginated with `sinceId`/`untilId` over
     /// items with an `id` (the `ids` pass).
     pub pagination: Option<Pagination>,
+    /// The first version of a merged set that has the endpoint, when the
+    /// oldest does not (`x-misskey-since`, see [`crate::merge`]).
+    pub since: Option<String>,
+    /// The first version of the set after it that no longer has it (`x-misskey-until`).
+    pub until: Option<String>,
 }
 
 /// How an endpoint answers.

@@ -61,12 +61,22 @@ pub fn generate(input: Input<'_>) -> Result<Output, Error> {
         Some(text) => Some(parse_scopes(text)?),
         None => None,
     };
-    pipeline(&loaded, scopes.as_deref())
+    pipeline(&loaded, scopes.as_deref(), &[])
 }
 
-/// Lowering, the passes and printing, from a loaded document.
-fn pipeline(loaded: &load::LoadedSpec, scopes: Option<&[String]>) -> Result<Output, Error> {
+/// Lowering, the passes and printing, from a loaded document. `notes` are
+/// doc lines for permissions (which versions of a set publish them).
+fn pipeline(
+    loaded: &load::LoadedSpec,
+    scopes: Option<&[String]>,
+    notes: &[(String, String)],
+) -> Result<Output, Error> {
     let mut api = lower::lower(loaded, scopes)?;
+    for variant in &mut api.permissions.variants {
+        if let Some((_, note)) = notes.iter().find(|(p, _)| *p == variant.value) {
+            variant.note = Some(note.clone());
+        }
+    }
     passes::run(&mut api);
     let operation_count = lower::operation_count(&loaded.openapi);
     let files = emit::emit(&api)?;
@@ -87,8 +97,23 @@ pub fn generate_set(
     let merged = merge::merge_set(versions, options)?;
     let loaded = load::from_normalized(merged.doc, merged.openapi_version)?;
     let names: Vec<String> = merged.permissions.iter().map(|(p, _)| p.clone()).collect();
+    let labels: Vec<&str> = merged.versions.iter().map(|v| v.label.as_str()).collect();
+    let notes: Vec<(String, String)> = merged
+        .permissions
+        .iter()
+        .filter(|(_, having)| having.len() < labels.len())
+        .map(|(p, having)| {
+            let present: Vec<&str> = having.iter().map(String::as_str).collect();
+            let absent: Vec<&str> = labels
+                .iter()
+                .copied()
+                .filter(|l| !present.contains(l))
+                .collect();
+            (p.clone(), merge::version::presence_note(&present, &absent))
+        })
+        .collect();
     Ok(SetOutput {
-        output: pipeline(&loaded, Some(&names))?,
+        output: pipeline(&loaded, Some(&names), &notes)?,
         versions: merged.versions,
         permissions: merged.permissions,
         fork_only_endpoints: merged.fork_only_endpoints,

@@ -272,10 +272,8 @@ fn the_real_2024_10_1_spec() {
 
 #[test]
 fn the_misskey_io_fork_spec() {
-    let spec = repo_file("tests/fixtures/specs/misskey-io-2025.4.1-mhq.13.json");
-    let scopes = Some(repo_file(
-        "tests/fixtures/specs/misskey-io-2025.4.1-mhq.13.scopes.json",
-    ));
+    let spec = repo_file("api-spec/misskey-io-2025.4.1-mhq.13.json");
+    let scopes = Some(repo_file("api-spec/misskey-io-2025.4.1-mhq.13.scopes.json"));
     let out = generate(Input {
         spec: &spec,
         scopes: scopes.as_deref(),

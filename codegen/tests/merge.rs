@@ -469,34 +469,151 @@ fn generated(out: &SetOutput, path: &str) -> String {
 fn the_merged_set_generates_rust() {
     let obj =
         |props: Value, req: Value| json!({"type": "object", "properties": props, "required": req});
+    let kind = |values: Value| json!({"type": "string", "enum": values});
+    let note_id = json!({"noteId": {"type": "string", "format": "misskey:id"}});
     let old = spec(
         "2024.10.1",
-        json!({"/notes/show": endpoint(None, obj(json!({"noteId": {"type": "string", "format": "misskey:id"}}), json!(["noteId"])), obj(json!({"id": {"type": "string"}, "text": {"type": "string"}}), json!(["id", "text"])))}),
+        json!({
+            "/notes/show": endpoint(None, obj(note_id.clone(), json!(["noteId"])), obj(json!({"id": {"type": "string"}, "text": {"type": "string"}, "kind": kind(json!(["note", "renote"]))}), json!(["id", "text"]))),
+            "/admin/queue/promote": endpoint(Some("write:admin:queue"), Value::Null, obj(json!({}), json!([])))
+        }),
         json!({}),
     );
     let new = spec(
         "2025.11.0",
         json!({
-            "/notes/show": endpoint(None, obj(json!({"noteId": {"type": "string", "format": "misskey:id"}}), json!(["noteId"])), obj(json!({"id": {"type": "string"}, "text": {"type": ["string", "null"]}, "hasPoll": {"type": "boolean"}}), json!(["id", "text", "hasPoll"]))),
+            "/notes/show": endpoint(None, obj(note_id, json!(["noteId"])), obj(json!({"id": {"type": "string"}, "text": {"type": ["string", "null"]}, "hasPoll": {"type": "boolean"}, "kind": kind(json!(["note", "renote", "scheduled"]))}), json!(["id", "text", "hasPoll"]))),
             "/chat/history": endpoint(Some("read:chat"), Value::Null, obj(json!({}), json!([])))
         }),
         json!({}),
     );
-    let out = generate_set(&[upstream(&old), upstream(&new)], Options::default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.output.summary.endpoints, 2);
+    let out = generate_set(
+        &[
+            Version {
+                spec: &old,
+                scopes: Some(r#"["write:admin:queue"]"#),
+                fork: None,
+            },
+            Version {
+                spec: &new,
+                scopes: Some(r#"["write:admin:queue", "read:chat"]"#),
+                fork: None,
+            },
+        ],
+        Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.output.summary.endpoints, 3);
+    assert_eq!(out.output.spec_version, "2024.10.1 and 2025.11.0");
     let show = generated(&out, "crates/misskey-api/src/endpoints/notes/show.rs");
     assert!(show.contains("pub text: Option<String>,"), "{show}");
     assert!(
         show.contains("/// In 2025.11.0; not in 2024.10.1.\n    pub has_poll: Option<bool>,"),
         "{show}"
     );
+    assert!(
+        show.contains(
+            "/// `scheduled`\n    ///\n    /// In 2025.11.0; not in 2024.10.1.\n    Scheduled,"
+        ),
+        "an enum value only one version has says so:\n{show}"
+    );
+    assert!(!show.contains("const SINCE"), "in every version: no bound");
     let chat = generated(&out, "crates/misskey-api/src/endpoints/chat/history.rs");
     assert!(chat.contains("In 2025.11.0; not in 2024.10.1."), "{chat}");
+    assert!(
+        chat.contains(r#"const SINCE: Option<&'static str> = Some("2025.11.0");"#),
+        "{chat}"
+    );
+    let promote = generated(
+        &out,
+        "crates/misskey-api/src/endpoints/admin/queue/promote.rs",
+    );
+    assert!(
+        promote.contains(r#"const UNTIL: Option<&'static str> = Some("2025.11.0");"#),
+        "{promote}"
+    );
+    let permission = generated(&out, "crates/misskey-core/src/permission.rs");
+    assert!(
+        permission.contains(
+            "/// `read:chat`\n    ///\n    /// In 2025.11.0; not in 2024.10.1.\n    ReadChat,"
+        ),
+        "{permission}"
+    );
     for f in &out.output.files {
         if f.path.ends_with(".rs") {
             syn::parse_file(&f.contents)
                 .unwrap_or_else(|e| panic!("{} does not parse: {e}", f.path));
         }
     }
+}
+
+fn repo_file(relative: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (it is committed)", path.display()))
+}
+
+/// The locked set of `api-spec/lock.json`: (spec, permission list, fork).
+fn locked_set() -> Vec<(String, Option<String>, Option<String>)> {
+    let lock: Value = serde_json::from_str(&repo_file("api-spec/lock.json")).unwrap();
+    lock["versions"]
+        .as_array()
+        .expect("a set")
+        .iter()
+        .map(|v| {
+            let spec = repo_file(&format!("api-spec/{}", v["spec"]["file"].as_str().unwrap()));
+            let scopes = v["scopes"]["file"]
+                .as_str()
+                .map(|f| repo_file(&format!("api-spec/{f}")));
+            (spec, scopes, v["fork"].as_str().map(str::to_owned))
+        })
+        .collect()
+}
+
+#[test]
+fn the_locked_set_merges_into_one_crate() {
+    let set = locked_set();
+    let versions: Vec<Version<'_>> = set
+        .iter()
+        .map(|(spec, scopes, fork)| Version {
+            spec,
+            scopes: scopes.as_deref(),
+            fork: fork.as_deref(),
+        })
+        .collect();
+    let out = generate_set(&versions, Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let labels: Vec<&str> = out.versions.iter().map(|v| v.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["2024.10.1", "2025.11.0", "misskey.io 2025.4.1-mhq.13"]
+    );
+    // 383 endpoints of 2024.10.1, the 51 that 2025.11.0 added; the fork's own are left out.
+    assert_eq!(out.output.summary.endpoints, 434);
+    assert_eq!(out.fork_only_endpoints.len(), 29);
+
+    let chat = generated(&out, "crates/misskey-api/src/endpoints/chat/history.rs");
+    assert!(chat.contains(r#"const SINCE: Option<&'static str> = Some("2025.11.0");"#));
+    let promote = generated(
+        &out,
+        "crates/misskey-api/src/endpoints/admin/queue/promote.rs",
+    );
+    assert!(promote.contains(r#"const UNTIL: Option<&'static str> = Some("2025.11.0");"#));
+
+    // What 2024.10.1's bindings could not decode in misskey.io's answers.
+    let reports = generated(
+        &out,
+        "crates/misskey-api/src/endpoints/admin/abuse_user_reports.rs",
+    );
+    assert!(
+        reports.contains("pub moderation_note: Option<String>,"),
+        "{reports}"
+    );
+    let show = generated(&out, "crates/misskey-api/src/endpoints/users/show.rs");
+    assert!(show.contains("UserLite"), "{show}");
+
+    // The permissions of every version, 2025.11.0's chat ones among them.
+    let permission = generated(&out, "crates/misskey-core/src/permission.rs");
+    assert!(permission.contains("ReadChat,") && permission.contains("WriteChat,"));
 }

@@ -157,3 +157,37 @@ fn a_request_body_that_refers_to_itself_is_refused() {
     assert_eq!(e.pointer, "/components/schemas/PageTarget", "{e}");
     assert!(e.message.contains("contains itself"), "{e}");
 }
+
+fn repo_file(relative: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (it is committed)", path.display()))
+}
+
+#[test]
+fn the_real_2025_11_0_spec_generates_with_its_ten_composed_request_bodies() {
+    let spec = repo_file("api-spec/misskey-2025.11.0.json");
+    let out = gen(&spec);
+    assert_eq!(out.summary.endpoints, 432);
+    let show = file(&out, "crates/misskey-api/src/endpoints/users/show.rs");
+    let request = request_struct(show);
+    for field in [
+        "pub user_id: Option<Id>,",
+        "pub user_ids: Option<Vec<Id>>,",
+        "pub username: Option<String>,",
+        "pub host: Nullable<String>,",
+    ] {
+        assert!(request.contains(field), "{field} in {request}");
+    }
+    assert!(show.contains("The request needs one of: `userId`; or `userIds`; or `username`."));
+    let update = file(
+        &out,
+        "crates/misskey-api/src/endpoints/admin/emoji/update.rs",
+    );
+    assert!(
+        update.contains("The request needs one of: `id`; or `name`."),
+        "{update}"
+    );
+}

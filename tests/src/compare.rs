@@ -82,3 +82,32 @@ pub fn snippet(v: &Value) -> String {
         text
     }
 }
+
+/// `encoded` with the `null`s of `original` put back where the encoding left
+/// the key out. Merged types hold "absent" and `null` of an answer as one
+/// `None` (one version omits a field another sends as `null`), so an answer
+/// encodes back without its `null`s; with them restored it must be valid
+/// under the version's schema again.
+pub fn restore_nulls(original: &Value, encoded: &Value) -> Value {
+    match (original, encoded) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut out = b.clone();
+            for (k, v) in a {
+                match b.get(k) {
+                    Some(e) => {
+                        out.insert(k.clone(), restore_nulls(v, e));
+                    }
+                    None if v.is_null() => {
+                        out.insert(k.clone(), Value::Null);
+                    }
+                    None => {}
+                }
+            }
+            Value::Object(out)
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            Value::Array(a.iter().zip(b).map(|(x, y)| restore_nulls(x, y)).collect())
+        }
+        _ => encoded.clone(),
+    }
+}

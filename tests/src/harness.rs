@@ -11,9 +11,11 @@
 //!   (`notes/create`, `response of users/show`, `schema Note`), for debugging.
 //! - `CONFORMANCE_THREADS`: worker threads (default: the number of cores, at
 //!   most 4).
+//! - `FORWARD_SPEC`: one more spec (a newer server's) for the
+//!   forward-compatibility test to check the bindings against.
 
-use std::collections::HashSet;
-use std::sync::{Arc, OnceLock};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
@@ -26,25 +28,98 @@ pub const DEFAULT_CASES: usize = 12;
 /// The seed when `CONFORMANCE_SEED` is not set.
 pub const DEFAULT_SEED: u64 = 0x6d69_736b_6579;
 
-/// The spec the bindings are generated from.
+/// The oldest upstream spec of the set (the mutated-spec tests cut small
+/// specs from it).
 pub const OLD_SPEC: &str = "api-spec/misskey-2024.10.1.json";
 
-/// A newer spec, of a fork, for the forward-compatibility test.
-pub const NEW_SPEC: &str = "tests/fixtures/specs/misskey-io-2025.4.1-mhq.13.json";
-
 /// A spec document of the repository, parsed once per process.
-pub fn spec(relative: &'static str) -> Arc<Value> {
-    static OLD: OnceLock<Arc<Value>> = OnceLock::new();
-    static NEW: OnceLock<Arc<Value>> = OnceLock::new();
-    let cell = match relative {
-        OLD_SPEC => &OLD,
-        NEW_SPEC => &NEW,
-        other => panic!("unknown spec {other}"),
+pub fn spec(relative: &str) -> Arc<Value> {
+    static SPECS: OnceLock<Mutex<HashMap<String, Arc<Value>>>> = OnceLock::new();
+    let specs = SPECS.get_or_init(Default::default);
+    if let Some(doc) = specs.lock().expect("not poisoned").get(relative) {
+        return Arc::clone(doc);
+    }
+    let text = crate::read_repo_file(relative);
+    let doc: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{relative} is not JSON: {e}"));
+    let doc = Arc::new(doc);
+    specs
+        .lock()
+        .expect("not poisoned")
+        .entry(relative.to_owned())
+        .or_insert(doc)
+        .clone()
+}
+
+/// One spec of the set the bindings are generated from (`api-spec/lock.json`).
+#[derive(Debug, Clone)]
+pub struct SetVersion {
+    /// `2025.11.0`, or `misskey.io 2025.4.1-mhq.13` for a fork.
+    pub label: String,
+    /// Whether it is a fork's spec (the bindings take requests from upstream
+    /// specs only; forks widen what answers may hold).
+    pub fork: bool,
+    /// The spec file, relative to the workspace root.
+    pub path: String,
+}
+
+impl SetVersion {
+    /// The parsed spec.
+    pub fn spec(&self) -> Arc<Value> {
+        spec(&self.path)
+    }
+}
+
+/// The locked set, upstream versions oldest first, then forks (the order of
+/// `api-spec/lock.json`).
+pub fn locked_set() -> Vec<SetVersion> {
+    let lock: Value = serde_json::from_str(&crate::read_repo_file("api-spec/lock.json"))
+        .expect("api-spec/lock.json is JSON");
+    let entries: Vec<&Value> = match lock.get("versions").and_then(Value::as_array) {
+        Some(list) => list.iter().collect(),
+        // A lock written before sets holds one spec.
+        None => vec![&lock],
     };
-    Arc::clone(cell.get_or_init(|| {
-        let text = crate::read_repo_file(relative);
-        Arc::new(serde_json::from_str(&text).expect("the spec is JSON"))
-    }))
+    entries
+        .into_iter()
+        .map(|v| {
+            let version = v["version"].as_str().expect("a version").to_owned();
+            let fork = v.get("fork").and_then(Value::as_str);
+            SetVersion {
+                label: match fork {
+                    Some(f) => format!("{f} {version}"),
+                    None => version,
+                },
+                fork: fork.is_some(),
+                path: format!("api-spec/{}", v["spec"]["file"].as_str().expect("a file")),
+            }
+        })
+        .collect()
+}
+
+/// An extra spec to check the bindings against (`FORWARD_SPEC`, a path
+/// relative to the workspace root or absolute): a newer server's, before
+/// adding it to the set.
+pub fn forward_spec() -> Option<SetVersion> {
+    let path = std::env::var("FORWARD_SPEC")
+        .ok()
+        .filter(|p| !p.is_empty())?;
+    let absolute = std::path::Path::new(&path);
+    let relative = if absolute.is_absolute() {
+        absolute
+            .strip_prefix(crate::workspace_dir())
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| path.clone())
+    } else {
+        path.clone()
+    };
+    let doc = spec(&relative);
+    let version = doc["info"]["version"].as_str().unwrap_or("?").to_owned();
+    Some(SetVersion {
+        label: format!("{version} ({path})"),
+        fork: true,
+        path: relative,
+    })
 }
 
 fn env_number(name: &str) -> Option<u64> {

@@ -358,8 +358,10 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         request_schema: Some(
             "/paths/~1admin~1avatar-decorations~1create/post/requestBody/content/application~1json/schema",
         ),
-        response_schema: None,
-        response_shape: ResponseShape::Empty,
+        response_schema: Some(
+            "/paths/~1admin~1avatar-decorations~1create/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::JsonOrEmpty,
         file_fields: &[],
         request_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::avatar_decorations::create::Request,
@@ -429,6 +431,42 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         default_request: Some(
             to_json::<misskey_api::endpoints::admin::avatar_decorations::update::Request>,
         ),
+    },
+    EndpointCase {
+        name: "admin/captcha/current",
+        internal: false,
+        request_schema: None,
+        response_schema: Some(
+            "/paths/~1admin~1captcha~1current/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::captcha::current::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::captcha::current::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::captcha::current::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "admin/captcha/save",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1admin~1captcha~1save/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::captcha::save::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::captcha::save::Response,
+        >,
+        default_request: None,
     },
     EndpointCase {
         name: "admin/delete-account",
@@ -1038,7 +1076,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
     EndpointCase {
         name: "admin/queue/clear",
         internal: false,
-        request_schema: None,
+        request_schema: Some(
+            "/paths/~1admin~1queue~1clear/post/requestBody/content/application~1json/schema",
+        ),
         response_schema: None,
         response_shape: ResponseShape::Empty,
         file_fields: &[],
@@ -1048,9 +1088,7 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::queue::clear::Response,
         >,
-        default_request: Some(
-            to_json::<misskey_api::endpoints::admin::queue::clear::Request>,
-        ),
+        default_request: None,
     },
     EndpointCase {
         name: "admin/queue/deliver-delayed",
@@ -1091,6 +1129,25 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         ),
     },
     EndpointCase {
+        name: "admin/queue/jobs",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1admin~1queue~1jobs/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1admin~1queue~1jobs/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::jobs::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::jobs::Response,
+        >,
+        default_request: None,
+    },
+    EndpointCase {
         name: "admin/queue/promote",
         internal: false,
         request_schema: Some(
@@ -1104,6 +1161,133 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         >,
         response_roundtrip: roundtrip::<
             misskey_api::endpoints::admin::queue::promote::Response,
+        >,
+        default_request: None,
+    },
+    EndpointCase {
+        name: "admin/queue/promote-jobs",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1admin~1queue~1promote-jobs/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::promote_jobs::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::promote_jobs::Response,
+        >,
+        default_request: None,
+    },
+    EndpointCase {
+        name: "admin/queue/queue-stats",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1admin~1queue~1queue-stats/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1admin~1queue~1queue-stats/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::queue_stats::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::queue_stats::Response,
+        >,
+        default_request: None,
+    },
+    EndpointCase {
+        name: "admin/queue/queues",
+        internal: false,
+        request_schema: None,
+        response_schema: Some(
+            "/paths/~1admin~1queue~1queues/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::queues::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::queues::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::queue::queues::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "admin/queue/remove-job",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1admin~1queue~1remove-job/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::remove_job::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::remove_job::Response,
+        >,
+        default_request: None,
+    },
+    EndpointCase {
+        name: "admin/queue/retry-job",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1admin~1queue~1retry-job/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::retry_job::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::retry_job::Response,
+        >,
+        default_request: None,
+    },
+    EndpointCase {
+        name: "admin/queue/show-job",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1admin~1queue~1show-job/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1admin~1queue~1show-job/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::show_job::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::show_job::Response,
+        >,
+        default_request: None,
+    },
+    EndpointCase {
+        name: "admin/queue/show-job-logs",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1admin~1queue~1show-job-logs/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1admin~1queue~1show-job-logs/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::show_job_logs::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::queue::show_job_logs::Response,
         >,
         default_request: None,
     },
@@ -1738,6 +1922,27 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         ),
     },
     EndpointCase {
+        name: "admin/update-proxy-account",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1admin~1update-proxy-account/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1admin~1update-proxy-account/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::update_proxy_account::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::admin::update_proxy_account::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::admin::update_proxy_account::Request>,
+        ),
+    },
+    EndpointCase {
         name: "admin/update-user-note",
         internal: false,
         request_schema: Some(
@@ -2237,6 +2442,63 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         ),
     },
     EndpointCase {
+        name: "channels/mute/create",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1channels~1mute~1create/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::channels::mute::create::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::channels::mute::create::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::mute::create::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "channels/mute/delete",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1channels~1mute~1delete/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::channels::mute::delete::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::channels::mute::delete::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::mute::delete::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "channels/mute/list",
+        internal: false,
+        request_schema: None,
+        response_schema: Some(
+            "/paths/~1channels~1mute~1list/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::channels::mute::list::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::channels::mute::list::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::channels::mute::list::Request>,
+        ),
+    },
+    EndpointCase {
         name: "channels/my-favorites",
         internal: false,
         request_schema: None,
@@ -2609,6 +2871,501 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         default_request: None,
     },
     EndpointCase {
+        name: "chat/history",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1history/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1history/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<misskey_api::endpoints::chat::history::Request>,
+        response_roundtrip: roundtrip::<misskey_api::endpoints::chat::history::Response>,
+        default_request: Some(to_json::<misskey_api::endpoints::chat::history::Request>),
+    },
+    EndpointCase {
+        name: "chat/messages/create-to-room",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1messages~1create-to-room/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1messages~1create-to-room/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::create_to_room::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::create_to_room::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::messages::create_to_room::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/messages/create-to-user",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1messages~1create-to-user/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1messages~1create-to-user/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::create_to_user::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::create_to_user::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::messages::create_to_user::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/messages/delete",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1messages~1delete/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::delete::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::delete::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::messages::delete::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/messages/react",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1messages~1react/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::react::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::react::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::messages::react::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/messages/room-timeline",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1messages~1room-timeline/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1messages~1room-timeline/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::room_timeline::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::room_timeline::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::messages::room_timeline::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/messages/search",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1messages~1search/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1messages~1search/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::search::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::search::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::messages::search::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/messages/show",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1messages~1show/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1messages~1show/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::show::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::show::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::messages::show::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/messages/unreact",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1messages~1unreact/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::unreact::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::unreact::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::messages::unreact::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/messages/user-timeline",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1messages~1user-timeline/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1messages~1user-timeline/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::user_timeline::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::messages::user_timeline::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::messages::user_timeline::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/read-all",
+        internal: false,
+        request_schema: None,
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<misskey_api::endpoints::chat::read_all::Request>,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::read_all::Response,
+        >,
+        default_request: Some(to_json::<misskey_api::endpoints::chat::read_all::Request>),
+    },
+    EndpointCase {
+        name: "chat/rooms/create",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1create/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1rooms~1create/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::create::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::create::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::create::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/delete",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1delete/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::delete::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::delete::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::delete::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/invitations/create",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1invitations~1create/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1rooms~1invitations~1create/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::invitations::create::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::invitations::create::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::invitations::create::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/invitations/ignore",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1invitations~1ignore/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::invitations::ignore::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::invitations::ignore::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::invitations::ignore::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/invitations/inbox",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1invitations~1inbox/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1rooms~1invitations~1inbox/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::invitations::inbox::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::invitations::inbox::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::invitations::inbox::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/invitations/outbox",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1invitations~1outbox/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1rooms~1invitations~1outbox/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::invitations::outbox::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::invitations::outbox::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::invitations::outbox::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/join",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1join/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::join::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::join::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::join::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/joining",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1joining/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1rooms~1joining/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::joining::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::joining::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::joining::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/leave",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1leave/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::leave::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::leave::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::leave::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/members",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1members/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1rooms~1members/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::members::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::members::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::members::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/mute",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1mute/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::mute::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::mute::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::mute::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/owned",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1owned/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1rooms~1owned/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::owned::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::owned::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::owned::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/show",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1show/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1rooms~1show/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::show::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::show::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::show::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "chat/rooms/update",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1chat~1rooms~1update/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1chat~1rooms~1update/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::update::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::chat::rooms::update::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::chat::rooms::update::Request>,
+        ),
+    },
+    EndpointCase {
         name: "clips/add-note",
         internal: false,
         request_schema: Some(
@@ -2673,7 +3430,9 @@ pub static ENDPOINTS: &[EndpointCase] = &[
     EndpointCase {
         name: "clips/list",
         internal: false,
-        request_schema: None,
+        request_schema: Some(
+            "/paths/~1clips~1list/post/requestBody/content/application~1json/schema",
+        ),
         response_schema: Some(
             "/paths/~1clips~1list/post/responses/200/content/application~1json/schema",
         ),
@@ -2814,6 +3573,29 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         default_request: Some(to_json::<misskey_api::endpoints::drive::files::Request>),
     },
     EndpointCase {
+        name: "drive/files/attached-chat-messages",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1drive~1files~1attached-chat-messages/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1drive~1files~1attached-chat-messages/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::drive::files::attached_chat_messages::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::drive::files::attached_chat_messages::Response,
+        >,
+        default_request: Some(
+            to_json::<
+                misskey_api::endpoints::drive::files::attached_chat_messages::Request,
+            >,
+        ),
+    },
+    EndpointCase {
         name: "drive/files/attached-notes",
         internal: false,
         request_schema: Some(
@@ -2935,6 +3717,25 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         >,
         default_request: Some(
             to_json::<misskey_api::endpoints::drive::files::find_by_hash::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "drive/files/move-bulk",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1drive~1files~1move-bulk/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::drive::files::move_bulk::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::drive::files::move_bulk::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::drive::files::move_bulk::Request>,
         ),
     },
     EndpointCase {
@@ -3503,6 +4304,21 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         ),
     },
     EndpointCase {
+        name: "flash/search",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1flash~1search/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1flash~1search/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<misskey_api::endpoints::flash::search::Request>,
+        response_roundtrip: roundtrip::<misskey_api::endpoints::flash::search::Response>,
+        default_request: Some(to_json::<misskey_api::endpoints::flash::search::Request>),
+    },
+    EndpointCase {
         name: "flash/show",
         internal: false,
         request_schema: Some(
@@ -3684,6 +4500,27 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         >,
         default_request: Some(
             to_json::<misskey_api::endpoints::following::requests::reject::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "following/requests/sent",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1following~1requests~1sent/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1following~1requests~1sent/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::following::requests::sent::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::following::requests::sent::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::following::requests::sent::Request>,
         ),
     },
     EndpointCase {
@@ -5341,6 +6178,107 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         default_request: Some(to_json::<misskey_api::endpoints::notes::delete::Request>),
     },
     EndpointCase {
+        name: "notes/drafts/count",
+        internal: false,
+        request_schema: None,
+        response_schema: Some(
+            "/paths/~1notes~1drafts~1count/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::drafts::count::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::drafts::count::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::drafts::count::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "notes/drafts/create",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1notes~1drafts~1create/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1notes~1drafts~1create/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::drafts::create::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::drafts::create::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::drafts::create::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "notes/drafts/delete",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1notes~1drafts~1delete/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::drafts::delete::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::drafts::delete::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::drafts::delete::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "notes/drafts/list",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1notes~1drafts~1list/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1notes~1drafts~1list/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::drafts::list::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::drafts::list::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::drafts::list::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "notes/drafts/update",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1notes~1drafts~1update/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1notes~1drafts~1update/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::drafts::update::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::drafts::update::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::drafts::update::Request>,
+        ),
+    },
+    EndpointCase {
         name: "notes/favorites/create",
         internal: false,
         request_schema: Some(
@@ -5662,6 +6600,27 @@ pub static ENDPOINTS: &[EndpointCase] = &[
         request_roundtrip: roundtrip::<misskey_api::endpoints::notes::show::Request>,
         response_roundtrip: roundtrip::<misskey_api::endpoints::notes::show::Response>,
         default_request: Some(to_json::<misskey_api::endpoints::notes::show::Request>),
+    },
+    EndpointCase {
+        name: "notes/show-partial-bulk",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1notes~1show-partial-bulk/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1notes~1show-partial-bulk/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::show_partial_bulk::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::notes::show_partial_bulk::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::notes::show_partial_bulk::Request>,
+        ),
     },
     EndpointCase {
         name: "notes/state",
@@ -7052,6 +8011,40 @@ pub static ENDPOINTS: &[EndpointCase] = &[
             to_json::<misskey_api::endpoints::users::update_memo::Request>,
         ),
     },
+    EndpointCase {
+        name: "v2/admin/emoji/list",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1v2~1admin~1emoji~1list/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: Some(
+            "/paths/~1v2~1admin~1emoji~1list/post/responses/200/content/application~1json/schema",
+        ),
+        response_shape: ResponseShape::Json,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<
+            misskey_api::endpoints::v2::admin::emoji::list::Request,
+        >,
+        response_roundtrip: roundtrip::<
+            misskey_api::endpoints::v2::admin::emoji::list::Response,
+        >,
+        default_request: Some(
+            to_json::<misskey_api::endpoints::v2::admin::emoji::list::Request>,
+        ),
+    },
+    EndpointCase {
+        name: "verify-email",
+        internal: false,
+        request_schema: Some(
+            "/paths/~1verify-email/post/requestBody/content/application~1json/schema",
+        ),
+        response_schema: None,
+        response_shape: ResponseShape::Empty,
+        file_fields: &[],
+        request_roundtrip: roundtrip::<misskey_api::endpoints::verify_email::Request>,
+        response_roundtrip: roundtrip::<misskey_api::endpoints::verify_email::Response>,
+        default_request: Some(to_json::<misskey_api::endpoints::verify_email::Request>),
+    },
 ];
 
 /// Every component schema.
@@ -7329,5 +8322,120 @@ pub static MODELS: &[ModelCase] = &[
         name: "AbuseReportNotificationRecipient",
         schema: "/components/schemas/AbuseReportNotificationRecipient",
         roundtrip: roundtrip::<misskey_api::models::AbuseReportNotificationRecipient>,
+    },
+    ModelCase {
+        name: "Achievement",
+        schema: "/components/schemas/Achievement",
+        roundtrip: roundtrip::<misskey_api::models::Achievement>,
+    },
+    ModelCase {
+        name: "AchievementName",
+        schema: "/components/schemas/AchievementName",
+        roundtrip: roundtrip::<misskey_api::models::AchievementName>,
+    },
+    ModelCase {
+        name: "NoteDraft",
+        schema: "/components/schemas/NoteDraft",
+        roundtrip: roundtrip::<misskey_api::models::NoteDraft>,
+    },
+    ModelCase {
+        name: "NoteReactionWithNote",
+        schema: "/components/schemas/NoteReactionWithNote",
+        roundtrip: roundtrip::<misskey_api::models::NoteReactionWithNote>,
+    },
+    ModelCase {
+        name: "QueueMetrics",
+        schema: "/components/schemas/QueueMetrics",
+        roundtrip: roundtrip::<misskey_api::models::QueueMetrics>,
+    },
+    ModelCase {
+        name: "QueueJob",
+        schema: "/components/schemas/QueueJob",
+        roundtrip: roundtrip::<misskey_api::models::QueueJob>,
+    },
+    ModelCase {
+        name: "EmojiDetailedAdmin",
+        schema: "/components/schemas/EmojiDetailedAdmin",
+        roundtrip: roundtrip::<misskey_api::models::EmojiDetailedAdmin>,
+    },
+    ModelCase {
+        name: "UserWebhook",
+        schema: "/components/schemas/UserWebhook",
+        roundtrip: roundtrip::<misskey_api::models::UserWebhook>,
+    },
+    ModelCase {
+        name: "ChatMessage",
+        schema: "/components/schemas/ChatMessage",
+        roundtrip: roundtrip::<misskey_api::models::ChatMessage>,
+    },
+    ModelCase {
+        name: "ChatMessageLite",
+        schema: "/components/schemas/ChatMessageLite",
+        roundtrip: roundtrip::<misskey_api::models::ChatMessageLite>,
+    },
+    ModelCase {
+        name: "ChatMessageLiteFor1on1",
+        schema: "/components/schemas/ChatMessageLiteFor1on1",
+        roundtrip: roundtrip::<misskey_api::models::ChatMessageLiteFor1on1>,
+    },
+    ModelCase {
+        name: "ChatMessageLiteForRoom",
+        schema: "/components/schemas/ChatMessageLiteForRoom",
+        roundtrip: roundtrip::<misskey_api::models::ChatMessageLiteForRoom>,
+    },
+    ModelCase {
+        name: "ChatRoom",
+        schema: "/components/schemas/ChatRoom",
+        roundtrip: roundtrip::<misskey_api::models::ChatRoom>,
+    },
+    ModelCase {
+        name: "ChatRoomInvitation",
+        schema: "/components/schemas/ChatRoomInvitation",
+        roundtrip: roundtrip::<misskey_api::models::ChatRoomInvitation>,
+    },
+    ModelCase {
+        name: "ChatRoomMembership",
+        schema: "/components/schemas/ChatRoomMembership",
+        roundtrip: roundtrip::<misskey_api::models::ChatRoomMembership>,
+    },
+    ModelCase {
+        name: "UserListMembership",
+        schema: "/components/schemas/UserListMembership",
+        roundtrip: roundtrip::<misskey_api::models::UserListMembership>,
+    },
+    ModelCase {
+        name: "UserAccountMoveLog",
+        schema: "/components/schemas/UserAccountMoveLog",
+        roundtrip: roundtrip::<misskey_api::models::UserAccountMoveLog>,
+    },
+    ModelCase {
+        name: "FollowRequest",
+        schema: "/components/schemas/FollowRequest",
+        roundtrip: roundtrip::<misskey_api::models::FollowRequest>,
+    },
+    ModelCase {
+        name: "PageLike",
+        schema: "/components/schemas/PageLike",
+        roundtrip: roundtrip::<misskey_api::models::PageLike>,
+    },
+    ModelCase {
+        name: "GalleryLike",
+        schema: "/components/schemas/GalleryLike",
+        roundtrip: roundtrip::<misskey_api::models::GalleryLike>,
+    },
+    ModelCase {
+        name: "FlashLike",
+        schema: "/components/schemas/FlashLike",
+        roundtrip: roundtrip::<misskey_api::models::FlashLike>,
+    },
+    ModelCase {
+        name: "AbuseUserReport",
+        schema: "/components/schemas/AbuseUserReport",
+        roundtrip: roundtrip::<misskey_api::models::AbuseUserReport>,
+    },
+    ModelCase {
+        name: "ModerationLog",
+        schema: "/components/schemas/ModerationLog",
+        roundtrip: roundtrip::<misskey_api::models::ModerationLog>,
     },
 ];

@@ -1149,7 +1149,11 @@ pub fn ecma_to_rust_regex(pattern: &str) -> String {
         .replace("[^\\s]", "[!-~]")
         .replace("\\w", "[a-zA-Z0-9_]")
         .replace("\\d", "[0-9]")
-        .replace("\\s", "[ ]");
+        // ECMAScript's whitespace, so that `[^\s]` excludes all of it (U+FEFF too).
+        .replace(
+            "\\s",
+            "[ \\t\\n\\x0B\\x0C\\r\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]",
+        );
     let p = p.strip_prefix('^').unwrap_or(&p);
     let p = p.strip_suffix('$').unwrap_or(p);
     // Inside a class, the replacement of `\w` must not nest brackets.

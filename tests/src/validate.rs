@@ -60,6 +60,7 @@ impl Validators {
             }
         }
         one_of_as_any_of(&mut schema);
+        null_branch_beside_type(&mut schema);
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)
@@ -109,6 +110,43 @@ fn one_of_as_any_of(schema: &mut Value) {
             }
         }
         Value::Array(list) => list.iter_mut().for_each(one_of_as_any_of),
+        _ => {}
+    }
+}
+
+/// `{type: "object", anyOf: [{$ref: X}, {type: "null"}]}` is how Misskey's
+/// spec generator (in forks) writes a nullable reference; read strictly, the
+/// `type` beside the union would forbid the `null` the union allows, which is
+/// not what the server means. The `null` is added to the `type`.
+fn null_branch_beside_type(schema: &mut Value) {
+    match schema {
+        Value::Object(obj) => {
+            let null_branch = ["anyOf", "oneOf"].iter().any(|k| {
+                obj.get(*k)
+                    .and_then(Value::as_array)
+                    .is_some_and(|branches| {
+                        branches
+                            .iter()
+                            .any(|b| b.get("type") == Some(&Value::String("null".into())))
+                    })
+            });
+            if null_branch {
+                match obj.get_mut("type") {
+                    Some(Value::String(t)) if t != "null" => {
+                        let t = std::mem::take(t);
+                        obj.insert("type".into(), serde_json::json!([t, "null"]));
+                    }
+                    Some(Value::Array(list)) if !list.contains(&Value::String("null".into())) => {
+                        list.push(Value::String("null".into()));
+                    }
+                    _ => {}
+                }
+            }
+            for v in obj.values_mut() {
+                null_branch_beside_type(v);
+            }
+        }
+        Value::Array(list) => list.iter_mut().for_each(null_branch_beside_type),
         _ => {}
     }
 }

@@ -242,6 +242,15 @@ fn endpoint_impl(api: &Api, e: &Endpoint, shape: TokenStream) -> TokenStream {
     let allow_get = e.allow_get;
     let internal = e.internal;
     let codes = &e.error_codes;
+    // Printed only when known: the trait's default is `None`.
+    let bound = |name: &str, v: &Option<String>| {
+        v.as_ref().map(|v| {
+            let name = ident(name);
+            quote! { const #name: Option<&'static str> = Some(#v); }
+        })
+    };
+    let since = bound("SINCE", &e.since);
+    let until = bound("UNTIL", &e.until);
     quote! {
         impl Endpoint for Request {
             type Response = Response;
@@ -254,6 +263,8 @@ fn endpoint_impl(api: &Api, e: &Endpoint, shape: TokenStream) -> TokenStream {
             const INTERNAL: bool = #internal;
             const RESPONSE_SHAPE: ResponseShape = #shape;
             const ERROR_CODES: &'static [&'static str] = &[#(#codes),*];
+            #since
+            #until
         }
     }
 }

@@ -423,9 +423,15 @@ fn string_enum(
         .enumerate()
         .map(|(i, v)| {
             let name = ident(&v.name);
-            let d = format!(" `{}`", v.value);
+            let d = match &v.note {
+                Some(note) => outer_doc(&format!("`{}`\n\n{note}", v.value)),
+                None => {
+                    let d = format!(" `{}`", v.value);
+                    quote! { #[doc = #d] }
+                }
+            };
             let default = (default_index == Some(i)).then(|| quote! { #[default] });
-            quote! { #[doc = #d] #default #name, }
+            quote! { #d #default #name, }
         })
         .collect();
     let arms: Vec<TokenStream> = e

@@ -121,6 +121,9 @@ impl<'a> Lowerer<'a> {
             response: answers.response,
             types: std::mem::take(&mut self.endpoint_types),
             pagination: None,
+            // Set by the merge of several versions (`crate::merge`).
+            since: version_bound(op, "x-misskey-since"),
+            until: version_bound(op, "x-misskey-until"),
         })
     }
 
@@ -314,4 +317,12 @@ struct Answers {
 fn is_binary(node: Node<'_>) -> bool {
     matches!(node, Node::Item(s) if matches!(&s.schema_kind,
         SchemaKind::Type(Type::String(st)) if matches!(&st.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary))))
+}
+
+/// A version named by the merge stage on an operation.
+fn version_bound(op: &Operation, key: &str) -> Option<String> {
+    op.extensions
+        .get(key)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
 }

@@ -68,6 +68,7 @@ pub(super) fn permission_list(scopes: Option<&[String]>, endpoints: &[Endpoint])
         .map(|value| Variant {
             name: names.take(&[pascal(&value)]),
             value,
+            note: None,
         })
         .collect();
     StringEnum {

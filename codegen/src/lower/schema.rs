@@ -164,7 +164,9 @@ impl<'a> Lowerer<'a> {
                         .as_ref()
                         .and_then(|d| d.as_str())
                         .and_then(|d| values.iter().position(|v| v == d));
-                    self.string_enum(ctx, ptr, doc, values, default)
+                    // Values only some versions of a merged set have (`crate::merge`).
+                    let notes = data.extensions.get("x-misskey-enum-versions");
+                    self.string_enum(ctx, ptr, doc, values, default, notes)
                 } else {
                     match &s.format {
                         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
@@ -302,6 +304,7 @@ impl<'a> Lowerer<'a> {
         doc: Option<String>,
         values: Vec<String>,
         default: Option<usize>,
+        notes: Option<&serde_json::Value>,
     ) -> Ty {
         let id = self.open_type(ctx, ptr);
         let mut variant_names = NameSet::default();
@@ -309,6 +312,10 @@ impl<'a> Lowerer<'a> {
             .into_iter()
             .map(|value| Variant {
                 name: variant_names.take(&[pascal(&signed_value(&value))]),
+                note: notes
+                    .and_then(|n| n.get(&value))
+                    .and_then(|n| n.as_str())
+                    .map(str::to_owned),
                 value,
             })
             .collect();

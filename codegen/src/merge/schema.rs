@@ -483,16 +483,38 @@ fn merge_scalars(cx: &[VersionCx<'_>], cores: &[Item<'_>]) -> Value {
         .iter()
         .filter_map(|(_, c)| c.get("enum").and_then(Value::as_array))
         .collect();
+    out.remove("x-misskey-enum-versions");
     if enums.len() == cores.len() {
         let mut values: Vec<Value> = Vec::new();
-        for list in enums {
-            for v in list {
+        for list in &enums {
+            for v in list.iter() {
                 if !values.contains(v) {
                     values.push(v.clone());
                 }
             }
         }
+        // Values only some versions have say which (the lowering puts it in the docs).
+        let mut notes = Map::new();
+        for v in &values {
+            let (present, absent): (Vec<usize>, Vec<usize>) =
+                (0..cores.len()).partition(|&i| enums[i].contains(v));
+            if absent.is_empty() {
+                continue;
+            }
+            let labels = |idx: &[usize]| -> Vec<&str> {
+                idx.iter().map(|&i| cx[cores[i].0].label.as_str()).collect()
+            };
+            if let Some(text) = v.as_str() {
+                notes.insert(
+                    text.to_owned(),
+                    Value::String(presence_note(&labels(&present), &labels(&absent))),
+                );
+            }
+        }
         out.insert("enum".into(), Value::Array(values));
+        if !notes.is_empty() {
+            out.insert("x-misskey-enum-versions".into(), Value::Object(notes));
+        }
     } else {
         out.remove("enum");
     }

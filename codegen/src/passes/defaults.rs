@@ -62,6 +62,7 @@ mod tests {
             variants: vec![Variant {
                 name: "Ach".into(),
                 value: "ach".into(),
+                note: None,
             }],
             other: "Other".into(),
             default,

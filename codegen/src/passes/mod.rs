@@ -175,6 +175,8 @@ pub(crate) mod test_support {
                     response: Response::Empty,
                     types: module_types,
                     pagination: None,
+                    since: None,
+                    until: None,
                 }
             })
             .collect();

@@ -231,6 +231,7 @@ mod tests {
                 .map(|v| Variant {
                     name: crate::names::pascal(v),
                     value: v.into(),
+                    note: None,
                 })
                 .collect(),
             other: "Other".into(),

@@ -82,8 +82,12 @@ pub enum Permission {
     /// `read:admin:abuse-user-reports`
     ReadAdminAbuseUserReports,
     /// `write:admin:delete-account`
+    ///
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
     WriteAdminDeleteAccount,
     /// `write:admin:delete-all-files-of-a-user`
+    ///
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
     WriteAdminDeleteAllFilesOfAUser,
     /// `read:admin:index-stats`
     ReadAdminIndexStats,
@@ -100,6 +104,8 @@ pub enum Permission {
     /// `write:admin:send-email`
     WriteAdminSendEmail,
     /// `read:admin:server-info`
+    ///
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
     ReadAdminServerInfo,
     /// `read:admin:show-moderation-log`
     ReadAdminShowModerationLog,
@@ -108,8 +114,12 @@ pub enum Permission {
     /// `write:admin:suspend-user`
     WriteAdminSuspendUser,
     /// `write:admin:unset-user-avatar`
+    ///
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
     WriteAdminUnsetUserAvatar,
     /// `write:admin:unset-user-banner`
+    ///
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
     WriteAdminUnsetUserBanner,
     /// `write:admin:unsuspend-user`
     WriteAdminUnsuspendUser,
@@ -173,6 +183,62 @@ pub enum Permission {
     ReadFederation,
     /// `write:report-abuse`
     WriteReportAbuse,
+    /// `write:chat`
+    ///
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    WriteChat,
+    /// `read:chat`
+    ///
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    ReadChat,
+    /// `read:admin:abuse-report-resolvers`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ReadAdminAbuseReportResolvers,
+    /// `write:admin:abuse-report-resolvers`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    WriteAdminAbuseReportResolvers,
+    /// `write:admin:regenerate-user-token`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    WriteAdminRegenerateUserToken,
+    /// `read:admin:show-account-move-log`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ReadAdminShowAccountMoveLog,
+    /// `write:admin:user-name`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    WriteAdminUserName,
+    /// `write:admin:user-avatar`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    WriteAdminUserAvatar,
+    /// `write:admin:user-banner`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    WriteAdminUserBanner,
+    /// `write:admin:user-mutual-link`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    WriteAdminUserMutualLink,
+    /// `write:admin:indie-auth`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    WriteAdminIndieAuth,
+    /// `read:admin:indie-auth`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ReadAdminIndieAuth,
+    /// `write:admin:sso`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    WriteAdminSso,
+    /// `read:admin:sso`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ReadAdminSso,
     /// `read:admin:abuse-report:notification-recipient`
     ReadAdminAbuseReportNotificationRecipient,
     /// `read:admin:system-webhook`
@@ -232,7 +298,16 @@ crate::string_enum!(
     => "read:admin:ad", WriteInviteCodes => "write:invite-codes", ReadInviteCodes =>
     "read:invite-codes", WriteClipFavorite => "write:clip-favorite", ReadClipFavorite =>
     "read:clip-favorite", ReadFederation => "read:federation", WriteReportAbuse =>
-    "write:report-abuse", ReadAdminAbuseReportNotificationRecipient =>
+    "write:report-abuse", WriteChat => "write:chat", ReadChat => "read:chat",
+    ReadAdminAbuseReportResolvers => "read:admin:abuse-report-resolvers",
+    WriteAdminAbuseReportResolvers => "write:admin:abuse-report-resolvers",
+    WriteAdminRegenerateUserToken => "write:admin:regenerate-user-token",
+    ReadAdminShowAccountMoveLog => "read:admin:show-account-move-log", WriteAdminUserName
+    => "write:admin:user-name", WriteAdminUserAvatar => "write:admin:user-avatar",
+    WriteAdminUserBanner => "write:admin:user-banner", WriteAdminUserMutualLink =>
+    "write:admin:user-mutual-link", WriteAdminIndieAuth => "write:admin:indie-auth",
+    ReadAdminIndieAuth => "read:admin:indie-auth", WriteAdminSso => "write:admin:sso",
+    ReadAdminSso => "read:admin:sso", ReadAdminAbuseReportNotificationRecipient =>
     "read:admin:abuse-report:notification-recipient", ReadAdminSystemWebhook =>
     "read:admin:system-webhook", WriteAdminAbuseReportNotificationRecipient =>
     "write:admin:abuse-report:notification-recipient", WriteAdminSystemWebhook =>

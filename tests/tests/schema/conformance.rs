@@ -1,13 +1,19 @@
-//! Every generated type against its own schema, both directions.
+//! Every generated type against the schemas of every version of the set it
+//! was merged from (`api-spec/lock.json`), both directions.
 //!
 //! - Responses (every endpoint with a JSON result, and every component
-//!   schema): values drawn from the schema, with invented unknown fields,
-//!   must decode; what the type encodes back must still be valid under the
-//!   schema and say the same thing (see [`response_diff`]).
-//! - Requests (every endpoint): values drawn from the request schema must
-//!   decode into the `Request`, and encode back to exactly the same JSON
-//!   (see [`request_diff`]), valid under the schema; the minimal request
-//!   (required fields only) is one of them.
+//!   schema, in every version that has it, forks included): values drawn
+//!   from that version's schema, with invented unknown fields, must decode
+//!   into the merged type; what the type encodes back must still be valid
+//!   under that version's schema and say the same thing (see [`response_diff`]).
+//! - Requests (every endpoint, in every upstream version that has it):
+//!   values drawn from that version's request schema must decode into the
+//!   merged `Request`, and encode back to exactly the same JSON (see
+//!   [`request_diff`]), valid under that version's schema; the minimal
+//!   request (required fields only) is one of them. A field the merged type
+//!   requires because another version does is filled in with a value drawn
+//!   from that version's schema first: every request the type can express
+//!   is one each version accepts.
 //!
 //! Every drawn value is first checked against the schema with the
 //! `jsonschema` crate, so a fault of the value generator shows up as such and
@@ -16,8 +22,8 @@
 use std::sync::Arc;
 
 use misskey_core::ResponseShape;
-use misskey_tests::compare::{request_diff, response_diff, snippet};
-use misskey_tests::harness::{self, max_choices, modes, runner, OLD_SPEC};
+use misskey_tests::compare::{request_diff, response_diff, restore_nulls, snippet};
+use misskey_tests::harness::{self, max_choices, modes, runner, SetVersion};
 use misskey_tests::registry::{ENDPOINTS, MODELS};
 use misskey_tests::schema_gen::{GenOptions, Mode, SchemaGen};
 use misskey_tests::validate::Validators;
@@ -30,7 +36,13 @@ use crate::workers::run_all;
 /// whose generated struct keeps only the listed properties: values the
 /// server adds there are dropped, as unknown fields are everywhere else.
 /// `(check label, path prefix)`; see `docs/testing.md`.
-const OPEN_OBJECTS: &[(&str, &str)] = &[("response of fetch-rss", "$.itunes.")];
+const OPEN_OBJECTS: &[(&str, &str)] = &[
+    ("response of fetch-rss", "$.itunes."),
+    // 2025.x and the fork: Sentry's options beside the listed `dsn`.
+    ("response of meta", "$.sentryForFrontend.options."),
+    ("schema MetaLite", "$.sentryForFrontend.options."),
+    ("schema MetaDetailed", "$.sentryForFrontend.options."),
+];
 
 /// Whether a round-trip difference is the known loss of an open object's
 /// extra properties.
@@ -40,19 +52,20 @@ fn open_object_loss(label: &str, difference: &str) -> bool {
     })
 }
 
-/// One check: the response of an endpoint, its request, or a component schema.
+/// One check: the response of an endpoint, its request, or a component
+/// schema, against the spec of one version (an index into the set).
 enum Job {
-    Response(&'static EndpointCase),
-    Request(&'static EndpointCase),
-    Model(&'static ModelCase),
+    Response(&'static EndpointCase, usize),
+    Request(&'static EndpointCase, usize),
+    Model(&'static ModelCase, usize),
 }
 
 impl Job {
-    fn label(&self) -> String {
+    fn label(&self, set: &[SetVersion]) -> String {
         match self {
-            Job::Response(e) => format!("response of {}", e.name),
-            Job::Request(e) => format!("request of {}", e.name),
-            Job::Model(m) => format!("schema {}", m.name),
+            Job::Response(e, v) => format!("response of {} ({})", e.name, set[*v].label),
+            Job::Request(e, v) => format!("request of {} ({})", e.name, set[*v].label),
+            Job::Model(m, v) => format!("schema {} ({})", m.name, set[*v].label),
         }
     }
 }
@@ -75,10 +88,33 @@ impl Outcome {
     }
 }
 
+/// The generators and validators of one version's spec.
 struct Shared {
+    spec: Arc<Value>,
     responses: SchemaGen,
     requests: SchemaGen,
     validators: Validators,
+}
+
+impl Shared {
+    fn new(spec: Arc<Value>) -> Shared {
+        Shared {
+            responses: SchemaGen::new(
+                Arc::clone(&spec),
+                GenOptions {
+                    unknown_fields: true,
+                    ..GenOptions::default()
+                },
+            ),
+            requests: SchemaGen::new(Arc::clone(&spec), GenOptions::default()),
+            validators: Validators::new(Arc::clone(&spec)),
+            spec,
+        }
+    }
+
+    fn has(&self, pointer: &str) -> bool {
+        self.spec.pointer(pointer).is_some()
+    }
 }
 
 fn mode_name(mode: Mode) -> String {
@@ -122,20 +158,22 @@ fn draw_each(
     }
 }
 
-fn check_response(shared: &Shared, case: &EndpointCase) -> Outcome {
+fn check_response(shared: &Shared, case: &EndpointCase, first: bool) -> Outcome {
     let mut outcome = Outcome::default();
     // Endpoints without a result decode from `null` (no body), and those that
     // may answer 204 too.
-    if matches!(
-        case.response_shape,
-        ResponseShape::Empty | ResponseShape::JsonOrEmpty
-    ) {
+    if first
+        && matches!(
+            case.response_shape,
+            ResponseShape::Empty | ResponseShape::JsonOrEmpty
+        )
+    {
         outcome.cases += 1;
         if let Err(e) = (case.response_roundtrip)(Value::Null) {
             outcome.fail(format!("no body (null) does not decode: {e}"));
         }
     }
-    let Some(pointer) = case.response_schema else {
+    let Some(pointer) = case.response_schema.filter(|p| shared.has(p)) else {
         return outcome;
     };
     let label = format!("response {}", case.name);
@@ -157,29 +195,84 @@ fn check_response(shared: &Shared, case: &EndpointCase) -> Outcome {
             }
             shared
                 .validators
-                .check(pointer, &[], &encoded)
+                .check(pointer, &[], &restore_nulls(value, &encoded))
                 .map_err(|e| format!("encodes back to an invalid value: {e}"))
         },
     );
     outcome
 }
 
-fn check_request(shared: &Shared, case: &EndpointCase) -> Outcome {
+/// Fills in the fields the merged `Request` requires that `value` lacks
+/// (another version requires them), each drawn from the schema of a version
+/// that has it; returns the names filled in.
+fn complete_request(
+    all: &[Shared],
+    upstream: &[usize],
+    case: &EndpointCase,
+    pointer: &str,
+    value: &mut Value,
+    runner: &mut proptest::test_runner::TestRunner,
+) -> Vec<String> {
+    let mut filled = Vec::new();
+    for _ in 0..16 {
+        let Err(e) = (case.request_roundtrip)(value.clone()) else {
+            break;
+        };
+        let Some(field) = e
+            .split("missing field `")
+            .nth(1)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+        else {
+            break;
+        };
+        if filled.contains(&field) {
+            break;
+        }
+        let property = format!(
+            "{pointer}/properties/{}",
+            field.replace('~', "~0").replace('/', "~1")
+        );
+        let Some(other) = upstream.iter().map(|&i| &all[i]).find(|s| s.has(&property)) else {
+            break;
+        };
+        let drawn = other.requests.generate_at(&property, Mode::Minimal, runner);
+        if let Value::Object(obj) = value {
+            obj.insert(field.clone(), drawn);
+        }
+        filled.push(field);
+    }
+    filled
+}
+
+fn check_request(
+    all: &[Shared],
+    upstream: &[usize],
+    version: usize,
+    case: &EndpointCase,
+) -> Outcome {
+    let shared = &all[version];
     let mut outcome = Outcome::default();
-    let Some(pointer) = case.request_schema else {
-        // No parameters: the request is an empty object.
+    let Some(pointer) = case.request_schema.filter(|p| shared.has(p)) else {
+        // No parameters in this version: the minimal request must still be
+        // one the merged type can send, so `Request::default()` only has to
+        // encode when the merged request has no required fields.
         outcome.cases += 1;
-        match case.default_request.map(|f| f()) {
-            Some(default) if default == Value::Object(Default::default()) || default.is_null() => {}
-            Some(default) => {
-                outcome.fail(format!("a request without parameters encodes as {default}"))
+        if case.request_schema.is_none() {
+            match case.default_request.map(|f| f()) {
+                Some(default)
+                    if default == Value::Object(Default::default()) || default.is_null() => {}
+                Some(default) => {
+                    outcome.fail(format!("a request without parameters encodes as {default}"))
+                }
+                None => outcome.fail("a request without parameters has no `Default`".into()),
             }
-            None => outcome.fail("a request without parameters has no `Default`".into()),
         }
         return outcome;
     };
     let label = format!("request {}", case.name);
     let mut minimal: Option<Value> = None;
+    let mut fill_runner = runner(&format!("{label} completion"));
     draw_each(
         &shared.requests,
         &shared.validators,
@@ -191,25 +284,33 @@ fn check_request(shared: &Shared, case: &EndpointCase) -> Outcome {
             if minimal.is_none() {
                 minimal = Some(value.clone());
             }
+            let mut value = value.clone();
+            complete_request(all, upstream, case, pointer, &mut value, &mut fill_runner);
             let encoded = (case.request_roundtrip)(value.clone())
                 .map_err(|e| format!("does not decode: {e}"))?;
-            request_diff(value, &encoded)
+            request_diff(&value, &encoded)
                 .map_err(|e| format!("does not encode back the same: {e}"))?;
             shared
                 .validators
                 .check(pointer, case.file_fields, &encoded)
-                .map_err(|e| format!("encodes back to an invalid value: {e}"))
+                .map_err(|e| format!("encodes back to a value this version rejects: {e}"))
         },
     );
     // `Request::default()` is the minimal request when nothing is required.
     if minimal.as_ref() == Some(&Value::Object(Default::default())) {
+        let mut empty = Value::Object(Default::default());
+        let filled = complete_request(all, upstream, case, pointer, &mut empty, &mut fill_runner);
+        // When another version requires something, the merged request does too.
         match case.default_request.map(|f| f()) {
-            Some(default) => {
+            Some(default) if filled.is_empty() => {
                 if let Err(e) = request_diff(&Value::Object(Default::default()), &default) {
                     outcome.fail(format!("Request::default() is not `{{}}`: {e}"));
                 }
             }
-            None => outcome.fail("a request with nothing required has no `Default`".into()),
+            None if filled.is_empty() => {
+                outcome.fail("a request with nothing required has no `Default`".into())
+            }
+            _ => {}
         }
     }
     outcome
@@ -228,11 +329,15 @@ fn check_model(shared: &Shared, case: &ModelCase) -> Outcome {
         |value| {
             let encoded =
                 (case.roundtrip)(value.clone()).map_err(|e| format!("does not decode: {e}"))?;
-            response_diff(value, &encoded)
-                .map_err(|e| format!("changed in the round trip: {e}"))?;
+            match response_diff(value, &encoded) {
+                Err(e) if !open_object_loss(&format!("schema {}", case.name), &e) => {
+                    return Err(format!("changed in the round trip: {e}"));
+                }
+                _ => {}
+            }
             shared
                 .validators
-                .check(case.schema, &[], &encoded)
+                .check(case.schema, &[], &restore_nulls(value, &encoded))
                 .map_err(|e| format!("encodes back to an invalid value: {e}"))
         },
     );
@@ -241,82 +346,122 @@ fn check_model(shared: &Shared, case: &ModelCase) -> Outcome {
 
 #[test]
 fn every_endpoint_and_schema_conforms() {
-    let spec = harness::spec(OLD_SPEC);
-    let shared = Shared {
-        responses: SchemaGen::new(
-            Arc::clone(&spec),
-            GenOptions {
-                unknown_fields: true,
-                ..GenOptions::default()
-            },
-        ),
-        requests: SchemaGen::new(Arc::clone(&spec), GenOptions::default()),
-        validators: Validators::new(Arc::clone(&spec)),
-    };
+    let set = harness::locked_set();
+    let shared: Vec<Shared> = set.iter().map(|v| Shared::new(v.spec())).collect();
+    let upstream: Vec<usize> = (0..set.len()).filter(|&i| !set[i].fork).collect();
     let mut jobs: Vec<Job> = Vec::new();
-    for e in ENDPOINTS {
-        jobs.push(Job::Response(e));
-        jobs.push(Job::Request(e));
+    for (v, s) in shared.iter().enumerate() {
+        let in_version = |e: &EndpointCase| s.has(&harness::path_pointer(e.name));
+        for e in ENDPOINTS.iter().filter(|e| in_version(e)) {
+            jobs.push(Job::Response(e, v));
+            if !set[v].fork {
+                jobs.push(Job::Request(e, v));
+            }
+        }
+        for m in MODELS.iter().filter(|m| s.has(m.schema)) {
+            jobs.push(Job::Model(m, v));
+        }
     }
-    jobs.extend(MODELS.iter().map(Job::Model));
     let only = harness::only();
-    jobs.retain(|j| only.as_deref().is_none_or(|o| j.label().contains(o)));
+    jobs.retain(|j| only.as_deref().is_none_or(|o| j.label(&set).contains(o)));
     let started = std::time::Instant::now();
     let results = run_all(&jobs, |job| match job {
-        Job::Response(e) => check_response(&shared, e),
-        Job::Request(e) => check_request(&shared, e),
-        Job::Model(m) => check_model(&shared, m),
+        Job::Response(e, v) => {
+            let first = !jobs[..]
+                .iter()
+                .any(|j| matches!(j, Job::Response(f, w) if f.name == e.name && w < v));
+            check_response(&shared[*v], e, first)
+        }
+        Job::Request(e, v) => check_request(&shared, &upstream, *v, e),
+        Job::Model(m, v) => check_model(&shared[*v], m),
     });
 
     let mut problems = Vec::new();
     let mut generator_faults = Vec::new();
-    let (mut cases, mut response_endpoints, mut request_endpoints, mut models) = (0, 0, 0, 0);
+    let mut per_version = vec![(0usize, 0usize, 0usize, 0usize); set.len()];
     for (job, result) in jobs.iter().zip(results) {
+        let label = job.label(&set);
         let outcome = match result {
             Ok(o) => o,
             Err(panic) => {
-                problems.push(format!("{}: panicked: {panic}", job.label()));
+                problems.push(format!("{label}: panicked: {panic}"));
                 continue;
             }
         };
-        cases += outcome.cases;
+        let (v, kind) = match job {
+            Job::Response(e, v) => (
+                *v,
+                usize::from(e.response_schema.is_some_and(|p| shared[*v].has(p))),
+            ),
+            Job::Request(_, v) => (*v, 0),
+            Job::Model(_, v) => (*v, 0),
+        };
+        let row = &mut per_version[v];
+        row.0 += outcome.cases;
         match job {
-            Job::Response(e) if e.response_schema.is_some() => response_endpoints += 1,
-            Job::Request(_) => request_endpoints += 1,
-            Job::Model(_) => models += 1,
-            _ => {}
+            Job::Response(..) => row.1 += kind,
+            Job::Request(..) => row.2 += 1,
+            Job::Model(..) => row.3 += 1,
         }
         for f in outcome.failures {
-            problems.push(format!("{}: {f}", job.label()));
+            problems.push(format!("{label}: {f}"));
         }
         for f in outcome.invalid_draws {
-            generator_faults.push(format!("{}: {f}", job.label()));
+            generator_faults.push(format!("{label}: {f}"));
         }
     }
 
-    // Coverage: every POST path of the spec has a generated endpoint.
-    let in_spec = harness::post_endpoints(&spec);
-    let missing: Vec<&String> = in_spec
-        .iter()
-        .filter(|name| !ENDPOINTS.iter().any(|e| e.name == name.as_str()))
-        .collect();
-    let internal = ENDPOINTS.iter().filter(|e| e.internal).count();
-    let schemas_in_spec = spec["components"]["schemas"]
-        .as_object()
-        .map_or(0, |s| s.len());
+    // Coverage: every POST path of every upstream version has a generated
+    // endpoint; a fork's own endpoints are left out of the published crate.
+    let mut missing = Vec::new();
     println!(
-        "conformance: {} of {} POST endpoints generated ({internal} internal); \
-         {response_endpoints} JSON responses and {request_endpoints} requests checked; \
-         {models} of {schemas_in_spec} component schemas checked; \
-         {cases} cases ({} random per schema after the corner sweep, seed {:#x}) in {:.1?}; \
-         {} failures, {} invalid draws",
-        in_spec.len() - missing.len(),
-        in_spec.len(),
+        "conformance of the bindings merged from {} ({} random cases per schema after the corner sweep, seed {:#x}):",
+        set.iter().map(|v| v.label.as_str()).collect::<Vec<_>>().join(", "),
         harness::cases(),
         harness::seed(),
-        started.elapsed(),
+    );
+    for (v, version) in set.iter().enumerate() {
+        let in_spec = harness::post_endpoints(&shared[v].spec);
+        let absent: Vec<String> = in_spec
+            .iter()
+            .filter(|name| !ENDPOINTS.iter().any(|e| e.name == name.as_str()))
+            .cloned()
+            .collect();
+        let schemas_in_spec = shared[v].spec["components"]["schemas"]
+            .as_object()
+            .map_or(0, |s| s.len());
+        let (cases, responses, requests, models) = per_version[v];
+        println!(
+            "  {}: {} of {} POST endpoints generated; {responses} JSON responses and {requests} requests checked; \
+             {models} of {schemas_in_spec} component schemas checked; {cases} cases",
+            version.label,
+            in_spec.len() - absent.len(),
+            in_spec.len(),
+        );
+        if version.fork {
+            println!("    left out (only this fork has them): {}", absent.len());
+        } else {
+            missing.extend(
+                absent
+                    .into_iter()
+                    .map(|a| format!("{a} ({})", version.label)),
+            );
+        }
+        if only.is_none() {
+            assert_eq!(
+                models, schemas_in_spec,
+                "every component schema of {} has a generated type",
+                version.label
+            );
+        }
+    }
+    let internal = ENDPOINTS.iter().filter(|e| e.internal).count();
+    println!(
+        "  {} endpoints generated ({internal} internal); {} failures, {} invalid draws, in {:.1?}",
+        ENDPOINTS.len(),
         problems.len(),
         generator_faults.len(),
+        started.elapsed(),
     );
     for p in generator_faults.iter().take(30) {
         println!("  generator: {p}");
@@ -327,10 +472,6 @@ fn every_endpoint_and_schema_conforms() {
     assert!(
         missing.is_empty(),
         "endpoints without bindings: {missing:?}"
-    );
-    assert_eq!(
-        models, schemas_in_spec,
-        "every component schema has a generated type"
     );
     assert!(
         generator_faults.is_empty(),

@@ -1,18 +1,22 @@
-//! Forward compatibility: the bindings generated from 2024.10.1 decode
-//! responses shaped by a newer server, the misskey.io fork 2025.4.1-mhq.13.
+//! Compatibility with every version's answers: the bindings merged from the
+//! locked set decode responses shaped by each version's spec (upstream
+//! releases and the misskey.io fork), and by one more spec given as
+//! `FORWARD_SPEC` (a newer server's, before it joins the set).
 //!
-//! For every endpoint in both specs, values are drawn from the *newer*
-//! response schema (with invented unknown fields on top) and decoded with the
-//! older `Response` type; likewise every component schema in both. New
-//! fields and new enum strings must decode. What cannot is listed in
-//! [`KNOWN`], with the reason, and mirrored in `docs/compatibility.md`: the
-//! test fails on any incompatibility not listed there, and prints the counts.
+//! For every endpoint and component schema a version has, values are drawn
+//! from that version's response schema (with invented unknown fields on top)
+//! and decoded with the merged type. When a value does not decode, the
+//! failing field is recorded, replaced by a value another version's schema
+//! allows there, and the value decoded again, so one value reveals every
+//! incompatible field it holds. What cannot decode is listed in [`KNOWN`],
+//! with the reason, and mirrored in `docs/compatibility.md`: the test fails
+//! on any incompatibility not listed there, and prints a row per version.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use misskey_core::ResponseShape;
-use misskey_tests::harness::{self, max_choices, modes, path_pointer, runner, NEW_SPEC, OLD_SPEC};
+use misskey_tests::harness::{self, max_choices, modes, path_pointer, runner, SetVersion};
 use misskey_tests::registry::{ENDPOINTS, MODELS};
 use misskey_tests::schema_gen::{merge, GenOptions, Mode, SchemaGen};
 use serde_json::Value;
@@ -28,26 +32,9 @@ struct Known {
 }
 
 /// Every incompatibility the test may see (see `docs/compatibility.md`).
-const KNOWN: &[Known] = &[
-    Known {
-        place: "admin/abuse-user-reports",
-        path: "[].moderationNote",
-        why: "became nullable: `string` in 2024.10.1 (required), `string | null` in the fork, \
-              which sends `null` for a report without a moderation note",
-    },
-    Known {
-        place: "users/show",
-        path: ". (as UserDetailedNotMe) createdAt",
-        why: "new answer shape: the fork's `users/show` may answer a `UserLite` (no \
-              `createdAt`, counts, ...) where 2024.10.1 always answers a `UserDetailed`",
-    },
-    Known {
-        place: "users/show",
-        path: "[] (as UserDetailedNotMe) createdAt",
-        why: "new answer shape: with `userIds`, the fork may answer a list of `UserLite` \
-              where 2024.10.1 answers a list of `UserDetailed`",
-    },
-];
+/// The bindings generated from 2024.10.1 alone failed on three field paths of
+/// misskey.io's answers; merged with the fork's spec they decode them all.
+const KNOWN: &[Known] = &[];
 
 /// One incompatibility seen: where, and the first error message for it.
 #[derive(Debug, Clone)]
@@ -302,90 +289,131 @@ fn old_schema_at(generator: &SchemaGen, schema: &Value, segments: &[Seg]) -> Opt
 type Decoder = fn(Value) -> Result<Value, String>;
 
 enum Job {
-    Endpoint(&'static misskey_tests::EndpointCase, String),
-    Model(&'static misskey_tests::ModelCase, String),
+    Endpoint(&'static misskey_tests::EndpointCase, String, usize),
+    Model(&'static misskey_tests::ModelCase, String, usize),
 }
 
 impl Job {
     fn place(&self) -> String {
         match self {
-            Job::Endpoint(e, _) => e.name.to_owned(),
-            Job::Model(m, _) => format!("schema {}", m.name),
+            Job::Endpoint(e, ..) => e.name.to_owned(),
+            Job::Model(m, ..) => format!("schema {}", m.name),
+        }
+    }
+
+    fn version(&self) -> usize {
+        match self {
+            Job::Endpoint(.., v) | Job::Model(.., v) => *v,
         }
     }
 }
 
-#[test]
-fn older_bindings_decode_newer_responses() {
-    let old = harness::spec(OLD_SPEC);
-    let new = harness::spec(NEW_SPEC);
-    let old_generator = SchemaGen::new(Arc::clone(&old), GenOptions::default());
-    let generator = SchemaGen::new(
-        Arc::clone(&new),
-        GenOptions {
-            unknown_fields: true,
-            ..GenOptions::default()
-        },
-    );
-    let new_names: BTreeSet<String> = harness::post_endpoints(&new).into_iter().collect();
-    let old_names: BTreeSet<String> = harness::post_endpoints(&old).into_iter().collect();
+/// One row of the table in `docs/compatibility.md`.
+#[derive(Default)]
+struct Row {
+    endpoints: usize,
+    left_out: usize,
+    responses: usize,
+    models: usize,
+    values: usize,
+    failing_places: BTreeSet<String>,
+    paths: usize,
+    shape_changes: Vec<String>,
+}
 
+#[test]
+fn merged_bindings_decode_every_versions_answers() {
+    let mut versions: Vec<SetVersion> = harness::locked_set();
+    versions.extend(harness::forward_spec());
+    let specs: Vec<Arc<Value>> = versions.iter().map(SetVersion::spec).collect();
+    let generators: Vec<SchemaGen> = specs
+        .iter()
+        .map(|s| {
+            SchemaGen::new(
+                Arc::clone(s),
+                GenOptions {
+                    unknown_fields: true,
+                    ..GenOptions::default()
+                },
+            )
+        })
+        .collect();
+    let plain: Vec<SchemaGen> = specs
+        .iter()
+        .map(|s| SchemaGen::new(Arc::clone(s), GenOptions::default()))
+        .collect();
+
+    let mut rows: Vec<Row> = versions.iter().map(|_| Row::default()).collect();
     let mut jobs = Vec::new();
-    let mut shape_changes = Vec::new();
-    for e in ENDPOINTS {
-        if !new_names.contains(e.name) {
-            continue;
+    for (v, spec) in specs.iter().enumerate() {
+        let names: BTreeSet<String> = harness::post_endpoints(spec).into_iter().collect();
+        rows[v].endpoints = names.len();
+        rows[v].left_out = names
+            .iter()
+            .filter(|n| !ENDPOINTS.iter().any(|e| e.name == n.as_str()))
+            .count();
+        for e in ENDPOINTS {
+            if !names.contains(e.name) {
+                continue;
+            }
+            let pointer = format!(
+                "{}/post/responses/200/content/application~1json/schema",
+                path_pointer(e.name)
+            );
+            let has_json = spec.pointer(&pointer).is_some();
+            let may_be_empty = spec
+                .pointer(&format!("{}/post/responses/204", path_pointer(e.name)))
+                .is_some();
+            match (e.response_shape, has_json) {
+                (ResponseShape::Json | ResponseShape::JsonOrEmpty, true) => {
+                    jobs.push(Job::Endpoint(e, pointer, v));
+                }
+                (ResponseShape::Json, false) => rows[v].shape_changes.push(format!(
+                    "{}: answers no body where the bindings expect JSON",
+                    e.name
+                )),
+                (ResponseShape::Empty, true) => rows[v].shape_changes.push(format!(
+                    "{}: answers JSON where the bindings expect none (the client ignores it)",
+                    e.name
+                )),
+                _ => {}
+            }
+            if may_be_empty && e.response_shape == ResponseShape::Json {
+                rows[v].shape_changes.push(format!(
+                    "{}: may answer 204 where the bindings expect JSON",
+                    e.name
+                ));
+            }
         }
-        let pointer = format!(
-            "{}/post/responses/200/content/application~1json/schema",
-            path_pointer(e.name)
-        );
-        let has_json = new.pointer(&pointer).is_some();
-        match (e.response_shape, has_json) {
-            (ResponseShape::Json | ResponseShape::JsonOrEmpty, true) => {
-                jobs.push(Job::Endpoint(e, pointer));
+        for m in MODELS {
+            let pointer = format!("/components/schemas/{}", m.name);
+            if m.schema == pointer && spec.pointer(&pointer).is_some() {
+                jobs.push(Job::Model(m, pointer, v));
             }
-            (ResponseShape::Json, false) => {
-                shape_changes.push(format!("{}: answered JSON, now no body", e.name));
-            }
-            (ResponseShape::Empty, true) => {
-                // The client ignores the body of an endpoint without a result.
-                shape_changes.push(format!("{}: answered no body, now JSON (ignored)", e.name));
-            }
-            _ => {}
-        }
-    }
-    for m in MODELS {
-        let pointer = format!("/components/schemas/{}", m.name);
-        if m.schema == pointer && new.pointer(&pointer).is_some() {
-            jobs.push(Job::Model(m, pointer));
         }
     }
     let only = harness::only();
     jobs.retain(|j| only.as_deref().is_none_or(|o| j.place().contains(o)));
 
     let results = run_all(&jobs, |job| {
+        let v = job.version();
         let (pointer, decode): (&str, Decoder) = match job {
-            Job::Endpoint(e, p) => (p, e.response_roundtrip),
-            Job::Model(m, p) => (p, m.roundtrip),
+            Job::Endpoint(e, p, _) => (p, e.response_roundtrip),
+            Job::Model(m, p, _) => (p, m.roundtrip),
         };
+        let generator = &generators[v];
         let place = job.place();
-        let mut runner = runner(&format!("forward {place}"));
+        let mut runner = runner(&format!("forward {place} {}", versions[v].label));
         let choices = max_choices(generator.root(), generator.schema_at(pointer));
-        let old_pointer = match job {
-            Job::Endpoint(e, _) => e.response_schema.expect("JSON responses have a schema"),
-            Job::Model(m, _) => m.schema,
-        };
-        let old_schema = old_generator.schema_at(old_pointer).clone();
         let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
         let mut cases = 0;
         for mode in modes(choices, harness::cases()) {
             let mut value = generator.generate_at(pointer, mode, &mut runner);
             cases += 1;
             let mut in_this_value = BTreeSet::new();
-            // Decode; on a failure, note it, put a value the old type accepts
-            // in its place and decode again, so one value shows every
-            // incompatible field it holds, not just the first.
+            // Decode; on a failure, note it, put a value another version
+            // allows there in its place and decode again, so one value shows
+            // every incompatible field it holds, not just the first.
             while let Err(e) = decode(value.clone()) {
                 let failure = locate(&e, &value);
                 if !in_this_value.insert(failure.label.clone()) {
@@ -402,12 +430,14 @@ fn older_bindings_decode_newer_responses() {
                 if failure.in_union {
                     break;
                 }
-                let Some(sub) = old_schema_at(&old_generator, &old_schema, &failure.segments)
-                else {
+                let replacement = (0..plain.len()).filter(|&w| w != v).find_map(|w| {
+                    let root = plain[w].root().pointer(pointer)?.clone();
+                    let sub = old_schema_at(&plain[w], &root, &failure.segments)?;
+                    Some(plain[w].generate(&sub, pointer, Mode::Full, &mut runner))
+                });
+                let Some(replacement) = replacement else {
                     break;
                 };
-                let replacement =
-                    old_generator.generate(&sub, old_pointer, Mode::Full, &mut runner);
                 if !set_at(&mut value, &failure.segments, replacement) {
                     break;
                 }
@@ -416,77 +446,84 @@ fn older_bindings_decode_newer_responses() {
         (cases, seen.into_values().collect::<Vec<_>>())
     });
 
-    let mut cases = 0;
-    let mut seen_all: Vec<Seen> = Vec::new();
+    let mut seen_all: Vec<(usize, Seen)> = Vec::new();
     let mut panics = Vec::new();
-    let (mut endpoints, mut models) = (0, 0);
     for (job, result) in jobs.iter().zip(results) {
+        let row = &mut rows[job.version()];
+        match job {
+            Job::Endpoint(..) => row.responses += 1,
+            Job::Model(..) => row.models += 1,
+        }
         match result {
             Ok((n, seen)) => {
-                cases += n;
-                seen_all.extend(seen);
+                row.values += n;
+                row.paths += seen.len();
+                for s in seen {
+                    row.failing_places.insert(s.place.clone());
+                    seen_all.push((job.version(), s));
+                }
             }
-            Err(p) => panics.push(format!("{}: {p}", job.place())),
-        }
-        match job {
-            Job::Endpoint(..) => endpoints += 1,
-            Job::Model(..) => models += 1,
+            Err(p) => panics.push(format!(
+                "{} ({}): {p}",
+                job.place(),
+                versions[job.version()].label
+            )),
         }
     }
-    let places_failing: BTreeSet<&str> = seen_all.iter().map(|s| s.place.as_str()).collect();
-    let unknown: Vec<&Seen> = seen_all
-        .iter()
-        .filter(|s| !KNOWN.iter().any(|k| k.place == s.place && k.path == s.path))
-        .collect();
-    let unseen: Vec<&Known> = KNOWN
-        .iter()
-        .filter(|k| {
-            !seen_all
-                .iter()
-                .any(|s| k.place == s.place && k.path == s.path)
-        })
-        .collect();
+    let known = |s: &Seen| KNOWN.iter().any(|k| k.place == s.place && k.path == s.path);
+    let unknown = seen_all.iter().filter(|(_, s)| !known(s)).count();
     println!(
-        "forward compatibility ({} → {}): {} endpoints in both ({} only in the old spec, {} only in the new); \
-         {endpoints} endpoint responses and {models} component schemas checked with {cases} values \
-         drawn from the newer schemas; {} places decode every value, {} have {} incompatible field paths \
-         ({} documented, {} not); {} endpoints changed between a body and no body",
-        old["info"]["version"].as_str().unwrap_or("?"),
-        new["info"]["version"].as_str().unwrap_or("?"),
-        old_names.intersection(&new_names).count(),
-        old_names.difference(&new_names).count(),
-        new_names.difference(&old_names).count(),
-        endpoints + models - places_failing.len(),
-        places_failing.len(),
-        seen_all.len(),
-        seen_all.len() - unknown.len(),
-        unknown.len(),
-        shape_changes.len(),
+        "compatibility of the merged bindings ({} endpoints, {} component types) with each version's answers:",
+        ENDPOINTS.len(),
+        MODELS.len()
     );
-    for s in &seen_all {
+    println!("| version | endpoints (left out) | responses checked | schemas checked | values | places that decode every value | incompatible field paths |");
+    println!("|---|---|---|---|---|---|---|");
+    for (v, row) in rows.iter().enumerate() {
+        let places = row.responses + row.models;
+        println!(
+            "| {} | {} ({}) | {} | {} | {} | {} of {} | {} |",
+            versions[v].label,
+            row.endpoints,
+            row.left_out,
+            row.responses,
+            row.models,
+            row.values,
+            places - row.failing_places.len(),
+            places,
+            row.paths
+        );
+    }
+    for (v, s) in &seen_all {
         let why = KNOWN
             .iter()
             .find(|k| k.place == s.place && k.path == s.path)
             .map_or("NOT DOCUMENTED", |k| k.why);
         println!(
-            "  {} `{}` ({} cases): {} [{}]",
-            s.place, s.path, s.cases, s.message, why
+            "  {} {} `{}` ({} cases): {} [{}]",
+            versions[*v].label, s.place, s.path, s.cases, s.message, why
         );
     }
-    for c in &shape_changes {
-        println!("  shape: {c}");
+    for (v, row) in rows.iter().enumerate() {
+        for c in &row.shape_changes {
+            println!("  shape ({}): {c}", versions[v].label);
+        }
     }
-    for k in &unseen {
-        println!(
-            "  documented but not seen with this seed and case count: {} `{}`",
-            k.place, k.path
-        );
+    for k in KNOWN {
+        if !seen_all
+            .iter()
+            .any(|(_, s)| k.place == s.place && k.path == s.path)
+        {
+            println!(
+                "  documented but not seen with this seed and case count: {} `{}`",
+                k.place, k.path
+            );
+        }
     }
     assert!(panics.is_empty(), "panics: {panics:#?}");
     assert!(
-        unknown.is_empty(),
-        "{} incompatibilities are not documented in KNOWN and docs/compatibility.md (see above)",
-        unknown.len()
+        unknown == 0,
+        "{unknown} incompatibilities are not documented in KNOWN and docs/compatibility.md (see above)"
     );
 }
 

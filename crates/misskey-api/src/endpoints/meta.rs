@@ -68,7 +68,7 @@ impl Endpoint for Request {
     const PERMISSION: Option<Permission> = None;
     const MULTIPART: bool = false;
     const RATE_LIMITED: bool = false;
-    const ALLOW_GET: bool = false;
+    const ALLOW_GET: bool = true;
     const INTERNAL: bool = false;
     const RESPONSE_SHAPE: ResponseShape = ResponseShape::Json;
     const ERROR_CODES: &'static [&'static str] = &[

@@ -34,6 +34,9 @@ pub mod channels;
 #[cfg(feature = "charts")]
 pub mod charts;
 
+#[cfg(feature = "chat")]
+pub mod chat;
+
 #[cfg(any(feature = "account", feature = "clip", feature = "clips"))]
 pub mod clips;
 
@@ -162,3 +165,9 @@ pub mod username;
 
 #[cfg(any(feature = "account", feature = "lists", feature = "notes", feature = "users"))]
 pub mod users;
+
+#[cfg(feature = "admin")]
+pub mod v2;
+
+#[cfg(feature = "account")]
+pub mod verify_email;

@@ -17,6 +17,10 @@ pub struct Ad {
     pub image_url: String,
     pub memo: String,
     pub day_of_week: i64,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub is_sensitive: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub image_blurhash: Option<String>,
 }
 
 misskey_core::object!(Ad {
@@ -30,6 +34,8 @@ misskey_core::object!(Ad {
     image_url: String = "imageUrl" required,
     memo: String = "memo" required,
     day_of_week: i64 = "dayOfWeek" required,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
+    image_blurhash: Option<String> = "imageBlurhash" skip_none,
 });
 
 impl misskey_core::HasId for Ad {

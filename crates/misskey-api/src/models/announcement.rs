@@ -20,6 +20,12 @@ pub struct Announcement {
     pub silence: bool,
     pub for_you: bool,
     pub is_read: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub need_enrollment_tutorial_to_read: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub close_duration: Option<f64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub display_order: Option<f64>,
 }
 
 misskey_core::object!(Announcement {
@@ -35,6 +41,9 @@ misskey_core::object!(Announcement {
     silence: bool = "silence" or_default,
     for_you: bool = "forYou" or_default,
     is_read: Option<bool> = "isRead" skip_none,
+    need_enrollment_tutorial_to_read: Option<bool> = "needEnrollmentTutorialToRead" skip_none,
+    close_duration: Option<f64> = "closeDuration" skip_none,
+    display_order: Option<f64> = "displayOrder" skip_none,
 });
 
 impl misskey_core::HasId for Announcement {

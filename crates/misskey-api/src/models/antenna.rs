@@ -30,6 +30,10 @@ pub struct Antenna {
     pub has_unread_note: bool,
     /// Default: `false`.
     pub notify: bool,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    ///
+    /// Default: `false`.
+    pub exclude_notes_in_sensitive_channel: Option<bool>,
 }
 
 misskey_core::object!(Antenna {
@@ -49,6 +53,7 @@ misskey_core::object!(Antenna {
     is_active: bool = "isActive" or_default,
     has_unread_note: bool = "hasUnreadNote" or_default,
     notify: bool = "notify" or_default,
+    exclude_notes_in_sensitive_channel: Option<bool> = "excludeNotesInSensitiveChannel" skip_none,
 });
 
 impl misskey_core::HasId for Antenna {

@@ -25,6 +25,10 @@ pub struct Channel {
     pub is_following: Option<bool>,
     pub is_favorited: Option<bool>,
     pub pinned_notes: Option<Vec<Note>>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub banner_id: Option<Id>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub is_muting: Option<bool>,
 }
 
 misskey_core::object!(Channel {
@@ -45,6 +49,8 @@ misskey_core::object!(Channel {
     is_following: Option<bool> = "isFollowing" skip_none,
     is_favorited: Option<bool> = "isFavorited" skip_none,
     pinned_notes: Option<Vec<Note>> = "pinnedNotes" skip_none,
+    banner_id: Option<Id> = "bannerId" skip_none,
+    is_muting: Option<bool> = "isMuting" skip_none,
 });
 
 impl misskey_core::HasId for Channel {

@@ -24,6 +24,8 @@ pub struct DriveFile {
     pub folder: Option<DriveFolder>,
     pub user_id: Option<Id>,
     pub user: Option<UserLite>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub is_sensitive_by_moderator: Option<bool>,
 }
 
 misskey_core::object!(DriveFile {
@@ -43,6 +45,7 @@ misskey_core::object!(DriveFile {
     folder: Option<DriveFolder> = "folder" skip_none,
     user_id: Option<Id> = "userId" or_default,
     user: Option<UserLite> = "user" skip_none,
+    is_sensitive_by_moderator: Option<bool> = "isSensitiveByModerator" skip_none,
 });
 
 impl misskey_core::HasId for DriveFile {

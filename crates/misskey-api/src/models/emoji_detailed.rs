@@ -2,7 +2,7 @@
 //! `EmojiDetailed` (`#/components/schemas/EmojiDetailed`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::Id;
+use misskey_core::{DateTime, Id};
 
 /// The `EmojiDetailed` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +17,17 @@ pub struct EmojiDetailed {
     pub license: Option<String>,
     pub is_sensitive: bool,
     pub local_only: bool,
-    pub role_ids_that_can_be_used_this_emoji_as_reaction: Vec<Id>,
+    pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub created_at: Option<DateTime>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub updated_at: Option<DateTime>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub requested_by: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub memo: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub role_ids_that_can_not_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
 }
 
 misskey_core::object!(EmojiDetailed {
@@ -30,7 +40,12 @@ misskey_core::object!(EmojiDetailed {
     license: Option<String> = "license" or_default,
     is_sensitive: bool = "isSensitive" or_default,
     local_only: bool = "localOnly" or_default,
-    role_ids_that_can_be_used_this_emoji_as_reaction: Vec<Id> = "roleIdsThatCanBeUsedThisEmojiAsReaction" or_default,
+    role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>> = "roleIdsThatCanBeUsedThisEmojiAsReaction" skip_none,
+    created_at: Option<DateTime> = "createdAt" skip_none,
+    updated_at: Option<DateTime> = "updatedAt" skip_none,
+    requested_by: Option<String> = "requestedBy" skip_none,
+    memo: Option<String> = "memo" skip_none,
+    role_ids_that_can_not_be_used_this_emoji_as_reaction: Option<Vec<Id>> = "roleIdsThatCanNotBeUsedThisEmojiAsReaction" skip_none,
 });
 
 impl misskey_core::HasId for EmojiDetailed {

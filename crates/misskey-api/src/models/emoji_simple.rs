@@ -14,6 +14,8 @@ pub struct EmojiSimple {
     pub local_only: Option<bool>,
     pub is_sensitive: Option<bool>,
     pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub role_ids_that_can_not_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
 }
 
 misskey_core::object!(EmojiSimple {
@@ -24,4 +26,5 @@ misskey_core::object!(EmojiSimple {
     local_only: Option<bool> = "localOnly" skip_none,
     is_sensitive: Option<bool> = "isSensitive" skip_none,
     role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>> = "roleIdsThatCanBeUsedThisEmojiAsReaction" skip_none,
+    role_ids_that_can_not_be_used_this_emoji_as_reaction: Option<Vec<Id>> = "roleIdsThatCanNotBeUsedThisEmojiAsReaction" skip_none,
 });

@@ -26,13 +26,16 @@ pub struct FederationInstance {
     pub maintainer_name: Option<String>,
     pub maintainer_email: Option<String>,
     pub is_silenced: bool,
-    pub is_media_silenced: bool,
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+    pub is_media_silenced: Option<bool>,
     pub icon_url: Option<String>,
     pub favicon_url: Option<String>,
     pub theme_color: Option<String>,
     pub info_updated_at: Option<DateTime>,
     pub latest_request_received_at: Option<DateTime>,
     pub moderation_note: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub is_sensitive_media: Option<bool>,
 }
 
 misskey_core::object!(FederationInstance {
@@ -55,13 +58,14 @@ misskey_core::object!(FederationInstance {
     maintainer_name: Option<String> = "maintainerName" or_default,
     maintainer_email: Option<String> = "maintainerEmail" or_default,
     is_silenced: bool = "isSilenced" or_default,
-    is_media_silenced: bool = "isMediaSilenced" or_default,
+    is_media_silenced: Option<bool> = "isMediaSilenced" skip_none,
     icon_url: Option<String> = "iconUrl" or_default,
     favicon_url: Option<String> = "faviconUrl" or_default,
     theme_color: Option<String> = "themeColor" or_default,
     info_updated_at: Option<DateTime> = "infoUpdatedAt" or_default,
     latest_request_received_at: Option<DateTime> = "latestRequestReceivedAt" or_default,
     moderation_note: Option<String> = "moderationNote" skip_none,
+    is_sensitive_media: Option<bool> = "isSensitiveMedia" skip_none,
 });
 
 impl misskey_core::HasId for FederationInstance {
@@ -81,6 +85,10 @@ pub enum FederationInstanceSuspensionState {
     GoneSuspended,
     /// `autoSuspendedForNotResponding`
     AutoSuspendedForNotResponding,
+    /// `softwareSuspended`
+    ///
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    SoftwareSuspended,
     /// A value this version of the bindings does not know (sent by a newer server or a fork).
     Other(String),
 }
@@ -88,5 +96,5 @@ pub enum FederationInstanceSuspensionState {
 misskey_core::string_enum!(
     FederationInstanceSuspensionState, Other { None => "none", ManuallySuspended =>
     "manuallySuspended", GoneSuspended => "goneSuspended", AutoSuspendedForNotResponding
-    => "autoSuspendedForNotResponding", }
+    => "autoSuspendedForNotResponding", SoftwareSuspended => "softwareSuspended", }
 );

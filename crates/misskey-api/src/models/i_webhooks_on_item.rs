@@ -2,9 +2,9 @@
 //! `IWebhooksOnItem`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `on[]` in the `i/webhooks/create` request.
+/// Values of `on[]` in the `i/webhooks/create` response.
 ///
-/// The same shape in `i/webhooks/create`, `i/webhooks/list`, `i/webhooks/show`, `i/webhooks/test`, `i/webhooks/update`.
+/// The same shape in `i/webhooks/create`, `i/webhooks/list`, `i/webhooks/show`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IWebhooksOnItem {
     /// `mention`
@@ -23,6 +23,18 @@ pub enum IWebhooksOnItem {
     Renote,
     /// `reaction`
     Reaction,
+    /// `reportCreated`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ReportCreated,
+    /// `reportResolved`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ReportResolved,
+    /// `reportAutoResolved`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ReportAutoResolved,
     /// A value this version of the bindings does not know (sent by a newer server or a fork).
     Other(String),
 }
@@ -30,5 +42,6 @@ pub enum IWebhooksOnItem {
 misskey_core::string_enum!(
     IWebhooksOnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow =>
     "follow", Followed => "followed", Note => "note", Reply => "reply", Renote =>
-    "renote", Reaction => "reaction", }
+    "renote", Reaction => "reaction", ReportCreated => "reportCreated", ReportResolved =>
+    "reportResolved", ReportAutoResolved => "reportAutoResolved", }
 );

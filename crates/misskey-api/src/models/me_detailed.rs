@@ -7,8 +7,9 @@ use misskey_core::{DateTime, Id};
 use super::{
     Announcement, MeDetailedAchievement, MeDetailedTwoFactorBackupCodesStock, Note,
     NotificationRecieveConfig, Page, RoleLite, RolePolicies, SecurityKey,
-    UserDetailedField, UserDetailedFollowingVisibility, UserDetailedNotify,
-    UserLiteAvatarDecoration, UserLiteBadgeRole, UserLiteInstance, UserLiteOnlineStatus,
+    UserDetailedChatScope, UserDetailedField, UserDetailedFollowingVisibility,
+    UserDetailedMutualLinkSection, UserDetailedNotify, UserLiteAvatarDecoration,
+    UserLiteBadgeRole, UserLiteInstance, UserLiteOnlineStatus,
 };
 
 /// The `MeDetailed` object of the spec's `components/schemas`.
@@ -28,6 +29,12 @@ pub struct MeDetailed {
     pub emojis: BTreeMap<String, String>,
     pub online_status: UserLiteOnlineStatus,
     pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub require_signin_to_view_contents: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub make_notes_followers_only_before: Option<f64>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub make_notes_hidden_before: Option<f64>,
     pub url: Option<String>,
     pub uri: Option<String>,
     pub moved_to: Option<String>,
@@ -77,6 +84,14 @@ pub struct MeDetailed {
     pub is_renote_muted: Option<bool>,
     pub notify: Option<UserDetailedNotify>,
     pub with_replies: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub chat_scope: Option<UserDetailedChatScope>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub can_chat: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub is_limited: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>>,
     pub avatar_id: Option<Id>,
     pub banner_id: Option<Id>,
     pub is_moderator: Option<bool>,
@@ -103,7 +118,8 @@ pub struct MeDetailed {
     pub has_pending_received_follow_request: bool,
     pub unread_notifications_count: f64,
     pub muted_words: Vec<Vec<String>>,
-    pub hard_muted_words: Vec<Vec<String>>,
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+    pub hard_muted_words: Option<Vec<Vec<String>>>,
     pub muted_instances: Option<Vec<String>>,
     pub notification_recieve_config: NotificationRecieveConfig,
     pub email_notification_types: Vec<String>,
@@ -113,6 +129,16 @@ pub struct MeDetailed {
     pub email: Option<String>,
     pub email_verified: Option<bool>,
     pub security_keys_list: Option<Vec<SecurityKey>>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub has_unread_chat_messages: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub posting_lang: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub viewing_langs: Option<Vec<String>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub show_media_in_all_languages: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub show_hashtags_in_all_languages: Option<bool>,
 }
 
 misskey_core::object!(MeDetailed {
@@ -129,6 +155,9 @@ misskey_core::object!(MeDetailed {
     emojis: BTreeMap<String, String> = "emojis" or_default,
     online_status: UserLiteOnlineStatus = "onlineStatus" required,
     badge_roles: Option<Vec<UserLiteBadgeRole>> = "badgeRoles" skip_none,
+    require_signin_to_view_contents: Option<bool> = "requireSigninToViewContents" skip_none,
+    make_notes_followers_only_before: Option<f64> = "makeNotesFollowersOnlyBefore" skip_none,
+    make_notes_hidden_before: Option<f64> = "makeNotesHiddenBefore" skip_none,
     url: Option<String> = "url" or_default,
     uri: Option<String> = "uri" or_default,
     moved_to: Option<String> = "movedTo" or_default,
@@ -174,6 +203,10 @@ misskey_core::object!(MeDetailed {
     is_renote_muted: Option<bool> = "isRenoteMuted" skip_none,
     notify: Option<UserDetailedNotify> = "notify" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
+    chat_scope: Option<UserDetailedChatScope> = "chatScope" skip_none,
+    can_chat: Option<bool> = "canChat" skip_none,
+    is_limited: Option<bool> = "isLimited" skip_none,
+    mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>> = "mutualLinkSections" skip_none,
     avatar_id: Option<Id> = "avatarId" or_default,
     banner_id: Option<Id> = "bannerId" or_default,
     is_moderator: Option<bool> = "isModerator" or_default,
@@ -200,7 +233,7 @@ misskey_core::object!(MeDetailed {
     has_pending_received_follow_request: bool = "hasPendingReceivedFollowRequest" or_default,
     unread_notifications_count: f64 = "unreadNotificationsCount" required,
     muted_words: Vec<Vec<String>> = "mutedWords" or_default,
-    hard_muted_words: Vec<Vec<String>> = "hardMutedWords" or_default,
+    hard_muted_words: Option<Vec<Vec<String>>> = "hardMutedWords" skip_none,
     muted_instances: Option<Vec<String>> = "mutedInstances" or_default,
     notification_recieve_config: NotificationRecieveConfig = "notificationRecieveConfig" required,
     email_notification_types: Vec<String> = "emailNotificationTypes" or_default,
@@ -210,6 +243,11 @@ misskey_core::object!(MeDetailed {
     email: Option<String> = "email" skip_none,
     email_verified: Option<bool> = "emailVerified" skip_none,
     security_keys_list: Option<Vec<SecurityKey>> = "securityKeysList" skip_none,
+    has_unread_chat_messages: Option<bool> = "hasUnreadChatMessages" skip_none,
+    posting_lang: Option<String> = "postingLang" skip_none,
+    viewing_langs: Option<Vec<String>> = "viewingLangs" skip_none,
+    show_media_in_all_languages: Option<bool> = "showMediaInAllLanguages" skip_none,
+    show_hashtags_in_all_languages: Option<bool> = "showHashtagsInAllLanguages" skip_none,
 });
 
 impl misskey_core::HasId for MeDetailed {

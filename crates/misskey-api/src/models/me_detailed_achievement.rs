@@ -2,16 +2,18 @@
 //! `MeDetailedAchievement`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use super::MeDetailedAchievementName;
+
 /// `achievements[]` in `MeDetailedOnly`.
 ///
 /// The same shape in `MeDetailedOnly`, `users/achievements`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeDetailedAchievement {
-    pub name: String,
+    pub name: MeDetailedAchievementName,
     pub unlocked_at: f64,
 }
 
 misskey_core::object!(MeDetailedAchievement {
-    name: String = "name" required,
+    name: MeDetailedAchievementName = "name" required,
     unlocked_at: f64 = "unlockedAt" required,
 });

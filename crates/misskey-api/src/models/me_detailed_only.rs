@@ -37,7 +37,8 @@ pub struct MeDetailedOnly {
     pub has_pending_received_follow_request: bool,
     pub unread_notifications_count: f64,
     pub muted_words: Vec<Vec<String>>,
-    pub hard_muted_words: Vec<Vec<String>>,
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+    pub hard_muted_words: Option<Vec<Vec<String>>>,
     pub muted_instances: Option<Vec<String>>,
     pub notification_recieve_config: NotificationRecieveConfig,
     pub email_notification_types: Vec<String>,
@@ -53,6 +54,16 @@ pub struct MeDetailedOnly {
     pub email: Option<String>,
     pub email_verified: Option<bool>,
     pub security_keys_list: Option<Vec<SecurityKey>>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub has_unread_chat_messages: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub posting_lang: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub viewing_langs: Option<Vec<String>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub show_media_in_all_languages: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub show_hashtags_in_all_languages: Option<bool>,
 }
 
 misskey_core::object!(MeDetailedOnly {
@@ -83,7 +94,7 @@ misskey_core::object!(MeDetailedOnly {
     has_pending_received_follow_request: bool = "hasPendingReceivedFollowRequest" or_default,
     unread_notifications_count: f64 = "unreadNotificationsCount" required,
     muted_words: Vec<Vec<String>> = "mutedWords" or_default,
-    hard_muted_words: Vec<Vec<String>> = "hardMutedWords" or_default,
+    hard_muted_words: Option<Vec<Vec<String>>> = "hardMutedWords" skip_none,
     muted_instances: Option<Vec<String>> = "mutedInstances" or_default,
     notification_recieve_config: NotificationRecieveConfig = "notificationRecieveConfig" required,
     email_notification_types: Vec<String> = "emailNotificationTypes" or_default,
@@ -96,6 +107,11 @@ misskey_core::object!(MeDetailedOnly {
     email: Option<String> = "email" skip_none,
     email_verified: Option<bool> = "emailVerified" skip_none,
     security_keys_list: Option<Vec<SecurityKey>> = "securityKeysList" skip_none,
+    has_unread_chat_messages: Option<bool> = "hasUnreadChatMessages" skip_none,
+    posting_lang: Option<String> = "postingLang" skip_none,
+    viewing_langs: Option<Vec<String>> = "viewingLangs" skip_none,
+    show_media_in_all_languages: Option<bool> = "showMediaInAllLanguages" skip_none,
+    show_hashtags_in_all_languages: Option<bool> = "showHashtagsInAllLanguages" skip_none,
 });
 
 /// Values of `twoFactorBackupCodesStock` in `MeDetailedOnly`.

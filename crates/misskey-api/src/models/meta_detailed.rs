@@ -2,7 +2,10 @@
 //! `MetaDetailed` (`#/components/schemas/MetaDetailed`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use super::{MetaDetailedFeatures, MetaLiteAd, MetaLiteNoteSearchableScope, RolePolicies};
+use super::{
+    MetaDetailedFeatures, MetaLiteAd, MetaLiteFederation, MetaLiteNoteSearchableScope,
+    MetaLiteSentryForFrontend, RolePolicies,
+};
 
 /// The `MetaDetailed` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,7 +13,8 @@ pub struct MetaDetailed {
     pub maintainer_name: Option<String>,
     pub maintainer_email: Option<String>,
     pub version: String,
-    pub provides_tarball: bool,
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+    pub provides_tarball: Option<bool>,
     pub name: Option<String>,
     pub short_name: Option<String>,
     pub uri: String,
@@ -63,6 +67,24 @@ pub struct MetaDetailed {
     /// Default: `"local"`.
     pub note_searchable_scope: MetaLiteNoteSearchableScope,
     pub max_file_size: f64,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub client_options: Option<serde_json::Value>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub google_analytics_measurement_id: Option<String>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub sentry_for_frontend: Option<MetaLiteSentryForFrontend>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub federation: Option<MetaLiteFederation>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ///
+    /// At least 1.
+    pub dimensions: Option<f64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub google_analytics_id: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub well_known_websites: Option<Vec<String>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub enable_skeb_status: Option<bool>,
     pub features: Option<MetaDetailedFeatures>,
     pub proxy_account_name: Option<String>,
     pub require_setup: bool,
@@ -74,7 +96,7 @@ misskey_core::object!(MetaDetailed {
     maintainer_name: Option<String> = "maintainerName" or_default,
     maintainer_email: Option<String> = "maintainerEmail" or_default,
     version: String = "version" required,
-    provides_tarball: bool = "providesTarball" or_default,
+    provides_tarball: Option<bool> = "providesTarball" skip_none,
     name: Option<String> = "name" or_default,
     short_name: Option<String> = "shortName" or_default,
     uri: String = "uri" required,
@@ -122,6 +144,14 @@ misskey_core::object!(MetaDetailed {
     policies: RolePolicies = "policies" required,
     note_searchable_scope: MetaLiteNoteSearchableScope = "noteSearchableScope" required,
     max_file_size: f64 = "maxFileSize" required,
+    client_options: Option<serde_json::Value> = "clientOptions" skip_none,
+    google_analytics_measurement_id: Option<String> = "googleAnalyticsMeasurementId" skip_none,
+    sentry_for_frontend: Option<MetaLiteSentryForFrontend> = "sentryForFrontend" skip_none,
+    federation: Option<MetaLiteFederation> = "federation" skip_none,
+    dimensions: Option<f64> = "dimensions" skip_none,
+    google_analytics_id: Option<String> = "googleAnalyticsId" skip_none,
+    well_known_websites: Option<Vec<String>> = "wellKnownWebsites" skip_none,
+    enable_skeb_status: Option<bool> = "enableSkebStatus" skip_none,
     features: Option<MetaDetailedFeatures> = "features" skip_none,
     proxy_account_name: Option<String> = "proxyAccountName" or_default,
     require_setup: bool = "requireSetup" or_default,

@@ -27,13 +27,25 @@ pub struct MetaDetailedFeatures {
     pub email_required_for_signup: bool,
     pub local_timeline: bool,
     pub global_timeline: bool,
+    /// Alias of hCaptcha
     pub hcaptcha: bool,
     pub turnstile: bool,
+    /// Alias of reCaptcha
     pub recaptcha: bool,
     pub object_storage: bool,
     pub service_worker: bool,
     /// Default: `true`.
     pub miauth: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub h_captcha: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub m_captcha: Option<bool>,
+    /// Alias of mCaptcha
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub mcaptcha: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub re_captcha: Option<bool>,
 }
 
 misskey_core::object!(MetaDetailedFeatures {
@@ -47,4 +59,8 @@ misskey_core::object!(MetaDetailedFeatures {
     object_storage: bool = "objectStorage" or_default,
     service_worker: bool = "serviceWorker" or_default,
     miauth: Option<bool> = "miauth" skip_none,
+    h_captcha: Option<bool> = "hCaptcha" skip_none,
+    m_captcha: Option<bool> = "mCaptcha" skip_none,
+    mcaptcha: Option<bool> = "mcaptcha" skip_none,
+    re_captcha: Option<bool> = "reCaptcha" skip_none,
 });

@@ -11,7 +11,8 @@ pub struct MetaLite {
     pub maintainer_name: Option<String>,
     pub maintainer_email: Option<String>,
     pub version: String,
-    pub provides_tarball: bool,
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+    pub provides_tarball: Option<bool>,
     pub name: Option<String>,
     pub short_name: Option<String>,
     pub uri: String,
@@ -64,13 +65,31 @@ pub struct MetaLite {
     /// Default: `"local"`.
     pub note_searchable_scope: MetaLiteNoteSearchableScope,
     pub max_file_size: f64,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub client_options: Option<serde_json::Value>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub google_analytics_measurement_id: Option<String>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub sentry_for_frontend: Option<MetaLiteSentryForFrontend>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub federation: Option<MetaLiteFederation>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ///
+    /// At least 1.
+    pub dimensions: Option<f64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub google_analytics_id: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub well_known_websites: Option<Vec<String>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub enable_skeb_status: Option<bool>,
 }
 
 misskey_core::object!(MetaLite {
     maintainer_name: Option<String> = "maintainerName" or_default,
     maintainer_email: Option<String> = "maintainerEmail" or_default,
     version: String = "version" required,
-    provides_tarball: bool = "providesTarball" or_default,
+    provides_tarball: Option<bool> = "providesTarball" skip_none,
     name: Option<String> = "name" or_default,
     short_name: Option<String> = "shortName" or_default,
     uri: String = "uri" required,
@@ -118,6 +137,14 @@ misskey_core::object!(MetaLite {
     policies: RolePolicies = "policies" required,
     note_searchable_scope: MetaLiteNoteSearchableScope = "noteSearchableScope" required,
     max_file_size: f64 = "maxFileSize" required,
+    client_options: Option<serde_json::Value> = "clientOptions" skip_none,
+    google_analytics_measurement_id: Option<String> = "googleAnalyticsMeasurementId" skip_none,
+    sentry_for_frontend: Option<MetaLiteSentryForFrontend> = "sentryForFrontend" skip_none,
+    federation: Option<MetaLiteFederation> = "federation" skip_none,
+    dimensions: Option<f64> = "dimensions" skip_none,
+    google_analytics_id: Option<String> = "googleAnalyticsId" skip_none,
+    well_known_websites: Option<Vec<String>> = "wellKnownWebsites" skip_none,
+    enable_skeb_status: Option<bool> = "enableSkebStatus" skip_none,
 });
 
 /// `ads[]` in `MetaLite`.
@@ -129,6 +156,10 @@ pub struct MetaLiteAd {
     pub ratio: f64,
     pub image_url: String,
     pub day_of_week: i64,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub is_sensitive: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub image_blurhash: Option<String>,
 }
 
 misskey_core::object!(MetaLiteAd {
@@ -138,6 +169,8 @@ misskey_core::object!(MetaLiteAd {
     ratio: f64 = "ratio" required,
     image_url: String = "imageUrl" required,
     day_of_week: i64 = "dayOfWeek" required,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
+    image_blurhash: Option<String> = "imageBlurhash" skip_none,
 });
 
 impl misskey_core::HasId for MetaLiteAd {
@@ -159,4 +192,47 @@ pub enum MetaLiteNoteSearchableScope {
 
 misskey_core::string_enum!(
     MetaLiteNoteSearchableScope, Other { Local => "local", Global => "global", }
+);
+
+/// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetaLiteSentryForFrontend {
+    pub options: MetaLiteSentryForFrontendOptions,
+    pub vue_integration: Option<serde_json::Value>,
+    pub browser_tracing_integration: Option<serde_json::Value>,
+    pub replay_integration: Option<serde_json::Value>,
+}
+
+misskey_core::object!(MetaLiteSentryForFrontend {
+    options: MetaLiteSentryForFrontendOptions = "options" required,
+    vue_integration: Option<serde_json::Value> = "vueIntegration" skip_none,
+    browser_tracing_integration: Option<serde_json::Value> = "browserTracingIntegration" skip_none,
+    replay_integration: Option<serde_json::Value> = "replayIntegration" skip_none,
+});
+
+/// `sentryForFrontend.options` in `MetaLite`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetaLiteSentryForFrontendOptions {
+    pub dsn: String,
+}
+
+misskey_core::object!(MetaLiteSentryForFrontendOptions {
+    dsn: String = "dsn" required,
+});
+
+/// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MetaLiteFederation {
+    /// `all`
+    All,
+    /// `specified`
+    Specified,
+    /// `none`
+    None,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    MetaLiteFederation, Other { All => "all", Specified => "specified", None => "none", }
 );

@@ -14,10 +14,8 @@ mod user_lite;
 
 pub use user_lite::*;
 
-#[cfg(feature = "full")]
 mod user_detailed_not_me_only;
 
-#[cfg(feature = "full")]
 pub use user_detailed_not_me_only::*;
 
 mod me_detailed_only;
@@ -30,6 +28,7 @@ pub use me_detailed_only::*;
         feature = "admin",
         feature = "auth",
         feature = "federation",
+        feature = "full",
         feature = "hashtags",
         feature = "role",
         feature = "users"
@@ -43,6 +42,7 @@ mod user_detailed_not_me;
         feature = "admin",
         feature = "auth",
         feature = "federation",
+        feature = "full",
         feature = "hashtags",
         feature = "role",
         feature = "users"
@@ -50,34 +50,32 @@ mod user_detailed_not_me;
 )]
 pub use user_detailed_not_me::*;
 
-#[cfg(
-    any(
-        feature = "account",
-        feature = "admin",
-        feature = "hashtags",
-        feature = "internal",
-        feature = "role",
-        feature = "users"
-    )
-)]
 mod me_detailed;
 
+pub use me_detailed::*;
+
 #[cfg(
     any(
-        feature = "account",
         feature = "admin",
+        feature = "auth",
+        feature = "full",
         feature = "hashtags",
-        feature = "internal",
         feature = "role",
         feature = "users"
     )
 )]
-pub use me_detailed::*;
-
-#[cfg(any(feature = "admin", feature = "hashtags", feature = "role", feature = "users"))]
 mod user_detailed;
 
-#[cfg(any(feature = "admin", feature = "hashtags", feature = "role", feature = "users"))]
+#[cfg(
+    any(
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use user_detailed::*;
 
 #[cfg(feature = "users")]
@@ -212,10 +210,14 @@ mod federation_instance;
 #[cfg(feature = "federation")]
 pub use federation_instance::*;
 
-#[cfg(any(feature = "account", feature = "gallery", feature = "users"))]
+#[cfg(
+    any(feature = "account", feature = "full", feature = "gallery", feature = "users")
+)]
 mod gallery_post;
 
-#[cfg(any(feature = "account", feature = "gallery", feature = "users"))]
+#[cfg(
+    any(feature = "account", feature = "full", feature = "gallery", feature = "users")
+)]
 pub use gallery_post::*;
 
 #[cfg(feature = "meta")]
@@ -231,12 +233,24 @@ mod emoji_detailed;
 pub use emoji_detailed::*;
 
 #[cfg(
-    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
+    any(
+        feature = "account",
+        feature = "flash",
+        feature = "flashs",
+        feature = "full",
+        feature = "users"
+    )
 )]
 mod flash;
 
 #[cfg(
-    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
+    any(
+        feature = "account",
+        feature = "flash",
+        feature = "flashs",
+        feature = "full",
+        feature = "users"
+    )
 )]
 pub use flash::*;
 
@@ -350,6 +364,142 @@ mod abuse_report_notification_recipient;
 #[cfg(feature = "internal")]
 pub use abuse_report_notification_recipient::*;
 
+#[cfg(feature = "full")]
+mod achievement;
+
+#[cfg(feature = "full")]
+pub use achievement::*;
+
+mod achievement_name;
+
+pub use achievement_name::*;
+
+#[cfg(any(feature = "account", feature = "notes"))]
+mod note_draft;
+
+#[cfg(any(feature = "account", feature = "notes"))]
+pub use note_draft::*;
+
+#[cfg(feature = "users")]
+mod note_reaction_with_note;
+
+#[cfg(feature = "users")]
+pub use note_reaction_with_note::*;
+
+#[cfg(feature = "admin")]
+mod queue_metrics;
+
+#[cfg(feature = "admin")]
+pub use queue_metrics::*;
+
+#[cfg(feature = "admin")]
+mod queue_job;
+
+#[cfg(feature = "admin")]
+pub use queue_job::*;
+
+#[cfg(feature = "admin")]
+mod emoji_detailed_admin;
+
+#[cfg(feature = "admin")]
+pub use emoji_detailed_admin::*;
+
+#[cfg(feature = "full")]
+mod user_webhook;
+
+#[cfg(feature = "full")]
+pub use user_webhook::*;
+
+#[cfg(any(feature = "chat", feature = "drive"))]
+mod chat_message;
+
+#[cfg(any(feature = "chat", feature = "drive"))]
+pub use chat_message::*;
+
+#[cfg(feature = "full")]
+mod chat_message_lite;
+
+#[cfg(feature = "full")]
+pub use chat_message_lite::*;
+
+#[cfg(feature = "chat")]
+mod chat_message_lite_for1on1;
+
+#[cfg(feature = "chat")]
+pub use chat_message_lite_for1on1::*;
+
+#[cfg(feature = "chat")]
+mod chat_message_lite_for_room;
+
+#[cfg(feature = "chat")]
+pub use chat_message_lite_for_room::*;
+
+#[cfg(any(feature = "account", feature = "chat", feature = "drive"))]
+mod chat_room;
+
+#[cfg(any(feature = "account", feature = "chat", feature = "drive"))]
+pub use chat_room::*;
+
+#[cfg(any(feature = "account", feature = "chat"))]
+mod chat_room_invitation;
+
+#[cfg(any(feature = "account", feature = "chat"))]
+pub use chat_room_invitation::*;
+
+#[cfg(feature = "chat")]
+mod chat_room_membership;
+
+#[cfg(feature = "chat")]
+pub use chat_room_membership::*;
+
+#[cfg(feature = "full")]
+mod user_list_membership;
+
+#[cfg(feature = "full")]
+pub use user_list_membership::*;
+
+#[cfg(feature = "full")]
+mod user_account_move_log;
+
+#[cfg(feature = "full")]
+pub use user_account_move_log::*;
+
+#[cfg(feature = "full")]
+mod follow_request;
+
+#[cfg(feature = "full")]
+pub use follow_request::*;
+
+#[cfg(feature = "full")]
+mod page_like;
+
+#[cfg(feature = "full")]
+pub use page_like::*;
+
+#[cfg(feature = "full")]
+mod gallery_like;
+
+#[cfg(feature = "full")]
+pub use gallery_like::*;
+
+#[cfg(feature = "full")]
+mod flash_like;
+
+#[cfg(feature = "full")]
+pub use flash_like::*;
+
+#[cfg(feature = "full")]
+mod abuse_user_report;
+
+#[cfg(feature = "full")]
+pub use abuse_user_report::*;
+
+#[cfg(feature = "full")]
+mod moderation_log;
+
+#[cfg(feature = "full")]
+pub use moderation_log::*;
+
 #[cfg(feature = "internal")]
 mod abuse_report_notification_recipient_method;
 
@@ -366,9 +516,27 @@ mod antenna_src;
 #[cfg(feature = "antennas")]
 pub use antenna_src::*;
 
+#[cfg(any(feature = "chat", feature = "drive"))]
+mod chat_message_reaction;
+
+#[cfg(any(feature = "chat", feature = "drive"))]
+pub use chat_message_reaction::*;
+
 mod drive_file_properties;
 
 pub use drive_file_properties::*;
+
+mod user_lite_avatar_decoration;
+
+pub use user_lite_avatar_decoration::*;
+
+mod user_lite_instance;
+
+pub use user_lite_instance::*;
+
+mod user_lite_online_status;
+
+pub use user_lite_online_status::*;
 
 mod user_detailed_field;
 
@@ -410,6 +578,26 @@ mod me_detailed_achievement;
 
 pub use me_detailed_achievement::*;
 
+mod me_detailed_achievement_name;
+
+pub use me_detailed_achievement_name::*;
+
+mod note_visibility;
+
+pub use note_visibility::*;
+
+mod note_poll;
+
+pub use note_poll::*;
+
+mod note_poll_choice;
+
+pub use note_poll_choice::*;
+
+mod note_channel;
+
+pub use note_channel::*;
+
 mod note_reaction_acceptance;
 
 pub use note_reaction_acceptance::*;
@@ -418,11 +606,9 @@ mod notification_note_type;
 
 pub use notification_note_type::*;
 
-#[cfg(feature = "account")]
-mod notification_achievement_earned_achievement;
+mod page_visibility;
 
-#[cfg(feature = "account")]
-pub use notification_achievement_earned_achievement::*;
+pub use page_visibility::*;
 
 #[cfg(any(feature = "account", feature = "admin", feature = "role"))]
 mod role_target;
@@ -430,11 +616,9 @@ mod role_target;
 #[cfg(any(feature = "account", feature = "admin", feature = "role"))]
 pub use role_target::*;
 
-#[cfg(feature = "internal")]
-mod system_webhook_on_item;
+mod user_webhook_on_item;
 
-#[cfg(feature = "internal")]
-pub use system_webhook_on_item::*;
+pub use user_webhook_on_item::*;
 
 #[cfg(feature = "admin")]
 mod admin_reporter_origin;
@@ -448,11 +632,47 @@ mod admin_resolved_as;
 #[cfg(feature = "admin")]
 pub use admin_resolved_as::*;
 
+#[cfg(feature = "admin")]
+mod admin_avatar_decorations_response_body;
+
+#[cfg(feature = "admin")]
+pub use admin_avatar_decorations_response_body::*;
+
+#[cfg(feature = "admin")]
+mod admin_captcha_provider;
+
+#[cfg(feature = "admin")]
+pub use admin_captcha_provider::*;
+
 #[cfg(any(feature = "admin", feature = "hashtags", feature = "users"))]
 mod origin;
 
 #[cfg(any(feature = "admin", feature = "hashtags", feature = "users"))]
 pub use origin::*;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+mod admin_deliver_suspended_software_item;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+pub use admin_deliver_suspended_software_item::*;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+mod admin_ugc_visibility_for_visitor;
+
+#[cfg(any(feature = "admin", feature = "meta"))]
+pub use admin_ugc_visibility_for_visitor::*;
+
+#[cfg(feature = "admin")]
+mod admin_queue_queue;
+
+#[cfg(feature = "admin")]
+pub use admin_queue_queue::*;
+
+#[cfg(feature = "admin")]
+mod admin_queue_metrics;
+
+#[cfg(feature = "admin")]
+pub use admin_queue_metrics::*;
 
 #[cfg(feature = "admin")]
 mod admin_relays_status;
@@ -479,6 +699,12 @@ mod fs;
 pub use fs::*;
 
 #[cfg(feature = "internal")]
+mod admin_system_webhook_on_item;
+
+#[cfg(feature = "internal")]
+pub use admin_system_webhook_on_item::*;
+
+#[cfg(feature = "internal")]
 mod admin_system_webhook_test_override;
 
 #[cfg(feature = "internal")]
@@ -502,6 +728,12 @@ mod charts_users;
 #[cfg(feature = "charts")]
 pub use charts_users::*;
 
+#[cfg(feature = "following")]
+mod following_requests_response_item;
+
+#[cfg(feature = "following")]
+pub use following_requests_response_item::*;
+
 #[cfg(any(feature = "hashtags", feature = "users"))]
 mod sort;
 
@@ -514,11 +746,23 @@ mod state;
 #[cfg(any(feature = "hashtags", feature = "users"))]
 pub use state::*;
 
-#[cfg(any(feature = "internal", feature = "webhooks"))]
+#[cfg(feature = "webhooks")]
 mod i_webhooks_on_item;
 
-#[cfg(any(feature = "internal", feature = "webhooks"))]
+#[cfg(feature = "webhooks")]
 pub use i_webhooks_on_item::*;
+
+#[cfg(feature = "notes")]
+mod notes_visibility;
+
+#[cfg(feature = "notes")]
+pub use notes_visibility::*;
+
+#[cfg(feature = "notes")]
+mod notes_drafts_poll;
+
+#[cfg(feature = "notes")]
+pub use notes_drafts_poll::*;
 
 #[cfg(feature = "internal")]
 mod sw_response_body;

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
-use super::{DriveFile, NoteReactionAcceptance, UserLite};
+use super::{
+    DriveFile, NoteChannel, NotePoll, NoteReactionAcceptance, NoteVisibility, UserLite,
+};
 
 /// The `Note` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +45,12 @@ pub struct Note {
     pub reaction_and_user_pair_cache: Option<Vec<String>>,
     pub clipped_count: Option<f64>,
     pub my_reaction: Option<String>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub has_poll: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub reply_user_id: Option<Id>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub dimension: Option<i64>,
 }
 
 misskey_core::object!(Note {
@@ -80,6 +88,9 @@ misskey_core::object!(Note {
     reaction_and_user_pair_cache: Option<Vec<String>> = "reactionAndUserPairCache" skip_none,
     clipped_count: Option<f64> = "clippedCount" skip_none,
     my_reaction: Option<String> = "myReaction" skip_none,
+    has_poll: Option<bool> = "hasPoll" skip_none,
+    reply_user_id: Option<Id> = "replyUserId" skip_none,
+    dimension: Option<i64> = "dimension" skip_none,
 });
 
 impl misskey_core::HasId for Note {
@@ -87,71 +98,3 @@ impl misskey_core::HasId for Note {
         Some(self.id.as_str())
     }
 }
-
-/// Values of `visibility` in `Note`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoteVisibility {
-    /// `public`
-    Public,
-    /// `home`
-    Home,
-    /// `followers`
-    Followers,
-    /// `specified`
-    Specified,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NoteVisibility, Other { Public => "public", Home => "home", Followers => "followers",
-    Specified => "specified", }
-);
-
-/// `poll` in `Note`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotePoll {
-    pub expires_at: Option<DateTime>,
-    pub multiple: bool,
-    pub choices: Vec<NotePollChoice>,
-}
-
-misskey_core::object!(NotePoll {
-    expires_at: Option<DateTime> = "expiresAt" skip_none,
-    multiple: bool = "multiple" or_default,
-    choices: Vec<NotePollChoice> = "choices" or_default,
-});
-
-/// `poll.choices[]` in `Note`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotePollChoice {
-    pub is_voted: bool,
-    pub text: String,
-    pub votes: f64,
-}
-
-misskey_core::object!(NotePollChoice {
-    is_voted: bool = "isVoted" or_default,
-    text: String = "text" required,
-    votes: f64 = "votes" required,
-});
-
-/// `channel` in `Note`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteChannel {
-    pub id: String,
-    pub name: String,
-    pub color: String,
-    pub is_sensitive: bool,
-    pub allow_renote_to_external: bool,
-    pub user_id: Option<String>,
-}
-
-misskey_core::object!(NoteChannel {
-    id: String = "id" required,
-    name: String = "name" required,
-    color: String = "color" required,
-    is_sensitive: bool = "isSensitive" or_default,
-    allow_renote_to_external: bool = "allowRenoteToExternal" or_default,
-    user_id: Option<String> = "userId" or_default,
-});

@@ -4,7 +4,7 @@
 
 /// Values of `reactionAcceptance` in `Note`.
 ///
-/// The same shape in `Note`, `notes/create`.
+/// The same shape in `Note`, `NoteDraft`, `notes/create`, `notes/drafts/create`, `notes/drafts/update`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NoteReactionAcceptance {
     /// `likeOnly`

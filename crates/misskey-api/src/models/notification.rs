@@ -5,7 +5,8 @@
 use misskey_core::{DateTime, Id};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::{
-    Note, NotificationAchievementEarnedAchievement, NotificationNoteType, Role, UserLite,
+    AchievementName, ChatRoomInvitation, Note, NoteDraft, NotificationNoteType, Role,
+    UserLite,
 };
 
 /// The `Notification` object of the spec's `components/schemas`.
@@ -47,6 +48,20 @@ pub enum Notification {
     RenoteGrouped(NotificationRenoteGrouped),
     /// When `type` is `test`.
     Test(NotificationTest),
+    /// When `type` is `scheduledNotePosted`.
+    ScheduledNotePosted(NotificationScheduledNotePosted),
+    /// When `type` is `scheduledNotePostFailed`.
+    ScheduledNotePostFailed(NotificationScheduledNotePostFailed),
+    /// When `type` is `chatRoomInvitationReceived`.
+    ChatRoomInvitationReceived(NotificationChatRoomInvitationReceived),
+    /// When `type` is `createToken`.
+    CreateToken(NotificationCreateToken),
+    /// When `type` is `noteScheduled`.
+    NoteScheduled(NotificationNoteScheduled),
+    /// When `type` is `scheduledNoteError`.
+    ScheduledNoteError(NotificationScheduledNoteError),
+    /// When `type` is `sensitiveFlagAssigned`.
+    SensitiveFlagAssigned(NotificationSensitiveFlagAssigned),
     /// A `type` this version of the bindings does not know, kept as JSON.
     Other(serde_json::Value),
 }
@@ -72,6 +87,13 @@ impl misskey_core::HasId for Notification {
             Self::ReactionGrouped(v) => misskey_core::HasId::id(v),
             Self::RenoteGrouped(v) => misskey_core::HasId::id(v),
             Self::Test(v) => misskey_core::HasId::id(v),
+            Self::ScheduledNotePosted(v) => misskey_core::HasId::id(v),
+            Self::ScheduledNotePostFailed(v) => misskey_core::HasId::id(v),
+            Self::ChatRoomInvitationReceived(v) => misskey_core::HasId::id(v),
+            Self::CreateToken(v) => misskey_core::HasId::id(v),
+            Self::NoteScheduled(v) => misskey_core::HasId::id(v),
+            Self::ScheduledNoteError(v) => misskey_core::HasId::id(v),
+            Self::SensitiveFlagAssigned(v) => misskey_core::HasId::id(v),
             Self::Other(v) => v.get("id").and_then(|id| id.as_str()),
         }
     }
@@ -98,6 +120,13 @@ impl Serialize for Notification {
             Self::ReactionGrouped(v) => v.serialize(serializer),
             Self::RenoteGrouped(v) => v.serialize(serializer),
             Self::Test(v) => v.serialize(serializer),
+            Self::ScheduledNotePosted(v) => v.serialize(serializer),
+            Self::ScheduledNotePostFailed(v) => v.serialize(serializer),
+            Self::ChatRoomInvitationReceived(v) => v.serialize(serializer),
+            Self::CreateToken(v) => v.serialize(serializer),
+            Self::NoteScheduled(v) => v.serialize(serializer),
+            Self::ScheduledNoteError(v) => v.serialize(serializer),
+            Self::SensitiveFlagAssigned(v) => v.serialize(serializer),
             Self::Other(v) => v.serialize(serializer),
         }
     }
@@ -165,6 +194,37 @@ impl<'de> Deserialize<'de> for Notification {
                 }
                 Some("test") => {
                     Self::Test(misskey_core::private::from_raw::<_, D>(&raw)?)
+                }
+                Some("scheduledNotePosted") => {
+                    Self::ScheduledNotePosted(
+                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                    )
+                }
+                Some("scheduledNotePostFailed") => {
+                    Self::ScheduledNotePostFailed(
+                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                    )
+                }
+                Some("chatRoomInvitationReceived") => {
+                    Self::ChatRoomInvitationReceived(
+                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                    )
+                }
+                Some("createToken") => {
+                    Self::CreateToken(misskey_core::private::from_raw::<_, D>(&raw)?)
+                }
+                Some("noteScheduled") => {
+                    Self::NoteScheduled(misskey_core::private::from_raw::<_, D>(&raw)?)
+                }
+                Some("scheduledNoteError") => {
+                    Self::ScheduledNoteError(
+                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                    )
+                }
+                Some("sensitiveFlagAssigned") => {
+                    Self::SensitiveFlagAssigned(
+                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                    )
                 }
                 _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
             },
@@ -608,6 +668,259 @@ misskey_core::string_enum!(
     }
 );
 
+/// `(variant 11).achievement` in `Notification`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum NotificationAchievementEarnedAchievement {
+    String(NotificationAchievementEarnedAchievementString),
+    AchievementName(AchievementName),
+}
+
+impl<'de> Deserialize<'de> for NotificationAchievementEarnedAchievement {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = misskey_core::private::buffer(deserializer)?;
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
+            &raw,
+            "NotificationAchievementEarnedAchievement",
+            &[
+                (
+                    "String",
+                    misskey_core::private::Shape::String,
+                    |v| serde_json::from_str(v).map(Self::String),
+                ),
+                (
+                    "AchievementName",
+                    misskey_core::private::Shape::String,
+                    |v| serde_json::from_str(v).map(Self::AchievementName),
+                ),
+            ],
+        )
+    }
+}
+
+/// Values of `(variant 11).achievement (variant 0)` in `Notification`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NotificationAchievementEarnedAchievementString {
+    /// `notes1`
+    Notes1,
+    /// `notes10`
+    Notes10,
+    /// `notes100`
+    Notes100,
+    /// `notes500`
+    Notes500,
+    /// `notes1000`
+    Notes1000,
+    /// `notes5000`
+    Notes5000,
+    /// `notes10000`
+    Notes10000,
+    /// `notes20000`
+    Notes20000,
+    /// `notes30000`
+    Notes30000,
+    /// `notes40000`
+    Notes40000,
+    /// `notes50000`
+    Notes50000,
+    /// `notes60000`
+    Notes60000,
+    /// `notes70000`
+    Notes70000,
+    /// `notes80000`
+    Notes80000,
+    /// `notes90000`
+    Notes90000,
+    /// `notes100000`
+    Notes100000,
+    /// `login3`
+    Login3,
+    /// `login7`
+    Login7,
+    /// `login15`
+    Login15,
+    /// `login30`
+    Login30,
+    /// `login60`
+    Login60,
+    /// `login100`
+    Login100,
+    /// `login200`
+    Login200,
+    /// `login300`
+    Login300,
+    /// `login400`
+    Login400,
+    /// `login500`
+    Login500,
+    /// `login600`
+    Login600,
+    /// `login700`
+    Login700,
+    /// `login800`
+    Login800,
+    /// `login900`
+    Login900,
+    /// `login1000`
+    Login1000,
+    /// `passedSinceAccountCreated1`
+    PassedSinceAccountCreated1,
+    /// `passedSinceAccountCreated2`
+    PassedSinceAccountCreated2,
+    /// `passedSinceAccountCreated3`
+    PassedSinceAccountCreated3,
+    /// `loggedInOnBirthday`
+    LoggedInOnBirthday,
+    /// `loggedInOnNewYearsDay`
+    LoggedInOnNewYearsDay,
+    /// `noteClipped1`
+    NoteClipped1,
+    /// `noteFavorited1`
+    NoteFavorited1,
+    /// `myNoteFavorited1`
+    MyNoteFavorited1,
+    /// `profileFilled`
+    ProfileFilled,
+    /// `markedAsCat`
+    MarkedAsCat,
+    /// `following1`
+    Following1,
+    /// `following10`
+    Following10,
+    /// `following50`
+    Following50,
+    /// `following100`
+    Following100,
+    /// `following300`
+    Following300,
+    /// `followers1`
+    Followers1,
+    /// `followers10`
+    Followers10,
+    /// `followers50`
+    Followers50,
+    /// `followers100`
+    Followers100,
+    /// `followers300`
+    Followers300,
+    /// `followers500`
+    Followers500,
+    /// `followers1000`
+    Followers1000,
+    /// `collectAchievements30`
+    CollectAchievements30,
+    /// `viewAchievements3min`
+    ViewAchievements3min,
+    /// `iLoveMisskey`
+    ILoveMisskey,
+    /// `foundTreasure`
+    FoundTreasure,
+    /// `client30min`
+    Client30min,
+    /// `client60min`
+    Client60min,
+    /// `noteDeletedWithin1min`
+    NoteDeletedWithin1min,
+    /// `postedAtLateNight`
+    PostedAtLateNight,
+    /// `postedAt0min0sec`
+    PostedAt0min0sec,
+    /// `selfQuote`
+    SelfQuote,
+    /// `htl20npm`
+    Htl20npm,
+    /// `viewInstanceChart`
+    ViewInstanceChart,
+    /// `outputHelloWorldOnScratchpad`
+    OutputHelloWorldOnScratchpad,
+    /// `open3windows`
+    Open3windows,
+    /// `driveFolderCircularReference`
+    DriveFolderCircularReference,
+    /// `reactWithoutRead`
+    ReactWithoutRead,
+    /// `clickedClickHere`
+    ClickedClickHere,
+    /// `justPlainLucky`
+    JustPlainLucky,
+    /// `setNameToSyuilo`
+    SetNameToSyuilo,
+    /// `cookieClicked`
+    CookieClicked,
+    /// `brainDiver`
+    BrainDiver,
+    /// `smashTestNotificationButton`
+    SmashTestNotificationButton,
+    /// `tutorialCompleted`
+    TutorialCompleted,
+    /// `bubbleGameExplodingHead`
+    BubbleGameExplodingHead,
+    /// `bubbleGameDoubleExplodingHead`
+    BubbleGameDoubleExplodingHead,
+    /// `sensitiveContentConsentResponded`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    SensitiveContentConsentResponded,
+    /// `postingLanguageConfigured`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    PostingLanguageConfigured,
+    /// `viewingLanguagesConfigured`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    ViewingLanguagesConfigured,
+    /// `dimensionConfigured`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    DimensionConfigured,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    NotificationAchievementEarnedAchievementString, Other { Notes1 => "notes1", Notes10
+    => "notes10", Notes100 => "notes100", Notes500 => "notes500", Notes1000 =>
+    "notes1000", Notes5000 => "notes5000", Notes10000 => "notes10000", Notes20000 =>
+    "notes20000", Notes30000 => "notes30000", Notes40000 => "notes40000", Notes50000 =>
+    "notes50000", Notes60000 => "notes60000", Notes70000 => "notes70000", Notes80000 =>
+    "notes80000", Notes90000 => "notes90000", Notes100000 => "notes100000", Login3 =>
+    "login3", Login7 => "login7", Login15 => "login15", Login30 => "login30", Login60 =>
+    "login60", Login100 => "login100", Login200 => "login200", Login300 => "login300",
+    Login400 => "login400", Login500 => "login500", Login600 => "login600", Login700 =>
+    "login700", Login800 => "login800", Login900 => "login900", Login1000 => "login1000",
+    PassedSinceAccountCreated1 => "passedSinceAccountCreated1",
+    PassedSinceAccountCreated2 => "passedSinceAccountCreated2",
+    PassedSinceAccountCreated3 => "passedSinceAccountCreated3", LoggedInOnBirthday =>
+    "loggedInOnBirthday", LoggedInOnNewYearsDay => "loggedInOnNewYearsDay", NoteClipped1
+    => "noteClipped1", NoteFavorited1 => "noteFavorited1", MyNoteFavorited1 =>
+    "myNoteFavorited1", ProfileFilled => "profileFilled", MarkedAsCat => "markedAsCat",
+    Following1 => "following1", Following10 => "following10", Following50 =>
+    "following50", Following100 => "following100", Following300 => "following300",
+    Followers1 => "followers1", Followers10 => "followers10", Followers50 =>
+    "followers50", Followers100 => "followers100", Followers300 => "followers300",
+    Followers500 => "followers500", Followers1000 => "followers1000",
+    CollectAchievements30 => "collectAchievements30", ViewAchievements3min =>
+    "viewAchievements3min", ILoveMisskey => "iLoveMisskey", FoundTreasure =>
+    "foundTreasure", Client30min => "client30min", Client60min => "client60min",
+    NoteDeletedWithin1min => "noteDeletedWithin1min", PostedAtLateNight =>
+    "postedAtLateNight", PostedAt0min0sec => "postedAt0min0sec", SelfQuote =>
+    "selfQuote", Htl20npm => "htl20npm", ViewInstanceChart => "viewInstanceChart",
+    OutputHelloWorldOnScratchpad => "outputHelloWorldOnScratchpad", Open3windows =>
+    "open3windows", DriveFolderCircularReference => "driveFolderCircularReference",
+    ReactWithoutRead => "reactWithoutRead", ClickedClickHere => "clickedClickHere",
+    JustPlainLucky => "justPlainLucky", SetNameToSyuilo => "setNameToSyuilo",
+    CookieClicked => "cookieClicked", BrainDiver => "brainDiver",
+    SmashTestNotificationButton => "smashTestNotificationButton", TutorialCompleted =>
+    "tutorialCompleted", BubbleGameExplodingHead => "bubbleGameExplodingHead",
+    BubbleGameDoubleExplodingHead => "bubbleGameDoubleExplodingHead",
+    SensitiveContentConsentResponded => "sensitiveContentConsentResponded",
+    PostingLanguageConfigured => "postingLanguageConfigured", ViewingLanguagesConfigured
+    => "viewingLanguagesConfigured", DimensionConfigured => "dimensionConfigured", }
+);
+
 /// `(variant 12)` in `Notification`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotificationExportCompleted {
@@ -861,3 +1174,251 @@ pub enum NotificationTestType {
 }
 
 misskey_core::string_enum!(NotificationTestType, Other { Test => "test", });
+
+/// `(variant 18)` in `Notification`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationScheduledNotePosted {
+    pub id: Id,
+    pub created_at: DateTime,
+    pub r#type: NotificationScheduledNotePostedType,
+    pub note: Note,
+}
+
+misskey_core::object!(NotificationScheduledNotePosted {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationScheduledNotePostedType = "type" required,
+    note: Note = "note" required,
+});
+
+impl misskey_core::HasId for NotificationScheduledNotePosted {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
+
+/// Values of `(variant 18).type` in `Notification`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NotificationScheduledNotePostedType {
+    /// `scheduledNotePosted`
+    ScheduledNotePosted,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    NotificationScheduledNotePostedType, Other { ScheduledNotePosted =>
+    "scheduledNotePosted", }
+);
+
+/// `(variant 19)` in `Notification`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationScheduledNotePostFailed {
+    pub id: Id,
+    pub created_at: DateTime,
+    pub r#type: NotificationScheduledNotePostFailedType,
+    pub note_draft: NoteDraft,
+}
+
+misskey_core::object!(NotificationScheduledNotePostFailed {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationScheduledNotePostFailedType = "type" required,
+    note_draft: NoteDraft = "noteDraft" required,
+});
+
+impl misskey_core::HasId for NotificationScheduledNotePostFailed {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
+
+/// Values of `(variant 19).type` in `Notification`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NotificationScheduledNotePostFailedType {
+    /// `scheduledNotePostFailed`
+    ScheduledNotePostFailed,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    NotificationScheduledNotePostFailedType, Other { ScheduledNotePostFailed =>
+    "scheduledNotePostFailed", }
+);
+
+/// `(variant 20)` in `Notification`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationChatRoomInvitationReceived {
+    pub id: Id,
+    pub created_at: DateTime,
+    pub r#type: NotificationChatRoomInvitationReceivedType,
+    pub invitation: ChatRoomInvitation,
+}
+
+misskey_core::object!(NotificationChatRoomInvitationReceived {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationChatRoomInvitationReceivedType = "type" required,
+    invitation: ChatRoomInvitation = "invitation" required,
+});
+
+impl misskey_core::HasId for NotificationChatRoomInvitationReceived {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
+
+/// Values of `(variant 20).type` in `Notification`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NotificationChatRoomInvitationReceivedType {
+    /// `chatRoomInvitationReceived`
+    ChatRoomInvitationReceived,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    NotificationChatRoomInvitationReceivedType, Other { ChatRoomInvitationReceived =>
+    "chatRoomInvitationReceived", }
+);
+
+/// `(variant 21)` in `Notification`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationCreateToken {
+    pub id: Id,
+    pub created_at: DateTime,
+    pub r#type: NotificationCreateTokenType,
+}
+
+misskey_core::object!(NotificationCreateToken {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationCreateTokenType = "type" required,
+});
+
+impl misskey_core::HasId for NotificationCreateToken {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
+
+/// Values of `(variant 21).type` in `Notification`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NotificationCreateTokenType {
+    /// `createToken`
+    CreateToken,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    NotificationCreateTokenType, Other { CreateToken => "createToken", }
+);
+
+/// `(variant 22)` in `Notification`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationNoteScheduled {
+    pub id: Id,
+    pub created_at: DateTime,
+    pub r#type: NotificationNoteScheduledType,
+    pub draft: NoteDraft,
+}
+
+misskey_core::object!(NotificationNoteScheduled {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationNoteScheduledType = "type" required,
+    draft: NoteDraft = "draft" required,
+});
+
+impl misskey_core::HasId for NotificationNoteScheduled {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
+
+/// Values of `(variant 22).type` in `Notification`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NotificationNoteScheduledType {
+    /// `noteScheduled`
+    NoteScheduled,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    NotificationNoteScheduledType, Other { NoteScheduled => "noteScheduled", }
+);
+
+/// `(variant 23)` in `Notification`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationScheduledNoteError {
+    pub id: Id,
+    pub created_at: DateTime,
+    pub r#type: NotificationScheduledNoteErrorType,
+    pub draft: NoteDraft,
+}
+
+misskey_core::object!(NotificationScheduledNoteError {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationScheduledNoteErrorType = "type" required,
+    draft: NoteDraft = "draft" required,
+});
+
+impl misskey_core::HasId for NotificationScheduledNoteError {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
+
+/// Values of `(variant 23).type` in `Notification`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NotificationScheduledNoteErrorType {
+    /// `scheduledNoteError`
+    ScheduledNoteError,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    NotificationScheduledNoteErrorType, Other { ScheduledNoteError =>
+    "scheduledNoteError", }
+);
+
+/// `(variant 24)` in `Notification`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationSensitiveFlagAssigned {
+    pub id: Id,
+    pub created_at: DateTime,
+    pub r#type: NotificationSensitiveFlagAssignedType,
+    pub file_id: serde_json::Value,
+}
+
+misskey_core::object!(NotificationSensitiveFlagAssigned {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    r#type: NotificationSensitiveFlagAssignedType = "type" required,
+    file_id: serde_json::Value = "fileId" required,
+});
+
+impl misskey_core::HasId for NotificationSensitiveFlagAssigned {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
+
+/// Values of `(variant 24).type` in `Notification`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NotificationSensitiveFlagAssignedType {
+    /// `sensitiveFlagAssigned`
+    SensitiveFlagAssigned,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    NotificationSensitiveFlagAssignedType, Other { SensitiveFlagAssigned =>
+    "sensitiveFlagAssigned", }
+);

@@ -6,8 +6,8 @@ use super::NotificationFilter;
 
 /// `notificationRecieveConfig` in `MeDetailedOnly`.
 ///
-/// The same shape in `MeDetailedOnly`, `admin/show-user`, `i/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The same shape in `MeDetailedOnly`, `admin/show-user`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationRecieveConfig {
     pub note: Option<NotificationFilter>,
     pub follow: Option<NotificationFilter>,
@@ -23,6 +23,12 @@ pub struct NotificationRecieveConfig {
     pub achievement_earned: Option<NotificationFilter>,
     pub app: Option<NotificationFilter>,
     pub test: Option<NotificationFilter>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub scheduled_note_posted: Option<NotificationFilter>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub scheduled_note_post_failed: Option<NotificationFilter>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub chat_room_invitation_received: Option<NotificationFilter>,
 }
 
 misskey_core::object!(NotificationRecieveConfig {
@@ -40,4 +46,7 @@ misskey_core::object!(NotificationRecieveConfig {
     achievement_earned: Option<NotificationFilter> = "achievementEarned" skip_none,
     app: Option<NotificationFilter> = "app" skip_none,
     test: Option<NotificationFilter> = "test" skip_none,
+    scheduled_note_posted: Option<NotificationFilter> = "scheduledNotePosted" skip_none,
+    scheduled_note_post_failed: Option<NotificationFilter> = "scheduledNotePostFailed" skip_none,
+    chat_room_invitation_received: Option<NotificationFilter> = "chatRoomInvitationReceived" skip_none,
 });

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Id};
-use super::{DriveFile, PageBlock, UserLite};
+use super::{DriveFile, PageBlock, PageVisibility, UserLite};
 
 /// The `Page` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +27,8 @@ pub struct Page {
     pub attached_files: Vec<DriveFile>,
     pub liked_count: f64,
     pub is_liked: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub visibility: Option<PageVisibility>,
 }
 
 misskey_core::object!(Page {
@@ -49,6 +51,7 @@ misskey_core::object!(Page {
     attached_files: Vec<DriveFile> = "attachedFiles" or_default,
     liked_count: f64 = "likedCount" required,
     is_liked: Option<bool> = "isLiked" skip_none,
+    visibility: Option<PageVisibility> = "visibility" skip_none,
 });
 
 impl misskey_core::HasId for Page {

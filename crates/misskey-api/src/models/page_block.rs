@@ -86,14 +86,14 @@ pub struct PageBlockSection {
     pub id: String,
     pub r#type: PageBlockSectionType,
     pub title: String,
-    pub children: Vec<PageBlock>,
+    pub children: Vec<PageBlockSectionChildrenItem>,
 }
 
 misskey_core::object!(PageBlockSection {
     id: String = "id" required,
     r#type: PageBlockSectionType = "type" required,
     title: String = "title" required,
-    children: Vec<PageBlock> = "children" or_default,
+    children: Vec<PageBlockSectionChildrenItem> = "children" or_default,
 });
 
 /// Values of `(variant 1).type` in `PageBlock`.
@@ -106,6 +106,39 @@ pub enum PageBlockSectionType {
 }
 
 misskey_core::string_enum!(PageBlockSectionType, Other { Section => "section", });
+
+/// `(variant 1).children[]` in `PageBlock`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PageBlockSectionChildrenItem {
+    PageBlock(PageBlock),
+    Object(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for PageBlockSectionChildrenItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = misskey_core::private::buffer(deserializer)?;
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
+            &raw,
+            "PageBlockSectionChildrenItem",
+            &[
+                (
+                    "PageBlock",
+                    misskey_core::private::Shape::Object(&[]),
+                    |v| serde_json::from_str(v).map(Self::PageBlock),
+                ),
+                (
+                    "Object",
+                    misskey_core::private::Shape::Any,
+                    |v| serde_json::from_str(v).map(Self::Object),
+                ),
+            ],
+        )
+    }
+}
 
 /// `(variant 2)` in `PageBlock`.
 #[derive(Debug, Clone, PartialEq)]

@@ -28,6 +28,10 @@ pub struct Role {
     pub can_edit_members_by_moderator: bool,
     pub policies: BTreeMap<String, RolePoliciesValue>,
     pub users_count: i64,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub preserve_assignment_on_move_account: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub badge_behavior: Option<String>,
 }
 
 misskey_core::object!(Role {
@@ -49,6 +53,8 @@ misskey_core::object!(Role {
     can_edit_members_by_moderator: bool = "canEditMembersByModerator" or_default,
     policies: BTreeMap<String, RolePoliciesValue> = "policies" or_default,
     users_count: i64 = "usersCount" required,
+    preserve_assignment_on_move_account: Option<bool> = "preserveAssignmentOnMoveAccount" skip_none,
+    badge_behavior: Option<String> = "badgeBehavior" skip_none,
 });
 
 impl misskey_core::HasId for Role {

@@ -36,6 +36,52 @@ pub struct RolePolicies {
     pub can_import_following: bool,
     pub can_import_muting: bool,
     pub can_import_user_lists: bool,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub can_search_users: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub max_file_size_mb: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub uploadable_file_types: Option<Vec<String>>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub chat_availability: Option<RolePoliciesChatAvailability>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub note_draft_limit: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub scheduled_note_limit: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub watermark_available: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub can_schedule_note: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub schedule_note_limit: Option<i64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub schedule_note_max_days: Option<i64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub can_initiate_conversation: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub can_create_content: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub can_update_content: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub can_delete_content: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub can_purge_account: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub can_update_avatar: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub can_update_banner: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub can_use_drive_file_in_sound_settings: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub can_use_reaction: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub skip_nsfw_detection: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub antenna_notes_limit: Option<i64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub mutual_link_section_limit: Option<i64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub mutual_link_limit: Option<i64>,
 }
 
 misskey_core::object!(RolePolicies {
@@ -70,4 +116,45 @@ misskey_core::object!(RolePolicies {
     can_import_following: bool = "canImportFollowing" or_default,
     can_import_muting: bool = "canImportMuting" or_default,
     can_import_user_lists: bool = "canImportUserLists" or_default,
+    can_search_users: Option<bool> = "canSearchUsers" skip_none,
+    max_file_size_mb: Option<i64> = "maxFileSizeMb" skip_none,
+    uploadable_file_types: Option<Vec<String>> = "uploadableFileTypes" skip_none,
+    chat_availability: Option<RolePoliciesChatAvailability> = "chatAvailability" skip_none,
+    note_draft_limit: Option<i64> = "noteDraftLimit" skip_none,
+    scheduled_note_limit: Option<i64> = "scheduledNoteLimit" skip_none,
+    watermark_available: Option<bool> = "watermarkAvailable" skip_none,
+    can_schedule_note: Option<bool> = "canScheduleNote" skip_none,
+    schedule_note_limit: Option<i64> = "scheduleNoteLimit" skip_none,
+    schedule_note_max_days: Option<i64> = "scheduleNoteMaxDays" skip_none,
+    can_initiate_conversation: Option<bool> = "canInitiateConversation" skip_none,
+    can_create_content: Option<bool> = "canCreateContent" skip_none,
+    can_update_content: Option<bool> = "canUpdateContent" skip_none,
+    can_delete_content: Option<bool> = "canDeleteContent" skip_none,
+    can_purge_account: Option<bool> = "canPurgeAccount" skip_none,
+    can_update_avatar: Option<bool> = "canUpdateAvatar" skip_none,
+    can_update_banner: Option<bool> = "canUpdateBanner" skip_none,
+    can_use_drive_file_in_sound_settings: Option<bool> = "canUseDriveFileInSoundSettings" skip_none,
+    can_use_reaction: Option<bool> = "canUseReaction" skip_none,
+    skip_nsfw_detection: Option<bool> = "skipNsfwDetection" skip_none,
+    antenna_notes_limit: Option<i64> = "antennaNotesLimit" skip_none,
+    mutual_link_section_limit: Option<i64> = "mutualLinkSectionLimit" skip_none,
+    mutual_link_limit: Option<i64> = "mutualLinkLimit" skip_none,
 });
+
+/// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RolePoliciesChatAvailability {
+    /// `available`
+    Available,
+    /// `readonly`
+    Readonly,
+    /// `unavailable`
+    Unavailable,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    RolePoliciesChatAvailability, Other { Available => "available", Readonly =>
+    "readonly", Unavailable => "unavailable", }
+);

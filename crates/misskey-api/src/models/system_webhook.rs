@@ -3,7 +3,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::DateTime;
-use super::SystemWebhookOnItem;
 
 /// The `SystemWebhook` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,3 +29,32 @@ misskey_core::object!(SystemWebhook {
     url: String = "url" required,
     secret: String = "secret" required,
 });
+
+/// Values of `on[]` in `SystemWebhook`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SystemWebhookOnItem {
+    /// `abuseReport`
+    AbuseReport,
+    /// `abuseReportResolved`
+    AbuseReportResolved,
+    /// `userCreated`
+    UserCreated,
+    /// `inactiveModeratorsWarning`
+    InactiveModeratorsWarning,
+    /// `inactiveModeratorsInvitationOnlyChanged`
+    InactiveModeratorsInvitationOnlyChanged,
+    /// `reportAutoResolved`
+    ///
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ReportAutoResolved,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    SystemWebhookOnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
+    "abuseReportResolved", UserCreated => "userCreated", InactiveModeratorsWarning =>
+    "inactiveModeratorsWarning", InactiveModeratorsInvitationOnlyChanged =>
+    "inactiveModeratorsInvitationOnlyChanged", ReportAutoResolved =>
+    "reportAutoResolved", }
+);

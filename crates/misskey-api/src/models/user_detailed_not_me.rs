@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Id};
 use super::{
-    Note, Page, RoleLite, UserDetailedField, UserDetailedFollowingVisibility,
-    UserDetailedNotify, UserLiteAvatarDecoration, UserLiteBadgeRole, UserLiteInstance,
-    UserLiteOnlineStatus,
+    Note, Page, RoleLite, UserDetailedChatScope, UserDetailedField,
+    UserDetailedFollowingVisibility, UserDetailedMutualLinkSection, UserDetailedNotify,
+    UserLiteAvatarDecoration, UserLiteBadgeRole, UserLiteInstance, UserLiteOnlineStatus,
 };
 
 /// The `UserDetailedNotMe` object of the spec's `components/schemas`.
@@ -27,6 +27,12 @@ pub struct UserDetailedNotMe {
     pub emojis: BTreeMap<String, String>,
     pub online_status: UserLiteOnlineStatus,
     pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub require_signin_to_view_contents: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub make_notes_followers_only_before: Option<f64>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub make_notes_hidden_before: Option<f64>,
     pub url: Option<String>,
     pub uri: Option<String>,
     pub moved_to: Option<String>,
@@ -73,6 +79,14 @@ pub struct UserDetailedNotMe {
     pub is_renote_muted: Option<bool>,
     pub notify: Option<UserDetailedNotify>,
     pub with_replies: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub chat_scope: Option<UserDetailedChatScope>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub can_chat: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub is_limited: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>>,
 }
 
 misskey_core::object!(UserDetailedNotMe {
@@ -89,6 +103,9 @@ misskey_core::object!(UserDetailedNotMe {
     emojis: BTreeMap<String, String> = "emojis" or_default,
     online_status: UserLiteOnlineStatus = "onlineStatus" required,
     badge_roles: Option<Vec<UserLiteBadgeRole>> = "badgeRoles" skip_none,
+    require_signin_to_view_contents: Option<bool> = "requireSigninToViewContents" skip_none,
+    make_notes_followers_only_before: Option<f64> = "makeNotesFollowersOnlyBefore" skip_none,
+    make_notes_hidden_before: Option<f64> = "makeNotesHiddenBefore" skip_none,
     url: Option<String> = "url" or_default,
     uri: Option<String> = "uri" or_default,
     moved_to: Option<String> = "movedTo" or_default,
@@ -134,6 +151,10 @@ misskey_core::object!(UserDetailedNotMe {
     is_renote_muted: Option<bool> = "isRenoteMuted" skip_none,
     notify: Option<UserDetailedNotify> = "notify" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
+    chat_scope: Option<UserDetailedChatScope> = "chatScope" skip_none,
+    can_chat: Option<bool> = "canChat" skip_none,
+    is_limited: Option<bool> = "isLimited" skip_none,
+    mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>> = "mutualLinkSections" skip_none,
 });
 
 impl misskey_core::HasId for UserDetailedNotMe {

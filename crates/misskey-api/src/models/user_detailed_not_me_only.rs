@@ -57,6 +57,14 @@ pub struct UserDetailedNotMeOnly {
     pub is_renote_muted: Option<bool>,
     pub notify: Option<UserDetailedNotify>,
     pub with_replies: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub chat_scope: Option<UserDetailedChatScope>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub can_chat: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub is_limited: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>>,
 }
 
 misskey_core::object!(UserDetailedNotMeOnly {
@@ -105,4 +113,66 @@ misskey_core::object!(UserDetailedNotMeOnly {
     is_renote_muted: Option<bool> = "isRenoteMuted" skip_none,
     notify: Option<UserDetailedNotify> = "notify" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
+    chat_scope: Option<UserDetailedChatScope> = "chatScope" skip_none,
+    can_chat: Option<bool> = "canChat" skip_none,
+    is_limited: Option<bool> = "isLimited" skip_none,
+    mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>> = "mutualLinkSections" skip_none,
 });
+
+/// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UserDetailedChatScope {
+    /// `everyone`
+    Everyone,
+    /// `following`
+    Following,
+    /// `followers`
+    Followers,
+    /// `mutual`
+    Mutual,
+    /// `none`
+    None,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    UserDetailedChatScope, Other { Everyone => "everyone", Following => "following",
+    Followers => "followers", Mutual => "mutual", None => "none", }
+);
+
+/// `mutualLinkSections[]` in `UserDetailedNotMeOnly`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserDetailedMutualLinkSection {
+    pub name: Option<String>,
+    pub mutual_links: Vec<UserDetailedMutualLinkSectionMutualLink>,
+}
+
+misskey_core::object!(UserDetailedMutualLinkSection {
+    name: Option<String> = "name" or_default,
+    mutual_links: Vec<UserDetailedMutualLinkSectionMutualLink> = "mutualLinks" or_default,
+});
+
+/// `mutualLinkSections[].mutualLinks[]` in `UserDetailedNotMeOnly`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserDetailedMutualLinkSectionMutualLink {
+    pub id: Id,
+    pub url: String,
+    pub file_id: Id,
+    pub description: Option<String>,
+    pub img_src: String,
+}
+
+misskey_core::object!(UserDetailedMutualLinkSectionMutualLink {
+    id: Id = "id" required,
+    url: String = "url" required,
+    file_id: Id = "fileId" required,
+    description: Option<String> = "description" or_default,
+    img_src: String = "imgSrc" required,
+});
+
+impl misskey_core::HasId for UserDetailedMutualLinkSectionMutualLink {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}

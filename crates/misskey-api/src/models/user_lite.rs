@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use misskey_core::Id;
+use super::{UserLiteAvatarDecoration, UserLiteInstance, UserLiteOnlineStatus};
 
 /// The `UserLite` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +23,12 @@ pub struct UserLite {
     pub emojis: BTreeMap<String, String>,
     pub online_status: UserLiteOnlineStatus,
     pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub require_signin_to_view_contents: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub make_notes_followers_only_before: Option<f64>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub make_notes_hidden_before: Option<f64>,
 }
 
 misskey_core::object!(UserLite {
@@ -38,6 +45,9 @@ misskey_core::object!(UserLite {
     emojis: BTreeMap<String, String> = "emojis" or_default,
     online_status: UserLiteOnlineStatus = "onlineStatus" required,
     badge_roles: Option<Vec<UserLiteBadgeRole>> = "badgeRoles" skip_none,
+    require_signin_to_view_contents: Option<bool> = "requireSigninToViewContents" skip_none,
+    make_notes_followers_only_before: Option<f64> = "makeNotesFollowersOnlyBefore" skip_none,
+    make_notes_hidden_before: Option<f64> = "makeNotesHiddenBefore" skip_none,
 });
 
 impl misskey_core::HasId for UserLite {
@@ -46,82 +56,19 @@ impl misskey_core::HasId for UserLite {
     }
 }
 
-/// `avatarDecorations[]` in `UserLite`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserLiteAvatarDecoration {
-    pub id: Id,
-    pub angle: Option<f64>,
-    pub flip_h: Option<bool>,
-    pub url: String,
-    pub offset_x: Option<f64>,
-    pub offset_y: Option<f64>,
-}
-
-misskey_core::object!(UserLiteAvatarDecoration {
-    id: Id = "id" required,
-    angle: Option<f64> = "angle" skip_none,
-    flip_h: Option<bool> = "flipH" skip_none,
-    url: String = "url" required,
-    offset_x: Option<f64> = "offsetX" skip_none,
-    offset_y: Option<f64> = "offsetY" skip_none,
-});
-
-impl misskey_core::HasId for UserLiteAvatarDecoration {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
-
-/// `instance` in `UserLite`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserLiteInstance {
-    pub name: Option<String>,
-    pub software_name: Option<String>,
-    pub software_version: Option<String>,
-    pub icon_url: Option<String>,
-    pub favicon_url: Option<String>,
-    pub theme_color: Option<String>,
-}
-
-misskey_core::object!(UserLiteInstance {
-    name: Option<String> = "name" or_default,
-    software_name: Option<String> = "softwareName" or_default,
-    software_version: Option<String> = "softwareVersion" or_default,
-    icon_url: Option<String> = "iconUrl" or_default,
-    favicon_url: Option<String> = "faviconUrl" or_default,
-    theme_color: Option<String> = "themeColor" or_default,
-});
-
-/// Values of `onlineStatus` in `UserLite`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserLiteOnlineStatus {
-    /// `unknown`
-    Unknown,
-    /// `online`
-    Online,
-    /// `active`
-    Active,
-    /// `offline`
-    Offline,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    UserLiteOnlineStatus, Other { Unknown => "unknown", Online => "online", Active =>
-    "active", Offline => "offline", }
-);
-
 /// `badgeRoles[]` in `UserLite`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserLiteBadgeRole {
     pub name: String,
     pub icon_url: Option<String>,
     pub display_order: f64,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub behavior: Option<String>,
 }
 
 misskey_core::object!(UserLiteBadgeRole {
     name: String = "name" required,
     icon_url: Option<String> = "iconUrl" or_default,
     display_order: f64 = "displayOrder" required,
+    behavior: Option<String> = "behavior" skip_none,
 });

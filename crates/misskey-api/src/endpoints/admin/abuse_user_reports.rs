@@ -21,6 +21,10 @@ pub struct Request {
     pub reporter_origin: Option<models::AdminReporterOrigin>,
     /// Default: `"combined"`.
     pub target_user_origin: Option<models::AdminReporterOrigin>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -30,6 +34,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     state: Nullable<String> = "state" skip_absent,
     reporter_origin: Option<models::AdminReporterOrigin> = "reporterOrigin" skip_none,
     target_user_origin: Option<models::AdminReporterOrigin> = "targetUserOrigin" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `admin/abuse-user-reports` answers.
@@ -45,12 +51,14 @@ pub struct ResponseItem {
     pub reporter_id: Id,
     pub target_user_id: Id,
     pub assignee_id: Option<Id>,
-    pub reporter: models::UserDetailedNotMe,
-    pub target_user: models::UserDetailedNotMe,
-    pub assignee: Option<models::UserDetailedNotMe>,
+    pub reporter: models::UserDetailed,
+    pub target_user: models::UserDetailed,
+    pub assignee: Option<models::UserDetailed>,
     pub forwarded: bool,
     pub resolved_as: Option<models::AdminResolvedAs>,
-    pub moderation_note: String,
+    pub moderation_note: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub category: Option<String>,
 }
 
 misskey_core::object!(ResponseItem {
@@ -61,12 +69,13 @@ misskey_core::object!(ResponseItem {
     reporter_id: Id = "reporterId" required,
     target_user_id: Id = "targetUserId" required,
     assignee_id: Option<Id> = "assigneeId" or_default,
-    reporter: models::UserDetailedNotMe = "reporter" required,
-    target_user: models::UserDetailedNotMe = "targetUser" required,
-    assignee: Option<models::UserDetailedNotMe> = "assignee" or_default,
+    reporter: models::UserDetailed = "reporter" required,
+    target_user: models::UserDetailed = "targetUser" required,
+    assignee: Option<models::UserDetailed> = "assignee" skip_none,
     forwarded: bool = "forwarded" or_default,
     resolved_as: Option<models::AdminResolvedAs> = "resolvedAs" or_default,
-    moderation_note: String = "moderationNote" required,
+    moderation_note: Option<String> = "moderationNote" or_default,
+    category: Option<String> = "category" skip_none,
 });
 
 impl misskey_core::HasId for ResponseItem {

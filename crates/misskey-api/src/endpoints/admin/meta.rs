@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/meta`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -29,7 +30,8 @@ pub struct Response {
     pub recaptcha_site_key: Option<String>,
     pub enable_turnstile: bool,
     pub turnstile_site_key: Option<String>,
-    pub enable_testcaptcha: bool,
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+    pub enable_testcaptcha: Option<bool>,
     pub sw_publickey: Option<String>,
     /// Default: `"/assets/ai.png"`.
     pub mascot_image_url: Option<String>,
@@ -44,7 +46,8 @@ pub struct Response {
     pub enable_service_worker: bool,
     pub translator_available: bool,
     pub silenced_hosts: Option<Vec<String>>,
-    pub media_silenced_hosts: Vec<String>,
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+    pub media_silenced_hosts: Option<Vec<String>>,
     pub pinned_users: Vec<String>,
     pub hidden_tags: Vec<String>,
     pub blocked_hosts: Vec<String>,
@@ -90,7 +93,8 @@ pub struct Response {
     pub truemail_auth_key: Option<String>,
     pub enable_charts_for_remote_user: bool,
     pub enable_charts_for_federated_instances: bool,
-    pub enable_stats_for_federated_instances: bool,
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+    pub enable_stats_for_federated_instances: Option<bool>,
     pub enable_server_machine_stats: bool,
     pub enable_identicon_generation: bool,
     pub manifest_json_override: String,
@@ -101,7 +105,8 @@ pub struct Response {
     pub per_remote_user_user_timeline_cache_max: f64,
     pub per_user_home_timeline_cache_max: f64,
     pub per_user_list_timeline_cache_max: f64,
-    pub enable_reactions_buffering: bool,
+    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+    pub enable_reactions_buffering: Option<bool>,
     pub notes_per_one_ad: f64,
     pub background_image_url: Option<String>,
     pub deepl_auth_key: Option<String>,
@@ -133,6 +138,52 @@ pub struct Response {
     pub url_preview_summary_proxy_url: Option<String>,
     pub federation: String,
     pub federation_hosts: Vec<String>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub google_analytics_measurement_id: Option<String>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub client_options: Option<serde_json::Value>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub feedback_url: Option<String>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub url_preview_allow_redirect: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub deliver_suspended_software: Option<
+        Vec<models::AdminDeliverSuspendedSoftwareItem>,
+    >,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub single_user_mode: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub ugc_visibility_for_visitor: Option<models::AdminUgcVisibilityForVisitor>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub proxy_remote_files: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub sign_to_activity_pub_get: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub allow_external_ap_redirect: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub enable_remote_notes_cleaning: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub remote_notes_cleaning_expiry_days_for_each_notes: Option<f64>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub remote_notes_cleaning_max_processing_duration_in_minutes: Option<f64>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub show_role_badges_of_remote_users: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub google_analytics_id: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub sensitive_media_hosts: Option<Vec<String>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub blocked_remote_custom_emojis: Option<Vec<String>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub well_known_websites: Option<Vec<String>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub url_preview_deny_list: Option<Vec<String>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub featured_game_channels: Option<Vec<String>>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ///
+    /// At least 1.
+    pub dimensions: Option<f64>,
 }
 
 misskey_core::object!(Response {
@@ -148,7 +199,7 @@ misskey_core::object!(Response {
     recaptcha_site_key: Option<String> = "recaptchaSiteKey" or_default,
     enable_turnstile: bool = "enableTurnstile" or_default,
     turnstile_site_key: Option<String> = "turnstileSiteKey" or_default,
-    enable_testcaptcha: bool = "enableTestcaptcha" or_default,
+    enable_testcaptcha: Option<bool> = "enableTestcaptcha" skip_none,
     sw_publickey: Option<String> = "swPublickey" or_default,
     mascot_image_url: Option<String> = "mascotImageUrl" or_default,
     banner_url: Option<String> = "bannerUrl" or_default,
@@ -162,7 +213,7 @@ misskey_core::object!(Response {
     enable_service_worker: bool = "enableServiceWorker" or_default,
     translator_available: bool = "translatorAvailable" or_default,
     silenced_hosts: Option<Vec<String>> = "silencedHosts" skip_none,
-    media_silenced_hosts: Vec<String> = "mediaSilencedHosts" or_default,
+    media_silenced_hosts: Option<Vec<String>> = "mediaSilencedHosts" skip_none,
     pinned_users: Vec<String> = "pinnedUsers" or_default,
     hidden_tags: Vec<String> = "hiddenTags" or_default,
     blocked_hosts: Vec<String> = "blockedHosts" or_default,
@@ -208,7 +259,7 @@ misskey_core::object!(Response {
     truemail_auth_key: Option<String> = "truemailAuthKey" or_default,
     enable_charts_for_remote_user: bool = "enableChartsForRemoteUser" or_default,
     enable_charts_for_federated_instances: bool = "enableChartsForFederatedInstances" or_default,
-    enable_stats_for_federated_instances: bool = "enableStatsForFederatedInstances" or_default,
+    enable_stats_for_federated_instances: Option<bool> = "enableStatsForFederatedInstances" skip_none,
     enable_server_machine_stats: bool = "enableServerMachineStats" or_default,
     enable_identicon_generation: bool = "enableIdenticonGeneration" or_default,
     manifest_json_override: String = "manifestJsonOverride" required,
@@ -219,7 +270,7 @@ misskey_core::object!(Response {
     per_remote_user_user_timeline_cache_max: f64 = "perRemoteUserUserTimelineCacheMax" required,
     per_user_home_timeline_cache_max: f64 = "perUserHomeTimelineCacheMax" required,
     per_user_list_timeline_cache_max: f64 = "perUserListTimelineCacheMax" required,
-    enable_reactions_buffering: bool = "enableReactionsBuffering" or_default,
+    enable_reactions_buffering: Option<bool> = "enableReactionsBuffering" skip_none,
     notes_per_one_ad: f64 = "notesPerOneAd" required,
     background_image_url: Option<String> = "backgroundImageUrl" or_default,
     deepl_auth_key: Option<String> = "deeplAuthKey" or_default,
@@ -250,6 +301,27 @@ misskey_core::object!(Response {
     url_preview_summary_proxy_url: Option<String> = "urlPreviewSummaryProxyUrl" or_default,
     federation: String = "federation" required,
     federation_hosts: Vec<String> = "federationHosts" or_default,
+    google_analytics_measurement_id: Option<String> = "googleAnalyticsMeasurementId" skip_none,
+    client_options: Option<serde_json::Value> = "clientOptions" skip_none,
+    feedback_url: Option<String> = "feedbackUrl" skip_none,
+    url_preview_allow_redirect: Option<bool> = "urlPreviewAllowRedirect" skip_none,
+    deliver_suspended_software: Option<Vec<models::AdminDeliverSuspendedSoftwareItem>> = "deliverSuspendedSoftware" skip_none,
+    single_user_mode: Option<bool> = "singleUserMode" skip_none,
+    ugc_visibility_for_visitor: Option<models::AdminUgcVisibilityForVisitor> = "ugcVisibilityForVisitor" skip_none,
+    proxy_remote_files: Option<bool> = "proxyRemoteFiles" skip_none,
+    sign_to_activity_pub_get: Option<bool> = "signToActivityPubGet" skip_none,
+    allow_external_ap_redirect: Option<bool> = "allowExternalApRedirect" skip_none,
+    enable_remote_notes_cleaning: Option<bool> = "enableRemoteNotesCleaning" skip_none,
+    remote_notes_cleaning_expiry_days_for_each_notes: Option<f64> = "remoteNotesCleaningExpiryDaysForEachNotes" skip_none,
+    remote_notes_cleaning_max_processing_duration_in_minutes: Option<f64> = "remoteNotesCleaningMaxProcessingDurationInMinutes" skip_none,
+    show_role_badges_of_remote_users: Option<bool> = "showRoleBadgesOfRemoteUsers" skip_none,
+    google_analytics_id: Option<String> = "googleAnalyticsId" skip_none,
+    sensitive_media_hosts: Option<Vec<String>> = "sensitiveMediaHosts" skip_none,
+    blocked_remote_custom_emojis: Option<Vec<String>> = "blockedRemoteCustomEmojis" skip_none,
+    well_known_websites: Option<Vec<String>> = "wellKnownWebsites" skip_none,
+    url_preview_deny_list: Option<Vec<String>> = "urlPreviewDenyList" skip_none,
+    featured_game_channels: Option<Vec<String>> = "featuredGameChannels" skip_none,
+    dimensions: Option<f64> = "dimensions" skip_none,
 });
 
 impl Endpoint for Request {

@@ -21,6 +21,9 @@ pub mod announcements;
 pub mod avatar_decorations;
 
 #[cfg(feature = "admin")]
+pub mod captcha;
+
+#[cfg(feature = "admin")]
 pub mod delete_account;
 
 #[cfg(feature = "admin")]
@@ -106,6 +109,9 @@ pub mod update_abuse_user_report;
 
 #[cfg(feature = "admin")]
 pub mod update_meta;
+
+#[cfg(feature = "admin")]
+pub mod update_proxy_account;
 
 #[cfg(feature = "admin")]
 pub mod update_user_note;

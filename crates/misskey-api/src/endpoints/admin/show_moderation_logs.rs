@@ -18,6 +18,12 @@ pub struct Request {
     pub until_id: Option<Id>,
     pub r#type: Nullable<String>,
     pub user_id: Nullable<Id>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub search: Nullable<String>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -26,6 +32,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     until_id: Option<Id> = "untilId" skip_none,
     r#type: Nullable<String> = "type" skip_absent,
     user_id: Nullable<Id> = "userId" skip_absent,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
+    search: Nullable<String> = "search" skip_absent,
 });
 
 /// What `admin/show-moderation-logs` answers.
@@ -39,7 +48,7 @@ pub struct ResponseItem {
     pub r#type: String,
     pub info: serde_json::Value,
     pub user_id: Id,
-    pub user: models::UserDetailedNotMe,
+    pub user: models::UserDetailed,
 }
 
 misskey_core::object!(ResponseItem {
@@ -48,7 +57,7 @@ misskey_core::object!(ResponseItem {
     r#type: String = "type" required,
     info: serde_json::Value = "info" required,
     user_id: Id = "userId" required,
-    user: models::UserDetailedNotMe = "user" required,
+    user: models::UserDetailed = "user" required,
 });
 
 impl misskey_core::HasId for ResponseItem {

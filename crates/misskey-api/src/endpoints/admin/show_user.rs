@@ -47,6 +47,12 @@ pub struct Response {
     pub policies: models::RolePolicies,
     pub roles: Vec<models::Role>,
     pub role_assigns: Vec<RoleAssign>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub is_limited: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub is_deleted: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub inline_policies: Option<Vec<InlinePolicy>>,
 }
 
 misskey_core::object!(Response {
@@ -74,6 +80,9 @@ misskey_core::object!(Response {
     policies: models::RolePolicies = "policies" required,
     roles: Vec<models::Role> = "roles" or_default,
     role_assigns: Vec<RoleAssign> = "roleAssigns" or_default,
+    is_limited: Option<bool> = "isLimited" skip_none,
+    is_deleted: Option<bool> = "isDeleted" skip_none,
+    inline_policies: Option<Vec<InlinePolicy>> = "inlinePolicies" skip_none,
 });
 
 /// `mutedWords[]` in the `admin/show-user` response.
@@ -115,13 +124,77 @@ pub struct RoleAssign {
     pub created_at: String,
     pub expires_at: Option<String>,
     pub role_id: String,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub memo: Option<String>,
 }
 
 misskey_core::object!(RoleAssign {
     created_at: String = "createdAt" required,
     expires_at: Option<String> = "expiresAt" or_default,
     role_id: String = "roleId" required,
+    memo: Option<String> = "memo" skip_none,
 });
+
+/// `inlinePolicies[]` in the `admin/show-user` response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlinePolicy {
+    pub id: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub policy: String,
+    pub operation: String,
+    pub value: Option<Value>,
+    pub memo: Option<String>,
+}
+
+misskey_core::object!(InlinePolicy {
+    id: String = "id" required,
+    created_at: String = "createdAt" required,
+    updated_at: String = "updatedAt" required,
+    policy: String = "policy" required,
+    operation: String = "operation" required,
+    value: Option<Value> = "value" or_default,
+    memo: Option<String> = "memo" or_default,
+});
+
+/// `inlinePolicies[].value` in the `admin/show-user` response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Boolean(bool),
+    Number(f64),
+    String(String),
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = misskey_core::private::buffer(deserializer)?;
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
+            &raw,
+            "Value",
+            &[
+                (
+                    "Boolean",
+                    misskey_core::private::Shape::Bool,
+                    |v| serde_json::from_str(v).map(Self::Boolean),
+                ),
+                (
+                    "Number",
+                    misskey_core::private::Shape::Number,
+                    |v| serde_json::from_str(v).map(Self::Number),
+                ),
+                (
+                    "String",
+                    misskey_core::private::Shape::String,
+                    |v| serde_json::from_str(v).map(Self::String),
+                ),
+            ],
+        )
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

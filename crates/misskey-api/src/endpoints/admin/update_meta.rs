@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/update-meta`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -57,6 +58,7 @@ pub struct Request {
     >,
     pub set_sensitive_flag_automatically: Option<bool>,
     pub enable_sensitive_media_detection_for_videos: Option<bool>,
+    /// In 2024.10.1; not in 2025.11.0.
     pub proxy_account_id: Nullable<Id>,
     pub maintainer_name: Nullable<String>,
     pub maintainer_email: Nullable<String>,
@@ -128,6 +130,34 @@ pub struct Request {
     pub url_preview_summary_proxy_url: Nullable<String>,
     pub federation: Option<Federation>,
     pub federation_hosts: Option<Vec<String>>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub client_options: Nullable<serde_json::Value>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub google_analytics_measurement_id: Nullable<String>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub url_preview_allow_redirect: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub deliver_suspended_software: Option<
+        Vec<models::AdminDeliverSuspendedSoftwareItem>,
+    >,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub single_user_mode: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub ugc_visibility_for_visitor: Option<models::AdminUgcVisibilityForVisitor>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub proxy_remote_files: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub sign_to_activity_pub_get: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub allow_external_ap_redirect: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub enable_remote_notes_cleaning: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub remote_notes_cleaning_expiry_days_for_each_notes: Option<f64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub remote_notes_cleaning_max_processing_duration_in_minutes: Option<f64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub show_role_badges_of_remote_users: Option<bool>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -245,6 +275,19 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     url_preview_summary_proxy_url: Nullable<String> = "urlPreviewSummaryProxyUrl" skip_absent,
     federation: Option<Federation> = "federation" skip_none,
     federation_hosts: Option<Vec<String>> = "federationHosts" skip_none,
+    client_options: Nullable<serde_json::Value> = "clientOptions" skip_absent,
+    google_analytics_measurement_id: Nullable<String> = "googleAnalyticsMeasurementId" skip_absent,
+    url_preview_allow_redirect: Option<bool> = "urlPreviewAllowRedirect" skip_none,
+    deliver_suspended_software: Option<Vec<models::AdminDeliverSuspendedSoftwareItem>> = "deliverSuspendedSoftware" skip_none,
+    single_user_mode: Option<bool> = "singleUserMode" skip_none,
+    ugc_visibility_for_visitor: Option<models::AdminUgcVisibilityForVisitor> = "ugcVisibilityForVisitor" skip_none,
+    proxy_remote_files: Option<bool> = "proxyRemoteFiles" skip_none,
+    sign_to_activity_pub_get: Option<bool> = "signToActivityPubGet" skip_none,
+    allow_external_ap_redirect: Option<bool> = "allowExternalApRedirect" skip_none,
+    enable_remote_notes_cleaning: Option<bool> = "enableRemoteNotesCleaning" skip_none,
+    remote_notes_cleaning_expiry_days_for_each_notes: Option<f64> = "remoteNotesCleaningExpiryDaysForEachNotes" skip_none,
+    remote_notes_cleaning_max_processing_duration_in_minutes: Option<f64> = "remoteNotesCleaningMaxProcessingDurationInMinutes" skip_none,
+    show_role_badges_of_remote_users: Option<bool> = "showRoleBadgesOfRemoteUsers" skip_none,
 });
 
 /// `admin/update-meta` answers `204 No Content`.

@@ -24,6 +24,8 @@ pub struct Request {
     pub exclude_bots: Option<bool>,
     pub with_replies: bool,
     pub with_file: bool,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub exclude_notes_in_sensitive_channel: Option<bool>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -38,6 +40,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     exclude_bots: Option<bool> = "excludeBots" skip_none,
     with_replies: bool = "withReplies" required,
     with_file: bool = "withFile" required,
+    exclude_notes_in_sensitive_channel: Option<bool> = "excludeNotesInSensitiveChannel" skip_none,
 });
 
 /// What `antennas/create` answers.

@@ -25,6 +25,8 @@ pub struct Request {
     pub exclude_bots: Option<bool>,
     pub with_replies: Option<bool>,
     pub with_file: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub exclude_notes_in_sensitive_channel: Option<bool>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -40,6 +42,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     exclude_bots: Option<bool> = "excludeBots" skip_none,
     with_replies: Option<bool> = "withReplies" skip_none,
     with_file: Option<bool> = "withFile" skip_none,
+    exclude_notes_in_sensitive_channel: Option<bool> = "excludeNotesInSensitiveChannel" skip_none,
 });
 
 /// What `antennas/update` answers.

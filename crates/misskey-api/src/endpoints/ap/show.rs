@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
-//! Documented errors: `NO_SUCH_OBJECT`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors: `NO_SUCH_OBJECT`, `INVALID_PARAM`, `FEDERATION_NOT_ALLOWED`, `URI_INVALID`, `REQUEST_FAILED`, `RESPONSE_INVALID`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -117,6 +117,10 @@ impl Endpoint for Request {
     const ERROR_CODES: &'static [&'static str] = &[
         "NO_SUCH_OBJECT",
         "INVALID_PARAM",
+        "FEDERATION_NOT_ALLOWED",
+        "URI_INVALID",
+        "REQUEST_FAILED",
+        "RESPONSE_INVALID",
         "CREDENTIAL_REQUIRED",
         "AUTHENTICATION_FAILED",
         "I_AM_AI",

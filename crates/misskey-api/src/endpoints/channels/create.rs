@@ -14,7 +14,7 @@ use crate::models;
 pub struct Request {
     /// 1 to 128 characters.
     pub name: String,
-    /// 1 to 2048 characters.
+    /// At most 2048 characters.
     pub description: Nullable<String>,
     pub banner_id: Nullable<Id>,
     /// 1 to 16 characters.

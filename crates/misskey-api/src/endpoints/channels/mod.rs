@@ -18,6 +18,9 @@ pub mod follow;
 pub mod followed;
 
 #[cfg(feature = "channels")]
+pub mod mute;
+
+#[cfg(feature = "channels")]
 pub mod my_favorites;
 
 #[cfg(feature = "channels")]

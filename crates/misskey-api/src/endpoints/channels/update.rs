@@ -15,7 +15,7 @@ pub struct Request {
     pub channel_id: Id,
     /// 1 to 128 characters.
     pub name: Option<String>,
-    /// 1 to 2048 characters.
+    /// At most 2048 characters.
     pub description: Nullable<String>,
     pub banner_id: Nullable<Id>,
     pub is_archived: Nullable<bool>,

@@ -6,14 +6,33 @@
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{Endpoint, Permission, ResponseShape};
+use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `clips/list`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
+pub struct Request {
+    /// In 2025.11.0; not in 2024.10.1.
+    ///
+    /// Default: `10`. 1 to 100.
+    pub limit: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_id: Option<Id>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_id: Option<Id>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
+}
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
+    limit: Option<i64> = "limit" skip_none,
+    since_id: Option<Id> = "sinceId" skip_none,
+    until_id: Option<Id> = "untilId" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
+});
 
 /// What `clips/list` answers.
 pub type Response = Vec<models::Clip>;
@@ -35,4 +54,22 @@ impl Endpoint for Request {
         "I_AM_AI",
         "INTERNAL_ERROR",
     ];
+}
+
+impl misskey_core::Paginate for Request {
+    type Item = models::Clip;
+    const SINCE_ID: bool = true;
+    const UNTIL_ID: bool = true;
+    fn since_id(&self) -> Option<&Id> {
+        self.since_id.as_ref()
+    }
+    fn until_id(&self) -> Option<&Id> {
+        self.until_id.as_ref()
+    }
+    fn set_since_id(&mut self, id: Option<Id>) {
+        self.since_id = id;
+    }
+    fn set_until_id(&mut self, id: Option<Id>) {
+        self.until_id = id;
+    }
 }

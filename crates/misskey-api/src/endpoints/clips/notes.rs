@@ -6,7 +6,7 @@
 //! Documented errors: `NO_SUCH_CLIP`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
 /// The request body of `clips/notes`.
@@ -17,6 +17,14 @@ pub struct Request {
     pub limit: Option<i64>,
     pub since_id: Option<Id>,
     pub until_id: Option<Id>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    ///
+    /// 1 to 100 characters.
+    pub search: Nullable<String>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -24,6 +32,9 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     since_id: Option<Id> = "sinceId" skip_none,
     until_id: Option<Id> = "untilId" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
+    search: Nullable<String> = "search" skip_absent,
 });
 
 /// What `clips/notes` answers.

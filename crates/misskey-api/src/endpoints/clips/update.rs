@@ -16,7 +16,7 @@ pub struct Request {
     /// 1 to 100 characters.
     pub name: Option<String>,
     pub is_public: Option<bool>,
-    /// 1 to 2048 characters.
+    /// At most 2048 characters.
     pub description: Nullable<String>,
 }
 

@@ -20,6 +20,9 @@ pub mod my;
 #[cfg(feature = "account")]
 pub mod my_likes;
 
+#[cfg(feature = "flash")]
+pub mod search;
+
 #[cfg(feature = "flashs")]
 pub mod show;
 

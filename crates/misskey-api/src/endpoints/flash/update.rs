@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `flash/update`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,7 +17,7 @@ pub struct Request {
     pub summary: Option<String>,
     pub script: Option<String>,
     pub permissions: Option<Vec<String>>,
-    pub visibility: Option<Visibility>,
+    pub visibility: Option<models::PageVisibility>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -25,26 +26,11 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     summary: Option<String> = "summary" skip_none,
     script: Option<String> = "script" skip_none,
     permissions: Option<Vec<String>> = "permissions" skip_none,
-    visibility: Option<Visibility> = "visibility" skip_none,
+    visibility: Option<models::PageVisibility> = "visibility" skip_none,
 });
 
 /// `flash/update` answers `204 No Content`.
 pub type Response = ();
-
-/// Values of `visibility` in the `flash/update` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Visibility {
-    /// `public`
-    Public,
-    /// `private`
-    Private,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Visibility, Other { Public => "public", Private => "private", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

@@ -51,6 +51,10 @@ pub struct ResponseItem {
     pub created_at: DateTime,
     pub last_used_at: Option<DateTime>,
     pub permission: Vec<String>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub icon_url: Option<String>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub description: Option<String>,
 }
 
 misskey_core::object!(ResponseItem {
@@ -59,6 +63,8 @@ misskey_core::object!(ResponseItem {
     created_at: DateTime = "createdAt" required,
     last_used_at: Option<DateTime> = "lastUsedAt" skip_none,
     permission: Vec<String> = "permission" or_default,
+    icon_url: Option<String> = "iconUrl" skip_none,
+    description: Option<String> = "description" skip_none,
 });
 
 impl misskey_core::HasId for ResponseItem {

@@ -20,6 +20,10 @@ pub struct Request {
     pub mark_as_read: Option<bool>,
     pub include_types: Option<Vec<IncludeType>>,
     pub exclude_types: Option<Vec<IncludeType>>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -29,6 +33,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     mark_as_read: Option<bool> = "markAsRead" skip_none,
     include_types: Option<Vec<IncludeType>> = "includeTypes" skip_none,
     exclude_types: Option<Vec<IncludeType>> = "excludeTypes" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `i/notifications` answers.
@@ -73,6 +79,22 @@ pub enum IncludeType {
     PollVote,
     /// `groupInvited`
     GroupInvited,
+    /// `scheduledNotePosted`
+    ///
+    /// In 2025.11.0; not in 2024.10.1.
+    ScheduledNotePosted,
+    /// `scheduledNotePostFailed`
+    ///
+    /// In 2025.11.0; not in 2024.10.1.
+    ScheduledNotePostFailed,
+    /// `chatRoomInvitationReceived`
+    ///
+    /// In 2025.11.0; not in 2024.10.1.
+    ChatRoomInvitationReceived,
+    /// `createToken`
+    ///
+    /// In 2025.11.0; not in 2024.10.1.
+    CreateToken,
     /// A value this version of the bindings does not know (sent by a newer server or a fork).
     Other(String),
 }
@@ -83,7 +105,10 @@ misskey_core::string_enum!(
     => "pollEnded", ReceiveFollowRequest => "receiveFollowRequest", FollowRequestAccepted
     => "followRequestAccepted", RoleAssigned => "roleAssigned", AchievementEarned =>
     "achievementEarned", ExportCompleted => "exportCompleted", Login => "login", App =>
-    "app", Test => "test", PollVote => "pollVote", GroupInvited => "groupInvited", }
+    "app", Test => "test", PollVote => "pollVote", GroupInvited => "groupInvited",
+    ScheduledNotePosted => "scheduledNotePosted", ScheduledNotePostFailed =>
+    "scheduledNotePostFailed", ChatRoomInvitationReceived =>
+    "chatRoomInvitationReceived", CreateToken => "createToken", }
 );
 
 impl Endpoint for Request {

@@ -49,10 +49,18 @@ pub struct Request {
     pub muted_words: Option<Vec<MutedWord>>,
     pub hard_muted_words: Option<Vec<MutedWord>>,
     pub muted_instances: Option<Vec<String>>,
-    pub notification_recieve_config: Option<models::NotificationRecieveConfig>,
+    pub notification_recieve_config: Option<NotificationRecieveConfig>,
     pub email_notification_types: Option<Vec<String>>,
     /// At most 10 items.
     pub also_known_as: Option<Vec<String>>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub require_signin_to_view_contents: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub make_notes_followers_only_before: Nullable<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub make_notes_hidden_before: Nullable<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub chat_scope: Option<ChatScope>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -86,9 +94,13 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     muted_words: Option<Vec<MutedWord>> = "mutedWords" skip_none,
     hard_muted_words: Option<Vec<MutedWord>> = "hardMutedWords" skip_none,
     muted_instances: Option<Vec<String>> = "mutedInstances" skip_none,
-    notification_recieve_config: Option<models::NotificationRecieveConfig> = "notificationRecieveConfig" skip_none,
+    notification_recieve_config: Option<NotificationRecieveConfig> = "notificationRecieveConfig" skip_none,
     email_notification_types: Option<Vec<String>> = "emailNotificationTypes" skip_none,
     also_known_as: Option<Vec<String>> = "alsoKnownAs" skip_none,
+    require_signin_to_view_contents: Option<bool> = "requireSigninToViewContents" skip_none,
+    make_notes_followers_only_before: Nullable<i64> = "makeNotesFollowersOnlyBefore" skip_absent,
+    make_notes_hidden_before: Nullable<i64> = "makeNotesHiddenBefore" skip_absent,
+    chat_scope: Option<ChatScope> = "chatScope" skip_none,
 });
 
 /// What `i/update` answers.
@@ -646,6 +658,73 @@ impl<'de> Deserialize<'de> for MutedWord {
         )
     }
 }
+
+/// `notificationRecieveConfig` in the `i/update` request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NotificationRecieveConfig {
+    pub note: Option<models::NotificationFilter>,
+    pub follow: Option<models::NotificationFilter>,
+    pub mention: Option<models::NotificationFilter>,
+    pub reply: Option<models::NotificationFilter>,
+    pub renote: Option<models::NotificationFilter>,
+    pub quote: Option<models::NotificationFilter>,
+    pub reaction: Option<models::NotificationFilter>,
+    pub poll_ended: Option<models::NotificationFilter>,
+    pub receive_follow_request: Option<models::NotificationFilter>,
+    pub follow_request_accepted: Option<models::NotificationFilter>,
+    pub role_assigned: Option<models::NotificationFilter>,
+    pub achievement_earned: Option<models::NotificationFilter>,
+    pub app: Option<models::NotificationFilter>,
+    pub test: Option<models::NotificationFilter>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub scheduled_note_posted: Option<models::NotificationFilter>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub scheduled_note_post_failed: Option<models::NotificationFilter>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub chat_room_invitation_received: Option<models::NotificationFilter>,
+}
+
+misskey_core::object!(#[cfg(feature = "deserialize-requests")] NotificationRecieveConfig {
+    note: Option<models::NotificationFilter> = "note" skip_none,
+    follow: Option<models::NotificationFilter> = "follow" skip_none,
+    mention: Option<models::NotificationFilter> = "mention" skip_none,
+    reply: Option<models::NotificationFilter> = "reply" skip_none,
+    renote: Option<models::NotificationFilter> = "renote" skip_none,
+    quote: Option<models::NotificationFilter> = "quote" skip_none,
+    reaction: Option<models::NotificationFilter> = "reaction" skip_none,
+    poll_ended: Option<models::NotificationFilter> = "pollEnded" skip_none,
+    receive_follow_request: Option<models::NotificationFilter> = "receiveFollowRequest" skip_none,
+    follow_request_accepted: Option<models::NotificationFilter> = "followRequestAccepted" skip_none,
+    role_assigned: Option<models::NotificationFilter> = "roleAssigned" skip_none,
+    achievement_earned: Option<models::NotificationFilter> = "achievementEarned" skip_none,
+    app: Option<models::NotificationFilter> = "app" skip_none,
+    test: Option<models::NotificationFilter> = "test" skip_none,
+    scheduled_note_posted: Option<models::NotificationFilter> = "scheduledNotePosted" skip_none,
+    scheduled_note_post_failed: Option<models::NotificationFilter> = "scheduledNotePostFailed" skip_none,
+    chat_room_invitation_received: Option<models::NotificationFilter> = "chatRoomInvitationReceived" skip_none,
+});
+
+/// In 2025.11.0; not in 2024.10.1.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChatScope {
+    /// `everyone`
+    Everyone,
+    /// `followers`
+    Followers,
+    /// `following`
+    Following,
+    /// `mutual`
+    Mutual,
+    /// `none`
+    None,
+    /// A value this version of the bindings does not know (sent by a newer server or a fork).
+    Other(String),
+}
+
+misskey_core::string_enum!(
+    ChatScope, Other { Everyone => "everyone", Followers => "followers", Following =>
+    "following", Mutual => "mutual", None => "none", }
+);
 
 impl Endpoint for Request {
     type Response = Response;

@@ -13,7 +13,7 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Default: `"public"`.
-    pub visibility: Option<Visibility>,
+    pub visibility: Option<models::NotesVisibility>,
     pub visible_user_ids: Option<Vec<Id>>,
     /// 1 to 100 characters.
     pub cw: Nullable<String>,
@@ -39,7 +39,7 @@ pub struct Request {
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    visibility: Option<Visibility> = "visibility" skip_none,
+    visibility: Option<models::NotesVisibility> = "visibility" skip_none,
     visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
     cw: Nullable<String> = "cw" skip_absent,
     local_only: Option<bool> = "localOnly" skip_none,
@@ -55,27 +55,6 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     media_ids: Option<Vec<Id>> = "mediaIds" skip_none,
     poll: Nullable<Poll> = "poll" skip_absent,
 });
-
-/// Values of `visibility` in the `notes/create` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Visibility {
-    /// `public`
-    #[default]
-    Public,
-    /// `home`
-    Home,
-    /// `followers`
-    Followers,
-    /// `specified`
-    Specified,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Visibility, Other { Public => "public", Home => "home", Followers => "followers",
-    Specified => "specified", }
-);
 
 /// `poll` in the `notes/create` request.
 #[derive(Debug, Clone, Default, PartialEq)]

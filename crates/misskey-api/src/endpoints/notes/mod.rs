@@ -30,6 +30,9 @@ pub mod create;
 pub mod delete;
 
 #[cfg(feature = "notes")]
+pub mod drafts;
+
+#[cfg(feature = "notes")]
 pub mod favorites;
 
 #[cfg(feature = "notes")]
@@ -67,6 +70,9 @@ pub mod search_by_tag;
 
 #[cfg(feature = "notes")]
 pub mod show;
+
+#[cfg(feature = "notes")]
+pub mod show_partial_bulk;
 
 #[cfg(feature = "notes")]
 pub mod state;

@@ -17,6 +17,10 @@ pub struct Request {
     pub until_id: Option<Id>,
     /// Default: `10`. 1 to 100.
     pub limit: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -24,6 +28,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     since_id: Option<Id> = "sinceId" skip_none,
     until_id: Option<Id> = "untilId" skip_none,
     limit: Option<i64> = "limit" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `notes/replies` answers.

@@ -23,6 +23,10 @@ pub struct Request {
     pub host: Option<String>,
     pub user_id: Nullable<Id>,
     pub channel_id: Nullable<Id>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -34,6 +38,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     host: Option<String> = "host" skip_none,
     user_id: Nullable<Id> = "userId" skip_absent,
     channel_id: Nullable<Id> = "channelId" skip_absent,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `notes/search` answers.

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `NO_SUCH_NOTE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors: `NO_SUCH_NOTE`, `INVALID_PARAM`, `CONTENT_RESTRICTED_BY_USER`, `CONTENT_RESTRICTED_BY_SERVER`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -35,6 +35,8 @@ impl Endpoint for Request {
     const ERROR_CODES: &'static [&'static str] = &[
         "NO_SUCH_NOTE",
         "INVALID_PARAM",
+        "CONTENT_RESTRICTED_BY_USER",
+        "CONTENT_RESTRICTED_BY_SERVER",
         "CREDENTIAL_REQUIRED",
         "AUTHENTICATION_FAILED",
         "I_AM_AI",

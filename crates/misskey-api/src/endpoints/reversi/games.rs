@@ -18,6 +18,10 @@ pub struct Request {
     pub until_id: Option<Id>,
     /// Default: `false`.
     pub my: Option<bool>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -25,6 +29,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     since_id: Option<Id> = "sinceId" skip_none,
     until_id: Option<Id> = "untilId" skip_none,
     my: Option<bool> = "my" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `reversi/games` answers.

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `NO_SUCH_USER`, `BOTH_WITH_REPLIES_AND_WITH_FILES`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors: `NO_SUCH_USER`, `BOTH_WITH_REPLIES_AND_WITH_FILES`, `INVALID_PARAM`, `SIGNIN_REQUIRED`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -62,6 +62,7 @@ impl Endpoint for Request {
         "NO_SUCH_USER",
         "BOTH_WITH_REPLIES_AND_WITH_FILES",
         "INVALID_PARAM",
+        "SIGNIN_REQUIRED",
         "CREDENTIAL_REQUIRED",
         "AUTHENTICATION_FAILED",
         "I_AM_AI",

@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use serde::{Deserialize, Deserializer, Serialize};
 use crate::models;
 
 /// The request body of `users/reactions`.
@@ -31,7 +32,49 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 });
 
 /// What `users/reactions` answers.
-pub type Response = Vec<models::NoteReaction>;
+pub type Response = Vec<ResponseItem>;
+
+/// `[]` in the `users/reactions` response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ResponseItem {
+    NoteReactionWithNote(models::NoteReactionWithNote),
+    NoteReaction(models::NoteReaction),
+}
+
+impl misskey_core::HasId for ResponseItem {
+    fn id(&self) -> Option<&str> {
+        match self {
+            Self::NoteReactionWithNote(v) => misskey_core::HasId::id(v),
+            Self::NoteReaction(v) => misskey_core::HasId::id(v),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponseItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = misskey_core::private::buffer(deserializer)?;
+        misskey_core::private::decode_union::<
+            Self,
+            D,
+        >(
+            &raw,
+            "ResponseItem",
+            &[
+                (
+                    "NoteReactionWithNote",
+                    misskey_core::private::Shape::Object(&["note"]),
+                    |v| serde_json::from_str(v).map(Self::NoteReactionWithNote),
+                ),
+                (
+                    "NoteReaction",
+                    misskey_core::private::Shape::Object(&[]),
+                    |v| serde_json::from_str(v).map(Self::NoteReaction),
+                ),
+            ],
+        )
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -55,7 +98,7 @@ impl Endpoint for Request {
 }
 
 impl misskey_core::Paginate for Request {
-    type Item = models::NoteReaction;
+    type Item = ResponseItem;
     const SINCE_ID: bool = true;
     const UNTIL_ID: bool = true;
     fn since_id(&self) -> Option<&Id> {

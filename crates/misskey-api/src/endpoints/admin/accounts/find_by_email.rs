@@ -20,7 +20,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 });
 
 /// What `admin/accounts/find-by-email` answers.
-pub type Response = models::UserDetailedNotMe;
+pub type Response = models::UserDetailed;
 
 impl Endpoint for Request {
     type Response = Response;

@@ -23,6 +23,8 @@ pub struct Request {
     /// At least 1 characters.
     pub image_url: String,
     pub day_of_week: i64,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub is_sensitive: Option<bool>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -35,6 +37,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     starts_at: i64 = "startsAt" required,
     image_url: String = "imageUrl" required,
     day_of_week: i64 = "dayOfWeek" required,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
 });
 
 /// What `admin/ad/create` answers.

@@ -23,6 +23,8 @@ pub struct Request {
     pub expires_at: Option<i64>,
     pub starts_at: Option<i64>,
     pub day_of_week: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub is_sensitive: Option<bool>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -36,6 +38,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     expires_at: Option<i64> = "expiresAt" skip_none,
     starts_at: Option<i64> = "startsAt" skip_none,
     day_of_week: Option<i64> = "dayOfWeek" skip_none,
+    is_sensitive: Option<bool> = "isSensitive" skip_none,
 });
 
 /// `admin/ad/update` answers `204 No Content`.

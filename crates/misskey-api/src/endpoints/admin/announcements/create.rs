@@ -15,7 +15,7 @@ pub struct Request {
     pub title: String,
     /// At least 1 characters.
     pub text: String,
-    /// At least 1 characters.
+    /// At least 0 characters.
     pub image_url: Option<String>,
     /// Default: `"info"`.
     pub icon: Option<Icon>,
@@ -90,6 +90,24 @@ pub struct Response {
     pub title: String,
     pub text: String,
     pub image_url: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub icon: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub display: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub for_you: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub need_confirmation_to_read: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub need_enrollment_tutorial_to_read: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub close_duration: Option<f64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub display_order: Option<f64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub silence: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub is_read: Option<bool>,
 }
 
 misskey_core::object!(Response {
@@ -99,6 +117,15 @@ misskey_core::object!(Response {
     title: String = "title" required,
     text: String = "text" required,
     image_url: Option<String> = "imageUrl" or_default,
+    icon: Option<String> = "icon" skip_none,
+    display: Option<String> = "display" skip_none,
+    for_you: Option<bool> = "forYou" skip_none,
+    need_confirmation_to_read: Option<bool> = "needConfirmationToRead" skip_none,
+    need_enrollment_tutorial_to_read: Option<bool> = "needEnrollmentTutorialToRead" skip_none,
+    close_duration: Option<f64> = "closeDuration" skip_none,
+    display_order: Option<f64> = "displayOrder" skip_none,
+    silence: Option<bool> = "silence" skip_none,
+    is_read: Option<bool> = "isRead" skip_none,
 });
 
 impl misskey_core::HasId for Response {

@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/announcements/list`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,6 +19,10 @@ pub struct Request {
     pub user_id: Nullable<Id>,
     /// Default: `"active"`.
     pub status: Option<Status>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -26,6 +31,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     until_id: Option<Id> = "untilId" skip_none,
     user_id: Nullable<Id> = "userId" skip_absent,
     status: Option<Status> = "status" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `admin/announcements/list` answers.
@@ -59,6 +66,30 @@ pub struct ResponseItem {
     pub title: String,
     pub image_url: Option<String>,
     pub reads: f64,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub icon: Option<String>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub display: Option<String>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub is_active: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub for_existing_users: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub silence: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub need_confirmation_to_read: Option<bool>,
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    pub user_id: Option<String>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub need_enrollment_tutorial_to_read: Option<bool>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub close_duration: Option<f64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub display_order: Option<f64>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub user: Option<models::UserLite>,
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    pub last_read_at: Option<DateTime>,
 }
 
 misskey_core::object!(ResponseItem {
@@ -69,6 +100,18 @@ misskey_core::object!(ResponseItem {
     title: String = "title" required,
     image_url: Option<String> = "imageUrl" or_default,
     reads: f64 = "reads" required,
+    icon: Option<String> = "icon" skip_none,
+    display: Option<String> = "display" skip_none,
+    is_active: Option<bool> = "isActive" skip_none,
+    for_existing_users: Option<bool> = "forExistingUsers" skip_none,
+    silence: Option<bool> = "silence" skip_none,
+    need_confirmation_to_read: Option<bool> = "needConfirmationToRead" skip_none,
+    user_id: Option<String> = "userId" skip_none,
+    need_enrollment_tutorial_to_read: Option<bool> = "needEnrollmentTutorialToRead" skip_none,
+    close_duration: Option<f64> = "closeDuration" skip_none,
+    display_order: Option<f64> = "displayOrder" skip_none,
+    user: Option<models::UserLite> = "user" skip_none,
+    last_read_at: Option<DateTime> = "lastReadAt" skip_none,
 });
 
 impl misskey_core::HasId for ResponseItem {

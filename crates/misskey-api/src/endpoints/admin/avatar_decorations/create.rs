@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/avatar-decorations/create`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -26,8 +27,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     role_ids_that_can_be_used_this_decoration: Option<Vec<String>> = "roleIdsThatCanBeUsedThisDecoration" skip_none,
 });
 
-/// `admin/avatar-decorations/create` answers `204 No Content`.
-pub type Response = ();
+/// What `admin/avatar-decorations/create` answers: `None` when the server answers `204 No Content`.
+pub type Response = Option<models::AdminAvatarDecorationsResponseBody>;
 
 impl Endpoint for Request {
     type Response = Response;
@@ -38,7 +39,7 @@ impl Endpoint for Request {
     const RATE_LIMITED: bool = false;
     const ALLOW_GET: bool = false;
     const INTERNAL: bool = false;
-    const RESPONSE_SHAPE: ResponseShape = ResponseShape::Empty;
+    const RESPONSE_SHAPE: ResponseShape = ResponseShape::JsonOrEmpty;
     const ERROR_CODES: &'static [&'static str] = &[
         "INVALID_PARAM",
         "CREDENTIAL_REQUIRED",

@@ -6,7 +6,8 @@
 //! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
+use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
+use crate::models;
 
 /// The request body of `admin/avatar-decorations/list`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,6 +17,10 @@ pub struct Request {
     pub since_id: Option<Id>,
     pub until_id: Option<Id>,
     pub user_id: Nullable<Id>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -23,38 +28,12 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     since_id: Option<Id> = "sinceId" skip_none,
     until_id: Option<Id> = "untilId" skip_none,
     user_id: Nullable<Id> = "userId" skip_absent,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `admin/avatar-decorations/list` answers.
-pub type Response = Vec<ResponseItem>;
-
-/// `[]` in the `admin/avatar-decorations/list` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub updated_at: Option<DateTime>,
-    pub name: String,
-    pub description: String,
-    pub url: String,
-    pub role_ids_that_can_be_used_this_decoration: Vec<Id>,
-}
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    updated_at: Option<DateTime> = "updatedAt" or_default,
-    name: String = "name" required,
-    description: String = "description" required,
-    url: String = "url" required,
-    role_ids_that_can_be_used_this_decoration: Vec<Id> = "roleIdsThatCanBeUsedThisDecoration" or_default,
-});
-
-impl misskey_core::HasId for ResponseItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
+pub type Response = Vec<models::AdminAvatarDecorationsResponseBody>;
 
 impl Endpoint for Request {
     type Response = Response;
@@ -76,7 +55,7 @@ impl Endpoint for Request {
 }
 
 impl misskey_core::Paginate for Request {
-    type Item = ResponseItem;
+    type Item = models::AdminAvatarDecorationsResponseBody;
     const SINCE_ID: bool = true;
     const UNTIL_ID: bool = true;
     fn since_id(&self) -> Option<&Id> {

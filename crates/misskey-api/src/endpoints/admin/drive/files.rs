@@ -22,6 +22,10 @@ pub struct Request {
     pub origin: Option<models::Origin>,
     /// The local host is represented with `null`.
     pub hostname: Nullable<String>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -32,6 +36,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     r#type: Nullable<String> = "type" skip_absent,
     origin: Option<models::Origin> = "origin" skip_none,
     hostname: Nullable<String> = "hostname" skip_absent,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `admin/drive/files` answers.

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:emoji`
 //!
-//! Documented errors: `NO_SUCH_FILE`, `DUPLICATE_NAME`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors: `NO_SUCH_FILE`, `DUPLICATE_NAME`, `INVALID_PARAM`, `UNSUPPORTED_FILE_TYPE`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -51,6 +51,7 @@ impl Endpoint for Request {
         "NO_SUCH_FILE",
         "DUPLICATE_NAME",
         "INVALID_PARAM",
+        "UNSUPPORTED_FILE_TYPE",
         "CREDENTIAL_REQUIRED",
         "AUTHENTICATION_FAILED",
         "I_AM_AI",

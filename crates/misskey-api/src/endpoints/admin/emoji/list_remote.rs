@@ -18,6 +18,10 @@ pub struct Request {
     pub limit: Option<i64>,
     pub since_id: Option<Id>,
     pub until_id: Option<Id>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -26,6 +30,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     limit: Option<i64> = "limit" skip_none,
     since_id: Option<Id> = "sinceId" skip_none,
     until_id: Option<Id> = "untilId" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `admin/emoji/list-remote` answers.

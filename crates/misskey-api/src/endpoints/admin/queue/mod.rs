@@ -12,7 +12,31 @@ pub mod deliver_delayed;
 pub mod inbox_delayed;
 
 #[cfg(feature = "admin")]
+pub mod jobs;
+
+#[cfg(feature = "admin")]
 pub mod promote;
+
+#[cfg(feature = "admin")]
+pub mod promote_jobs;
+
+#[cfg(feature = "admin")]
+pub mod queue_stats;
+
+#[cfg(feature = "admin")]
+pub mod queues;
+
+#[cfg(feature = "admin")]
+pub mod remove_job;
+
+#[cfg(feature = "admin")]
+pub mod retry_job;
+
+#[cfg(feature = "admin")]
+pub mod show_job;
+
+#[cfg(feature = "admin")]
+pub mod show_job_logs;
 
 #[cfg(feature = "admin")]
 pub mod stats;

@@ -27,6 +27,8 @@ pub struct Request {
     pub can_edit_members_by_moderator: bool,
     pub display_order: f64,
     pub policies: serde_json::Value,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub preserve_assignment_on_move_account: Option<bool>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -44,6 +46,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     can_edit_members_by_moderator: bool = "canEditMembersByModerator" required,
     display_order: f64 = "displayOrder" required,
     policies: serde_json::Value = "policies" required,
+    preserve_assignment_on_move_account: Option<bool> = "preserveAssignmentOnMoveAccount" skip_none,
 });
 
 /// What `admin/roles/create` answers.

@@ -27,6 +27,8 @@ pub struct Request {
     pub can_edit_members_by_moderator: Option<bool>,
     pub display_order: Option<f64>,
     pub policies: Nullable<serde_json::Value>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub preserve_assignment_on_move_account: Option<bool>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -45,6 +47,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     can_edit_members_by_moderator: Option<bool> = "canEditMembersByModerator" skip_none,
     display_order: Option<f64> = "displayOrder" skip_none,
     policies: Nullable<serde_json::Value> = "policies" skip_absent,
+    preserve_assignment_on_move_account: Option<bool> = "preserveAssignmentOnMoveAccount" skip_none,
 });
 
 /// `admin/roles/update` answers `204 No Content`.

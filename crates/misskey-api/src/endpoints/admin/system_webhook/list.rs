@@ -15,12 +15,12 @@ use crate::models;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub is_active: Option<bool>,
-    pub on: Option<Vec<models::SystemWebhookOnItem>>,
+    pub on: Option<Vec<models::AdminSystemWebhookOnItem>>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     is_active: Option<bool> = "isActive" skip_none,
-    on: Option<Vec<models::SystemWebhookOnItem>> = "on" skip_none,
+    on: Option<Vec<models::AdminSystemWebhookOnItem>> = "on" skip_none,
 });
 
 /// What `admin/system-webhook/list` answers.

@@ -15,13 +15,13 @@ use crate::models;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub webhook_id: Id,
-    pub r#type: models::SystemWebhookOnItem,
+    pub r#type: models::AdminSystemWebhookOnItem,
     pub r#override: Option<models::AdminSystemWebhookTestOverride>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     webhook_id: Id = "webhookId" required,
-    r#type: models::SystemWebhookOnItem = "type" required,
+    r#type: models::AdminSystemWebhookOnItem = "type" required,
     r#override: Option<models::AdminSystemWebhookTestOverride> = "override" skip_none,
 });
 

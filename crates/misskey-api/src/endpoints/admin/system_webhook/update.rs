@@ -18,10 +18,10 @@ pub struct Request {
     pub is_active: bool,
     /// 1 to 255 characters.
     pub name: String,
-    pub on: Vec<models::SystemWebhookOnItem>,
+    pub on: Vec<models::AdminSystemWebhookOnItem>,
     /// 1 to 1024 characters.
     pub url: String,
-    /// 1 to 1024 characters.
+    /// At most 1024 characters.
     pub secret: String,
 }
 
@@ -29,7 +29,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     id: Id = "id" required,
     is_active: bool = "isActive" required,
     name: String = "name" required,
-    on: Vec<models::SystemWebhookOnItem> = "on" required,
+    on: Vec<models::AdminSystemWebhookOnItem> = "on" required,
     url: String = "url" required,
     secret: String = "secret" required,
 });

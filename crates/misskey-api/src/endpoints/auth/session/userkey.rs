@@ -25,12 +25,12 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub access_token: String,
-    pub user: models::UserDetailedNotMe,
+    pub user: models::UserDetailed,
 }
 
 misskey_core::object!(Response {
     access_token: String = "accessToken" required,
-    user: models::UserDetailedNotMe = "user" required,
+    user: models::UserDetailed = "user" required,
 });
 
 impl Endpoint for Request {

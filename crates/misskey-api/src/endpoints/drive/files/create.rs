@@ -5,7 +5,7 @@
 //!
 //! Sent as `multipart/form-data`: the file itself is not part of [`Request`]; a client sends it as the `file` part.
 //!
-//! Documented errors: `INVALID_FILE_NAME`, `INAPPROPRIATE`, `NO_FREE_SPACE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors: `INVALID_FILE_NAME`, `INAPPROPRIATE`, `NO_FREE_SPACE`, `INVALID_PARAM`, `MAX_FILE_SIZE_EXCEEDED`, `UNALLOWED_FILE_TYPE`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -50,6 +50,8 @@ impl Endpoint for Request {
         "INAPPROPRIATE",
         "NO_FREE_SPACE",
         "INVALID_PARAM",
+        "MAX_FILE_SIZE_EXCEEDED",
+        "UNALLOWED_FILE_TYPE",
         "CREDENTIAL_REQUIRED",
         "AUTHENTICATION_FAILED",
         "I_AM_AI",

@@ -13,6 +13,10 @@ pub struct Request {
     pub folder_id: Nullable<Id>,
     pub r#type: Nullable<String>,
     pub sort: Nullable<Sort>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -22,6 +26,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     folder_id: Nullable<Id> = "folderId" skip_absent,
     r#type: Nullable<String> = "type" skip_absent,
     sort: Nullable<Sort> = "sort" skip_absent,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `drive/files` answers.

@@ -15,6 +15,9 @@ mod endpoint;
 pub use self::endpoint::*;
 
 #[cfg(feature = "drive")]
+pub mod attached_chat_messages;
+
+#[cfg(feature = "drive")]
 pub mod attached_notes;
 
 #[cfg(feature = "drive")]
@@ -31,6 +34,9 @@ pub mod find;
 
 #[cfg(feature = "drive")]
 pub mod find_by_hash;
+
+#[cfg(feature = "drive")]
+pub mod move_bulk;
 
 #[cfg(feature = "drive")]
 pub mod show;

@@ -11,6 +11,10 @@ pub struct Request {
     pub since_id: Option<Id>,
     pub until_id: Option<Id>,
     pub folder_id: Nullable<Id>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
@@ -18,6 +22,8 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     since_id: Option<Id> = "sinceId" skip_none,
     until_id: Option<Id> = "untilId" skip_none,
     folder_id: Nullable<Id> = "folderId" skip_absent,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `drive/folders` answers.

@@ -16,36 +16,22 @@ pub struct Request {
     pub until_id: Option<Id>,
     /// Default: `10`. 1 to 100.
     pub limit: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub since_date: Option<i64>,
+    /// In 2025.11.0; not in 2024.10.1.
+    pub until_date: Option<i64>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     since_id: Option<Id> = "sinceId" skip_none,
     until_id: Option<Id> = "untilId" skip_none,
     limit: Option<i64> = "limit" skip_none,
+    since_date: Option<i64> = "sinceDate" skip_none,
+    until_date: Option<i64> = "untilDate" skip_none,
 });
 
 /// What `following/requests/list` answers.
-pub type Response = Vec<ResponseItem>;
-
-/// `[]` in the `following/requests/list` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub follower: models::UserLite,
-    pub followee: models::UserLite,
-}
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    follower: models::UserLite = "follower" required,
-    followee: models::UserLite = "followee" required,
-});
-
-impl misskey_core::HasId for ResponseItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
+pub type Response = Vec<models::FollowingRequestsResponseItem>;
 
 impl Endpoint for Request {
     type Response = Response;
@@ -67,7 +53,7 @@ impl Endpoint for Request {
 }
 
 impl misskey_core::Paginate for Request {
-    type Item = ResponseItem;
+    type Item = models::FollowingRequestsResponseItem;
     const SINCE_ID: bool = true;
     const UNTIL_ID: bool = true;
     fn since_id(&self) -> Option<&Id> {

@@ -13,3 +13,6 @@ pub mod list;
 
 #[cfg(feature = "following")]
 pub mod reject;
+
+#[cfg(feature = "following")]
+pub mod sent;

@@ -18,14 +18,14 @@ pub struct Request {
     pub url: String,
     /// Default: `""`. At most 1024 characters.
     pub secret: Option<String>,
-    pub on: Vec<models::IWebhooksOnItem>,
+    pub on: Vec<models::UserWebhookOnItem>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: String = "name" required,
     url: String = "url" required,
     secret: Option<String> = "secret" skip_none,
-    on: Vec<models::IWebhooksOnItem> = "on" required,
+    on: Vec<models::UserWebhookOnItem> = "on" required,
 });
 
 /// What `i/webhooks/create` answers.

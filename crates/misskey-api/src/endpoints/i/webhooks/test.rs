@@ -15,13 +15,13 @@ use crate::models;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub webhook_id: Id,
-    pub r#type: models::IWebhooksOnItem,
+    pub r#type: models::UserWebhookOnItem,
     pub r#override: Option<models::AdminSystemWebhookTestOverride>,
 }
 
 misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     webhook_id: Id = "webhookId" required,
-    r#type: models::IWebhooksOnItem = "type" required,
+    r#type: models::UserWebhookOnItem = "type" required,
     r#override: Option<models::AdminSystemWebhookTestOverride> = "override" skip_none,
 });
 

@@ -19,7 +19,7 @@ pub struct Request {
     pub url: Option<String>,
     /// At most 1024 characters.
     pub secret: Nullable<String>,
-    pub on: Option<Vec<models::IWebhooksOnItem>>,
+    pub on: Option<Vec<models::UserWebhookOnItem>>,
     pub active: Option<bool>,
 }
 
@@ -28,7 +28,7 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
     name: Option<String> = "name" skip_none,
     url: Option<String> = "url" skip_none,
     secret: Nullable<String> = "secret" skip_absent,
-    on: Option<Vec<models::IWebhooksOnItem>> = "on" skip_none,
+    on: Option<Vec<models::UserWebhookOnItem>> = "on" skip_none,
     active: Option<bool> = "active" skip_none,
 });
 

@@ -6,8 +6,7 @@
 //! Documented errors: `NO_SUCH_LIST`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{Endpoint, Id, Permission, ResponseShape};
-use crate::models;
+use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
 
 /// The request body of `users/lists/show`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,7 +22,34 @@ misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
 });
 
 /// What `users/lists/show` answers.
-pub type Response = models::UserList;
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub id: Id,
+    pub created_at: DateTime,
+    pub name: String,
+    pub user_ids: Option<Vec<Id>>,
+    pub is_public: bool,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub liked_count: Option<f64>,
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    pub is_liked: Option<bool>,
+}
+
+misskey_core::object!(Response {
+    id: Id = "id" required,
+    created_at: DateTime = "createdAt" required,
+    name: String = "name" required,
+    user_ids: Option<Vec<Id>> = "userIds" skip_none,
+    is_public: bool = "isPublic" or_default,
+    liked_count: Option<f64> = "likedCount" skip_none,
+    is_liked: Option<bool> = "isLiked" skip_none,
+});
+
+impl misskey_core::HasId for Response {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
