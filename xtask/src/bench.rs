@@ -77,9 +77,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
 
     // Regeneration: ours in process, progenitor through its helper binary.
-    let (spec, scopes, _) = lock::read_inputs(&root)?;
+    // Ours regenerates the whole locked set (what `cargo xtask regen` does);
+    // progenitor gets the newest upstream spec of the set.
+    let set = lock::read_set(&root)?;
+    let (spec, _scopes, _) = lock::read_inputs(&root)?;
     step("timing the generator");
-    report.regen_ours = Some(time_generate(&spec, scopes.as_deref(), runs)?);
+    report.regen_ours = Some(time_generate(&set, runs)?);
     let progenitor = if args.flag("--skip-progenitor") {
         None
     } else {
@@ -193,13 +196,20 @@ fn step(what: &str) {
     eprintln!("bench: {what}");
 }
 
-/// Median milliseconds of the whole generator (what `regen` prints).
-fn time_generate(spec: &str, scopes: Option<&str>, runs: usize) -> Result<f64, String> {
+/// Median milliseconds of the whole generator on the locked set (what `regen` prints).
+fn time_generate(set: &[lock::Input], runs: usize) -> Result<f64, String> {
+    let versions: Vec<misskey_codegen::merge::Version<'_>> = set
+        .iter()
+        .map(|i| misskey_codegen::merge::Version {
+            spec: &i.spec,
+            scopes: i.scopes.as_deref(),
+            fork: i.locked.fork.as_deref(),
+        })
+        .collect();
     let mut ms = Vec::new();
     for _ in 0..runs {
         let started = Instant::now();
-        misskey_codegen::generate(misskey_codegen::Input { spec, scopes })
-            .map_err(|e| e.to_string())?;
+        misskey_codegen::generate_set(&versions, Default::default()).map_err(|e| e.to_string())?;
         ms.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     Ok(median(&ms))
