@@ -597,7 +597,19 @@ fn the_locked_set_merges_into_one_crate() {
     assert_eq!(out.output.summary.untyped, 38);
 
     let chat = generated(&out, "crates/misskey-api/src/endpoints/chat/history.rs");
-    assert!(chat.contains(r#"const SINCE: Option<&'static str> = Some("2025.11.0");"#));
+    assert!(
+        chat.contains(r#"const SINCE: Option<&'static str> = Some("2025.11.0");"#),
+        "the fork has no chat: {chat}"
+    );
+    // misskey.io 2025.4.1 has it too: refusing servers before 2025.11.0 would be wrong.
+    let sent = generated(
+        &out,
+        "crates/misskey-api/src/endpoints/following/requests/sent.rs",
+    );
+    assert!(
+        sent.contains(r#"const SINCE: Option<&'static str> = Some("2025.4.1-mhq.13");"#),
+        "{sent}"
+    );
     let promote = generated(
         &out,
         "crates/misskey-api/src/endpoints/admin/queue/promote.rs",
@@ -619,4 +631,52 @@ fn the_locked_set_merges_into_one_crate() {
     // The permissions of every version, 2025.11.0's chat ones among them.
     let permission = generated(&out, "crates/misskey-core/src/permission.rs");
     assert!(permission.contains("ReadChat,") && permission.contains("WriteChat,"));
+}
+
+#[test]
+fn since_is_as_early_as_the_set_shows_and_never_before_a_version_that_lacks_it() {
+    let obj = json!({"type": "object", "properties": {}});
+    let e = || endpoint(None, Value::Null, obj.clone());
+    let old = spec("2024.10.1", json!({"/a": e()}), json!({}));
+    let new = spec(
+        "2025.11.0",
+        json!({"/a": e(), "/chat": e(), "/drafts": e(), "/backported": e()}),
+        json!({}),
+    );
+    let fork = spec(
+        "2025.4.1-mhq.13",
+        json!({"/a": e(), "/chat": e()}),
+        json!({}),
+    );
+    let old_fork = spec(
+        "2024.5.0-x.1",
+        json!({"/a": e(), "/backported": e()}),
+        json!({}),
+    );
+    let doc = merged(&[
+        upstream(&old),
+        upstream(&new),
+        Version {
+            spec: &fork,
+            scopes: None,
+            fork: Some("misskey.io"),
+        },
+        Version {
+            spec: &old_fork,
+            scopes: None,
+            fork: Some("other"),
+        },
+    ]);
+    assert_eq!(
+        op(&doc, "/chat")["x-misskey-since"],
+        "2025.4.1-mhq.13",
+        "the fork's release 2025.4.1 has it"
+    );
+    assert_eq!(op(&doc, "/drafts")["x-misskey-since"], "2025.11.0");
+    assert_eq!(
+        op(&doc, "/backported")["x-misskey-since"],
+        "2025.11.0",
+        "a fork on 2024.5 has it, but upstream 2024.10.1 does not: a backport"
+    );
+    assert!(op(&doc, "/a").get("x-misskey-since").is_none());
 }

@@ -15,15 +15,17 @@
 //!
 //! What exists in only some versions says so in its docs: an endpoint's
 //! description gains a `**Versions**:` paragraph and the operation carries
-//! `x-misskey-versions`, `x-misskey-since` and `x-misskey-until` (the first
-//! upstream version of the set that has it, and the first after it that no
-//! longer does), which the lowering turns into the `SINCE`/`UNTIL`
-//! constants; a property's description gains `In 2025.11.0; not in
-//! 2024.10.1.`
+//! `x-misskey-versions`, `x-misskey-since` and `x-misskey-until` (see
+//! `bounds`: the earliest version of the set known to have it, when an older
+//! upstream one lacks it, and the first upstream version after the last that
+//! has it), which the lowering turns into the `SINCE`/`UNTIL` constants; a
+//! property's description gains `In 2025.11.0; not in 2024.10.1.`
 //!
 //! Forks widen what upstream has (fields that are optional or nullable
-//! there, enum values, alternatives, their own answer fields) but are not on
-//! the upstream version line, so they never set `SINCE`/`UNTIL`.
+//! there, enum values, alternatives, their own answer fields); for
+//! `SINCE` they count as evidence of presence by their release (misskey.io
+//! 2025.4.1-mhq.13 has chat, so chat is known from 2025.4.1), never of
+//! absence.
 
 pub mod schema;
 pub mod version;
@@ -127,6 +129,7 @@ pub fn merge_set(versions: &[Version<'_>], options: Options) -> Result<Merged, E
         .iter()
         .map(|l| VersionCx {
             label: l.info.label.clone(),
+            version: l.info.version.clone(),
             fork: l.info.fork.is_some(),
             components: l
                 .doc
@@ -451,25 +454,15 @@ fn merge_operation(
         "x-misskey-versions".into(),
         Value::Array(labels.iter().cloned().map(Value::String).collect()),
     );
-    let present_upstream: Vec<usize> = upstream
-        .iter()
-        .copied()
-        .filter(|vi| having.contains(vi) && ops.iter().any(|(v, _)| v == vi))
-        .collect();
-    if let (Some(&first), Some(&last)) = (present_upstream.first(), present_upstream.last()) {
-        if first != upstream[0] {
-            out.insert(
-                "x-misskey-since".into(),
-                Value::String(cx[first].label.clone()),
-            );
-        }
-        if let Some(&gone) = upstream.iter().find(|&&vi| vi > last) {
-            out.insert(
-                "x-misskey-until".into(),
-                Value::String(cx[gone].label.clone()),
-            );
-        }
+    let present: Vec<usize> = ops.iter().map(|(vi, _)| *vi).collect();
+    let (since, until) = bounds(cx, upstream, &present);
+    if let Some(v) = since {
+        out.insert("x-misskey-since".into(), Value::String(v));
     }
+    if let Some(v) = until {
+        out.insert("x-misskey-until".into(), Value::String(v));
+    }
+    let _ = having;
     if ops.len() < cx.len() {
         let present: Vec<&str> = labels.iter().map(String::as_str).collect();
         let absent: Vec<&str> = cx
@@ -489,6 +482,57 @@ fn merge_operation(
         };
     }
     out
+}
+
+/// `SINCE` and `UNTIL` of an endpoint that the versions `present` have.
+///
+/// Absence is only known from upstream versions (a fork may leave out what
+/// upstream has); presence from any. `SINCE` is the earliest version (a
+/// fork by its release: `2025.4.1-mhq.13` counts as 2025.4.1) that has the
+/// endpoint and is newer than every upstream version before it that lacks
+/// it, so that a check refusing servers older than `SINCE` refuses only
+/// where the set shows it missing, as late as the set allows. `UNTIL` is the
+/// first upstream version after the last one that has it.
+fn bounds(
+    cx: &[VersionCx<'_>],
+    upstream: &[usize],
+    present: &[usize],
+) -> (Option<String>, Option<String>) {
+    let release = |vi: usize| -> &str {
+        let v = cx[vi].version.as_str();
+        if cx[vi].fork {
+            v.split(['-', '+']).next().unwrap_or(v)
+        } else {
+            v
+        }
+    };
+    let has = |vi: usize| present.contains(&vi);
+    let Some(&first_up) = upstream.iter().find(|&&vi| has(vi)) else {
+        // Only forks have it (kept with `fork_endpoints`): no bounds.
+        return (None, None);
+    };
+    let last_lacking = upstream
+        .iter()
+        .copied()
+        .filter(|&vi| !has(vi) && vi < first_up)
+        .next_back();
+    let since = last_lacking.and_then(|lacking| {
+        present
+            .iter()
+            .copied()
+            .filter(|&vi| version::compare(release(vi), release(lacking)).is_gt())
+            .min_by(|&a, &b| version::compare(release(a), release(b)))
+            .map(|vi| cx[vi].version.clone())
+    });
+    let last_up = upstream.iter().copied().filter(|&vi| has(vi)).next_back();
+    let until = last_up.and_then(|last| {
+        upstream
+            .iter()
+            .copied()
+            .find(|&vi| vi > last)
+            .map(|vi| cx[vi].version.clone())
+    });
+    (since, until)
 }
 
 /// Merges one status's answer: the body schemas, and the error examples.

@@ -37,6 +37,8 @@ pub enum Mode {
 pub struct VersionCx<'a> {
     /// `2025.11.0`, or `misskey.io 2025.4.1-mhq.13` for a fork.
     pub label: String,
+    /// `info.version` of the spec: `2025.11.0`, `2025.4.1-mhq.13`.
+    pub version: String,
     /// Whether this is a fork's spec.
     pub fork: bool,
     /// Its `components/schemas`, to look through references.

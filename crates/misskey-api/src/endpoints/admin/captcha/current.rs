@@ -76,5 +76,5 @@ impl Endpoint for Request {
         "I_AM_AI",
         "INTERNAL_ERROR",
     ];
-    const SINCE: Option<&'static str> = Some("2025.11.0");
+    const SINCE: Option<&'static str> = Some("2025.4.1-mhq.13");
 }
