@@ -514,8 +514,7 @@ fn bounds(
     let last_lacking = upstream
         .iter()
         .copied()
-        .filter(|&vi| !has(vi) && vi < first_up)
-        .next_back();
+        .rfind(|&vi| !has(vi) && vi < first_up);
     let since = last_lacking.and_then(|lacking| {
         present
             .iter()
@@ -524,7 +523,7 @@ fn bounds(
             .min_by(|&a, &b| version::compare(release(a), release(b)))
             .map(|vi| cx[vi].version.clone())
     });
-    let last_up = upstream.iter().copied().filter(|&vi| has(vi)).next_back();
+    let last_up = upstream.iter().copied().rfind(|&vi| has(vi));
     let until = last_up.and_then(|last| {
         upstream
             .iter()
