@@ -1,17 +1,17 @@
 //! Events per second decoding the recorded `note` frames of the streaming
 //! session: typed, the way a frame goes through the stream (the connection
-//! task reads the frame's head to route it, the handle decodes the frame in
-//! one pass into the generated `Note`), against parsing the frame into
-//! `serde_json::Value`.
+//! task reads the frame's head to route it, the handle decodes the body
+//! straight into the generated `Note`), against parsing the frame into
+//! `serde_json::Value`. With `DECODE_COUNT` set it runs one path a fixed
+//! number of times instead, for instruction counts (see `main`).
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, BatchSize, Criterion, Throughput};
 use misskey_streaming::frame::FrameHead;
 use misskey_streaming::{Event, TimelineEvent};
 use serde_json::Value;
 
 /// The `note` frames the server sent, as the recorded text (the server's
-/// key order: `type` before `body`, which the envelope reader relies on
-/// for its one pass).
+/// layout, which the head scan recognises).
 fn note_frames() -> Vec<String> {
     #[derive(serde::Deserialize)]
     struct Record<'a> {
@@ -67,5 +67,61 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// The inner bodies of the frames (the `Note` JSON alone).
+fn note_bodies(frames: &[String]) -> Vec<String> {
+    frames
+        .iter()
+        .map(|f| {
+            let v: Value = serde_json::from_str(f).unwrap();
+            v["body"]["body"].to_string()
+        })
+        .collect()
+}
+
+fn note_only(bodies: &[String]) -> usize {
+    let mut notes = 0;
+    for text in bodies {
+        let note: misskey_streaming::models::Note = serde_json::from_str(text).unwrap();
+        notes += note.text.is_some() as usize + 1;
+    }
+    notes
+}
+
+fn head_only(frames: &[String]) -> usize {
+    frames
+        .iter()
+        .filter(|t| matches!(FrameHead::read(t), Ok(FrameHead::Channel { .. })))
+        .count()
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// `DECODE_COUNT=PATH:ROUNDS` runs ROUNDS rounds of one path (`typed`,
+/// `value`, `head`, `note`) and exits, for instruction counts with
+/// `valgrind --tool=callgrind` (run once with 0 rounds to subtract the
+/// setup). Without it, the criterion benchmark runs.
+fn main() {
+    if let Ok(spec) = std::env::var("DECODE_COUNT") {
+        let (path, rounds) = spec.split_once(':').expect("DECODE_COUNT=PATH:ROUNDS");
+        let rounds: usize = rounds.parse().expect("ROUNDS is a number");
+        let frames = note_frames();
+        let bodies = note_bodies(&frames);
+        let mut total = 0;
+        for _ in 0..rounds {
+            total += std::hint::black_box(match path {
+                "typed" => typed(std::hint::black_box(&frames)),
+                "value" => value(std::hint::black_box(&frames)),
+                "head" => head_only(std::hint::black_box(&frames)),
+                "note" => note_only(std::hint::black_box(&bodies)),
+                other => panic!("unknown path {other}"),
+            });
+        }
+        println!(
+            "{path}: {rounds} rounds of {} frames, {total}",
+            frames.len()
+        );
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -8,7 +8,6 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
-use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -366,10 +365,11 @@ pub enum FrameHead<'a> {
 }
 
 impl<'a> FrameHead<'a> {
-    /// Reads the head of one text frame: in the server's key order (`type`
-    /// before `body`, `id` and `type` before the inner `body`) it stops
-    /// where the body starts. A frame in another order is read whole, with
-    /// [`ServerFrame::parse`].
+    /// Reads the head of one text frame. A frame laid out as the server
+    /// writes it (`type` before `body`; for a channel or note frame, `id`
+    /// and `type` before the inner `body`; no whitespace between these
+    /// tokens, no escapes in these strings) is recognised by a scan of its
+    /// first bytes, which stops where the body starts. Any other frame is read whole, with [`ServerFrame::parse`].
     ///
     /// A frame whose head is sound but whose body is not JSON passes here;
     /// the handle it goes to reports it when it decodes it
@@ -379,15 +379,10 @@ impl<'a> FrameHead<'a> {
     ///
     /// The [`FrameError`]s of [`ServerFrame::parse`] found in the head.
     pub fn read(text: &'a str) -> Result<FrameHead<'a>, FrameError> {
-        let found = Cell::new(None);
-        let mut de = serde_json::Deserializer::from_str(text);
-        let read = HeadSeed { found: &found }
-            .deserialize(&mut de)
-            .and_then(|head| de.end().map(|()| head));
-        if let Some(head) = read.ok().flatten().or_else(|| found.take()) {
+        if let Some((head, _)) = Layout::scan(text) {
             return Ok(head);
         }
-        // Another key order, or an error: the whole frame says which.
+        // Another layout, or an error: the whole frame says which.
         Ok(match ServerFrame::parse(text)? {
             ServerFrame::Channel { id, kind, .. } => FrameHead::Channel { id, kind },
             ServerFrame::Connected { id } => FrameHead::Connected { id },
@@ -397,134 +392,89 @@ impl<'a> FrameHead<'a> {
     }
 }
 
-/// Reads a frame until its head is known, then stops (with an error that
-/// only ends the read; the head is in `found`). `Ok(None)`: read the whole
-/// frame instead.
-struct HeadSeed<'c, 'de> {
-    found: &'c Cell<Option<FrameHead<'de>>>,
+/// Where a frame in the server's layout goes on after its head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rest<'a> {
+    /// The text from the start of the (innermost) body's value to the end
+    /// of the frame: the value, then the closing braces of the objects
+    /// around it.
+    Body(&'a str),
+    /// A channel or note frame without a body: the text after the inner
+    /// object's closing brace.
+    Closed(&'a str),
 }
 
-/// Ends a read once the head is known.
-fn stop<E: de::Error>() -> E {
-    E::custom("the frame's head is read")
-}
+/// A scan of the start of a frame in the server's layout, exactly as it
+/// writes it (no whitespace between the tokens):
+/// `{"type":"channel","body":{"id":"…","type":"…","body":`, the same for
+/// `noteUpdated`, or `{"type":"…","body":` for a broadcast. It reads no
+/// further and never fails: a frame laid out otherwise (another key order,
+/// whitespace, an escape in a string, `connected`, something malformed)
+/// gives `None` and is read the careful way.
+struct Layout;
 
-impl<'de> DeserializeSeed<'de> for HeadSeed<'_, 'de> {
-    type Value = Option<FrameHead<'de>>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for HeadSeed<'_, 'de> {
-    type Value = Option<FrameHead<'de>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a frame object {type, body}")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut kind: Option<Cow<'de, str>> = None;
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            match key.as_ref() {
-                "type" if kind.is_none() => kind = Some(map.next_value::<Text<'de>>()?.0),
-                "body" => match kind.take() {
-                    Some(k) if k == "channel" || k == "noteUpdated" => {
-                        let note = k == "noteUpdated";
-                        // Ends the read with the head in `found`, or with an
-                        // error that sends the frame to the careful reading.
-                        map.next_value_seed(AddressedHead {
-                            found: self.found,
-                            note,
-                        })?;
-                        return Ok(None);
-                    }
-                    Some(k) if k != "connected" => {
-                        self.found.set(Some(FrameHead::Broadcast { kind: k }));
-                        return Err(stop());
-                    }
-                    // `connected` (small), or a body before the type.
-                    _ => return Ok(None),
-                },
-                // A second `type`: the careful reading refuses it.
-                "type" => return Ok(None),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+impl Layout {
+    fn scan(text: &str) -> Option<(FrameHead<'_>, Rest<'_>)> {
+        let (frame, rest) = Self::string(text.strip_prefix(r#"{"type":""#)?)?;
+        let rest = rest.strip_prefix(r#","body":"#)?;
+        let note = match frame {
+            "channel" => false,
+            "noteUpdated" => true,
+            // Small and rare: the careful reading is quick enough.
+            "connected" => return None,
+            kind => {
+                let head = FrameHead::Broadcast {
+                    kind: Cow::Borrowed(kind),
+                };
+                return Some((head, Rest::Body(rest)));
             }
+        };
+        let (id, rest) = Self::string(rest.strip_prefix(r#"{"id":""#)?)?;
+        let (kind, rest) = Self::string(rest.strip_prefix(r#","type":""#)?)?;
+        let (id, kind) = (Cow::Borrowed(id), Cow::Borrowed(kind));
+        let head = if note {
+            FrameHead::NoteUpdated { id, kind }
+        } else {
+            FrameHead::Channel { id, kind }
+        };
+        if let Some(rest) = rest.strip_prefix('}') {
+            return Some((head, Rest::Closed(rest)));
         }
-        Ok(None)
+        Some((head, Rest::Body(rest.strip_prefix(r#","body":"#)?)))
+    }
+
+    /// The text up to the closing quote of a string without escapes or
+    /// control characters, and the text after that quote.
+    fn string(text: &str) -> Option<(&str, &str)> {
+        let end = text
+            .bytes()
+            .position(|b| b == b'"' || b == b'\\' || b < 0x20)?;
+        // `end` is at an ASCII byte, so on a character boundary.
+        let (string, rest) = text.split_at(end);
+        Some((string, rest.strip_prefix('"')?))
     }
 }
 
-/// The head of a channel or note frame's body: `id` and `type`.
-struct AddressedHead<'c, 'de> {
-    found: &'c Cell<Option<FrameHead<'de>>>,
-    note: bool,
+/// `rest` without `braces` closing braces at its end (and whitespace around
+/// them).
+fn without_closing(rest: &str, braces: usize) -> Option<&str> {
+    let mut rest = rest;
+    for _ in 0..braces {
+        rest = rest.trim_end_matches([' ', '\t', '\n', '\r']);
+        rest = rest.strip_suffix('}')?;
+    }
+    Some(rest)
 }
 
-impl<'de> DeserializeSeed<'de> for AddressedHead<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for AddressedHead<'_, 'de> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object {id, type, body}")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut id: Option<Cow<'de, str>> = None;
-        let mut kind: Option<Cow<'de, str>> = None;
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            match key.as_ref() {
-                "id" if id.is_none() => id = Some(map.next_value::<Text<'de>>()?.0),
-                "type" if kind.is_none() => kind = Some(map.next_value::<Text<'de>>()?.0),
-                "body" => {
-                    if let (Some(id), Some(kind)) = (id, kind) {
-                        self.found.set(Some(if self.note {
-                            FrameHead::NoteUpdated { id, kind }
-                        } else {
-                            FrameHead::Channel { id, kind }
-                        }));
-                    }
-                    return Err(stop());
-                }
-                // Another order or a duplicate: the whole frame is read.
-                _ => return Err(stop()),
-            }
-        }
-        // No body (an event without payload): the head is complete, and the
-        // rest of the frame is read normally.
-        match (id, kind) {
-            (Some(id), Some(kind)) => {
-                self.found.set(Some(if self.note {
-                    FrameHead::NoteUpdated { id, kind }
-                } else {
-                    FrameHead::Channel { id, kind }
-                }));
-                Err(stop())
-            }
-            _ => Err(stop()),
-        }
-    }
-}
-
-/// Decodes a whole frame into the event type `E` in one pass: the envelope,
-/// then the body straight into `E`'s payload for the event type. Anything
-/// that pass does not take (another key order, a payload that does not fit,
-/// a malformed frame) is read again the careful way, which keeps the raw
-/// body in [`Unknown`] or says what is wrong with the frame.
+/// Decodes a whole frame into the event type `E`. A frame in the server's
+/// layout is read once: its head by [`Layout::scan`], its body straight
+/// into `E`'s payload for the event type, checked to be one JSON value
+/// followed only by the braces that close the frame. Anything else (another
+/// layout, a payload that does not fit, a malformed frame) is read again the
+/// careful way, which keeps the raw body in [`Unknown`] or says what is wrong
+/// with the frame.
 pub(crate) fn decode_frame<E: Event>(text: &str) -> E {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let fast = EventFrame::<E>(PhantomData)
-        .deserialize(&mut de)
-        .and_then(|event| de.end().map(|()| event));
-    if let Ok(Some(event)) = fast {
+    if let Some(event) = Layout::scan(text).and_then(|(head, rest)| decode_laid_out(head, rest)) {
         return event;
     }
     match ServerFrame::parse(text) {
@@ -544,120 +494,26 @@ pub(crate) fn decode_frame<E: Event>(text: &str) -> E {
     }
 }
 
-/// The envelope of a frame decoded into `E`; `None`: not in the server's
-/// key order (read again).
-struct EventFrame<E>(PhantomData<fn() -> E>);
-
-impl<'de, E: Event> DeserializeSeed<'de> for EventFrame<E> {
-    type Value = Option<E>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<E>, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de, E: Event> Visitor<'de> for EventFrame<E> {
-    type Value = Option<E>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a frame object {type, body}")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<E>, A::Error> {
-        let mut kind: Option<Cow<'de, str>> = None;
-        let mut event = None;
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            match key.as_ref() {
-                "type" if kind.is_none() && event.is_none() => {
-                    kind = Some(map.next_value::<Text<'de>>()?.0);
-                }
-                "body" if event.is_none() => match kind.as_deref() {
-                    Some("channel" | "noteUpdated") => {
-                        match map.next_value_seed(AddressedEvent::<E>(PhantomData))? {
-                            Some(e) => event = Some(e),
-                            None => return Ok(None),
-                        }
-                    }
-                    Some(k) if k != "connected" => {
-                        event = Some(map.next_value_seed(Body::<E> {
-                            kind: k,
-                            event: PhantomData,
-                        })?);
-                    }
-                    _ => return Ok(None),
-                },
-                "type" | "body" => return Ok(None),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+/// The event of a frame in the server's layout, or `None` to read it the
+/// careful way.
+fn decode_laid_out<E: Event>(head: FrameHead<'_>, rest: Rest<'_>) -> Option<E> {
+    let (kind, braces) = match head {
+        FrameHead::Channel { kind, .. } | FrameHead::NoteUpdated { kind, .. } => (kind, 2),
+        FrameHead::Broadcast { kind } => (kind, 1),
+        FrameHead::Connected { .. } => return None,
+    };
+    match rest {
+        Rest::Body(rest) => {
+            let body = without_closing(rest, braces)?;
+            let mut de = serde_json::Deserializer::from_str(body);
+            let event = E::decode_body(&kind, &mut de).ok()?;
+            de.end().ok()?;
+            Some(event)
         }
-        Ok(event)
-    }
-}
-
-/// The body `{id, type, body}` of a channel or note frame, decoded into `E`.
-struct AddressedEvent<E>(PhantomData<fn() -> E>);
-
-impl<'de, E: Event> DeserializeSeed<'de> for AddressedEvent<E> {
-    type Value = Option<E>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<E>, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de, E: Event> Visitor<'de> for AddressedEvent<E> {
-    type Value = Option<E>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object {id, type, body}")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<E>, A::Error> {
-        let mut id = false;
-        let mut kind: Option<Cow<'de, str>> = None;
-        let mut event = None;
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            match key.as_ref() {
-                "id" if !id => {
-                    map.next_value::<Text<'de>>()?;
-                    id = true;
-                }
-                "type" if kind.is_none() && event.is_none() => {
-                    kind = Some(map.next_value::<Text<'de>>()?.0);
-                }
-                "body" if event.is_none() => match kind.as_deref() {
-                    Some(k) => {
-                        event = Some(map.next_value_seed(Body::<E> {
-                            kind: k,
-                            event: PhantomData,
-                        })?);
-                    }
-                    None => return Ok(None),
-                },
-                "id" | "type" | "body" => return Ok(None),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(match (id, kind, event) {
-            (true, _, Some(event)) => Some(event),
-            (true, Some(kind), None) => Some(E::decode(&kind, None)),
-            _ => None,
-        })
-    }
-}
-
-/// A body decoded into the event `E` of type `kind`.
-struct Body<'k, E> {
-    kind: &'k str,
-    event: PhantomData<fn() -> E>,
-}
-
-impl<'de, E: Event> DeserializeSeed<'de> for Body<'_, E> {
-    type Value = E;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<E, D::Error> {
-        E::decode_body(self.kind, deserializer)
+        Rest::Closed(rest) => without_closing(rest, braces - 1)?
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .is_empty()
+            .then(|| E::decode(&kind, None)),
     }
 }
 
@@ -812,6 +668,148 @@ mod tests {
             let err = ServerFrame::parse(text).unwrap_err();
             assert!(err.to_string().contains(says), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn scans_the_servers_layout_and_nothing_else() {
+        let channel = |id: &'static str, kind: &'static str| FrameHead::Channel {
+            id: Cow::Borrowed(id),
+            kind: Cow::Borrowed(kind),
+        };
+        // The server's layout, with or without a body: the head, and where
+        // the body starts (whitespace after that is the decoder's to read).
+        assert_eq!(
+            Layout::scan(
+                r#"{"type":"channel","body":{"id":"c1","type":"note","body":{"id":"n"}}}"#
+            ),
+            Some((channel("c1", "note"), Rest::Body(r#"{"id":"n"}}}"#)))
+        );
+        assert_eq!(
+            Layout::scan(r#"{"type":"channel","body":{"id":"c1","type":"note","body": 1 } }"#),
+            Some((channel("c1", "note"), Rest::Body(" 1 } }")))
+        );
+        assert_eq!(
+            Layout::scan(r#"{"type":"channel","body":{"id":"c1","type":"readAllNotifications"} }"#),
+            Some((channel("c1", "readAllNotifications"), Rest::Closed(" }")))
+        );
+        assert_eq!(
+            Layout::scan(r#"{"type":"noteUpdated","body":{"id":"n1","type":"deleted","body":{}}}"#),
+            Some((
+                FrameHead::NoteUpdated {
+                    id: Cow::Borrowed("n1"),
+                    kind: Cow::Borrowed("deleted")
+                },
+                Rest::Body("{}}}")
+            ))
+        );
+        assert_eq!(
+            Layout::scan(r#"{"type":"emojiAdded","body":{"emoji":{}}}"#),
+            Some((
+                FrameHead::Broadcast {
+                    kind: Cow::Borrowed("emojiAdded")
+                },
+                Rest::Body(r#"{"emoji":{}}}"#)
+            ))
+        );
+        // Anything else is left to the careful reading.
+        for text in [
+            r#"{"body":{"id":"c1","type":"note","body":{}},"type":"channel"}"#,
+            r#"{"type":"channel","body":{"type":"note","id":"c1","body":{}}}"#,
+            r#"{"type":"channel","extra":1,"body":{"id":"c1","type":"note"}}"#,
+            r#"{"type":"chan\u006eel","body":{"id":"c1","type":"note"}}"#,
+            r#"{"type":"channel","body":{"id":"c\"1","type":"note"}}"#,
+            r#"{"type":"connected","body":{"id":"c1"}}"#,
+            r#"{"type":"channel","body":{"id":"c1","id":"c2","type":"note"}}"#,
+            r#"{"type":"channel","body":{"id":5,"type":"note"}}"#,
+            "{\"type\":\"chan\nel\",\"body\":{}}",
+            r#"{ "type":"channel","body":{"id":"c1","type":"note"}}"#,
+            r#"{"type":"channel", "body":{"id":"c1","type":"note"}}"#,
+            r#"{"type":"channel","body":{"id":"c1","type":"note" ,"body":{}}}"#,
+            r#"{"type":"channel""#,
+            "",
+            "[1]",
+        ] {
+            assert_eq!(Layout::scan(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_recorded_frame_but_connected_is_in_the_scanned_layout() {
+        // The quick path is the one real frames take: the session recorded
+        // from a real server (the frame text exactly as it sent it).
+        #[derive(Deserialize)]
+        struct Record<'a> {
+            dir: &'a str,
+            #[serde(borrow)]
+            msg: &'a RawValue,
+        }
+        let session =
+            include_str!("../../../tests/fixtures/misskey-2024.10.1/streaming-session.jsonl");
+        let (mut scanned, mut connected) = (0, 0);
+        for line in session.lines() {
+            let record: Record = serde_json::from_str(line).unwrap();
+            if record.dir != "in" {
+                continue;
+            }
+            let text = record.msg.get();
+            match Layout::scan(text) {
+                Some((head, _)) => {
+                    // The same head as the careful reading finds.
+                    let careful = match ServerFrame::parse(text).unwrap() {
+                        ServerFrame::Channel { id, kind, .. } => FrameHead::Channel { id, kind },
+                        ServerFrame::NoteUpdated { id, kind, .. } => {
+                            FrameHead::NoteUpdated { id, kind }
+                        }
+                        ServerFrame::Broadcast { kind, .. } => FrameHead::Broadcast { kind },
+                        other => panic!("{other:?}"),
+                    };
+                    assert_eq!(head, careful);
+                    scanned += 1;
+                }
+                None => {
+                    assert!(text.starts_with(r#"{"type":"connected""#), "{text}");
+                    connected += 1;
+                }
+            }
+        }
+        assert!(scanned > 50 && connected > 0, "{scanned} {connected}");
+    }
+
+    #[test]
+    fn decodes_the_layout_only_when_the_frame_closes_right_after_the_body() {
+        use crate::TimelineEvent;
+        let decode = |text: &str| {
+            let (head, rest) = Layout::scan(text).unwrap();
+            decode_laid_out::<TimelineEvent>(head, rest)
+        };
+        let note = r#"{"id":"9x","createdAt":"2024-10-01T00:00:00.000Z","userId":"u","user":{"id":"u","username":"a","host":null,"name":null,"avatarUrl":null,"avatarBlurhash":null,"avatarDecorations":[],"emojis":{},"onlineStatus":"unknown"},"text":"hi","cw":null,"visibility":"public","localOnly":false,"reactionAcceptance":null,"renoteCount":0,"repliesCount":0,"reactionCount":0,"reactions":{},"reactionEmojis":{},"emojis":{},"fileIds":[],"files":[],"replyId":null,"renoteId":null,"clippedCount":0}"#;
+        let frame = |tail: &str| {
+            format!(r#"{{"type":"channel","body":{{"id":"c1","type":"note","body":{note}{tail}"#)
+        };
+        assert!(matches!(
+            decode(&frame("}}")),
+            Some(TimelineEvent::Note(n)) if n.text.as_deref() == Some("hi")
+        ));
+        assert!(matches!(
+            decode(&frame(" } \n} ")),
+            Some(TimelineEvent::Note(_))
+        ));
+        // Something after the body, a missing or extra brace, a trailing
+        // value: not taken (the careful reading says what it is).
+        for tail in [r#","more":1}}"#, "}", "}}}", "}} x", r#"}},"x":{}}"#] {
+            assert!(decode(&frame(tail)).is_none(), "{tail}");
+        }
+        // An event without body closes right there.
+        let closed = r#"{"type":"channel","body":{"id":"c1","type":"note"}}"#;
+        assert!(matches!(
+            decode(closed),
+            Some(TimelineEvent::Unknown(u)) if u.kind == "note" && u.body.is_none() && u.error.is_some()
+        ));
+        assert!(decode(r#"{"type":"channel","body":{"id":"c1","type":"x"}} }"#).is_none());
+        assert!(matches!(
+            decode(r#"{"type":"channel","body":{"id":"c1","type":"x"} } "#),
+            Some(TimelineEvent::Unknown(u)) if u.kind == "x" && u.body.is_none()
+        ));
     }
 
     #[test]
