@@ -217,6 +217,15 @@ pub struct TypeDef {
     /// one is not printed, unless it keeps a path alive as an alias (the
     /// `share` pass).
     pub merged_into: Option<TypeId>,
+    /// No longer needed (the tag enum of a union branch whose tag the union
+    /// writes itself): not printed.
+    pub dropped: bool,
+    /// Marked `#[non_exhaustive]`: the server may add values, branches or
+    /// fields, and users only read it (the `sides` pass).
+    pub non_exhaustive: bool,
+    /// Where else the spec repeats this shape (`` `charts/drive` ``,
+    /// `` `MeDetailedOnly` ``), for its docs (the `share` pass).
+    pub shared_by: Vec<String>,
     /// Its `Deserialize` impl is only compiled with `deserialize-requests`
     /// (nothing but requests reach it; the `features` pass).
     pub deserialize_gated: bool,
@@ -226,6 +235,32 @@ pub struct TypeDef {
 }
 
 impl TypeDef {
+    /// A type as lowering records it: what the spec says, no decision made yet.
+    pub fn new(name: String, home: Home, role: Role, source: String, kind: TypeKind) -> Self {
+        TypeDef {
+            name,
+            home,
+            role,
+            doc: None,
+            source,
+            kind,
+            request_side: false,
+            response_side: false,
+            derive_default: false,
+            merged_into: None,
+            dropped: false,
+            non_exhaustive: false,
+            shared_by: Vec::new(),
+            deserialize_gated: false,
+            has_id: false,
+        }
+    }
+
+    /// Whether the type is printed (not merged into another, not dropped).
+    pub fn printed(&self) -> bool {
+        self.merged_into.is_none() && !self.dropped
+    }
+
     /// The types this definition mentions, in any position.
     pub fn children(&self) -> Vec<TypeId> {
         let mut out = Vec::new();
@@ -371,6 +406,25 @@ pub struct Union {
     /// (`type`), the name of that property and of the catch-all variant
     /// that keeps unknown tags.
     pub tag: Option<Tag>,
+    /// Fields every branch has, read through one method each
+    /// (`Notification::created_at()`) (the `unions` pass).
+    pub accessors: Vec<Accessor>,
+    /// Whether every branch's tag can be read without parsing, so the
+    /// union has a `kind()` (the `unions` pass).
+    pub has_kind: bool,
+}
+
+/// A field every branch of a union has, with the same type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Accessor {
+    /// The Rust field name, which is also the method's.
+    pub rust_name: String,
+    /// The JSON property.
+    pub json_name: String,
+    /// The field's value type.
+    pub ty: Ty,
+    /// How the field is declared in every branch.
+    pub wrap: Wrap,
 }
 
 /// The discriminator of a tagged union.
@@ -391,10 +445,34 @@ pub struct UnionVariant {
     pub ty: Ty,
     /// For tagged unions, the tag values that select this branch.
     pub tag_values: Vec<String>,
+    /// For tagged unions, the Rust name of the payload's field that holds
+    /// the tag. `None` when the payload leaves the tag out (it has one
+    /// value, which the union writes itself; the `unions` pass).
+    pub tag_field: Option<String>,
     /// Whether the payload must be boxed to break a type cycle.
     pub boxed: bool,
+    /// JSON pointer of the branch's schema.
+    pub source: Origin,
     /// For untagged unions, the JSON shape this branch accepts (the `unions` pass).
     pub shape: VariantShape,
+}
+
+/// Where in the spec something came from. Not part of its shape: two
+/// unions whose branches sit at different places are still the same type,
+/// so every `Origin` equals every other.
+#[derive(Debug, Clone, Default)]
+pub struct Origin(pub String);
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Origin) -> bool {
+        true
+    }
+}
+
+impl Eq for Origin {}
+
+impl std::hash::Hash for Origin {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
 
 /// The JSON shape a branch of an untagged union accepts.

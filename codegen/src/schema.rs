@@ -274,28 +274,8 @@ pub fn tag(schema: &Value) -> Option<(&str, &str)> {
 /// The permission and credential requirement Misskey writes at the end of an
 /// operation's description: `**Credential required**: *Yes* / **Permission**: *write:notes*`.
 pub fn requirements(description: &str) -> (Option<bool>, Option<String>) {
-    let mut credential = None;
-    let mut permission = None;
-    for line in description.lines() {
-        let line = line.trim();
-        if !line.starts_with("**Credential required**") {
-            continue;
-        }
-        credential = Some(line.contains("*Yes*"));
-        if let Some(rest) = line.split("**Permission**:").nth(1) {
-            let first = rest
-                .trim()
-                .trim_matches('*')
-                .split([',', ' '])
-                .find(|s| !s.is_empty())
-                .unwrap_or("")
-                .trim_matches('*');
-            if !first.is_empty() {
-                permission = Some(first.to_owned());
-            }
-        }
-    }
-    (credential, permission)
+    let found = crate::lower::description::parse_requirements(description);
+    (found.credential, found.permission)
 }
 
 /// The operation an endpoint is generated from: `post`, else `get`.

@@ -508,12 +508,14 @@ fn the_merged_set_generates_rust() {
     let show = generated(&out, "crates/misskey-api/src/endpoints/notes/show.rs");
     assert!(show.contains("pub text: Option<String>,"), "{show}");
     assert!(
-        show.contains("/// In 2025.11.0; not in 2024.10.1.\n    pub has_poll: Option<bool>,"),
+        show.contains(
+            "/// In 2025.11.0; not in 2024.10.1.\n        #[json(\"hasPoll\", skip_none)]\n        pub has_poll: Option<bool>,"
+        ),
         "{show}"
     );
     assert!(
         show.contains(
-            "/// `scheduled`\n    ///\n    /// In 2025.11.0; not in 2024.10.1.\n    Scheduled,"
+            "///\n        /// In 2025.11.0; not in 2024.10.1.\n        Scheduled = \"scheduled\","
         ),
         "an enum value only one version has says so:\n{show}"
     );
@@ -535,7 +537,7 @@ fn the_merged_set_generates_rust() {
     let permission = generated(&out, "crates/misskey-core/src/permission.rs");
     assert!(
         permission.contains(
-            "/// `read:chat`\n    ///\n    /// In 2025.11.0; not in 2024.10.1.\n    ReadChat,"
+            "///\n        /// In 2025.11.0; not in 2024.10.1.\n        ReadChat = \"read:chat\","
         ),
         "{permission}"
     );
@@ -630,7 +632,11 @@ fn the_locked_set_merges_into_one_crate() {
 
     // The permissions of every version, 2025.11.0's chat ones among them.
     let permission = generated(&out, "crates/misskey-core/src/permission.rs");
-    assert!(permission.contains("ReadChat,") && permission.contains("WriteChat,"));
+    assert!(
+        permission.contains("ReadChat = \"read:chat\",")
+            && permission.contains("WriteChat = \"write:chat\","),
+        "{permission}"
+    );
 }
 
 #[test]

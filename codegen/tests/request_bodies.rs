@@ -2,22 +2,13 @@
 //! (Misskey 2025.x: `anyOf` of the ways to name a target, `allOf` of that and
 //! the common fields) become one `Request` struct.
 
-use misskey_codegen::{generate, load, Input, Output};
+use misskey_codegen::{generate, load, Input};
 use serde_json::{json, Value};
 
+mod common;
+use common::{file, gen};
+
 const SPEC: &str = include_str!("specs/request-compositions.json");
-
-fn gen(spec: &str) -> Output {
-    generate(Input { spec, scopes: None }).unwrap_or_else(|e| panic!("generation failed: {e}"))
-}
-
-fn file<'a>(out: &'a Output, path: &str) -> &'a str {
-    out.files
-        .iter()
-        .find(|f| f.path == path)
-        .map(|f| f.contents.as_str())
-        .unwrap_or_else(|| panic!("{path} was not generated"))
-}
 
 /// The `Request` struct's body, from `pub struct Request {` to its `}`.
 fn request_struct(module: &str) -> &str {

@@ -45,7 +45,7 @@ fn a_role_with_a_nested_condition_formula_round_trips() {
     assert!(matches!(and.values[2], RoleCondFormulaValue::Not(_)));
     // A condition type this version does not know is kept, not an error.
     assert!(
-        matches!(&and.values[3], RoleCondFormulaValue::Other(v) if v["type"] == "hasPolicyFromTheFuture")
+        matches!(&and.values[3], RoleCondFormulaValue::Other(v) if v.kind() == Some("hasPolicyFromTheFuture"))
     );
     let back = serde_json::to_value(&role).unwrap();
     assert_eq!(back["condFormula"]["values"][3]["policy"], "x");

@@ -227,3 +227,60 @@ fn a_union_error_names_the_closest_branch() {
         "{err}"
     );
 }
+
+#[test]
+fn notifications_say_their_kind_and_what_every_kind_has() {
+    use misskey_api::endpoints::i::notifications;
+    use misskey_api::models::Notification;
+    let f = fixture("notifications.json");
+    let sent = f["response"].as_array().expect("a list").clone();
+    let list: notifications::Response =
+        serde_json::from_value(f["response"].clone()).expect("decodes");
+    let kinds: Vec<&str> = list.iter().map(|n| n.kind()).collect();
+    assert_eq!(kinds, ["reaction", "reply", "renote", "follow"]);
+    for (n, json) in list.iter().zip(&sent) {
+        assert_eq!(n.id().map(|id| id.as_str()), json["id"].as_str());
+        assert!(n.created_at().is_some());
+        // The branch structs have no `type` field: the union writes it back.
+        assert_eq!(serde_json::to_value(n).unwrap()["type"], json["type"]);
+    }
+
+    // A kind this version does not know is kept as sent, and says its kind.
+    let new = serde_json::json!({"id": "x1", "createdAt": "2026-11-23T02:32:21.929Z", "type": "chatRoomInvited", "invitation": {"roomId": "r"}});
+    let n: Notification = serde_json::from_value(new.clone()).expect("decodes");
+    assert!(matches!(&n, Notification::Other(v) if v.get("invitation").is_some()));
+    assert_eq!(n.kind(), "chatRoomInvited");
+    assert_eq!(
+        n.id(),
+        None,
+        "the typed accessors only know the known kinds"
+    );
+    assert_eq!(misskey_core::HasId::id(&n), Some("x1"));
+    assert_eq!(serde_json::to_value(&n).unwrap(), new);
+}
+
+#[test]
+fn a_decode_failure_inside_a_union_names_the_path_within_it() {
+    use misskey_api::endpoints::i::notifications;
+    let f = fixture("notifications.json");
+    let mut body = f["response"].clone();
+    body[1]["user"]["username"] = serde_json::json!(5);
+    let err = serde_path_to_error::deserialize::<_, notifications::Response>(body).unwrap_err();
+    assert_eq!(err.path().to_string(), "[1]");
+    let message = err.inner().to_string();
+    assert!(
+        message.contains("Notification `reply`") && message.contains("at `user.username`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn string_enums_never_hold_a_known_value_in_their_catch_all() {
+    use misskey_api::models::NoteVisibility;
+    assert_eq!(NoteVisibility::from("public"), NoteVisibility::Public);
+    let v: NoteVisibility = serde_json::from_str(r#""public""#).unwrap();
+    assert_eq!(v, NoteVisibility::Public);
+    let new = NoteVisibility::from("circle");
+    assert!(matches!(&new, NoteVisibility::Other(v) if v.as_str() == "circle"));
+    assert_eq!(serde_json::to_string(&new).unwrap(), r#""circle""#);
+}

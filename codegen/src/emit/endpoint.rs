@@ -8,8 +8,8 @@ use quote::quote;
 
 use super::docs::{inner_doc, outer_doc};
 use super::features::cfg_any;
-use super::render_file;
 use super::types::{ident, TypePrinter};
+use super::{render_file, render_pieces, Piece};
 use crate::error::Error;
 use crate::ir::{Api, Endpoint, Home, Response, Ty, TypeKind, Wrap};
 
@@ -75,7 +75,7 @@ fn write_node(
         let index = node.endpoint.expect("a leaf module holds an endpoint");
         files.push((
             file_path(segments, false),
-            render_file(endpoint_module(api, index, true))?,
+            render_pieces(endpoint_module(api, index, true))?,
         ));
         return Ok(());
     }
@@ -112,7 +112,7 @@ fn write_node(
         leaf_segments.push(LEAF_MODULE.into());
         files.push((
             file_path(&leaf_segments, false),
-            render_file(endpoint_module(api, i, false))?,
+            render_pieces(endpoint_module(api, i, false))?,
         ));
     }
     for (name, child) in &node.children {
@@ -161,10 +161,11 @@ fn endpoint_doc(e: &Endpoint) -> String {
     doc
 }
 
-fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStream {
+fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> Vec<Piece> {
     let e = &api.endpoints[index];
     let mut printer = TypePrinter::new(&api.types, Home::Endpoint(index));
-    let request = printer.def(e.request);
+    let mut items = Vec::new();
+    printer.def(e.request, &mut items);
 
     // Response.
     let (response_alias, shape) = match &e.response {
@@ -204,9 +205,13 @@ fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStrea
             )
         }
     };
-    let types: Vec<TokenStream> = e.types.iter().map(|id| printer.def(*id)).collect();
+    items.push(Piece::Items(response_alias));
+    for id in &e.types {
+        printer.def(*id, &mut items);
+    }
     let endpoint_impl = endpoint_impl(api, e, shape);
     let pagination = pagination_impl(api, e, &mut printer);
+    items.push(Piece::Items(quote! { #endpoint_impl #pagination }));
 
     printer.imports.endpoint_traits = true;
     let imports = printer.imports.tokens();
@@ -215,15 +220,9 @@ fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> TokenStrea
     } else {
         TokenStream::new()
     };
-    quote! {
-        #module_doc
-        #imports
-        #request
-        #response_alias
-        #(#types)*
-        #endpoint_impl
-        #pagination
-    }
+    let mut pieces = vec![Piece::Items(quote! { #module_doc #imports })];
+    pieces.extend(items);
+    pieces
 }
 
 /// The `Endpoint` implementation: the endpoint's constants, all in one place.

@@ -7,7 +7,6 @@
 mod docs;
 mod endpoint;
 mod features;
-mod layout;
 mod registry;
 mod types;
 
@@ -51,7 +50,7 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
     files.insert(format!("{API_CRATE}/Cargo.toml"), features::cargo_toml(api));
     files.insert(
         PERMISSION_FILE.to_owned(),
-        render_file(types::permission_enum(&api.permissions))?,
+        render_pieces(types::permission_enum(&api.permissions))?,
     );
     files.insert(
         REGISTRY_FILE.to_owned(),
@@ -107,36 +106,83 @@ fn lib_rs(api: &Api) -> TokenStream {
     }
 }
 
+/// A part of a generated file.
+pub(crate) enum Piece {
+    /// Items printed as they are.
+    Items(TokenStream),
+    /// One item handed to a macro that defines it (`misskey_core::object!`):
+    /// printed as Rust inside the macro's braces, after the macro's own
+    /// settings (`#![deserialize(...)]`).
+    Defined {
+        /// The macro, such as `misskey_core::object`.
+        macro_path: &'static str,
+        /// Lines that configure the macro, written before the item.
+        settings: Vec<String>,
+        /// The item.
+        item: TokenStream,
+    },
+}
+
 /// Parses generated tokens as a file and pretty-prints them.
 pub(crate) fn render_file(tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
+    render_pieces(vec![Piece::Items(tokens)])
+}
+
+/// Pretty-prints the pieces of a file, one after the other.
+pub(crate) fn render_pieces(pieces: Vec<Piece>) -> Result<String, Error> {
+    let mut printed = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Items(tokens) => printed.push_str(&unparse(tokens)?),
+            Piece::Defined {
+                macro_path,
+                settings,
+                item,
+            } => {
+                printed.push_str(&format!("{macro_path}! {{\n"));
+                for line in settings {
+                    printed.push_str(&format!("    {line}\n"));
+                }
+                for line in unparse(item)?.lines() {
+                    if !line.is_empty() {
+                        printed.push_str("    ");
+                    }
+                    printed.push_str(line);
+                    printed.push('\n');
+                }
+                printed.push_str("}\n");
+            }
+        }
+    }
+    let mut out = String::from(HEADER);
+    let body = space_items(&printed);
+    // The layout is `prettyplease`'s; keep `cargo fmt` from rewriting it, or
+    // `cargo xtask regen --check` would see every file as stale.
+    let lines: Vec<&str> = body.lines().collect();
+    let split = lines
+        .iter()
+        .position(|l| !l.starts_with("//!"))
+        .unwrap_or(lines.len());
+    for l in &lines[..split] {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.push_str("#![cfg_attr(rustfmt, rustfmt::skip)]\n");
+    for l in &lines[split..] {
+        out.push_str(l);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn unparse(tokens: TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::at(
             "",
             format!("internal error: generated code does not parse ({e}); please report this with the spec that caused it"),
         )
     })?;
-    let mut out = String::from(HEADER);
-    let body = space_items(&layout::object_macros(&prettyplease::unparse(&file)));
-    // The layout is `prettyplease`'s; keep `cargo fmt` from rewriting it, or
-    // `cargo xtask regen --check` would see every file as stale.
-    let (inner_docs, rest): (Vec<&str>, Vec<&str>) = {
-        let lines: Vec<&str> = body.lines().collect();
-        let split = lines
-            .iter()
-            .position(|l| !l.starts_with("//!"))
-            .unwrap_or(lines.len());
-        (lines[..split].to_vec(), lines[split..].to_vec())
-    };
-    for l in &inner_docs {
-        out.push_str(l);
-        out.push('\n');
-    }
-    out.push_str("#![cfg_attr(rustfmt, rustfmt::skip)]\n");
-    for l in rest {
-        out.push_str(l);
-        out.push('\n');
-    }
-    Ok(out)
+    Ok(prettyplease::unparse(&file))
 }
 
 /// Puts a blank line between top-level items, which `prettyplease` leaves
@@ -156,7 +202,13 @@ fn space_items(source: &str) -> String {
             let both_mods = prev.starts_with("pub mod ") && line.starts_with("pub mod ")
                 || prev.starts_with("#[cfg") && line.starts_with("pub mod ");
             let after_inner_doc = prev.starts_with("//!") && !line.starts_with("//!");
-            if (top_level_end && starts_item && !both_uses && !both_mods) || after_inner_doc {
+            // Between the methods of an `impl` block.
+            let next_method =
+                prev == "    }" && (line.starts_with("    ///") || line.starts_with("    pub fn "));
+            if (top_level_end && starts_item && !both_uses && !both_mods)
+                || after_inner_doc
+                || next_method
+            {
                 out.push('\n');
             }
         }

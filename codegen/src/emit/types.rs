@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{inner_doc, outer_doc};
 use super::features::cfg_any;
-use super::render_file;
+use super::{render_pieces, Piece};
 use crate::error::Error;
 use crate::ir::{
     Api, Field, Home, StringEnum, Ty, TypeDef, TypeId, TypeKind, Types, Union, VariantShape, Wrap,
@@ -167,73 +167,75 @@ impl<'a> TypePrinter<'a> {
         }
     }
 
-    /// A whole type definition.
-    pub fn def(&mut self, id: TypeId) -> TokenStream {
+    /// A whole type definition, with its impls.
+    pub fn def(&mut self, id: TypeId, out: &mut Vec<Piece>) {
         let def: &TypeDef = &self.types[id];
         let name = ident(&def.name);
         let doc = outer_doc(def.doc.as_deref().unwrap_or_default());
+        let non_exhaustive = def.non_exhaustive.then(|| quote! { #[non_exhaustive] });
         match &def.kind {
             TypeKind::Struct(fields) => {
-                let (body, serde_impl) = self.struct_body(&name, fields, def.deserialize_gated);
                 let derive_default = def.derive_default.then(|| quote! { Default, });
-                let has_id = if def.has_id {
-                    quote! {
+                let fields: Vec<TokenStream> = fields.iter().map(|f| self.field(f)).collect();
+                let settings = if def.deserialize_gated {
+                    vec![format!(
+                        "#![deserialize(cfg(feature = \"{DESERIALIZE_REQUESTS}\"))]"
+                    )]
+                } else {
+                    Vec::new()
+                };
+                out.push(Piece::Defined {
+                    macro_path: "misskey_core::object",
+                    settings,
+                    item: quote! {
+                        #doc
+                        #[derive(Debug, Clone, #derive_default PartialEq)]
+                        #non_exhaustive
+                        pub struct #name { #(#fields)* }
+                    },
+                });
+                if def.has_id {
+                    out.push(Piece::Items(quote! {
                         impl misskey_core::HasId for #name {
                             fn id(&self) -> Option<&str> {
                                 Some(self.id.as_str())
                             }
                         }
-                    }
-                } else {
-                    TokenStream::new()
-                };
-                quote! {
-                    #doc
-                    #[derive(Debug, Clone, #derive_default PartialEq)]
-                    pub struct #name #body
-                    #serde_impl
-                    #has_id
+                    }));
                 }
             }
-            TypeKind::StringEnum(e) => string_enum(&name, &doc, e, def.derive_default),
-            TypeKind::Union(u) => self.union(&name, &doc, u, def.has_id),
+            TypeKind::StringEnum(e) => {
+                let default = def.derive_default.then_some(e.default).flatten();
+                out.push(string_enum(
+                    "misskey_core",
+                    &name,
+                    &doc,
+                    e,
+                    default,
+                    def.non_exhaustive,
+                ));
+            }
+            TypeKind::Union(u) => {
+                let items = self.union(&name, &doc, u, def.has_id, def.non_exhaustive);
+                out.push(Piece::Items(items));
+            }
             TypeKind::Alias(t) => {
                 let t = self.ty(t);
-                quote! { #doc pub type #name = #t; }
+                out.push(Piece::Items(quote! { #doc pub type #name = #t; }));
             }
         }
     }
 
-    /// `{ fields }` of a struct, and its serde impls (an `object!` call:
-    /// far less code to compile than the serde derives). With
-    /// `deserialize_gated`, the `Deserialize` impl is only compiled with the
-    /// `deserialize-requests` feature.
-    fn struct_body(
-        &mut self,
-        name: &Ident,
-        fields: &[Field],
-        deserialize_gated: bool,
-    ) -> (TokenStream, TokenStream) {
-        let mut decls = Vec::new();
-        let mut entries = Vec::new();
-        for f in fields {
-            let ty = self.field_ty(f);
-            let field = ident(&f.rust_name);
-            let doc = match &f.doc {
-                Some(d) => outer_doc(d),
-                None => TokenStream::new(),
-            };
-            decls.push(quote! { #doc pub #field: #ty, });
-            let (json, mode) = (&f.json_name, ident(f.repr.mode.as_str()));
-            entries.push(quote! { #field: #ty = #json #mode, });
-        }
-        let gate = if deserialize_gated {
-            quote! { #[cfg(feature = #DESERIALIZE_REQUESTS)] }
-        } else {
-            TokenStream::new()
+    /// A field inside `object!`: its docs, its JSON name and mode, its declaration.
+    fn field(&mut self, f: &Field) -> TokenStream {
+        let ty = self.field_ty(f);
+        let name = ident(&f.rust_name);
+        let doc = match &f.doc {
+            Some(d) => outer_doc(d),
+            None => TokenStream::new(),
         };
-        let serde_impl = quote! { misskey_core::object!(#gate #name { #(#entries)* }); };
-        (quote! { { #(#decls)* } }, serde_impl)
+        let (json, mode) = (&f.json_name, ident(f.repr.mode.as_str()));
+        quote! { #doc #[json(#json, #mode)] pub #name: #ty, }
     }
 
     /// A field's declared type: its value type, boxed and wrapped as decided.
@@ -242,7 +244,11 @@ impl<'a> TypePrinter<'a> {
         if f.boxed {
             ty = quote! { Box<#ty> };
         }
-        match f.repr.wrap {
+        self.wrap(ty, f.repr.wrap)
+    }
+
+    fn wrap(&mut self, ty: TokenStream, wrap: Wrap) -> TokenStream {
+        match wrap {
             Wrap::Plain => ty,
             Wrap::Option => quote! { Option<#ty> },
             Wrap::Nullable => {
@@ -252,8 +258,16 @@ impl<'a> TypePrinter<'a> {
         }
     }
 
-    fn union(&mut self, name: &Ident, doc: &TokenStream, u: &Union, has_id: bool) -> TokenStream {
-        let mut variants = Vec::new();
+    fn union(
+        &mut self,
+        name: &Ident,
+        doc: &TokenStream,
+        u: &Union,
+        has_id: bool,
+        non_exhaustive: bool,
+    ) -> TokenStream {
+        let non_exhaustive = non_exhaustive.then(|| quote! { #[non_exhaustive] });
+        let mut decls = Vec::new();
         for v in &u.variants {
             let vname = ident(&v.name);
             let mut ty = self.ty(&v.ty);
@@ -261,7 +275,7 @@ impl<'a> TypePrinter<'a> {
                 ty = quote! { Box<#ty> };
             }
             let vdoc = match &u.tag {
-                Some(tag) if !v.tag_values.is_empty() => {
+                Some(tag) => {
                     let values: Vec<String> =
                         v.tag_values.iter().map(|t| format!("`{t}`")).collect();
                     outer_doc(&format!(
@@ -270,32 +284,23 @@ impl<'a> TypePrinter<'a> {
                         values.join(" or ")
                     ))
                 }
-                _ => TokenStream::new(),
+                None => TokenStream::new(),
             };
-            variants.push((vname, ty, vdoc));
+            decls.push(quote! { #vdoc #vname(#ty), });
         }
-        let decls: Vec<TokenStream> = variants
-            .iter()
-            .map(|(n, t, d)| quote! { #d #n(#t), })
-            .collect();
-        let id_arms: Vec<TokenStream> = variants
-            .iter()
-            .map(|(n, _, _)| quote! { Self::#n(v) => misskey_core::HasId::id(v), })
-            .collect();
-        let other_id_arm = match &u.tag {
-            Some(tag) => {
-                let other = ident(&tag.other);
-                quote! { Self::#other(v) => v.get("id").and_then(|id| id.as_str()), }
-            }
-            None => TokenStream::new(),
-        };
+        let names: Vec<Ident> = u.variants.iter().map(|v| ident(&v.name)).collect();
+        let other = u.tag.as_ref().map(|t| ident(&t.other));
+        let methods = self.union_methods(name, u);
         let has_id = if has_id {
+            let other_arm = other
+                .as_ref()
+                .map(|o| quote! { Self::#o(v) => v.get("id").and_then(|id| id.as_str()), });
             quote! {
                 impl misskey_core::HasId for #name {
                     fn id(&self) -> Option<&str> {
                         match self {
-                            #(#id_arms)*
-                            #other_id_arm
+                            #(Self::#names(v) => misskey_core::HasId::id(v),)*
+                            #other_arm
                         }
                     }
                 }
@@ -303,96 +308,179 @@ impl<'a> TypePrinter<'a> {
         } else {
             TokenStream::new()
         };
-        match &u.tag {
-            None => {
-                self.imports.serde = true;
-                self.imports.manual_de = true;
-                let union_name = name.to_string();
-                let branches: Vec<TokenStream> = u
-                    .variants
-                    .iter()
-                    .map(|v| {
-                        let n = ident(&v.name);
-                        let label = &v.name;
-                        let shape = shape_tokens(&v.shape);
-                        let wrap = if v.boxed {
-                            quote! { |x| Self::#n(Box::new(x)) }
-                        } else {
-                            quote! { Self::#n }
-                        };
-                        quote! { (#label, #shape, |v| serde_json::from_str(v).map(#wrap)), }
-                    })
-                    .collect();
-                quote! {
-                    #doc
-                    #[derive(Debug, Clone, PartialEq, Serialize)]
-                    #[serde(untagged)]
-                    pub enum #name { #(#decls)* }
-                    #has_id
-                    impl<'de> Deserialize<'de> for #name {
-                        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                            let raw = misskey_core::private::buffer(deserializer)?;
-                            misskey_core::private::decode_union::<Self, D>(&raw, #union_name, &[#(#branches)*])
-                        }
+        let Some(tag) = &u.tag else {
+            self.imports.serde = true;
+            self.imports.manual_de = true;
+            let union_name = name.to_string();
+            let branches: Vec<TokenStream> = u
+                .variants
+                .iter()
+                .map(|v| {
+                    let n = ident(&v.name);
+                    let label = &v.name;
+                    let shape = shape_tokens(&v.shape);
+                    let wrap = if v.boxed {
+                        quote! { |x| Self::#n(Box::new(x)) }
+                    } else {
+                        quote! { Self::#n }
+                    };
+                    quote! { (#label, #shape, |v| misskey_core::private::parse(v).map(#wrap)), }
+                })
+                .collect();
+            return quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Serialize)]
+                #[serde(untagged)]
+                #non_exhaustive
+                pub enum #name { #(#decls)* }
+                #methods
+                #has_id
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let raw = misskey_core::private::buffer(deserializer)?;
+                        misskey_core::private::decode_union::<Self, D>(&raw, #union_name, &[#(#branches)*])
+                    }
+                }
+            };
+        };
+        self.imports.manual_de = true;
+        self.imports.manual_ser = true;
+        let other = other.expect("a tagged union has a catch-all");
+        let property = &tag.property;
+        let union_name = name.to_string();
+        let ser_arms: Vec<TokenStream> = u
+            .variants
+            .iter()
+            .map(|v| {
+                let n = ident(&v.name);
+                let payload = if v.boxed {
+                    quote! { &**v }
+                } else {
+                    quote! { v }
+                };
+                match (&v.tag_field, v.tag_values.as_slice()) {
+                    (None, [value]) => quote! {
+                        Self::#n(v) => misskey_core::private::serialize_tagged(serializer, #property, #value, #payload),
+                    },
+                    _ => quote! { Self::#n(v) => v.serialize(serializer), },
+                }
+            })
+            .collect();
+        let de_arms: Vec<TokenStream> = u
+            .variants
+            .iter()
+            .map(|v| {
+                let n = ident(&v.name);
+                let values = &v.tag_values;
+                let pattern = match values.as_slice() {
+                    [one] => quote! { #one },
+                    many => quote! { (#(#many)|*) },
+                };
+                let value =
+                    quote! { misskey_core::private::branch::<_, D>(&raw, #union_name, tag)? };
+                let value = if v.boxed {
+                    quote! { Box::new(#value) }
+                } else {
+                    value
+                };
+                quote! { Some(tag @ #pattern) => Self::#n(#value), }
+            })
+            .collect();
+        let other_doc =
+            format!(" A `{property}` this version of the bindings does not know, kept as JSON.");
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            #non_exhaustive
+            pub enum #name {
+                #(#decls)*
+                #[doc = #other_doc]
+                #other(misskey_core::UnknownKind),
+            }
+            #methods
+            #has_id
+            impl Serialize for #name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#ser_arms)*
+                        Self::#other(v) => v.serialize(serializer),
                     }
                 }
             }
-            Some(tag) => {
-                self.imports.manual_de = true;
-                self.imports.manual_ser = true;
-                let other = ident(&tag.other);
-                let property = &tag.property;
-                let ser_arms: Vec<TokenStream> = variants
-                    .iter()
-                    .map(|(n, _, _)| quote! { Self::#n(v) => v.serialize(serializer), })
-                    .collect();
-                let de_arms: Vec<TokenStream> = u
-                    .variants
-                    .iter()
-                    .map(|v| {
-                        let n = ident(&v.name);
-                        let values = &v.tag_values;
-                        let value = if v.boxed {
-                            quote! { Box::new(misskey_core::private::from_raw::<_, D>(&raw)?) }
-                        } else {
-                            quote! { misskey_core::private::from_raw::<_, D>(&raw)? }
-                        };
-                        quote! { Some(#(#values)|*) => Self::#n(#value), }
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    // Buffered as text, parsed once more as the branch the tag names.
+                    let raw = misskey_core::private::buffer(deserializer)?;
+                    Ok(match misskey_core::private::raw_tag::<D>(&raw, #property)?.as_deref() {
+                        #(#de_arms)*
+                        _ => Self::#other(misskey_core::private::unknown_kind::<D>(&raw, #property)?),
                     })
-                    .collect();
-                let other_doc = format!(
-                    " A `{property}` this version of the bindings does not know, kept as JSON."
-                );
-                quote! {
-                    #doc
-                    #[derive(Debug, Clone, PartialEq)]
-                    pub enum #name {
-                        #(#decls)*
-                        #[doc = #other_doc]
-                        #other(serde_json::Value),
-                    }
-                    #has_id
-                    impl Serialize for #name {
-                        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                            match self {
-                                #(#ser_arms)*
-                                Self::#other(v) => v.serialize(serializer),
-                            }
-                        }
-                    }
-                    impl<'de> Deserialize<'de> for #name {
-                        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                            // Buffered as text, parsed once more as the branch the tag names.
-                            let raw = misskey_core::private::buffer(deserializer)?;
-                            Ok(match misskey_core::private::raw_tag::<D>(&raw, #property)?.as_deref() {
-                                #(#de_arms)*
-                                _ => Self::#other(misskey_core::private::from_raw::<_, D>(&raw)?),
-                            })
-                        }
-                    }
                 }
             }
         }
+    }
+
+    /// `kind()` and the accessors of what every branch has.
+    fn union_methods(&mut self, name: &Ident, u: &Union) -> TokenStream {
+        let other = u.tag.as_ref().map(|t| ident(&t.other));
+        let mut methods = Vec::new();
+        if let (true, Some(tag), Some(other)) = (u.has_kind, &u.tag, &other) {
+            let arms = u.variants.iter().map(|v| {
+                let n = ident(&v.name);
+                match (&v.tag_field, v.tag_values.as_slice()) {
+                    (Some(field), _) => {
+                        let field = ident(field);
+                        quote! { Self::#n(v) => v.#field.as_str(), }
+                    }
+                    (None, [value]) => quote! { Self::#n(_) => #value, },
+                    (None, _) => unreachable!("has_kind needs every tag to be readable"),
+                }
+            });
+            let doc = format!(
+                " The `{}` of this value: which kind it is (also for a kind this version of the bindings does not know).",
+                tag.property
+            );
+            methods.push(quote! {
+                #[doc = #doc]
+                pub fn kind(&self) -> &str {
+                    match self {
+                        #(#arms)*
+                        Self::#other(v) => v.kind().unwrap_or_default(),
+                    }
+                }
+            });
+        }
+        for a in &u.accessors {
+            let name = ident(&a.rust_name);
+            let value = self.ty(&a.ty);
+            let names = u.variants.iter().map(|v| ident(&v.name));
+            let (ret, read) = match (a.wrap, &other) {
+                (Wrap::Plain, None) => (quote! { &#value }, quote! { &v.#name }),
+                (Wrap::Plain, Some(_)) => (quote! { Option<&#value> }, quote! { Some(&v.#name) }),
+                _ => (quote! { Option<&#value> }, quote! { v.#name.as_ref() }),
+            };
+            let other_arm = other.as_ref().map(|o| quote! { Self::#o(_) => None, });
+            let doc = match &other {
+                Some(_) => format!(
+                    " `{}`, which every kind has (`None` for a kind this version of the bindings does not know).",
+                    a.json_name
+                ),
+                None => format!(" `{}`, which every branch has.", a.json_name),
+            };
+            methods.push(quote! {
+                #[doc = #doc]
+                pub fn #name(&self) -> #ret {
+                    match self {
+                        #(Self::#names(v) => #read,)*
+                        #other_arm
+                    }
+                }
+            });
+        }
+        if methods.is_empty() {
+            return TokenStream::new();
+        }
+        quote! { impl #name { #(#methods)* } }
     }
 }
 
@@ -410,72 +498,73 @@ fn shape_tokens(shape: &VariantShape) -> TokenStream {
     }
 }
 
+/// A string enum, defined by `string_enum!` of the crate at `core` (`misskey_core`,
+/// or `crate` inside it).
 fn string_enum(
+    core: &str,
     name: &Ident,
     doc: &TokenStream,
     e: &StringEnum,
-    derive_default: bool,
-) -> TokenStream {
-    let default_index = if derive_default { e.default } else { None };
+    default: Option<usize>,
+    non_exhaustive: bool,
+) -> Piece {
+    let core_path: TokenStream = core.parse().expect("a path");
     let variants: Vec<TokenStream> = e
-        .variants
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let name = ident(&v.name);
-            let d = match &v.note {
-                Some(note) => outer_doc(&format!("`{}`\n\n{note}", v.value)),
-                None => {
-                    let d = format!(" `{}`", v.value);
-                    quote! { #[doc = #d] }
-                }
-            };
-            let default = (default_index == Some(i)).then(|| quote! { #[default] });
-            quote! { #d #default #name, }
-        })
-        .collect();
-    let arms: Vec<TokenStream> = e
         .variants
         .iter()
         .map(|v| {
             let (name, value) = (ident(&v.name), &v.value);
-            quote! { #name => #value, }
+            // The macro writes the value as the first doc line; a version
+            // note follows it as its own paragraph.
+            let note = v.note.as_ref().map(|note| {
+                let note = outer_doc(note);
+                quote! { #[doc = ""] #note }
+            });
+            quote! { #note #name = #value, }
         })
         .collect();
     let other = ident(&e.other);
-    let derive_default = derive_default.then(|| quote! { Default, });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, #derive_default PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the bindings does not know (sent by a newer server or a fork).
-            #other(String),
-        }
-        misskey_core::string_enum!(#name, #other { #(#arms)* });
+    let non_exhaustive = non_exhaustive.then(|| quote! { #[non_exhaustive] });
+    let settings = default
+        .map(|i| format!("#![default({})]", e.variants[i].name))
+        .into_iter()
+        .collect();
+    Piece::Defined {
+        macro_path: if core == "crate" {
+            "crate::string_enum"
+        } else {
+            "misskey_core::string_enum"
+        },
+        settings,
+        item: quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #non_exhaustive
+            pub enum #name {
+                #(#variants)*
+                #[unknown]
+                /// A value this version of the bindings does not know (sent by a newer server or a fork).
+                #other(#core_path::UnknownValue),
+            }
+        },
     }
 }
 
 /// The permission enum, for `misskey-core`.
-pub fn permission_enum(permissions: &StringEnum) -> TokenStream {
+pub fn permission_enum(permissions: &StringEnum) -> Vec<Piece> {
     let doc = outer_doc(
         "A permission an access token can carry, such as `write:notes`.\n\n\
          Generated from the instance's published permission list (`scopes_supported`) and every \
          permission the spec's endpoints name. Strings this version does not know (forks add \
          their own) are kept in the catch-all variant instead of being dropped.",
     );
-    let body = string_enum(&ident("Permission"), &doc, permissions, false);
     let module_doc = inner_doc("The permission list (generated).");
-    // Inside misskey-core the macro is reached through `crate`.
-    let body: TokenStream = body
-        .to_string()
-        .replace("misskey_core :: string_enum", "crate :: string_enum")
-        .parse()
-        .expect("valid tokens");
-    quote! { #module_doc #body }
+    vec![
+        Piece::Items(module_doc),
+        string_enum("crate", &ident("Permission"), &doc, permissions, None, true),
+    ]
 }
 
-/// One file per component schema (and shared shape) under `models/`, plus `models/mod.rs`.
 pub fn model_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
     let mut files = Vec::new();
     let mut mod_items = Vec::new();
@@ -487,7 +576,10 @@ pub fn model_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
                 component: component.clone(),
             },
         );
-        let items: Vec<TokenStream> = file.types.iter().map(|id| printer.def(*id)).collect();
+        let mut items = Vec::new();
+        for id in &file.types {
+            printer.def(*id, &mut items);
+        }
         let imports = printer.imports.tokens();
         let doc = if file.is_component {
             inner_doc(&format!(
@@ -498,10 +590,9 @@ pub fn model_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
                 "`{component}`: a shape the spec repeats inline in several places, defined once."
             ))
         };
-        files.push((
-            format!("models/{}.rs", file.module),
-            render_file(quote! { #doc #imports #(#items)* })?,
-        ));
+        let mut pieces = vec![Piece::Items(quote! { #doc #imports })];
+        pieces.extend(items);
+        files.push((format!("models/{}.rs", file.module), render_pieces(pieces)?));
         let cfg = file.cfg.as_ref().map(cfg_any).unwrap_or_default();
         let m = format_ident!("{}", file.module);
         mod_items.push(quote! { #cfg mod #m; #cfg pub use #m::*; });
@@ -512,7 +603,7 @@ pub fn model_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
     );
     files.push((
         "models/mod.rs".into(),
-        render_file(quote! { #doc #(#mod_items)* })?,
+        super::render_file(quote! { #doc #(#mod_items)* })?,
     ));
     Ok(files)
 }

@@ -2,7 +2,7 @@
 
 /// What an operation's description says beyond its text.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) struct Requirements {
+pub(crate) struct Requirements {
     /// The description without the requirement lines.
     pub doc: Option<String>,
     /// `**Credential required**: *Yes*` or `*No*`, if the line is there.
@@ -16,7 +16,7 @@ pub(super) struct Requirements {
 /// Reads the lines Misskey appends to every description:
 /// `**Credential required**: *Yes* / **Permission**: *write:notes*` and
 /// `**Internal Endpoint**: ...`.
-pub(super) fn parse_requirements(description: &str) -> Requirements {
+pub(crate) fn parse_requirements(description: &str) -> Requirements {
     let mut doc_lines = Vec::new();
     let mut credential = None;
     let mut permission = None;

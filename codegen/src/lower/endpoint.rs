@@ -79,18 +79,14 @@ impl<'a> Lowerer<'a> {
                 .is_some_and(|s| s.iter().any(|r| !r.is_empty()));
 
         let request = self.types.push(TypeDef {
-            name: "Request".into(),
-            home: Home::Endpoint(index),
-            role: Role::Request,
             doc: Some(format!("The request body of `{name}`.")),
-            source: ptr.to_owned(),
-            kind: TypeKind::Struct(Vec::new()),
-            request_side: true,
-            response_side: false,
-            derive_default: false,
-            merged_into: None,
-            deserialize_gated: true,
-            has_id: false,
+            ..TypeDef::new(
+                "Request".into(),
+                Home::Endpoint(index),
+                Role::Request,
+                ptr.to_owned(),
+                TypeKind::Struct(Vec::new()),
+            )
         });
         let body = self.request_body(index, op, ptr)?;
         if let Some(source) = &body.source {

@@ -18,7 +18,7 @@
 //! shape (boxing, defaults, sharing, features, field representation) is
 //! decided afterwards by the [passes](crate::passes).
 
-mod description;
+pub(crate) mod description;
 mod endpoint;
 mod groups;
 mod schema;
@@ -200,22 +200,15 @@ impl<'a> Lowerer<'a> {
                 let rust = model_names.take(&[pascal(name)]);
                 // Every component has its slot before anything is lowered,
                 // so references can name it in any order.
-                let id = types.push(TypeDef {
-                    name: rust.clone(),
-                    home: Home::Models {
+                let id = types.push(TypeDef::new(
+                    rust.clone(),
+                    Home::Models {
                         component: name.clone(),
                     },
-                    role: Role::Component,
-                    doc: None,
-                    source: push_pointer("/components/schemas", name),
-                    kind: TypeKind::Alias(Ty::Json),
-                    request_side: false,
-                    response_side: false,
-                    derive_default: false,
-                    merged_into: None,
-                    deserialize_gated: false,
-                    has_id: false,
-                });
+                    Role::Component,
+                    push_pointer("/components/schemas", name),
+                    TypeKind::Alias(Ty::Json),
+                ));
                 components.insert(name.as_str(), (schema, rust, id));
             }
         }
@@ -273,20 +266,13 @@ impl<'a> Lowerer<'a> {
             Home::Models { .. } => self.model_names.take(&ctx.names),
             Home::Endpoint(_) => self.endpoint_names.take(&ctx.names),
         };
-        let id = self.types.push(TypeDef {
+        let id = self.types.push(TypeDef::new(
             name,
-            home: ctx.home.clone(),
-            role: Role::Nested,
-            doc: None,
-            source: source.to_owned(),
-            kind: TypeKind::Alias(Ty::Json),
-            request_side: false,
-            response_side: false,
-            derive_default: false,
-            merged_into: None,
-            deserialize_gated: false,
-            has_id: false,
-        });
+            ctx.home.clone(),
+            Role::Nested,
+            source.to_owned(),
+            TypeKind::Alias(Ty::Json),
+        ));
         if let Home::Endpoint(_) = ctx.home {
             self.endpoint_types.push(id);
         }

@@ -11,7 +11,8 @@ use openapiv3::{
 use super::{join_docs, Ctx, Lowerer, Node};
 use crate::error::{push_pointer, Error};
 use crate::ir::{
-    Field, Repr, StringEnum, Tag, Ty, TypeId, TypeKind, Union, UnionVariant, Variant, VariantShape,
+    Field, Origin, Repr, StringEnum, Tag, Ty, TypeId, TypeKind, Union, UnionVariant, Variant,
+    VariantShape,
 };
 use crate::names::{pascal, unique_field_names, NameSet};
 
@@ -540,7 +541,9 @@ impl<'a> Lowerer<'a> {
                 name: variant_name,
                 ty: wrap_nullable_item(lowered),
                 tag_values,
+                tag_field: None,
                 boxed: false,
+                source: Origin(branch_ptr.clone()),
                 shape: VariantShape::Any,
             });
         }
@@ -564,7 +567,16 @@ impl<'a> Lowerer<'a> {
                 .unwrap_or("UnknownVariant")
                 .to_owned(),
         });
-        self.close_type(id, doc, TypeKind::Union(Union { variants, tag }));
+        self.close_type(
+            id,
+            doc,
+            TypeKind::Union(Union {
+                variants,
+                tag,
+                accessors: Vec::new(),
+                has_kind: false,
+            }),
+        );
         Ok(Ty::Named(id))
     }
 

@@ -29,7 +29,7 @@ pub fn summary(api: &Api, untyped: usize) -> Summary {
         untyped,
         ..Summary::default()
     };
-    for (_, def) in api.types.iter().filter(|(_, d)| d.merged_into.is_none()) {
+    for (_, def) in api.types.iter().filter(|(_, d)| d.printed()) {
         match &def.kind {
             TypeKind::StringEnum(_) => summary.enums += 1,
             TypeKind::Struct(_) | TypeKind::Union(_) if def.role != Role::Request => {

@@ -53,8 +53,8 @@ mod tests {
     #[test]
     fn only_edges_on_a_cycle_are_boxed() {
         let mut types = Types::default();
-        let note = types.push(model("Note", "Note", TypeKind::Struct(Vec::new())));
-        let user = types.push(model("User", "User", TypeKind::Struct(Vec::new())));
+        let note = types.push(component("Note", Vec::new()));
+        let user = types.push(component("User", Vec::new()));
         types[note].kind = TypeKind::Struct(vec![
             field("reply", Ty::Optional(Box::new(Ty::Named(note))), false),
             field("user", Ty::Named(user), true),
@@ -72,8 +72,8 @@ mod tests {
     #[test]
     fn both_directions_of_a_mutual_cycle_are_boxed() {
         let mut types = Types::default();
-        let a = types.push(model("A", "A", TypeKind::Struct(Vec::new())));
-        let b = types.push(model("B", "B", TypeKind::Struct(Vec::new())));
+        let a = types.push(component("A", Vec::new()));
+        let b = types.push(component("B", Vec::new()));
         types[a].kind = TypeKind::Struct(vec![field("b", Ty::Named(b), true)]);
         types[b].kind = TypeKind::Struct(vec![field("a", Ty::Named(a), false)]);
         mark_boxes(&mut types);

@@ -15,7 +15,7 @@ pub fn mark_defaults(types: &mut Types) {
     // The greatest fixpoint: assume every candidate can, drop those that
     // cannot until nothing changes.
     for (_, def) in types.iter_mut() {
-        def.derive_default = def.request_side && def.merged_into.is_none();
+        def.derive_default = def.request_side && def.printed();
     }
     loop {
         let dropped: Vec<TypeId> = types
@@ -80,6 +80,8 @@ mod tests {
             TypeKind::Union(Union {
                 variants: vec![variant("S", Ty::String)],
                 tag: None,
+                accessors: Vec::new(),
+                has_kind: false,
             }),
         ));
         let mut optional_lang = field("lang", Ty::Named(lang), false);
@@ -87,22 +89,19 @@ mod tests {
             wrap: Wrap::Option,
             ..Repr::default()
         };
-        let loose = types.push(model(
+        let loose = types.push(component(
             "Loose",
-            "Loose",
-            TypeKind::Struct(vec![optional_lang, field("sort", Ty::Named(sort), true)]),
+            vec![optional_lang, field("sort", Ty::Named(sort), true)],
         ));
-        let strict = types.push(model(
+        let strict = types.push(component(
             "Strict",
-            "Strict",
-            TypeKind::Struct(vec![field("lang", Ty::Named(lang), true)]),
+            vec![field("lang", Ty::Named(lang), true)],
         ));
-        let outer = types.push(model(
+        let outer = types.push(component(
             "Outer",
-            "Outer",
-            TypeKind::Struct(vec![field("inner", Ty::Named(strict), true)]),
+            vec![field("inner", Ty::Named(strict), true)],
         ));
-        let response_only = types.push(model("Note", "Note", TypeKind::Struct(Vec::new())));
+        let response_only = types.push(component("Note", Vec::new()));
         for (id, def) in types.iter_mut() {
             def.request_side = id != response_only;
         }

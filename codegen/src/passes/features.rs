@@ -63,7 +63,7 @@ fn model_features(api: &Api) -> HashMap<TypeId, BTreeSet<String>> {
     let unused: Vec<TypeId> = api
         .types
         .iter()
-        .filter(|(id, d)| d.home.is_models() && d.merged_into.is_none() && !needs.contains_key(id))
+        .filter(|(id, d)| d.home.is_models() && d.printed() && !needs.contains_key(id))
         .map(|(id, _)| id)
         .collect();
     for id in reachable(&api.types, unused, Edges::All) {
@@ -80,7 +80,7 @@ fn mark_request_only(api: &mut Api) {
     roots.extend(
         api.types
             .iter()
-            .filter(|(_, d)| d.merged_into.is_none() && matches!(d.kind, TypeKind::Union(_)))
+            .filter(|(_, d)| d.printed() && matches!(d.kind, TypeKind::Union(_)))
             .map(|(id, _)| id),
     );
     let reached = reachable(&api.types, roots, Edges::All);
@@ -94,7 +94,7 @@ fn mark_request_only(api: &mut Api) {
 fn model_files(api: &Api, needs: &HashMap<TypeId, BTreeSet<String>>) -> Vec<ModelFile> {
     let mut files: Vec<ModelFile> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
-    for (id, def) in api.types.iter().filter(|(_, d)| d.merged_into.is_none()) {
+    for (id, def) in api.types.iter().filter(|(_, d)| d.printed()) {
         let Home::Models { component } = &def.home else {
             continue;
         };

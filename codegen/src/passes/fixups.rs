@@ -40,11 +40,11 @@ pub fn readable_names(api: &mut Api) {
     let mut taken: HashSet<String> = api
         .types
         .iter()
-        .filter(|(_, d)| d.home.is_models() && d.merged_into.is_none())
+        .filter(|(_, d)| d.home.is_models() && d.printed())
         .map(|(_, d)| d.name.clone())
         .collect();
     for (_, def) in api.types.iter_mut() {
-        if !def.home.is_models() || def.merged_into.is_some() || def.role == Role::Component {
+        if !def.home.is_models() || !def.printed() || def.role == Role::Component {
             continue;
         }
         let Some((from, to)) = rename_for(&def.name) else {

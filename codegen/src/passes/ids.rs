@@ -86,16 +86,8 @@ mod tests {
     #[test]
     fn ids_through_aliases_and_unions() {
         let mut types = Types::default();
-        let note = types.push(model(
-            "Note",
-            "Note",
-            TypeKind::Struct(vec![field("id", Ty::Id, true)]),
-        ));
-        let loose = types.push(model(
-            "Loose",
-            "Loose",
-            TypeKind::Struct(vec![field("id", Ty::Id, false)]),
-        ));
+        let note = types.push(component("Note", vec![field("id", Ty::Id, true)]));
+        let loose = types.push(component("Loose", vec![field("id", Ty::Id, false)]));
         let alias = types.push(model("Alias", "Alias", TypeKind::Alias(Ty::Named(note))));
         let both = types.push(model(
             "Both",
@@ -106,6 +98,8 @@ mod tests {
                     variant("N", Ty::Named(note)),
                 ],
                 tag: None,
+                accessors: Vec::new(),
+                has_kind: false,
             }),
         ));
         let mixed = types.push(model(
@@ -117,6 +111,8 @@ mod tests {
                     variant("L", Ty::Named(loose)),
                 ],
                 tag: None,
+                accessors: Vec::new(),
+                has_kind: false,
             }),
         ));
         mark_has_id(&mut types);
@@ -130,11 +126,7 @@ mod tests {
     #[test]
     fn lists_of_items_with_ids_paginate() {
         let mut types = Types::default();
-        let note = types.push(model(
-            "Note",
-            "Note",
-            TypeKind::Struct(vec![field("id", Ty::Id, true)]),
-        ));
+        let note = types.push(component("Note", vec![field("id", Ty::Id, true)]));
         let mut request = model(
             "Request",
             "x",

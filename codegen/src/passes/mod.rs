@@ -5,15 +5,17 @@
 //!
 //! | pass | decides |
 //! |---|---|
+//! | [`unions`] | which tagged-union branches leave the tag to the union (before the rest) |
 //! | [`cycles`] | which fields and branches are boxed (the edges on a type cycle) |
 //! | [`ids`] | which types have a required `id` (`HasId`), which endpoints paginate |
 //! | [`unions`] | the evidence an untagged union decodes by |
-//! | [`docs`] | a doc line for every type the spec leaves undocumented |
 //! | [`count`] | how many places of the spec allow any JSON |
 //! | [`share`] | one definition per repeated shape, where it lives and its name |
 //! | [`fixups`] | what the spec cannot say: readable names for a few types (a reviewed table) |
-//! | [`sides`] | which types are sent (requests reach them), which are decoded (responses and components reach them) |
+//! | [`docs`] | a doc line for every type the spec leaves undocumented, and where a shared one is used |
+//! | [`sides`] | which types are sent (requests reach them), which are decoded (responses and components reach them), which are `#[non_exhaustive]` |
 //! | [`fields`] | how every field is declared and (de)serialized |
+//! | [`unions`] | what every branch of a union has (`kind()`, `created_at()`, ...) |
 //! | [`defaults`] | which types implement `Default` |
 //! | [`features`] | the cargo feature of every endpoint and model file, which `Deserialize` impls only requests need |
 //! | [`count`] | how many types are printed |
@@ -32,24 +34,64 @@ pub mod share;
 pub mod sides;
 pub mod unions;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use crate::ir::{Api, TypeDef, TypeId, Types};
+use crate::ir::{Api, TypeDef, TypeId, TypeKind, Types};
 
 /// Runs every pass, in order.
 pub fn run(api: &mut Api) {
+    unions::strip_tags(api);
     cycles::mark_boxes(&mut api.types);
     ids::mark_ids(api);
     unions::mark_shapes(&mut api.types);
-    docs::fill_missing(&mut api.types);
     let untyped = count::untyped(api);
     share::share_identical(api);
     fixups::readable_names(api);
+    docs::write_docs(&mut api.types);
     sides::mark_sides(api);
     fields::decide(&mut api.types);
+    unions::mark_accessors(&mut api.types);
     defaults::mark_defaults(&mut api.types);
     features::assign(api);
     api.summary = count::summary(api, untyped);
+}
+
+/// How often each type is mentioned: by printed types, endpoint answers and
+/// pagination items.
+pub fn references(api: &Api) -> HashMap<TypeId, usize> {
+    let mut mentioned = Vec::new();
+    for (_, def) in api.types.iter().filter(|(_, d)| d.printed()) {
+        for ty in def.kind.tys() {
+            ty.named(&mut mentioned);
+        }
+    }
+    for e in &api.endpoints {
+        if let Some(ty) = e.response.ty() {
+            ty.named(&mut mentioned);
+        }
+        if let Some(p) = &e.pagination {
+            p.item.named(&mut mentioned);
+        }
+    }
+    let mut counts = HashMap::new();
+    for id in mentioned {
+        *counts.entry(id).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The struct a type is, through aliases (a union branch that references a
+/// component that is another name for a struct).
+pub fn resolve_struct(types: &Types, id: TypeId) -> Option<TypeId> {
+    let mut current = id;
+    for _ in 0..8 {
+        match &types[current].kind {
+            TypeKind::Struct(_) => return Some(current),
+            TypeKind::Alias(crate::ir::Ty::Named(next)) => current = *next,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Which references [`reachable`] follows.
@@ -106,33 +148,33 @@ pub(crate) mod test_support {
             name: name.into(),
             ty,
             tag_values: Vec::new(),
+            tag_field: None,
             boxed: false,
+            source: crate::ir::Origin::default(),
             shape: VariantShape::Any,
         }
     }
 
     /// A nested type in `models` (file `component`).
     pub fn model(name: &str, component: &str, kind: TypeKind) -> TypeDef {
-        TypeDef {
-            name: name.into(),
-            home: Home::Models {
+        TypeDef::new(
+            name.into(),
+            Home::Models {
                 component: component.into(),
             },
-            role: if name == component {
+            if name == component {
                 Role::Component
             } else {
                 Role::Nested
             },
-            doc: None,
-            source: format!("/components/schemas/{component}"),
+            format!("/components/schemas/{component}"),
             kind,
-            request_side: false,
-            response_side: false,
-            derive_default: false,
-            merged_into: None,
-            deserialize_gated: false,
-            has_id: false,
-        }
+        )
+    }
+
+    /// A component that is a struct with these fields.
+    pub fn component(name: &str, fields: Vec<Field>) -> TypeDef {
+        model(name, name, TypeKind::Struct(fields))
     }
 
     /// A type in the module of endpoint `index`.
@@ -220,9 +262,9 @@ mod tests {
     #[test]
     fn reachability_follows_lists_only_for_all_edges() {
         let mut types = Types::default();
-        let a = types.push(model("A", "A", TypeKind::Struct(Vec::new())));
-        let b = types.push(model("B", "B", TypeKind::Struct(Vec::new())));
-        let c = types.push(model("C", "C", TypeKind::Struct(Vec::new())));
+        let a = types.push(component("A", Vec::new()));
+        let b = types.push(component("B", Vec::new()));
+        let c = types.push(component("C", Vec::new()));
         types[a].kind = TypeKind::Struct(vec![
             field("b", Ty::Optional(Box::new(Ty::Named(b))), true),
             field("cs", Ty::Array(Box::new(Ty::Named(c))), true),

@@ -36,7 +36,7 @@ pub fn share_identical(api: &mut Api) {
     while share_round(api, &mut model_names) {}
     let types = &api.types;
     for e in &mut api.endpoints {
-        e.types.retain(|id| types[*id].merged_into.is_none());
+        e.types.retain(|id| types[*id].printed());
     }
 }
 
@@ -54,7 +54,7 @@ fn candidates(api: &Api) -> Vec<TypeId> {
         .chain(endpoints)
         .filter(|id| {
             let def = &api.types[*id];
-            def.merged_into.is_none() && !matches!(def.kind, TypeKind::Alias(_))
+            def.printed() && !matches!(def.kind, TypeKind::Alias(_))
         })
         .collect()
 }
@@ -84,14 +84,14 @@ fn share_round(api: &mut Api, model_names: &mut NameSet) -> bool {
             // Across files: one definition in a file of its own under
             // `models/`, named after the copy in `models` if there is one
             // (its path stays the same), else after the copies.
-            let doc = shared_doc(api, &members);
+            let owners = owners(api, &members);
             match members.iter().find(|m| api.types[**m].home.is_models()) {
                 Some(&kept) => {
                     let def = &mut api.types[kept];
                     def.home = Home::Models {
                         component: def.name.clone(),
                     };
-                    def.doc = Some(doc);
+                    def.shared_by = owners;
                     def.source = format!("{SHARED_SOURCE}{}", def.name);
                     kept
                 }
@@ -102,7 +102,7 @@ fn share_round(api: &mut Api, model_names: &mut NameSet) -> bool {
                         component: name.clone(),
                     };
                     moved.role = Role::Nested;
-                    moved.doc = Some(doc);
+                    moved.shared_by = owners;
                     moved.source = format!("{SHARED_SOURCE}{name}");
                     moved.name = name;
                     api.types.push(moved)
@@ -198,8 +198,8 @@ fn shared_name(api: &Api, members: &[TypeId], names: &mut NameSet) -> String {
     names.take(&candidates)
 }
 
-/// The docs of a moved shape: its first copy's, plus where it is used.
-fn shared_doc(api: &Api, members: &[TypeId]) -> String {
+/// Where the copies of a moved shape are: endpoints and components.
+fn owners(api: &Api, members: &[TypeId]) -> Vec<String> {
     let mut owners: Vec<String> = Vec::new();
     for m in members {
         let owner = match &api.types[*m].home {
@@ -210,12 +210,7 @@ fn shared_doc(api: &Api, members: &[TypeId]) -> String {
             owners.push(owner);
         }
     }
-    let first = &api.types[members[0]];
-    let own = first
-        .doc
-        .clone()
-        .unwrap_or_else(|| super::docs::default_doc(first));
-    format!("{own}\n\nThe same shape in {}.", owners.join(", "))
+    owners
 }
 
 #[cfg(test)]

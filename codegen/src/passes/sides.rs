@@ -4,9 +4,12 @@
 //! or both.
 
 use super::{reachable, Edges};
-use crate::ir::{Api, Home, Role, TypeId};
+use crate::ir::{Api, Home, Role, TypeId, TypeKind};
 
-/// Marks `request_side` and `response_side` on every type.
+/// Marks `request_side` and `response_side` on every type, and
+/// `non_exhaustive` where the server may add something users only read:
+/// values of enums, branches of unions, fields of structs that are only
+/// decoded (a struct that is sent must stay constructible).
 pub fn mark_sides(api: &mut Api) {
     let requests = reachable(
         &api.types,
@@ -17,6 +20,11 @@ pub fn mark_sides(api: &mut Api) {
     for (id, def) in api.types.iter_mut() {
         def.request_side = requests.contains(&id);
         def.response_side = responses.contains(&id);
+        def.non_exhaustive = match def.kind {
+            TypeKind::StringEnum(_) | TypeKind::Union(_) => true,
+            TypeKind::Struct(_) => !def.request_side && def.role != Role::Request,
+            TypeKind::Alias(_) => false,
+        };
     }
 }
 
@@ -53,7 +61,7 @@ mod tests {
         let mut types = Types::default();
         let poll = types.push(nested("Poll", 0, TypeKind::Struct(Vec::new())));
         let choice = types.push(nested("Choice", 0, TypeKind::Struct(Vec::new())));
-        let note = types.push(model("Note", "Note", TypeKind::Struct(Vec::new())));
+        let note = types.push(component("Note", Vec::new()));
         let answer = types.push(nested("Answer", 0, TypeKind::Struct(Vec::new())));
         types[poll].kind = TypeKind::Struct(vec![
             field("choices", Ty::Array(Box::new(Ty::Named(choice))), true),

@@ -39,7 +39,9 @@
 //! * **Answers**: `200` JSON is decoded into the endpoint's `Response`; `204`
 //!   decodes it from `null` (`()` or `None`), following
 //!   [`Endpoint::RESPONSE_SHAPE`](misskey_core::Endpoint::RESPONSE_SHAPE).
-//!   A decode failure names the JSON path of the failing value.
+//!   A decode failure names the JSON path of the failing value; inside a
+//!   union, the path leads to the union and the message goes on with the
+//!   path inside the branch it was read as.
 //! * **Errors**: one [`Error`] enum: Misskey's own errors (with `code`, `id`,
 //!   `message`, `kind`, `info`), rate limits with `Retry-After`, transport
 //!   failures (timeouts told apart), answers that are not Misskey's (a proxy's

@@ -11,6 +11,8 @@
 //! * [`ApiError`]: the error body Misskey answers with; [`ErrorCode`]: typed
 //!   error codes ([`CommonErrorCode`] for the codes any endpoint can answer).
 //! * [`Paginate`], [`HasId`]: what lets a client walk `sinceId`/`untilId` lists.
+//! * [`UnknownValue`], [`UnknownKind`]: what the generated enums keep when a
+//!   server sends a value or a kind of object this version does not know.
 //!
 //! This crate has no HTTP dependency.
 
@@ -29,6 +31,7 @@ mod permission_helpers;
 pub mod private;
 mod string_enum;
 mod token;
+mod unknown;
 
 pub use endpoint::{Endpoint, ResponseShape};
 pub use error_body::{ApiError, ApiErrorBody};
@@ -38,6 +41,7 @@ pub use nullable::Nullable;
 pub use paginate::{HasId, Paginate};
 pub use permission::Permission;
 pub use token::AccessToken;
+pub use unknown::{UnknownKind, UnknownValue};
 
 /// A point in time as Misskey sends it (`format: date-time`, RFC 3339 in UTC).
 pub type DateTime = chrono::DateTime<chrono::Utc>;

@@ -1,9 +1,22 @@
-/// Implements `Serialize` and `Deserialize` for a generated struct: a JSON
-/// object with a fixed set of properties.
+/// Defines a generated struct: a JSON object with a fixed set of properties,
+/// with its `Serialize` and `Deserialize` impls.
 ///
-/// Each field is listed with its type (so that nothing has to be inferred,
-/// which keeps type checking linear in the number of fields), its JSON name
-/// and how it is treated:
+/// The input is the struct itself, each field marked with its JSON name and
+/// how it is treated, so every field is written once:
+///
+/// ```ignore
+/// misskey_core::object! {
+///     /// A note.
+///     #[derive(Debug, Clone, PartialEq)]
+///     pub struct Note {
+///         #[json("id", required)]
+///         pub id: Id,
+///         /// The text, if any.
+///         #[json("text", or_default)]
+///         pub text: Option<String>,
+///     }
+/// }
+/// ```
 ///
 /// | mode          | when missing from the JSON | when serializing          |
 /// |---------------|----------------------------|---------------------------|
@@ -12,9 +25,9 @@
 /// | `skip_none`   | `None`                     | left out when `None`      |
 /// | `skip_absent` | [`Nullable::Absent`](crate::Nullable::Absent) | left out when absent |
 ///
-/// Unknown properties are skipped. Attributes before the name go on the
-/// deserializing impls only (request types get theirs behind a cargo
-/// feature).
+/// Unknown properties are skipped. A leading `#![deserialize(cfg(...))]`
+/// puts that attribute on the deserializing impls only (request types get
+/// theirs behind a cargo feature).
 ///
 /// This does what `#[derive(Serialize, Deserialize)]` with the matching
 /// `#[serde(...)]` attributes would, with a fraction of the code to compile:
@@ -25,31 +38,51 @@
 #[doc(hidden)]
 #[macro_export]
 macro_rules! object {
-    ($(#[$de_attr:meta])* $name:ident { $($field:ident : $ty:ty = $json:literal $mode:ident,)* }) => {
+    (
+        $(#![deserialize($de_attr:meta)])?
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                #[json($json:literal, $mode:ident)]
+                pub $field:ident : $ty:ty,
+            )*
+        }
+    ) => {
+        $(#[$attr])*
+        pub struct $name {
+            $(
+                $(#[doc = $doc])*
+                pub $field: $ty,
+            )*
+        }
+
+        impl $crate::private::object::Fields for $name {
+            fn serialize_fields<M: $crate::private::serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> ::core::result::Result<(), M::Error> {
+                let done = ::core::result::Result::Ok(());
+                $(
+                    let done = match done {
+                        ::core::result::Result::Ok(()) => $crate::private::object::$mode::entry(map, $json, &self.$field),
+                        failed => failed,
+                    };
+                )*
+                done
+            }
+        }
+
         impl $crate::private::serde::Serialize for $name {
             fn serialize<S: $crate::private::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
-                let mut map = match $crate::private::serde::Serializer::serialize_map(serializer, ::core::option::Option::None) {
-                    ::core::result::Result::Ok(map) => map,
-                    ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
-                };
-                let done = ::core::result::Result::Ok(());
-                $(
-                    let done = match done {
-                        ::core::result::Result::Ok(()) => $crate::private::object::$mode::entry(&mut map, $json, &self.$field),
-                        failed => failed,
-                    };
-                )*
-                match done {
-                    ::core::result::Result::Ok(()) => $crate::private::serde::ser::SerializeMap::end(map),
-                    ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
-                }
+                $crate::private::object::serialize(self, serializer)
             }
         }
 
-        $(#[$de_attr])*
+        $(#[$de_attr])?
         impl<'de> $crate::private::object::Object<'de> for $name {
             const NAME: &'static str = ::core::stringify!($name);
             fn visit<A: $crate::private::serde::de::MapAccess<'de>>(
@@ -98,7 +131,7 @@ macro_rules! object {
             }
         }
 
-        $(#[$de_attr])*
+        $(#[$de_attr])?
         impl<'de> $crate::private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::private::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -156,6 +189,44 @@ pub mod support {
         }
     }
 
+    /// What `object!` implements for serializing: the object's entries,
+    /// written into a map that the caller opened (so a tagged union can write
+    /// its tag first).
+    pub trait Fields {
+        /// Writes every field as its mode says.
+        fn serialize_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error>;
+    }
+
+    /// Serializes an `object!` struct as a JSON object.
+    #[inline]
+    pub fn serialize<T: Fields + ?Sized, S: serde::Serializer>(
+        value: &T,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        value.serialize_fields(&mut map)?;
+        map.end()
+    }
+
+    /// Serializes a branch of a tagged union whose struct leaves the tag out:
+    /// `{tag: value, ...fields}`.
+    pub fn serialize_tagged<T: Fields + ?Sized, S: serde::Serializer>(
+        serializer: S,
+        tag: &'static str,
+        value: &'static str,
+        payload: &T,
+    ) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(tag, value)?;
+        payload.serialize_fields(&mut map)?;
+        map.end()
+    }
+
     /// What `object!` implements for the shared visitor.
     pub trait Object<'de>: Sized {
         /// The struct's name, for error messages.
@@ -198,12 +269,16 @@ pub mod support {
         /// Whether a missing value is an error.
         pub const REQUIRED: bool = true;
 
-        /// The value, once the caller checked that a [`REQUIRED`] field is there.
+        /// The value. `object!` returns a `missing field` error for a
+        /// [`REQUIRED`] field that is not there before it takes any value,
+        /// so the slot is always filled here.
         #[inline]
         pub fn take<T>(slot: Option<T>) -> T {
             match slot {
                 Some(value) => value,
-                None => unreachable!("checked by `missing`"),
+                None => {
+                    unreachable!("object! returns `missing field` before taking a required value")
+                }
             }
         }
     }
@@ -287,24 +362,25 @@ mod tests {
     use crate::{Id, Nullable};
     use serde_json::json;
 
-    #[derive(Debug, PartialEq)]
-    struct Sample {
-        id: Id,
-        flag: bool,
-        text: Option<String>,
-        note: Option<String>,
-        cw: Nullable<String>,
-        r#type: String,
+    crate::object! {
+        /// A struct with a field of every mode.
+        #[derive(Debug, PartialEq)]
+        pub struct Sample {
+            #[json("id", required)]
+            pub id: Id,
+            /// A flag.
+            #[json("flag", or_default)]
+            pub flag: bool,
+            #[json("text", or_default)]
+            pub text: Option<String>,
+            #[json("note", skip_none)]
+            pub note: Option<String>,
+            #[json("cw", skip_absent)]
+            pub cw: Nullable<String>,
+            #[json("type", required)]
+            pub r#type: String,
+        }
     }
-
-    crate::object!(Sample {
-        id: Id = "id" required,
-        flag: bool = "flag" or_default,
-        text: Option<String> = "text" or_default,
-        note: Option<String> = "note" skip_none,
-        cw: Nullable<String> = "cw" skip_absent,
-        r#type: String = "type" required,
-    });
 
     #[test]
     fn decodes_with_defaults_and_ignores_unknown_keys() {
@@ -360,6 +436,25 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&s).unwrap(),
             json!({"id": "a1", "flag": false, "text": null, "note": "n", "cw": null, "type": "x"})
+        );
+    }
+
+    #[test]
+    fn a_tagged_branch_writes_its_tag_first() {
+        let s = Sample {
+            id: Id::new("a1"),
+            flag: true,
+            text: None,
+            note: None,
+            cw: Nullable::Absent,
+            r#type: "x".into(),
+        };
+        let mut out = Vec::new();
+        let mut serializer = serde_json::Serializer::new(&mut out);
+        super::support::serialize_tagged(&mut serializer, "kind", "sample", &s).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"kind":"sample","id":"a1","flag":true,"text":null,"type":"x"}"#
         );
     }
 }

@@ -2,314 +2,154 @@
 //! The permission list (generated).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// A permission an access token can carry, such as `write:notes`.
-///
-/// Generated from the instance's published permission list (`scopes_supported`) and every permission the spec's endpoints name. Strings this version does not know (forks add their own) are kept in the catch-all variant instead of being dropped.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Permission {
-    /// `read:account`
-    ReadAccount,
-    /// `write:account`
-    WriteAccount,
-    /// `read:blocks`
-    ReadBlocks,
-    /// `write:blocks`
-    WriteBlocks,
-    /// `read:drive`
-    ReadDrive,
-    /// `write:drive`
-    WriteDrive,
-    /// `read:favorites`
-    ReadFavorites,
-    /// `write:favorites`
-    WriteFavorites,
-    /// `read:following`
-    ReadFollowing,
-    /// `write:following`
-    WriteFollowing,
-    /// `read:messaging`
-    ReadMessaging,
-    /// `write:messaging`
-    WriteMessaging,
-    /// `read:mutes`
-    ReadMutes,
-    /// `write:mutes`
-    WriteMutes,
-    /// `write:notes`
-    WriteNotes,
-    /// `read:notifications`
-    ReadNotifications,
-    /// `write:notifications`
-    WriteNotifications,
-    /// `read:reactions`
-    ReadReactions,
-    /// `write:reactions`
-    WriteReactions,
-    /// `write:votes`
-    WriteVotes,
-    /// `read:pages`
-    ReadPages,
-    /// `write:pages`
-    WritePages,
-    /// `write:page-likes`
-    WritePageLikes,
-    /// `read:page-likes`
-    ReadPageLikes,
-    /// `read:user-groups`
-    ReadUserGroups,
-    /// `write:user-groups`
-    WriteUserGroups,
-    /// `read:channels`
-    ReadChannels,
-    /// `write:channels`
-    WriteChannels,
-    /// `read:gallery`
-    ReadGallery,
-    /// `write:gallery`
-    WriteGallery,
-    /// `read:gallery-likes`
-    ReadGalleryLikes,
-    /// `write:gallery-likes`
-    WriteGalleryLikes,
-    /// `read:flash`
-    ReadFlash,
-    /// `write:flash`
-    WriteFlash,
-    /// `read:flash-likes`
-    ReadFlashLikes,
-    /// `write:flash-likes`
-    WriteFlashLikes,
-    /// `read:admin:abuse-user-reports`
-    ReadAdminAbuseUserReports,
-    /// `write:admin:delete-account`
+crate::string_enum! {
+    /// A permission an access token can carry, such as `write:notes`.
     ///
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    WriteAdminDeleteAccount,
-    /// `write:admin:delete-all-files-of-a-user`
-    ///
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    WriteAdminDeleteAllFilesOfAUser,
-    /// `read:admin:index-stats`
-    ReadAdminIndexStats,
-    /// `read:admin:table-stats`
-    ReadAdminTableStats,
-    /// `read:admin:user-ips`
-    ReadAdminUserIps,
-    /// `read:admin:meta`
-    ReadAdminMeta,
-    /// `write:admin:reset-password`
-    WriteAdminResetPassword,
-    /// `write:admin:resolve-abuse-user-report`
-    WriteAdminResolveAbuseUserReport,
-    /// `write:admin:send-email`
-    WriteAdminSendEmail,
-    /// `read:admin:server-info`
-    ///
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    ReadAdminServerInfo,
-    /// `read:admin:show-moderation-log`
-    ReadAdminShowModerationLog,
-    /// `read:admin:show-user`
-    ReadAdminShowUser,
-    /// `write:admin:suspend-user`
-    WriteAdminSuspendUser,
-    /// `write:admin:unset-user-avatar`
-    ///
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    WriteAdminUnsetUserAvatar,
-    /// `write:admin:unset-user-banner`
-    ///
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    WriteAdminUnsetUserBanner,
-    /// `write:admin:unsuspend-user`
-    WriteAdminUnsuspendUser,
-    /// `write:admin:meta`
-    WriteAdminMeta,
-    /// `write:admin:user-note`
-    WriteAdminUserNote,
-    /// `write:admin:roles`
-    WriteAdminRoles,
-    /// `read:admin:roles`
-    ReadAdminRoles,
-    /// `write:admin:relays`
-    WriteAdminRelays,
-    /// `read:admin:relays`
-    ReadAdminRelays,
-    /// `write:admin:invite-codes`
-    WriteAdminInviteCodes,
-    /// `read:admin:invite-codes`
-    ReadAdminInviteCodes,
-    /// `write:admin:announcements`
-    WriteAdminAnnouncements,
-    /// `read:admin:announcements`
-    ReadAdminAnnouncements,
-    /// `write:admin:avatar-decorations`
-    WriteAdminAvatarDecorations,
-    /// `read:admin:avatar-decorations`
-    ReadAdminAvatarDecorations,
-    /// `write:admin:federation`
-    WriteAdminFederation,
-    /// `write:admin:account`
-    WriteAdminAccount,
-    /// `read:admin:account`
-    ReadAdminAccount,
-    /// `write:admin:emoji`
-    WriteAdminEmoji,
-    /// `read:admin:emoji`
-    ReadAdminEmoji,
-    /// `write:admin:queue`
-    WriteAdminQueue,
-    /// `read:admin:queue`
-    ReadAdminQueue,
-    /// `write:admin:promo`
-    WriteAdminPromo,
-    /// `write:admin:drive`
-    WriteAdminDrive,
-    /// `read:admin:drive`
-    ReadAdminDrive,
-    /// `write:admin:ad`
-    WriteAdminAd,
-    /// `read:admin:ad`
-    ReadAdminAd,
-    /// `write:invite-codes`
-    WriteInviteCodes,
-    /// `read:invite-codes`
-    ReadInviteCodes,
-    /// `write:clip-favorite`
-    WriteClipFavorite,
-    /// `read:clip-favorite`
-    ReadClipFavorite,
-    /// `read:federation`
-    ReadFederation,
-    /// `write:report-abuse`
-    WriteReportAbuse,
-    /// `write:chat`
-    ///
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    WriteChat,
-    /// `read:chat`
-    ///
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    ReadChat,
-    /// `read:admin:abuse-report-resolvers`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    ReadAdminAbuseReportResolvers,
-    /// `write:admin:abuse-report-resolvers`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    WriteAdminAbuseReportResolvers,
-    /// `write:admin:regenerate-user-token`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    WriteAdminRegenerateUserToken,
-    /// `read:admin:show-account-move-log`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    ReadAdminShowAccountMoveLog,
-    /// `write:admin:user-name`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    WriteAdminUserName,
-    /// `write:admin:user-avatar`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    WriteAdminUserAvatar,
-    /// `write:admin:user-banner`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    WriteAdminUserBanner,
-    /// `write:admin:user-mutual-link`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    WriteAdminUserMutualLink,
-    /// `write:admin:indie-auth`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    WriteAdminIndieAuth,
-    /// `read:admin:indie-auth`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    ReadAdminIndieAuth,
-    /// `write:admin:sso`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    WriteAdminSso,
-    /// `read:admin:sso`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    ReadAdminSso,
-    /// `read:admin:abuse-report:notification-recipient`
-    ReadAdminAbuseReportNotificationRecipient,
-    /// `read:admin:system-webhook`
-    ReadAdminSystemWebhook,
-    /// `write:admin:abuse-report:notification-recipient`
-    WriteAdminAbuseReportNotificationRecipient,
-    /// `write:admin:system-webhook`
-    WriteAdminSystemWebhook,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+    /// Generated from the instance's published permission list (`scopes_supported`) and every permission the spec's endpoints name. Strings this version does not know (forks add their own) are kept in the catch-all variant instead of being dropped.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Permission {
+        ReadAccount = "read:account",
+        WriteAccount = "write:account",
+        ReadBlocks = "read:blocks",
+        WriteBlocks = "write:blocks",
+        ReadDrive = "read:drive",
+        WriteDrive = "write:drive",
+        ReadFavorites = "read:favorites",
+        WriteFavorites = "write:favorites",
+        ReadFollowing = "read:following",
+        WriteFollowing = "write:following",
+        ReadMessaging = "read:messaging",
+        WriteMessaging = "write:messaging",
+        ReadMutes = "read:mutes",
+        WriteMutes = "write:mutes",
+        WriteNotes = "write:notes",
+        ReadNotifications = "read:notifications",
+        WriteNotifications = "write:notifications",
+        ReadReactions = "read:reactions",
+        WriteReactions = "write:reactions",
+        WriteVotes = "write:votes",
+        ReadPages = "read:pages",
+        WritePages = "write:pages",
+        WritePageLikes = "write:page-likes",
+        ReadPageLikes = "read:page-likes",
+        ReadUserGroups = "read:user-groups",
+        WriteUserGroups = "write:user-groups",
+        ReadChannels = "read:channels",
+        WriteChannels = "write:channels",
+        ReadGallery = "read:gallery",
+        WriteGallery = "write:gallery",
+        ReadGalleryLikes = "read:gallery-likes",
+        WriteGalleryLikes = "write:gallery-likes",
+        ReadFlash = "read:flash",
+        WriteFlash = "write:flash",
+        ReadFlashLikes = "read:flash-likes",
+        WriteFlashLikes = "write:flash-likes",
+        ReadAdminAbuseUserReports = "read:admin:abuse-user-reports",
+        ///
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        WriteAdminDeleteAccount = "write:admin:delete-account",
+        ///
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        WriteAdminDeleteAllFilesOfAUser = "write:admin:delete-all-files-of-a-user",
+        ReadAdminIndexStats = "read:admin:index-stats",
+        ReadAdminTableStats = "read:admin:table-stats",
+        ReadAdminUserIps = "read:admin:user-ips",
+        ReadAdminMeta = "read:admin:meta",
+        WriteAdminResetPassword = "write:admin:reset-password",
+        WriteAdminResolveAbuseUserReport = "write:admin:resolve-abuse-user-report",
+        WriteAdminSendEmail = "write:admin:send-email",
+        ///
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        ReadAdminServerInfo = "read:admin:server-info",
+        ReadAdminShowModerationLog = "read:admin:show-moderation-log",
+        ReadAdminShowUser = "read:admin:show-user",
+        WriteAdminSuspendUser = "write:admin:suspend-user",
+        ///
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        WriteAdminUnsetUserAvatar = "write:admin:unset-user-avatar",
+        ///
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        WriteAdminUnsetUserBanner = "write:admin:unset-user-banner",
+        WriteAdminUnsuspendUser = "write:admin:unsuspend-user",
+        WriteAdminMeta = "write:admin:meta",
+        WriteAdminUserNote = "write:admin:user-note",
+        WriteAdminRoles = "write:admin:roles",
+        ReadAdminRoles = "read:admin:roles",
+        WriteAdminRelays = "write:admin:relays",
+        ReadAdminRelays = "read:admin:relays",
+        WriteAdminInviteCodes = "write:admin:invite-codes",
+        ReadAdminInviteCodes = "read:admin:invite-codes",
+        WriteAdminAnnouncements = "write:admin:announcements",
+        ReadAdminAnnouncements = "read:admin:announcements",
+        WriteAdminAvatarDecorations = "write:admin:avatar-decorations",
+        ReadAdminAvatarDecorations = "read:admin:avatar-decorations",
+        WriteAdminFederation = "write:admin:federation",
+        WriteAdminAccount = "write:admin:account",
+        ReadAdminAccount = "read:admin:account",
+        WriteAdminEmoji = "write:admin:emoji",
+        ReadAdminEmoji = "read:admin:emoji",
+        WriteAdminQueue = "write:admin:queue",
+        ReadAdminQueue = "read:admin:queue",
+        WriteAdminPromo = "write:admin:promo",
+        WriteAdminDrive = "write:admin:drive",
+        ReadAdminDrive = "read:admin:drive",
+        WriteAdminAd = "write:admin:ad",
+        ReadAdminAd = "read:admin:ad",
+        WriteInviteCodes = "write:invite-codes",
+        ReadInviteCodes = "read:invite-codes",
+        WriteClipFavorite = "write:clip-favorite",
+        ReadClipFavorite = "read:clip-favorite",
+        ReadFederation = "read:federation",
+        WriteReportAbuse = "write:report-abuse",
+        ///
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        WriteChat = "write:chat",
+        ///
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        ReadChat = "read:chat",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        ReadAdminAbuseReportResolvers = "read:admin:abuse-report-resolvers",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        WriteAdminAbuseReportResolvers = "write:admin:abuse-report-resolvers",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        WriteAdminRegenerateUserToken = "write:admin:regenerate-user-token",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        ReadAdminShowAccountMoveLog = "read:admin:show-account-move-log",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        WriteAdminUserName = "write:admin:user-name",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        WriteAdminUserAvatar = "write:admin:user-avatar",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        WriteAdminUserBanner = "write:admin:user-banner",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        WriteAdminUserMutualLink = "write:admin:user-mutual-link",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        WriteAdminIndieAuth = "write:admin:indie-auth",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        ReadAdminIndieAuth = "read:admin:indie-auth",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        WriteAdminSso = "write:admin:sso",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        ReadAdminSso = "read:admin:sso",
+        ReadAdminAbuseReportNotificationRecipient = "read:admin:abuse-report:notification-recipient",
+        ReadAdminSystemWebhook = "read:admin:system-webhook",
+        WriteAdminAbuseReportNotificationRecipient = "write:admin:abuse-report:notification-recipient",
+        WriteAdminSystemWebhook = "write:admin:system-webhook",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(crate::UnknownValue),
+    }
 }
-
-crate::string_enum!(
-    Permission, Other { ReadAccount => "read:account", WriteAccount => "write:account",
-    ReadBlocks => "read:blocks", WriteBlocks => "write:blocks", ReadDrive =>
-    "read:drive", WriteDrive => "write:drive", ReadFavorites => "read:favorites",
-    WriteFavorites => "write:favorites", ReadFollowing => "read:following",
-    WriteFollowing => "write:following", ReadMessaging => "read:messaging",
-    WriteMessaging => "write:messaging", ReadMutes => "read:mutes", WriteMutes =>
-    "write:mutes", WriteNotes => "write:notes", ReadNotifications =>
-    "read:notifications", WriteNotifications => "write:notifications", ReadReactions =>
-    "read:reactions", WriteReactions => "write:reactions", WriteVotes => "write:votes",
-    ReadPages => "read:pages", WritePages => "write:pages", WritePageLikes =>
-    "write:page-likes", ReadPageLikes => "read:page-likes", ReadUserGroups =>
-    "read:user-groups", WriteUserGroups => "write:user-groups", ReadChannels =>
-    "read:channels", WriteChannels => "write:channels", ReadGallery => "read:gallery",
-    WriteGallery => "write:gallery", ReadGalleryLikes => "read:gallery-likes",
-    WriteGalleryLikes => "write:gallery-likes", ReadFlash => "read:flash", WriteFlash =>
-    "write:flash", ReadFlashLikes => "read:flash-likes", WriteFlashLikes =>
-    "write:flash-likes", ReadAdminAbuseUserReports => "read:admin:abuse-user-reports",
-    WriteAdminDeleteAccount => "write:admin:delete-account",
-    WriteAdminDeleteAllFilesOfAUser => "write:admin:delete-all-files-of-a-user",
-    ReadAdminIndexStats => "read:admin:index-stats", ReadAdminTableStats =>
-    "read:admin:table-stats", ReadAdminUserIps => "read:admin:user-ips", ReadAdminMeta =>
-    "read:admin:meta", WriteAdminResetPassword => "write:admin:reset-password",
-    WriteAdminResolveAbuseUserReport => "write:admin:resolve-abuse-user-report",
-    WriteAdminSendEmail => "write:admin:send-email", ReadAdminServerInfo =>
-    "read:admin:server-info", ReadAdminShowModerationLog =>
-    "read:admin:show-moderation-log", ReadAdminShowUser => "read:admin:show-user",
-    WriteAdminSuspendUser => "write:admin:suspend-user", WriteAdminUnsetUserAvatar =>
-    "write:admin:unset-user-avatar", WriteAdminUnsetUserBanner =>
-    "write:admin:unset-user-banner", WriteAdminUnsuspendUser =>
-    "write:admin:unsuspend-user", WriteAdminMeta => "write:admin:meta",
-    WriteAdminUserNote => "write:admin:user-note", WriteAdminRoles =>
-    "write:admin:roles", ReadAdminRoles => "read:admin:roles", WriteAdminRelays =>
-    "write:admin:relays", ReadAdminRelays => "read:admin:relays", WriteAdminInviteCodes
-    => "write:admin:invite-codes", ReadAdminInviteCodes => "read:admin:invite-codes",
-    WriteAdminAnnouncements => "write:admin:announcements", ReadAdminAnnouncements =>
-    "read:admin:announcements", WriteAdminAvatarDecorations =>
-    "write:admin:avatar-decorations", ReadAdminAvatarDecorations =>
-    "read:admin:avatar-decorations", WriteAdminFederation => "write:admin:federation",
-    WriteAdminAccount => "write:admin:account", ReadAdminAccount => "read:admin:account",
-    WriteAdminEmoji => "write:admin:emoji", ReadAdminEmoji => "read:admin:emoji",
-    WriteAdminQueue => "write:admin:queue", ReadAdminQueue => "read:admin:queue",
-    WriteAdminPromo => "write:admin:promo", WriteAdminDrive => "write:admin:drive",
-    ReadAdminDrive => "read:admin:drive", WriteAdminAd => "write:admin:ad", ReadAdminAd
-    => "read:admin:ad", WriteInviteCodes => "write:invite-codes", ReadInviteCodes =>
-    "read:invite-codes", WriteClipFavorite => "write:clip-favorite", ReadClipFavorite =>
-    "read:clip-favorite", ReadFederation => "read:federation", WriteReportAbuse =>
-    "write:report-abuse", WriteChat => "write:chat", ReadChat => "read:chat",
-    ReadAdminAbuseReportResolvers => "read:admin:abuse-report-resolvers",
-    WriteAdminAbuseReportResolvers => "write:admin:abuse-report-resolvers",
-    WriteAdminRegenerateUserToken => "write:admin:regenerate-user-token",
-    ReadAdminShowAccountMoveLog => "read:admin:show-account-move-log", WriteAdminUserName
-    => "write:admin:user-name", WriteAdminUserAvatar => "write:admin:user-avatar",
-    WriteAdminUserBanner => "write:admin:user-banner", WriteAdminUserMutualLink =>
-    "write:admin:user-mutual-link", WriteAdminIndieAuth => "write:admin:indie-auth",
-    ReadAdminIndieAuth => "read:admin:indie-auth", WriteAdminSso => "write:admin:sso",
-    ReadAdminSso => "read:admin:sso", ReadAdminAbuseReportNotificationRecipient =>
-    "read:admin:abuse-report:notification-recipient", ReadAdminSystemWebhook =>
-    "read:admin:system-webhook", WriteAdminAbuseReportNotificationRecipient =>
-    "write:admin:abuse-report:notification-recipient", WriteAdminSystemWebhook =>
-    "write:admin:system-webhook", }
-);

@@ -5,9 +5,20 @@ pub use serde_json;
 
 /// What the generated structs' `object!` serde impls call.
 pub use crate::object::support as object;
+/// How a tagged union serializes a branch whose struct leaves the tag out.
+pub use crate::object::support::serialize_tagged;
 
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use std::fmt;
+
+use crate::{UnknownKind, UnknownValue};
+
+/// The catch-all value of a string enum, for a string it does not know.
+/// Only the generated `From<&str>` calls this, after matching every known
+/// value.
+pub fn unknown_value(value: &str) -> UnknownValue {
+    UnknownValue::new(value)
+}
 
 /// Deserializes a string without allocating when the input allows borrowing.
 pub fn deserialize_str_with<'de, D, T>(
@@ -45,13 +56,47 @@ pub fn buffer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Raw, D::Erro
     serde::Deserialize::deserialize(deserializer)
 }
 
-/// Decodes the buffered value as `T` (a branch of a union).
-pub fn from_raw<'de, T, D>(raw: &Raw) -> Result<T, D::Error>
+/// Parses JSON text as `T`, the payload of a union's branch. When it fails,
+/// the error says where inside the value (`at \`user.name\`: ...`): the
+/// text is parsed once more with the path tracked, which costs nothing when
+/// decoding succeeds.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    match serde_json::from_str(text) {
+        Ok(value) => Ok(value),
+        Err(first) => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                Err(e) if e.path().iter().next().is_some() => {
+                    let path = e.path().to_string();
+                    Err(de::Error::custom(format_args!(
+                        "at `{path}`: {}",
+                        e.into_inner()
+                    )))
+                }
+                _ => Err(first),
+            }
+        }
+    }
+}
+
+/// Decodes the buffered value as the branch of a tagged union that its tag
+/// `tag` selects.
+pub fn branch<'de, T, D>(raw: &Raw, union: &str, tag: &str) -> Result<T, D::Error>
 where
-    T: serde::de::DeserializeOwned,
+    T: DeserializeOwned,
     D: Deserializer<'de>,
 {
-    serde_json::from_str(raw.get()).map_err(de::Error::custom)
+    parse(raw.get()).map_err(|e| de::Error::custom(format_args!("{union} `{tag}`: {e}")))
+}
+
+/// Keeps the buffered value of a tagged union whose tag no branch has.
+pub fn unknown_kind<'de, D: Deserializer<'de>>(
+    raw: &Raw,
+    tag: &'static str,
+) -> Result<UnknownKind, D::Error> {
+    serde_json::from_str(raw.get())
+        .map(|json| UnknownKind::new(tag, json))
+        .map_err(de::Error::custom)
 }
 
 /// Reads the string discriminator `tag` of a buffered JSON object, for
@@ -360,16 +405,12 @@ mod tests {
     }
 
     const BRANCHES: &[Branch<U>] = &[
-        ("Anything", Shape::Any, |t| {
-            serde_json::from_str(t).map(U::Anything)
-        }),
+        ("Anything", Shape::Any, |t| parse(t).map(U::Anything)),
         ("Big", Shape::Object(&["a", "b", "c", "d"]), |t| {
             needs(&["a", "b", "c", "d"], t).map(U::Big)
         }),
         ("Small", Shape::Object(&[]), |t| needs(&[], t).map(U::Small)),
-        ("List", Shape::Array, |t| {
-            serde_json::from_str(t).map(U::List)
-        }),
+        ("List", Shape::Array, |t| parse(t).map(U::List)),
     ];
 
     fn decode(text: &str) -> Result<U, E> {
@@ -398,5 +439,60 @@ mod tests {
         assert!(matches!(decode("[1, 2]"), Ok(U::List(_))));
         // Only the catch-all takes a string.
         assert!(matches!(decode(r#""x""#), Ok(U::Anything(_))));
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct User {
+        name: String,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Note {
+        user: User,
+    }
+
+    #[test]
+    fn a_branch_error_names_the_path_inside_the_branch() {
+        let e = parse::<Note>(r#"{"user": {"name": 5}}"#).unwrap_err();
+        assert!(
+            e.to_string().starts_with("at `user.name`: invalid type"),
+            "{e}"
+        );
+        // At the top of the value there is no path to name.
+        let e = parse::<Note>("[]").unwrap_err();
+        assert!(!e.to_string().starts_with("at "), "{e}");
+        let raw: Raw = serde_json::from_str(r#"{"type": "mention", "user": {}}"#).unwrap();
+        let e = branch::<Note, &mut serde_json::Deserializer<serde_json::de::StrRead>>(
+            &raw,
+            "Notification",
+            "mention",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("Notification `mention`: at `user`: missing field `name`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unknown_kinds_keep_the_json_and_name_their_tag() {
+        let raw: Raw = serde_json::from_str(r#"{"type": "future", "id": "x"}"#).unwrap();
+        let kind =
+            unknown_kind::<&mut serde_json::Deserializer<serde_json::de::StrRead>>(&raw, "type")
+                .unwrap();
+        assert_eq!(kind.kind(), Some("future"));
+        assert_eq!(kind.get("id"), Some(&serde_json::json!("x")));
+        assert_eq!(
+            serde_json::to_value(&kind).unwrap(),
+            serde_json::json!({"type": "future", "id": "x"})
+        );
     }
 }

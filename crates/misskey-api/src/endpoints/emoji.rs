@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `emoji`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub name: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `emoji`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("name", required)]
+        pub name: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-});
 
 /// What `emoji` answers.
 pub type Response = models::EmojiDetailed;

@@ -9,21 +9,22 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `emojis`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `emojis` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub emojis: Vec<models::EmojiSimple>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `emojis`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    emojis: Vec<models::EmojiSimple> = "emojis" or_default,
-});
+misskey_core::object! {
+    /// What `emojis` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("emojis", or_default)]
+        pub emojis: Vec<models::EmojiSimple>,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,40 +8,40 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `endpoint`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub endpoint: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `endpoint`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("endpoint", required)]
+        pub endpoint: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    endpoint: String = "endpoint" required,
-});
 
 /// What `endpoint` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<ResponseBody>;
 
-/// What `endpoint` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseBody {
-    pub params: Vec<Param>,
+misskey_core::object! {
+    /// What `endpoint` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseBody {
+        #[json("params", or_default)]
+        pub params: Vec<Param>,
+    }
 }
 
-misskey_core::object!(ResponseBody {
-    params: Vec<Param> = "params" or_default,
-});
-
-/// `params[]` in the `endpoint` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Param {
-    pub name: String,
-    pub r#type: String,
+misskey_core::object! {
+    /// `params[]` in the `endpoint` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Param {
+        #[json("name", required)]
+        pub name: String,
+        #[json("type", required)]
+        pub r#type: String,
+    }
 }
-
-misskey_core::object!(Param {
-    name: String = "name" required,
-    r#type: String = "type" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,11 +8,12 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `endpoints`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `endpoints`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// What `endpoints` answers.
 pub type Response = Vec<String>;

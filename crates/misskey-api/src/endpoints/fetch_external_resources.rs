@@ -10,29 +10,29 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `fetch-external-resources`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub url: String,
-    pub hash: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `fetch-external-resources`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("url", required)]
+        pub url: String,
+        #[json("hash", required)]
+        pub hash: String,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    url: String = "url" required,
-    hash: String = "hash" required,
-});
-
-/// What `fetch-external-resources` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub r#type: String,
-    pub data: String,
+misskey_core::object! {
+    /// What `fetch-external-resources` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("type", required)]
+        pub r#type: String,
+        #[json("data", required)]
+        pub data: String,
+    }
 }
-
-misskey_core::object!(Response {
-    r#type: String = "type" required,
-    data: String = "data" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

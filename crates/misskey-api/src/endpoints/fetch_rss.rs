@@ -8,149 +8,149 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `fetch-rss`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub url: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `fetch-rss`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("url", required)]
+        pub url: String,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    url: String = "url" required,
-});
-
-/// What `fetch-rss` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub image: Option<Image>,
-    pub pagination_links: Option<PaginationLinks>,
-    pub link: Option<String>,
-    pub title: Option<String>,
-    pub items: Vec<Item>,
-    pub feed_url: Option<String>,
-    pub description: Option<String>,
-    pub itunes: Option<Itunes>,
+misskey_core::object! {
+    /// What `fetch-rss` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("image", skip_none)]
+        pub image: Option<Image>,
+        #[json("paginationLinks", skip_none)]
+        pub pagination_links: Option<PaginationLinks>,
+        #[json("link", skip_none)]
+        pub link: Option<String>,
+        #[json("title", skip_none)]
+        pub title: Option<String>,
+        #[json("items", or_default)]
+        pub items: Vec<Item>,
+        #[json("feedUrl", skip_none)]
+        pub feed_url: Option<String>,
+        #[json("description", skip_none)]
+        pub description: Option<String>,
+        #[json("itunes", skip_none)]
+        pub itunes: Option<Itunes>,
+    }
 }
 
-misskey_core::object!(Response {
-    image: Option<Image> = "image" skip_none,
-    pagination_links: Option<PaginationLinks> = "paginationLinks" skip_none,
-    link: Option<String> = "link" skip_none,
-    title: Option<String> = "title" skip_none,
-    items: Vec<Item> = "items" or_default,
-    feed_url: Option<String> = "feedUrl" skip_none,
-    description: Option<String> = "description" skip_none,
-    itunes: Option<Itunes> = "itunes" skip_none,
-});
-
-/// `image` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Image {
-    pub link: Option<String>,
-    pub url: String,
-    pub title: Option<String>,
+misskey_core::object! {
+    /// `image` in the `fetch-rss` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Image {
+        #[json("link", skip_none)]
+        pub link: Option<String>,
+        #[json("url", required)]
+        pub url: String,
+        #[json("title", skip_none)]
+        pub title: Option<String>,
+    }
 }
 
-misskey_core::object!(Image {
-    link: Option<String> = "link" skip_none,
-    url: String = "url" required,
-    title: Option<String> = "title" skip_none,
-});
-
-/// `paginationLinks` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PaginationLinks {
-    pub self_: Option<String>,
-    pub first: Option<String>,
-    pub next: Option<String>,
-    pub last: Option<String>,
-    pub prev: Option<String>,
+misskey_core::object! {
+    /// `paginationLinks` in the `fetch-rss` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct PaginationLinks {
+        #[json("self", skip_none)]
+        pub self_: Option<String>,
+        #[json("first", skip_none)]
+        pub first: Option<String>,
+        #[json("next", skip_none)]
+        pub next: Option<String>,
+        #[json("last", skip_none)]
+        pub last: Option<String>,
+        #[json("prev", skip_none)]
+        pub prev: Option<String>,
+    }
 }
 
-misskey_core::object!(PaginationLinks {
-    self_: Option<String> = "self" skip_none,
-    first: Option<String> = "first" skip_none,
-    next: Option<String> = "next" skip_none,
-    last: Option<String> = "last" skip_none,
-    prev: Option<String> = "prev" skip_none,
-});
-
-/// `items[]` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Item {
-    pub link: Option<String>,
-    pub guid: Option<String>,
-    pub title: Option<String>,
-    pub pub_date: Option<String>,
-    pub creator: Option<String>,
-    pub summary: Option<String>,
-    pub content: Option<String>,
-    pub iso_date: Option<String>,
-    pub categories: Option<Vec<String>>,
-    pub content_snippet: Option<String>,
-    pub enclosure: Option<Enclosure>,
+misskey_core::object! {
+    /// `items[]` in the `fetch-rss` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Item {
+        #[json("link", skip_none)]
+        pub link: Option<String>,
+        #[json("guid", skip_none)]
+        pub guid: Option<String>,
+        #[json("title", skip_none)]
+        pub title: Option<String>,
+        #[json("pubDate", skip_none)]
+        pub pub_date: Option<String>,
+        #[json("creator", skip_none)]
+        pub creator: Option<String>,
+        #[json("summary", skip_none)]
+        pub summary: Option<String>,
+        #[json("content", skip_none)]
+        pub content: Option<String>,
+        #[json("isoDate", skip_none)]
+        pub iso_date: Option<String>,
+        #[json("categories", skip_none)]
+        pub categories: Option<Vec<String>>,
+        #[json("contentSnippet", skip_none)]
+        pub content_snippet: Option<String>,
+        #[json("enclosure", skip_none)]
+        pub enclosure: Option<Enclosure>,
+    }
 }
 
-misskey_core::object!(Item {
-    link: Option<String> = "link" skip_none,
-    guid: Option<String> = "guid" skip_none,
-    title: Option<String> = "title" skip_none,
-    pub_date: Option<String> = "pubDate" skip_none,
-    creator: Option<String> = "creator" skip_none,
-    summary: Option<String> = "summary" skip_none,
-    content: Option<String> = "content" skip_none,
-    iso_date: Option<String> = "isoDate" skip_none,
-    categories: Option<Vec<String>> = "categories" skip_none,
-    content_snippet: Option<String> = "contentSnippet" skip_none,
-    enclosure: Option<Enclosure> = "enclosure" skip_none,
-});
-
-/// `items[].enclosure` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Enclosure {
-    pub url: String,
-    pub length: Option<f64>,
-    pub r#type: Option<String>,
+misskey_core::object! {
+    /// `items[].enclosure` in the `fetch-rss` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Enclosure {
+        #[json("url", required)]
+        pub url: String,
+        #[json("length", skip_none)]
+        pub length: Option<f64>,
+        #[json("type", skip_none)]
+        pub r#type: Option<String>,
+    }
 }
 
-misskey_core::object!(Enclosure {
-    url: String = "url" required,
-    length: Option<f64> = "length" skip_none,
-    r#type: Option<String> = "type" skip_none,
-});
-
-/// `itunes` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Itunes {
-    pub image: Option<String>,
-    pub owner: Option<Owner>,
-    pub author: Option<String>,
-    pub summary: Option<String>,
-    pub explicit: Option<String>,
-    pub categories: Option<Vec<String>>,
-    pub keywords: Option<Vec<String>>,
+misskey_core::object! {
+    /// `itunes` in the `fetch-rss` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Itunes {
+        #[json("image", skip_none)]
+        pub image: Option<String>,
+        #[json("owner", skip_none)]
+        pub owner: Option<Owner>,
+        #[json("author", skip_none)]
+        pub author: Option<String>,
+        #[json("summary", skip_none)]
+        pub summary: Option<String>,
+        #[json("explicit", skip_none)]
+        pub explicit: Option<String>,
+        #[json("categories", skip_none)]
+        pub categories: Option<Vec<String>>,
+        #[json("keywords", skip_none)]
+        pub keywords: Option<Vec<String>>,
+    }
 }
 
-misskey_core::object!(Itunes {
-    image: Option<String> = "image" skip_none,
-    owner: Option<Owner> = "owner" skip_none,
-    author: Option<String> = "author" skip_none,
-    summary: Option<String> = "summary" skip_none,
-    explicit: Option<String> = "explicit" skip_none,
-    categories: Option<Vec<String>> = "categories" skip_none,
-    keywords: Option<Vec<String>> = "keywords" skip_none,
-});
-
-/// `itunes.owner` in the `fetch-rss` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Owner {
-    pub name: Option<String>,
-    pub email: Option<String>,
+misskey_core::object! {
+    /// `itunes.owner` in the `fetch-rss` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Owner {
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("email", skip_none)]
+        pub email: Option<String>,
+    }
 }
-
-misskey_core::object!(Owner {
-    name: Option<String> = "name" skip_none,
-    email: Option<String> = "email" skip_none,
-});
 
 impl Endpoint for Request {
     type Response = Response;

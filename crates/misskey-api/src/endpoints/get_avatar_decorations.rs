@@ -8,32 +8,33 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `get-avatar-decorations`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `get-avatar-decorations`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// What `get-avatar-decorations` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `get-avatar-decorations` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub name: String,
-    pub description: String,
-    pub url: String,
-    pub role_ids_that_can_be_used_this_decoration: Vec<Id>,
+misskey_core::object! {
+    /// `[]` in the `get-avatar-decorations` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("name", required)]
+        pub name: String,
+        #[json("description", required)]
+        pub description: String,
+        #[json("url", required)]
+        pub url: String,
+        #[json("roleIdsThatCanBeUsedThisDecoration", or_default)]
+        pub role_ids_that_can_be_used_this_decoration: Vec<Id>,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    name: String = "name" required,
-    description: String = "description" required,
-    url: String = "url" required,
-    role_ids_that_can_be_used_this_decoration: Vec<Id> = "roleIdsThatCanBeUsedThisDecoration" or_default,
-});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

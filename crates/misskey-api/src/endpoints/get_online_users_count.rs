@@ -8,21 +8,22 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `get-online-users-count`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `get-online-users-count` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub count: f64,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `get-online-users-count`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    count: f64 = "count" required,
-});
+misskey_core::object! {
+    /// What `get-online-users-count` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("count", required)]
+        pub count: f64,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

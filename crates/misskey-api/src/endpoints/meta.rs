@@ -10,23 +10,498 @@ use misskey_core::{Endpoint, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize};
 use crate::models;
 
-/// The request body of `meta`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `true`.
-    pub detail: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `meta`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `true`.
+        #[json("detail", skip_none)]
+        pub detail: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    detail: Option<bool> = "detail" skip_none,
-});
 
 /// What `meta` answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Response {
     MetaDetailed(models::MetaDetailed),
     MetaLite(models::MetaLite),
+}
+
+impl Response {
+    /// `maintainerName`, which every branch has.
+    pub fn maintainer_name(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.maintainer_name.as_ref(),
+            Self::MetaLite(v) => v.maintainer_name.as_ref(),
+        }
+    }
+
+    /// `maintainerEmail`, which every branch has.
+    pub fn maintainer_email(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.maintainer_email.as_ref(),
+            Self::MetaLite(v) => v.maintainer_email.as_ref(),
+        }
+    }
+
+    /// `version`, which every branch has.
+    pub fn version(&self) -> &String {
+        match self {
+            Self::MetaDetailed(v) => &v.version,
+            Self::MetaLite(v) => &v.version,
+        }
+    }
+
+    /// `providesTarball`, which every branch has.
+    pub fn provides_tarball(&self) -> Option<&bool> {
+        match self {
+            Self::MetaDetailed(v) => v.provides_tarball.as_ref(),
+            Self::MetaLite(v) => v.provides_tarball.as_ref(),
+        }
+    }
+
+    /// `name`, which every branch has.
+    pub fn name(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.name.as_ref(),
+            Self::MetaLite(v) => v.name.as_ref(),
+        }
+    }
+
+    /// `shortName`, which every branch has.
+    pub fn short_name(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.short_name.as_ref(),
+            Self::MetaLite(v) => v.short_name.as_ref(),
+        }
+    }
+
+    /// `uri`, which every branch has.
+    pub fn uri(&self) -> &String {
+        match self {
+            Self::MetaDetailed(v) => &v.uri,
+            Self::MetaLite(v) => &v.uri,
+        }
+    }
+
+    /// `description`, which every branch has.
+    pub fn description(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.description.as_ref(),
+            Self::MetaLite(v) => v.description.as_ref(),
+        }
+    }
+
+    /// `langs`, which every branch has.
+    pub fn langs(&self) -> &Vec<String> {
+        match self {
+            Self::MetaDetailed(v) => &v.langs,
+            Self::MetaLite(v) => &v.langs,
+        }
+    }
+
+    /// `tosUrl`, which every branch has.
+    pub fn tos_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.tos_url.as_ref(),
+            Self::MetaLite(v) => v.tos_url.as_ref(),
+        }
+    }
+
+    /// `repositoryUrl`, which every branch has.
+    pub fn repository_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.repository_url.as_ref(),
+            Self::MetaLite(v) => v.repository_url.as_ref(),
+        }
+    }
+
+    /// `feedbackUrl`, which every branch has.
+    pub fn feedback_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.feedback_url.as_ref(),
+            Self::MetaLite(v) => v.feedback_url.as_ref(),
+        }
+    }
+
+    /// `defaultDarkTheme`, which every branch has.
+    pub fn default_dark_theme(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.default_dark_theme.as_ref(),
+            Self::MetaLite(v) => v.default_dark_theme.as_ref(),
+        }
+    }
+
+    /// `defaultLightTheme`, which every branch has.
+    pub fn default_light_theme(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.default_light_theme.as_ref(),
+            Self::MetaLite(v) => v.default_light_theme.as_ref(),
+        }
+    }
+
+    /// `disableRegistration`, which every branch has.
+    pub fn disable_registration(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.disable_registration,
+            Self::MetaLite(v) => &v.disable_registration,
+        }
+    }
+
+    /// `emailRequiredForSignup`, which every branch has.
+    pub fn email_required_for_signup(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.email_required_for_signup,
+            Self::MetaLite(v) => &v.email_required_for_signup,
+        }
+    }
+
+    /// `enableHcaptcha`, which every branch has.
+    pub fn enable_hcaptcha(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.enable_hcaptcha,
+            Self::MetaLite(v) => &v.enable_hcaptcha,
+        }
+    }
+
+    /// `hcaptchaSiteKey`, which every branch has.
+    pub fn hcaptcha_site_key(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.hcaptcha_site_key.as_ref(),
+            Self::MetaLite(v) => v.hcaptcha_site_key.as_ref(),
+        }
+    }
+
+    /// `enableMcaptcha`, which every branch has.
+    pub fn enable_mcaptcha(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.enable_mcaptcha,
+            Self::MetaLite(v) => &v.enable_mcaptcha,
+        }
+    }
+
+    /// `mcaptchaSiteKey`, which every branch has.
+    pub fn mcaptcha_site_key(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.mcaptcha_site_key.as_ref(),
+            Self::MetaLite(v) => v.mcaptcha_site_key.as_ref(),
+        }
+    }
+
+    /// `mcaptchaInstanceUrl`, which every branch has.
+    pub fn mcaptcha_instance_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.mcaptcha_instance_url.as_ref(),
+            Self::MetaLite(v) => v.mcaptcha_instance_url.as_ref(),
+        }
+    }
+
+    /// `enableRecaptcha`, which every branch has.
+    pub fn enable_recaptcha(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.enable_recaptcha,
+            Self::MetaLite(v) => &v.enable_recaptcha,
+        }
+    }
+
+    /// `recaptchaSiteKey`, which every branch has.
+    pub fn recaptcha_site_key(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.recaptcha_site_key.as_ref(),
+            Self::MetaLite(v) => v.recaptcha_site_key.as_ref(),
+        }
+    }
+
+    /// `enableTurnstile`, which every branch has.
+    pub fn enable_turnstile(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.enable_turnstile,
+            Self::MetaLite(v) => &v.enable_turnstile,
+        }
+    }
+
+    /// `turnstileSiteKey`, which every branch has.
+    pub fn turnstile_site_key(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.turnstile_site_key.as_ref(),
+            Self::MetaLite(v) => v.turnstile_site_key.as_ref(),
+        }
+    }
+
+    /// `enableTestcaptcha`, which every branch has.
+    pub fn enable_testcaptcha(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.enable_testcaptcha,
+            Self::MetaLite(v) => &v.enable_testcaptcha,
+        }
+    }
+
+    /// `swPublickey`, which every branch has.
+    pub fn sw_publickey(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.sw_publickey.as_ref(),
+            Self::MetaLite(v) => v.sw_publickey.as_ref(),
+        }
+    }
+
+    /// `mascotImageUrl`, which every branch has.
+    pub fn mascot_image_url(&self) -> &String {
+        match self {
+            Self::MetaDetailed(v) => &v.mascot_image_url,
+            Self::MetaLite(v) => &v.mascot_image_url,
+        }
+    }
+
+    /// `bannerUrl`, which every branch has.
+    pub fn banner_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.banner_url.as_ref(),
+            Self::MetaLite(v) => v.banner_url.as_ref(),
+        }
+    }
+
+    /// `serverErrorImageUrl`, which every branch has.
+    pub fn server_error_image_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.server_error_image_url.as_ref(),
+            Self::MetaLite(v) => v.server_error_image_url.as_ref(),
+        }
+    }
+
+    /// `infoImageUrl`, which every branch has.
+    pub fn info_image_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.info_image_url.as_ref(),
+            Self::MetaLite(v) => v.info_image_url.as_ref(),
+        }
+    }
+
+    /// `notFoundImageUrl`, which every branch has.
+    pub fn not_found_image_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.not_found_image_url.as_ref(),
+            Self::MetaLite(v) => v.not_found_image_url.as_ref(),
+        }
+    }
+
+    /// `iconUrl`, which every branch has.
+    pub fn icon_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.icon_url.as_ref(),
+            Self::MetaLite(v) => v.icon_url.as_ref(),
+        }
+    }
+
+    /// `maxNoteTextLength`, which every branch has.
+    pub fn max_note_text_length(&self) -> &f64 {
+        match self {
+            Self::MetaDetailed(v) => &v.max_note_text_length,
+            Self::MetaLite(v) => &v.max_note_text_length,
+        }
+    }
+
+    /// `ads`, which every branch has.
+    pub fn ads(&self) -> &Vec<models::MetaLiteAd> {
+        match self {
+            Self::MetaDetailed(v) => &v.ads,
+            Self::MetaLite(v) => &v.ads,
+        }
+    }
+
+    /// `notesPerOneAd`, which every branch has.
+    pub fn notes_per_one_ad(&self) -> &f64 {
+        match self {
+            Self::MetaDetailed(v) => &v.notes_per_one_ad,
+            Self::MetaLite(v) => &v.notes_per_one_ad,
+        }
+    }
+
+    /// `enableEmail`, which every branch has.
+    pub fn enable_email(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.enable_email,
+            Self::MetaLite(v) => &v.enable_email,
+        }
+    }
+
+    /// `enableServiceWorker`, which every branch has.
+    pub fn enable_service_worker(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.enable_service_worker,
+            Self::MetaLite(v) => &v.enable_service_worker,
+        }
+    }
+
+    /// `translatorAvailable`, which every branch has.
+    pub fn translator_available(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.translator_available,
+            Self::MetaLite(v) => &v.translator_available,
+        }
+    }
+
+    /// `mediaProxy`, which every branch has.
+    pub fn media_proxy(&self) -> &String {
+        match self {
+            Self::MetaDetailed(v) => &v.media_proxy,
+            Self::MetaLite(v) => &v.media_proxy,
+        }
+    }
+
+    /// `enableUrlPreview`, which every branch has.
+    pub fn enable_url_preview(&self) -> &bool {
+        match self {
+            Self::MetaDetailed(v) => &v.enable_url_preview,
+            Self::MetaLite(v) => &v.enable_url_preview,
+        }
+    }
+
+    /// `backgroundImageUrl`, which every branch has.
+    pub fn background_image_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.background_image_url.as_ref(),
+            Self::MetaLite(v) => v.background_image_url.as_ref(),
+        }
+    }
+
+    /// `impressumUrl`, which every branch has.
+    pub fn impressum_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.impressum_url.as_ref(),
+            Self::MetaLite(v) => v.impressum_url.as_ref(),
+        }
+    }
+
+    /// `logoImageUrl`, which every branch has.
+    pub fn logo_image_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.logo_image_url.as_ref(),
+            Self::MetaLite(v) => v.logo_image_url.as_ref(),
+        }
+    }
+
+    /// `privacyPolicyUrl`, which every branch has.
+    pub fn privacy_policy_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.privacy_policy_url.as_ref(),
+            Self::MetaLite(v) => v.privacy_policy_url.as_ref(),
+        }
+    }
+
+    /// `inquiryUrl`, which every branch has.
+    pub fn inquiry_url(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.inquiry_url.as_ref(),
+            Self::MetaLite(v) => v.inquiry_url.as_ref(),
+        }
+    }
+
+    /// `serverRules`, which every branch has.
+    pub fn server_rules(&self) -> &Vec<String> {
+        match self {
+            Self::MetaDetailed(v) => &v.server_rules,
+            Self::MetaLite(v) => &v.server_rules,
+        }
+    }
+
+    /// `themeColor`, which every branch has.
+    pub fn theme_color(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.theme_color.as_ref(),
+            Self::MetaLite(v) => v.theme_color.as_ref(),
+        }
+    }
+
+    /// `policies`, which every branch has.
+    pub fn policies(&self) -> &models::RolePolicies {
+        match self {
+            Self::MetaDetailed(v) => &v.policies,
+            Self::MetaLite(v) => &v.policies,
+        }
+    }
+
+    /// `noteSearchableScope`, which every branch has.
+    pub fn note_searchable_scope(&self) -> &models::MetaLiteNoteSearchableScope {
+        match self {
+            Self::MetaDetailed(v) => &v.note_searchable_scope,
+            Self::MetaLite(v) => &v.note_searchable_scope,
+        }
+    }
+
+    /// `maxFileSize`, which every branch has.
+    pub fn max_file_size(&self) -> &f64 {
+        match self {
+            Self::MetaDetailed(v) => &v.max_file_size,
+            Self::MetaLite(v) => &v.max_file_size,
+        }
+    }
+
+    /// `clientOptions`, which every branch has.
+    pub fn client_options(&self) -> Option<&serde_json::Value> {
+        match self {
+            Self::MetaDetailed(v) => v.client_options.as_ref(),
+            Self::MetaLite(v) => v.client_options.as_ref(),
+        }
+    }
+
+    /// `googleAnalyticsMeasurementId`, which every branch has.
+    pub fn google_analytics_measurement_id(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.google_analytics_measurement_id.as_ref(),
+            Self::MetaLite(v) => v.google_analytics_measurement_id.as_ref(),
+        }
+    }
+
+    /// `sentryForFrontend`, which every branch has.
+    pub fn sentry_for_frontend(&self) -> Option<&models::MetaLiteSentryForFrontend> {
+        match self {
+            Self::MetaDetailed(v) => v.sentry_for_frontend.as_ref(),
+            Self::MetaLite(v) => v.sentry_for_frontend.as_ref(),
+        }
+    }
+
+    /// `federation`, which every branch has.
+    pub fn federation(&self) -> Option<&models::MetaLiteFederation> {
+        match self {
+            Self::MetaDetailed(v) => v.federation.as_ref(),
+            Self::MetaLite(v) => v.federation.as_ref(),
+        }
+    }
+
+    /// `dimensions`, which every branch has.
+    pub fn dimensions(&self) -> Option<&f64> {
+        match self {
+            Self::MetaDetailed(v) => v.dimensions.as_ref(),
+            Self::MetaLite(v) => v.dimensions.as_ref(),
+        }
+    }
+
+    /// `googleAnalyticsId`, which every branch has.
+    pub fn google_analytics_id(&self) -> Option<&String> {
+        match self {
+            Self::MetaDetailed(v) => v.google_analytics_id.as_ref(),
+            Self::MetaLite(v) => v.google_analytics_id.as_ref(),
+        }
+    }
+
+    /// `wellKnownWebsites`, which every branch has.
+    pub fn well_known_websites(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::MetaDetailed(v) => v.well_known_websites.as_ref(),
+            Self::MetaLite(v) => v.well_known_websites.as_ref(),
+        }
+    }
+
+    /// `enableSkebStatus`, which every branch has.
+    pub fn enable_skeb_status(&self) -> Option<&bool> {
+        match self {
+            Self::MetaDetailed(v) => v.enable_skeb_status.as_ref(),
+            Self::MetaLite(v) => v.enable_skeb_status.as_ref(),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Response {
@@ -49,12 +524,12 @@ impl<'de> Deserialize<'de> for Response {
                             "cacheRemoteSensitiveFiles",
                         ],
                     ),
-                    |v| serde_json::from_str(v).map(Self::MetaDetailed),
+                    |v| misskey_core::private::parse(v).map(Self::MetaDetailed),
                 ),
                 (
                     "MetaLite",
                     misskey_core::private::Shape::Object(&[]),
-                    |v| serde_json::from_str(v).map(Self::MetaLite),
+                    |v| misskey_core::private::parse(v).map(Self::MetaLite),
                 ),
             ],
         )

@@ -10,19 +10,19 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `page-push`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub page_id: Id,
-    pub event: String,
-    pub var: Nullable<serde_json::Value>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `page-push`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("pageId", required)]
+        pub page_id: Id,
+        #[json("event", required)]
+        pub event: String,
+        #[json("var", skip_absent)]
+        pub var: Nullable<serde_json::Value>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    page_id: Id = "pageId" required,
-    event: String = "event" required,
-    var: Nullable<serde_json::Value> = "var" skip_absent,
-});
 
 /// `page-push` answers `204 No Content`.
 pub type Response = ();

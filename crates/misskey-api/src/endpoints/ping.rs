@@ -8,21 +8,22 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `ping`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `ping` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub pong: f64,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `ping`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    pong: f64 = "pong" required,
-});
+misskey_core::object! {
+    /// What `ping` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("pong", required)]
+        pub pong: f64,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `request-reset-password`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub username: String,
-    pub email: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `request-reset-password`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("username", required)]
+        pub username: String,
+        #[json("email", required)]
+        pub email: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    username: String = "username" required,
-    email: String = "email" required,
-});
 
 /// `request-reset-password` answers `204 No Content`.
 pub type Response = ();

@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `reset-password`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub token: String,
-    pub password: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `reset-password`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("token", required)]
+        pub token: String,
+        #[json("password", required)]
+        pub password: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    token: String = "token" required,
-    password: String = "password" required,
-});
 
 /// `reset-password` answers `204 No Content`.
 pub type Response = ();

@@ -9,28 +9,29 @@
 use std::collections::BTreeMap;
 use misskey_core::{DateTime, Endpoint, Permission, ResponseShape};
 
-/// The request body of `retention`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `retention`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// What `retention` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `retention` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub created_at: DateTime,
-    pub users: f64,
-    pub data: BTreeMap<String, f64>,
+misskey_core::object! {
+    /// `[]` in the `retention` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("users", required)]
+        pub users: f64,
+        #[json("data", or_default)]
+        pub data: BTreeMap<String, f64>,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    created_at: DateTime = "createdAt" required,
-    users: f64 = "users" required,
-    data: BTreeMap<String, f64> = "data" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,27 +9,28 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `server-info`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `server-info` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub machine: String,
-    pub cpu: models::Cpu,
-    pub mem: models::Mem,
-    pub fs: models::Fs,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `server-info`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    machine: String = "machine" required,
-    cpu: models::Cpu = "cpu" required,
-    mem: models::Mem = "mem" required,
-    fs: models::Fs = "fs" required,
-});
+misskey_core::object! {
+    /// What `server-info` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("machine", required)]
+        pub machine: String,
+        #[json("cpu", required)]
+        pub cpu: models::Cpu,
+        #[json("mem", required)]
+        pub mem: models::Mem,
+        #[json("fs", required)]
+        pub fs: models::Fs,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,33 +8,34 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `stats`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `stats` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub notes_count: f64,
-    pub original_notes_count: f64,
-    pub users_count: f64,
-    pub original_users_count: f64,
-    pub instances: f64,
-    pub drive_usage_local: f64,
-    pub drive_usage_remote: f64,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `stats`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    notes_count: f64 = "notesCount" required,
-    original_notes_count: f64 = "originalNotesCount" required,
-    users_count: f64 = "usersCount" required,
-    original_users_count: f64 = "originalUsersCount" required,
-    instances: f64 = "instances" required,
-    drive_usage_local: f64 = "driveUsageLocal" required,
-    drive_usage_remote: f64 = "driveUsageRemote" required,
-});
+misskey_core::object! {
+    /// What `stats` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("notesCount", required)]
+        pub notes_count: f64,
+        #[json("originalNotesCount", required)]
+        pub original_notes_count: f64,
+        #[json("usersCount", required)]
+        pub users_count: f64,
+        #[json("originalUsersCount", required)]
+        pub original_users_count: f64,
+        #[json("instances", required)]
+        pub instances: f64,
+        #[json("driveUsageLocal", required)]
+        pub drive_usage_local: f64,
+        #[json("driveUsageRemote", required)]
+        pub drive_usage_remote: f64,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,44 +8,44 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `test`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub required: bool,
-    pub string: Option<String>,
-    /// Default: `"hello"`.
-    pub default: Option<String>,
-    /// Default: `"hello"`.
-    pub nullable_default: Nullable<String>,
-    pub id: Option<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `test`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("required", required)]
+        pub required: bool,
+        #[json("string", skip_none)]
+        pub string: Option<String>,
+        /// Default: `"hello"`.
+        #[json("default", skip_none)]
+        pub default: Option<String>,
+        /// Default: `"hello"`.
+        #[json("nullableDefault", skip_absent)]
+        pub nullable_default: Nullable<String>,
+        #[json("id", skip_none)]
+        pub id: Option<Id>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    required: bool = "required" required,
-    string: Option<String> = "string" skip_none,
-    default: Option<String> = "default" skip_none,
-    nullable_default: Nullable<String> = "nullableDefault" skip_absent,
-    id: Option<Id> = "id" skip_none,
-});
-
-/// What `test` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub id: Option<Id>,
-    pub required: bool,
-    pub string: Option<String>,
-    pub default: Option<String>,
-    /// Default: `"hello"`.
-    pub nullable_default: Option<String>,
+misskey_core::object! {
+    /// What `test` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("id", skip_none)]
+        pub id: Option<Id>,
+        #[json("required", or_default)]
+        pub required: bool,
+        #[json("string", skip_none)]
+        pub string: Option<String>,
+        #[json("default", skip_none)]
+        pub default: Option<String>,
+        /// Default: `"hello"`.
+        #[json("nullableDefault", skip_none)]
+        pub nullable_default: Option<String>,
+    }
 }
-
-misskey_core::object!(Response {
-    id: Option<Id> = "id" skip_none,
-    required: bool = "required" or_default,
-    string: Option<String> = "string" skip_none,
-    default: Option<String> = "default" skip_none,
-    nullable_default: Option<String> = "nullableDefault" skip_none,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `verify-email`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub code: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `verify-email`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("code", required)]
+        pub code: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    code: String = "code" required,
-});
 
 /// `verify-email` answers `204 No Content`.
 pub type Response = ();

@@ -5,28 +5,28 @@
 use misskey_core::DateTime;
 use super::{AbuseReportNotificationRecipientMethod, SystemWebhook, UserLite};
 
-/// The `AbuseReportNotificationRecipient` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AbuseReportNotificationRecipient {
-    pub id: String,
-    pub is_active: bool,
-    pub updated_at: DateTime,
-    pub name: String,
-    pub method: AbuseReportNotificationRecipientMethod,
-    pub user_id: Option<String>,
-    pub user: Option<UserLite>,
-    pub system_webhook_id: Option<String>,
-    pub system_webhook: Option<SystemWebhook>,
+misskey_core::object! {
+    /// The `AbuseReportNotificationRecipient` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct AbuseReportNotificationRecipient {
+        #[json("id", required)]
+        pub id: String,
+        #[json("isActive", or_default)]
+        pub is_active: bool,
+        #[json("updatedAt", required)]
+        pub updated_at: DateTime,
+        #[json("name", required)]
+        pub name: String,
+        #[json("method", required)]
+        pub method: AbuseReportNotificationRecipientMethod,
+        #[json("userId", skip_none)]
+        pub user_id: Option<String>,
+        #[json("user", skip_none)]
+        pub user: Option<UserLite>,
+        #[json("systemWebhookId", skip_none)]
+        pub system_webhook_id: Option<String>,
+        #[json("systemWebhook", skip_none)]
+        pub system_webhook: Option<SystemWebhook>,
+    }
 }
-
-misskey_core::object!(AbuseReportNotificationRecipient {
-    id: String = "id" required,
-    is_active: bool = "isActive" or_default,
-    updated_at: DateTime = "updatedAt" required,
-    name: String = "name" required,
-    method: AbuseReportNotificationRecipientMethod = "method" required,
-    user_id: Option<String> = "userId" skip_none,
-    user: Option<UserLite> = "user" skip_none,
-    system_webhook_id: Option<String> = "systemWebhookId" skip_none,
-    system_webhook: Option<SystemWebhook> = "systemWebhook" skip_none,
-});

@@ -2,20 +2,17 @@
 //! `AbuseReportNotificationRecipientMethod`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `method` in `AbuseReportNotificationRecipient`.
-///
-/// The same shape in `AbuseReportNotificationRecipient`, `admin/abuse-report/notification-recipient/create`, `admin/abuse-report/notification-recipient/list`, `admin/abuse-report/notification-recipient/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AbuseReportNotificationRecipientMethod {
-    /// `email`
-    Email,
-    /// `webhook`
-    Webhook,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.AbuseReportNotificationRecipientMethod` in the spec.
+    ///
+    /// The same shape in `AbuseReportNotificationRecipient`, `admin/abuse-report/notification-recipient/create`, `admin/abuse-report/notification-recipient/list`, `admin/abuse-report/notification-recipient/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AbuseReportNotificationRecipientMethod {
+        Email = "email",
+        Webhook = "webhook",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    AbuseReportNotificationRecipientMethod, Other { Email => "email", Webhook =>
-    "webhook", }
-);

@@ -5,39 +5,39 @@
 use misskey_core::{DateTime, Id};
 use super::UserDetailed;
 
-/// The `AbuseUserReport` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AbuseUserReport {
-    pub id: Id,
-    pub category: String,
-    pub created_at: DateTime,
-    pub comment: String,
-    pub resolved: bool,
-    pub reporter_id: Id,
-    pub reporter: UserDetailed,
-    pub target_user_id: Id,
-    pub target_user: UserDetailed,
-    pub assignee_id: Option<Id>,
-    pub assignee: Option<UserDetailed>,
-    pub forwarded: bool,
-    pub moderation_note: String,
+misskey_core::object! {
+    /// The `AbuseUserReport` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct AbuseUserReport {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("category", required)]
+        pub category: String,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("comment", required)]
+        pub comment: String,
+        #[json("resolved", or_default)]
+        pub resolved: bool,
+        #[json("reporterId", required)]
+        pub reporter_id: Id,
+        #[json("reporter", required)]
+        pub reporter: UserDetailed,
+        #[json("targetUserId", required)]
+        pub target_user_id: Id,
+        #[json("targetUser", required)]
+        pub target_user: UserDetailed,
+        #[json("assigneeId", or_default)]
+        pub assignee_id: Option<Id>,
+        #[json("assignee", skip_none)]
+        pub assignee: Option<UserDetailed>,
+        #[json("forwarded", or_default)]
+        pub forwarded: bool,
+        #[json("moderationNote", required)]
+        pub moderation_note: String,
+    }
 }
-
-misskey_core::object!(AbuseUserReport {
-    id: Id = "id" required,
-    category: String = "category" required,
-    created_at: DateTime = "createdAt" required,
-    comment: String = "comment" required,
-    resolved: bool = "resolved" or_default,
-    reporter_id: Id = "reporterId" required,
-    reporter: UserDetailed = "reporter" required,
-    target_user_id: Id = "targetUserId" required,
-    target_user: UserDetailed = "targetUser" required,
-    assignee_id: Option<Id> = "assigneeId" or_default,
-    assignee: Option<UserDetailed> = "assignee" skip_none,
-    forwarded: bool = "forwarded" or_default,
-    moderation_note: String = "moderationNote" required,
-});
 
 impl misskey_core::HasId for AbuseUserReport {
     fn id(&self) -> Option<&str> {

@@ -4,14 +4,14 @@
 
 use super::AchievementName;
 
-/// The `Achievement` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Achievement {
-    pub name: AchievementName,
-    pub unlocked_at: f64,
+misskey_core::object! {
+    /// The `Achievement` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Achievement {
+        #[json("name", required)]
+        pub name: AchievementName,
+        #[json("unlockedAt", required)]
+        pub unlocked_at: f64,
+    }
 }
-
-misskey_core::object!(Achievement {
-    name: AchievementName = "name" required,
-    unlocked_at: f64 = "unlockedAt" required,
-});

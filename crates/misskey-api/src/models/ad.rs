@@ -4,39 +4,39 @@
 
 use misskey_core::{DateTime, Id};
 
-/// The `Ad` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Ad {
-    pub id: Id,
-    pub expires_at: DateTime,
-    pub starts_at: DateTime,
-    pub place: String,
-    pub priority: String,
-    pub ratio: f64,
-    pub url: String,
-    pub image_url: String,
-    pub memo: String,
-    pub day_of_week: i64,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub is_sensitive: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub image_blurhash: Option<String>,
+misskey_core::object! {
+    /// The `Ad` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Ad {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("expiresAt", required)]
+        pub expires_at: DateTime,
+        #[json("startsAt", required)]
+        pub starts_at: DateTime,
+        #[json("place", required)]
+        pub place: String,
+        #[json("priority", required)]
+        pub priority: String,
+        #[json("ratio", required)]
+        pub ratio: f64,
+        #[json("url", required)]
+        pub url: String,
+        #[json("imageUrl", required)]
+        pub image_url: String,
+        #[json("memo", required)]
+        pub memo: String,
+        #[json("dayOfWeek", required)]
+        pub day_of_week: i64,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("imageBlurhash", skip_none)]
+        pub image_blurhash: Option<String>,
+    }
 }
-
-misskey_core::object!(Ad {
-    id: Id = "id" required,
-    expires_at: DateTime = "expiresAt" required,
-    starts_at: DateTime = "startsAt" required,
-    place: String = "place" required,
-    priority: String = "priority" required,
-    ratio: f64 = "ratio" required,
-    url: String = "url" required,
-    image_url: String = "imageUrl" required,
-    memo: String = "memo" required,
-    day_of_week: i64 = "dayOfWeek" required,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-    image_blurhash: Option<String> = "imageBlurhash" skip_none,
-});
 
 impl misskey_core::HasId for Ad {
     fn id(&self) -> Option<&str> {

@@ -4,29 +4,29 @@
 
 use misskey_core::{DateTime, Id};
 
-/// What `admin/avatar-decorations/create` answers.
-///
-/// The same shape in `admin/avatar-decorations/create`, `admin/avatar-decorations/list`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AdminAvatarDecorationsResponseBody {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub updated_at: Option<DateTime>,
-    pub name: String,
-    pub description: String,
-    pub url: String,
-    pub role_ids_that_can_be_used_this_decoration: Vec<Id>,
+misskey_core::object! {
+    /// `x-shared.AdminAvatarDecorationsResponseBody` in the spec.
+    ///
+    /// The same shape in `admin/avatar-decorations/create`, `admin/avatar-decorations/list`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct AdminAvatarDecorationsResponseBody {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("updatedAt", or_default)]
+        pub updated_at: Option<DateTime>,
+        #[json("name", required)]
+        pub name: String,
+        #[json("description", required)]
+        pub description: String,
+        #[json("url", required)]
+        pub url: String,
+        #[json("roleIdsThatCanBeUsedThisDecoration", or_default)]
+        pub role_ids_that_can_be_used_this_decoration: Vec<Id>,
+    }
 }
-
-misskey_core::object!(AdminAvatarDecorationsResponseBody {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    updated_at: Option<DateTime> = "updatedAt" or_default,
-    name: String = "name" required,
-    description: String = "description" required,
-    url: String = "url" required,
-    role_ids_that_can_be_used_this_decoration: Vec<Id> = "roleIdsThatCanBeUsedThisDecoration" or_default,
-});
 
 impl misskey_core::HasId for AdminAvatarDecorationsResponseBody {
     fn id(&self) -> Option<&str> {

@@ -2,29 +2,21 @@
 //! `AdminCaptchaProvider`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `provider` in the `admin/captcha/current` response.
-///
-/// The same shape in `admin/captcha/current`, `admin/captcha/save`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminCaptchaProvider {
-    /// `none`
-    None,
-    /// `hcaptcha`
-    Hcaptcha,
-    /// `mcaptcha`
-    Mcaptcha,
-    /// `recaptcha`
-    Recaptcha,
-    /// `turnstile`
-    Turnstile,
-    /// `testcaptcha`
-    Testcaptcha,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.AdminCaptchaProvider` in the spec.
+    ///
+    /// The same shape in `admin/captcha/current`, `admin/captcha/save`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AdminCaptchaProvider {
+        None = "none",
+        Hcaptcha = "hcaptcha",
+        Mcaptcha = "mcaptcha",
+        Recaptcha = "recaptcha",
+        Turnstile = "turnstile",
+        Testcaptcha = "testcaptcha",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    AdminCaptchaProvider, Other { None => "none", Hcaptcha => "hcaptcha", Mcaptcha =>
-    "mcaptcha", Recaptcha => "recaptcha", Turnstile => "turnstile", Testcaptcha =>
-    "testcaptcha", }
-);

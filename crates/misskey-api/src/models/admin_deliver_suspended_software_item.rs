@@ -2,16 +2,15 @@
 //! `AdminDeliverSuspendedSoftwareItem`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `deliverSuspendedSoftware[]` in the `admin/meta` response.
-///
-/// The same shape in `admin/meta`, `admin/update-meta`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AdminDeliverSuspendedSoftwareItem {
-    pub software: String,
-    pub version_range: String,
+misskey_core::object! {
+    /// `x-shared.AdminDeliverSuspendedSoftwareItem` in the spec.
+    ///
+    /// The same shape in `admin/meta`, `admin/update-meta`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct AdminDeliverSuspendedSoftwareItem {
+        #[json("software", required)]
+        pub software: String,
+        #[json("versionRange", required)]
+        pub version_range: String,
+    }
 }
-
-misskey_core::object!(AdminDeliverSuspendedSoftwareItem {
-    software: String = "software" required,
-    version_range: String = "versionRange" required,
-});

@@ -4,16 +4,16 @@
 
 use super::QueueMetrics;
 
-/// `metrics` in the `admin/queue/queue-stats` response.
-///
-/// The same shape in `admin/queue/queue-stats`, `admin/queue/queues`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AdminQueueMetrics {
-    pub completed: QueueMetrics,
-    pub failed: QueueMetrics,
+misskey_core::object! {
+    /// `x-shared.AdminQueueMetrics` in the spec.
+    ///
+    /// The same shape in `admin/queue/queue-stats`, `admin/queue/queues`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct AdminQueueMetrics {
+        #[json("completed", required)]
+        pub completed: QueueMetrics,
+        #[json("failed", required)]
+        pub failed: QueueMetrics,
+    }
 }
-
-misskey_core::object!(AdminQueueMetrics {
-    completed: QueueMetrics = "completed" required,
-    failed: QueueMetrics = "failed" required,
-});

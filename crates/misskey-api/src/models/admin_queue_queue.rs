@@ -2,39 +2,25 @@
 //! `AdminQueueQueue`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// In 2025.11.0; not in 2024.10.1.
-///
-/// The same shape in `admin/queue/clear`, `admin/queue/jobs`, `admin/queue/promote-jobs`, `admin/queue/queue-stats`, `admin/queue/queues`, `admin/queue/remove-job`, `admin/queue/retry-job`, `admin/queue/show-job`, `admin/queue/show-job-logs`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminQueueQueue {
-    /// `system`
-    System,
-    /// `endedPollNotification`
-    EndedPollNotification,
-    /// `postScheduledNote`
-    PostScheduledNote,
-    /// `deliver`
-    Deliver,
-    /// `inbox`
-    Inbox,
-    /// `db`
-    Db,
-    /// `relationship`
-    Relationship,
-    /// `objectStorage`
-    ObjectStorage,
-    /// `userWebhookDeliver`
-    UserWebhookDeliver,
-    /// `systemWebhookDeliver`
-    SystemWebhookDeliver,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// In 2025.11.0; not in 2024.10.1.
+    ///
+    /// The same shape in `admin/queue/clear`, `admin/queue/jobs`, `admin/queue/promote-jobs`, `admin/queue/queue-stats`, `admin/queue/queues`, `admin/queue/remove-job`, `admin/queue/retry-job`, `admin/queue/show-job`, `admin/queue/show-job-logs`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AdminQueueQueue {
+        System = "system",
+        EndedPollNotification = "endedPollNotification",
+        PostScheduledNote = "postScheduledNote",
+        Deliver = "deliver",
+        Inbox = "inbox",
+        Db = "db",
+        Relationship = "relationship",
+        ObjectStorage = "objectStorage",
+        UserWebhookDeliver = "userWebhookDeliver",
+        SystemWebhookDeliver = "systemWebhookDeliver",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    AdminQueueQueue, Other { System => "system", EndedPollNotification =>
-    "endedPollNotification", PostScheduledNote => "postScheduledNote", Deliver =>
-    "deliver", Inbox => "inbox", Db => "db", Relationship => "relationship",
-    ObjectStorage => "objectStorage", UserWebhookDeliver => "userWebhookDeliver",
-    SystemWebhookDeliver => "systemWebhookDeliver", }
-);

@@ -5,22 +5,22 @@
 use misskey_core::Id;
 use super::AdminRelaysStatus;
 
-/// What `admin/relays/add` answers.
-///
-/// The same shape in `admin/relays/add`, `admin/relays/list`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AdminRelaysResponse {
-    pub id: Id,
-    pub inbox: String,
-    /// Default: `"requesting"`.
-    pub status: AdminRelaysStatus,
+misskey_core::object! {
+    /// `x-shared.AdminRelaysResponse` in the spec.
+    ///
+    /// The same shape in `admin/relays/add`, `admin/relays/list`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct AdminRelaysResponse {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("inbox", required)]
+        pub inbox: String,
+        /// Default: `"requesting"`.
+        #[json("status", required)]
+        pub status: AdminRelaysStatus,
+    }
 }
-
-misskey_core::object!(AdminRelaysResponse {
-    id: Id = "id" required,
-    inbox: String = "inbox" required,
-    status: AdminRelaysStatus = "status" required,
-});
 
 impl misskey_core::HasId for AdminRelaysResponse {
     fn id(&self) -> Option<&str> {

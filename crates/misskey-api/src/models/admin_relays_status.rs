@@ -2,22 +2,18 @@
 //! `AdminRelaysStatus`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `status` in the `admin/relays/add` response.
-///
-/// The same shape in `admin/relays/add`, `admin/relays/list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminRelaysStatus {
-    /// `requesting`
-    Requesting,
-    /// `accepted`
-    Accepted,
-    /// `rejected`
-    Rejected,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.AdminRelaysStatus` in the spec.
+    ///
+    /// The same shape in `admin/relays/add`, `admin/relays/list`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AdminRelaysStatus {
+        Requesting = "requesting",
+        Accepted = "accepted",
+        Rejected = "rejected",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    AdminRelaysStatus, Other { Requesting => "requesting", Accepted => "accepted",
-    Rejected => "rejected", }
-);

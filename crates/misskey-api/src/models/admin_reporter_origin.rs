@@ -2,23 +2,19 @@
 //! `AdminReporterOrigin`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `reporterOrigin` in the `admin/abuse-user-reports` request.
-///
-/// The same shape in `admin/abuse-user-reports`, `admin/show-users`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum AdminReporterOrigin {
-    /// `combined`
-    #[default]
-    Combined,
-    /// `local`
-    Local,
-    /// `remote`
-    Remote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(Combined)]
+    /// Values of `x-shared.AdminReporterOrigin` in the spec.
+    ///
+    /// The same shape in `admin/abuse-user-reports`, `admin/show-users`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AdminReporterOrigin {
+        Combined = "combined",
+        Local = "local",
+        Remote = "remote",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    AdminReporterOrigin, Other { Combined => "combined", Local => "local", Remote =>
-    "remote", }
-);

@@ -2,19 +2,17 @@
 //! `AdminResolvedAs`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `[].resolvedAs` in the `admin/abuse-user-reports` response.
-///
-/// The same shape in `admin/abuse-user-reports`, `admin/resolve-abuse-user-report`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminResolvedAs {
-    /// `accept`
-    Accept,
-    /// `reject`
-    Reject,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.AdminResolvedAs` in the spec.
+    ///
+    /// The same shape in `admin/abuse-user-reports`, `admin/resolve-abuse-user-report`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AdminResolvedAs {
+        Accept = "accept",
+        Reject = "reject",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    AdminResolvedAs, Other { Accept => "accept", Reject => "reject", }
-);

@@ -2,28 +2,20 @@
 //! `AdminSystemWebhookOnItem`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `on[]` in the `admin/system-webhook/create` request.
-///
-/// The same shape in `admin/system-webhook/create`, `admin/system-webhook/list`, `admin/system-webhook/test`, `admin/system-webhook/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminSystemWebhookOnItem {
-    /// `abuseReport`
-    AbuseReport,
-    /// `abuseReportResolved`
-    AbuseReportResolved,
-    /// `userCreated`
-    UserCreated,
-    /// `inactiveModeratorsWarning`
-    InactiveModeratorsWarning,
-    /// `inactiveModeratorsInvitationOnlyChanged`
-    InactiveModeratorsInvitationOnlyChanged,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.AdminSystemWebhookOnItem` in the spec.
+    ///
+    /// The same shape in `admin/system-webhook/create`, `admin/system-webhook/list`, `admin/system-webhook/test`, `admin/system-webhook/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AdminSystemWebhookOnItem {
+        AbuseReport = "abuseReport",
+        AbuseReportResolved = "abuseReportResolved",
+        UserCreated = "userCreated",
+        InactiveModeratorsWarning = "inactiveModeratorsWarning",
+        InactiveModeratorsInvitationOnlyChanged = "inactiveModeratorsInvitationOnlyChanged",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    AdminSystemWebhookOnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved
-    => "abuseReportResolved", UserCreated => "userCreated", InactiveModeratorsWarning =>
-    "inactiveModeratorsWarning", InactiveModeratorsInvitationOnlyChanged =>
-    "inactiveModeratorsInvitationOnlyChanged", }
-);

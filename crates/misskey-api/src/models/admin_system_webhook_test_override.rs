@@ -2,16 +2,16 @@
 //! `AdminSystemWebhookTestOverride`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `override` in the `admin/system-webhook/test` request.
-///
-/// The same shape in `admin/system-webhook/test`, `i/webhooks/test`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AdminSystemWebhookTestOverride {
-    pub url: Option<String>,
-    pub secret: Option<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// `x-shared.AdminSystemWebhookTestOverride` in the spec.
+    ///
+    /// The same shape in `admin/system-webhook/test`, `i/webhooks/test`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct AdminSystemWebhookTestOverride {
+        #[json("url", skip_none)]
+        pub url: Option<String>,
+        #[json("secret", skip_none)]
+        pub secret: Option<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] AdminSystemWebhookTestOverride {
-    url: Option<String> = "url" skip_none,
-    secret: Option<String> = "secret" skip_none,
-});

@@ -2,22 +2,18 @@
 //! `AdminUgcVisibilityForVisitor`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-///
-/// The same shape in `admin/meta`, `admin/update-meta`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdminUgcVisibilityForVisitor {
-    /// `all`
-    All,
-    /// `local`
-    Local,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    AdminUgcVisibilityForVisitor, Other { All => "all", Local => "local", None => "none",
+misskey_core::string_enum! {
+    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+    ///
+    /// The same shape in `admin/meta`, `admin/update-meta`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AdminUgcVisibilityForVisitor {
+        All = "all",
+        Local = "local",
+        None = "none",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
     }
-);
+}

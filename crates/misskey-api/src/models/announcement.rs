@@ -5,46 +5,46 @@
 use misskey_core::{DateTime, Id};
 use super::AnnouncementIcon;
 
-/// The `Announcement` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Announcement {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub updated_at: Option<DateTime>,
-    pub text: String,
-    pub title: String,
-    pub image_url: Option<String>,
-    pub icon: AnnouncementIcon,
-    pub display: AnnouncementDisplay,
-    pub need_confirmation_to_read: bool,
-    pub silence: bool,
-    pub for_you: bool,
-    pub is_read: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub need_enrollment_tutorial_to_read: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub close_duration: Option<f64>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub display_order: Option<f64>,
+misskey_core::object! {
+    /// The `Announcement` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Announcement {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("updatedAt", or_default)]
+        pub updated_at: Option<DateTime>,
+        #[json("text", required)]
+        pub text: String,
+        #[json("title", required)]
+        pub title: String,
+        #[json("imageUrl", or_default)]
+        pub image_url: Option<String>,
+        #[json("icon", required)]
+        pub icon: AnnouncementIcon,
+        #[json("display", required)]
+        pub display: AnnouncementDisplay,
+        #[json("needConfirmationToRead", or_default)]
+        pub need_confirmation_to_read: bool,
+        #[json("silence", or_default)]
+        pub silence: bool,
+        #[json("forYou", or_default)]
+        pub for_you: bool,
+        #[json("isRead", skip_none)]
+        pub is_read: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("needEnrollmentTutorialToRead", skip_none)]
+        pub need_enrollment_tutorial_to_read: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("closeDuration", skip_none)]
+        pub close_duration: Option<f64>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("displayOrder", skip_none)]
+        pub display_order: Option<f64>,
+    }
 }
-
-misskey_core::object!(Announcement {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    updated_at: Option<DateTime> = "updatedAt" or_default,
-    text: String = "text" required,
-    title: String = "title" required,
-    image_url: Option<String> = "imageUrl" or_default,
-    icon: AnnouncementIcon = "icon" required,
-    display: AnnouncementDisplay = "display" required,
-    need_confirmation_to_read: bool = "needConfirmationToRead" or_default,
-    silence: bool = "silence" or_default,
-    for_you: bool = "forYou" or_default,
-    is_read: Option<bool> = "isRead" skip_none,
-    need_enrollment_tutorial_to_read: Option<bool> = "needEnrollmentTutorialToRead" skip_none,
-    close_duration: Option<f64> = "closeDuration" skip_none,
-    display_order: Option<f64> = "displayOrder" skip_none,
-});
 
 impl misskey_core::HasId for Announcement {
     fn id(&self) -> Option<&str> {
@@ -52,20 +52,16 @@ impl misskey_core::HasId for Announcement {
     }
 }
 
-/// Values of `display` in `Announcement`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AnnouncementDisplay {
-    /// `dialog`
-    Dialog,
-    /// `normal`
-    Normal,
-    /// `banner`
-    Banner,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `display` in `Announcement`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AnnouncementDisplay {
+        Dialog = "dialog",
+        Normal = "normal",
+        Banner = "banner",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    AnnouncementDisplay, Other { Dialog => "dialog", Normal => "normal", Banner =>
-    "banner", }
-);

@@ -2,24 +2,19 @@
 //! `AnnouncementIcon`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `icon` in `Announcement`.
-///
-/// The same shape in `Announcement`, `admin/announcements/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AnnouncementIcon {
-    /// `info`
-    Info,
-    /// `warning`
-    Warning,
-    /// `error`
-    Error,
-    /// `success`
-    Success,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.AnnouncementIcon` in the spec.
+    ///
+    /// The same shape in `Announcement`, `admin/announcements/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AnnouncementIcon {
+        Info = "info",
+        Warning = "warning",
+        Error = "error",
+        Success = "success",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    AnnouncementIcon, Other { Info => "info", Warning => "warning", Error => "error",
-    Success => "success", }
-);

@@ -5,56 +5,56 @@
 use misskey_core::{DateTime, Id};
 use super::AntennaSrc;
 
-/// The `Antenna` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Antenna {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub name: String,
-    pub keywords: Vec<Vec<String>>,
-    pub exclude_keywords: Vec<Vec<String>>,
-    pub src: AntennaSrc,
-    pub user_list_id: Option<Id>,
-    pub users: Vec<String>,
-    /// Default: `false`.
-    pub case_sensitive: bool,
-    /// Default: `false`.
-    pub local_only: bool,
-    /// Default: `false`.
-    pub exclude_bots: bool,
-    /// Default: `false`.
-    pub with_replies: bool,
-    pub with_file: bool,
-    pub is_active: bool,
-    /// Default: `false`.
-    pub has_unread_note: bool,
-    /// Default: `false`.
-    pub notify: bool,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    ///
-    /// Default: `false`.
-    pub exclude_notes_in_sensitive_channel: Option<bool>,
+misskey_core::object! {
+    /// The `Antenna` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Antenna {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("name", required)]
+        pub name: String,
+        #[json("keywords", or_default)]
+        pub keywords: Vec<Vec<String>>,
+        #[json("excludeKeywords", or_default)]
+        pub exclude_keywords: Vec<Vec<String>>,
+        #[json("src", required)]
+        pub src: AntennaSrc,
+        #[json("userListId", or_default)]
+        pub user_list_id: Option<Id>,
+        #[json("users", or_default)]
+        pub users: Vec<String>,
+        /// Default: `false`.
+        #[json("caseSensitive", or_default)]
+        pub case_sensitive: bool,
+        /// Default: `false`.
+        #[json("localOnly", or_default)]
+        pub local_only: bool,
+        /// Default: `false`.
+        #[json("excludeBots", or_default)]
+        pub exclude_bots: bool,
+        /// Default: `false`.
+        #[json("withReplies", or_default)]
+        pub with_replies: bool,
+        #[json("withFile", or_default)]
+        pub with_file: bool,
+        #[json("isActive", or_default)]
+        pub is_active: bool,
+        /// Default: `false`.
+        #[json("hasUnreadNote", or_default)]
+        pub has_unread_note: bool,
+        /// Default: `false`.
+        #[json("notify", or_default)]
+        pub notify: bool,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        ///
+        /// Default: `false`.
+        #[json("excludeNotesInSensitiveChannel", skip_none)]
+        pub exclude_notes_in_sensitive_channel: Option<bool>,
+    }
 }
-
-misskey_core::object!(Antenna {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    name: String = "name" required,
-    keywords: Vec<Vec<String>> = "keywords" or_default,
-    exclude_keywords: Vec<Vec<String>> = "excludeKeywords" or_default,
-    src: AntennaSrc = "src" required,
-    user_list_id: Option<Id> = "userListId" or_default,
-    users: Vec<String> = "users" or_default,
-    case_sensitive: bool = "caseSensitive" or_default,
-    local_only: bool = "localOnly" or_default,
-    exclude_bots: bool = "excludeBots" or_default,
-    with_replies: bool = "withReplies" or_default,
-    with_file: bool = "withFile" or_default,
-    is_active: bool = "isActive" or_default,
-    has_unread_note: bool = "hasUnreadNote" or_default,
-    notify: bool = "notify" or_default,
-    exclude_notes_in_sensitive_channel: Option<bool> = "excludeNotesInSensitiveChannel" skip_none,
-});
 
 impl misskey_core::HasId for Antenna {
     fn id(&self) -> Option<&str> {

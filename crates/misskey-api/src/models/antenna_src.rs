@@ -2,26 +2,20 @@
 //! `AntennaSrc`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `src` in `Antenna`.
-///
-/// The same shape in `Antenna`, `antennas/create`, `antennas/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AntennaSrc {
-    /// `home`
-    Home,
-    /// `all`
-    All,
-    /// `users`
-    Users,
-    /// `list`
-    List,
-    /// `users_blacklist`
-    UsersBlacklist,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.AntennaSrc` in the spec.
+    ///
+    /// The same shape in `Antenna`, `antennas/create`, `antennas/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AntennaSrc {
+        Home = "home",
+        All = "all",
+        Users = "users",
+        List = "list",
+        UsersBlacklist = "users_blacklist",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    AntennaSrc, Other { Home => "home", All => "all", Users => "users", List => "list",
-    UsersBlacklist => "users_blacklist", }
-);

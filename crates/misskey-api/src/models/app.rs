@@ -2,22 +2,22 @@
 //! `App` (`#/components/schemas/App`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `App` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct App {
-    pub id: String,
-    pub name: String,
-    pub callback_url: Option<String>,
-    pub permission: Vec<String>,
-    pub secret: Option<String>,
-    pub is_authorized: Option<bool>,
+misskey_core::object! {
+    /// The `App` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct App {
+        #[json("id", required)]
+        pub id: String,
+        #[json("name", required)]
+        pub name: String,
+        #[json("callbackUrl", or_default)]
+        pub callback_url: Option<String>,
+        #[json("permission", or_default)]
+        pub permission: Vec<String>,
+        #[json("secret", skip_none)]
+        pub secret: Option<String>,
+        #[json("isAuthorized", skip_none)]
+        pub is_authorized: Option<bool>,
+    }
 }
-
-misskey_core::object!(App {
-    id: String = "id" required,
-    name: String = "name" required,
-    callback_url: Option<String> = "callbackUrl" or_default,
-    permission: Vec<String> = "permission" or_default,
-    secret: Option<String> = "secret" skip_none,
-    is_authorized: Option<bool> = "isAuthorized" skip_none,
-});

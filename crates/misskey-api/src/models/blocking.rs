@@ -5,21 +5,21 @@
 use misskey_core::{DateTime, Id};
 use super::UserDetailedNotMe;
 
-/// The `Blocking` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Blocking {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub blockee_id: Id,
-    pub blockee: UserDetailedNotMe,
+misskey_core::object! {
+    /// The `Blocking` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Blocking {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("blockeeId", required)]
+        pub blockee_id: Id,
+        #[json("blockee", required)]
+        pub blockee: UserDetailedNotMe,
+    }
 }
-
-misskey_core::object!(Blocking {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    blockee_id: Id = "blockeeId" required,
-    blockee: UserDetailedNotMe = "blockee" required,
-});
 
 impl misskey_core::HasId for Blocking {
     fn id(&self) -> Option<&str> {

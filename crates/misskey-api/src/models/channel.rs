@@ -5,53 +5,53 @@
 use misskey_core::{DateTime, Id};
 use super::Note;
 
-/// The `Channel` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Channel {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub last_noted_at: Option<DateTime>,
-    pub name: String,
-    pub description: Option<String>,
-    pub user_id: Option<Id>,
-    pub banner_url: Option<String>,
-    pub pinned_note_ids: Vec<Id>,
-    pub color: String,
-    pub is_archived: bool,
-    pub users_count: f64,
-    pub notes_count: f64,
-    pub is_sensitive: bool,
-    pub allow_renote_to_external: bool,
-    pub is_following: Option<bool>,
-    pub is_favorited: Option<bool>,
-    pub pinned_notes: Option<Vec<Note>>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub banner_id: Option<Id>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub is_muting: Option<bool>,
+misskey_core::object! {
+    /// The `Channel` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Channel {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("lastNotedAt", or_default)]
+        pub last_noted_at: Option<DateTime>,
+        #[json("name", required)]
+        pub name: String,
+        #[json("description", or_default)]
+        pub description: Option<String>,
+        #[json("userId", or_default)]
+        pub user_id: Option<Id>,
+        #[json("bannerUrl", or_default)]
+        pub banner_url: Option<String>,
+        #[json("pinnedNoteIds", or_default)]
+        pub pinned_note_ids: Vec<Id>,
+        #[json("color", required)]
+        pub color: String,
+        #[json("isArchived", or_default)]
+        pub is_archived: bool,
+        #[json("usersCount", required)]
+        pub users_count: f64,
+        #[json("notesCount", required)]
+        pub notes_count: f64,
+        #[json("isSensitive", or_default)]
+        pub is_sensitive: bool,
+        #[json("allowRenoteToExternal", or_default)]
+        pub allow_renote_to_external: bool,
+        #[json("isFollowing", skip_none)]
+        pub is_following: Option<bool>,
+        #[json("isFavorited", skip_none)]
+        pub is_favorited: Option<bool>,
+        #[json("pinnedNotes", skip_none)]
+        pub pinned_notes: Option<Vec<Note>>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("bannerId", skip_none)]
+        pub banner_id: Option<Id>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("isMuting", skip_none)]
+        pub is_muting: Option<bool>,
+    }
 }
-
-misskey_core::object!(Channel {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    last_noted_at: Option<DateTime> = "lastNotedAt" or_default,
-    name: String = "name" required,
-    description: Option<String> = "description" or_default,
-    user_id: Option<Id> = "userId" or_default,
-    banner_url: Option<String> = "bannerUrl" or_default,
-    pinned_note_ids: Vec<Id> = "pinnedNoteIds" or_default,
-    color: String = "color" required,
-    is_archived: bool = "isArchived" or_default,
-    users_count: f64 = "usersCount" required,
-    notes_count: f64 = "notesCount" required,
-    is_sensitive: bool = "isSensitive" or_default,
-    allow_renote_to_external: bool = "allowRenoteToExternal" or_default,
-    is_following: Option<bool> = "isFollowing" skip_none,
-    is_favorited: Option<bool> = "isFavorited" skip_none,
-    pinned_notes: Option<Vec<Note>> = "pinnedNotes" skip_none,
-    banner_id: Option<Id> = "bannerId" skip_none,
-    is_muting: Option<bool> = "isMuting" skip_none,
-});
 
 impl misskey_core::HasId for Channel {
     fn id(&self) -> Option<&str> {

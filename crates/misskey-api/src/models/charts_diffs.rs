@@ -2,20 +2,20 @@
 //! `ChartsDiffs`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `notes.diffs` in the `charts/instance` response.
-///
-/// The same shape in `charts/instance`, `charts/notes`, `charts/user/notes`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChartsDiffs {
-    pub normal: Vec<f64>,
-    pub reply: Vec<f64>,
-    pub renote: Vec<f64>,
-    pub with_file: Vec<f64>,
+misskey_core::object! {
+    /// `x-shared.ChartsDiffs` in the spec.
+    ///
+    /// The same shape in `charts/instance`, `charts/notes`, `charts/user/notes`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChartsDiffs {
+        #[json("normal", or_default)]
+        pub normal: Vec<f64>,
+        #[json("reply", or_default)]
+        pub reply: Vec<f64>,
+        #[json("renote", or_default)]
+        pub renote: Vec<f64>,
+        #[json("withFile", or_default)]
+        pub with_file: Vec<f64>,
+    }
 }
-
-misskey_core::object!(ChartsDiffs {
-    normal: Vec<f64> = "normal" or_default,
-    reply: Vec<f64> = "reply" or_default,
-    renote: Vec<f64> = "renote" or_default,
-    with_file: Vec<f64> = "withFile" or_default,
-});

@@ -4,20 +4,20 @@
 
 use super::ChartsDiffs;
 
-/// `notes` in the `charts/instance` response.
-///
-/// The same shape in `charts/instance`, `charts/notes`, `charts/user/notes`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChartsNotes {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
-    pub diffs: ChartsDiffs,
+misskey_core::object! {
+    /// `x-shared.ChartsNotes` in the spec.
+    ///
+    /// The same shape in `charts/instance`, `charts/notes`, `charts/user/notes`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChartsNotes {
+        #[json("total", or_default)]
+        pub total: Vec<f64>,
+        #[json("inc", or_default)]
+        pub inc: Vec<f64>,
+        #[json("dec", or_default)]
+        pub dec: Vec<f64>,
+        #[json("diffs", required)]
+        pub diffs: ChartsDiffs,
+    }
 }
-
-misskey_core::object!(ChartsNotes {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-    diffs: ChartsDiffs = "diffs" required,
-});

@@ -2,17 +2,17 @@
 //! `ChartsSpan`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `span` in the `charts/active-users` request.
-///
-/// The same shape in `charts/active-users`, `charts/ap-request`, `charts/drive`, `charts/federation`, `charts/instance`, `charts/notes`, `charts/user/drive`, `charts/user/following`, `charts/user/notes`, `charts/user/pv`, `charts/user/reactions`, `charts/users`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChartsSpan {
-    /// `day`
-    Day,
-    /// `hour`
-    Hour,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.ChartsSpan` in the spec.
+    ///
+    /// The same shape in `charts/active-users`, `charts/ap-request`, `charts/drive`, `charts/federation`, `charts/instance`, `charts/notes`, `charts/user/drive`, `charts/user/following`, `charts/user/notes`, `charts/user/pv`, `charts/user/reactions`, `charts/users`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChartsSpan {
+        Day = "day",
+        Hour = "hour",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(ChartsSpan, Other { Day => "day", Hour => "hour", });

@@ -2,18 +2,18 @@
 //! `ChartsUsers`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `users` in the `charts/instance` response.
-///
-/// The same shape in `charts/instance`, `charts/user/following`, `charts/users`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChartsUsers {
-    pub total: Vec<f64>,
-    pub inc: Vec<f64>,
-    pub dec: Vec<f64>,
+misskey_core::object! {
+    /// `x-shared.ChartsUsers` in the spec.
+    ///
+    /// The same shape in `charts/instance`, `charts/user/following`, `charts/users`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChartsUsers {
+        #[json("total", or_default)]
+        pub total: Vec<f64>,
+        #[json("inc", or_default)]
+        pub inc: Vec<f64>,
+        #[json("dec", or_default)]
+        pub dec: Vec<f64>,
+    }
 }
-
-misskey_core::object!(ChartsUsers {
-    total: Vec<f64> = "total" or_default,
-    inc: Vec<f64> = "inc" or_default,
-    dec: Vec<f64> = "dec" or_default,
-});

@@ -5,36 +5,36 @@
 use misskey_core::DateTime;
 use super::{ChatMessageReaction, ChatRoom, DriveFile, UserLite};
 
-/// The `ChatMessage` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatMessage {
-    pub id: String,
-    pub created_at: DateTime,
-    pub from_user_id: String,
-    pub from_user: UserLite,
-    pub to_user_id: Option<String>,
-    pub to_user: Option<UserLite>,
-    pub to_room_id: Option<String>,
-    pub to_room: Option<ChatRoom>,
-    pub text: Option<String>,
-    pub file_id: Option<String>,
-    pub file: Option<DriveFile>,
-    pub is_read: Option<bool>,
-    pub reactions: Vec<ChatMessageReaction>,
+misskey_core::object! {
+    /// The `ChatMessage` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChatMessage {
+        #[json("id", required)]
+        pub id: String,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("fromUserId", required)]
+        pub from_user_id: String,
+        #[json("fromUser", required)]
+        pub from_user: UserLite,
+        #[json("toUserId", skip_none)]
+        pub to_user_id: Option<String>,
+        #[json("toUser", skip_none)]
+        pub to_user: Option<UserLite>,
+        #[json("toRoomId", skip_none)]
+        pub to_room_id: Option<String>,
+        #[json("toRoom", skip_none)]
+        pub to_room: Option<ChatRoom>,
+        #[json("text", skip_none)]
+        pub text: Option<String>,
+        #[json("fileId", skip_none)]
+        pub file_id: Option<String>,
+        #[json("file", skip_none)]
+        pub file: Option<DriveFile>,
+        #[json("isRead", skip_none)]
+        pub is_read: Option<bool>,
+        #[json("reactions", or_default)]
+        pub reactions: Vec<ChatMessageReaction>,
+    }
 }
-
-misskey_core::object!(ChatMessage {
-    id: String = "id" required,
-    created_at: DateTime = "createdAt" required,
-    from_user_id: String = "fromUserId" required,
-    from_user: UserLite = "fromUser" required,
-    to_user_id: Option<String> = "toUserId" skip_none,
-    to_user: Option<UserLite> = "toUser" skip_none,
-    to_room_id: Option<String> = "toRoomId" skip_none,
-    to_room: Option<ChatRoom> = "toRoom" skip_none,
-    text: Option<String> = "text" skip_none,
-    file_id: Option<String> = "fileId" skip_none,
-    file: Option<DriveFile> = "file" skip_none,
-    is_read: Option<bool> = "isRead" skip_none,
-    reactions: Vec<ChatMessageReaction> = "reactions" or_default,
-});

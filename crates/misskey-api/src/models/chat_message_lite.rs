@@ -5,42 +5,42 @@
 use misskey_core::DateTime;
 use super::{DriveFile, UserLite};
 
-/// The `ChatMessageLite` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatMessageLite {
-    pub id: String,
-    pub created_at: DateTime,
-    pub from_user_id: String,
-    pub from_user: Option<UserLite>,
-    pub to_user_id: Option<String>,
-    pub to_room_id: Option<String>,
-    pub text: Option<String>,
-    pub file_id: Option<String>,
-    pub file: Option<DriveFile>,
-    pub reactions: Vec<ChatMessageLiteReaction>,
+misskey_core::object! {
+    /// The `ChatMessageLite` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChatMessageLite {
+        #[json("id", required)]
+        pub id: String,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("fromUserId", required)]
+        pub from_user_id: String,
+        #[json("fromUser", skip_none)]
+        pub from_user: Option<UserLite>,
+        #[json("toUserId", skip_none)]
+        pub to_user_id: Option<String>,
+        #[json("toRoomId", skip_none)]
+        pub to_room_id: Option<String>,
+        #[json("text", skip_none)]
+        pub text: Option<String>,
+        #[json("fileId", skip_none)]
+        pub file_id: Option<String>,
+        #[json("file", skip_none)]
+        pub file: Option<DriveFile>,
+        #[json("reactions", or_default)]
+        pub reactions: Vec<ChatMessageLiteReaction>,
+    }
 }
 
-misskey_core::object!(ChatMessageLite {
-    id: String = "id" required,
-    created_at: DateTime = "createdAt" required,
-    from_user_id: String = "fromUserId" required,
-    from_user: Option<UserLite> = "fromUser" skip_none,
-    to_user_id: Option<String> = "toUserId" skip_none,
-    to_room_id: Option<String> = "toRoomId" skip_none,
-    text: Option<String> = "text" skip_none,
-    file_id: Option<String> = "fileId" skip_none,
-    file: Option<DriveFile> = "file" skip_none,
-    reactions: Vec<ChatMessageLiteReaction> = "reactions" or_default,
-});
-
-/// `reactions[]` in `ChatMessageLite`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatMessageLiteReaction {
-    pub reaction: String,
-    pub user: Option<UserLite>,
+misskey_core::object! {
+    /// `reactions[]` in `ChatMessageLite`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChatMessageLiteReaction {
+        #[json("reaction", required)]
+        pub reaction: String,
+        #[json("user", skip_none)]
+        pub user: Option<UserLite>,
+    }
 }
-
-misskey_core::object!(ChatMessageLiteReaction {
-    reaction: String = "reaction" required,
-    user: Option<UserLite> = "user" skip_none,
-});

@@ -5,36 +5,36 @@
 use misskey_core::DateTime;
 use super::DriveFile;
 
-/// The `ChatMessageLiteFor1on1` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatMessageLiteFor1on1 {
-    pub id: String,
-    pub created_at: DateTime,
-    pub from_user_id: String,
-    pub to_user_id: String,
-    pub text: Option<String>,
-    pub file_id: Option<String>,
-    pub file: Option<DriveFile>,
-    pub reactions: Vec<ChatMessageLiteFor1on1Reaction>,
+misskey_core::object! {
+    /// The `ChatMessageLiteFor1on1` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChatMessageLiteFor1on1 {
+        #[json("id", required)]
+        pub id: String,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("fromUserId", required)]
+        pub from_user_id: String,
+        #[json("toUserId", required)]
+        pub to_user_id: String,
+        #[json("text", skip_none)]
+        pub text: Option<String>,
+        #[json("fileId", skip_none)]
+        pub file_id: Option<String>,
+        #[json("file", skip_none)]
+        pub file: Option<DriveFile>,
+        #[json("reactions", or_default)]
+        pub reactions: Vec<ChatMessageLiteFor1on1Reaction>,
+    }
 }
 
-misskey_core::object!(ChatMessageLiteFor1on1 {
-    id: String = "id" required,
-    created_at: DateTime = "createdAt" required,
-    from_user_id: String = "fromUserId" required,
-    to_user_id: String = "toUserId" required,
-    text: Option<String> = "text" skip_none,
-    file_id: Option<String> = "fileId" skip_none,
-    file: Option<DriveFile> = "file" skip_none,
-    reactions: Vec<ChatMessageLiteFor1on1Reaction> = "reactions" or_default,
-});
-
-/// `reactions[]` in `ChatMessageLiteFor1on1`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatMessageLiteFor1on1Reaction {
-    pub reaction: String,
+misskey_core::object! {
+    /// `reactions[]` in `ChatMessageLiteFor1on1`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChatMessageLiteFor1on1Reaction {
+        #[json("reaction", required)]
+        pub reaction: String,
+    }
 }
-
-misskey_core::object!(ChatMessageLiteFor1on1Reaction {
-    reaction: String = "reaction" required,
-});

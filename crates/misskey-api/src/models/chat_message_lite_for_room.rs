@@ -5,28 +5,28 @@
 use misskey_core::DateTime;
 use super::{ChatMessageReaction, DriveFile, UserLite};
 
-/// The `ChatMessageLiteForRoom` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatMessageLiteForRoom {
-    pub id: String,
-    pub created_at: DateTime,
-    pub from_user_id: String,
-    pub from_user: UserLite,
-    pub to_room_id: String,
-    pub text: Option<String>,
-    pub file_id: Option<String>,
-    pub file: Option<DriveFile>,
-    pub reactions: Vec<ChatMessageReaction>,
+misskey_core::object! {
+    /// The `ChatMessageLiteForRoom` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChatMessageLiteForRoom {
+        #[json("id", required)]
+        pub id: String,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("fromUserId", required)]
+        pub from_user_id: String,
+        #[json("fromUser", required)]
+        pub from_user: UserLite,
+        #[json("toRoomId", required)]
+        pub to_room_id: String,
+        #[json("text", skip_none)]
+        pub text: Option<String>,
+        #[json("fileId", skip_none)]
+        pub file_id: Option<String>,
+        #[json("file", skip_none)]
+        pub file: Option<DriveFile>,
+        #[json("reactions", or_default)]
+        pub reactions: Vec<ChatMessageReaction>,
+    }
 }
-
-misskey_core::object!(ChatMessageLiteForRoom {
-    id: String = "id" required,
-    created_at: DateTime = "createdAt" required,
-    from_user_id: String = "fromUserId" required,
-    from_user: UserLite = "fromUser" required,
-    to_room_id: String = "toRoomId" required,
-    text: Option<String> = "text" skip_none,
-    file_id: Option<String> = "fileId" skip_none,
-    file: Option<DriveFile> = "file" skip_none,
-    reactions: Vec<ChatMessageReaction> = "reactions" or_default,
-});

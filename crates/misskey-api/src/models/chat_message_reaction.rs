@@ -4,16 +4,16 @@
 
 use super::UserLite;
 
-/// `reactions[]` in `ChatMessage`.
-///
-/// The same shape in `ChatMessage`, `ChatMessageLiteForRoom`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatMessageReaction {
-    pub reaction: String,
-    pub user: UserLite,
+misskey_core::object! {
+    /// `x-shared.ChatMessageReaction` in the spec.
+    ///
+    /// The same shape in `ChatMessage`, `ChatMessageLiteForRoom`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChatMessageReaction {
+        #[json("reaction", required)]
+        pub reaction: String,
+        #[json("user", required)]
+        pub user: UserLite,
+    }
 }
-
-misskey_core::object!(ChatMessageReaction {
-    reaction: String = "reaction" required,
-    user: UserLite = "user" required,
-});

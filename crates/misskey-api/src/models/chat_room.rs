@@ -5,27 +5,27 @@
 use misskey_core::DateTime;
 use super::UserLite;
 
-/// The `ChatRoom` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatRoom {
-    pub id: String,
-    pub created_at: DateTime,
-    pub owner_id: String,
-    pub owner: UserLite,
-    pub name: String,
-    pub description: String,
-    pub is_muted: Option<bool>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub invitation_exists: Option<bool>,
+misskey_core::object! {
+    /// The `ChatRoom` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChatRoom {
+        #[json("id", required)]
+        pub id: String,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("ownerId", required)]
+        pub owner_id: String,
+        #[json("owner", required)]
+        pub owner: UserLite,
+        #[json("name", required)]
+        pub name: String,
+        #[json("description", required)]
+        pub description: String,
+        #[json("isMuted", skip_none)]
+        pub is_muted: Option<bool>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("invitationExists", skip_none)]
+        pub invitation_exists: Option<bool>,
+    }
 }
-
-misskey_core::object!(ChatRoom {
-    id: String = "id" required,
-    created_at: DateTime = "createdAt" required,
-    owner_id: String = "ownerId" required,
-    owner: UserLite = "owner" required,
-    name: String = "name" required,
-    description: String = "description" required,
-    is_muted: Option<bool> = "isMuted" skip_none,
-    invitation_exists: Option<bool> = "invitationExists" skip_none,
-});

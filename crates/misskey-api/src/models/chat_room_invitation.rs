@@ -5,22 +5,22 @@
 use misskey_core::DateTime;
 use super::{ChatRoom, UserLite};
 
-/// The `ChatRoomInvitation` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatRoomInvitation {
-    pub id: String,
-    pub created_at: DateTime,
-    pub user_id: String,
-    pub user: UserLite,
-    pub room_id: String,
-    pub room: ChatRoom,
+misskey_core::object! {
+    /// The `ChatRoomInvitation` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChatRoomInvitation {
+        #[json("id", required)]
+        pub id: String,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("userId", required)]
+        pub user_id: String,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("roomId", required)]
+        pub room_id: String,
+        #[json("room", required)]
+        pub room: ChatRoom,
+    }
 }
-
-misskey_core::object!(ChatRoomInvitation {
-    id: String = "id" required,
-    created_at: DateTime = "createdAt" required,
-    user_id: String = "userId" required,
-    user: UserLite = "user" required,
-    room_id: String = "roomId" required,
-    room: ChatRoom = "room" required,
-});

@@ -5,22 +5,22 @@
 use misskey_core::DateTime;
 use super::{ChatRoom, UserLite};
 
-/// The `ChatRoomMembership` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatRoomMembership {
-    pub id: String,
-    pub created_at: DateTime,
-    pub user_id: String,
-    pub user: Option<UserLite>,
-    pub room_id: String,
-    pub room: Option<ChatRoom>,
+misskey_core::object! {
+    /// The `ChatRoomMembership` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChatRoomMembership {
+        #[json("id", required)]
+        pub id: String,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("userId", required)]
+        pub user_id: String,
+        #[json("user", skip_none)]
+        pub user: Option<UserLite>,
+        #[json("roomId", required)]
+        pub room_id: String,
+        #[json("room", skip_none)]
+        pub room: Option<ChatRoom>,
+    }
 }
-
-misskey_core::object!(ChatRoomMembership {
-    id: String = "id" required,
-    created_at: DateTime = "createdAt" required,
-    user_id: String = "userId" required,
-    user: Option<UserLite> = "user" skip_none,
-    room_id: String = "roomId" required,
-    room: Option<ChatRoom> = "room" skip_none,
-});

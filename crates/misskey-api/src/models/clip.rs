@@ -5,35 +5,35 @@
 use misskey_core::{DateTime, Id};
 use super::UserLite;
 
-/// The `Clip` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Clip {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub last_clipped_at: Option<DateTime>,
-    pub user_id: Id,
-    pub user: UserLite,
-    pub name: String,
-    pub description: Option<String>,
-    pub is_public: bool,
-    pub favorited_count: f64,
-    pub is_favorited: Option<bool>,
-    pub notes_count: Option<i64>,
+misskey_core::object! {
+    /// The `Clip` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Clip {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("lastClippedAt", or_default)]
+        pub last_clipped_at: Option<DateTime>,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("name", required)]
+        pub name: String,
+        #[json("description", or_default)]
+        pub description: Option<String>,
+        #[json("isPublic", or_default)]
+        pub is_public: bool,
+        #[json("favoritedCount", required)]
+        pub favorited_count: f64,
+        #[json("isFavorited", skip_none)]
+        pub is_favorited: Option<bool>,
+        #[json("notesCount", skip_none)]
+        pub notes_count: Option<i64>,
+    }
 }
-
-misskey_core::object!(Clip {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    last_clipped_at: Option<DateTime> = "lastClippedAt" or_default,
-    user_id: Id = "userId" required,
-    user: UserLite = "user" required,
-    name: String = "name" required,
-    description: Option<String> = "description" or_default,
-    is_public: bool = "isPublic" or_default,
-    favorited_count: f64 = "favoritedCount" required,
-    is_favorited: Option<bool> = "isFavorited" skip_none,
-    notes_count: Option<i64> = "notesCount" skip_none,
-});
 
 impl misskey_core::HasId for Clip {
     fn id(&self) -> Option<&str> {

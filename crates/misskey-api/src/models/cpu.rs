@@ -2,16 +2,16 @@
 //! `Cpu`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `cpu` in the `admin/server-info` response.
-///
-/// The same shape in `admin/server-info`, `server-info`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cpu {
-    pub model: String,
-    pub cores: f64,
+misskey_core::object! {
+    /// `x-shared.Cpu` in the spec.
+    ///
+    /// The same shape in `admin/server-info`, `server-info`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Cpu {
+        #[json("model", required)]
+        pub model: String,
+        #[json("cores", required)]
+        pub cores: f64,
+    }
 }
-
-misskey_core::object!(Cpu {
-    model: String = "model" required,
-    cores: f64 = "cores" required,
-});

@@ -5,48 +5,48 @@
 use misskey_core::{DateTime, Id};
 use super::{DriveFileProperties, DriveFolder, UserLite};
 
-/// The `DriveFile` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DriveFile {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub name: String,
-    pub r#type: String,
-    pub md5: String,
-    pub size: f64,
-    pub is_sensitive: bool,
-    pub blurhash: Option<String>,
-    pub properties: DriveFileProperties,
-    pub url: String,
-    pub thumbnail_url: Option<String>,
-    pub comment: Option<String>,
-    pub folder_id: Option<Id>,
-    pub folder: Option<DriveFolder>,
-    pub user_id: Option<Id>,
-    pub user: Option<UserLite>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub is_sensitive_by_moderator: Option<bool>,
+misskey_core::object! {
+    /// The `DriveFile` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct DriveFile {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("name", required)]
+        pub name: String,
+        #[json("type", required)]
+        pub r#type: String,
+        #[json("md5", required)]
+        pub md5: String,
+        #[json("size", required)]
+        pub size: f64,
+        #[json("isSensitive", or_default)]
+        pub is_sensitive: bool,
+        #[json("blurhash", or_default)]
+        pub blurhash: Option<String>,
+        #[json("properties", required)]
+        pub properties: DriveFileProperties,
+        #[json("url", required)]
+        pub url: String,
+        #[json("thumbnailUrl", or_default)]
+        pub thumbnail_url: Option<String>,
+        #[json("comment", or_default)]
+        pub comment: Option<String>,
+        #[json("folderId", or_default)]
+        pub folder_id: Option<Id>,
+        #[json("folder", skip_none)]
+        pub folder: Option<DriveFolder>,
+        #[json("userId", or_default)]
+        pub user_id: Option<Id>,
+        #[json("user", skip_none)]
+        pub user: Option<UserLite>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("isSensitiveByModerator", skip_none)]
+        pub is_sensitive_by_moderator: Option<bool>,
+    }
 }
-
-misskey_core::object!(DriveFile {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    name: String = "name" required,
-    r#type: String = "type" required,
-    md5: String = "md5" required,
-    size: f64 = "size" required,
-    is_sensitive: bool = "isSensitive" or_default,
-    blurhash: Option<String> = "blurhash" or_default,
-    properties: DriveFileProperties = "properties" required,
-    url: String = "url" required,
-    thumbnail_url: Option<String> = "thumbnailUrl" or_default,
-    comment: Option<String> = "comment" or_default,
-    folder_id: Option<Id> = "folderId" or_default,
-    folder: Option<DriveFolder> = "folder" skip_none,
-    user_id: Option<Id> = "userId" or_default,
-    user: Option<UserLite> = "user" skip_none,
-    is_sensitive_by_moderator: Option<bool> = "isSensitiveByModerator" skip_none,
-});
 
 impl misskey_core::HasId for DriveFile {
     fn id(&self) -> Option<&str> {

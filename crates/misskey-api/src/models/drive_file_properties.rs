@@ -2,20 +2,20 @@
 //! `DriveFileProperties`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `properties` in `DriveFile`.
-///
-/// The same shape in `DriveFile`, `admin/drive/show-file`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DriveFileProperties {
-    pub width: Option<f64>,
-    pub height: Option<f64>,
-    pub orientation: Option<f64>,
-    pub avg_color: Option<String>,
+misskey_core::object! {
+    /// `x-shared.DriveFileProperties` in the spec.
+    ///
+    /// The same shape in `DriveFile`, `admin/drive/show-file`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct DriveFileProperties {
+        #[json("width", skip_none)]
+        pub width: Option<f64>,
+        #[json("height", skip_none)]
+        pub height: Option<f64>,
+        #[json("orientation", skip_none)]
+        pub orientation: Option<f64>,
+        #[json("avgColor", skip_none)]
+        pub avg_color: Option<String>,
+    }
 }
-
-misskey_core::object!(DriveFileProperties {
-    width: Option<f64> = "width" skip_none,
-    height: Option<f64> = "height" skip_none,
-    orientation: Option<f64> = "orientation" skip_none,
-    avg_color: Option<String> = "avgColor" skip_none,
-});

@@ -4,27 +4,27 @@
 
 use misskey_core::{DateTime, Id};
 
-/// The `DriveFolder` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DriveFolder {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub name: String,
-    pub parent_id: Option<Id>,
-    pub folders_count: Option<f64>,
-    pub files_count: Option<f64>,
-    pub parent: Option<Box<DriveFolder>>,
+misskey_core::object! {
+    /// The `DriveFolder` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct DriveFolder {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("name", required)]
+        pub name: String,
+        #[json("parentId", or_default)]
+        pub parent_id: Option<Id>,
+        #[json("foldersCount", skip_none)]
+        pub folders_count: Option<f64>,
+        #[json("filesCount", skip_none)]
+        pub files_count: Option<f64>,
+        #[json("parent", skip_none)]
+        pub parent: Option<Box<DriveFolder>>,
+    }
 }
-
-misskey_core::object!(DriveFolder {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    name: String = "name" required,
-    parent_id: Option<Id> = "parentId" or_default,
-    folders_count: Option<f64> = "foldersCount" skip_none,
-    files_count: Option<f64> = "filesCount" skip_none,
-    parent: Option<Box<DriveFolder>> = "parent" skip_none,
-});
 
 impl misskey_core::HasId for DriveFolder {
     fn id(&self) -> Option<&str> {

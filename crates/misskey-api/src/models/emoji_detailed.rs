@@ -4,49 +4,49 @@
 
 use misskey_core::{DateTime, Id};
 
-/// The `EmojiDetailed` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmojiDetailed {
-    pub id: Id,
-    pub aliases: Vec<Id>,
-    pub name: String,
-    pub category: Option<String>,
-    /// The local host is represented with `null`.
-    pub host: Option<String>,
-    pub url: String,
-    pub license: Option<String>,
-    pub is_sensitive: bool,
-    pub local_only: bool,
-    pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub created_at: Option<DateTime>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub updated_at: Option<DateTime>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub requested_by: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub memo: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub role_ids_that_can_not_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
+misskey_core::object! {
+    /// The `EmojiDetailed` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct EmojiDetailed {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("aliases", or_default)]
+        pub aliases: Vec<Id>,
+        #[json("name", required)]
+        pub name: String,
+        #[json("category", or_default)]
+        pub category: Option<String>,
+        /// The local host is represented with `null`.
+        #[json("host", or_default)]
+        pub host: Option<String>,
+        #[json("url", required)]
+        pub url: String,
+        #[json("license", or_default)]
+        pub license: Option<String>,
+        #[json("isSensitive", or_default)]
+        pub is_sensitive: bool,
+        #[json("localOnly", or_default)]
+        pub local_only: bool,
+        #[json("roleIdsThatCanBeUsedThisEmojiAsReaction", skip_none)]
+        pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("createdAt", skip_none)]
+        pub created_at: Option<DateTime>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("updatedAt", skip_none)]
+        pub updated_at: Option<DateTime>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("requestedBy", skip_none)]
+        pub requested_by: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("memo", skip_none)]
+        pub memo: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("roleIdsThatCanNotBeUsedThisEmojiAsReaction", skip_none)]
+        pub role_ids_that_can_not_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
+    }
 }
-
-misskey_core::object!(EmojiDetailed {
-    id: Id = "id" required,
-    aliases: Vec<Id> = "aliases" or_default,
-    name: String = "name" required,
-    category: Option<String> = "category" or_default,
-    host: Option<String> = "host" or_default,
-    url: String = "url" required,
-    license: Option<String> = "license" or_default,
-    is_sensitive: bool = "isSensitive" or_default,
-    local_only: bool = "localOnly" or_default,
-    role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>> = "roleIdsThatCanBeUsedThisEmojiAsReaction" skip_none,
-    created_at: Option<DateTime> = "createdAt" skip_none,
-    updated_at: Option<DateTime> = "updatedAt" skip_none,
-    requested_by: Option<String> = "requestedBy" skip_none,
-    memo: Option<String> = "memo" skip_none,
-    role_ids_that_can_not_be_used_this_emoji_as_reaction: Option<Vec<Id>> = "roleIdsThatCanNotBeUsedThisEmojiAsReaction" skip_none,
-});
 
 impl misskey_core::HasId for EmojiDetailed {
     fn id(&self) -> Option<&str> {

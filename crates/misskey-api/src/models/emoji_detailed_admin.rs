@@ -4,44 +4,44 @@
 
 use misskey_core::{DateTime, Id};
 
-/// The `EmojiDetailedAdmin` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmojiDetailedAdmin {
-    pub id: Id,
-    pub updated_at: Option<DateTime>,
-    pub name: String,
-    /// The local host is represented with `null`.
-    pub host: Option<String>,
-    pub public_url: String,
-    pub original_url: String,
-    pub uri: Option<String>,
-    pub r#type: Option<String>,
-    pub aliases: Vec<Id>,
-    pub category: Option<String>,
-    pub license: Option<String>,
-    pub local_only: bool,
-    pub is_sensitive: bool,
-    pub role_ids_that_can_be_used_this_emoji_as_reaction: Vec<
-        EmojiDetailedAdminRoleIdsThatCanBeUsedThisEmojiAsReactionItem,
-    >,
+misskey_core::object! {
+    /// The `EmojiDetailedAdmin` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct EmojiDetailedAdmin {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("updatedAt", or_default)]
+        pub updated_at: Option<DateTime>,
+        #[json("name", required)]
+        pub name: String,
+        /// The local host is represented with `null`.
+        #[json("host", or_default)]
+        pub host: Option<String>,
+        #[json("publicUrl", required)]
+        pub public_url: String,
+        #[json("originalUrl", required)]
+        pub original_url: String,
+        #[json("uri", or_default)]
+        pub uri: Option<String>,
+        #[json("type", or_default)]
+        pub r#type: Option<String>,
+        #[json("aliases", or_default)]
+        pub aliases: Vec<Id>,
+        #[json("category", or_default)]
+        pub category: Option<String>,
+        #[json("license", or_default)]
+        pub license: Option<String>,
+        #[json("localOnly", or_default)]
+        pub local_only: bool,
+        #[json("isSensitive", or_default)]
+        pub is_sensitive: bool,
+        #[json("roleIdsThatCanBeUsedThisEmojiAsReaction", or_default)]
+        pub role_ids_that_can_be_used_this_emoji_as_reaction: Vec<
+            EmojiDetailedAdminRoleIdsThatCanBeUsedThisEmojiAsReactionItem,
+        >,
+    }
 }
-
-misskey_core::object!(EmojiDetailedAdmin {
-    id: Id = "id" required,
-    updated_at: Option<DateTime> = "updatedAt" or_default,
-    name: String = "name" required,
-    host: Option<String> = "host" or_default,
-    public_url: String = "publicUrl" required,
-    original_url: String = "originalUrl" required,
-    uri: Option<String> = "uri" or_default,
-    r#type: Option<String> = "type" or_default,
-    aliases: Vec<Id> = "aliases" or_default,
-    category: Option<String> = "category" or_default,
-    license: Option<String> = "license" or_default,
-    local_only: bool = "localOnly" or_default,
-    is_sensitive: bool = "isSensitive" or_default,
-    role_ids_that_can_be_used_this_emoji_as_reaction: Vec<EmojiDetailedAdminRoleIdsThatCanBeUsedThisEmojiAsReactionItem> = "roleIdsThatCanBeUsedThisEmojiAsReaction" or_default,
-});
 
 impl misskey_core::HasId for EmojiDetailedAdmin {
     fn id(&self) -> Option<&str> {
@@ -49,17 +49,17 @@ impl misskey_core::HasId for EmojiDetailedAdmin {
     }
 }
 
-/// `roleIdsThatCanBeUsedThisEmojiAsReaction[]` in `EmojiDetailedAdmin`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmojiDetailedAdminRoleIdsThatCanBeUsedThisEmojiAsReactionItem {
-    pub id: Id,
-    pub name: String,
+misskey_core::object! {
+    /// `roleIdsThatCanBeUsedThisEmojiAsReaction[]` in `EmojiDetailedAdmin`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct EmojiDetailedAdminRoleIdsThatCanBeUsedThisEmojiAsReactionItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("name", required)]
+        pub name: String,
+    }
 }
-
-misskey_core::object!(EmojiDetailedAdminRoleIdsThatCanBeUsedThisEmojiAsReactionItem {
-    id: Id = "id" required,
-    name: String = "name" required,
-});
 
 impl misskey_core::HasId
 for EmojiDetailedAdminRoleIdsThatCanBeUsedThisEmojiAsReactionItem {

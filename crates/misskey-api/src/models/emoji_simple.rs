@@ -4,27 +4,27 @@
 
 use misskey_core::Id;
 
-/// The `EmojiSimple` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmojiSimple {
-    pub aliases: Vec<Id>,
-    pub name: String,
-    pub category: Option<String>,
-    pub url: String,
-    pub local_only: Option<bool>,
-    pub is_sensitive: Option<bool>,
-    pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub role_ids_that_can_not_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
+misskey_core::object! {
+    /// The `EmojiSimple` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct EmojiSimple {
+        #[json("aliases", or_default)]
+        pub aliases: Vec<Id>,
+        #[json("name", required)]
+        pub name: String,
+        #[json("category", or_default)]
+        pub category: Option<String>,
+        #[json("url", required)]
+        pub url: String,
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+        #[json("roleIdsThatCanBeUsedThisEmojiAsReaction", skip_none)]
+        pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("roleIdsThatCanNotBeUsedThisEmojiAsReaction", skip_none)]
+        pub role_ids_that_can_not_be_used_this_emoji_as_reaction: Option<Vec<Id>>,
+    }
 }
-
-misskey_core::object!(EmojiSimple {
-    aliases: Vec<Id> = "aliases" or_default,
-    name: String = "name" required,
-    category: Option<String> = "category" or_default,
-    url: String = "url" required,
-    local_only: Option<bool> = "localOnly" skip_none,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-    role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<Id>> = "roleIdsThatCanBeUsedThisEmojiAsReaction" skip_none,
-    role_ids_that_can_not_be_used_this_emoji_as_reaction: Option<Vec<Id>> = "roleIdsThatCanNotBeUsedThisEmojiAsReaction" skip_none,
-});

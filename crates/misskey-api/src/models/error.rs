@@ -2,30 +2,30 @@
 //! `Error` (`#/components/schemas/Error`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `Error` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Error {
+misskey_core::object! {
+    /// The `Error` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Error {
+        /// An error object.
+        #[json("error", required)]
+        pub error: ErrorError,
+    }
+}
+
+misskey_core::object! {
     /// An error object.
-    pub error: ErrorError,
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ErrorError {
+        /// An error code. Unique within the endpoint.
+        #[json("code", required)]
+        pub code: String,
+        /// An error message.
+        #[json("message", required)]
+        pub message: String,
+        /// An error ID. This ID is static.
+        #[json("id", required)]
+        pub id: String,
+    }
 }
-
-misskey_core::object!(Error {
-    error: ErrorError = "error" required,
-});
-
-/// An error object.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErrorError {
-    /// An error code. Unique within the endpoint.
-    pub code: String,
-    /// An error message.
-    pub message: String,
-    /// An error ID. This ID is static.
-    pub id: String,
-}
-
-misskey_core::object!(ErrorError {
-    code: String = "code" required,
-    message: String = "message" required,
-    id: String = "id" required,
-});

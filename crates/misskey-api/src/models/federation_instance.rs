@@ -4,69 +4,69 @@
 
 use misskey_core::{DateTime, Id};
 
-/// The `FederationInstance` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FederationInstance {
-    pub id: Id,
-    pub first_retrieved_at: DateTime,
-    pub host: String,
-    pub users_count: f64,
-    pub notes_count: f64,
-    pub following_count: f64,
-    pub followers_count: f64,
-    pub is_not_responding: bool,
-    pub is_suspended: bool,
-    pub suspension_state: FederationInstanceSuspensionState,
-    pub is_blocked: bool,
-    pub software_name: Option<String>,
-    pub software_version: Option<String>,
-    pub open_registrations: Option<bool>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub maintainer_name: Option<String>,
-    pub maintainer_email: Option<String>,
-    pub is_silenced: bool,
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub is_media_silenced: Option<bool>,
-    pub icon_url: Option<String>,
-    pub favicon_url: Option<String>,
-    pub theme_color: Option<String>,
-    pub info_updated_at: Option<DateTime>,
-    pub latest_request_received_at: Option<DateTime>,
-    pub moderation_note: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub is_sensitive_media: Option<bool>,
+misskey_core::object! {
+    /// The `FederationInstance` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct FederationInstance {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("firstRetrievedAt", required)]
+        pub first_retrieved_at: DateTime,
+        #[json("host", required)]
+        pub host: String,
+        #[json("usersCount", required)]
+        pub users_count: f64,
+        #[json("notesCount", required)]
+        pub notes_count: f64,
+        #[json("followingCount", required)]
+        pub following_count: f64,
+        #[json("followersCount", required)]
+        pub followers_count: f64,
+        #[json("isNotResponding", or_default)]
+        pub is_not_responding: bool,
+        #[json("isSuspended", or_default)]
+        pub is_suspended: bool,
+        #[json("suspensionState", required)]
+        pub suspension_state: FederationInstanceSuspensionState,
+        #[json("isBlocked", or_default)]
+        pub is_blocked: bool,
+        #[json("softwareName", or_default)]
+        pub software_name: Option<String>,
+        #[json("softwareVersion", or_default)]
+        pub software_version: Option<String>,
+        #[json("openRegistrations", or_default)]
+        pub open_registrations: Option<bool>,
+        #[json("name", or_default)]
+        pub name: Option<String>,
+        #[json("description", or_default)]
+        pub description: Option<String>,
+        #[json("maintainerName", or_default)]
+        pub maintainer_name: Option<String>,
+        #[json("maintainerEmail", or_default)]
+        pub maintainer_email: Option<String>,
+        #[json("isSilenced", or_default)]
+        pub is_silenced: bool,
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("isMediaSilenced", skip_none)]
+        pub is_media_silenced: Option<bool>,
+        #[json("iconUrl", or_default)]
+        pub icon_url: Option<String>,
+        #[json("faviconUrl", or_default)]
+        pub favicon_url: Option<String>,
+        #[json("themeColor", or_default)]
+        pub theme_color: Option<String>,
+        #[json("infoUpdatedAt", or_default)]
+        pub info_updated_at: Option<DateTime>,
+        #[json("latestRequestReceivedAt", or_default)]
+        pub latest_request_received_at: Option<DateTime>,
+        #[json("moderationNote", skip_none)]
+        pub moderation_note: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("isSensitiveMedia", skip_none)]
+        pub is_sensitive_media: Option<bool>,
+    }
 }
-
-misskey_core::object!(FederationInstance {
-    id: Id = "id" required,
-    first_retrieved_at: DateTime = "firstRetrievedAt" required,
-    host: String = "host" required,
-    users_count: f64 = "usersCount" required,
-    notes_count: f64 = "notesCount" required,
-    following_count: f64 = "followingCount" required,
-    followers_count: f64 = "followersCount" required,
-    is_not_responding: bool = "isNotResponding" or_default,
-    is_suspended: bool = "isSuspended" or_default,
-    suspension_state: FederationInstanceSuspensionState = "suspensionState" required,
-    is_blocked: bool = "isBlocked" or_default,
-    software_name: Option<String> = "softwareName" or_default,
-    software_version: Option<String> = "softwareVersion" or_default,
-    open_registrations: Option<bool> = "openRegistrations" or_default,
-    name: Option<String> = "name" or_default,
-    description: Option<String> = "description" or_default,
-    maintainer_name: Option<String> = "maintainerName" or_default,
-    maintainer_email: Option<String> = "maintainerEmail" or_default,
-    is_silenced: bool = "isSilenced" or_default,
-    is_media_silenced: Option<bool> = "isMediaSilenced" skip_none,
-    icon_url: Option<String> = "iconUrl" or_default,
-    favicon_url: Option<String> = "faviconUrl" or_default,
-    theme_color: Option<String> = "themeColor" or_default,
-    info_updated_at: Option<DateTime> = "infoUpdatedAt" or_default,
-    latest_request_received_at: Option<DateTime> = "latestRequestReceivedAt" or_default,
-    moderation_note: Option<String> = "moderationNote" skip_none,
-    is_sensitive_media: Option<bool> = "isSensitiveMedia" skip_none,
-});
 
 impl misskey_core::HasId for FederationInstance {
     fn id(&self) -> Option<&str> {
@@ -74,27 +74,20 @@ impl misskey_core::HasId for FederationInstance {
     }
 }
 
-/// Values of `suspensionState` in `FederationInstance`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FederationInstanceSuspensionState {
-    /// `none`
-    None,
-    /// `manuallySuspended`
-    ManuallySuspended,
-    /// `goneSuspended`
-    GoneSuspended,
-    /// `autoSuspendedForNotResponding`
-    AutoSuspendedForNotResponding,
-    /// `softwareSuspended`
-    ///
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    SoftwareSuspended,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `suspensionState` in `FederationInstance`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum FederationInstanceSuspensionState {
+        None = "none",
+        ManuallySuspended = "manuallySuspended",
+        GoneSuspended = "goneSuspended",
+        AutoSuspendedForNotResponding = "autoSuspendedForNotResponding",
+        ///
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        SoftwareSuspended = "softwareSuspended",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    FederationInstanceSuspensionState, Other { None => "none", ManuallySuspended =>
-    "manuallySuspended", GoneSuspended => "goneSuspended", AutoSuspendedForNotResponding
-    => "autoSuspendedForNotResponding", SoftwareSuspended => "softwareSuspended", }
-);

@@ -5,35 +5,35 @@
 use misskey_core::{DateTime, Id};
 use super::UserLite;
 
-/// The `Flash` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Flash {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub updated_at: DateTime,
-    pub user_id: Id,
-    pub user: UserLite,
-    pub title: String,
-    pub summary: String,
-    pub script: String,
-    pub visibility: FlashVisibility,
-    pub liked_count: Option<f64>,
-    pub is_liked: Option<bool>,
+misskey_core::object! {
+    /// The `Flash` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Flash {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("updatedAt", required)]
+        pub updated_at: DateTime,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("title", required)]
+        pub title: String,
+        #[json("summary", required)]
+        pub summary: String,
+        #[json("script", required)]
+        pub script: String,
+        #[json("visibility", required)]
+        pub visibility: FlashVisibility,
+        #[json("likedCount", or_default)]
+        pub liked_count: Option<f64>,
+        #[json("isLiked", skip_none)]
+        pub is_liked: Option<bool>,
+    }
 }
-
-misskey_core::object!(Flash {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    updated_at: DateTime = "updatedAt" required,
-    user_id: Id = "userId" required,
-    user: UserLite = "user" required,
-    title: String = "title" required,
-    summary: String = "summary" required,
-    script: String = "script" required,
-    visibility: FlashVisibility = "visibility" required,
-    liked_count: Option<f64> = "likedCount" or_default,
-    is_liked: Option<bool> = "isLiked" skip_none,
-});
 
 impl misskey_core::HasId for Flash {
     fn id(&self) -> Option<&str> {
@@ -41,17 +41,15 @@ impl misskey_core::HasId for Flash {
     }
 }
 
-/// Values of `visibility` in `Flash`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlashVisibility {
-    /// `private`
-    Private,
-    /// `public`
-    Public,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `visibility` in `Flash`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum FlashVisibility {
+        Private = "private",
+        Public = "public",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    FlashVisibility, Other { Private => "private", Public => "public", }
-);

@@ -5,17 +5,17 @@
 use misskey_core::Id;
 use super::Flash;
 
-/// The `FlashLike` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FlashLike {
-    pub id: Id,
-    pub flash: Flash,
+misskey_core::object! {
+    /// The `FlashLike` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct FlashLike {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("flash", required)]
+        pub flash: Flash,
+    }
 }
-
-misskey_core::object!(FlashLike {
-    id: Id = "id" required,
-    flash: Flash = "flash" required,
-});
 
 impl misskey_core::HasId for FlashLike {
     fn id(&self) -> Option<&str> {

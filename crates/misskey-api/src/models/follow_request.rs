@@ -5,19 +5,19 @@
 use misskey_core::Id;
 use super::UserLite;
 
-/// The `FollowRequest` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FollowRequest {
-    pub id: Id,
-    pub follower: UserLite,
-    pub followee: UserLite,
+misskey_core::object! {
+    /// The `FollowRequest` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct FollowRequest {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("follower", required)]
+        pub follower: UserLite,
+        #[json("followee", required)]
+        pub followee: UserLite,
+    }
 }
-
-misskey_core::object!(FollowRequest {
-    id: Id = "id" required,
-    follower: UserLite = "follower" required,
-    followee: UserLite = "followee" required,
-});
 
 impl misskey_core::HasId for FollowRequest {
     fn id(&self) -> Option<&str> {

@@ -5,25 +5,25 @@
 use misskey_core::{DateTime, Id};
 use super::UserDetailedNotMe;
 
-/// The `Following` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Following {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub followee_id: Id,
-    pub follower_id: Id,
-    pub followee: Option<UserDetailedNotMe>,
-    pub follower: Option<UserDetailedNotMe>,
+misskey_core::object! {
+    /// The `Following` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Following {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("followeeId", required)]
+        pub followee_id: Id,
+        #[json("followerId", required)]
+        pub follower_id: Id,
+        #[json("followee", skip_none)]
+        pub followee: Option<UserDetailedNotMe>,
+        #[json("follower", skip_none)]
+        pub follower: Option<UserDetailedNotMe>,
+    }
 }
-
-misskey_core::object!(Following {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    followee_id: Id = "followeeId" required,
-    follower_id: Id = "followerId" required,
-    followee: Option<UserDetailedNotMe> = "followee" skip_none,
-    follower: Option<UserDetailedNotMe> = "follower" skip_none,
-});
 
 impl misskey_core::HasId for Following {
     fn id(&self) -> Option<&str> {

@@ -5,21 +5,21 @@
 use misskey_core::Id;
 use super::UserLite;
 
-/// `[]` in the `following/requests/list` response.
-///
-/// The same shape in `following/requests/list`, `following/requests/sent`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FollowingRequestsResponseItem {
-    pub id: Id,
-    pub follower: UserLite,
-    pub followee: UserLite,
+misskey_core::object! {
+    /// `x-shared.FollowingRequestsResponseItem` in the spec.
+    ///
+    /// The same shape in `following/requests/list`, `following/requests/sent`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct FollowingRequestsResponseItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("follower", required)]
+        pub follower: UserLite,
+        #[json("followee", required)]
+        pub followee: UserLite,
+    }
 }
-
-misskey_core::object!(FollowingRequestsResponseItem {
-    id: Id = "id" required,
-    follower: UserLite = "follower" required,
-    followee: UserLite = "followee" required,
-});
 
 impl misskey_core::HasId for FollowingRequestsResponseItem {
     fn id(&self) -> Option<&str> {

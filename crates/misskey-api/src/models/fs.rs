@@ -2,16 +2,16 @@
 //! `Fs`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `fs` in the `admin/server-info` response.
-///
-/// The same shape in `admin/server-info`, `server-info`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fs {
-    pub total: f64,
-    pub used: f64,
+misskey_core::object! {
+    /// `x-shared.Fs` in the spec.
+    ///
+    /// The same shape in `admin/server-info`, `server-info`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Fs {
+        #[json("total", required)]
+        pub total: f64,
+        #[json("used", required)]
+        pub used: f64,
+    }
 }
-
-misskey_core::object!(Fs {
-    total: f64 = "total" required,
-    used: f64 = "used" required,
-});

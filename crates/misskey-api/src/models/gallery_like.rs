@@ -5,17 +5,17 @@
 use misskey_core::Id;
 use super::GalleryPost;
 
-/// The `GalleryLike` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GalleryLike {
-    pub id: Id,
-    pub post: GalleryPost,
+misskey_core::object! {
+    /// The `GalleryLike` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct GalleryLike {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("post", required)]
+        pub post: GalleryPost,
+    }
 }
-
-misskey_core::object!(GalleryLike {
-    id: Id = "id" required,
-    post: GalleryPost = "post" required,
-});
 
 impl misskey_core::HasId for GalleryLike {
     fn id(&self) -> Option<&str> {

@@ -5,39 +5,39 @@
 use misskey_core::{DateTime, Id};
 use super::{DriveFile, UserLite};
 
-/// The `GalleryPost` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GalleryPost {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub updated_at: DateTime,
-    pub user_id: Id,
-    pub user: UserLite,
-    pub title: String,
-    pub description: Option<String>,
-    pub file_ids: Option<Vec<Id>>,
-    pub files: Option<Vec<DriveFile>>,
-    pub tags: Option<Vec<String>>,
-    pub is_sensitive: bool,
-    pub liked_count: f64,
-    pub is_liked: Option<bool>,
+misskey_core::object! {
+    /// The `GalleryPost` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct GalleryPost {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("updatedAt", required)]
+        pub updated_at: DateTime,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("title", required)]
+        pub title: String,
+        #[json("description", or_default)]
+        pub description: Option<String>,
+        #[json("fileIds", skip_none)]
+        pub file_ids: Option<Vec<Id>>,
+        #[json("files", skip_none)]
+        pub files: Option<Vec<DriveFile>>,
+        #[json("tags", skip_none)]
+        pub tags: Option<Vec<String>>,
+        #[json("isSensitive", or_default)]
+        pub is_sensitive: bool,
+        #[json("likedCount", required)]
+        pub liked_count: f64,
+        #[json("isLiked", skip_none)]
+        pub is_liked: Option<bool>,
+    }
 }
-
-misskey_core::object!(GalleryPost {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    updated_at: DateTime = "updatedAt" required,
-    user_id: Id = "userId" required,
-    user: UserLite = "user" required,
-    title: String = "title" required,
-    description: Option<String> = "description" or_default,
-    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
-    files: Option<Vec<DriveFile>> = "files" skip_none,
-    tags: Option<Vec<String>> = "tags" skip_none,
-    is_sensitive: bool = "isSensitive" or_default,
-    liked_count: f64 = "likedCount" required,
-    is_liked: Option<bool> = "isLiked" skip_none,
-});
 
 impl misskey_core::HasId for GalleryPost {
     fn id(&self) -> Option<&str> {

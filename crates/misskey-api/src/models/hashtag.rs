@@ -2,24 +2,24 @@
 //! `Hashtag` (`#/components/schemas/Hashtag`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `Hashtag` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hashtag {
-    pub tag: String,
-    pub mentioned_users_count: f64,
-    pub mentioned_local_users_count: f64,
-    pub mentioned_remote_users_count: f64,
-    pub attached_users_count: f64,
-    pub attached_local_users_count: f64,
-    pub attached_remote_users_count: f64,
+misskey_core::object! {
+    /// The `Hashtag` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Hashtag {
+        #[json("tag", required)]
+        pub tag: String,
+        #[json("mentionedUsersCount", required)]
+        pub mentioned_users_count: f64,
+        #[json("mentionedLocalUsersCount", required)]
+        pub mentioned_local_users_count: f64,
+        #[json("mentionedRemoteUsersCount", required)]
+        pub mentioned_remote_users_count: f64,
+        #[json("attachedUsersCount", required)]
+        pub attached_users_count: f64,
+        #[json("attachedLocalUsersCount", required)]
+        pub attached_local_users_count: f64,
+        #[json("attachedRemoteUsersCount", required)]
+        pub attached_remote_users_count: f64,
+    }
 }
-
-misskey_core::object!(Hashtag {
-    tag: String = "tag" required,
-    mentioned_users_count: f64 = "mentionedUsersCount" required,
-    mentioned_local_users_count: f64 = "mentionedLocalUsersCount" required,
-    mentioned_remote_users_count: f64 = "mentionedRemoteUsersCount" required,
-    attached_users_count: f64 = "attachedUsersCount" required,
-    attached_local_users_count: f64 = "attachedLocalUsersCount" required,
-    attached_remote_users_count: f64 = "attachedRemoteUsersCount" required,
-});

@@ -2,46 +2,32 @@
 //! `IWebhooksOnItem`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `on[]` in the `i/webhooks/create` response.
-///
-/// The same shape in `i/webhooks/create`, `i/webhooks/list`, `i/webhooks/show`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IWebhooksOnItem {
-    /// `mention`
-    Mention,
-    /// `unfollow`
-    Unfollow,
-    /// `follow`
-    Follow,
-    /// `followed`
-    Followed,
-    /// `note`
-    Note,
-    /// `reply`
-    Reply,
-    /// `renote`
-    Renote,
-    /// `reaction`
-    Reaction,
-    /// `reportCreated`
+misskey_core::string_enum! {
+    /// Values of `x-shared.IWebhooksOnItem` in the spec.
     ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    ReportCreated,
-    /// `reportResolved`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    ReportResolved,
-    /// `reportAutoResolved`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    ReportAutoResolved,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+    /// The same shape in `i/webhooks/create`, `i/webhooks/list`, `i/webhooks/show`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum IWebhooksOnItem {
+        Mention = "mention",
+        Unfollow = "unfollow",
+        Follow = "follow",
+        Followed = "followed",
+        Note = "note",
+        Reply = "reply",
+        Renote = "renote",
+        Reaction = "reaction",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        ReportCreated = "reportCreated",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        ReportResolved = "reportResolved",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        ReportAutoResolved = "reportAutoResolved",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    IWebhooksOnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow =>
-    "follow", Followed => "followed", Note => "note", Reply => "reply", Renote =>
-    "renote", Reaction => "reaction", ReportCreated => "reportCreated", ReportResolved =>
-    "reportResolved", ReportAutoResolved => "reportAutoResolved", }
-);

@@ -5,33 +5,33 @@
 use misskey_core::{DateTime, Id};
 use super::IWebhooksOnItem;
 
-/// What `i/webhooks/create` answers.
-///
-/// The same shape in `i/webhooks/create`, `i/webhooks/list`, `i/webhooks/show`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IWebhooksResponse {
-    pub id: Id,
-    pub user_id: Id,
-    pub name: String,
-    pub on: Vec<IWebhooksOnItem>,
-    pub url: String,
-    pub secret: String,
-    pub active: bool,
-    pub latest_sent_at: Option<DateTime>,
-    pub latest_status: Option<i64>,
+misskey_core::object! {
+    /// `x-shared.IWebhooksResponse` in the spec.
+    ///
+    /// The same shape in `i/webhooks/create`, `i/webhooks/list`, `i/webhooks/show`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct IWebhooksResponse {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("name", required)]
+        pub name: String,
+        #[json("on", or_default)]
+        pub on: Vec<IWebhooksOnItem>,
+        #[json("url", required)]
+        pub url: String,
+        #[json("secret", required)]
+        pub secret: String,
+        #[json("active", or_default)]
+        pub active: bool,
+        #[json("latestSentAt", or_default)]
+        pub latest_sent_at: Option<DateTime>,
+        #[json("latestStatus", or_default)]
+        pub latest_status: Option<i64>,
+    }
 }
-
-misskey_core::object!(IWebhooksResponse {
-    id: Id = "id" required,
-    user_id: Id = "userId" required,
-    name: String = "name" required,
-    on: Vec<IWebhooksOnItem> = "on" or_default,
-    url: String = "url" required,
-    secret: String = "secret" required,
-    active: bool = "active" or_default,
-    latest_sent_at: Option<DateTime> = "latestSentAt" or_default,
-    latest_status: Option<i64> = "latestStatus" or_default,
-});
 
 impl misskey_core::HasId for IWebhooksResponse {
     fn id(&self) -> Option<&str> {

@@ -5,29 +5,29 @@
 use misskey_core::{DateTime, Id};
 use super::UserLite;
 
-/// The `InviteCode` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InviteCode {
-    pub id: Id,
-    pub code: String,
-    pub expires_at: Option<DateTime>,
-    pub created_at: DateTime,
-    pub created_by: Option<UserLite>,
-    pub used_by: Option<UserLite>,
-    pub used_at: Option<DateTime>,
-    pub used: bool,
+misskey_core::object! {
+    /// The `InviteCode` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct InviteCode {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("code", required)]
+        pub code: String,
+        #[json("expiresAt", or_default)]
+        pub expires_at: Option<DateTime>,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("createdBy", or_default)]
+        pub created_by: Option<UserLite>,
+        #[json("usedBy", or_default)]
+        pub used_by: Option<UserLite>,
+        #[json("usedAt", or_default)]
+        pub used_at: Option<DateTime>,
+        #[json("used", or_default)]
+        pub used: bool,
+    }
 }
-
-misskey_core::object!(InviteCode {
-    id: Id = "id" required,
-    code: String = "code" required,
-    expires_at: Option<DateTime> = "expiresAt" or_default,
-    created_at: DateTime = "createdAt" required,
-    created_by: Option<UserLite> = "createdBy" or_default,
-    used_by: Option<UserLite> = "usedBy" or_default,
-    used_at: Option<DateTime> = "usedAt" or_default,
-    used: bool = "used" or_default,
-});
 
 impl misskey_core::HasId for InviteCode {
     fn id(&self) -> Option<&str> {

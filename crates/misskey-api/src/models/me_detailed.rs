@@ -12,243 +12,243 @@ use super::{
     UserLiteBadgeRole, UserLiteInstance, UserLiteOnlineStatus,
 };
 
-/// The `MeDetailed` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailed {
-    pub id: Id,
-    pub name: Option<String>,
-    pub username: String,
-    /// The local host is represented with `null`.
-    pub host: Option<String>,
-    pub avatar_url: Option<String>,
-    pub avatar_blurhash: Option<String>,
-    pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
-    pub is_bot: Option<bool>,
-    pub is_cat: Option<bool>,
-    pub instance: Option<UserLiteInstance>,
-    pub emojis: BTreeMap<String, String>,
-    pub online_status: UserLiteOnlineStatus,
-    pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub require_signin_to_view_contents: Option<bool>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub make_notes_followers_only_before: Option<f64>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub make_notes_hidden_before: Option<f64>,
-    pub url: Option<String>,
-    pub uri: Option<String>,
-    pub moved_to: Option<String>,
-    pub also_known_as: Option<Vec<Id>>,
-    pub created_at: DateTime,
-    pub updated_at: Option<DateTime>,
-    pub last_fetched_at: Option<DateTime>,
-    pub banner_url: Option<String>,
-    pub banner_blurhash: Option<String>,
-    pub is_locked: bool,
-    pub is_silenced: bool,
-    pub is_suspended: bool,
-    pub description: Option<String>,
-    pub location: Option<String>,
-    pub birthday: Option<String>,
-    pub lang: Option<String>,
-    /// At most 16 items.
-    pub fields: Vec<UserDetailedField>,
-    pub verified_links: Vec<String>,
-    pub followers_count: f64,
-    pub following_count: f64,
-    pub notes_count: f64,
-    pub pinned_note_ids: Vec<Id>,
-    pub pinned_notes: Vec<Note>,
-    pub pinned_page_id: Option<String>,
-    pub pinned_page: Option<Page>,
-    pub public_reactions: bool,
-    pub following_visibility: UserDetailedFollowingVisibility,
-    pub followers_visibility: UserDetailedFollowingVisibility,
-    pub roles: Vec<RoleLite>,
-    pub followed_message: Option<String>,
-    pub memo: Option<String>,
-    pub moderation_note: Option<String>,
-    /// Default: `false`.
-    pub two_factor_enabled: bool,
-    /// Default: `false`.
-    pub use_password_less_login: bool,
-    /// Default: `false`.
-    pub security_keys: bool,
-    pub is_following: Option<bool>,
-    pub is_followed: Option<bool>,
-    pub has_pending_follow_request_from_you: Option<bool>,
-    pub has_pending_follow_request_to_you: Option<bool>,
-    pub is_blocking: Option<bool>,
-    pub is_blocked: Option<bool>,
-    pub is_muted: Option<bool>,
-    pub is_renote_muted: Option<bool>,
-    pub notify: Option<UserDetailedNotify>,
-    pub with_replies: Option<bool>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub chat_scope: Option<UserDetailedChatScope>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub can_chat: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub is_limited: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>>,
-    pub avatar_id: Option<Id>,
-    pub banner_id: Option<Id>,
-    pub is_moderator: Option<bool>,
-    pub is_admin: Option<bool>,
-    pub inject_featured_note: bool,
-    pub receive_announcement_email: bool,
-    pub always_mark_nsfw: bool,
-    pub auto_sensitive: bool,
-    pub careful_bot: bool,
-    pub auto_accept_followed: bool,
-    pub no_crawle: bool,
-    pub prevent_ai_learning: bool,
-    pub is_explorable: bool,
-    pub is_deleted: bool,
-    pub two_factor_backup_codes_stock: MeDetailedTwoFactorBackupCodesStock,
-    pub hide_online_status: bool,
-    pub has_unread_specified_notes: bool,
-    pub has_unread_mentions: bool,
-    pub has_unread_announcement: bool,
-    pub unread_announcements: Vec<Announcement>,
-    pub has_unread_antenna: bool,
-    pub has_unread_channel: bool,
-    pub has_unread_notification: bool,
-    pub has_pending_received_follow_request: bool,
-    pub unread_notifications_count: f64,
-    pub muted_words: Vec<Vec<String>>,
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub hard_muted_words: Option<Vec<Vec<String>>>,
-    pub muted_instances: Option<Vec<String>>,
-    pub notification_recieve_config: NotificationRecieveConfig,
-    pub email_notification_types: Vec<String>,
-    pub achievements: Vec<MeDetailedAchievement>,
-    pub logged_in_days: f64,
-    pub policies: RolePolicies,
-    pub email: Option<String>,
-    pub email_verified: Option<bool>,
-    pub security_keys_list: Option<Vec<SecurityKey>>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub has_unread_chat_messages: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub posting_lang: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub viewing_langs: Option<Vec<String>>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub show_media_in_all_languages: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub show_hashtags_in_all_languages: Option<bool>,
+misskey_core::object! {
+    /// The `MeDetailed` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct MeDetailed {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("name", or_default)]
+        pub name: Option<String>,
+        #[json("username", required)]
+        pub username: String,
+        /// The local host is represented with `null`.
+        #[json("host", or_default)]
+        pub host: Option<String>,
+        #[json("avatarUrl", or_default)]
+        pub avatar_url: Option<String>,
+        #[json("avatarBlurhash", or_default)]
+        pub avatar_blurhash: Option<String>,
+        #[json("avatarDecorations", or_default)]
+        pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
+        #[json("isBot", skip_none)]
+        pub is_bot: Option<bool>,
+        #[json("isCat", skip_none)]
+        pub is_cat: Option<bool>,
+        #[json("instance", skip_none)]
+        pub instance: Option<UserLiteInstance>,
+        #[json("emojis", or_default)]
+        pub emojis: BTreeMap<String, String>,
+        #[json("onlineStatus", required)]
+        pub online_status: UserLiteOnlineStatus,
+        #[json("badgeRoles", skip_none)]
+        pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("requireSigninToViewContents", skip_none)]
+        pub require_signin_to_view_contents: Option<bool>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("makeNotesFollowersOnlyBefore", skip_none)]
+        pub make_notes_followers_only_before: Option<f64>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("makeNotesHiddenBefore", skip_none)]
+        pub make_notes_hidden_before: Option<f64>,
+        #[json("url", or_default)]
+        pub url: Option<String>,
+        #[json("uri", or_default)]
+        pub uri: Option<String>,
+        #[json("movedTo", or_default)]
+        pub moved_to: Option<String>,
+        #[json("alsoKnownAs", or_default)]
+        pub also_known_as: Option<Vec<Id>>,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("updatedAt", or_default)]
+        pub updated_at: Option<DateTime>,
+        #[json("lastFetchedAt", or_default)]
+        pub last_fetched_at: Option<DateTime>,
+        #[json("bannerUrl", or_default)]
+        pub banner_url: Option<String>,
+        #[json("bannerBlurhash", or_default)]
+        pub banner_blurhash: Option<String>,
+        #[json("isLocked", or_default)]
+        pub is_locked: bool,
+        #[json("isSilenced", or_default)]
+        pub is_silenced: bool,
+        #[json("isSuspended", or_default)]
+        pub is_suspended: bool,
+        #[json("description", or_default)]
+        pub description: Option<String>,
+        #[json("location", or_default)]
+        pub location: Option<String>,
+        #[json("birthday", or_default)]
+        pub birthday: Option<String>,
+        #[json("lang", or_default)]
+        pub lang: Option<String>,
+        /// At most 16 items.
+        #[json("fields", or_default)]
+        pub fields: Vec<UserDetailedField>,
+        #[json("verifiedLinks", or_default)]
+        pub verified_links: Vec<String>,
+        #[json("followersCount", required)]
+        pub followers_count: f64,
+        #[json("followingCount", required)]
+        pub following_count: f64,
+        #[json("notesCount", required)]
+        pub notes_count: f64,
+        #[json("pinnedNoteIds", or_default)]
+        pub pinned_note_ids: Vec<Id>,
+        #[json("pinnedNotes", or_default)]
+        pub pinned_notes: Vec<Note>,
+        #[json("pinnedPageId", or_default)]
+        pub pinned_page_id: Option<String>,
+        #[json("pinnedPage", or_default)]
+        pub pinned_page: Option<Page>,
+        #[json("publicReactions", or_default)]
+        pub public_reactions: bool,
+        #[json("followingVisibility", required)]
+        pub following_visibility: UserDetailedFollowingVisibility,
+        #[json("followersVisibility", required)]
+        pub followers_visibility: UserDetailedFollowingVisibility,
+        #[json("roles", or_default)]
+        pub roles: Vec<RoleLite>,
+        #[json("followedMessage", or_default)]
+        pub followed_message: Option<String>,
+        #[json("memo", or_default)]
+        pub memo: Option<String>,
+        #[json("moderationNote", skip_none)]
+        pub moderation_note: Option<String>,
+        /// Default: `false`.
+        #[json("twoFactorEnabled", or_default)]
+        pub two_factor_enabled: bool,
+        /// Default: `false`.
+        #[json("usePasswordLessLogin", or_default)]
+        pub use_password_less_login: bool,
+        /// Default: `false`.
+        #[json("securityKeys", or_default)]
+        pub security_keys: bool,
+        #[json("isFollowing", skip_none)]
+        pub is_following: Option<bool>,
+        #[json("isFollowed", skip_none)]
+        pub is_followed: Option<bool>,
+        #[json("hasPendingFollowRequestFromYou", skip_none)]
+        pub has_pending_follow_request_from_you: Option<bool>,
+        #[json("hasPendingFollowRequestToYou", skip_none)]
+        pub has_pending_follow_request_to_you: Option<bool>,
+        #[json("isBlocking", skip_none)]
+        pub is_blocking: Option<bool>,
+        #[json("isBlocked", skip_none)]
+        pub is_blocked: Option<bool>,
+        #[json("isMuted", skip_none)]
+        pub is_muted: Option<bool>,
+        #[json("isRenoteMuted", skip_none)]
+        pub is_renote_muted: Option<bool>,
+        #[json("notify", skip_none)]
+        pub notify: Option<UserDetailedNotify>,
+        #[json("withReplies", skip_none)]
+        pub with_replies: Option<bool>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("chatScope", skip_none)]
+        pub chat_scope: Option<UserDetailedChatScope>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("canChat", skip_none)]
+        pub can_chat: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("isLimited", skip_none)]
+        pub is_limited: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("mutualLinkSections", skip_none)]
+        pub mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>>,
+        #[json("avatarId", or_default)]
+        pub avatar_id: Option<Id>,
+        #[json("bannerId", or_default)]
+        pub banner_id: Option<Id>,
+        #[json("isModerator", or_default)]
+        pub is_moderator: Option<bool>,
+        #[json("isAdmin", or_default)]
+        pub is_admin: Option<bool>,
+        #[json("injectFeaturedNote", or_default)]
+        pub inject_featured_note: bool,
+        #[json("receiveAnnouncementEmail", or_default)]
+        pub receive_announcement_email: bool,
+        #[json("alwaysMarkNsfw", or_default)]
+        pub always_mark_nsfw: bool,
+        #[json("autoSensitive", or_default)]
+        pub auto_sensitive: bool,
+        #[json("carefulBot", or_default)]
+        pub careful_bot: bool,
+        #[json("autoAcceptFollowed", or_default)]
+        pub auto_accept_followed: bool,
+        #[json("noCrawle", or_default)]
+        pub no_crawle: bool,
+        #[json("preventAiLearning", or_default)]
+        pub prevent_ai_learning: bool,
+        #[json("isExplorable", or_default)]
+        pub is_explorable: bool,
+        #[json("isDeleted", or_default)]
+        pub is_deleted: bool,
+        #[json("twoFactorBackupCodesStock", required)]
+        pub two_factor_backup_codes_stock: MeDetailedTwoFactorBackupCodesStock,
+        #[json("hideOnlineStatus", or_default)]
+        pub hide_online_status: bool,
+        #[json("hasUnreadSpecifiedNotes", or_default)]
+        pub has_unread_specified_notes: bool,
+        #[json("hasUnreadMentions", or_default)]
+        pub has_unread_mentions: bool,
+        #[json("hasUnreadAnnouncement", or_default)]
+        pub has_unread_announcement: bool,
+        #[json("unreadAnnouncements", or_default)]
+        pub unread_announcements: Vec<Announcement>,
+        #[json("hasUnreadAntenna", or_default)]
+        pub has_unread_antenna: bool,
+        #[json("hasUnreadChannel", or_default)]
+        pub has_unread_channel: bool,
+        #[json("hasUnreadNotification", or_default)]
+        pub has_unread_notification: bool,
+        #[json("hasPendingReceivedFollowRequest", or_default)]
+        pub has_pending_received_follow_request: bool,
+        #[json("unreadNotificationsCount", required)]
+        pub unread_notifications_count: f64,
+        #[json("mutedWords", or_default)]
+        pub muted_words: Vec<Vec<String>>,
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("hardMutedWords", skip_none)]
+        pub hard_muted_words: Option<Vec<Vec<String>>>,
+        #[json("mutedInstances", or_default)]
+        pub muted_instances: Option<Vec<String>>,
+        #[json("notificationRecieveConfig", required)]
+        pub notification_recieve_config: NotificationRecieveConfig,
+        #[json("emailNotificationTypes", or_default)]
+        pub email_notification_types: Vec<String>,
+        #[json("achievements", or_default)]
+        pub achievements: Vec<MeDetailedAchievement>,
+        #[json("loggedInDays", required)]
+        pub logged_in_days: f64,
+        #[json("policies", required)]
+        pub policies: RolePolicies,
+        #[json("email", skip_none)]
+        pub email: Option<String>,
+        #[json("emailVerified", skip_none)]
+        pub email_verified: Option<bool>,
+        #[json("securityKeysList", skip_none)]
+        pub security_keys_list: Option<Vec<SecurityKey>>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("hasUnreadChatMessages", skip_none)]
+        pub has_unread_chat_messages: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("postingLang", skip_none)]
+        pub posting_lang: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("viewingLangs", skip_none)]
+        pub viewing_langs: Option<Vec<String>>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("showMediaInAllLanguages", skip_none)]
+        pub show_media_in_all_languages: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("showHashtagsInAllLanguages", skip_none)]
+        pub show_hashtags_in_all_languages: Option<bool>,
+    }
 }
-
-misskey_core::object!(MeDetailed {
-    id: Id = "id" required,
-    name: Option<String> = "name" or_default,
-    username: String = "username" required,
-    host: Option<String> = "host" or_default,
-    avatar_url: Option<String> = "avatarUrl" or_default,
-    avatar_blurhash: Option<String> = "avatarBlurhash" or_default,
-    avatar_decorations: Vec<UserLiteAvatarDecoration> = "avatarDecorations" or_default,
-    is_bot: Option<bool> = "isBot" skip_none,
-    is_cat: Option<bool> = "isCat" skip_none,
-    instance: Option<UserLiteInstance> = "instance" skip_none,
-    emojis: BTreeMap<String, String> = "emojis" or_default,
-    online_status: UserLiteOnlineStatus = "onlineStatus" required,
-    badge_roles: Option<Vec<UserLiteBadgeRole>> = "badgeRoles" skip_none,
-    require_signin_to_view_contents: Option<bool> = "requireSigninToViewContents" skip_none,
-    make_notes_followers_only_before: Option<f64> = "makeNotesFollowersOnlyBefore" skip_none,
-    make_notes_hidden_before: Option<f64> = "makeNotesHiddenBefore" skip_none,
-    url: Option<String> = "url" or_default,
-    uri: Option<String> = "uri" or_default,
-    moved_to: Option<String> = "movedTo" or_default,
-    also_known_as: Option<Vec<Id>> = "alsoKnownAs" or_default,
-    created_at: DateTime = "createdAt" required,
-    updated_at: Option<DateTime> = "updatedAt" or_default,
-    last_fetched_at: Option<DateTime> = "lastFetchedAt" or_default,
-    banner_url: Option<String> = "bannerUrl" or_default,
-    banner_blurhash: Option<String> = "bannerBlurhash" or_default,
-    is_locked: bool = "isLocked" or_default,
-    is_silenced: bool = "isSilenced" or_default,
-    is_suspended: bool = "isSuspended" or_default,
-    description: Option<String> = "description" or_default,
-    location: Option<String> = "location" or_default,
-    birthday: Option<String> = "birthday" or_default,
-    lang: Option<String> = "lang" or_default,
-    fields: Vec<UserDetailedField> = "fields" or_default,
-    verified_links: Vec<String> = "verifiedLinks" or_default,
-    followers_count: f64 = "followersCount" required,
-    following_count: f64 = "followingCount" required,
-    notes_count: f64 = "notesCount" required,
-    pinned_note_ids: Vec<Id> = "pinnedNoteIds" or_default,
-    pinned_notes: Vec<Note> = "pinnedNotes" or_default,
-    pinned_page_id: Option<String> = "pinnedPageId" or_default,
-    pinned_page: Option<Page> = "pinnedPage" or_default,
-    public_reactions: bool = "publicReactions" or_default,
-    following_visibility: UserDetailedFollowingVisibility = "followingVisibility" required,
-    followers_visibility: UserDetailedFollowingVisibility = "followersVisibility" required,
-    roles: Vec<RoleLite> = "roles" or_default,
-    followed_message: Option<String> = "followedMessage" or_default,
-    memo: Option<String> = "memo" or_default,
-    moderation_note: Option<String> = "moderationNote" skip_none,
-    two_factor_enabled: bool = "twoFactorEnabled" or_default,
-    use_password_less_login: bool = "usePasswordLessLogin" or_default,
-    security_keys: bool = "securityKeys" or_default,
-    is_following: Option<bool> = "isFollowing" skip_none,
-    is_followed: Option<bool> = "isFollowed" skip_none,
-    has_pending_follow_request_from_you: Option<bool> = "hasPendingFollowRequestFromYou" skip_none,
-    has_pending_follow_request_to_you: Option<bool> = "hasPendingFollowRequestToYou" skip_none,
-    is_blocking: Option<bool> = "isBlocking" skip_none,
-    is_blocked: Option<bool> = "isBlocked" skip_none,
-    is_muted: Option<bool> = "isMuted" skip_none,
-    is_renote_muted: Option<bool> = "isRenoteMuted" skip_none,
-    notify: Option<UserDetailedNotify> = "notify" skip_none,
-    with_replies: Option<bool> = "withReplies" skip_none,
-    chat_scope: Option<UserDetailedChatScope> = "chatScope" skip_none,
-    can_chat: Option<bool> = "canChat" skip_none,
-    is_limited: Option<bool> = "isLimited" skip_none,
-    mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>> = "mutualLinkSections" skip_none,
-    avatar_id: Option<Id> = "avatarId" or_default,
-    banner_id: Option<Id> = "bannerId" or_default,
-    is_moderator: Option<bool> = "isModerator" or_default,
-    is_admin: Option<bool> = "isAdmin" or_default,
-    inject_featured_note: bool = "injectFeaturedNote" or_default,
-    receive_announcement_email: bool = "receiveAnnouncementEmail" or_default,
-    always_mark_nsfw: bool = "alwaysMarkNsfw" or_default,
-    auto_sensitive: bool = "autoSensitive" or_default,
-    careful_bot: bool = "carefulBot" or_default,
-    auto_accept_followed: bool = "autoAcceptFollowed" or_default,
-    no_crawle: bool = "noCrawle" or_default,
-    prevent_ai_learning: bool = "preventAiLearning" or_default,
-    is_explorable: bool = "isExplorable" or_default,
-    is_deleted: bool = "isDeleted" or_default,
-    two_factor_backup_codes_stock: MeDetailedTwoFactorBackupCodesStock = "twoFactorBackupCodesStock" required,
-    hide_online_status: bool = "hideOnlineStatus" or_default,
-    has_unread_specified_notes: bool = "hasUnreadSpecifiedNotes" or_default,
-    has_unread_mentions: bool = "hasUnreadMentions" or_default,
-    has_unread_announcement: bool = "hasUnreadAnnouncement" or_default,
-    unread_announcements: Vec<Announcement> = "unreadAnnouncements" or_default,
-    has_unread_antenna: bool = "hasUnreadAntenna" or_default,
-    has_unread_channel: bool = "hasUnreadChannel" or_default,
-    has_unread_notification: bool = "hasUnreadNotification" or_default,
-    has_pending_received_follow_request: bool = "hasPendingReceivedFollowRequest" or_default,
-    unread_notifications_count: f64 = "unreadNotificationsCount" required,
-    muted_words: Vec<Vec<String>> = "mutedWords" or_default,
-    hard_muted_words: Option<Vec<Vec<String>>> = "hardMutedWords" skip_none,
-    muted_instances: Option<Vec<String>> = "mutedInstances" or_default,
-    notification_recieve_config: NotificationRecieveConfig = "notificationRecieveConfig" required,
-    email_notification_types: Vec<String> = "emailNotificationTypes" or_default,
-    achievements: Vec<MeDetailedAchievement> = "achievements" or_default,
-    logged_in_days: f64 = "loggedInDays" required,
-    policies: RolePolicies = "policies" required,
-    email: Option<String> = "email" skip_none,
-    email_verified: Option<bool> = "emailVerified" skip_none,
-    security_keys_list: Option<Vec<SecurityKey>> = "securityKeysList" skip_none,
-    has_unread_chat_messages: Option<bool> = "hasUnreadChatMessages" skip_none,
-    posting_lang: Option<String> = "postingLang" skip_none,
-    viewing_langs: Option<Vec<String>> = "viewingLangs" skip_none,
-    show_media_in_all_languages: Option<bool> = "showMediaInAllLanguages" skip_none,
-    show_hashtags_in_all_languages: Option<bool> = "showHashtagsInAllLanguages" skip_none,
-});
 
 impl misskey_core::HasId for MeDetailed {
     fn id(&self) -> Option<&str> {

@@ -4,16 +4,16 @@
 
 use super::MeDetailedAchievementName;
 
-/// `achievements[]` in `MeDetailedOnly`.
-///
-/// The same shape in `MeDetailedOnly`, `users/achievements`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedAchievement {
-    pub name: MeDetailedAchievementName,
-    pub unlocked_at: f64,
+misskey_core::object! {
+    /// `x-shared.MeDetailedOnlyAchievement` in the spec.
+    ///
+    /// The same shape in `MeDetailedOnly`, `users/achievements`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct MeDetailedAchievement {
+        #[json("name", required)]
+        pub name: MeDetailedAchievementName,
+        #[json("unlockedAt", required)]
+        pub unlocked_at: f64,
+    }
 }
-
-misskey_core::object!(MeDetailedAchievement {
-    name: MeDetailedAchievementName = "name" required,
-    unlocked_at: f64 = "unlockedAt" required,
-});

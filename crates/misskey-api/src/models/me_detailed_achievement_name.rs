@@ -5,11 +5,12 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use super::AchievementName;
 
-/// `achievements[].name` in `MeDetailedOnly`.
+/// `x-shared.MeDetailedOnlyAchievementName` in the spec.
 ///
 /// The same shape in `MeDetailedOnly`, `users/achievements`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MeDetailedAchievementName {
     String(String),
     AchievementName(AchievementName),
@@ -28,12 +29,12 @@ impl<'de> Deserialize<'de> for MeDetailedAchievementName {
                 (
                     "String",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_str(v).map(Self::String),
+                    |v| misskey_core::private::parse(v).map(Self::String),
                 ),
                 (
                     "AchievementName",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_str(v).map(Self::AchievementName),
+                    |v| misskey_core::private::parse(v).map(Self::AchievementName),
                 ),
             ],
         )

@@ -7,144 +7,140 @@ use super::{
     Announcement, MeDetailedAchievement, NotificationRecieveConfig, RolePolicies,
 };
 
-/// The `MeDetailedOnly` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeDetailedOnly {
-    pub avatar_id: Option<Id>,
-    pub banner_id: Option<Id>,
-    pub followed_message: Option<String>,
-    pub is_moderator: Option<bool>,
-    pub is_admin: Option<bool>,
-    pub inject_featured_note: bool,
-    pub receive_announcement_email: bool,
-    pub always_mark_nsfw: bool,
-    pub auto_sensitive: bool,
-    pub careful_bot: bool,
-    pub auto_accept_followed: bool,
-    pub no_crawle: bool,
-    pub prevent_ai_learning: bool,
-    pub is_explorable: bool,
-    pub is_deleted: bool,
-    pub two_factor_backup_codes_stock: MeDetailedTwoFactorBackupCodesStock,
-    pub hide_online_status: bool,
-    pub has_unread_specified_notes: bool,
-    pub has_unread_mentions: bool,
-    pub has_unread_announcement: bool,
-    pub unread_announcements: Vec<Announcement>,
-    pub has_unread_antenna: bool,
-    pub has_unread_channel: bool,
-    pub has_unread_notification: bool,
-    pub has_pending_received_follow_request: bool,
-    pub unread_notifications_count: f64,
-    pub muted_words: Vec<Vec<String>>,
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub hard_muted_words: Option<Vec<Vec<String>>>,
-    pub muted_instances: Option<Vec<String>>,
-    pub notification_recieve_config: NotificationRecieveConfig,
-    pub email_notification_types: Vec<String>,
-    pub achievements: Vec<MeDetailedAchievement>,
-    pub logged_in_days: f64,
-    pub policies: RolePolicies,
-    /// Default: `false`.
-    pub two_factor_enabled: bool,
-    /// Default: `false`.
-    pub use_password_less_login: bool,
-    /// Default: `false`.
-    pub security_keys: bool,
-    pub email: Option<String>,
-    pub email_verified: Option<bool>,
-    pub security_keys_list: Option<Vec<SecurityKey>>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub has_unread_chat_messages: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub posting_lang: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub viewing_langs: Option<Vec<String>>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub show_media_in_all_languages: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub show_hashtags_in_all_languages: Option<bool>,
+misskey_core::object! {
+    /// The `MeDetailedOnly` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct MeDetailedOnly {
+        #[json("avatarId", or_default)]
+        pub avatar_id: Option<Id>,
+        #[json("bannerId", or_default)]
+        pub banner_id: Option<Id>,
+        #[json("followedMessage", or_default)]
+        pub followed_message: Option<String>,
+        #[json("isModerator", or_default)]
+        pub is_moderator: Option<bool>,
+        #[json("isAdmin", or_default)]
+        pub is_admin: Option<bool>,
+        #[json("injectFeaturedNote", or_default)]
+        pub inject_featured_note: bool,
+        #[json("receiveAnnouncementEmail", or_default)]
+        pub receive_announcement_email: bool,
+        #[json("alwaysMarkNsfw", or_default)]
+        pub always_mark_nsfw: bool,
+        #[json("autoSensitive", or_default)]
+        pub auto_sensitive: bool,
+        #[json("carefulBot", or_default)]
+        pub careful_bot: bool,
+        #[json("autoAcceptFollowed", or_default)]
+        pub auto_accept_followed: bool,
+        #[json("noCrawle", or_default)]
+        pub no_crawle: bool,
+        #[json("preventAiLearning", or_default)]
+        pub prevent_ai_learning: bool,
+        #[json("isExplorable", or_default)]
+        pub is_explorable: bool,
+        #[json("isDeleted", or_default)]
+        pub is_deleted: bool,
+        #[json("twoFactorBackupCodesStock", required)]
+        pub two_factor_backup_codes_stock: MeDetailedTwoFactorBackupCodesStock,
+        #[json("hideOnlineStatus", or_default)]
+        pub hide_online_status: bool,
+        #[json("hasUnreadSpecifiedNotes", or_default)]
+        pub has_unread_specified_notes: bool,
+        #[json("hasUnreadMentions", or_default)]
+        pub has_unread_mentions: bool,
+        #[json("hasUnreadAnnouncement", or_default)]
+        pub has_unread_announcement: bool,
+        #[json("unreadAnnouncements", or_default)]
+        pub unread_announcements: Vec<Announcement>,
+        #[json("hasUnreadAntenna", or_default)]
+        pub has_unread_antenna: bool,
+        #[json("hasUnreadChannel", or_default)]
+        pub has_unread_channel: bool,
+        #[json("hasUnreadNotification", or_default)]
+        pub has_unread_notification: bool,
+        #[json("hasPendingReceivedFollowRequest", or_default)]
+        pub has_pending_received_follow_request: bool,
+        #[json("unreadNotificationsCount", required)]
+        pub unread_notifications_count: f64,
+        #[json("mutedWords", or_default)]
+        pub muted_words: Vec<Vec<String>>,
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("hardMutedWords", skip_none)]
+        pub hard_muted_words: Option<Vec<Vec<String>>>,
+        #[json("mutedInstances", or_default)]
+        pub muted_instances: Option<Vec<String>>,
+        #[json("notificationRecieveConfig", required)]
+        pub notification_recieve_config: NotificationRecieveConfig,
+        #[json("emailNotificationTypes", or_default)]
+        pub email_notification_types: Vec<String>,
+        #[json("achievements", or_default)]
+        pub achievements: Vec<MeDetailedAchievement>,
+        #[json("loggedInDays", required)]
+        pub logged_in_days: f64,
+        #[json("policies", required)]
+        pub policies: RolePolicies,
+        /// Default: `false`.
+        #[json("twoFactorEnabled", or_default)]
+        pub two_factor_enabled: bool,
+        /// Default: `false`.
+        #[json("usePasswordLessLogin", or_default)]
+        pub use_password_less_login: bool,
+        /// Default: `false`.
+        #[json("securityKeys", or_default)]
+        pub security_keys: bool,
+        #[json("email", skip_none)]
+        pub email: Option<String>,
+        #[json("emailVerified", skip_none)]
+        pub email_verified: Option<bool>,
+        #[json("securityKeysList", skip_none)]
+        pub security_keys_list: Option<Vec<SecurityKey>>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("hasUnreadChatMessages", skip_none)]
+        pub has_unread_chat_messages: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("postingLang", skip_none)]
+        pub posting_lang: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("viewingLangs", skip_none)]
+        pub viewing_langs: Option<Vec<String>>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("showMediaInAllLanguages", skip_none)]
+        pub show_media_in_all_languages: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("showHashtagsInAllLanguages", skip_none)]
+        pub show_hashtags_in_all_languages: Option<bool>,
+    }
 }
 
-misskey_core::object!(MeDetailedOnly {
-    avatar_id: Option<Id> = "avatarId" or_default,
-    banner_id: Option<Id> = "bannerId" or_default,
-    followed_message: Option<String> = "followedMessage" or_default,
-    is_moderator: Option<bool> = "isModerator" or_default,
-    is_admin: Option<bool> = "isAdmin" or_default,
-    inject_featured_note: bool = "injectFeaturedNote" or_default,
-    receive_announcement_email: bool = "receiveAnnouncementEmail" or_default,
-    always_mark_nsfw: bool = "alwaysMarkNsfw" or_default,
-    auto_sensitive: bool = "autoSensitive" or_default,
-    careful_bot: bool = "carefulBot" or_default,
-    auto_accept_followed: bool = "autoAcceptFollowed" or_default,
-    no_crawle: bool = "noCrawle" or_default,
-    prevent_ai_learning: bool = "preventAiLearning" or_default,
-    is_explorable: bool = "isExplorable" or_default,
-    is_deleted: bool = "isDeleted" or_default,
-    two_factor_backup_codes_stock: MeDetailedTwoFactorBackupCodesStock = "twoFactorBackupCodesStock" required,
-    hide_online_status: bool = "hideOnlineStatus" or_default,
-    has_unread_specified_notes: bool = "hasUnreadSpecifiedNotes" or_default,
-    has_unread_mentions: bool = "hasUnreadMentions" or_default,
-    has_unread_announcement: bool = "hasUnreadAnnouncement" or_default,
-    unread_announcements: Vec<Announcement> = "unreadAnnouncements" or_default,
-    has_unread_antenna: bool = "hasUnreadAntenna" or_default,
-    has_unread_channel: bool = "hasUnreadChannel" or_default,
-    has_unread_notification: bool = "hasUnreadNotification" or_default,
-    has_pending_received_follow_request: bool = "hasPendingReceivedFollowRequest" or_default,
-    unread_notifications_count: f64 = "unreadNotificationsCount" required,
-    muted_words: Vec<Vec<String>> = "mutedWords" or_default,
-    hard_muted_words: Option<Vec<Vec<String>>> = "hardMutedWords" skip_none,
-    muted_instances: Option<Vec<String>> = "mutedInstances" or_default,
-    notification_recieve_config: NotificationRecieveConfig = "notificationRecieveConfig" required,
-    email_notification_types: Vec<String> = "emailNotificationTypes" or_default,
-    achievements: Vec<MeDetailedAchievement> = "achievements" or_default,
-    logged_in_days: f64 = "loggedInDays" required,
-    policies: RolePolicies = "policies" required,
-    two_factor_enabled: bool = "twoFactorEnabled" or_default,
-    use_password_less_login: bool = "usePasswordLessLogin" or_default,
-    security_keys: bool = "securityKeys" or_default,
-    email: Option<String> = "email" skip_none,
-    email_verified: Option<bool> = "emailVerified" skip_none,
-    security_keys_list: Option<Vec<SecurityKey>> = "securityKeysList" skip_none,
-    has_unread_chat_messages: Option<bool> = "hasUnreadChatMessages" skip_none,
-    posting_lang: Option<String> = "postingLang" skip_none,
-    viewing_langs: Option<Vec<String>> = "viewingLangs" skip_none,
-    show_media_in_all_languages: Option<bool> = "showMediaInAllLanguages" skip_none,
-    show_hashtags_in_all_languages: Option<bool> = "showHashtagsInAllLanguages" skip_none,
-});
-
-/// Values of `twoFactorBackupCodesStock` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeDetailedTwoFactorBackupCodesStock {
-    /// `full`
-    Full,
-    /// `partial`
-    Partial,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `twoFactorBackupCodesStock` in `MeDetailedOnly`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum MeDetailedTwoFactorBackupCodesStock {
+        Full = "full",
+        Partial = "partial",
+        None = "none",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    MeDetailedTwoFactorBackupCodesStock, Other { Full => "full", Partial => "partial",
-    None => "none", }
-);
-
-/// `securityKeysList[]` in `MeDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SecurityKey {
-    pub id: Id,
-    pub name: String,
-    pub last_used: DateTime,
+misskey_core::object! {
+    /// `securityKeysList[]` in `MeDetailedOnly`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct SecurityKey {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("name", required)]
+        pub name: String,
+        #[json("lastUsed", required)]
+        pub last_used: DateTime,
+    }
 }
-
-misskey_core::object!(SecurityKey {
-    id: Id = "id" required,
-    name: String = "name" required,
-    last_used: DateTime = "lastUsed" required,
-});
 
 impl misskey_core::HasId for SecurityKey {
     fn id(&self) -> Option<&str> {

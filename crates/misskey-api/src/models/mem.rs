@@ -2,14 +2,14 @@
 //! `Mem`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `mem` in the `admin/server-info` response.
-///
-/// The same shape in `admin/server-info`, `server-info`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mem {
-    pub total: f64,
+misskey_core::object! {
+    /// `x-shared.Mem` in the spec.
+    ///
+    /// The same shape in `admin/server-info`, `server-info`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Mem {
+        #[json("total", required)]
+        pub total: f64,
+    }
 }
-
-misskey_core::object!(Mem {
-    total: f64 = "total" required,
-});

@@ -7,154 +7,154 @@ use super::{
     MetaLiteSentryForFrontend, RolePolicies,
 };
 
-/// The `MetaDetailed` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetaDetailed {
-    pub maintainer_name: Option<String>,
-    pub maintainer_email: Option<String>,
-    pub version: String,
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub provides_tarball: Option<bool>,
-    pub name: Option<String>,
-    pub short_name: Option<String>,
-    pub uri: String,
-    pub description: Option<String>,
-    pub langs: Vec<String>,
-    pub tos_url: Option<String>,
-    /// Default: `"https://github.com/misskey-dev/misskey"`.
-    pub repository_url: Option<String>,
-    /// Default: `"https://github.com/misskey-dev/misskey/issues/new"`.
-    pub feedback_url: Option<String>,
-    pub default_dark_theme: Option<String>,
-    pub default_light_theme: Option<String>,
-    pub disable_registration: bool,
-    pub email_required_for_signup: bool,
-    pub enable_hcaptcha: bool,
-    pub hcaptcha_site_key: Option<String>,
-    pub enable_mcaptcha: bool,
-    pub mcaptcha_site_key: Option<String>,
-    pub mcaptcha_instance_url: Option<String>,
-    pub enable_recaptcha: bool,
-    pub recaptcha_site_key: Option<String>,
-    pub enable_turnstile: bool,
-    pub turnstile_site_key: Option<String>,
-    pub enable_testcaptcha: bool,
-    pub sw_publickey: Option<String>,
-    /// Default: `"/assets/ai.png"`.
-    pub mascot_image_url: String,
-    pub banner_url: Option<String>,
-    pub server_error_image_url: Option<String>,
-    pub info_image_url: Option<String>,
-    pub not_found_image_url: Option<String>,
-    pub icon_url: Option<String>,
-    pub max_note_text_length: f64,
-    pub ads: Vec<MetaLiteAd>,
-    /// Default: `0`.
-    pub notes_per_one_ad: f64,
-    pub enable_email: bool,
-    pub enable_service_worker: bool,
-    pub translator_available: bool,
-    pub media_proxy: String,
-    pub enable_url_preview: bool,
-    pub background_image_url: Option<String>,
-    pub impressum_url: Option<String>,
-    pub logo_image_url: Option<String>,
-    pub privacy_policy_url: Option<String>,
-    pub inquiry_url: Option<String>,
-    pub server_rules: Vec<String>,
-    pub theme_color: Option<String>,
-    pub policies: RolePolicies,
-    /// Default: `"local"`.
-    pub note_searchable_scope: MetaLiteNoteSearchableScope,
-    pub max_file_size: f64,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub client_options: Option<serde_json::Value>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub google_analytics_measurement_id: Option<String>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub sentry_for_frontend: Option<MetaLiteSentryForFrontend>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub federation: Option<MetaLiteFederation>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    ///
-    /// At least 1.
-    pub dimensions: Option<f64>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub google_analytics_id: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub well_known_websites: Option<Vec<String>>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub enable_skeb_status: Option<bool>,
-    pub features: Option<MetaDetailedFeatures>,
-    pub proxy_account_name: Option<String>,
-    pub require_setup: bool,
-    pub cache_remote_files: bool,
-    pub cache_remote_sensitive_files: bool,
+misskey_core::object! {
+    /// The `MetaDetailed` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct MetaDetailed {
+        #[json("maintainerName", or_default)]
+        pub maintainer_name: Option<String>,
+        #[json("maintainerEmail", or_default)]
+        pub maintainer_email: Option<String>,
+        #[json("version", required)]
+        pub version: String,
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("providesTarball", skip_none)]
+        pub provides_tarball: Option<bool>,
+        #[json("name", or_default)]
+        pub name: Option<String>,
+        #[json("shortName", or_default)]
+        pub short_name: Option<String>,
+        #[json("uri", required)]
+        pub uri: String,
+        #[json("description", or_default)]
+        pub description: Option<String>,
+        #[json("langs", or_default)]
+        pub langs: Vec<String>,
+        #[json("tosUrl", or_default)]
+        pub tos_url: Option<String>,
+        /// Default: `"https://github.com/misskey-dev/misskey"`.
+        #[json("repositoryUrl", or_default)]
+        pub repository_url: Option<String>,
+        /// Default: `"https://github.com/misskey-dev/misskey/issues/new"`.
+        #[json("feedbackUrl", or_default)]
+        pub feedback_url: Option<String>,
+        #[json("defaultDarkTheme", or_default)]
+        pub default_dark_theme: Option<String>,
+        #[json("defaultLightTheme", or_default)]
+        pub default_light_theme: Option<String>,
+        #[json("disableRegistration", or_default)]
+        pub disable_registration: bool,
+        #[json("emailRequiredForSignup", or_default)]
+        pub email_required_for_signup: bool,
+        #[json("enableHcaptcha", or_default)]
+        pub enable_hcaptcha: bool,
+        #[json("hcaptchaSiteKey", or_default)]
+        pub hcaptcha_site_key: Option<String>,
+        #[json("enableMcaptcha", or_default)]
+        pub enable_mcaptcha: bool,
+        #[json("mcaptchaSiteKey", or_default)]
+        pub mcaptcha_site_key: Option<String>,
+        #[json("mcaptchaInstanceUrl", or_default)]
+        pub mcaptcha_instance_url: Option<String>,
+        #[json("enableRecaptcha", or_default)]
+        pub enable_recaptcha: bool,
+        #[json("recaptchaSiteKey", or_default)]
+        pub recaptcha_site_key: Option<String>,
+        #[json("enableTurnstile", or_default)]
+        pub enable_turnstile: bool,
+        #[json("turnstileSiteKey", or_default)]
+        pub turnstile_site_key: Option<String>,
+        #[json("enableTestcaptcha", or_default)]
+        pub enable_testcaptcha: bool,
+        #[json("swPublickey", or_default)]
+        pub sw_publickey: Option<String>,
+        /// Default: `"/assets/ai.png"`.
+        #[json("mascotImageUrl", required)]
+        pub mascot_image_url: String,
+        #[json("bannerUrl", or_default)]
+        pub banner_url: Option<String>,
+        #[json("serverErrorImageUrl", or_default)]
+        pub server_error_image_url: Option<String>,
+        #[json("infoImageUrl", or_default)]
+        pub info_image_url: Option<String>,
+        #[json("notFoundImageUrl", or_default)]
+        pub not_found_image_url: Option<String>,
+        #[json("iconUrl", or_default)]
+        pub icon_url: Option<String>,
+        #[json("maxNoteTextLength", required)]
+        pub max_note_text_length: f64,
+        #[json("ads", or_default)]
+        pub ads: Vec<MetaLiteAd>,
+        /// Default: `0`.
+        #[json("notesPerOneAd", required)]
+        pub notes_per_one_ad: f64,
+        #[json("enableEmail", or_default)]
+        pub enable_email: bool,
+        #[json("enableServiceWorker", or_default)]
+        pub enable_service_worker: bool,
+        #[json("translatorAvailable", or_default)]
+        pub translator_available: bool,
+        #[json("mediaProxy", required)]
+        pub media_proxy: String,
+        #[json("enableUrlPreview", or_default)]
+        pub enable_url_preview: bool,
+        #[json("backgroundImageUrl", or_default)]
+        pub background_image_url: Option<String>,
+        #[json("impressumUrl", or_default)]
+        pub impressum_url: Option<String>,
+        #[json("logoImageUrl", or_default)]
+        pub logo_image_url: Option<String>,
+        #[json("privacyPolicyUrl", or_default)]
+        pub privacy_policy_url: Option<String>,
+        #[json("inquiryUrl", or_default)]
+        pub inquiry_url: Option<String>,
+        #[json("serverRules", or_default)]
+        pub server_rules: Vec<String>,
+        #[json("themeColor", or_default)]
+        pub theme_color: Option<String>,
+        #[json("policies", required)]
+        pub policies: RolePolicies,
+        /// Default: `"local"`.
+        #[json("noteSearchableScope", required)]
+        pub note_searchable_scope: MetaLiteNoteSearchableScope,
+        #[json("maxFileSize", required)]
+        pub max_file_size: f64,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("clientOptions", skip_none)]
+        pub client_options: Option<serde_json::Value>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("googleAnalyticsMeasurementId", skip_none)]
+        pub google_analytics_measurement_id: Option<String>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("sentryForFrontend", skip_none)]
+        pub sentry_for_frontend: Option<MetaLiteSentryForFrontend>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("federation", skip_none)]
+        pub federation: Option<MetaLiteFederation>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        ///
+        /// At least 1.
+        #[json("dimensions", skip_none)]
+        pub dimensions: Option<f64>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("googleAnalyticsId", skip_none)]
+        pub google_analytics_id: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("wellKnownWebsites", skip_none)]
+        pub well_known_websites: Option<Vec<String>>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("enableSkebStatus", skip_none)]
+        pub enable_skeb_status: Option<bool>,
+        #[json("features", skip_none)]
+        pub features: Option<MetaDetailedFeatures>,
+        #[json("proxyAccountName", or_default)]
+        pub proxy_account_name: Option<String>,
+        #[json("requireSetup", or_default)]
+        pub require_setup: bool,
+        #[json("cacheRemoteFiles", or_default)]
+        pub cache_remote_files: bool,
+        #[json("cacheRemoteSensitiveFiles", or_default)]
+        pub cache_remote_sensitive_files: bool,
+    }
 }
-
-misskey_core::object!(MetaDetailed {
-    maintainer_name: Option<String> = "maintainerName" or_default,
-    maintainer_email: Option<String> = "maintainerEmail" or_default,
-    version: String = "version" required,
-    provides_tarball: Option<bool> = "providesTarball" skip_none,
-    name: Option<String> = "name" or_default,
-    short_name: Option<String> = "shortName" or_default,
-    uri: String = "uri" required,
-    description: Option<String> = "description" or_default,
-    langs: Vec<String> = "langs" or_default,
-    tos_url: Option<String> = "tosUrl" or_default,
-    repository_url: Option<String> = "repositoryUrl" or_default,
-    feedback_url: Option<String> = "feedbackUrl" or_default,
-    default_dark_theme: Option<String> = "defaultDarkTheme" or_default,
-    default_light_theme: Option<String> = "defaultLightTheme" or_default,
-    disable_registration: bool = "disableRegistration" or_default,
-    email_required_for_signup: bool = "emailRequiredForSignup" or_default,
-    enable_hcaptcha: bool = "enableHcaptcha" or_default,
-    hcaptcha_site_key: Option<String> = "hcaptchaSiteKey" or_default,
-    enable_mcaptcha: bool = "enableMcaptcha" or_default,
-    mcaptcha_site_key: Option<String> = "mcaptchaSiteKey" or_default,
-    mcaptcha_instance_url: Option<String> = "mcaptchaInstanceUrl" or_default,
-    enable_recaptcha: bool = "enableRecaptcha" or_default,
-    recaptcha_site_key: Option<String> = "recaptchaSiteKey" or_default,
-    enable_turnstile: bool = "enableTurnstile" or_default,
-    turnstile_site_key: Option<String> = "turnstileSiteKey" or_default,
-    enable_testcaptcha: bool = "enableTestcaptcha" or_default,
-    sw_publickey: Option<String> = "swPublickey" or_default,
-    mascot_image_url: String = "mascotImageUrl" required,
-    banner_url: Option<String> = "bannerUrl" or_default,
-    server_error_image_url: Option<String> = "serverErrorImageUrl" or_default,
-    info_image_url: Option<String> = "infoImageUrl" or_default,
-    not_found_image_url: Option<String> = "notFoundImageUrl" or_default,
-    icon_url: Option<String> = "iconUrl" or_default,
-    max_note_text_length: f64 = "maxNoteTextLength" required,
-    ads: Vec<MetaLiteAd> = "ads" or_default,
-    notes_per_one_ad: f64 = "notesPerOneAd" required,
-    enable_email: bool = "enableEmail" or_default,
-    enable_service_worker: bool = "enableServiceWorker" or_default,
-    translator_available: bool = "translatorAvailable" or_default,
-    media_proxy: String = "mediaProxy" required,
-    enable_url_preview: bool = "enableUrlPreview" or_default,
-    background_image_url: Option<String> = "backgroundImageUrl" or_default,
-    impressum_url: Option<String> = "impressumUrl" or_default,
-    logo_image_url: Option<String> = "logoImageUrl" or_default,
-    privacy_policy_url: Option<String> = "privacyPolicyUrl" or_default,
-    inquiry_url: Option<String> = "inquiryUrl" or_default,
-    server_rules: Vec<String> = "serverRules" or_default,
-    theme_color: Option<String> = "themeColor" or_default,
-    policies: RolePolicies = "policies" required,
-    note_searchable_scope: MetaLiteNoteSearchableScope = "noteSearchableScope" required,
-    max_file_size: f64 = "maxFileSize" required,
-    client_options: Option<serde_json::Value> = "clientOptions" skip_none,
-    google_analytics_measurement_id: Option<String> = "googleAnalyticsMeasurementId" skip_none,
-    sentry_for_frontend: Option<MetaLiteSentryForFrontend> = "sentryForFrontend" skip_none,
-    federation: Option<MetaLiteFederation> = "federation" skip_none,
-    dimensions: Option<f64> = "dimensions" skip_none,
-    google_analytics_id: Option<String> = "googleAnalyticsId" skip_none,
-    well_known_websites: Option<Vec<String>> = "wellKnownWebsites" skip_none,
-    enable_skeb_status: Option<bool> = "enableSkebStatus" skip_none,
-    features: Option<MetaDetailedFeatures> = "features" skip_none,
-    proxy_account_name: Option<String> = "proxyAccountName" or_default,
-    require_setup: bool = "requireSetup" or_default,
-    cache_remote_files: bool = "cacheRemoteFiles" or_default,
-    cache_remote_sensitive_files: bool = "cacheRemoteSensitiveFiles" or_default,
-});

@@ -2,65 +2,65 @@
 //! `MetaDetailedOnly` (`#/components/schemas/MetaDetailedOnly`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `MetaDetailedOnly` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetaDetailedOnly {
-    pub features: Option<MetaDetailedFeatures>,
-    pub proxy_account_name: Option<String>,
-    pub require_setup: bool,
-    pub cache_remote_files: bool,
-    pub cache_remote_sensitive_files: bool,
+misskey_core::object! {
+    /// The `MetaDetailedOnly` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct MetaDetailedOnly {
+        #[json("features", skip_none)]
+        pub features: Option<MetaDetailedFeatures>,
+        #[json("proxyAccountName", or_default)]
+        pub proxy_account_name: Option<String>,
+        #[json("requireSetup", or_default)]
+        pub require_setup: bool,
+        #[json("cacheRemoteFiles", or_default)]
+        pub cache_remote_files: bool,
+        #[json("cacheRemoteSensitiveFiles", or_default)]
+        pub cache_remote_sensitive_files: bool,
+    }
 }
 
-misskey_core::object!(MetaDetailedOnly {
-    features: Option<MetaDetailedFeatures> = "features" skip_none,
-    proxy_account_name: Option<String> = "proxyAccountName" or_default,
-    require_setup: bool = "requireSetup" or_default,
-    cache_remote_files: bool = "cacheRemoteFiles" or_default,
-    cache_remote_sensitive_files: bool = "cacheRemoteSensitiveFiles" or_default,
-});
-
-/// `features` in `MetaDetailedOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetaDetailedFeatures {
-    pub registration: bool,
-    pub email_required_for_signup: bool,
-    pub local_timeline: bool,
-    pub global_timeline: bool,
-    /// Alias of hCaptcha
-    pub hcaptcha: bool,
-    pub turnstile: bool,
-    /// Alias of reCaptcha
-    pub recaptcha: bool,
-    pub object_storage: bool,
-    pub service_worker: bool,
-    /// Default: `true`.
-    pub miauth: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub h_captcha: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub m_captcha: Option<bool>,
-    /// Alias of mCaptcha
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub mcaptcha: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub re_captcha: Option<bool>,
+misskey_core::object! {
+    /// `features` in `MetaDetailedOnly`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct MetaDetailedFeatures {
+        #[json("registration", or_default)]
+        pub registration: bool,
+        #[json("emailRequiredForSignup", or_default)]
+        pub email_required_for_signup: bool,
+        #[json("localTimeline", or_default)]
+        pub local_timeline: bool,
+        #[json("globalTimeline", or_default)]
+        pub global_timeline: bool,
+        /// Alias of hCaptcha
+        #[json("hcaptcha", or_default)]
+        pub hcaptcha: bool,
+        #[json("turnstile", or_default)]
+        pub turnstile: bool,
+        /// Alias of reCaptcha
+        #[json("recaptcha", or_default)]
+        pub recaptcha: bool,
+        #[json("objectStorage", or_default)]
+        pub object_storage: bool,
+        #[json("serviceWorker", or_default)]
+        pub service_worker: bool,
+        /// Default: `true`.
+        #[json("miauth", skip_none)]
+        pub miauth: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("hCaptcha", skip_none)]
+        pub h_captcha: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("mCaptcha", skip_none)]
+        pub m_captcha: Option<bool>,
+        /// Alias of mCaptcha
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("mcaptcha", skip_none)]
+        pub mcaptcha: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("reCaptcha", skip_none)]
+        pub re_captcha: Option<bool>,
+    }
 }
-
-misskey_core::object!(MetaDetailedFeatures {
-    registration: bool = "registration" or_default,
-    email_required_for_signup: bool = "emailRequiredForSignup" or_default,
-    local_timeline: bool = "localTimeline" or_default,
-    global_timeline: bool = "globalTimeline" or_default,
-    hcaptcha: bool = "hcaptcha" or_default,
-    turnstile: bool = "turnstile" or_default,
-    recaptcha: bool = "recaptcha" or_default,
-    object_storage: bool = "objectStorage" or_default,
-    service_worker: bool = "serviceWorker" or_default,
-    miauth: Option<bool> = "miauth" skip_none,
-    h_captcha: Option<bool> = "hCaptcha" skip_none,
-    m_captcha: Option<bool> = "mCaptcha" skip_none,
-    mcaptcha: Option<bool> = "mcaptcha" skip_none,
-    re_captcha: Option<bool> = "reCaptcha" skip_none,
-});

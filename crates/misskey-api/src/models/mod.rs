@@ -570,10 +570,6 @@ mod notification_filter_list;
 
 pub use notification_filter_list::*;
 
-mod notification_filter_list_type;
-
-pub use notification_filter_list_type::*;
-
 mod me_detailed_achievement;
 
 pub use me_detailed_achievement::*;
@@ -601,10 +597,6 @@ pub use note_channel::*;
 mod note_reaction_acceptance;
 
 pub use note_reaction_acceptance::*;
-
-mod notification_note_type;
-
-pub use notification_note_type::*;
 
 mod page_visibility;
 

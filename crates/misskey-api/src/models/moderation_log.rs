@@ -5,25 +5,25 @@
 use misskey_core::{DateTime, Id};
 use super::UserDetailed;
 
-/// The `ModerationLog` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModerationLog {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: String,
-    pub info: serde_json::Value,
-    pub user_id: Id,
-    pub user: UserDetailed,
+misskey_core::object! {
+    /// The `ModerationLog` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ModerationLog {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("type", required)]
+        pub r#type: String,
+        #[json("info", required)]
+        pub info: serde_json::Value,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("user", required)]
+        pub user: UserDetailed,
+    }
 }
-
-misskey_core::object!(ModerationLog {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: String = "type" required,
-    info: serde_json::Value = "info" required,
-    user_id: Id = "userId" required,
-    user: UserDetailed = "user" required,
-});
 
 impl misskey_core::HasId for ModerationLog {
     fn id(&self) -> Option<&str> {

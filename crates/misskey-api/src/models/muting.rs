@@ -5,23 +5,23 @@
 use misskey_core::{DateTime, Id};
 use super::UserDetailedNotMe;
 
-/// The `Muting` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Muting {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub expires_at: Option<DateTime>,
-    pub mutee_id: Id,
-    pub mutee: UserDetailedNotMe,
+misskey_core::object! {
+    /// The `Muting` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Muting {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("expiresAt", or_default)]
+        pub expires_at: Option<DateTime>,
+        #[json("muteeId", required)]
+        pub mutee_id: Id,
+        #[json("mutee", required)]
+        pub mutee: UserDetailedNotMe,
+    }
 }
-
-misskey_core::object!(Muting {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    expires_at: Option<DateTime> = "expiresAt" or_default,
-    mutee_id: Id = "muteeId" required,
-    mutee: UserDetailedNotMe = "mutee" required,
-});
 
 impl misskey_core::HasId for Muting {
     fn id(&self) -> Option<&str> {

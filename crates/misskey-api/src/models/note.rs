@@ -8,90 +8,90 @@ use super::{
     DriveFile, NoteChannel, NotePoll, NoteReactionAcceptance, NoteVisibility, UserLite,
 };
 
-/// The `Note` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Note {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub deleted_at: Option<DateTime>,
-    pub text: Option<String>,
-    pub cw: Option<String>,
-    pub user_id: Id,
-    pub user: UserLite,
-    pub reply_id: Option<Id>,
-    pub renote_id: Option<Id>,
-    pub reply: Option<Box<Note>>,
-    pub renote: Option<Box<Note>>,
-    pub is_hidden: Option<bool>,
-    pub visibility: NoteVisibility,
-    pub mentions: Option<Vec<Id>>,
-    pub visible_user_ids: Option<Vec<Id>>,
-    pub file_ids: Option<Vec<Id>>,
-    pub files: Option<Vec<DriveFile>>,
-    pub tags: Option<Vec<String>>,
-    pub poll: Option<NotePoll>,
-    pub emojis: Option<BTreeMap<String, String>>,
-    pub channel_id: Option<Id>,
-    pub channel: Option<NoteChannel>,
-    pub local_only: Option<bool>,
-    pub reaction_acceptance: Option<NoteReactionAcceptance>,
-    pub reaction_emojis: BTreeMap<String, String>,
-    pub reactions: BTreeMap<String, f64>,
-    pub reaction_count: f64,
-    pub renote_count: f64,
-    pub replies_count: f64,
-    pub uri: Option<String>,
-    pub url: Option<String>,
-    pub reaction_and_user_pair_cache: Option<Vec<String>>,
-    pub clipped_count: Option<f64>,
-    pub my_reaction: Option<String>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub has_poll: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub reply_user_id: Option<Id>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub dimension: Option<i64>,
+misskey_core::object! {
+    /// The `Note` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Note {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("deletedAt", skip_none)]
+        pub deleted_at: Option<DateTime>,
+        #[json("text", or_default)]
+        pub text: Option<String>,
+        #[json("cw", skip_none)]
+        pub cw: Option<String>,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("replyId", skip_none)]
+        pub reply_id: Option<Id>,
+        #[json("renoteId", skip_none)]
+        pub renote_id: Option<Id>,
+        #[json("reply", skip_none)]
+        pub reply: Option<Box<Note>>,
+        #[json("renote", skip_none)]
+        pub renote: Option<Box<Note>>,
+        #[json("isHidden", skip_none)]
+        pub is_hidden: Option<bool>,
+        #[json("visibility", required)]
+        pub visibility: NoteVisibility,
+        #[json("mentions", skip_none)]
+        pub mentions: Option<Vec<Id>>,
+        #[json("visibleUserIds", skip_none)]
+        pub visible_user_ids: Option<Vec<Id>>,
+        #[json("fileIds", skip_none)]
+        pub file_ids: Option<Vec<Id>>,
+        #[json("files", skip_none)]
+        pub files: Option<Vec<DriveFile>>,
+        #[json("tags", skip_none)]
+        pub tags: Option<Vec<String>>,
+        #[json("poll", skip_none)]
+        pub poll: Option<NotePoll>,
+        #[json("emojis", skip_none)]
+        pub emojis: Option<BTreeMap<String, String>>,
+        #[json("channelId", skip_none)]
+        pub channel_id: Option<Id>,
+        #[json("channel", skip_none)]
+        pub channel: Option<NoteChannel>,
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        #[json("reactionAcceptance", or_default)]
+        pub reaction_acceptance: Option<NoteReactionAcceptance>,
+        #[json("reactionEmojis", or_default)]
+        pub reaction_emojis: BTreeMap<String, String>,
+        #[json("reactions", or_default)]
+        pub reactions: BTreeMap<String, f64>,
+        #[json("reactionCount", required)]
+        pub reaction_count: f64,
+        #[json("renoteCount", required)]
+        pub renote_count: f64,
+        #[json("repliesCount", required)]
+        pub replies_count: f64,
+        #[json("uri", skip_none)]
+        pub uri: Option<String>,
+        #[json("url", skip_none)]
+        pub url: Option<String>,
+        #[json("reactionAndUserPairCache", skip_none)]
+        pub reaction_and_user_pair_cache: Option<Vec<String>>,
+        #[json("clippedCount", skip_none)]
+        pub clipped_count: Option<f64>,
+        #[json("myReaction", skip_none)]
+        pub my_reaction: Option<String>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("hasPoll", skip_none)]
+        pub has_poll: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("replyUserId", skip_none)]
+        pub reply_user_id: Option<Id>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("dimension", skip_none)]
+        pub dimension: Option<i64>,
+    }
 }
-
-misskey_core::object!(Note {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    deleted_at: Option<DateTime> = "deletedAt" skip_none,
-    text: Option<String> = "text" or_default,
-    cw: Option<String> = "cw" skip_none,
-    user_id: Id = "userId" required,
-    user: UserLite = "user" required,
-    reply_id: Option<Id> = "replyId" skip_none,
-    renote_id: Option<Id> = "renoteId" skip_none,
-    reply: Option<Box<Note>> = "reply" skip_none,
-    renote: Option<Box<Note>> = "renote" skip_none,
-    is_hidden: Option<bool> = "isHidden" skip_none,
-    visibility: NoteVisibility = "visibility" required,
-    mentions: Option<Vec<Id>> = "mentions" skip_none,
-    visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
-    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
-    files: Option<Vec<DriveFile>> = "files" skip_none,
-    tags: Option<Vec<String>> = "tags" skip_none,
-    poll: Option<NotePoll> = "poll" skip_none,
-    emojis: Option<BTreeMap<String, String>> = "emojis" skip_none,
-    channel_id: Option<Id> = "channelId" skip_none,
-    channel: Option<NoteChannel> = "channel" skip_none,
-    local_only: Option<bool> = "localOnly" skip_none,
-    reaction_acceptance: Option<NoteReactionAcceptance> = "reactionAcceptance" or_default,
-    reaction_emojis: BTreeMap<String, String> = "reactionEmojis" or_default,
-    reactions: BTreeMap<String, f64> = "reactions" or_default,
-    reaction_count: f64 = "reactionCount" required,
-    renote_count: f64 = "renoteCount" required,
-    replies_count: f64 = "repliesCount" required,
-    uri: Option<String> = "uri" skip_none,
-    url: Option<String> = "url" skip_none,
-    reaction_and_user_pair_cache: Option<Vec<String>> = "reactionAndUserPairCache" skip_none,
-    clipped_count: Option<f64> = "clippedCount" skip_none,
-    my_reaction: Option<String> = "myReaction" skip_none,
-    has_poll: Option<bool> = "hasPoll" skip_none,
-    reply_user_id: Option<Id> = "replyUserId" skip_none,
-    dimension: Option<i64> = "dimension" skip_none,
-});
 
 impl misskey_core::HasId for Note {
     fn id(&self) -> Option<&str> {

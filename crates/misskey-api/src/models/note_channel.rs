@@ -2,24 +2,24 @@
 //! `NoteChannel`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `channel` in `Note`.
-///
-/// The same shape in `Note`, `NoteDraft`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteChannel {
-    pub id: String,
-    pub name: String,
-    pub color: String,
-    pub is_sensitive: bool,
-    pub allow_renote_to_external: bool,
-    pub user_id: Option<String>,
+misskey_core::object! {
+    /// `x-shared.NoteChannel` in the spec.
+    ///
+    /// The same shape in `Note`, `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteChannel {
+        #[json("id", required)]
+        pub id: String,
+        #[json("name", required)]
+        pub name: String,
+        #[json("color", required)]
+        pub color: String,
+        #[json("isSensitive", or_default)]
+        pub is_sensitive: bool,
+        #[json("allowRenoteToExternal", or_default)]
+        pub allow_renote_to_external: bool,
+        #[json("userId", or_default)]
+        pub user_id: Option<String>,
+    }
 }
-
-misskey_core::object!(NoteChannel {
-    id: String = "id" required,
-    name: String = "name" required,
-    color: String = "color" required,
-    is_sensitive: bool = "isSensitive" or_default,
-    allow_renote_to_external: bool = "allowRenoteToExternal" or_default,
-    user_id: Option<String> = "userId" or_default,
-});

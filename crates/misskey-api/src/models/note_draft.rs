@@ -10,83 +10,83 @@ use super::{
     UserLite, UserLiteAvatarDecoration, UserLiteInstance, UserLiteOnlineStatus,
 };
 
-/// The `NoteDraft` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteDraft {
-    pub id: Id,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub created_at: Option<DateTime>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub text: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub cw: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub user_id: Option<Id>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub user: Option<UserLite>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub reply_id: Option<Id>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub renote_id: Option<Id>,
-    pub reply: Option<NoteDraftReply>,
-    pub renote: Option<NoteDraftReply>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub visibility: Option<NoteVisibility>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub visible_user_ids: Option<Vec<Id>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub file_ids: Option<Vec<Id>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub files: Option<Vec<DriveFile>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub hashtag: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub poll: Option<NoteDraftPoll>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub channel_id: Option<Id>,
-    pub channel: Option<NoteDraftChannel>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub local_only: Option<bool>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub reaction_acceptance: Option<NoteReactionAcceptance>,
-    pub scheduled_at: Option<NoteDraftScheduledAt>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub is_actually_scheduled: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2025.11.0.
-    pub updated_at: Option<DateTime>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2025.11.0.
-    pub reason: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2025.11.0.
-    pub data: Option<NoteDraftData>,
+misskey_core::object! {
+    /// The `NoteDraft` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteDraft {
+        #[json("id", required)]
+        pub id: Id,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("createdAt", skip_none)]
+        pub created_at: Option<DateTime>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("text", skip_none)]
+        pub text: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("cw", skip_none)]
+        pub cw: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("userId", skip_none)]
+        pub user_id: Option<Id>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("user", skip_none)]
+        pub user: Option<UserLite>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("replyId", skip_none)]
+        pub reply_id: Option<Id>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("renoteId", skip_none)]
+        pub renote_id: Option<Id>,
+        #[json("reply", skip_none)]
+        pub reply: Option<NoteDraftReply>,
+        #[json("renote", skip_none)]
+        pub renote: Option<NoteDraftReply>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("visibility", skip_none)]
+        pub visibility: Option<NoteVisibility>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("visibleUserIds", skip_none)]
+        pub visible_user_ids: Option<Vec<Id>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("fileIds", skip_none)]
+        pub file_ids: Option<Vec<Id>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("files", skip_none)]
+        pub files: Option<Vec<DriveFile>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("hashtag", skip_none)]
+        pub hashtag: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("poll", skip_none)]
+        pub poll: Option<NoteDraftPoll>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("channelId", skip_none)]
+        pub channel_id: Option<Id>,
+        #[json("channel", skip_none)]
+        pub channel: Option<NoteDraftChannel>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("reactionAcceptance", skip_none)]
+        pub reaction_acceptance: Option<NoteReactionAcceptance>,
+        #[json("scheduledAt", or_default)]
+        pub scheduled_at: Option<NoteDraftScheduledAt>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("isActuallyScheduled", skip_none)]
+        pub is_actually_scheduled: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2025.11.0.
+        #[json("updatedAt", skip_none)]
+        pub updated_at: Option<DateTime>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2025.11.0.
+        #[json("reason", skip_none)]
+        pub reason: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2025.11.0.
+        #[json("data", skip_none)]
+        pub data: Option<NoteDraftData>,
+    }
 }
-
-misskey_core::object!(NoteDraft {
-    id: Id = "id" required,
-    created_at: Option<DateTime> = "createdAt" skip_none,
-    text: Option<String> = "text" skip_none,
-    cw: Option<String> = "cw" skip_none,
-    user_id: Option<Id> = "userId" skip_none,
-    user: Option<UserLite> = "user" skip_none,
-    reply_id: Option<Id> = "replyId" skip_none,
-    renote_id: Option<Id> = "renoteId" skip_none,
-    reply: Option<NoteDraftReply> = "reply" skip_none,
-    renote: Option<NoteDraftReply> = "renote" skip_none,
-    visibility: Option<NoteVisibility> = "visibility" skip_none,
-    visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
-    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
-    files: Option<Vec<DriveFile>> = "files" skip_none,
-    hashtag: Option<String> = "hashtag" skip_none,
-    poll: Option<NoteDraftPoll> = "poll" skip_none,
-    channel_id: Option<Id> = "channelId" skip_none,
-    channel: Option<NoteDraftChannel> = "channel" skip_none,
-    local_only: Option<bool> = "localOnly" skip_none,
-    reaction_acceptance: Option<NoteReactionAcceptance> = "reactionAcceptance" skip_none,
-    scheduled_at: Option<NoteDraftScheduledAt> = "scheduledAt" or_default,
-    is_actually_scheduled: Option<bool> = "isActuallyScheduled" skip_none,
-    updated_at: Option<DateTime> = "updatedAt" skip_none,
-    reason: Option<String> = "reason" skip_none,
-    data: Option<NoteDraftData> = "data" skip_none,
-});
 
 impl misskey_core::HasId for NoteDraft {
     fn id(&self) -> Option<&str> {
@@ -94,115 +94,115 @@ impl misskey_core::HasId for NoteDraft {
     }
 }
 
-/// `reply` in `NoteDraft`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteDraftReply {
-    pub id: Id,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub created_at: Option<DateTime>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub deleted_at: Option<DateTime>,
-    pub text: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub cw: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub user_id: Option<Id>,
-    pub user: NoteDraftReplyUser,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub reply_id: Option<Id>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub renote_id: Option<Id>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub reply: Option<Note>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub renote: Option<Note>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub is_hidden: Option<bool>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub visibility: Option<NoteVisibility>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub mentions: Option<Vec<Id>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub visible_user_ids: Option<Vec<Id>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub file_ids: Option<Vec<Id>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub files: Option<Vec<DriveFile>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub tags: Option<Vec<String>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub poll: Option<NotePoll>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub emojis: Option<BTreeMap<String, String>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub channel_id: Option<Id>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub channel: Option<NoteChannel>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub local_only: Option<bool>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub reaction_acceptance: Option<NoteReactionAcceptance>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub reaction_emojis: Option<BTreeMap<String, String>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub reactions: Option<BTreeMap<String, f64>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub reaction_count: Option<f64>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub renote_count: Option<f64>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub replies_count: Option<f64>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub uri: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub url: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub reaction_and_user_pair_cache: Option<Vec<String>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub clipped_count: Option<f64>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub has_poll: Option<bool>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub my_reaction: Option<String>,
+misskey_core::object! {
+    /// `reply` in `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteDraftReply {
+        #[json("id", required)]
+        pub id: Id,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("createdAt", skip_none)]
+        pub created_at: Option<DateTime>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("deletedAt", skip_none)]
+        pub deleted_at: Option<DateTime>,
+        #[json("text", or_default)]
+        pub text: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("cw", skip_none)]
+        pub cw: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("userId", skip_none)]
+        pub user_id: Option<Id>,
+        #[json("user", required)]
+        pub user: NoteDraftReplyUser,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("replyId", skip_none)]
+        pub reply_id: Option<Id>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("renoteId", skip_none)]
+        pub renote_id: Option<Id>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("reply", skip_none)]
+        pub reply: Option<Note>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("renote", skip_none)]
+        pub renote: Option<Note>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("isHidden", skip_none)]
+        pub is_hidden: Option<bool>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("visibility", skip_none)]
+        pub visibility: Option<NoteVisibility>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("mentions", skip_none)]
+        pub mentions: Option<Vec<Id>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("visibleUserIds", skip_none)]
+        pub visible_user_ids: Option<Vec<Id>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("fileIds", skip_none)]
+        pub file_ids: Option<Vec<Id>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("files", skip_none)]
+        pub files: Option<Vec<DriveFile>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("tags", skip_none)]
+        pub tags: Option<Vec<String>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("poll", skip_none)]
+        pub poll: Option<NotePoll>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("emojis", skip_none)]
+        pub emojis: Option<BTreeMap<String, String>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("channelId", skip_none)]
+        pub channel_id: Option<Id>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("channel", skip_none)]
+        pub channel: Option<NoteChannel>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("reactionAcceptance", skip_none)]
+        pub reaction_acceptance: Option<NoteReactionAcceptance>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("reactionEmojis", skip_none)]
+        pub reaction_emojis: Option<BTreeMap<String, String>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("reactions", skip_none)]
+        pub reactions: Option<BTreeMap<String, f64>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("reactionCount", skip_none)]
+        pub reaction_count: Option<f64>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("renoteCount", skip_none)]
+        pub renote_count: Option<f64>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("repliesCount", skip_none)]
+        pub replies_count: Option<f64>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("uri", skip_none)]
+        pub uri: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("url", skip_none)]
+        pub url: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("reactionAndUserPairCache", skip_none)]
+        pub reaction_and_user_pair_cache: Option<Vec<String>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("clippedCount", skip_none)]
+        pub clipped_count: Option<f64>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("hasPoll", skip_none)]
+        pub has_poll: Option<bool>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("myReaction", skip_none)]
+        pub my_reaction: Option<String>,
+    }
 }
-
-misskey_core::object!(NoteDraftReply {
-    id: Id = "id" required,
-    created_at: Option<DateTime> = "createdAt" skip_none,
-    deleted_at: Option<DateTime> = "deletedAt" skip_none,
-    text: Option<String> = "text" or_default,
-    cw: Option<String> = "cw" skip_none,
-    user_id: Option<Id> = "userId" skip_none,
-    user: NoteDraftReplyUser = "user" required,
-    reply_id: Option<Id> = "replyId" skip_none,
-    renote_id: Option<Id> = "renoteId" skip_none,
-    reply: Option<Note> = "reply" skip_none,
-    renote: Option<Note> = "renote" skip_none,
-    is_hidden: Option<bool> = "isHidden" skip_none,
-    visibility: Option<NoteVisibility> = "visibility" skip_none,
-    mentions: Option<Vec<Id>> = "mentions" skip_none,
-    visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
-    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
-    files: Option<Vec<DriveFile>> = "files" skip_none,
-    tags: Option<Vec<String>> = "tags" skip_none,
-    poll: Option<NotePoll> = "poll" skip_none,
-    emojis: Option<BTreeMap<String, String>> = "emojis" skip_none,
-    channel_id: Option<Id> = "channelId" skip_none,
-    channel: Option<NoteChannel> = "channel" skip_none,
-    local_only: Option<bool> = "localOnly" skip_none,
-    reaction_acceptance: Option<NoteReactionAcceptance> = "reactionAcceptance" skip_none,
-    reaction_emojis: Option<BTreeMap<String, String>> = "reactionEmojis" skip_none,
-    reactions: Option<BTreeMap<String, f64>> = "reactions" skip_none,
-    reaction_count: Option<f64> = "reactionCount" skip_none,
-    renote_count: Option<f64> = "renoteCount" skip_none,
-    replies_count: Option<f64> = "repliesCount" skip_none,
-    uri: Option<String> = "uri" skip_none,
-    url: Option<String> = "url" skip_none,
-    reaction_and_user_pair_cache: Option<Vec<String>> = "reactionAndUserPairCache" skip_none,
-    clipped_count: Option<f64> = "clippedCount" skip_none,
-    has_poll: Option<bool> = "hasPoll" skip_none,
-    my_reaction: Option<String> = "myReaction" skip_none,
-});
 
 impl misskey_core::HasId for NoteDraftReply {
     fn id(&self) -> Option<&str> {
@@ -210,59 +210,59 @@ impl misskey_core::HasId for NoteDraftReply {
     }
 }
 
-/// `reply.user` in `NoteDraft`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteDraftReplyUser {
-    pub id: Id,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub name: Option<String>,
-    pub username: String,
-    /// The local host is represented with `null`.
-    pub host: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub avatar_url: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub avatar_blurhash: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub avatar_decorations: Option<Vec<UserLiteAvatarDecoration>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub is_bot: Option<bool>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub is_cat: Option<bool>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub require_signin_to_view_contents: Option<bool>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub make_notes_followers_only_before: Option<f64>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub make_notes_hidden_before: Option<f64>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub instance: Option<UserLiteInstance>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub emojis: Option<BTreeMap<String, String>>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub online_status: Option<UserLiteOnlineStatus>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub badge_roles: Option<Vec<NoteDraftReplyUserBadgeRole>>,
+misskey_core::object! {
+    /// `reply.user` in `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteDraftReplyUser {
+        #[json("id", required)]
+        pub id: Id,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("username", required)]
+        pub username: String,
+        /// The local host is represented with `null`.
+        #[json("host", or_default)]
+        pub host: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("avatarUrl", skip_none)]
+        pub avatar_url: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("avatarBlurhash", skip_none)]
+        pub avatar_blurhash: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("avatarDecorations", skip_none)]
+        pub avatar_decorations: Option<Vec<UserLiteAvatarDecoration>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("isBot", skip_none)]
+        pub is_bot: Option<bool>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("isCat", skip_none)]
+        pub is_cat: Option<bool>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("requireSigninToViewContents", skip_none)]
+        pub require_signin_to_view_contents: Option<bool>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("makeNotesFollowersOnlyBefore", skip_none)]
+        pub make_notes_followers_only_before: Option<f64>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("makeNotesHiddenBefore", skip_none)]
+        pub make_notes_hidden_before: Option<f64>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("instance", skip_none)]
+        pub instance: Option<UserLiteInstance>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("emojis", skip_none)]
+        pub emojis: Option<BTreeMap<String, String>>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("onlineStatus", skip_none)]
+        pub online_status: Option<UserLiteOnlineStatus>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("badgeRoles", skip_none)]
+        pub badge_roles: Option<Vec<NoteDraftReplyUserBadgeRole>>,
+    }
 }
-
-misskey_core::object!(NoteDraftReplyUser {
-    id: Id = "id" required,
-    name: Option<String> = "name" skip_none,
-    username: String = "username" required,
-    host: Option<String> = "host" or_default,
-    avatar_url: Option<String> = "avatarUrl" skip_none,
-    avatar_blurhash: Option<String> = "avatarBlurhash" skip_none,
-    avatar_decorations: Option<Vec<UserLiteAvatarDecoration>> = "avatarDecorations" skip_none,
-    is_bot: Option<bool> = "isBot" skip_none,
-    is_cat: Option<bool> = "isCat" skip_none,
-    require_signin_to_view_contents: Option<bool> = "requireSigninToViewContents" skip_none,
-    make_notes_followers_only_before: Option<f64> = "makeNotesFollowersOnlyBefore" skip_none,
-    make_notes_hidden_before: Option<f64> = "makeNotesHiddenBefore" skip_none,
-    instance: Option<UserLiteInstance> = "instance" skip_none,
-    emojis: Option<BTreeMap<String, String>> = "emojis" skip_none,
-    online_status: Option<UserLiteOnlineStatus> = "onlineStatus" skip_none,
-    badge_roles: Option<Vec<NoteDraftReplyUserBadgeRole>> = "badgeRoles" skip_none,
-});
 
 impl misskey_core::HasId for NoteDraftReplyUser {
     fn id(&self) -> Option<&str> {
@@ -270,63 +270,64 @@ impl misskey_core::HasId for NoteDraftReplyUser {
     }
 }
 
-/// `reply.user.badgeRoles[]` in `NoteDraft`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteDraftReplyUserBadgeRole {
-    pub name: String,
-    pub icon_url: Option<String>,
-    pub display_order: f64,
+misskey_core::object! {
+    /// `reply.user.badgeRoles[]` in `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteDraftReplyUserBadgeRole {
+        #[json("name", required)]
+        pub name: String,
+        #[json("iconUrl", or_default)]
+        pub icon_url: Option<String>,
+        #[json("displayOrder", required)]
+        pub display_order: f64,
+    }
 }
 
-misskey_core::object!(NoteDraftReplyUserBadgeRole {
-    name: String = "name" required,
-    icon_url: Option<String> = "iconUrl" or_default,
-    display_order: f64 = "displayOrder" required,
-});
-
-/// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteDraftPoll {
-    pub expires_at: Option<DateTime>,
-    pub expired_after: Option<f64>,
-    pub multiple: bool,
-    pub choices: Vec<String>,
+misskey_core::object! {
+    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteDraftPoll {
+        #[json("expiresAt", skip_none)]
+        pub expires_at: Option<DateTime>,
+        #[json("expiredAfter", skip_none)]
+        pub expired_after: Option<f64>,
+        #[json("multiple", or_default)]
+        pub multiple: bool,
+        #[json("choices", or_default)]
+        pub choices: Vec<String>,
+    }
 }
 
-misskey_core::object!(NoteDraftPoll {
-    expires_at: Option<DateTime> = "expiresAt" skip_none,
-    expired_after: Option<f64> = "expiredAfter" skip_none,
-    multiple: bool = "multiple" or_default,
-    choices: Vec<String> = "choices" or_default,
-});
-
-/// `channel` in `NoteDraft`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteDraftChannel {
-    pub id: String,
-    pub name: String,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub color: Option<String>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub is_sensitive: Option<bool>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub allow_renote_to_external: Option<bool>,
-    /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub user_id: Option<String>,
+misskey_core::object! {
+    /// `channel` in `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteDraftChannel {
+        #[json("id", required)]
+        pub id: String,
+        #[json("name", required)]
+        pub name: String,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("color", skip_none)]
+        pub color: Option<String>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("allowRenoteToExternal", skip_none)]
+        pub allow_renote_to_external: Option<bool>,
+        /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("userId", skip_none)]
+        pub user_id: Option<String>,
+    }
 }
-
-misskey_core::object!(NoteDraftChannel {
-    id: String = "id" required,
-    name: String = "name" required,
-    color: Option<String> = "color" skip_none,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-    allow_renote_to_external: Option<bool> = "allowRenoteToExternal" skip_none,
-    user_id: Option<String> = "userId" skip_none,
-});
 
 /// `scheduledAt` in `NoteDraft`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum NoteDraftScheduledAt {
     Number(Option<f64>),
     String(Option<DateTime>),
@@ -345,59 +346,59 @@ impl<'de> Deserialize<'de> for NoteDraftScheduledAt {
                 (
                     "Number",
                     misskey_core::private::Shape::Any,
-                    |v| serde_json::from_str(v).map(Self::Number),
+                    |v| misskey_core::private::parse(v).map(Self::Number),
                 ),
                 (
                     "String",
                     misskey_core::private::Shape::Any,
-                    |v| serde_json::from_str(v).map(Self::String),
+                    |v| misskey_core::private::parse(v).map(Self::String),
                 ),
             ],
         )
     }
 }
 
-/// In misskey.io 2025.4.1-mhq.13; not in 2025.11.0.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteDraftData {
-    pub text: Option<String>,
-    pub use_cw: bool,
-    pub cw: Option<String>,
-    pub visibility: NoteVisibility,
-    pub local_only: bool,
-    pub lang: Option<String>,
-    pub dimension: Option<i64>,
-    pub files: Vec<DriveFile>,
-    pub poll: Option<NoteDraftDataPoll>,
-    pub visible_user_ids: Option<Vec<Id>>,
+misskey_core::object! {
+    /// In misskey.io 2025.4.1-mhq.13; not in 2025.11.0.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteDraftData {
+        #[json("text", or_default)]
+        pub text: Option<String>,
+        #[json("useCw", or_default)]
+        pub use_cw: bool,
+        #[json("cw", or_default)]
+        pub cw: Option<String>,
+        #[json("visibility", required)]
+        pub visibility: NoteVisibility,
+        #[json("localOnly", or_default)]
+        pub local_only: bool,
+        #[json("lang", skip_none)]
+        pub lang: Option<String>,
+        #[json("dimension", skip_none)]
+        pub dimension: Option<i64>,
+        #[json("files", or_default)]
+        pub files: Vec<DriveFile>,
+        #[json("poll", or_default)]
+        pub poll: Option<NoteDraftDataPoll>,
+        #[json("visibleUserIds", skip_none)]
+        pub visible_user_ids: Option<Vec<Id>>,
+    }
 }
 
-misskey_core::object!(NoteDraftData {
-    text: Option<String> = "text" or_default,
-    use_cw: bool = "useCw" or_default,
-    cw: Option<String> = "cw" or_default,
-    visibility: NoteVisibility = "visibility" required,
-    local_only: bool = "localOnly" or_default,
-    lang: Option<String> = "lang" skip_none,
-    dimension: Option<i64> = "dimension" skip_none,
-    files: Vec<DriveFile> = "files" or_default,
-    poll: Option<NoteDraftDataPoll> = "poll" or_default,
-    visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
-});
-
-/// `data.poll` in `NoteDraft`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteDraftDataPoll {
-    pub choices: Vec<String>,
-    pub multiple: bool,
-    pub expires_at: Option<i64>,
-    /// At least 1.
-    pub expired_after: Option<i64>,
+misskey_core::object! {
+    /// `data.poll` in `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteDraftDataPoll {
+        #[json("choices", or_default)]
+        pub choices: Vec<String>,
+        #[json("multiple", or_default)]
+        pub multiple: bool,
+        #[json("expiresAt", or_default)]
+        pub expires_at: Option<i64>,
+        /// At least 1.
+        #[json("expiredAfter", or_default)]
+        pub expired_after: Option<i64>,
+    }
 }
-
-misskey_core::object!(NoteDraftDataPoll {
-    choices: Vec<String> = "choices" or_default,
-    multiple: bool = "multiple" or_default,
-    expires_at: Option<i64> = "expiresAt" or_default,
-    expired_after: Option<i64> = "expiredAfter" or_default,
-});

@@ -5,21 +5,21 @@
 use misskey_core::{DateTime, Id};
 use super::Note;
 
-/// The `NoteFavorite` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteFavorite {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub note: Note,
-    pub note_id: Id,
+misskey_core::object! {
+    /// The `NoteFavorite` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteFavorite {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("note", required)]
+        pub note: Note,
+        #[json("noteId", required)]
+        pub note_id: Id,
+    }
 }
-
-misskey_core::object!(NoteFavorite {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    note: Note = "note" required,
-    note_id: Id = "noteId" required,
-});
 
 impl misskey_core::HasId for NoteFavorite {
     fn id(&self) -> Option<&str> {

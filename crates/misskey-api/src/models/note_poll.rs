@@ -5,18 +5,18 @@
 use misskey_core::DateTime;
 use super::NotePollChoice;
 
-/// `poll` in `Note`.
-///
-/// The same shape in `Note`, `NoteDraft`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotePoll {
-    pub expires_at: Option<DateTime>,
-    pub multiple: bool,
-    pub choices: Vec<NotePollChoice>,
+misskey_core::object! {
+    /// `x-shared.NotePoll` in the spec.
+    ///
+    /// The same shape in `Note`, `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotePoll {
+        #[json("expiresAt", skip_none)]
+        pub expires_at: Option<DateTime>,
+        #[json("multiple", or_default)]
+        pub multiple: bool,
+        #[json("choices", or_default)]
+        pub choices: Vec<NotePollChoice>,
+    }
 }
-
-misskey_core::object!(NotePoll {
-    expires_at: Option<DateTime> = "expiresAt" skip_none,
-    multiple: bool = "multiple" or_default,
-    choices: Vec<NotePollChoice> = "choices" or_default,
-});

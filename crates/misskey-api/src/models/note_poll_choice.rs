@@ -2,18 +2,18 @@
 //! `NotePollChoice`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `poll.choices[]` in `Note`.
-///
-/// The same shape in `Note`, `NoteDraft`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotePollChoice {
-    pub is_voted: bool,
-    pub text: String,
-    pub votes: f64,
+misskey_core::object! {
+    /// `x-shared.NotePollChoice` in the spec.
+    ///
+    /// The same shape in `Note`, `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotePollChoice {
+        #[json("isVoted", or_default)]
+        pub is_voted: bool,
+        #[json("text", required)]
+        pub text: String,
+        #[json("votes", required)]
+        pub votes: f64,
+    }
 }
-
-misskey_core::object!(NotePollChoice {
-    is_voted: bool = "isVoted" or_default,
-    text: String = "text" required,
-    votes: f64 = "votes" required,
-});

@@ -5,21 +5,21 @@
 use misskey_core::{DateTime, Id};
 use super::UserLite;
 
-/// The `NoteReaction` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteReaction {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub user: UserLite,
-    pub r#type: String,
+misskey_core::object! {
+    /// The `NoteReaction` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteReaction {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("type", required)]
+        pub r#type: String,
+    }
 }
-
-misskey_core::object!(NoteReaction {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    user: UserLite = "user" required,
-    r#type: String = "type" required,
-});
 
 impl misskey_core::HasId for NoteReaction {
     fn id(&self) -> Option<&str> {

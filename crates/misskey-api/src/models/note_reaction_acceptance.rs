@@ -2,26 +2,19 @@
 //! `NoteReactionAcceptance`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `reactionAcceptance` in `Note`.
-///
-/// The same shape in `Note`, `NoteDraft`, `notes/create`, `notes/drafts/create`, `notes/drafts/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoteReactionAcceptance {
-    /// `likeOnly`
-    LikeOnly,
-    /// `likeOnlyForRemote`
-    LikeOnlyForRemote,
-    /// `nonSensitiveOnly`
-    NonSensitiveOnly,
-    /// `nonSensitiveOnlyForLocalLikeOnlyForRemote`
-    NonSensitiveOnlyForLocalLikeOnlyForRemote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.NoteReactionAcceptance` in the spec.
+    ///
+    /// The same shape in `Note`, `NoteDraft`, `notes/create`, `notes/drafts/create`, `notes/drafts/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum NoteReactionAcceptance {
+        LikeOnly = "likeOnly",
+        LikeOnlyForRemote = "likeOnlyForRemote",
+        NonSensitiveOnly = "nonSensitiveOnly",
+        NonSensitiveOnlyForLocalLikeOnlyForRemote = "nonSensitiveOnlyForLocalLikeOnlyForRemote",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    NoteReactionAcceptance, Other { LikeOnly => "likeOnly", LikeOnlyForRemote =>
-    "likeOnlyForRemote", NonSensitiveOnly => "nonSensitiveOnly",
-    NonSensitiveOnlyForLocalLikeOnlyForRemote =>
-    "nonSensitiveOnlyForLocalLikeOnlyForRemote", }
-);

@@ -5,23 +5,23 @@
 use misskey_core::{DateTime, Id};
 use super::{Note, UserLite};
 
-/// The `NoteReactionWithNote` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteReactionWithNote {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub user: UserLite,
-    pub r#type: String,
-    pub note: Note,
+misskey_core::object! {
+    /// The `NoteReactionWithNote` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NoteReactionWithNote {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("type", required)]
+        pub r#type: String,
+        #[json("note", required)]
+        pub note: Note,
+    }
 }
-
-misskey_core::object!(NoteReactionWithNote {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    user: UserLite = "user" required,
-    r#type: String = "type" required,
-    note: Note = "note" required,
-});
 
 impl misskey_core::HasId for NoteReactionWithNote {
     fn id(&self) -> Option<&str> {

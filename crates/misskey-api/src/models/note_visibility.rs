@@ -2,24 +2,19 @@
 //! `NoteVisibility`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `visibility` in `Note`.
-///
-/// The same shape in `Note`, `NoteDraft`, `notes/drafts/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoteVisibility {
-    /// `public`
-    Public,
-    /// `home`
-    Home,
-    /// `followers`
-    Followers,
-    /// `specified`
-    Specified,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.NoteVisibility` in the spec.
+    ///
+    /// The same shape in `Note`, `NoteDraft`, `notes/drafts/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum NoteVisibility {
+        Public = "public",
+        Home = "home",
+        Followers = "followers",
+        Specified = "specified",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    NoteVisibility, Other { Public => "public", Home => "home", Followers => "followers",
-    Specified => "specified", }
-);

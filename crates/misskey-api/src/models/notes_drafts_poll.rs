@@ -4,22 +4,22 @@
 
 use misskey_core::Nullable;
 
-/// `poll` in the `notes/drafts/create` request.
-///
-/// The same shape in `notes/drafts/create`, `notes/drafts/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NotesDraftsPoll {
-    /// 0 to 10 items.
-    pub choices: Vec<String>,
-    pub multiple: Option<bool>,
-    pub expires_at: Nullable<i64>,
-    /// At least 1.
-    pub expired_after: Nullable<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// `x-shared.NotesDraftsPoll` in the spec.
+    ///
+    /// The same shape in `notes/drafts/create`, `notes/drafts/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct NotesDraftsPoll {
+        /// 0 to 10 items.
+        #[json("choices", required)]
+        pub choices: Vec<String>,
+        #[json("multiple", skip_none)]
+        pub multiple: Option<bool>,
+        #[json("expiresAt", skip_absent)]
+        pub expires_at: Nullable<i64>,
+        /// At least 1.
+        #[json("expiredAfter", skip_absent)]
+        pub expired_after: Nullable<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] NotesDraftsPoll {
-    choices: Vec<String> = "choices" required,
-    multiple: Option<bool> = "multiple" skip_none,
-    expires_at: Nullable<i64> = "expiresAt" skip_absent,
-    expired_after: Nullable<i64> = "expiredAfter" skip_absent,
-});

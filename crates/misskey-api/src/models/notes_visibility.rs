@@ -2,25 +2,20 @@
 //! `NotesVisibility`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `visibility` in the `notes/create` request.
-///
-/// The same shape in `notes/create`, `notes/drafts/create`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum NotesVisibility {
-    /// `public`
-    #[default]
-    Public,
-    /// `home`
-    Home,
-    /// `followers`
-    Followers,
-    /// `specified`
-    Specified,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(Public)]
+    /// Values of `x-shared.NotesVisibility` in the spec.
+    ///
+    /// The same shape in `notes/create`, `notes/drafts/create`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum NotesVisibility {
+        Public = "public",
+        Home = "home",
+        Followers = "followers",
+        Specified = "specified",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    NotesVisibility, Other { Public => "public", Home => "home", Followers =>
-    "followers", Specified => "specified", }
-);

@@ -4,32 +4,30 @@
 
 use misskey_core::{DateTime, Id};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use super::{
-    AchievementName, ChatRoomInvitation, Note, NoteDraft, NotificationNoteType, Role,
-    UserLite,
-};
+use super::{AchievementName, ChatRoomInvitation, Note, NoteDraft, Role, UserLite};
 
 /// The `Notification` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Notification {
     /// When `type` is `note`.
     Note(NotificationNote),
     /// When `type` is `mention`.
-    Mention(NotificationMention),
+    Mention(NotificationNote),
     /// When `type` is `reply`.
-    Reply(NotificationReply),
+    Reply(NotificationNote),
     /// When `type` is `renote`.
-    Renote(NotificationRenote),
+    Renote(NotificationNote),
     /// When `type` is `quote`.
-    Quote(NotificationQuote),
+    Quote(NotificationNote),
     /// When `type` is `reaction`.
     Reaction(NotificationReaction),
     /// When `type` is `pollEnded`.
-    PollEnded(NotificationPollEnded),
+    PollEnded(NotificationNote),
     /// When `type` is `follow`.
     Follow(NotificationFollow),
     /// When `type` is `receiveFollowRequest`.
-    ReceiveFollowRequest(NotificationReceiveFollowRequest),
+    ReceiveFollowRequest(NotificationFollow),
     /// When `type` is `followRequestAccepted`.
     FollowRequestAccepted(NotificationFollowRequestAccepted),
     /// When `type` is `roleAssigned`.
@@ -47,7 +45,7 @@ pub enum Notification {
     /// When `type` is `renote:grouped`.
     RenoteGrouped(NotificationRenoteGrouped),
     /// When `type` is `test`.
-    Test(NotificationTest),
+    Test(NotificationLogin),
     /// When `type` is `scheduledNotePosted`.
     ScheduledNotePosted(NotificationScheduledNotePosted),
     /// When `type` is `scheduledNotePostFailed`.
@@ -55,15 +53,113 @@ pub enum Notification {
     /// When `type` is `chatRoomInvitationReceived`.
     ChatRoomInvitationReceived(NotificationChatRoomInvitationReceived),
     /// When `type` is `createToken`.
-    CreateToken(NotificationCreateToken),
+    CreateToken(NotificationLogin),
     /// When `type` is `noteScheduled`.
     NoteScheduled(NotificationNoteScheduled),
     /// When `type` is `scheduledNoteError`.
-    ScheduledNoteError(NotificationScheduledNoteError),
+    ScheduledNoteError(NotificationNoteScheduled),
     /// When `type` is `sensitiveFlagAssigned`.
     SensitiveFlagAssigned(NotificationSensitiveFlagAssigned),
     /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
+    Other(misskey_core::UnknownKind),
+}
+
+impl Notification {
+    /// The `type` of this value: which kind it is (also for a kind this version of the bindings does not know).
+    pub fn kind(&self) -> &str {
+        match self {
+            Self::Note(_) => "note",
+            Self::Mention(_) => "mention",
+            Self::Reply(_) => "reply",
+            Self::Renote(_) => "renote",
+            Self::Quote(_) => "quote",
+            Self::Reaction(_) => "reaction",
+            Self::PollEnded(_) => "pollEnded",
+            Self::Follow(_) => "follow",
+            Self::ReceiveFollowRequest(_) => "receiveFollowRequest",
+            Self::FollowRequestAccepted(_) => "followRequestAccepted",
+            Self::RoleAssigned(_) => "roleAssigned",
+            Self::AchievementEarned(_) => "achievementEarned",
+            Self::ExportCompleted(_) => "exportCompleted",
+            Self::Login(_) => "login",
+            Self::App(_) => "app",
+            Self::ReactionGrouped(_) => "reaction:grouped",
+            Self::RenoteGrouped(_) => "renote:grouped",
+            Self::Test(_) => "test",
+            Self::ScheduledNotePosted(_) => "scheduledNotePosted",
+            Self::ScheduledNotePostFailed(_) => "scheduledNotePostFailed",
+            Self::ChatRoomInvitationReceived(_) => "chatRoomInvitationReceived",
+            Self::CreateToken(_) => "createToken",
+            Self::NoteScheduled(_) => "noteScheduled",
+            Self::ScheduledNoteError(_) => "scheduledNoteError",
+            Self::SensitiveFlagAssigned(_) => "sensitiveFlagAssigned",
+            Self::Other(v) => v.kind().unwrap_or_default(),
+        }
+    }
+
+    /// `id`, which every kind has (`None` for a kind this version of the bindings does not know).
+    pub fn id(&self) -> Option<&Id> {
+        match self {
+            Self::Note(v) => Some(&v.id),
+            Self::Mention(v) => Some(&v.id),
+            Self::Reply(v) => Some(&v.id),
+            Self::Renote(v) => Some(&v.id),
+            Self::Quote(v) => Some(&v.id),
+            Self::Reaction(v) => Some(&v.id),
+            Self::PollEnded(v) => Some(&v.id),
+            Self::Follow(v) => Some(&v.id),
+            Self::ReceiveFollowRequest(v) => Some(&v.id),
+            Self::FollowRequestAccepted(v) => Some(&v.id),
+            Self::RoleAssigned(v) => Some(&v.id),
+            Self::AchievementEarned(v) => Some(&v.id),
+            Self::ExportCompleted(v) => Some(&v.id),
+            Self::Login(v) => Some(&v.id),
+            Self::App(v) => Some(&v.id),
+            Self::ReactionGrouped(v) => Some(&v.id),
+            Self::RenoteGrouped(v) => Some(&v.id),
+            Self::Test(v) => Some(&v.id),
+            Self::ScheduledNotePosted(v) => Some(&v.id),
+            Self::ScheduledNotePostFailed(v) => Some(&v.id),
+            Self::ChatRoomInvitationReceived(v) => Some(&v.id),
+            Self::CreateToken(v) => Some(&v.id),
+            Self::NoteScheduled(v) => Some(&v.id),
+            Self::ScheduledNoteError(v) => Some(&v.id),
+            Self::SensitiveFlagAssigned(v) => Some(&v.id),
+            Self::Other(_) => None,
+        }
+    }
+
+    /// `createdAt`, which every kind has (`None` for a kind this version of the bindings does not know).
+    pub fn created_at(&self) -> Option<&DateTime> {
+        match self {
+            Self::Note(v) => Some(&v.created_at),
+            Self::Mention(v) => Some(&v.created_at),
+            Self::Reply(v) => Some(&v.created_at),
+            Self::Renote(v) => Some(&v.created_at),
+            Self::Quote(v) => Some(&v.created_at),
+            Self::Reaction(v) => Some(&v.created_at),
+            Self::PollEnded(v) => Some(&v.created_at),
+            Self::Follow(v) => Some(&v.created_at),
+            Self::ReceiveFollowRequest(v) => Some(&v.created_at),
+            Self::FollowRequestAccepted(v) => Some(&v.created_at),
+            Self::RoleAssigned(v) => Some(&v.created_at),
+            Self::AchievementEarned(v) => Some(&v.created_at),
+            Self::ExportCompleted(v) => Some(&v.created_at),
+            Self::Login(v) => Some(&v.created_at),
+            Self::App(v) => Some(&v.created_at),
+            Self::ReactionGrouped(v) => Some(&v.created_at),
+            Self::RenoteGrouped(v) => Some(&v.created_at),
+            Self::Test(v) => Some(&v.created_at),
+            Self::ScheduledNotePosted(v) => Some(&v.created_at),
+            Self::ScheduledNotePostFailed(v) => Some(&v.created_at),
+            Self::ChatRoomInvitationReceived(v) => Some(&v.created_at),
+            Self::CreateToken(v) => Some(&v.created_at),
+            Self::NoteScheduled(v) => Some(&v.created_at),
+            Self::ScheduledNoteError(v) => Some(&v.created_at),
+            Self::SensitiveFlagAssigned(v) => Some(&v.created_at),
+            Self::Other(_) => None,
+        }
+    }
 }
 
 impl misskey_core::HasId for Notification {
@@ -102,31 +198,161 @@ impl misskey_core::HasId for Notification {
 impl Serialize for Notification {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Note(v) => v.serialize(serializer),
-            Self::Mention(v) => v.serialize(serializer),
-            Self::Reply(v) => v.serialize(serializer),
-            Self::Renote(v) => v.serialize(serializer),
-            Self::Quote(v) => v.serialize(serializer),
-            Self::Reaction(v) => v.serialize(serializer),
-            Self::PollEnded(v) => v.serialize(serializer),
-            Self::Follow(v) => v.serialize(serializer),
-            Self::ReceiveFollowRequest(v) => v.serialize(serializer),
-            Self::FollowRequestAccepted(v) => v.serialize(serializer),
-            Self::RoleAssigned(v) => v.serialize(serializer),
-            Self::AchievementEarned(v) => v.serialize(serializer),
-            Self::ExportCompleted(v) => v.serialize(serializer),
-            Self::Login(v) => v.serialize(serializer),
-            Self::App(v) => v.serialize(serializer),
-            Self::ReactionGrouped(v) => v.serialize(serializer),
-            Self::RenoteGrouped(v) => v.serialize(serializer),
-            Self::Test(v) => v.serialize(serializer),
-            Self::ScheduledNotePosted(v) => v.serialize(serializer),
-            Self::ScheduledNotePostFailed(v) => v.serialize(serializer),
-            Self::ChatRoomInvitationReceived(v) => v.serialize(serializer),
-            Self::CreateToken(v) => v.serialize(serializer),
-            Self::NoteScheduled(v) => v.serialize(serializer),
-            Self::ScheduledNoteError(v) => v.serialize(serializer),
-            Self::SensitiveFlagAssigned(v) => v.serialize(serializer),
+            Self::Note(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "note", v)
+            }
+            Self::Mention(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "mention", v)
+            }
+            Self::Reply(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "reply", v)
+            }
+            Self::Renote(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "renote", v)
+            }
+            Self::Quote(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "quote", v)
+            }
+            Self::Reaction(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "reaction",
+                    v,
+                )
+            }
+            Self::PollEnded(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "pollEnded",
+                    v,
+                )
+            }
+            Self::Follow(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "follow", v)
+            }
+            Self::ReceiveFollowRequest(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "receiveFollowRequest",
+                    v,
+                )
+            }
+            Self::FollowRequestAccepted(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "followRequestAccepted",
+                    v,
+                )
+            }
+            Self::RoleAssigned(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "roleAssigned",
+                    v,
+                )
+            }
+            Self::AchievementEarned(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "achievementEarned",
+                    v,
+                )
+            }
+            Self::ExportCompleted(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "exportCompleted",
+                    v,
+                )
+            }
+            Self::Login(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "login", v)
+            }
+            Self::App(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "app", v)
+            }
+            Self::ReactionGrouped(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "reaction:grouped",
+                    v,
+                )
+            }
+            Self::RenoteGrouped(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "renote:grouped",
+                    v,
+                )
+            }
+            Self::Test(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "test", v)
+            }
+            Self::ScheduledNotePosted(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "scheduledNotePosted",
+                    v,
+                )
+            }
+            Self::ScheduledNotePostFailed(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "scheduledNotePostFailed",
+                    v,
+                )
+            }
+            Self::ChatRoomInvitationReceived(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "chatRoomInvitationReceived",
+                    v,
+                )
+            }
+            Self::CreateToken(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "createToken",
+                    v,
+                )
+            }
+            Self::NoteScheduled(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "noteScheduled",
+                    v,
+                )
+            }
+            Self::ScheduledNoteError(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "scheduledNoteError",
+                    v,
+                )
+            }
+            Self::SensitiveFlagAssigned(v) => {
+                misskey_core::private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "sensitiveFlagAssigned",
+                    v,
+                )
+            }
             Self::Other(v) => v.serialize(serializer),
         }
     }
@@ -137,120 +363,154 @@ impl<'de> Deserialize<'de> for Notification {
         let raw = misskey_core::private::buffer(deserializer)?;
         Ok(
             match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
-                Some("note") => {
-                    Self::Note(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "note") => {
+                    Self::Note(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("mention") => {
-                    Self::Mention(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "mention") => {
+                    Self::Mention(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("reply") => {
-                    Self::Reply(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "reply") => {
+                    Self::Reply(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("renote") => {
-                    Self::Renote(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "renote") => {
+                    Self::Renote(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("quote") => {
-                    Self::Quote(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "quote") => {
+                    Self::Quote(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("reaction") => {
-                    Self::Reaction(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "reaction") => {
+                    Self::Reaction(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("pollEnded") => {
-                    Self::PollEnded(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "pollEnded") => {
+                    Self::PollEnded(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("follow") => {
-                    Self::Follow(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "follow") => {
+                    Self::Follow(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("receiveFollowRequest") => {
+                Some(tag @ "receiveFollowRequest") => {
                     Self::ReceiveFollowRequest(
-                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
                     )
                 }
-                Some("followRequestAccepted") => {
+                Some(tag @ "followRequestAccepted") => {
                     Self::FollowRequestAccepted(
-                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
                     )
                 }
-                Some("roleAssigned") => {
-                    Self::RoleAssigned(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "roleAssigned") => {
+                    Self::RoleAssigned(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("achievementEarned") => {
+                Some(tag @ "achievementEarned") => {
                     Self::AchievementEarned(
-                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
                     )
                 }
-                Some("exportCompleted") => {
-                    Self::ExportCompleted(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "exportCompleted") => {
+                    Self::ExportCompleted(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("login") => {
-                    Self::Login(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "login") => {
+                    Self::Login(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("app") => Self::App(misskey_core::private::from_raw::<_, D>(&raw)?),
-                Some("reaction:grouped") => {
-                    Self::ReactionGrouped(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "app") => {
+                    Self::App(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("renote:grouped") => {
-                    Self::RenoteGrouped(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "reaction:grouped") => {
+                    Self::ReactionGrouped(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("test") => {
-                    Self::Test(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "renote:grouped") => {
+                    Self::RenoteGrouped(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("scheduledNotePosted") => {
+                Some(tag @ "test") => {
+                    Self::Test(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
+                }
+                Some(tag @ "scheduledNotePosted") => {
                     Self::ScheduledNotePosted(
-                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
                     )
                 }
-                Some("scheduledNotePostFailed") => {
+                Some(tag @ "scheduledNotePostFailed") => {
                     Self::ScheduledNotePostFailed(
-                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
                     )
                 }
-                Some("chatRoomInvitationReceived") => {
+                Some(tag @ "chatRoomInvitationReceived") => {
                     Self::ChatRoomInvitationReceived(
-                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
                     )
                 }
-                Some("createToken") => {
-                    Self::CreateToken(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "createToken") => {
+                    Self::CreateToken(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("noteScheduled") => {
-                    Self::NoteScheduled(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "noteScheduled") => {
+                    Self::NoteScheduled(
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
+                    )
                 }
-                Some("scheduledNoteError") => {
+                Some(tag @ "scheduledNoteError") => {
                     Self::ScheduledNoteError(
-                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
                     )
                 }
-                Some("sensitiveFlagAssigned") => {
+                Some(tag @ "sensitiveFlagAssigned") => {
                     Self::SensitiveFlagAssigned(
-                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                        misskey_core::private::branch::<_, D>(&raw, "Notification", tag)?,
                     )
                 }
-                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
+                _ => Self::Other(misskey_core::private::unknown_kind::<D>(&raw, "type")?),
             },
         )
     }
 }
 
-/// `(variant 0)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationNote {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationNoteType,
-    pub user: UserLite,
-    pub user_id: Id,
-    pub note: Note,
+misskey_core::object! {
+    /// A `Notification` whose `type` is `note`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationNote {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("note", required)]
+        pub note: Note,
+    }
 }
-
-misskey_core::object!(NotificationNote {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationNoteType = "type" required,
-    user: UserLite = "user" required,
-    user_id: Id = "userId" required,
-    note: Note = "note" required,
-});
 
 impl misskey_core::HasId for NotificationNote {
     fn id(&self) -> Option<&str> {
@@ -258,175 +518,25 @@ impl misskey_core::HasId for NotificationNote {
     }
 }
 
-/// `(variant 1)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationMention {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationMentionType,
-    pub user: UserLite,
-    pub user_id: Id,
-    pub note: Note,
-}
-
-misskey_core::object!(NotificationMention {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationMentionType = "type" required,
-    user: UserLite = "user" required,
-    user_id: Id = "userId" required,
-    note: Note = "note" required,
-});
-
-impl misskey_core::HasId for NotificationMention {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
+misskey_core::object! {
+    /// A `Notification` whose `type` is `reaction`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationReaction {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("note", required)]
+        pub note: Note,
+        #[json("reaction", required)]
+        pub reaction: String,
     }
 }
-
-/// Values of `(variant 1).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationMentionType {
-    /// `mention`
-    Mention,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(NotificationMentionType, Other { Mention => "mention", });
-
-/// `(variant 2)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationReply {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationReplyType,
-    pub user: UserLite,
-    pub user_id: Id,
-    pub note: Note,
-}
-
-misskey_core::object!(NotificationReply {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationReplyType = "type" required,
-    user: UserLite = "user" required,
-    user_id: Id = "userId" required,
-    note: Note = "note" required,
-});
-
-impl misskey_core::HasId for NotificationReply {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
-
-/// Values of `(variant 2).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationReplyType {
-    /// `reply`
-    Reply,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(NotificationReplyType, Other { Reply => "reply", });
-
-/// `(variant 3)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationRenote {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationRenoteType,
-    pub user: UserLite,
-    pub user_id: Id,
-    pub note: Note,
-}
-
-misskey_core::object!(NotificationRenote {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationRenoteType = "type" required,
-    user: UserLite = "user" required,
-    user_id: Id = "userId" required,
-    note: Note = "note" required,
-});
-
-impl misskey_core::HasId for NotificationRenote {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
-
-/// Values of `(variant 3).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationRenoteType {
-    /// `renote`
-    Renote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(NotificationRenoteType, Other { Renote => "renote", });
-
-/// `(variant 4)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationQuote {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationQuoteType,
-    pub user: UserLite,
-    pub user_id: Id,
-    pub note: Note,
-}
-
-misskey_core::object!(NotificationQuote {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationQuoteType = "type" required,
-    user: UserLite = "user" required,
-    user_id: Id = "userId" required,
-    note: Note = "note" required,
-});
-
-impl misskey_core::HasId for NotificationQuote {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
-
-/// Values of `(variant 4).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationQuoteType {
-    /// `quote`
-    Quote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(NotificationQuoteType, Other { Quote => "quote", });
-
-/// `(variant 5)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationReaction {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationReactionType,
-    pub user: UserLite,
-    pub user_id: Id,
-    pub note: Note,
-    pub reaction: String,
-}
-
-misskey_core::object!(NotificationReaction {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationReactionType = "type" required,
-    user: UserLite = "user" required,
-    user_id: Id = "userId" required,
-    note: Note = "note" required,
-    reaction: String = "reaction" required,
-});
 
 impl misskey_core::HasId for NotificationReaction {
     fn id(&self) -> Option<&str> {
@@ -434,73 +544,21 @@ impl misskey_core::HasId for NotificationReaction {
     }
 }
 
-/// Values of `(variant 5).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationReactionType {
-    /// `reaction`
-    Reaction,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(NotificationReactionType, Other { Reaction => "reaction", });
-
-/// `(variant 6)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationPollEnded {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationPollEndedType,
-    pub user: UserLite,
-    pub user_id: Id,
-    pub note: Note,
-}
-
-misskey_core::object!(NotificationPollEnded {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationPollEndedType = "type" required,
-    user: UserLite = "user" required,
-    user_id: Id = "userId" required,
-    note: Note = "note" required,
-});
-
-impl misskey_core::HasId for NotificationPollEnded {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
+misskey_core::object! {
+    /// A `Notification` whose `type` is `follow`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationFollow {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("userId", required)]
+        pub user_id: Id,
     }
 }
-
-/// Values of `(variant 6).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationPollEndedType {
-    /// `pollEnded`
-    PollEnded,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationPollEndedType, Other { PollEnded => "pollEnded", }
-);
-
-/// `(variant 7)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationFollow {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationFollowType,
-    pub user: UserLite,
-    pub user_id: Id,
-}
-
-misskey_core::object!(NotificationFollow {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationFollowType = "type" required,
-    user: UserLite = "user" required,
-    user_id: Id = "userId" required,
-});
 
 impl misskey_core::HasId for NotificationFollow {
     fn id(&self) -> Option<&str> {
@@ -508,74 +566,23 @@ impl misskey_core::HasId for NotificationFollow {
     }
 }
 
-/// Values of `(variant 7).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationFollowType {
-    /// `follow`
-    Follow,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(NotificationFollowType, Other { Follow => "follow", });
-
-/// `(variant 8)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationReceiveFollowRequest {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationReceiveFollowRequestType,
-    pub user: UserLite,
-    pub user_id: Id,
-}
-
-misskey_core::object!(NotificationReceiveFollowRequest {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationReceiveFollowRequestType = "type" required,
-    user: UserLite = "user" required,
-    user_id: Id = "userId" required,
-});
-
-impl misskey_core::HasId for NotificationReceiveFollowRequest {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
+misskey_core::object! {
+    /// A `Notification` whose `type` is `followRequestAccepted`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationFollowRequestAccepted {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("message", or_default)]
+        pub message: Option<String>,
     }
 }
-
-/// Values of `(variant 8).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationReceiveFollowRequestType {
-    /// `receiveFollowRequest`
-    ReceiveFollowRequest,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationReceiveFollowRequestType, Other { ReceiveFollowRequest =>
-    "receiveFollowRequest", }
-);
-
-/// `(variant 9)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationFollowRequestAccepted {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationFollowRequestAcceptedType,
-    pub user: UserLite,
-    pub user_id: Id,
-    pub message: Option<String>,
-}
-
-misskey_core::object!(NotificationFollowRequestAccepted {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationFollowRequestAcceptedType = "type" required,
-    user: UserLite = "user" required,
-    user_id: Id = "userId" required,
-    message: Option<String> = "message" or_default,
-});
 
 impl misskey_core::HasId for NotificationFollowRequestAccepted {
     fn id(&self) -> Option<&str> {
@@ -583,35 +590,19 @@ impl misskey_core::HasId for NotificationFollowRequestAccepted {
     }
 }
 
-/// Values of `(variant 9).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationFollowRequestAcceptedType {
-    /// `followRequestAccepted`
-    FollowRequestAccepted,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// A `Notification` whose `type` is `roleAssigned`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationRoleAssigned {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("role", required)]
+        pub role: Role,
+    }
 }
-
-misskey_core::string_enum!(
-    NotificationFollowRequestAcceptedType, Other { FollowRequestAccepted =>
-    "followRequestAccepted", }
-);
-
-/// `(variant 10)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationRoleAssigned {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationRoleAssignedType,
-    pub role: Role,
-}
-
-misskey_core::object!(NotificationRoleAssigned {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationRoleAssignedType = "type" required,
-    role: Role = "role" required,
-});
 
 impl misskey_core::HasId for NotificationRoleAssigned {
     fn id(&self) -> Option<&str> {
@@ -619,34 +610,19 @@ impl misskey_core::HasId for NotificationRoleAssigned {
     }
 }
 
-/// Values of `(variant 10).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationRoleAssignedType {
-    /// `roleAssigned`
-    RoleAssigned,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// A `Notification` whose `type` is `achievementEarned`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationAchievementEarned {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("achievement", required)]
+        pub achievement: NotificationAchievementEarnedAchievement,
+    }
 }
-
-misskey_core::string_enum!(
-    NotificationRoleAssignedType, Other { RoleAssigned => "roleAssigned", }
-);
-
-/// `(variant 11)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationAchievementEarned {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationAchievementEarnedType,
-    pub achievement: NotificationAchievementEarnedAchievement,
-}
-
-misskey_core::object!(NotificationAchievementEarned {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationAchievementEarnedType = "type" required,
-    achievement: NotificationAchievementEarnedAchievement = "achievement" required,
-});
 
 impl misskey_core::HasId for NotificationAchievementEarned {
     fn id(&self) -> Option<&str> {
@@ -654,23 +630,10 @@ impl misskey_core::HasId for NotificationAchievementEarned {
     }
 }
 
-/// Values of `(variant 11).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationAchievementEarnedType {
-    /// `achievementEarned`
-    AchievementEarned,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationAchievementEarnedType, Other { AchievementEarned => "achievementEarned",
-    }
-);
-
-/// `(variant 11).achievement` in `Notification`.
+/// `achievement` in a `Notification` whose `type` is `achievementEarned`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum NotificationAchievementEarnedAchievement {
     String(NotificationAchievementEarnedAchievementString),
     AchievementName(AchievementName),
@@ -689,255 +652,134 @@ impl<'de> Deserialize<'de> for NotificationAchievementEarnedAchievement {
                 (
                     "String",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_str(v).map(Self::String),
+                    |v| misskey_core::private::parse(v).map(Self::String),
                 ),
                 (
                     "AchievementName",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_str(v).map(Self::AchievementName),
+                    |v| misskey_core::private::parse(v).map(Self::AchievementName),
                 ),
             ],
         )
     }
 }
 
-/// Values of `(variant 11).achievement (variant 0)` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationAchievementEarnedAchievementString {
-    /// `notes1`
-    Notes1,
-    /// `notes10`
-    Notes10,
-    /// `notes100`
-    Notes100,
-    /// `notes500`
-    Notes500,
-    /// `notes1000`
-    Notes1000,
-    /// `notes5000`
-    Notes5000,
-    /// `notes10000`
-    Notes10000,
-    /// `notes20000`
-    Notes20000,
-    /// `notes30000`
-    Notes30000,
-    /// `notes40000`
-    Notes40000,
-    /// `notes50000`
-    Notes50000,
-    /// `notes60000`
-    Notes60000,
-    /// `notes70000`
-    Notes70000,
-    /// `notes80000`
-    Notes80000,
-    /// `notes90000`
-    Notes90000,
-    /// `notes100000`
-    Notes100000,
-    /// `login3`
-    Login3,
-    /// `login7`
-    Login7,
-    /// `login15`
-    Login15,
-    /// `login30`
-    Login30,
-    /// `login60`
-    Login60,
-    /// `login100`
-    Login100,
-    /// `login200`
-    Login200,
-    /// `login300`
-    Login300,
-    /// `login400`
-    Login400,
-    /// `login500`
-    Login500,
-    /// `login600`
-    Login600,
-    /// `login700`
-    Login700,
-    /// `login800`
-    Login800,
-    /// `login900`
-    Login900,
-    /// `login1000`
-    Login1000,
-    /// `passedSinceAccountCreated1`
-    PassedSinceAccountCreated1,
-    /// `passedSinceAccountCreated2`
-    PassedSinceAccountCreated2,
-    /// `passedSinceAccountCreated3`
-    PassedSinceAccountCreated3,
-    /// `loggedInOnBirthday`
-    LoggedInOnBirthday,
-    /// `loggedInOnNewYearsDay`
-    LoggedInOnNewYearsDay,
-    /// `noteClipped1`
-    NoteClipped1,
-    /// `noteFavorited1`
-    NoteFavorited1,
-    /// `myNoteFavorited1`
-    MyNoteFavorited1,
-    /// `profileFilled`
-    ProfileFilled,
-    /// `markedAsCat`
-    MarkedAsCat,
-    /// `following1`
-    Following1,
-    /// `following10`
-    Following10,
-    /// `following50`
-    Following50,
-    /// `following100`
-    Following100,
-    /// `following300`
-    Following300,
-    /// `followers1`
-    Followers1,
-    /// `followers10`
-    Followers10,
-    /// `followers50`
-    Followers50,
-    /// `followers100`
-    Followers100,
-    /// `followers300`
-    Followers300,
-    /// `followers500`
-    Followers500,
-    /// `followers1000`
-    Followers1000,
-    /// `collectAchievements30`
-    CollectAchievements30,
-    /// `viewAchievements3min`
-    ViewAchievements3min,
-    /// `iLoveMisskey`
-    ILoveMisskey,
-    /// `foundTreasure`
-    FoundTreasure,
-    /// `client30min`
-    Client30min,
-    /// `client60min`
-    Client60min,
-    /// `noteDeletedWithin1min`
-    NoteDeletedWithin1min,
-    /// `postedAtLateNight`
-    PostedAtLateNight,
-    /// `postedAt0min0sec`
-    PostedAt0min0sec,
-    /// `selfQuote`
-    SelfQuote,
-    /// `htl20npm`
-    Htl20npm,
-    /// `viewInstanceChart`
-    ViewInstanceChart,
-    /// `outputHelloWorldOnScratchpad`
-    OutputHelloWorldOnScratchpad,
-    /// `open3windows`
-    Open3windows,
-    /// `driveFolderCircularReference`
-    DriveFolderCircularReference,
-    /// `reactWithoutRead`
-    ReactWithoutRead,
-    /// `clickedClickHere`
-    ClickedClickHere,
-    /// `justPlainLucky`
-    JustPlainLucky,
-    /// `setNameToSyuilo`
-    SetNameToSyuilo,
-    /// `cookieClicked`
-    CookieClicked,
-    /// `brainDiver`
-    BrainDiver,
-    /// `smashTestNotificationButton`
-    SmashTestNotificationButton,
-    /// `tutorialCompleted`
-    TutorialCompleted,
-    /// `bubbleGameExplodingHead`
-    BubbleGameExplodingHead,
-    /// `bubbleGameDoubleExplodingHead`
-    BubbleGameDoubleExplodingHead,
-    /// `sensitiveContentConsentResponded`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    SensitiveContentConsentResponded,
-    /// `postingLanguageConfigured`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    PostingLanguageConfigured,
-    /// `viewingLanguagesConfigured`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    ViewingLanguagesConfigured,
-    /// `dimensionConfigured`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    DimensionConfigured,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// The `String` form of `achievement` in a `Notification` whose `type` is `achievementEarned`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum NotificationAchievementEarnedAchievementString {
+        Notes1 = "notes1",
+        Notes10 = "notes10",
+        Notes100 = "notes100",
+        Notes500 = "notes500",
+        Notes1000 = "notes1000",
+        Notes5000 = "notes5000",
+        Notes10000 = "notes10000",
+        Notes20000 = "notes20000",
+        Notes30000 = "notes30000",
+        Notes40000 = "notes40000",
+        Notes50000 = "notes50000",
+        Notes60000 = "notes60000",
+        Notes70000 = "notes70000",
+        Notes80000 = "notes80000",
+        Notes90000 = "notes90000",
+        Notes100000 = "notes100000",
+        Login3 = "login3",
+        Login7 = "login7",
+        Login15 = "login15",
+        Login30 = "login30",
+        Login60 = "login60",
+        Login100 = "login100",
+        Login200 = "login200",
+        Login300 = "login300",
+        Login400 = "login400",
+        Login500 = "login500",
+        Login600 = "login600",
+        Login700 = "login700",
+        Login800 = "login800",
+        Login900 = "login900",
+        Login1000 = "login1000",
+        PassedSinceAccountCreated1 = "passedSinceAccountCreated1",
+        PassedSinceAccountCreated2 = "passedSinceAccountCreated2",
+        PassedSinceAccountCreated3 = "passedSinceAccountCreated3",
+        LoggedInOnBirthday = "loggedInOnBirthday",
+        LoggedInOnNewYearsDay = "loggedInOnNewYearsDay",
+        NoteClipped1 = "noteClipped1",
+        NoteFavorited1 = "noteFavorited1",
+        MyNoteFavorited1 = "myNoteFavorited1",
+        ProfileFilled = "profileFilled",
+        MarkedAsCat = "markedAsCat",
+        Following1 = "following1",
+        Following10 = "following10",
+        Following50 = "following50",
+        Following100 = "following100",
+        Following300 = "following300",
+        Followers1 = "followers1",
+        Followers10 = "followers10",
+        Followers50 = "followers50",
+        Followers100 = "followers100",
+        Followers300 = "followers300",
+        Followers500 = "followers500",
+        Followers1000 = "followers1000",
+        CollectAchievements30 = "collectAchievements30",
+        ViewAchievements3min = "viewAchievements3min",
+        ILoveMisskey = "iLoveMisskey",
+        FoundTreasure = "foundTreasure",
+        Client30min = "client30min",
+        Client60min = "client60min",
+        NoteDeletedWithin1min = "noteDeletedWithin1min",
+        PostedAtLateNight = "postedAtLateNight",
+        PostedAt0min0sec = "postedAt0min0sec",
+        SelfQuote = "selfQuote",
+        Htl20npm = "htl20npm",
+        ViewInstanceChart = "viewInstanceChart",
+        OutputHelloWorldOnScratchpad = "outputHelloWorldOnScratchpad",
+        Open3windows = "open3windows",
+        DriveFolderCircularReference = "driveFolderCircularReference",
+        ReactWithoutRead = "reactWithoutRead",
+        ClickedClickHere = "clickedClickHere",
+        JustPlainLucky = "justPlainLucky",
+        SetNameToSyuilo = "setNameToSyuilo",
+        CookieClicked = "cookieClicked",
+        BrainDiver = "brainDiver",
+        SmashTestNotificationButton = "smashTestNotificationButton",
+        TutorialCompleted = "tutorialCompleted",
+        BubbleGameExplodingHead = "bubbleGameExplodingHead",
+        BubbleGameDoubleExplodingHead = "bubbleGameDoubleExplodingHead",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        SensitiveContentConsentResponded = "sensitiveContentConsentResponded",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        PostingLanguageConfigured = "postingLanguageConfigured",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        ViewingLanguagesConfigured = "viewingLanguagesConfigured",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        DimensionConfigured = "dimensionConfigured",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    NotificationAchievementEarnedAchievementString, Other { Notes1 => "notes1", Notes10
-    => "notes10", Notes100 => "notes100", Notes500 => "notes500", Notes1000 =>
-    "notes1000", Notes5000 => "notes5000", Notes10000 => "notes10000", Notes20000 =>
-    "notes20000", Notes30000 => "notes30000", Notes40000 => "notes40000", Notes50000 =>
-    "notes50000", Notes60000 => "notes60000", Notes70000 => "notes70000", Notes80000 =>
-    "notes80000", Notes90000 => "notes90000", Notes100000 => "notes100000", Login3 =>
-    "login3", Login7 => "login7", Login15 => "login15", Login30 => "login30", Login60 =>
-    "login60", Login100 => "login100", Login200 => "login200", Login300 => "login300",
-    Login400 => "login400", Login500 => "login500", Login600 => "login600", Login700 =>
-    "login700", Login800 => "login800", Login900 => "login900", Login1000 => "login1000",
-    PassedSinceAccountCreated1 => "passedSinceAccountCreated1",
-    PassedSinceAccountCreated2 => "passedSinceAccountCreated2",
-    PassedSinceAccountCreated3 => "passedSinceAccountCreated3", LoggedInOnBirthday =>
-    "loggedInOnBirthday", LoggedInOnNewYearsDay => "loggedInOnNewYearsDay", NoteClipped1
-    => "noteClipped1", NoteFavorited1 => "noteFavorited1", MyNoteFavorited1 =>
-    "myNoteFavorited1", ProfileFilled => "profileFilled", MarkedAsCat => "markedAsCat",
-    Following1 => "following1", Following10 => "following10", Following50 =>
-    "following50", Following100 => "following100", Following300 => "following300",
-    Followers1 => "followers1", Followers10 => "followers10", Followers50 =>
-    "followers50", Followers100 => "followers100", Followers300 => "followers300",
-    Followers500 => "followers500", Followers1000 => "followers1000",
-    CollectAchievements30 => "collectAchievements30", ViewAchievements3min =>
-    "viewAchievements3min", ILoveMisskey => "iLoveMisskey", FoundTreasure =>
-    "foundTreasure", Client30min => "client30min", Client60min => "client60min",
-    NoteDeletedWithin1min => "noteDeletedWithin1min", PostedAtLateNight =>
-    "postedAtLateNight", PostedAt0min0sec => "postedAt0min0sec", SelfQuote =>
-    "selfQuote", Htl20npm => "htl20npm", ViewInstanceChart => "viewInstanceChart",
-    OutputHelloWorldOnScratchpad => "outputHelloWorldOnScratchpad", Open3windows =>
-    "open3windows", DriveFolderCircularReference => "driveFolderCircularReference",
-    ReactWithoutRead => "reactWithoutRead", ClickedClickHere => "clickedClickHere",
-    JustPlainLucky => "justPlainLucky", SetNameToSyuilo => "setNameToSyuilo",
-    CookieClicked => "cookieClicked", BrainDiver => "brainDiver",
-    SmashTestNotificationButton => "smashTestNotificationButton", TutorialCompleted =>
-    "tutorialCompleted", BubbleGameExplodingHead => "bubbleGameExplodingHead",
-    BubbleGameDoubleExplodingHead => "bubbleGameDoubleExplodingHead",
-    SensitiveContentConsentResponded => "sensitiveContentConsentResponded",
-    PostingLanguageConfigured => "postingLanguageConfigured", ViewingLanguagesConfigured
-    => "viewingLanguagesConfigured", DimensionConfigured => "dimensionConfigured", }
-);
-
-/// `(variant 12)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationExportCompleted {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationExportCompletedType,
-    pub exported_entity: NotificationExportCompletedExportedEntity,
-    pub file_id: Id,
+misskey_core::object! {
+    /// A `Notification` whose `type` is `exportCompleted`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationExportCompleted {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("exportedEntity", required)]
+        pub exported_entity: NotificationExportCompletedExportedEntity,
+        #[json("fileId", required)]
+        pub file_id: Id,
+    }
 }
-
-misskey_core::object!(NotificationExportCompleted {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationExportCompletedType = "type" required,
-    exported_entity: NotificationExportCompletedExportedEntity = "exportedEntity" required,
-    file_id: Id = "fileId" required,
-});
 
 impl misskey_core::HasId for NotificationExportCompleted {
     fn id(&self) -> Option<&str> {
@@ -945,64 +787,37 @@ impl misskey_core::HasId for NotificationExportCompleted {
     }
 }
 
-/// Values of `(variant 12).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationExportCompletedType {
-    /// `exportCompleted`
-    ExportCompleted,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationExportCompletedType, Other { ExportCompleted => "exportCompleted", }
-);
-
-/// Values of `(variant 12).exportedEntity` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationExportCompletedExportedEntity {
-    /// `antenna`
-    Antenna,
-    /// `blocking`
-    Blocking,
-    /// `clip`
-    Clip,
-    /// `customEmoji`
-    CustomEmoji,
-    /// `favorite`
-    Favorite,
-    /// `following`
-    Following,
-    /// `muting`
-    Muting,
-    /// `note`
-    Note,
-    /// `userList`
-    UserList,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationExportCompletedExportedEntity, Other { Antenna => "antenna", Blocking =>
-    "blocking", Clip => "clip", CustomEmoji => "customEmoji", Favorite => "favorite",
-    Following => "following", Muting => "muting", Note => "note", UserList => "userList",
+misskey_core::string_enum! {
+    /// Values of `exportedEntity` in a `Notification` whose `type` is `exportCompleted`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum NotificationExportCompletedExportedEntity {
+        Antenna = "antenna",
+        Blocking = "blocking",
+        Clip = "clip",
+        CustomEmoji = "customEmoji",
+        Favorite = "favorite",
+        Following = "following",
+        Muting = "muting",
+        Note = "note",
+        UserList = "userList",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
     }
-);
-
-/// `(variant 13)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationLogin {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationLoginType,
 }
 
-misskey_core::object!(NotificationLogin {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationLoginType = "type" required,
-});
+misskey_core::object! {
+    /// A `Notification` whose `type` is `login`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationLogin {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+    }
+}
 
 impl misskey_core::HasId for NotificationLogin {
     fn id(&self) -> Option<&str> {
@@ -1010,36 +825,23 @@ impl misskey_core::HasId for NotificationLogin {
     }
 }
 
-/// Values of `(variant 13).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationLoginType {
-    /// `login`
-    Login,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// A `Notification` whose `type` is `app`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationApp {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("body", required)]
+        pub body: String,
+        #[json("header", or_default)]
+        pub header: Option<String>,
+        #[json("icon", or_default)]
+        pub icon: Option<String>,
+    }
 }
-
-misskey_core::string_enum!(NotificationLoginType, Other { Login => "login", });
-
-/// `(variant 14)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationApp {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationAppType,
-    pub body: String,
-    pub header: Option<String>,
-    pub icon: Option<String>,
-}
-
-misskey_core::object!(NotificationApp {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationAppType = "type" required,
-    body: String = "body" required,
-    header: Option<String> = "header" or_default,
-    icon: Option<String> = "icon" or_default,
-});
 
 impl misskey_core::HasId for NotificationApp {
     fn id(&self) -> Option<&str> {
@@ -1047,34 +849,21 @@ impl misskey_core::HasId for NotificationApp {
     }
 }
 
-/// Values of `(variant 14).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationAppType {
-    /// `app`
-    App,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// A `Notification` whose `type` is `reaction:grouped`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationReactionGrouped {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("note", required)]
+        pub note: Note,
+        #[json("reactions", or_default)]
+        pub reactions: Vec<NotificationReactionGroupedReaction>,
+    }
 }
-
-misskey_core::string_enum!(NotificationAppType, Other { App => "app", });
-
-/// `(variant 15)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationReactionGrouped {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationReactionGroupedType,
-    pub note: Note,
-    pub reactions: Vec<NotificationReactionGroupedReaction>,
-}
-
-misskey_core::object!(NotificationReactionGrouped {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationReactionGroupedType = "type" required,
-    note: Note = "note" required,
-    reactions: Vec<NotificationReactionGroupedReaction> = "reactions" or_default,
-});
 
 impl misskey_core::HasId for NotificationReactionGrouped {
     fn id(&self) -> Option<&str> {
@@ -1082,48 +871,33 @@ impl misskey_core::HasId for NotificationReactionGrouped {
     }
 }
 
-/// Values of `(variant 15).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationReactionGroupedType {
-    /// `reaction:grouped`
-    ReactionGrouped,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// `reactions[]` in a `Notification` whose `type` is `reaction:grouped`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationReactionGroupedReaction {
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("reaction", required)]
+        pub reaction: String,
+    }
 }
 
-misskey_core::string_enum!(
-    NotificationReactionGroupedType, Other { ReactionGrouped => "reaction:grouped", }
-);
-
-/// `(variant 15).reactions[]` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationReactionGroupedReaction {
-    pub user: UserLite,
-    pub reaction: String,
+misskey_core::object! {
+    /// A `Notification` whose `type` is `renote:grouped`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationRenoteGrouped {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("note", required)]
+        pub note: Note,
+        #[json("users", or_default)]
+        pub users: Vec<UserLite>,
+    }
 }
-
-misskey_core::object!(NotificationReactionGroupedReaction {
-    user: UserLite = "user" required,
-    reaction: String = "reaction" required,
-});
-
-/// `(variant 16)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationRenoteGrouped {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationRenoteGroupedType,
-    pub note: Note,
-    pub users: Vec<UserLite>,
-}
-
-misskey_core::object!(NotificationRenoteGrouped {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationRenoteGroupedType = "type" required,
-    note: Note = "note" required,
-    users: Vec<UserLite> = "users" or_default,
-});
 
 impl misskey_core::HasId for NotificationRenoteGrouped {
     fn id(&self) -> Option<&str> {
@@ -1131,65 +905,19 @@ impl misskey_core::HasId for NotificationRenoteGrouped {
     }
 }
 
-/// Values of `(variant 16).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationRenoteGroupedType {
-    /// `renote:grouped`
-    RenoteGrouped,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationRenoteGroupedType, Other { RenoteGrouped => "renote:grouped", }
-);
-
-/// `(variant 17)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationTest {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationTestType,
-}
-
-misskey_core::object!(NotificationTest {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationTestType = "type" required,
-});
-
-impl misskey_core::HasId for NotificationTest {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
+misskey_core::object! {
+    /// A `Notification` whose `type` is `scheduledNotePosted`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationScheduledNotePosted {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("note", required)]
+        pub note: Note,
     }
 }
-
-/// Values of `(variant 17).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationTestType {
-    /// `test`
-    Test,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(NotificationTestType, Other { Test => "test", });
-
-/// `(variant 18)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationScheduledNotePosted {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationScheduledNotePostedType,
-    pub note: Note,
-}
-
-misskey_core::object!(NotificationScheduledNotePosted {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationScheduledNotePostedType = "type" required,
-    note: Note = "note" required,
-});
 
 impl misskey_core::HasId for NotificationScheduledNotePosted {
     fn id(&self) -> Option<&str> {
@@ -1197,35 +925,19 @@ impl misskey_core::HasId for NotificationScheduledNotePosted {
     }
 }
 
-/// Values of `(variant 18).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationScheduledNotePostedType {
-    /// `scheduledNotePosted`
-    ScheduledNotePosted,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// A `Notification` whose `type` is `scheduledNotePostFailed`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationScheduledNotePostFailed {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("noteDraft", required)]
+        pub note_draft: NoteDraft,
+    }
 }
-
-misskey_core::string_enum!(
-    NotificationScheduledNotePostedType, Other { ScheduledNotePosted =>
-    "scheduledNotePosted", }
-);
-
-/// `(variant 19)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationScheduledNotePostFailed {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationScheduledNotePostFailedType,
-    pub note_draft: NoteDraft,
-}
-
-misskey_core::object!(NotificationScheduledNotePostFailed {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationScheduledNotePostFailedType = "type" required,
-    note_draft: NoteDraft = "noteDraft" required,
-});
 
 impl misskey_core::HasId for NotificationScheduledNotePostFailed {
     fn id(&self) -> Option<&str> {
@@ -1233,35 +945,19 @@ impl misskey_core::HasId for NotificationScheduledNotePostFailed {
     }
 }
 
-/// Values of `(variant 19).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationScheduledNotePostFailedType {
-    /// `scheduledNotePostFailed`
-    ScheduledNotePostFailed,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// A `Notification` whose `type` is `chatRoomInvitationReceived`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationChatRoomInvitationReceived {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("invitation", required)]
+        pub invitation: ChatRoomInvitation,
+    }
 }
-
-misskey_core::string_enum!(
-    NotificationScheduledNotePostFailedType, Other { ScheduledNotePostFailed =>
-    "scheduledNotePostFailed", }
-);
-
-/// `(variant 20)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationChatRoomInvitationReceived {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationChatRoomInvitationReceivedType,
-    pub invitation: ChatRoomInvitation,
-}
-
-misskey_core::object!(NotificationChatRoomInvitationReceived {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationChatRoomInvitationReceivedType = "type" required,
-    invitation: ChatRoomInvitation = "invitation" required,
-});
 
 impl misskey_core::HasId for NotificationChatRoomInvitationReceived {
     fn id(&self) -> Option<&str> {
@@ -1269,68 +965,19 @@ impl misskey_core::HasId for NotificationChatRoomInvitationReceived {
     }
 }
 
-/// Values of `(variant 20).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationChatRoomInvitationReceivedType {
-    /// `chatRoomInvitationReceived`
-    ChatRoomInvitationReceived,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationChatRoomInvitationReceivedType, Other { ChatRoomInvitationReceived =>
-    "chatRoomInvitationReceived", }
-);
-
-/// `(variant 21)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationCreateToken {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationCreateTokenType,
-}
-
-misskey_core::object!(NotificationCreateToken {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationCreateTokenType = "type" required,
-});
-
-impl misskey_core::HasId for NotificationCreateToken {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
+misskey_core::object! {
+    /// A `Notification` whose `type` is `noteScheduled`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationNoteScheduled {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("draft", required)]
+        pub draft: NoteDraft,
     }
 }
-
-/// Values of `(variant 21).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationCreateTokenType {
-    /// `createToken`
-    CreateToken,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationCreateTokenType, Other { CreateToken => "createToken", }
-);
-
-/// `(variant 22)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationNoteScheduled {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationNoteScheduledType,
-    pub draft: NoteDraft,
-}
-
-misskey_core::object!(NotificationNoteScheduled {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationNoteScheduledType = "type" required,
-    draft: NoteDraft = "draft" required,
-});
 
 impl misskey_core::HasId for NotificationNoteScheduled {
     fn id(&self) -> Option<&str> {
@@ -1338,87 +985,22 @@ impl misskey_core::HasId for NotificationNoteScheduled {
     }
 }
 
-/// Values of `(variant 22).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationNoteScheduledType {
-    /// `noteScheduled`
-    NoteScheduled,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationNoteScheduledType, Other { NoteScheduled => "noteScheduled", }
-);
-
-/// `(variant 23)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationScheduledNoteError {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationScheduledNoteErrorType,
-    pub draft: NoteDraft,
-}
-
-misskey_core::object!(NotificationScheduledNoteError {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationScheduledNoteErrorType = "type" required,
-    draft: NoteDraft = "draft" required,
-});
-
-impl misskey_core::HasId for NotificationScheduledNoteError {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
+misskey_core::object! {
+    /// A `Notification` whose `type` is `sensitiveFlagAssigned`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationSensitiveFlagAssigned {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("fileId", required)]
+        pub file_id: serde_json::Value,
     }
 }
-
-/// Values of `(variant 23).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationScheduledNoteErrorType {
-    /// `scheduledNoteError`
-    ScheduledNoteError,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationScheduledNoteErrorType, Other { ScheduledNoteError =>
-    "scheduledNoteError", }
-);
-
-/// `(variant 24)` in `Notification`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationSensitiveFlagAssigned {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: NotificationSensitiveFlagAssignedType,
-    pub file_id: serde_json::Value,
-}
-
-misskey_core::object!(NotificationSensitiveFlagAssigned {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: NotificationSensitiveFlagAssignedType = "type" required,
-    file_id: serde_json::Value = "fileId" required,
-});
 
 impl misskey_core::HasId for NotificationSensitiveFlagAssigned {
     fn id(&self) -> Option<&str> {
         Some(self.id.as_str())
     }
 }
-
-/// Values of `(variant 24).type` in `Notification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationSensitiveFlagAssignedType {
-    /// `sensitiveFlagAssigned`
-    SensitiveFlagAssigned,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    NotificationSensitiveFlagAssignedType, Other { SensitiveFlagAssigned =>
-    "sensitiveFlagAssigned", }
-);

@@ -5,24 +5,38 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::{NotificationFilterAll, NotificationFilterList};
 
-/// `notificationRecieveConfig.note` in `MeDetailedOnly`.
+/// `x-shared.MeDetailedOnlyNotificationRecieveConfigNote` in the spec.
 ///
 /// The same shape in `MeDetailedOnly`, `admin/show-user`, `i/update`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NotificationFilter {
     /// When `type` is `all` or `following` or `follower` or `mutualFollow` or `followingOrFollower` or `never`.
     All(NotificationFilterAll),
     /// When `type` is `list`.
     List(NotificationFilterList),
     /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
+    Other(misskey_core::UnknownKind),
+}
+
+impl NotificationFilter {
+    /// The `type` of this value: which kind it is (also for a kind this version of the bindings does not know).
+    pub fn kind(&self) -> &str {
+        match self {
+            Self::All(v) => v.r#type.as_str(),
+            Self::List(_) => "list",
+            Self::Other(v) => v.kind().unwrap_or_default(),
+        }
+    }
 }
 
 impl Serialize for NotificationFilter {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::All(v) => v.serialize(serializer),
-            Self::List(v) => v.serialize(serializer),
+            Self::List(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "list", v)
+            }
             Self::Other(v) => v.serialize(serializer),
         }
     }
@@ -34,13 +48,25 @@ impl<'de> Deserialize<'de> for NotificationFilter {
         Ok(
             match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
                 Some(
-                    "all" | "following" | "follower" | "mutualFollow"
-                    | "followingOrFollower" | "never",
-                ) => Self::All(misskey_core::private::from_raw::<_, D>(&raw)?),
-                Some("list") => {
-                    Self::List(misskey_core::private::from_raw::<_, D>(&raw)?)
+                    tag @ ("all" | "following" | "follower" | "mutualFollow"
+                    | "followingOrFollower" | "never"),
+                ) => {
+                    Self::All(
+                        misskey_core::private::branch::<
+                            _,
+                            D,
+                        >(&raw, "NotificationFilter", tag)?,
+                    )
                 }
-                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
+                Some(tag @ "list") => {
+                    Self::List(
+                        misskey_core::private::branch::<
+                            _,
+                            D,
+                        >(&raw, "NotificationFilter", tag)?,
+                    )
+                }
+                _ => Self::Other(misskey_core::private::unknown_kind::<D>(&raw, "type")?),
             },
         )
     }

@@ -4,14 +4,13 @@
 
 use super::NotificationFilterAllType;
 
-/// `notificationRecieveConfig.note (variant 0)` in `MeDetailedOnly`.
-///
-/// The same shape in `MeDetailedOnly`, `admin/show-user`, `i/update`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationFilterAll {
-    pub r#type: NotificationFilterAllType,
+misskey_core::object! {
+    /// `x-shared.MeDetailedOnlyNotificationRecieveConfigNoteAll` in the spec.
+    ///
+    /// The same shape in `MeDetailedOnly`, `admin/show-user`, `i/update`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct NotificationFilterAll {
+        #[json("type", required)]
+        pub r#type: NotificationFilterAllType,
+    }
 }
-
-misskey_core::object!(NotificationFilterAll {
-    r#type: NotificationFilterAllType = "type" required,
-});

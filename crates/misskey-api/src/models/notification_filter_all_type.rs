@@ -2,29 +2,21 @@
 //! `NotificationFilterAllType`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `notificationRecieveConfig.note (variant 0).type` in `MeDetailedOnly`.
-///
-/// The same shape in `MeDetailedOnly`, `admin/show-user`, `i/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationFilterAllType {
-    /// `all`
-    All,
-    /// `following`
-    Following,
-    /// `follower`
-    Follower,
-    /// `mutualFollow`
-    MutualFollow,
-    /// `followingOrFollower`
-    FollowingOrFollower,
-    /// `never`
-    Never,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.MeDetailedOnlyNotificationRecieveConfigNoteAllType` in the spec.
+    ///
+    /// The same shape in `MeDetailedOnly`, `admin/show-user`, `i/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum NotificationFilterAllType {
+        All = "all",
+        Following = "following",
+        Follower = "follower",
+        MutualFollow = "mutualFollow",
+        FollowingOrFollower = "followingOrFollower",
+        Never = "never",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    NotificationFilterAllType, Other { All => "all", Following => "following", Follower
-    => "follower", MutualFollow => "mutualFollow", FollowingOrFollower =>
-    "followingOrFollower", Never => "never", }
-);

@@ -3,18 +3,14 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::Id;
-use super::NotificationFilterListType;
 
-/// `notificationRecieveConfig.note (variant 1)` in `MeDetailedOnly`.
-///
-/// The same shape in `MeDetailedOnly`, `admin/show-user`, `i/update`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationFilterList {
-    pub r#type: NotificationFilterListType,
-    pub user_list_id: Id,
+misskey_core::object! {
+    /// `x-shared.MeDetailedOnlyNotificationRecieveConfigNoteList` in the spec.
+    ///
+    /// The same shape in `MeDetailedOnly`, `admin/show-user`, `i/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct NotificationFilterList {
+        #[json("userListId", required)]
+        pub user_list_id: Id,
+    }
 }
-
-misskey_core::object!(NotificationFilterList {
-    r#type: NotificationFilterListType = "type" required,
-    user_list_id: Id = "userListId" required,
-});

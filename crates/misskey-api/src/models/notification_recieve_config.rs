@@ -4,49 +4,49 @@
 
 use super::NotificationFilter;
 
-/// `notificationRecieveConfig` in `MeDetailedOnly`.
-///
-/// The same shape in `MeDetailedOnly`, `admin/show-user`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationRecieveConfig {
-    pub note: Option<NotificationFilter>,
-    pub follow: Option<NotificationFilter>,
-    pub mention: Option<NotificationFilter>,
-    pub reply: Option<NotificationFilter>,
-    pub renote: Option<NotificationFilter>,
-    pub quote: Option<NotificationFilter>,
-    pub reaction: Option<NotificationFilter>,
-    pub poll_ended: Option<NotificationFilter>,
-    pub receive_follow_request: Option<NotificationFilter>,
-    pub follow_request_accepted: Option<NotificationFilter>,
-    pub role_assigned: Option<NotificationFilter>,
-    pub achievement_earned: Option<NotificationFilter>,
-    pub app: Option<NotificationFilter>,
-    pub test: Option<NotificationFilter>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub scheduled_note_posted: Option<NotificationFilter>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub scheduled_note_post_failed: Option<NotificationFilter>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub chat_room_invitation_received: Option<NotificationFilter>,
+misskey_core::object! {
+    /// `x-shared.MeDetailedOnlyNotificationRecieveConfig` in the spec.
+    ///
+    /// The same shape in `MeDetailedOnly`, `admin/show-user`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct NotificationRecieveConfig {
+        #[json("note", skip_none)]
+        pub note: Option<NotificationFilter>,
+        #[json("follow", skip_none)]
+        pub follow: Option<NotificationFilter>,
+        #[json("mention", skip_none)]
+        pub mention: Option<NotificationFilter>,
+        #[json("reply", skip_none)]
+        pub reply: Option<NotificationFilter>,
+        #[json("renote", skip_none)]
+        pub renote: Option<NotificationFilter>,
+        #[json("quote", skip_none)]
+        pub quote: Option<NotificationFilter>,
+        #[json("reaction", skip_none)]
+        pub reaction: Option<NotificationFilter>,
+        #[json("pollEnded", skip_none)]
+        pub poll_ended: Option<NotificationFilter>,
+        #[json("receiveFollowRequest", skip_none)]
+        pub receive_follow_request: Option<NotificationFilter>,
+        #[json("followRequestAccepted", skip_none)]
+        pub follow_request_accepted: Option<NotificationFilter>,
+        #[json("roleAssigned", skip_none)]
+        pub role_assigned: Option<NotificationFilter>,
+        #[json("achievementEarned", skip_none)]
+        pub achievement_earned: Option<NotificationFilter>,
+        #[json("app", skip_none)]
+        pub app: Option<NotificationFilter>,
+        #[json("test", skip_none)]
+        pub test: Option<NotificationFilter>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("scheduledNotePosted", skip_none)]
+        pub scheduled_note_posted: Option<NotificationFilter>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("scheduledNotePostFailed", skip_none)]
+        pub scheduled_note_post_failed: Option<NotificationFilter>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("chatRoomInvitationReceived", skip_none)]
+        pub chat_room_invitation_received: Option<NotificationFilter>,
+    }
 }
-
-misskey_core::object!(NotificationRecieveConfig {
-    note: Option<NotificationFilter> = "note" skip_none,
-    follow: Option<NotificationFilter> = "follow" skip_none,
-    mention: Option<NotificationFilter> = "mention" skip_none,
-    reply: Option<NotificationFilter> = "reply" skip_none,
-    renote: Option<NotificationFilter> = "renote" skip_none,
-    quote: Option<NotificationFilter> = "quote" skip_none,
-    reaction: Option<NotificationFilter> = "reaction" skip_none,
-    poll_ended: Option<NotificationFilter> = "pollEnded" skip_none,
-    receive_follow_request: Option<NotificationFilter> = "receiveFollowRequest" skip_none,
-    follow_request_accepted: Option<NotificationFilter> = "followRequestAccepted" skip_none,
-    role_assigned: Option<NotificationFilter> = "roleAssigned" skip_none,
-    achievement_earned: Option<NotificationFilter> = "achievementEarned" skip_none,
-    app: Option<NotificationFilter> = "app" skip_none,
-    test: Option<NotificationFilter> = "test" skip_none,
-    scheduled_note_posted: Option<NotificationFilter> = "scheduledNotePosted" skip_none,
-    scheduled_note_post_failed: Option<NotificationFilter> = "scheduledNotePostFailed" skip_none,
-    chat_room_invitation_received: Option<NotificationFilter> = "chatRoomInvitationReceived" skip_none,
-});

@@ -2,22 +2,19 @@
 //! `Origin`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `origin` in the `admin/drive/files` request.
-///
-/// The same shape in `admin/drive/files`, `hashtags/users`, `users`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Origin {
-    /// `combined`
-    Combined,
-    /// `local`
-    #[default]
-    Local,
-    /// `remote`
-    Remote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(Local)]
+    /// Values of `x-shared.Origin` in the spec.
+    ///
+    /// The same shape in `admin/drive/files`, `hashtags/users`, `users`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Origin {
+        Combined = "combined",
+        Local = "local",
+        Remote = "remote",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    Origin, Other { Combined => "combined", Local => "local", Remote => "remote", }
-);

@@ -5,54 +5,54 @@
 use misskey_core::{DateTime, Id};
 use super::{DriveFile, PageBlock, PageVisibility, UserLite};
 
-/// The `Page` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Page {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub updated_at: DateTime,
-    pub user_id: Id,
-    pub user: UserLite,
-    pub content: Vec<PageBlock>,
-    pub variables: Vec<serde_json::Value>,
-    pub title: String,
-    pub name: String,
-    pub summary: Option<String>,
-    pub hide_title_when_pinned: bool,
-    pub align_center: bool,
-    pub font: String,
-    pub script: String,
-    pub eye_catching_image_id: Option<String>,
-    pub eye_catching_image: Option<DriveFile>,
-    pub attached_files: Vec<DriveFile>,
-    pub liked_count: f64,
-    pub is_liked: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub visibility: Option<PageVisibility>,
+misskey_core::object! {
+    /// The `Page` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Page {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("updatedAt", required)]
+        pub updated_at: DateTime,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("content", or_default)]
+        pub content: Vec<PageBlock>,
+        #[json("variables", or_default)]
+        pub variables: Vec<serde_json::Value>,
+        #[json("title", required)]
+        pub title: String,
+        #[json("name", required)]
+        pub name: String,
+        #[json("summary", or_default)]
+        pub summary: Option<String>,
+        #[json("hideTitleWhenPinned", or_default)]
+        pub hide_title_when_pinned: bool,
+        #[json("alignCenter", or_default)]
+        pub align_center: bool,
+        #[json("font", required)]
+        pub font: String,
+        #[json("script", required)]
+        pub script: String,
+        #[json("eyeCatchingImageId", or_default)]
+        pub eye_catching_image_id: Option<String>,
+        #[json("eyeCatchingImage", or_default)]
+        pub eye_catching_image: Option<DriveFile>,
+        #[json("attachedFiles", or_default)]
+        pub attached_files: Vec<DriveFile>,
+        #[json("likedCount", required)]
+        pub liked_count: f64,
+        #[json("isLiked", skip_none)]
+        pub is_liked: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("visibility", skip_none)]
+        pub visibility: Option<PageVisibility>,
+    }
 }
-
-misskey_core::object!(Page {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    updated_at: DateTime = "updatedAt" required,
-    user_id: Id = "userId" required,
-    user: UserLite = "user" required,
-    content: Vec<PageBlock> = "content" or_default,
-    variables: Vec<serde_json::Value> = "variables" or_default,
-    title: String = "title" required,
-    name: String = "name" required,
-    summary: Option<String> = "summary" or_default,
-    hide_title_when_pinned: bool = "hideTitleWhenPinned" or_default,
-    align_center: bool = "alignCenter" or_default,
-    font: String = "font" required,
-    script: String = "script" required,
-    eye_catching_image_id: Option<String> = "eyeCatchingImageId" or_default,
-    eye_catching_image: Option<DriveFile> = "eyeCatchingImage" or_default,
-    attached_files: Vec<DriveFile> = "attachedFiles" or_default,
-    liked_count: f64 = "likedCount" required,
-    is_liked: Option<bool> = "isLiked" skip_none,
-    visibility: Option<PageVisibility> = "visibility" skip_none,
-});
 
 impl misskey_core::HasId for Page {
     fn id(&self) -> Option<&str> {

@@ -3,10 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use super::NotificationNoteType;
 
 /// The `PageBlock` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PageBlock {
     /// When `type` is `text`.
     Text(PageBlockText),
@@ -17,16 +17,48 @@ pub enum PageBlock {
     /// When `type` is `note`.
     Note(PageBlockNote),
     /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
+    Other(misskey_core::UnknownKind),
+}
+
+impl PageBlock {
+    /// The `type` of this value: which kind it is (also for a kind this version of the bindings does not know).
+    pub fn kind(&self) -> &str {
+        match self {
+            Self::Text(_) => "text",
+            Self::Section(_) => "section",
+            Self::Image(_) => "image",
+            Self::Note(_) => "note",
+            Self::Other(v) => v.kind().unwrap_or_default(),
+        }
+    }
+
+    /// `id`, which every kind has (`None` for a kind this version of the bindings does not know).
+    pub fn id(&self) -> Option<&String> {
+        match self {
+            Self::Text(v) => Some(&v.id),
+            Self::Section(v) => Some(&v.id),
+            Self::Image(v) => Some(&v.id),
+            Self::Note(v) => Some(&v.id),
+            Self::Other(_) => None,
+        }
+    }
 }
 
 impl Serialize for PageBlock {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Text(v) => v.serialize(serializer),
-            Self::Section(v) => v.serialize(serializer),
-            Self::Image(v) => v.serialize(serializer),
-            Self::Note(v) => v.serialize(serializer),
+            Self::Text(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "text", v)
+            }
+            Self::Section(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "section", v)
+            }
+            Self::Image(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "image", v)
+            }
+            Self::Note(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "note", v)
+            }
             Self::Other(v) => v.serialize(serializer),
         }
     }
@@ -37,79 +69,62 @@ impl<'de> Deserialize<'de> for PageBlock {
         let raw = misskey_core::private::buffer(deserializer)?;
         Ok(
             match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
-                Some("text") => {
-                    Self::Text(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "text") => {
+                    Self::Text(
+                        misskey_core::private::branch::<_, D>(&raw, "PageBlock", tag)?,
+                    )
                 }
-                Some("section") => {
-                    Self::Section(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "section") => {
+                    Self::Section(
+                        misskey_core::private::branch::<_, D>(&raw, "PageBlock", tag)?,
+                    )
                 }
-                Some("image") => {
-                    Self::Image(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "image") => {
+                    Self::Image(
+                        misskey_core::private::branch::<_, D>(&raw, "PageBlock", tag)?,
+                    )
                 }
-                Some("note") => {
-                    Self::Note(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "note") => {
+                    Self::Note(
+                        misskey_core::private::branch::<_, D>(&raw, "PageBlock", tag)?,
+                    )
                 }
-                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
+                _ => Self::Other(misskey_core::private::unknown_kind::<D>(&raw, "type")?),
             },
         )
     }
 }
 
-/// `(variant 0)` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageBlockText {
-    pub id: String,
-    pub r#type: PageBlockTextType,
-    pub text: String,
+misskey_core::object! {
+    /// A `PageBlock` whose `type` is `text`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct PageBlockText {
+        #[json("id", required)]
+        pub id: String,
+        #[json("text", required)]
+        pub text: String,
+    }
 }
 
-misskey_core::object!(PageBlockText {
-    id: String = "id" required,
-    r#type: PageBlockTextType = "type" required,
-    text: String = "text" required,
-});
-
-/// Values of `(variant 0).type` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PageBlockTextType {
-    /// `text`
-    Text,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// A `PageBlock` whose `type` is `section`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct PageBlockSection {
+        #[json("id", required)]
+        pub id: String,
+        #[json("title", required)]
+        pub title: String,
+        #[json("children", or_default)]
+        pub children: Vec<PageBlockSectionChildrenItem>,
+    }
 }
 
-misskey_core::string_enum!(PageBlockTextType, Other { Text => "text", });
-
-/// `(variant 1)` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageBlockSection {
-    pub id: String,
-    pub r#type: PageBlockSectionType,
-    pub title: String,
-    pub children: Vec<PageBlockSectionChildrenItem>,
-}
-
-misskey_core::object!(PageBlockSection {
-    id: String = "id" required,
-    r#type: PageBlockSectionType = "type" required,
-    title: String = "title" required,
-    children: Vec<PageBlockSectionChildrenItem> = "children" or_default,
-});
-
-/// Values of `(variant 1).type` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PageBlockSectionType {
-    /// `section`
-    Section,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(PageBlockSectionType, Other { Section => "section", });
-
-/// `(variant 1).children[]` in `PageBlock`.
+/// `children[]` in a `PageBlock` whose `type` is `section`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PageBlockSectionChildrenItem {
     PageBlock(PageBlock),
     Object(serde_json::Value),
@@ -128,55 +143,40 @@ impl<'de> Deserialize<'de> for PageBlockSectionChildrenItem {
                 (
                     "PageBlock",
                     misskey_core::private::Shape::Object(&[]),
-                    |v| serde_json::from_str(v).map(Self::PageBlock),
+                    |v| misskey_core::private::parse(v).map(Self::PageBlock),
                 ),
                 (
                     "Object",
                     misskey_core::private::Shape::Any,
-                    |v| serde_json::from_str(v).map(Self::Object),
+                    |v| misskey_core::private::parse(v).map(Self::Object),
                 ),
             ],
         )
     }
 }
 
-/// `(variant 2)` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageBlockImage {
-    pub id: String,
-    pub r#type: PageBlockImageType,
-    pub file_id: Option<String>,
+misskey_core::object! {
+    /// A `PageBlock` whose `type` is `image`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct PageBlockImage {
+        #[json("id", required)]
+        pub id: String,
+        #[json("fileId", or_default)]
+        pub file_id: Option<String>,
+    }
 }
 
-misskey_core::object!(PageBlockImage {
-    id: String = "id" required,
-    r#type: PageBlockImageType = "type" required,
-    file_id: Option<String> = "fileId" or_default,
-});
-
-/// Values of `(variant 2).type` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PageBlockImageType {
-    /// `image`
-    Image,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// A `PageBlock` whose `type` is `note`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct PageBlockNote {
+        #[json("id", required)]
+        pub id: String,
+        #[json("detailed", or_default)]
+        pub detailed: bool,
+        #[json("note", or_default)]
+        pub note: Option<String>,
+    }
 }
-
-misskey_core::string_enum!(PageBlockImageType, Other { Image => "image", });
-
-/// `(variant 3)` in `PageBlock`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageBlockNote {
-    pub id: String,
-    pub r#type: NotificationNoteType,
-    pub detailed: bool,
-    pub note: Option<String>,
-}
-
-misskey_core::object!(PageBlockNote {
-    id: String = "id" required,
-    r#type: NotificationNoteType = "type" required,
-    detailed: bool = "detailed" or_default,
-    note: Option<String> = "note" or_default,
-});

@@ -5,17 +5,17 @@
 use misskey_core::Id;
 use super::Page;
 
-/// The `PageLike` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageLike {
-    pub id: Id,
-    pub page: Page,
+misskey_core::object! {
+    /// The `PageLike` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct PageLike {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("page", required)]
+        pub page: Page,
+    }
 }
-
-misskey_core::object!(PageLike {
-    id: Id = "id" required,
-    page: Page = "page" required,
-});
 
 impl misskey_core::HasId for PageLike {
     fn id(&self) -> Option<&str> {

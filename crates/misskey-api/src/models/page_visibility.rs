@@ -2,19 +2,17 @@
 //! `PageVisibility`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-///
-/// The same shape in `Page`, `flash/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PageVisibility {
-    /// `public`
-    Public,
-    /// `private`
-    Private,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+    ///
+    /// The same shape in `Page`, `flash/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum PageVisibility {
+        Public = "public",
+        Private = "private",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    PageVisibility, Other { Public => "public", Private => "private", }
-);

@@ -2,20 +2,20 @@
 //! `QueueCount` (`#/components/schemas/QueueCount`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `QueueCount` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QueueCount {
-    pub waiting: f64,
-    pub active: f64,
-    pub completed: f64,
-    pub failed: f64,
-    pub delayed: f64,
+misskey_core::object! {
+    /// The `QueueCount` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct QueueCount {
+        #[json("waiting", required)]
+        pub waiting: f64,
+        #[json("active", required)]
+        pub active: f64,
+        #[json("completed", required)]
+        pub completed: f64,
+        #[json("failed", required)]
+        pub failed: f64,
+        #[json("delayed", required)]
+        pub delayed: f64,
+    }
 }
-
-misskey_core::object!(QueueCount {
-    waiting: f64 = "waiting" required,
-    active: f64 = "active" required,
-    completed: f64 = "completed" required,
-    failed: f64 = "failed" required,
-    delayed: f64 = "delayed" required,
-});

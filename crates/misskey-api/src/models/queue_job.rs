@@ -2,40 +2,40 @@
 //! `QueueJob` (`#/components/schemas/QueueJob`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `QueueJob` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QueueJob {
-    pub id: String,
-    pub name: String,
-    pub data: serde_json::Value,
-    pub opts: serde_json::Value,
-    pub timestamp: f64,
-    pub processed_on: Option<f64>,
-    pub processed_by: Option<String>,
-    pub finished_on: Option<f64>,
-    pub progress: serde_json::Value,
-    pub attempts: f64,
-    pub delay: f64,
-    pub failed_reason: String,
-    pub stacktrace: Vec<String>,
-    pub return_value: serde_json::Value,
-    pub is_failed: bool,
+misskey_core::object! {
+    /// The `QueueJob` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct QueueJob {
+        #[json("id", required)]
+        pub id: String,
+        #[json("name", required)]
+        pub name: String,
+        #[json("data", required)]
+        pub data: serde_json::Value,
+        #[json("opts", required)]
+        pub opts: serde_json::Value,
+        #[json("timestamp", required)]
+        pub timestamp: f64,
+        #[json("processedOn", skip_none)]
+        pub processed_on: Option<f64>,
+        #[json("processedBy", skip_none)]
+        pub processed_by: Option<String>,
+        #[json("finishedOn", skip_none)]
+        pub finished_on: Option<f64>,
+        #[json("progress", required)]
+        pub progress: serde_json::Value,
+        #[json("attempts", required)]
+        pub attempts: f64,
+        #[json("delay", required)]
+        pub delay: f64,
+        #[json("failedReason", required)]
+        pub failed_reason: String,
+        #[json("stacktrace", or_default)]
+        pub stacktrace: Vec<String>,
+        #[json("returnValue", required)]
+        pub return_value: serde_json::Value,
+        #[json("isFailed", or_default)]
+        pub is_failed: bool,
+    }
 }
-
-misskey_core::object!(QueueJob {
-    id: String = "id" required,
-    name: String = "name" required,
-    data: serde_json::Value = "data" required,
-    opts: serde_json::Value = "opts" required,
-    timestamp: f64 = "timestamp" required,
-    processed_on: Option<f64> = "processedOn" skip_none,
-    processed_by: Option<String> = "processedBy" skip_none,
-    finished_on: Option<f64> = "finishedOn" skip_none,
-    progress: serde_json::Value = "progress" required,
-    attempts: f64 = "attempts" required,
-    delay: f64 = "delay" required,
-    failed_reason: String = "failedReason" required,
-    stacktrace: Vec<String> = "stacktrace" or_default,
-    return_value: serde_json::Value = "returnValue" required,
-    is_failed: bool = "isFailed" or_default,
-});

@@ -2,30 +2,30 @@
 //! `QueueMetrics` (`#/components/schemas/QueueMetrics`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `QueueMetrics` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QueueMetrics {
-    pub meta: QueueMetricsMeta,
-    pub data: Vec<f64>,
-    pub count: f64,
+misskey_core::object! {
+    /// The `QueueMetrics` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct QueueMetrics {
+        #[json("meta", required)]
+        pub meta: QueueMetricsMeta,
+        #[json("data", or_default)]
+        pub data: Vec<f64>,
+        #[json("count", required)]
+        pub count: f64,
+    }
 }
 
-misskey_core::object!(QueueMetrics {
-    meta: QueueMetricsMeta = "meta" required,
-    data: Vec<f64> = "data" or_default,
-    count: f64 = "count" required,
-});
-
-/// `meta` in `QueueMetrics`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QueueMetricsMeta {
-    pub count: f64,
-    pub prev_ts: f64,
-    pub prev_count: f64,
+misskey_core::object! {
+    /// `meta` in `QueueMetrics`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct QueueMetricsMeta {
+        #[json("count", required)]
+        pub count: f64,
+        #[json("prevTS", required)]
+        pub prev_ts: f64,
+        #[json("prevCount", required)]
+        pub prev_count: f64,
+    }
 }
-
-misskey_core::object!(QueueMetricsMeta {
-    count: f64 = "count" required,
-    prev_ts: f64 = "prevTS" required,
-    prev_count: f64 = "prevCount" required,
-});

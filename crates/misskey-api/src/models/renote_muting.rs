@@ -5,21 +5,21 @@
 use misskey_core::{DateTime, Id};
 use super::UserDetailedNotMe;
 
-/// The `RenoteMuting` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RenoteMuting {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub mutee_id: Id,
-    pub mutee: UserDetailedNotMe,
+misskey_core::object! {
+    /// The `RenoteMuting` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RenoteMuting {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("muteeId", required)]
+        pub mutee_id: Id,
+        #[json("mutee", required)]
+        pub mutee: UserDetailedNotMe,
+    }
 }
-
-misskey_core::object!(RenoteMuting {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    mutee_id: Id = "muteeId" required,
-    mutee: UserDetailedNotMe = "mutee" required,
-});
 
 impl misskey_core::HasId for RenoteMuting {
     fn id(&self) -> Option<&str> {

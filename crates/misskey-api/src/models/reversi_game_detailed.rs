@@ -5,67 +5,67 @@
 use misskey_core::{DateTime, Id};
 use super::UserLite;
 
-/// The `ReversiGameDetailed` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReversiGameDetailed {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub started_at: Option<DateTime>,
-    pub ended_at: Option<DateTime>,
-    pub is_started: bool,
-    pub is_ended: bool,
-    pub form1: Option<serde_json::Value>,
-    pub form2: Option<serde_json::Value>,
-    pub user1_ready: bool,
-    pub user2_ready: bool,
-    pub user1_id: Id,
-    pub user2_id: Id,
-    pub user1: UserLite,
-    pub user2: UserLite,
-    pub winner_id: Option<Id>,
-    pub winner: Option<UserLite>,
-    pub surrendered_user_id: Option<Id>,
-    pub timeout_user_id: Option<Id>,
-    pub black: Option<f64>,
-    pub bw: String,
-    pub no_irregular_rules: bool,
-    pub is_llotheo: bool,
-    pub can_put_everywhere: bool,
-    pub looped_board: bool,
-    pub time_limit_for_each_turn: f64,
-    pub logs: Vec<Vec<f64>>,
-    pub map: Vec<String>,
+misskey_core::object! {
+    /// The `ReversiGameDetailed` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ReversiGameDetailed {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("startedAt", or_default)]
+        pub started_at: Option<DateTime>,
+        #[json("endedAt", or_default)]
+        pub ended_at: Option<DateTime>,
+        #[json("isStarted", or_default)]
+        pub is_started: bool,
+        #[json("isEnded", or_default)]
+        pub is_ended: bool,
+        #[json("form1", or_default)]
+        pub form1: Option<serde_json::Value>,
+        #[json("form2", or_default)]
+        pub form2: Option<serde_json::Value>,
+        #[json("user1Ready", or_default)]
+        pub user1_ready: bool,
+        #[json("user2Ready", or_default)]
+        pub user2_ready: bool,
+        #[json("user1Id", required)]
+        pub user1_id: Id,
+        #[json("user2Id", required)]
+        pub user2_id: Id,
+        #[json("user1", required)]
+        pub user1: UserLite,
+        #[json("user2", required)]
+        pub user2: UserLite,
+        #[json("winnerId", or_default)]
+        pub winner_id: Option<Id>,
+        #[json("winner", or_default)]
+        pub winner: Option<UserLite>,
+        #[json("surrenderedUserId", or_default)]
+        pub surrendered_user_id: Option<Id>,
+        #[json("timeoutUserId", or_default)]
+        pub timeout_user_id: Option<Id>,
+        #[json("black", or_default)]
+        pub black: Option<f64>,
+        #[json("bw", required)]
+        pub bw: String,
+        #[json("noIrregularRules", or_default)]
+        pub no_irregular_rules: bool,
+        #[json("isLlotheo", or_default)]
+        pub is_llotheo: bool,
+        #[json("canPutEverywhere", or_default)]
+        pub can_put_everywhere: bool,
+        #[json("loopedBoard", or_default)]
+        pub looped_board: bool,
+        #[json("timeLimitForEachTurn", required)]
+        pub time_limit_for_each_turn: f64,
+        #[json("logs", or_default)]
+        pub logs: Vec<Vec<f64>>,
+        #[json("map", or_default)]
+        pub map: Vec<String>,
+    }
 }
-
-misskey_core::object!(ReversiGameDetailed {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    started_at: Option<DateTime> = "startedAt" or_default,
-    ended_at: Option<DateTime> = "endedAt" or_default,
-    is_started: bool = "isStarted" or_default,
-    is_ended: bool = "isEnded" or_default,
-    form1: Option<serde_json::Value> = "form1" or_default,
-    form2: Option<serde_json::Value> = "form2" or_default,
-    user1_ready: bool = "user1Ready" or_default,
-    user2_ready: bool = "user2Ready" or_default,
-    user1_id: Id = "user1Id" required,
-    user2_id: Id = "user2Id" required,
-    user1: UserLite = "user1" required,
-    user2: UserLite = "user2" required,
-    winner_id: Option<Id> = "winnerId" or_default,
-    winner: Option<UserLite> = "winner" or_default,
-    surrendered_user_id: Option<Id> = "surrenderedUserId" or_default,
-    timeout_user_id: Option<Id> = "timeoutUserId" or_default,
-    black: Option<f64> = "black" or_default,
-    bw: String = "bw" required,
-    no_irregular_rules: bool = "noIrregularRules" or_default,
-    is_llotheo: bool = "isLlotheo" or_default,
-    can_put_everywhere: bool = "canPutEverywhere" or_default,
-    looped_board: bool = "loopedBoard" or_default,
-    time_limit_for_each_turn: f64 = "timeLimitForEachTurn" required,
-    logs: Vec<Vec<f64>> = "logs" or_default,
-    map: Vec<String> = "map" or_default,
-});
 
 impl misskey_core::HasId for ReversiGameDetailed {
     fn id(&self) -> Option<&str> {

@@ -7,55 +7,55 @@ use misskey_core::{DateTime, Id};
 use serde::{Deserialize, Deserializer, Serialize};
 use super::{RoleCondFormulaValue, RoleTarget};
 
-/// The `Role` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Role {
-    pub id: Id,
-    pub name: String,
-    pub color: Option<String>,
-    pub icon_url: Option<String>,
-    pub description: String,
-    pub is_moderator: bool,
-    pub is_administrator: bool,
-    pub display_order: i64,
-    pub created_at: DateTime,
-    pub updated_at: DateTime,
-    pub target: RoleTarget,
-    pub cond_formula: RoleCondFormulaValue,
-    pub is_public: bool,
-    pub is_explorable: bool,
-    pub as_badge: bool,
-    pub can_edit_members_by_moderator: bool,
-    pub policies: BTreeMap<String, RolePoliciesValue>,
-    pub users_count: i64,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub preserve_assignment_on_move_account: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub badge_behavior: Option<String>,
+misskey_core::object! {
+    /// The `Role` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Role {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("name", required)]
+        pub name: String,
+        #[json("color", or_default)]
+        pub color: Option<String>,
+        #[json("iconUrl", or_default)]
+        pub icon_url: Option<String>,
+        #[json("description", required)]
+        pub description: String,
+        #[json("isModerator", or_default)]
+        pub is_moderator: bool,
+        #[json("isAdministrator", or_default)]
+        pub is_administrator: bool,
+        #[json("displayOrder", required)]
+        pub display_order: i64,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("updatedAt", required)]
+        pub updated_at: DateTime,
+        #[json("target", required)]
+        pub target: RoleTarget,
+        #[json("condFormula", required)]
+        pub cond_formula: RoleCondFormulaValue,
+        #[json("isPublic", or_default)]
+        pub is_public: bool,
+        #[json("isExplorable", or_default)]
+        pub is_explorable: bool,
+        #[json("asBadge", or_default)]
+        pub as_badge: bool,
+        #[json("canEditMembersByModerator", or_default)]
+        pub can_edit_members_by_moderator: bool,
+        #[json("policies", or_default)]
+        pub policies: BTreeMap<String, RolePoliciesValue>,
+        #[json("usersCount", required)]
+        pub users_count: i64,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("preserveAssignmentOnMoveAccount", skip_none)]
+        pub preserve_assignment_on_move_account: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("badgeBehavior", skip_none)]
+        pub badge_behavior: Option<String>,
+    }
 }
-
-misskey_core::object!(Role {
-    id: Id = "id" required,
-    name: String = "name" required,
-    color: Option<String> = "color" or_default,
-    icon_url: Option<String> = "iconUrl" or_default,
-    description: String = "description" required,
-    is_moderator: bool = "isModerator" or_default,
-    is_administrator: bool = "isAdministrator" or_default,
-    display_order: i64 = "displayOrder" required,
-    created_at: DateTime = "createdAt" required,
-    updated_at: DateTime = "updatedAt" required,
-    target: RoleTarget = "target" required,
-    cond_formula: RoleCondFormulaValue = "condFormula" required,
-    is_public: bool = "isPublic" or_default,
-    is_explorable: bool = "isExplorable" or_default,
-    as_badge: bool = "asBadge" or_default,
-    can_edit_members_by_moderator: bool = "canEditMembersByModerator" or_default,
-    policies: BTreeMap<String, RolePoliciesValue> = "policies" or_default,
-    users_count: i64 = "usersCount" required,
-    preserve_assignment_on_move_account: Option<bool> = "preserveAssignmentOnMoveAccount" skip_none,
-    badge_behavior: Option<String> = "badgeBehavior" skip_none,
-});
 
 impl misskey_core::HasId for Role {
     fn id(&self) -> Option<&str> {
@@ -63,23 +63,24 @@ impl misskey_core::HasId for Role {
     }
 }
 
-/// `(variant 1).policies{} (variant 0)` in `Role`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RolePoliciesValue {
-    pub value: Option<RolePoliciesValueValue>,
-    pub priority: Option<i64>,
-    pub use_default: Option<bool>,
+misskey_core::object! {
+    /// `policies{}` in `Role`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RolePoliciesValue {
+        #[json("value", skip_none)]
+        pub value: Option<RolePoliciesValueValue>,
+        #[json("priority", skip_none)]
+        pub priority: Option<i64>,
+        #[json("useDefault", skip_none)]
+        pub use_default: Option<bool>,
+    }
 }
 
-misskey_core::object!(RolePoliciesValue {
-    value: Option<RolePoliciesValueValue> = "value" skip_none,
-    priority: Option<i64> = "priority" skip_none,
-    use_default: Option<bool> = "useDefault" skip_none,
-});
-
-/// `(variant 1).policies{} (variant 0).value` in `Role`.
+/// `policies{}.value` in `Role`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RolePoliciesValueValue {
     Integer(i64),
     Boolean(bool),
@@ -98,12 +99,12 @@ impl<'de> Deserialize<'de> for RolePoliciesValueValue {
                 (
                     "Integer",
                     misskey_core::private::Shape::Integer,
-                    |v| serde_json::from_str(v).map(Self::Integer),
+                    |v| misskey_core::private::parse(v).map(Self::Integer),
                 ),
                 (
                     "Boolean",
                     misskey_core::private::Shape::Bool,
-                    |v| serde_json::from_str(v).map(Self::Boolean),
+                    |v| misskey_core::private::parse(v).map(Self::Boolean),
                 ),
             ],
         )

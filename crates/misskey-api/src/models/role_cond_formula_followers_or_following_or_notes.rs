@@ -2,43 +2,33 @@
 //! `RoleCondFormulaFollowersOrFollowingOrNotes` (`#/components/schemas/RoleCondFormulaFollowersOrFollowingOrNotes`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `RoleCondFormulaFollowersOrFollowingOrNotes` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleCondFormulaFollowersOrFollowingOrNotes {
-    pub id: String,
-    pub r#type: RoleCondFormulaFollowersOrFollowingOrNotesType,
-    pub value: f64,
+misskey_core::object! {
+    /// The `RoleCondFormulaFollowersOrFollowingOrNotes` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RoleCondFormulaFollowersOrFollowingOrNotes {
+        #[json("id", required)]
+        pub id: String,
+        #[json("type", required)]
+        pub r#type: RoleCondFormulaFollowersOrFollowingOrNotesType,
+        #[json("value", required)]
+        pub value: f64,
+    }
 }
 
-misskey_core::object!(RoleCondFormulaFollowersOrFollowingOrNotes {
-    id: String = "id" required,
-    r#type: RoleCondFormulaFollowersOrFollowingOrNotesType = "type" required,
-    value: f64 = "value" required,
-});
-
-/// Values of `type` in `RoleCondFormulaFollowersOrFollowingOrNotes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleCondFormulaFollowersOrFollowingOrNotesType {
-    /// `followersLessThanOrEq`
-    FollowersLessThanOrEq,
-    /// `followersMoreThanOrEq`
-    FollowersMoreThanOrEq,
-    /// `followingLessThanOrEq`
-    FollowingLessThanOrEq,
-    /// `followingMoreThanOrEq`
-    FollowingMoreThanOrEq,
-    /// `notesLessThanOrEq`
-    NotesLessThanOrEq,
-    /// `notesMoreThanOrEq`
-    NotesMoreThanOrEq,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `type` in `RoleCondFormulaFollowersOrFollowingOrNotes`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RoleCondFormulaFollowersOrFollowingOrNotesType {
+        FollowersLessThanOrEq = "followersLessThanOrEq",
+        FollowersMoreThanOrEq = "followersMoreThanOrEq",
+        FollowingLessThanOrEq = "followingLessThanOrEq",
+        FollowingMoreThanOrEq = "followingMoreThanOrEq",
+        NotesLessThanOrEq = "notesLessThanOrEq",
+        NotesMoreThanOrEq = "notesMoreThanOrEq",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    RoleCondFormulaFollowersOrFollowingOrNotesType, Other { FollowersLessThanOrEq =>
-    "followersLessThanOrEq", FollowersMoreThanOrEq => "followersMoreThanOrEq",
-    FollowingLessThanOrEq => "followingLessThanOrEq", FollowingMoreThanOrEq =>
-    "followingMoreThanOrEq", NotesLessThanOrEq => "notesLessThanOrEq", NotesMoreThanOrEq
-    => "notesMoreThanOrEq", }
-);

@@ -4,31 +4,29 @@
 
 use super::RoleCondFormulaValue;
 
-/// The `RoleCondFormulaLogics` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleCondFormulaLogics {
-    pub id: String,
-    pub r#type: RoleCondFormulaLogicsType,
-    pub values: Vec<RoleCondFormulaValue>,
+misskey_core::object! {
+    /// The `RoleCondFormulaLogics` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RoleCondFormulaLogics {
+        #[json("id", required)]
+        pub id: String,
+        #[json("type", required)]
+        pub r#type: RoleCondFormulaLogicsType,
+        #[json("values", or_default)]
+        pub values: Vec<RoleCondFormulaValue>,
+    }
 }
 
-misskey_core::object!(RoleCondFormulaLogics {
-    id: String = "id" required,
-    r#type: RoleCondFormulaLogicsType = "type" required,
-    values: Vec<RoleCondFormulaValue> = "values" or_default,
-});
-
-/// Values of `type` in `RoleCondFormulaLogics`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleCondFormulaLogicsType {
-    /// `and`
-    And,
-    /// `or`
-    Or,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `type` in `RoleCondFormulaLogics`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RoleCondFormulaLogicsType {
+        And = "and",
+        Or = "or",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    RoleCondFormulaLogicsType, Other { And => "and", Or => "or", }
-);

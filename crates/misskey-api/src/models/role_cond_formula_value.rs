@@ -12,6 +12,7 @@ use super::{
 
 /// The `RoleCondFormulaValue` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RoleCondFormulaValue {
     /// When `type` is `and` or `or`.
     Logics(RoleCondFormulaLogics),
@@ -28,7 +29,37 @@ pub enum RoleCondFormulaValue {
     /// When `type` is `followersLessThanOrEq` or `followersMoreThanOrEq` or `followingLessThanOrEq` or `followingMoreThanOrEq` or `notesLessThanOrEq` or `notesMoreThanOrEq`.
     FollowersOrFollowingOrNotes(RoleCondFormulaFollowersOrFollowingOrNotes),
     /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
+    Other(misskey_core::UnknownKind),
+}
+
+impl RoleCondFormulaValue {
+    /// The `type` of this value: which kind it is (also for a kind this version of the bindings does not know).
+    pub fn kind(&self) -> &str {
+        match self {
+            Self::Logics(v) => v.r#type.as_str(),
+            Self::Not(v) => v.r#type.as_str(),
+            Self::IsLocalOrRemote(v) => v.r#type.as_str(),
+            Self::UserSettingBooleanSchema(v) => v.r#type.as_str(),
+            Self::RoleAssignedTo(v) => v.r#type.as_str(),
+            Self::Created(v) => v.r#type.as_str(),
+            Self::FollowersOrFollowingOrNotes(v) => v.r#type.as_str(),
+            Self::Other(v) => v.kind().unwrap_or_default(),
+        }
+    }
+
+    /// `id`, which every kind has (`None` for a kind this version of the bindings does not know).
+    pub fn id(&self) -> Option<&String> {
+        match self {
+            Self::Logics(v) => Some(&v.id),
+            Self::Not(v) => Some(&v.id),
+            Self::IsLocalOrRemote(v) => Some(&v.id),
+            Self::UserSettingBooleanSchema(v) => Some(&v.id),
+            Self::RoleAssignedTo(v) => Some(&v.id),
+            Self::Created(v) => Some(&v.id),
+            Self::FollowersOrFollowingOrNotes(v) => Some(&v.id),
+            Self::Other(_) => None,
+        }
+    }
 }
 
 impl Serialize for RoleCondFormulaValue {
@@ -51,36 +82,72 @@ impl<'de> Deserialize<'de> for RoleCondFormulaValue {
         let raw = misskey_core::private::buffer(deserializer)?;
         Ok(
             match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
-                Some("and" | "or") => {
-                    Self::Logics(misskey_core::private::from_raw::<_, D>(&raw)?)
-                }
-                Some("not") => {
-                    Self::Not(Box::new(misskey_core::private::from_raw::<_, D>(&raw)?))
-                }
-                Some("isLocal" | "isRemote") => {
-                    Self::IsLocalOrRemote(misskey_core::private::from_raw::<_, D>(&raw)?)
-                }
-                Some("isSuspended" | "isLocked" | "isBot" | "isCat" | "isExplorable") => {
-                    Self::UserSettingBooleanSchema(
-                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                Some(tag @ ("and" | "or")) => {
+                    Self::Logics(
+                        misskey_core::private::branch::<
+                            _,
+                            D,
+                        >(&raw, "RoleCondFormulaValue", tag)?,
                     )
                 }
-                Some("roleAssignedTo") => {
-                    Self::RoleAssignedTo(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "not") => {
+                    Self::Not(
+                        Box::new(
+                            misskey_core::private::branch::<
+                                _,
+                                D,
+                            >(&raw, "RoleCondFormulaValue", tag)?,
+                        ),
+                    )
                 }
-                Some("createdLessThan" | "createdMoreThan") => {
-                    Self::Created(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ ("isLocal" | "isRemote")) => {
+                    Self::IsLocalOrRemote(
+                        misskey_core::private::branch::<
+                            _,
+                            D,
+                        >(&raw, "RoleCondFormulaValue", tag)?,
+                    )
                 }
                 Some(
-                    "followersLessThanOrEq" | "followersMoreThanOrEq"
-                    | "followingLessThanOrEq" | "followingMoreThanOrEq"
-                    | "notesLessThanOrEq" | "notesMoreThanOrEq",
+                    tag @ ("isSuspended" | "isLocked" | "isBot" | "isCat"
+                    | "isExplorable"),
                 ) => {
-                    Self::FollowersOrFollowingOrNotes(
-                        misskey_core::private::from_raw::<_, D>(&raw)?,
+                    Self::UserSettingBooleanSchema(
+                        misskey_core::private::branch::<
+                            _,
+                            D,
+                        >(&raw, "RoleCondFormulaValue", tag)?,
                     )
                 }
-                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
+                Some(tag @ "roleAssignedTo") => {
+                    Self::RoleAssignedTo(
+                        misskey_core::private::branch::<
+                            _,
+                            D,
+                        >(&raw, "RoleCondFormulaValue", tag)?,
+                    )
+                }
+                Some(tag @ ("createdLessThan" | "createdMoreThan")) => {
+                    Self::Created(
+                        misskey_core::private::branch::<
+                            _,
+                            D,
+                        >(&raw, "RoleCondFormulaValue", tag)?,
+                    )
+                }
+                Some(
+                    tag @ ("followersLessThanOrEq" | "followersMoreThanOrEq"
+                    | "followingLessThanOrEq" | "followingMoreThanOrEq"
+                    | "notesLessThanOrEq" | "notesMoreThanOrEq"),
+                ) => {
+                    Self::FollowersOrFollowingOrNotes(
+                        misskey_core::private::branch::<
+                            _,
+                            D,
+                        >(&raw, "RoleCondFormulaValue", tag)?,
+                    )
+                }
+                _ => Self::Other(misskey_core::private::unknown_kind::<D>(&raw, "type")?),
             },
         )
     }

@@ -4,29 +4,28 @@
 
 use misskey_core::Id;
 
-/// The `RoleCondFormulaValueAssignedRole` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleCondFormulaValueAssignedRole {
-    pub id: String,
-    pub r#type: RoleCondFormulaValueAssignedRoleType,
-    pub role_id: Id,
+misskey_core::object! {
+    /// The `RoleCondFormulaValueAssignedRole` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RoleCondFormulaValueAssignedRole {
+        #[json("id", required)]
+        pub id: String,
+        #[json("type", required)]
+        pub r#type: RoleCondFormulaValueAssignedRoleType,
+        #[json("roleId", required)]
+        pub role_id: Id,
+    }
 }
 
-misskey_core::object!(RoleCondFormulaValueAssignedRole {
-    id: String = "id" required,
-    r#type: RoleCondFormulaValueAssignedRoleType = "type" required,
-    role_id: Id = "roleId" required,
-});
-
-/// Values of `type` in `RoleCondFormulaValueAssignedRole`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleCondFormulaValueAssignedRoleType {
-    /// `roleAssignedTo`
-    RoleAssignedTo,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `type` in `RoleCondFormulaValueAssignedRole`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RoleCondFormulaValueAssignedRoleType {
+        RoleAssignedTo = "roleAssignedTo",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    RoleCondFormulaValueAssignedRoleType, Other { RoleAssignedTo => "roleAssignedTo", }
-);

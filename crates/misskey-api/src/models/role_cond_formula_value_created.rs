@@ -2,32 +2,29 @@
 //! `RoleCondFormulaValueCreated` (`#/components/schemas/RoleCondFormulaValueCreated`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `RoleCondFormulaValueCreated` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleCondFormulaValueCreated {
-    pub id: String,
-    pub r#type: RoleCondFormulaValueCreatedType,
-    pub sec: f64,
+misskey_core::object! {
+    /// The `RoleCondFormulaValueCreated` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RoleCondFormulaValueCreated {
+        #[json("id", required)]
+        pub id: String,
+        #[json("type", required)]
+        pub r#type: RoleCondFormulaValueCreatedType,
+        #[json("sec", required)]
+        pub sec: f64,
+    }
 }
 
-misskey_core::object!(RoleCondFormulaValueCreated {
-    id: String = "id" required,
-    r#type: RoleCondFormulaValueCreatedType = "type" required,
-    sec: f64 = "sec" required,
-});
-
-/// Values of `type` in `RoleCondFormulaValueCreated`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleCondFormulaValueCreatedType {
-    /// `createdLessThan`
-    CreatedLessThan,
-    /// `createdMoreThan`
-    CreatedMoreThan,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `type` in `RoleCondFormulaValueCreated`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RoleCondFormulaValueCreatedType {
+        CreatedLessThan = "createdLessThan",
+        CreatedMoreThan = "createdMoreThan",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    RoleCondFormulaValueCreatedType, Other { CreatedLessThan => "createdLessThan",
-    CreatedMoreThan => "createdMoreThan", }
-);

@@ -2,30 +2,27 @@
 //! `RoleCondFormulaValueIsLocalOrRemote` (`#/components/schemas/RoleCondFormulaValueIsLocalOrRemote`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `RoleCondFormulaValueIsLocalOrRemote` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleCondFormulaValueIsLocalOrRemote {
-    pub id: String,
-    pub r#type: RoleCondFormulaValueIsLocalOrRemoteType,
+misskey_core::object! {
+    /// The `RoleCondFormulaValueIsLocalOrRemote` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RoleCondFormulaValueIsLocalOrRemote {
+        #[json("id", required)]
+        pub id: String,
+        #[json("type", required)]
+        pub r#type: RoleCondFormulaValueIsLocalOrRemoteType,
+    }
 }
 
-misskey_core::object!(RoleCondFormulaValueIsLocalOrRemote {
-    id: String = "id" required,
-    r#type: RoleCondFormulaValueIsLocalOrRemoteType = "type" required,
-});
-
-/// Values of `type` in `RoleCondFormulaValueIsLocalOrRemote`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleCondFormulaValueIsLocalOrRemoteType {
-    /// `isLocal`
-    IsLocal,
-    /// `isRemote`
-    IsRemote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `type` in `RoleCondFormulaValueIsLocalOrRemote`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RoleCondFormulaValueIsLocalOrRemoteType {
+        IsLocal = "isLocal",
+        IsRemote = "isRemote",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    RoleCondFormulaValueIsLocalOrRemoteType, Other { IsLocal => "isLocal", IsRemote =>
-    "isRemote", }
-);

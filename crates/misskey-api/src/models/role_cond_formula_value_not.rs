@@ -4,27 +4,28 @@
 
 use super::RoleCondFormulaValue;
 
-/// The `RoleCondFormulaValueNot` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleCondFormulaValueNot {
-    pub id: String,
-    pub r#type: RoleCondFormulaValueNotType,
-    pub value: Box<RoleCondFormulaValue>,
+misskey_core::object! {
+    /// The `RoleCondFormulaValueNot` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RoleCondFormulaValueNot {
+        #[json("id", required)]
+        pub id: String,
+        #[json("type", required)]
+        pub r#type: RoleCondFormulaValueNotType,
+        #[json("value", required)]
+        pub value: Box<RoleCondFormulaValue>,
+    }
 }
 
-misskey_core::object!(RoleCondFormulaValueNot {
-    id: String = "id" required,
-    r#type: RoleCondFormulaValueNotType = "type" required,
-    value: Box<RoleCondFormulaValue> = "value" required,
-});
-
-/// Values of `type` in `RoleCondFormulaValueNot`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleCondFormulaValueNotType {
-    /// `not`
-    Not,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `type` in `RoleCondFormulaValueNot`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RoleCondFormulaValueNotType {
+        Not = "not",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(RoleCondFormulaValueNotType, Other { Not => "not", });

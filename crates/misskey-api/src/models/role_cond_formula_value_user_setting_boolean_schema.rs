@@ -2,37 +2,30 @@
 //! `RoleCondFormulaValueUserSettingBooleanSchema` (`#/components/schemas/RoleCondFormulaValueUserSettingBooleanSchema`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `RoleCondFormulaValueUserSettingBooleanSchema` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleCondFormulaValueUserSettingBooleanSchema {
-    pub id: String,
-    pub r#type: RoleCondFormulaValueUserSettingBooleanSchemaType,
+misskey_core::object! {
+    /// The `RoleCondFormulaValueUserSettingBooleanSchema` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RoleCondFormulaValueUserSettingBooleanSchema {
+        #[json("id", required)]
+        pub id: String,
+        #[json("type", required)]
+        pub r#type: RoleCondFormulaValueUserSettingBooleanSchemaType,
+    }
 }
 
-misskey_core::object!(RoleCondFormulaValueUserSettingBooleanSchema {
-    id: String = "id" required,
-    r#type: RoleCondFormulaValueUserSettingBooleanSchemaType = "type" required,
-});
-
-/// Values of `type` in `RoleCondFormulaValueUserSettingBooleanSchema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleCondFormulaValueUserSettingBooleanSchemaType {
-    /// `isSuspended`
-    IsSuspended,
-    /// `isLocked`
-    IsLocked,
-    /// `isBot`
-    IsBot,
-    /// `isCat`
-    IsCat,
-    /// `isExplorable`
-    IsExplorable,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `type` in `RoleCondFormulaValueUserSettingBooleanSchema`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RoleCondFormulaValueUserSettingBooleanSchemaType {
+        IsSuspended = "isSuspended",
+        IsLocked = "isLocked",
+        IsBot = "isBot",
+        IsCat = "isCat",
+        IsExplorable = "isExplorable",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    RoleCondFormulaValueUserSettingBooleanSchemaType, Other { IsSuspended =>
-    "isSuspended", IsLocked => "isLocked", IsBot => "isBot", IsCat => "isCat",
-    IsExplorable => "isExplorable", }
-);

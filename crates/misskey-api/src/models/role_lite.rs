@@ -4,29 +4,29 @@
 
 use misskey_core::Id;
 
-/// The `RoleLite` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleLite {
-    pub id: Id,
-    pub name: String,
-    pub color: Option<String>,
-    pub icon_url: Option<String>,
-    pub description: String,
-    pub is_moderator: bool,
-    pub is_administrator: bool,
-    pub display_order: i64,
+misskey_core::object! {
+    /// The `RoleLite` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RoleLite {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("name", required)]
+        pub name: String,
+        #[json("color", or_default)]
+        pub color: Option<String>,
+        #[json("iconUrl", or_default)]
+        pub icon_url: Option<String>,
+        #[json("description", required)]
+        pub description: String,
+        #[json("isModerator", or_default)]
+        pub is_moderator: bool,
+        #[json("isAdministrator", or_default)]
+        pub is_administrator: bool,
+        #[json("displayOrder", required)]
+        pub display_order: i64,
+    }
 }
-
-misskey_core::object!(RoleLite {
-    id: Id = "id" required,
-    name: String = "name" required,
-    color: Option<String> = "color" or_default,
-    icon_url: Option<String> = "iconUrl" or_default,
-    description: String = "description" required,
-    is_moderator: bool = "isModerator" or_default,
-    is_administrator: bool = "isAdministrator" or_default,
-    display_order: i64 = "displayOrder" required,
-});
 
 impl misskey_core::HasId for RoleLite {
     fn id(&self) -> Option<&str> {

@@ -2,159 +2,155 @@
 //! `RolePolicies` (`#/components/schemas/RolePolicies`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// The `RolePolicies` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RolePolicies {
-    pub gtl_available: bool,
-    pub ltl_available: bool,
-    pub can_public_note: bool,
-    pub mention_limit: i64,
-    pub can_invite: bool,
-    pub invite_limit: i64,
-    pub invite_limit_cycle: i64,
-    pub invite_expiration_time: i64,
-    pub can_manage_custom_emojis: bool,
-    pub can_manage_avatar_decorations: bool,
-    pub can_search_notes: bool,
-    pub can_use_translator: bool,
-    pub can_hide_ads: bool,
-    pub drive_capacity_mb: i64,
-    pub always_mark_nsfw: bool,
-    pub can_update_bio_media: bool,
-    pub pin_limit: i64,
-    pub antenna_limit: i64,
-    pub word_mute_limit: i64,
-    pub webhook_limit: i64,
-    pub clip_limit: i64,
-    pub note_each_clips_limit: i64,
-    pub user_list_limit: i64,
-    pub user_each_user_lists_limit: i64,
-    pub rate_limit_factor: i64,
-    pub avatar_decoration_limit: i64,
-    pub can_import_antennas: bool,
-    pub can_import_blocking: bool,
-    pub can_import_following: bool,
-    pub can_import_muting: bool,
-    pub can_import_user_lists: bool,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub can_search_users: Option<bool>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub max_file_size_mb: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub uploadable_file_types: Option<Vec<String>>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub chat_availability: Option<RolePoliciesChatAvailability>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub note_draft_limit: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub scheduled_note_limit: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub watermark_available: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub can_schedule_note: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub schedule_note_limit: Option<i64>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub schedule_note_max_days: Option<i64>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub can_initiate_conversation: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub can_create_content: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub can_update_content: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub can_delete_content: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub can_purge_account: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub can_update_avatar: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub can_update_banner: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub can_use_drive_file_in_sound_settings: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub can_use_reaction: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub skip_nsfw_detection: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub antenna_notes_limit: Option<i64>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub mutual_link_section_limit: Option<i64>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub mutual_link_limit: Option<i64>,
+misskey_core::object! {
+    /// The `RolePolicies` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RolePolicies {
+        #[json("gtlAvailable", or_default)]
+        pub gtl_available: bool,
+        #[json("ltlAvailable", or_default)]
+        pub ltl_available: bool,
+        #[json("canPublicNote", or_default)]
+        pub can_public_note: bool,
+        #[json("mentionLimit", required)]
+        pub mention_limit: i64,
+        #[json("canInvite", or_default)]
+        pub can_invite: bool,
+        #[json("inviteLimit", required)]
+        pub invite_limit: i64,
+        #[json("inviteLimitCycle", required)]
+        pub invite_limit_cycle: i64,
+        #[json("inviteExpirationTime", required)]
+        pub invite_expiration_time: i64,
+        #[json("canManageCustomEmojis", or_default)]
+        pub can_manage_custom_emojis: bool,
+        #[json("canManageAvatarDecorations", or_default)]
+        pub can_manage_avatar_decorations: bool,
+        #[json("canSearchNotes", or_default)]
+        pub can_search_notes: bool,
+        #[json("canUseTranslator", or_default)]
+        pub can_use_translator: bool,
+        #[json("canHideAds", or_default)]
+        pub can_hide_ads: bool,
+        #[json("driveCapacityMb", required)]
+        pub drive_capacity_mb: i64,
+        #[json("alwaysMarkNsfw", or_default)]
+        pub always_mark_nsfw: bool,
+        #[json("canUpdateBioMedia", or_default)]
+        pub can_update_bio_media: bool,
+        #[json("pinLimit", required)]
+        pub pin_limit: i64,
+        #[json("antennaLimit", required)]
+        pub antenna_limit: i64,
+        #[json("wordMuteLimit", required)]
+        pub word_mute_limit: i64,
+        #[json("webhookLimit", required)]
+        pub webhook_limit: i64,
+        #[json("clipLimit", required)]
+        pub clip_limit: i64,
+        #[json("noteEachClipsLimit", required)]
+        pub note_each_clips_limit: i64,
+        #[json("userListLimit", required)]
+        pub user_list_limit: i64,
+        #[json("userEachUserListsLimit", required)]
+        pub user_each_user_lists_limit: i64,
+        #[json("rateLimitFactor", required)]
+        pub rate_limit_factor: i64,
+        #[json("avatarDecorationLimit", required)]
+        pub avatar_decoration_limit: i64,
+        #[json("canImportAntennas", or_default)]
+        pub can_import_antennas: bool,
+        #[json("canImportBlocking", or_default)]
+        pub can_import_blocking: bool,
+        #[json("canImportFollowing", or_default)]
+        pub can_import_following: bool,
+        #[json("canImportMuting", or_default)]
+        pub can_import_muting: bool,
+        #[json("canImportUserLists", or_default)]
+        pub can_import_user_lists: bool,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("canSearchUsers", skip_none)]
+        pub can_search_users: Option<bool>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("maxFileSizeMb", skip_none)]
+        pub max_file_size_mb: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("uploadableFileTypes", skip_none)]
+        pub uploadable_file_types: Option<Vec<String>>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("chatAvailability", skip_none)]
+        pub chat_availability: Option<RolePoliciesChatAvailability>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("noteDraftLimit", skip_none)]
+        pub note_draft_limit: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("scheduledNoteLimit", skip_none)]
+        pub scheduled_note_limit: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("watermarkAvailable", skip_none)]
+        pub watermark_available: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("canScheduleNote", skip_none)]
+        pub can_schedule_note: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("scheduleNoteLimit", skip_none)]
+        pub schedule_note_limit: Option<i64>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("scheduleNoteMaxDays", skip_none)]
+        pub schedule_note_max_days: Option<i64>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("canInitiateConversation", skip_none)]
+        pub can_initiate_conversation: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("canCreateContent", skip_none)]
+        pub can_create_content: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("canUpdateContent", skip_none)]
+        pub can_update_content: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("canDeleteContent", skip_none)]
+        pub can_delete_content: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("canPurgeAccount", skip_none)]
+        pub can_purge_account: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("canUpdateAvatar", skip_none)]
+        pub can_update_avatar: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("canUpdateBanner", skip_none)]
+        pub can_update_banner: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("canUseDriveFileInSoundSettings", skip_none)]
+        pub can_use_drive_file_in_sound_settings: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("canUseReaction", skip_none)]
+        pub can_use_reaction: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("skipNsfwDetection", skip_none)]
+        pub skip_nsfw_detection: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("antennaNotesLimit", skip_none)]
+        pub antenna_notes_limit: Option<i64>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("mutualLinkSectionLimit", skip_none)]
+        pub mutual_link_section_limit: Option<i64>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("mutualLinkLimit", skip_none)]
+        pub mutual_link_limit: Option<i64>,
+    }
 }
 
-misskey_core::object!(RolePolicies {
-    gtl_available: bool = "gtlAvailable" or_default,
-    ltl_available: bool = "ltlAvailable" or_default,
-    can_public_note: bool = "canPublicNote" or_default,
-    mention_limit: i64 = "mentionLimit" required,
-    can_invite: bool = "canInvite" or_default,
-    invite_limit: i64 = "inviteLimit" required,
-    invite_limit_cycle: i64 = "inviteLimitCycle" required,
-    invite_expiration_time: i64 = "inviteExpirationTime" required,
-    can_manage_custom_emojis: bool = "canManageCustomEmojis" or_default,
-    can_manage_avatar_decorations: bool = "canManageAvatarDecorations" or_default,
-    can_search_notes: bool = "canSearchNotes" or_default,
-    can_use_translator: bool = "canUseTranslator" or_default,
-    can_hide_ads: bool = "canHideAds" or_default,
-    drive_capacity_mb: i64 = "driveCapacityMb" required,
-    always_mark_nsfw: bool = "alwaysMarkNsfw" or_default,
-    can_update_bio_media: bool = "canUpdateBioMedia" or_default,
-    pin_limit: i64 = "pinLimit" required,
-    antenna_limit: i64 = "antennaLimit" required,
-    word_mute_limit: i64 = "wordMuteLimit" required,
-    webhook_limit: i64 = "webhookLimit" required,
-    clip_limit: i64 = "clipLimit" required,
-    note_each_clips_limit: i64 = "noteEachClipsLimit" required,
-    user_list_limit: i64 = "userListLimit" required,
-    user_each_user_lists_limit: i64 = "userEachUserListsLimit" required,
-    rate_limit_factor: i64 = "rateLimitFactor" required,
-    avatar_decoration_limit: i64 = "avatarDecorationLimit" required,
-    can_import_antennas: bool = "canImportAntennas" or_default,
-    can_import_blocking: bool = "canImportBlocking" or_default,
-    can_import_following: bool = "canImportFollowing" or_default,
-    can_import_muting: bool = "canImportMuting" or_default,
-    can_import_user_lists: bool = "canImportUserLists" or_default,
-    can_search_users: Option<bool> = "canSearchUsers" skip_none,
-    max_file_size_mb: Option<i64> = "maxFileSizeMb" skip_none,
-    uploadable_file_types: Option<Vec<String>> = "uploadableFileTypes" skip_none,
-    chat_availability: Option<RolePoliciesChatAvailability> = "chatAvailability" skip_none,
-    note_draft_limit: Option<i64> = "noteDraftLimit" skip_none,
-    scheduled_note_limit: Option<i64> = "scheduledNoteLimit" skip_none,
-    watermark_available: Option<bool> = "watermarkAvailable" skip_none,
-    can_schedule_note: Option<bool> = "canScheduleNote" skip_none,
-    schedule_note_limit: Option<i64> = "scheduleNoteLimit" skip_none,
-    schedule_note_max_days: Option<i64> = "scheduleNoteMaxDays" skip_none,
-    can_initiate_conversation: Option<bool> = "canInitiateConversation" skip_none,
-    can_create_content: Option<bool> = "canCreateContent" skip_none,
-    can_update_content: Option<bool> = "canUpdateContent" skip_none,
-    can_delete_content: Option<bool> = "canDeleteContent" skip_none,
-    can_purge_account: Option<bool> = "canPurgeAccount" skip_none,
-    can_update_avatar: Option<bool> = "canUpdateAvatar" skip_none,
-    can_update_banner: Option<bool> = "canUpdateBanner" skip_none,
-    can_use_drive_file_in_sound_settings: Option<bool> = "canUseDriveFileInSoundSettings" skip_none,
-    can_use_reaction: Option<bool> = "canUseReaction" skip_none,
-    skip_nsfw_detection: Option<bool> = "skipNsfwDetection" skip_none,
-    antenna_notes_limit: Option<i64> = "antennaNotesLimit" skip_none,
-    mutual_link_section_limit: Option<i64> = "mutualLinkSectionLimit" skip_none,
-    mutual_link_limit: Option<i64> = "mutualLinkLimit" skip_none,
-});
-
-/// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RolePoliciesChatAvailability {
-    /// `available`
-    Available,
-    /// `readonly`
-    Readonly,
-    /// `unavailable`
-    Unavailable,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RolePoliciesChatAvailability {
+        Available = "available",
+        Readonly = "readonly",
+        Unavailable = "unavailable",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    RolePoliciesChatAvailability, Other { Available => "available", Readonly =>
-    "readonly", Unavailable => "unavailable", }
-);

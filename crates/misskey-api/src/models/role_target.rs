@@ -2,19 +2,17 @@
 //! `RoleTarget`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `(variant 1).target` in `Role`.
-///
-/// The same shape in `Role`, `admin/roles/create`, `admin/roles/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleTarget {
-    /// `manual`
-    Manual,
-    /// `conditional`
-    Conditional,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.RoleTarget` in the spec.
+    ///
+    /// The same shape in `Role`, `admin/roles/create`, `admin/roles/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum RoleTarget {
+        Manual = "manual",
+        Conditional = "conditional",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    RoleTarget, Other { Manual => "manual", Conditional => "conditional", }
-);

@@ -4,20 +4,20 @@
 
 use misskey_core::DateTime;
 
-/// The `Signin` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Signin {
-    pub id: String,
-    pub created_at: DateTime,
-    pub ip: String,
-    pub headers: serde_json::Value,
-    pub success: bool,
+misskey_core::object! {
+    /// The `Signin` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Signin {
+        #[json("id", required)]
+        pub id: String,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("ip", required)]
+        pub ip: String,
+        #[json("headers", required)]
+        pub headers: serde_json::Value,
+        #[json("success", or_default)]
+        pub success: bool,
+    }
 }
-
-misskey_core::object!(Signin {
-    id: String = "id" required,
-    created_at: DateTime = "createdAt" required,
-    ip: String = "ip" required,
-    headers: serde_json::Value = "headers" required,
-    success: bool = "success" or_default,
-});

@@ -2,29 +2,21 @@
 //! `Sort`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `sort` in the `hashtags/users` request.
-///
-/// The same shape in `hashtags/users`, `users`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Sort {
-    /// `+follower`
-    PlusFollower,
-    /// `-follower`
-    MinusFollower,
-    /// `+createdAt`
-    PlusCreatedAt,
-    /// `-createdAt`
-    MinusCreatedAt,
-    /// `+updatedAt`
-    PlusUpdatedAt,
-    /// `-updatedAt`
-    MinusUpdatedAt,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.Sort` in the spec.
+    ///
+    /// The same shape in `hashtags/users`, `users`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Sort {
+        PlusFollower = "+follower",
+        MinusFollower = "-follower",
+        PlusCreatedAt = "+createdAt",
+        MinusCreatedAt = "-createdAt",
+        PlusUpdatedAt = "+updatedAt",
+        MinusUpdatedAt = "-updatedAt",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    Sort, Other { PlusFollower => "+follower", MinusFollower => "-follower",
-    PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt", PlusUpdatedAt =>
-    "+updatedAt", MinusUpdatedAt => "-updatedAt", }
-);

@@ -2,18 +2,18 @@
 //! `State`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `state` in the `hashtags/users` request.
-///
-/// The same shape in `hashtags/users`, `users`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `all`
-    #[default]
-    All,
-    /// `alive`
-    Alive,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(All)]
+    /// Values of `x-shared.State` in the spec.
+    ///
+    /// The same shape in `hashtags/users`, `users`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum State {
+        All = "all",
+        Alive = "alive",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(State, Other { All => "all", Alive => "alive", });

@@ -2,18 +2,18 @@
 //! `SwResponseBody`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// What `sw/show-registration` answers.
-///
-/// The same shape in `sw/show-registration`, `sw/update-registration`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SwResponseBody {
-    pub user_id: String,
-    pub endpoint: String,
-    pub send_read_message: bool,
+misskey_core::object! {
+    /// `x-shared.SwResponseBody` in the spec.
+    ///
+    /// The same shape in `sw/show-registration`, `sw/update-registration`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct SwResponseBody {
+        #[json("userId", required)]
+        pub user_id: String,
+        #[json("endpoint", required)]
+        pub endpoint: String,
+        #[json("sendReadMessage", or_default)]
+        pub send_read_message: bool,
+    }
 }
-
-misskey_core::object!(SwResponseBody {
-    user_id: String = "userId" required,
-    endpoint: String = "endpoint" required,
-    send_read_message: bool = "sendReadMessage" or_default,
-});

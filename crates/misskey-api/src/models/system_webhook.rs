@@ -4,57 +4,47 @@
 
 use misskey_core::DateTime;
 
-/// The `SystemWebhook` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SystemWebhook {
-    pub id: String,
-    pub is_active: bool,
-    pub updated_at: DateTime,
-    pub latest_sent_at: Option<DateTime>,
-    pub latest_status: Option<f64>,
-    pub name: String,
-    pub on: Vec<SystemWebhookOnItem>,
-    pub url: String,
-    pub secret: String,
+misskey_core::object! {
+    /// The `SystemWebhook` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct SystemWebhook {
+        #[json("id", required)]
+        pub id: String,
+        #[json("isActive", or_default)]
+        pub is_active: bool,
+        #[json("updatedAt", required)]
+        pub updated_at: DateTime,
+        #[json("latestSentAt", or_default)]
+        pub latest_sent_at: Option<DateTime>,
+        #[json("latestStatus", or_default)]
+        pub latest_status: Option<f64>,
+        #[json("name", required)]
+        pub name: String,
+        #[json("on", or_default)]
+        pub on: Vec<SystemWebhookOnItem>,
+        #[json("url", required)]
+        pub url: String,
+        #[json("secret", required)]
+        pub secret: String,
+    }
 }
 
-misskey_core::object!(SystemWebhook {
-    id: String = "id" required,
-    is_active: bool = "isActive" or_default,
-    updated_at: DateTime = "updatedAt" required,
-    latest_sent_at: Option<DateTime> = "latestSentAt" or_default,
-    latest_status: Option<f64> = "latestStatus" or_default,
-    name: String = "name" required,
-    on: Vec<SystemWebhookOnItem> = "on" or_default,
-    url: String = "url" required,
-    secret: String = "secret" required,
-});
-
-/// Values of `on[]` in `SystemWebhook`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SystemWebhookOnItem {
-    /// `abuseReport`
-    AbuseReport,
-    /// `abuseReportResolved`
-    AbuseReportResolved,
-    /// `userCreated`
-    UserCreated,
-    /// `inactiveModeratorsWarning`
-    InactiveModeratorsWarning,
-    /// `inactiveModeratorsInvitationOnlyChanged`
-    InactiveModeratorsInvitationOnlyChanged,
-    /// `reportAutoResolved`
-    ///
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    ReportAutoResolved,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `on[]` in `SystemWebhook`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum SystemWebhookOnItem {
+        AbuseReport = "abuseReport",
+        AbuseReportResolved = "abuseReportResolved",
+        UserCreated = "userCreated",
+        InactiveModeratorsWarning = "inactiveModeratorsWarning",
+        InactiveModeratorsInvitationOnlyChanged = "inactiveModeratorsInvitationOnlyChanged",
+        ///
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        ReportAutoResolved = "reportAutoResolved",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    SystemWebhookOnItem, Other { AbuseReport => "abuseReport", AbuseReportResolved =>
-    "abuseReportResolved", UserCreated => "userCreated", InactiveModeratorsWarning =>
-    "inactiveModeratorsWarning", InactiveModeratorsInvitationOnlyChanged =>
-    "inactiveModeratorsInvitationOnlyChanged", ReportAutoResolved =>
-    "reportAutoResolved", }
-);

@@ -8,6 +8,7 @@ use super::{UserDetailed, UserLite};
 /// The `User` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum User {
     UserLite(UserLite),
     UserDetailed(UserDetailed),
@@ -35,7 +36,7 @@ impl<'de> Deserialize<'de> for User {
                 (
                     "UserLite",
                     misskey_core::private::Shape::Object(&[]),
-                    |v| serde_json::from_str(v).map(Self::UserLite),
+                    |v| misskey_core::private::parse(v).map(Self::UserLite),
                 ),
                 (
                     "UserDetailed",
@@ -51,7 +52,7 @@ impl<'de> Deserialize<'de> for User {
                             "bannerUrl",
                         ],
                     ),
-                    |v| serde_json::from_str(v).map(Self::UserDetailed),
+                    |v| misskey_core::private::parse(v).map(Self::UserDetailed),
                 ),
             ],
         )

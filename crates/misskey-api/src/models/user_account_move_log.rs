@@ -5,25 +5,25 @@
 use misskey_core::{DateTime, Id};
 use super::UserDetailed;
 
-/// The `UserAccountMoveLog` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserAccountMoveLog {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub moved_to_id: Id,
-    pub moved_to: UserDetailed,
-    pub moved_from_id: Id,
-    pub moved_from: UserDetailed,
+misskey_core::object! {
+    /// The `UserAccountMoveLog` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserAccountMoveLog {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("movedToId", required)]
+        pub moved_to_id: Id,
+        #[json("movedTo", required)]
+        pub moved_to: UserDetailed,
+        #[json("movedFromId", required)]
+        pub moved_from_id: Id,
+        #[json("movedFrom", required)]
+        pub moved_from: UserDetailed,
+    }
 }
-
-misskey_core::object!(UserAccountMoveLog {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    moved_to_id: Id = "movedToId" required,
-    moved_to: UserDetailed = "movedTo" required,
-    moved_from_id: Id = "movedFromId" required,
-    moved_from: UserDetailed = "movedFrom" required,
-});
 
 impl misskey_core::HasId for UserAccountMoveLog {
     fn id(&self) -> Option<&str> {

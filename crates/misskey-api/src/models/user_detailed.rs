@@ -2,15 +2,521 @@
 //! `UserDetailed` (`#/components/schemas/UserDetailed`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use std::collections::BTreeMap;
+use misskey_core::{DateTime, Id};
 use serde::{Deserialize, Deserializer, Serialize};
-use super::{MeDetailed, UserDetailedNotMe};
+use super::{
+    MeDetailed, Note, Page, RoleLite, UserDetailedChatScope, UserDetailedField,
+    UserDetailedFollowingVisibility, UserDetailedMutualLinkSection, UserDetailedNotMe,
+    UserDetailedNotify, UserLiteAvatarDecoration, UserLiteBadgeRole, UserLiteInstance,
+    UserLiteOnlineStatus,
+};
 
 /// The `UserDetailed` object of the spec's `components/schemas`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UserDetailed {
     MeDetailed(MeDetailed),
     UserDetailedNotMe(UserDetailedNotMe),
+}
+
+impl UserDetailed {
+    /// `id`, which every branch has.
+    pub fn id(&self) -> &Id {
+        match self {
+            Self::MeDetailed(v) => &v.id,
+            Self::UserDetailedNotMe(v) => &v.id,
+        }
+    }
+
+    /// `name`, which every branch has.
+    pub fn name(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.name.as_ref(),
+            Self::UserDetailedNotMe(v) => v.name.as_ref(),
+        }
+    }
+
+    /// `username`, which every branch has.
+    pub fn username(&self) -> &String {
+        match self {
+            Self::MeDetailed(v) => &v.username,
+            Self::UserDetailedNotMe(v) => &v.username,
+        }
+    }
+
+    /// `host`, which every branch has.
+    pub fn host(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.host.as_ref(),
+            Self::UserDetailedNotMe(v) => v.host.as_ref(),
+        }
+    }
+
+    /// `avatarUrl`, which every branch has.
+    pub fn avatar_url(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.avatar_url.as_ref(),
+            Self::UserDetailedNotMe(v) => v.avatar_url.as_ref(),
+        }
+    }
+
+    /// `avatarBlurhash`, which every branch has.
+    pub fn avatar_blurhash(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.avatar_blurhash.as_ref(),
+            Self::UserDetailedNotMe(v) => v.avatar_blurhash.as_ref(),
+        }
+    }
+
+    /// `avatarDecorations`, which every branch has.
+    pub fn avatar_decorations(&self) -> &Vec<UserLiteAvatarDecoration> {
+        match self {
+            Self::MeDetailed(v) => &v.avatar_decorations,
+            Self::UserDetailedNotMe(v) => &v.avatar_decorations,
+        }
+    }
+
+    /// `isBot`, which every branch has.
+    pub fn is_bot(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.is_bot.as_ref(),
+            Self::UserDetailedNotMe(v) => v.is_bot.as_ref(),
+        }
+    }
+
+    /// `isCat`, which every branch has.
+    pub fn is_cat(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.is_cat.as_ref(),
+            Self::UserDetailedNotMe(v) => v.is_cat.as_ref(),
+        }
+    }
+
+    /// `instance`, which every branch has.
+    pub fn instance(&self) -> Option<&UserLiteInstance> {
+        match self {
+            Self::MeDetailed(v) => v.instance.as_ref(),
+            Self::UserDetailedNotMe(v) => v.instance.as_ref(),
+        }
+    }
+
+    /// `emojis`, which every branch has.
+    pub fn emojis(&self) -> &BTreeMap<String, String> {
+        match self {
+            Self::MeDetailed(v) => &v.emojis,
+            Self::UserDetailedNotMe(v) => &v.emojis,
+        }
+    }
+
+    /// `onlineStatus`, which every branch has.
+    pub fn online_status(&self) -> &UserLiteOnlineStatus {
+        match self {
+            Self::MeDetailed(v) => &v.online_status,
+            Self::UserDetailedNotMe(v) => &v.online_status,
+        }
+    }
+
+    /// `badgeRoles`, which every branch has.
+    pub fn badge_roles(&self) -> Option<&Vec<UserLiteBadgeRole>> {
+        match self {
+            Self::MeDetailed(v) => v.badge_roles.as_ref(),
+            Self::UserDetailedNotMe(v) => v.badge_roles.as_ref(),
+        }
+    }
+
+    /// `requireSigninToViewContents`, which every branch has.
+    pub fn require_signin_to_view_contents(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.require_signin_to_view_contents.as_ref(),
+            Self::UserDetailedNotMe(v) => v.require_signin_to_view_contents.as_ref(),
+        }
+    }
+
+    /// `makeNotesFollowersOnlyBefore`, which every branch has.
+    pub fn make_notes_followers_only_before(&self) -> Option<&f64> {
+        match self {
+            Self::MeDetailed(v) => v.make_notes_followers_only_before.as_ref(),
+            Self::UserDetailedNotMe(v) => v.make_notes_followers_only_before.as_ref(),
+        }
+    }
+
+    /// `makeNotesHiddenBefore`, which every branch has.
+    pub fn make_notes_hidden_before(&self) -> Option<&f64> {
+        match self {
+            Self::MeDetailed(v) => v.make_notes_hidden_before.as_ref(),
+            Self::UserDetailedNotMe(v) => v.make_notes_hidden_before.as_ref(),
+        }
+    }
+
+    /// `url`, which every branch has.
+    pub fn url(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.url.as_ref(),
+            Self::UserDetailedNotMe(v) => v.url.as_ref(),
+        }
+    }
+
+    /// `uri`, which every branch has.
+    pub fn uri(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.uri.as_ref(),
+            Self::UserDetailedNotMe(v) => v.uri.as_ref(),
+        }
+    }
+
+    /// `movedTo`, which every branch has.
+    pub fn moved_to(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.moved_to.as_ref(),
+            Self::UserDetailedNotMe(v) => v.moved_to.as_ref(),
+        }
+    }
+
+    /// `alsoKnownAs`, which every branch has.
+    pub fn also_known_as(&self) -> Option<&Vec<Id>> {
+        match self {
+            Self::MeDetailed(v) => v.also_known_as.as_ref(),
+            Self::UserDetailedNotMe(v) => v.also_known_as.as_ref(),
+        }
+    }
+
+    /// `createdAt`, which every branch has.
+    pub fn created_at(&self) -> &DateTime {
+        match self {
+            Self::MeDetailed(v) => &v.created_at,
+            Self::UserDetailedNotMe(v) => &v.created_at,
+        }
+    }
+
+    /// `updatedAt`, which every branch has.
+    pub fn updated_at(&self) -> Option<&DateTime> {
+        match self {
+            Self::MeDetailed(v) => v.updated_at.as_ref(),
+            Self::UserDetailedNotMe(v) => v.updated_at.as_ref(),
+        }
+    }
+
+    /// `lastFetchedAt`, which every branch has.
+    pub fn last_fetched_at(&self) -> Option<&DateTime> {
+        match self {
+            Self::MeDetailed(v) => v.last_fetched_at.as_ref(),
+            Self::UserDetailedNotMe(v) => v.last_fetched_at.as_ref(),
+        }
+    }
+
+    /// `bannerUrl`, which every branch has.
+    pub fn banner_url(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.banner_url.as_ref(),
+            Self::UserDetailedNotMe(v) => v.banner_url.as_ref(),
+        }
+    }
+
+    /// `bannerBlurhash`, which every branch has.
+    pub fn banner_blurhash(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.banner_blurhash.as_ref(),
+            Self::UserDetailedNotMe(v) => v.banner_blurhash.as_ref(),
+        }
+    }
+
+    /// `isLocked`, which every branch has.
+    pub fn is_locked(&self) -> &bool {
+        match self {
+            Self::MeDetailed(v) => &v.is_locked,
+            Self::UserDetailedNotMe(v) => &v.is_locked,
+        }
+    }
+
+    /// `isSilenced`, which every branch has.
+    pub fn is_silenced(&self) -> &bool {
+        match self {
+            Self::MeDetailed(v) => &v.is_silenced,
+            Self::UserDetailedNotMe(v) => &v.is_silenced,
+        }
+    }
+
+    /// `isSuspended`, which every branch has.
+    pub fn is_suspended(&self) -> &bool {
+        match self {
+            Self::MeDetailed(v) => &v.is_suspended,
+            Self::UserDetailedNotMe(v) => &v.is_suspended,
+        }
+    }
+
+    /// `description`, which every branch has.
+    pub fn description(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.description.as_ref(),
+            Self::UserDetailedNotMe(v) => v.description.as_ref(),
+        }
+    }
+
+    /// `location`, which every branch has.
+    pub fn location(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.location.as_ref(),
+            Self::UserDetailedNotMe(v) => v.location.as_ref(),
+        }
+    }
+
+    /// `birthday`, which every branch has.
+    pub fn birthday(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.birthday.as_ref(),
+            Self::UserDetailedNotMe(v) => v.birthday.as_ref(),
+        }
+    }
+
+    /// `lang`, which every branch has.
+    pub fn lang(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.lang.as_ref(),
+            Self::UserDetailedNotMe(v) => v.lang.as_ref(),
+        }
+    }
+
+    /// `fields`, which every branch has.
+    pub fn fields(&self) -> &Vec<UserDetailedField> {
+        match self {
+            Self::MeDetailed(v) => &v.fields,
+            Self::UserDetailedNotMe(v) => &v.fields,
+        }
+    }
+
+    /// `verifiedLinks`, which every branch has.
+    pub fn verified_links(&self) -> &Vec<String> {
+        match self {
+            Self::MeDetailed(v) => &v.verified_links,
+            Self::UserDetailedNotMe(v) => &v.verified_links,
+        }
+    }
+
+    /// `followersCount`, which every branch has.
+    pub fn followers_count(&self) -> &f64 {
+        match self {
+            Self::MeDetailed(v) => &v.followers_count,
+            Self::UserDetailedNotMe(v) => &v.followers_count,
+        }
+    }
+
+    /// `followingCount`, which every branch has.
+    pub fn following_count(&self) -> &f64 {
+        match self {
+            Self::MeDetailed(v) => &v.following_count,
+            Self::UserDetailedNotMe(v) => &v.following_count,
+        }
+    }
+
+    /// `notesCount`, which every branch has.
+    pub fn notes_count(&self) -> &f64 {
+        match self {
+            Self::MeDetailed(v) => &v.notes_count,
+            Self::UserDetailedNotMe(v) => &v.notes_count,
+        }
+    }
+
+    /// `pinnedNoteIds`, which every branch has.
+    pub fn pinned_note_ids(&self) -> &Vec<Id> {
+        match self {
+            Self::MeDetailed(v) => &v.pinned_note_ids,
+            Self::UserDetailedNotMe(v) => &v.pinned_note_ids,
+        }
+    }
+
+    /// `pinnedNotes`, which every branch has.
+    pub fn pinned_notes(&self) -> &Vec<Note> {
+        match self {
+            Self::MeDetailed(v) => &v.pinned_notes,
+            Self::UserDetailedNotMe(v) => &v.pinned_notes,
+        }
+    }
+
+    /// `pinnedPageId`, which every branch has.
+    pub fn pinned_page_id(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.pinned_page_id.as_ref(),
+            Self::UserDetailedNotMe(v) => v.pinned_page_id.as_ref(),
+        }
+    }
+
+    /// `pinnedPage`, which every branch has.
+    pub fn pinned_page(&self) -> Option<&Page> {
+        match self {
+            Self::MeDetailed(v) => v.pinned_page.as_ref(),
+            Self::UserDetailedNotMe(v) => v.pinned_page.as_ref(),
+        }
+    }
+
+    /// `publicReactions`, which every branch has.
+    pub fn public_reactions(&self) -> &bool {
+        match self {
+            Self::MeDetailed(v) => &v.public_reactions,
+            Self::UserDetailedNotMe(v) => &v.public_reactions,
+        }
+    }
+
+    /// `followingVisibility`, which every branch has.
+    pub fn following_visibility(&self) -> &UserDetailedFollowingVisibility {
+        match self {
+            Self::MeDetailed(v) => &v.following_visibility,
+            Self::UserDetailedNotMe(v) => &v.following_visibility,
+        }
+    }
+
+    /// `followersVisibility`, which every branch has.
+    pub fn followers_visibility(&self) -> &UserDetailedFollowingVisibility {
+        match self {
+            Self::MeDetailed(v) => &v.followers_visibility,
+            Self::UserDetailedNotMe(v) => &v.followers_visibility,
+        }
+    }
+
+    /// `roles`, which every branch has.
+    pub fn roles(&self) -> &Vec<RoleLite> {
+        match self {
+            Self::MeDetailed(v) => &v.roles,
+            Self::UserDetailedNotMe(v) => &v.roles,
+        }
+    }
+
+    /// `followedMessage`, which every branch has.
+    pub fn followed_message(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.followed_message.as_ref(),
+            Self::UserDetailedNotMe(v) => v.followed_message.as_ref(),
+        }
+    }
+
+    /// `memo`, which every branch has.
+    pub fn memo(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.memo.as_ref(),
+            Self::UserDetailedNotMe(v) => v.memo.as_ref(),
+        }
+    }
+
+    /// `moderationNote`, which every branch has.
+    pub fn moderation_note(&self) -> Option<&String> {
+        match self {
+            Self::MeDetailed(v) => v.moderation_note.as_ref(),
+            Self::UserDetailedNotMe(v) => v.moderation_note.as_ref(),
+        }
+    }
+
+    /// `isFollowing`, which every branch has.
+    pub fn is_following(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.is_following.as_ref(),
+            Self::UserDetailedNotMe(v) => v.is_following.as_ref(),
+        }
+    }
+
+    /// `isFollowed`, which every branch has.
+    pub fn is_followed(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.is_followed.as_ref(),
+            Self::UserDetailedNotMe(v) => v.is_followed.as_ref(),
+        }
+    }
+
+    /// `hasPendingFollowRequestFromYou`, which every branch has.
+    pub fn has_pending_follow_request_from_you(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.has_pending_follow_request_from_you.as_ref(),
+            Self::UserDetailedNotMe(v) => v.has_pending_follow_request_from_you.as_ref(),
+        }
+    }
+
+    /// `hasPendingFollowRequestToYou`, which every branch has.
+    pub fn has_pending_follow_request_to_you(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.has_pending_follow_request_to_you.as_ref(),
+            Self::UserDetailedNotMe(v) => v.has_pending_follow_request_to_you.as_ref(),
+        }
+    }
+
+    /// `isBlocking`, which every branch has.
+    pub fn is_blocking(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.is_blocking.as_ref(),
+            Self::UserDetailedNotMe(v) => v.is_blocking.as_ref(),
+        }
+    }
+
+    /// `isBlocked`, which every branch has.
+    pub fn is_blocked(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.is_blocked.as_ref(),
+            Self::UserDetailedNotMe(v) => v.is_blocked.as_ref(),
+        }
+    }
+
+    /// `isMuted`, which every branch has.
+    pub fn is_muted(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.is_muted.as_ref(),
+            Self::UserDetailedNotMe(v) => v.is_muted.as_ref(),
+        }
+    }
+
+    /// `isRenoteMuted`, which every branch has.
+    pub fn is_renote_muted(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.is_renote_muted.as_ref(),
+            Self::UserDetailedNotMe(v) => v.is_renote_muted.as_ref(),
+        }
+    }
+
+    /// `notify`, which every branch has.
+    pub fn notify(&self) -> Option<&UserDetailedNotify> {
+        match self {
+            Self::MeDetailed(v) => v.notify.as_ref(),
+            Self::UserDetailedNotMe(v) => v.notify.as_ref(),
+        }
+    }
+
+    /// `withReplies`, which every branch has.
+    pub fn with_replies(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.with_replies.as_ref(),
+            Self::UserDetailedNotMe(v) => v.with_replies.as_ref(),
+        }
+    }
+
+    /// `chatScope`, which every branch has.
+    pub fn chat_scope(&self) -> Option<&UserDetailedChatScope> {
+        match self {
+            Self::MeDetailed(v) => v.chat_scope.as_ref(),
+            Self::UserDetailedNotMe(v) => v.chat_scope.as_ref(),
+        }
+    }
+
+    /// `canChat`, which every branch has.
+    pub fn can_chat(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.can_chat.as_ref(),
+            Self::UserDetailedNotMe(v) => v.can_chat.as_ref(),
+        }
+    }
+
+    /// `isLimited`, which every branch has.
+    pub fn is_limited(&self) -> Option<&bool> {
+        match self {
+            Self::MeDetailed(v) => v.is_limited.as_ref(),
+            Self::UserDetailedNotMe(v) => v.is_limited.as_ref(),
+        }
+    }
+
+    /// `mutualLinkSections`, which every branch has.
+    pub fn mutual_link_sections(&self) -> Option<&Vec<UserDetailedMutualLinkSection>> {
+        match self {
+            Self::MeDetailed(v) => v.mutual_link_sections.as_ref(),
+            Self::UserDetailedNotMe(v) => v.mutual_link_sections.as_ref(),
+        }
+    }
 }
 
 impl misskey_core::HasId for UserDetailed {
@@ -46,12 +552,12 @@ impl<'de> Deserialize<'de> for UserDetailed {
                             "isAdmin",
                         ],
                     ),
-                    |v| serde_json::from_str(v).map(Self::MeDetailed),
+                    |v| misskey_core::private::parse(v).map(Self::MeDetailed),
                 ),
                 (
                     "UserDetailedNotMe",
                     misskey_core::private::Shape::Object(&[]),
-                    |v| serde_json::from_str(v).map(Self::UserDetailedNotMe),
+                    |v| misskey_core::private::parse(v).map(Self::UserDetailedNotMe),
                 ),
             ],
         )

@@ -2,16 +2,15 @@
 //! `UserDetailedField`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `fields[]` in `UserDetailedNotMeOnly`.
-///
-/// The same shape in `UserDetailedNotMeOnly`, `i/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UserDetailedField {
-    pub name: String,
-    pub value: String,
+misskey_core::object! {
+    /// `x-shared.UserDetailedNotMeOnlyField` in the spec.
+    ///
+    /// The same shape in `UserDetailedNotMeOnly`, `i/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct UserDetailedField {
+        #[json("name", required)]
+        pub name: String,
+        #[json("value", required)]
+        pub value: String,
+    }
 }
-
-misskey_core::object!(UserDetailedField {
-    name: String = "name" required,
-    value: String = "value" required,
-});

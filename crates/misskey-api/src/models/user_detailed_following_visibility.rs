@@ -2,22 +2,18 @@
 //! `UserDetailedFollowingVisibility`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `followingVisibility` in `UserDetailedNotMeOnly`.
-///
-/// The same shape in `UserDetailedNotMeOnly`, `i/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserDetailedFollowingVisibility {
-    /// `public`
-    Public,
-    /// `followers`
-    Followers,
-    /// `private`
-    Private,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.UserDetailedNotMeOnlyFollowingVisibility` in the spec.
+    ///
+    /// The same shape in `UserDetailedNotMeOnly`, `i/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserDetailedFollowingVisibility {
+        Public = "public",
+        Followers = "followers",
+        Private = "private",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    UserDetailedFollowingVisibility, Other { Public => "public", Followers =>
-    "followers", Private => "private", }
-);

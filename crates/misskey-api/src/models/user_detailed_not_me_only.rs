@@ -8,168 +8,162 @@ use super::{
     UserDetailedNotify,
 };
 
-/// The `UserDetailedNotMeOnly` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserDetailedNotMeOnly {
-    pub url: Option<String>,
-    pub uri: Option<String>,
-    pub moved_to: Option<String>,
-    pub also_known_as: Option<Vec<Id>>,
-    pub created_at: DateTime,
-    pub updated_at: Option<DateTime>,
-    pub last_fetched_at: Option<DateTime>,
-    pub banner_url: Option<String>,
-    pub banner_blurhash: Option<String>,
-    pub is_locked: bool,
-    pub is_silenced: bool,
-    pub is_suspended: bool,
-    pub description: Option<String>,
-    pub location: Option<String>,
-    pub birthday: Option<String>,
-    pub lang: Option<String>,
-    /// At most 16 items.
-    pub fields: Vec<UserDetailedField>,
-    pub verified_links: Vec<String>,
-    pub followers_count: f64,
-    pub following_count: f64,
-    pub notes_count: f64,
-    pub pinned_note_ids: Vec<Id>,
-    pub pinned_notes: Vec<Note>,
-    pub pinned_page_id: Option<String>,
-    pub pinned_page: Option<Page>,
-    pub public_reactions: bool,
-    pub following_visibility: UserDetailedFollowingVisibility,
-    pub followers_visibility: UserDetailedFollowingVisibility,
-    pub roles: Vec<RoleLite>,
-    pub followed_message: Option<String>,
-    pub memo: Option<String>,
-    pub moderation_note: Option<String>,
-    pub two_factor_enabled: Option<bool>,
-    pub use_password_less_login: Option<bool>,
-    pub security_keys: Option<bool>,
-    pub is_following: Option<bool>,
-    pub is_followed: Option<bool>,
-    pub has_pending_follow_request_from_you: Option<bool>,
-    pub has_pending_follow_request_to_you: Option<bool>,
-    pub is_blocking: Option<bool>,
-    pub is_blocked: Option<bool>,
-    pub is_muted: Option<bool>,
-    pub is_renote_muted: Option<bool>,
-    pub notify: Option<UserDetailedNotify>,
-    pub with_replies: Option<bool>,
+misskey_core::object! {
+    /// The `UserDetailedNotMeOnly` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserDetailedNotMeOnly {
+        #[json("url", or_default)]
+        pub url: Option<String>,
+        #[json("uri", or_default)]
+        pub uri: Option<String>,
+        #[json("movedTo", or_default)]
+        pub moved_to: Option<String>,
+        #[json("alsoKnownAs", or_default)]
+        pub also_known_as: Option<Vec<Id>>,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("updatedAt", or_default)]
+        pub updated_at: Option<DateTime>,
+        #[json("lastFetchedAt", or_default)]
+        pub last_fetched_at: Option<DateTime>,
+        #[json("bannerUrl", or_default)]
+        pub banner_url: Option<String>,
+        #[json("bannerBlurhash", or_default)]
+        pub banner_blurhash: Option<String>,
+        #[json("isLocked", or_default)]
+        pub is_locked: bool,
+        #[json("isSilenced", or_default)]
+        pub is_silenced: bool,
+        #[json("isSuspended", or_default)]
+        pub is_suspended: bool,
+        #[json("description", or_default)]
+        pub description: Option<String>,
+        #[json("location", or_default)]
+        pub location: Option<String>,
+        #[json("birthday", or_default)]
+        pub birthday: Option<String>,
+        #[json("lang", or_default)]
+        pub lang: Option<String>,
+        /// At most 16 items.
+        #[json("fields", or_default)]
+        pub fields: Vec<UserDetailedField>,
+        #[json("verifiedLinks", or_default)]
+        pub verified_links: Vec<String>,
+        #[json("followersCount", required)]
+        pub followers_count: f64,
+        #[json("followingCount", required)]
+        pub following_count: f64,
+        #[json("notesCount", required)]
+        pub notes_count: f64,
+        #[json("pinnedNoteIds", or_default)]
+        pub pinned_note_ids: Vec<Id>,
+        #[json("pinnedNotes", or_default)]
+        pub pinned_notes: Vec<Note>,
+        #[json("pinnedPageId", or_default)]
+        pub pinned_page_id: Option<String>,
+        #[json("pinnedPage", or_default)]
+        pub pinned_page: Option<Page>,
+        #[json("publicReactions", or_default)]
+        pub public_reactions: bool,
+        #[json("followingVisibility", required)]
+        pub following_visibility: UserDetailedFollowingVisibility,
+        #[json("followersVisibility", required)]
+        pub followers_visibility: UserDetailedFollowingVisibility,
+        #[json("roles", or_default)]
+        pub roles: Vec<RoleLite>,
+        #[json("followedMessage", skip_none)]
+        pub followed_message: Option<String>,
+        #[json("memo", or_default)]
+        pub memo: Option<String>,
+        #[json("moderationNote", skip_none)]
+        pub moderation_note: Option<String>,
+        #[json("twoFactorEnabled", skip_none)]
+        pub two_factor_enabled: Option<bool>,
+        #[json("usePasswordLessLogin", skip_none)]
+        pub use_password_less_login: Option<bool>,
+        #[json("securityKeys", skip_none)]
+        pub security_keys: Option<bool>,
+        #[json("isFollowing", skip_none)]
+        pub is_following: Option<bool>,
+        #[json("isFollowed", skip_none)]
+        pub is_followed: Option<bool>,
+        #[json("hasPendingFollowRequestFromYou", skip_none)]
+        pub has_pending_follow_request_from_you: Option<bool>,
+        #[json("hasPendingFollowRequestToYou", skip_none)]
+        pub has_pending_follow_request_to_you: Option<bool>,
+        #[json("isBlocking", skip_none)]
+        pub is_blocking: Option<bool>,
+        #[json("isBlocked", skip_none)]
+        pub is_blocked: Option<bool>,
+        #[json("isMuted", skip_none)]
+        pub is_muted: Option<bool>,
+        #[json("isRenoteMuted", skip_none)]
+        pub is_renote_muted: Option<bool>,
+        #[json("notify", skip_none)]
+        pub notify: Option<UserDetailedNotify>,
+        #[json("withReplies", skip_none)]
+        pub with_replies: Option<bool>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("chatScope", skip_none)]
+        pub chat_scope: Option<UserDetailedChatScope>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("canChat", skip_none)]
+        pub can_chat: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("isLimited", skip_none)]
+        pub is_limited: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("mutualLinkSections", skip_none)]
+        pub mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>>,
+    }
+}
+
+misskey_core::string_enum! {
     /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub chat_scope: Option<UserDetailedChatScope>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub can_chat: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub is_limited: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>>,
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserDetailedChatScope {
+        Everyone = "everyone",
+        Following = "following",
+        Followers = "followers",
+        Mutual = "mutual",
+        None = "none",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::object!(UserDetailedNotMeOnly {
-    url: Option<String> = "url" or_default,
-    uri: Option<String> = "uri" or_default,
-    moved_to: Option<String> = "movedTo" or_default,
-    also_known_as: Option<Vec<Id>> = "alsoKnownAs" or_default,
-    created_at: DateTime = "createdAt" required,
-    updated_at: Option<DateTime> = "updatedAt" or_default,
-    last_fetched_at: Option<DateTime> = "lastFetchedAt" or_default,
-    banner_url: Option<String> = "bannerUrl" or_default,
-    banner_blurhash: Option<String> = "bannerBlurhash" or_default,
-    is_locked: bool = "isLocked" or_default,
-    is_silenced: bool = "isSilenced" or_default,
-    is_suspended: bool = "isSuspended" or_default,
-    description: Option<String> = "description" or_default,
-    location: Option<String> = "location" or_default,
-    birthday: Option<String> = "birthday" or_default,
-    lang: Option<String> = "lang" or_default,
-    fields: Vec<UserDetailedField> = "fields" or_default,
-    verified_links: Vec<String> = "verifiedLinks" or_default,
-    followers_count: f64 = "followersCount" required,
-    following_count: f64 = "followingCount" required,
-    notes_count: f64 = "notesCount" required,
-    pinned_note_ids: Vec<Id> = "pinnedNoteIds" or_default,
-    pinned_notes: Vec<Note> = "pinnedNotes" or_default,
-    pinned_page_id: Option<String> = "pinnedPageId" or_default,
-    pinned_page: Option<Page> = "pinnedPage" or_default,
-    public_reactions: bool = "publicReactions" or_default,
-    following_visibility: UserDetailedFollowingVisibility = "followingVisibility" required,
-    followers_visibility: UserDetailedFollowingVisibility = "followersVisibility" required,
-    roles: Vec<RoleLite> = "roles" or_default,
-    followed_message: Option<String> = "followedMessage" skip_none,
-    memo: Option<String> = "memo" or_default,
-    moderation_note: Option<String> = "moderationNote" skip_none,
-    two_factor_enabled: Option<bool> = "twoFactorEnabled" skip_none,
-    use_password_less_login: Option<bool> = "usePasswordLessLogin" skip_none,
-    security_keys: Option<bool> = "securityKeys" skip_none,
-    is_following: Option<bool> = "isFollowing" skip_none,
-    is_followed: Option<bool> = "isFollowed" skip_none,
-    has_pending_follow_request_from_you: Option<bool> = "hasPendingFollowRequestFromYou" skip_none,
-    has_pending_follow_request_to_you: Option<bool> = "hasPendingFollowRequestToYou" skip_none,
-    is_blocking: Option<bool> = "isBlocking" skip_none,
-    is_blocked: Option<bool> = "isBlocked" skip_none,
-    is_muted: Option<bool> = "isMuted" skip_none,
-    is_renote_muted: Option<bool> = "isRenoteMuted" skip_none,
-    notify: Option<UserDetailedNotify> = "notify" skip_none,
-    with_replies: Option<bool> = "withReplies" skip_none,
-    chat_scope: Option<UserDetailedChatScope> = "chatScope" skip_none,
-    can_chat: Option<bool> = "canChat" skip_none,
-    is_limited: Option<bool> = "isLimited" skip_none,
-    mutual_link_sections: Option<Vec<UserDetailedMutualLinkSection>> = "mutualLinkSections" skip_none,
-});
-
-/// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserDetailedChatScope {
-    /// `everyone`
-    Everyone,
-    /// `following`
-    Following,
-    /// `followers`
-    Followers,
-    /// `mutual`
-    Mutual,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// `mutualLinkSections[]` in `UserDetailedNotMeOnly`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserDetailedMutualLinkSection {
+        #[json("name", or_default)]
+        pub name: Option<String>,
+        #[json("mutualLinks", or_default)]
+        pub mutual_links: Vec<UserDetailedMutualLinkSectionMutualLink>,
+    }
 }
 
-misskey_core::string_enum!(
-    UserDetailedChatScope, Other { Everyone => "everyone", Following => "following",
-    Followers => "followers", Mutual => "mutual", None => "none", }
-);
-
-/// `mutualLinkSections[]` in `UserDetailedNotMeOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserDetailedMutualLinkSection {
-    pub name: Option<String>,
-    pub mutual_links: Vec<UserDetailedMutualLinkSectionMutualLink>,
+misskey_core::object! {
+    /// `mutualLinkSections[].mutualLinks[]` in `UserDetailedNotMeOnly`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserDetailedMutualLinkSectionMutualLink {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("url", required)]
+        pub url: String,
+        #[json("fileId", required)]
+        pub file_id: Id,
+        #[json("description", or_default)]
+        pub description: Option<String>,
+        #[json("imgSrc", required)]
+        pub img_src: String,
+    }
 }
-
-misskey_core::object!(UserDetailedMutualLinkSection {
-    name: Option<String> = "name" or_default,
-    mutual_links: Vec<UserDetailedMutualLinkSectionMutualLink> = "mutualLinks" or_default,
-});
-
-/// `mutualLinkSections[].mutualLinks[]` in `UserDetailedNotMeOnly`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserDetailedMutualLinkSectionMutualLink {
-    pub id: Id,
-    pub url: String,
-    pub file_id: Id,
-    pub description: Option<String>,
-    pub img_src: String,
-}
-
-misskey_core::object!(UserDetailedMutualLinkSectionMutualLink {
-    id: Id = "id" required,
-    url: String = "url" required,
-    file_id: Id = "fileId" required,
-    description: Option<String> = "description" or_default,
-    img_src: String = "imgSrc" required,
-});
 
 impl misskey_core::HasId for UserDetailedMutualLinkSectionMutualLink {
     fn id(&self) -> Option<&str> {

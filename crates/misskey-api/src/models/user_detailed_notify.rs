@@ -2,19 +2,17 @@
 //! `UserDetailedNotify`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `notify` in `UserDetailedNotMeOnly`.
-///
-/// The same shape in `UserDetailedNotMeOnly`, `following/update`, `following/update-all`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserDetailedNotify {
-    /// `normal`
-    Normal,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.UserDetailedNotMeOnlyNotify` in the spec.
+    ///
+    /// The same shape in `UserDetailedNotMeOnly`, `following/update`, `following/update-all`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserDetailedNotify {
+        Normal = "normal",
+        None = "none",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    UserDetailedNotify, Other { Normal => "normal", None => "none", }
-);

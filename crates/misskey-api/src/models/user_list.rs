@@ -4,23 +4,23 @@
 
 use misskey_core::{DateTime, Id};
 
-/// The `UserList` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserList {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub name: String,
-    pub user_ids: Option<Vec<Id>>,
-    pub is_public: bool,
+misskey_core::object! {
+    /// The `UserList` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserList {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("name", required)]
+        pub name: String,
+        #[json("userIds", skip_none)]
+        pub user_ids: Option<Vec<Id>>,
+        #[json("isPublic", or_default)]
+        pub is_public: bool,
+    }
 }
-
-misskey_core::object!(UserList {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    name: String = "name" required,
-    user_ids: Option<Vec<Id>> = "userIds" skip_none,
-    is_public: bool = "isPublic" or_default,
-});
 
 impl misskey_core::HasId for UserList {
     fn id(&self) -> Option<&str> {

@@ -5,23 +5,23 @@
 use misskey_core::{DateTime, Id};
 use super::UserLite;
 
-/// The `UserListMembership` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserListMembership {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub user_id: Id,
-    pub user: UserLite,
-    pub with_replies: bool,
+misskey_core::object! {
+    /// The `UserListMembership` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserListMembership {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("user", required)]
+        pub user: UserLite,
+        #[json("withReplies", or_default)]
+        pub with_replies: bool,
+    }
 }
-
-misskey_core::object!(UserListMembership {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    user_id: Id = "userId" required,
-    user: UserLite = "user" required,
-    with_replies: bool = "withReplies" or_default,
-});
 
 impl misskey_core::HasId for UserListMembership {
     fn id(&self) -> Option<&str> {

@@ -6,49 +6,49 @@ use std::collections::BTreeMap;
 use misskey_core::Id;
 use super::{UserLiteAvatarDecoration, UserLiteInstance, UserLiteOnlineStatus};
 
-/// The `UserLite` object of the spec's `components/schemas`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserLite {
-    pub id: Id,
-    pub name: Option<String>,
-    pub username: String,
-    /// The local host is represented with `null`.
-    pub host: Option<String>,
-    pub avatar_url: Option<String>,
-    pub avatar_blurhash: Option<String>,
-    pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
-    pub is_bot: Option<bool>,
-    pub is_cat: Option<bool>,
-    pub instance: Option<UserLiteInstance>,
-    pub emojis: BTreeMap<String, String>,
-    pub online_status: UserLiteOnlineStatus,
-    pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub require_signin_to_view_contents: Option<bool>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub make_notes_followers_only_before: Option<f64>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub make_notes_hidden_before: Option<f64>,
+misskey_core::object! {
+    /// The `UserLite` object of the spec's `components/schemas`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserLite {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("name", or_default)]
+        pub name: Option<String>,
+        #[json("username", required)]
+        pub username: String,
+        /// The local host is represented with `null`.
+        #[json("host", or_default)]
+        pub host: Option<String>,
+        #[json("avatarUrl", or_default)]
+        pub avatar_url: Option<String>,
+        #[json("avatarBlurhash", or_default)]
+        pub avatar_blurhash: Option<String>,
+        #[json("avatarDecorations", or_default)]
+        pub avatar_decorations: Vec<UserLiteAvatarDecoration>,
+        #[json("isBot", skip_none)]
+        pub is_bot: Option<bool>,
+        #[json("isCat", skip_none)]
+        pub is_cat: Option<bool>,
+        #[json("instance", skip_none)]
+        pub instance: Option<UserLiteInstance>,
+        #[json("emojis", or_default)]
+        pub emojis: BTreeMap<String, String>,
+        #[json("onlineStatus", required)]
+        pub online_status: UserLiteOnlineStatus,
+        #[json("badgeRoles", skip_none)]
+        pub badge_roles: Option<Vec<UserLiteBadgeRole>>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("requireSigninToViewContents", skip_none)]
+        pub require_signin_to_view_contents: Option<bool>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("makeNotesFollowersOnlyBefore", skip_none)]
+        pub make_notes_followers_only_before: Option<f64>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("makeNotesHiddenBefore", skip_none)]
+        pub make_notes_hidden_before: Option<f64>,
+    }
 }
-
-misskey_core::object!(UserLite {
-    id: Id = "id" required,
-    name: Option<String> = "name" or_default,
-    username: String = "username" required,
-    host: Option<String> = "host" or_default,
-    avatar_url: Option<String> = "avatarUrl" or_default,
-    avatar_blurhash: Option<String> = "avatarBlurhash" or_default,
-    avatar_decorations: Vec<UserLiteAvatarDecoration> = "avatarDecorations" or_default,
-    is_bot: Option<bool> = "isBot" skip_none,
-    is_cat: Option<bool> = "isCat" skip_none,
-    instance: Option<UserLiteInstance> = "instance" skip_none,
-    emojis: BTreeMap<String, String> = "emojis" or_default,
-    online_status: UserLiteOnlineStatus = "onlineStatus" required,
-    badge_roles: Option<Vec<UserLiteBadgeRole>> = "badgeRoles" skip_none,
-    require_signin_to_view_contents: Option<bool> = "requireSigninToViewContents" skip_none,
-    make_notes_followers_only_before: Option<f64> = "makeNotesFollowersOnlyBefore" skip_none,
-    make_notes_hidden_before: Option<f64> = "makeNotesHiddenBefore" skip_none,
-});
 
 impl misskey_core::HasId for UserLite {
     fn id(&self) -> Option<&str> {
@@ -56,19 +56,19 @@ impl misskey_core::HasId for UserLite {
     }
 }
 
-/// `badgeRoles[]` in `UserLite`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserLiteBadgeRole {
-    pub name: String,
-    pub icon_url: Option<String>,
-    pub display_order: f64,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub behavior: Option<String>,
+misskey_core::object! {
+    /// `badgeRoles[]` in `UserLite`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserLiteBadgeRole {
+        #[json("name", required)]
+        pub name: String,
+        #[json("iconUrl", or_default)]
+        pub icon_url: Option<String>,
+        #[json("displayOrder", required)]
+        pub display_order: f64,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("behavior", skip_none)]
+        pub behavior: Option<String>,
+    }
 }
-
-misskey_core::object!(UserLiteBadgeRole {
-    name: String = "name" required,
-    icon_url: Option<String> = "iconUrl" or_default,
-    display_order: f64 = "displayOrder" required,
-    behavior: Option<String> = "behavior" skip_none,
-});

@@ -4,27 +4,27 @@
 
 use misskey_core::Id;
 
-/// `avatarDecorations[]` in `UserLite`.
-///
-/// The same shape in `UserLite`, `NoteDraft`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserLiteAvatarDecoration {
-    pub id: Id,
-    pub angle: Option<f64>,
-    pub flip_h: Option<bool>,
-    pub url: String,
-    pub offset_x: Option<f64>,
-    pub offset_y: Option<f64>,
+misskey_core::object! {
+    /// `x-shared.UserLiteAvatarDecoration` in the spec.
+    ///
+    /// The same shape in `UserLite`, `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserLiteAvatarDecoration {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("angle", skip_none)]
+        pub angle: Option<f64>,
+        #[json("flipH", skip_none)]
+        pub flip_h: Option<bool>,
+        #[json("url", required)]
+        pub url: String,
+        #[json("offsetX", skip_none)]
+        pub offset_x: Option<f64>,
+        #[json("offsetY", skip_none)]
+        pub offset_y: Option<f64>,
+    }
 }
-
-misskey_core::object!(UserLiteAvatarDecoration {
-    id: Id = "id" required,
-    angle: Option<f64> = "angle" skip_none,
-    flip_h: Option<bool> = "flipH" skip_none,
-    url: String = "url" required,
-    offset_x: Option<f64> = "offsetX" skip_none,
-    offset_y: Option<f64> = "offsetY" skip_none,
-});
 
 impl misskey_core::HasId for UserLiteAvatarDecoration {
     fn id(&self) -> Option<&str> {

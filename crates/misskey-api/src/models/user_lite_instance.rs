@@ -2,24 +2,24 @@
 //! `UserLiteInstance`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// `instance` in `UserLite`.
-///
-/// The same shape in `UserLite`, `NoteDraft`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserLiteInstance {
-    pub name: Option<String>,
-    pub software_name: Option<String>,
-    pub software_version: Option<String>,
-    pub icon_url: Option<String>,
-    pub favicon_url: Option<String>,
-    pub theme_color: Option<String>,
+misskey_core::object! {
+    /// `x-shared.UserLiteInstance` in the spec.
+    ///
+    /// The same shape in `UserLite`, `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserLiteInstance {
+        #[json("name", or_default)]
+        pub name: Option<String>,
+        #[json("softwareName", or_default)]
+        pub software_name: Option<String>,
+        #[json("softwareVersion", or_default)]
+        pub software_version: Option<String>,
+        #[json("iconUrl", or_default)]
+        pub icon_url: Option<String>,
+        #[json("faviconUrl", or_default)]
+        pub favicon_url: Option<String>,
+        #[json("themeColor", or_default)]
+        pub theme_color: Option<String>,
+    }
 }
-
-misskey_core::object!(UserLiteInstance {
-    name: Option<String> = "name" or_default,
-    software_name: Option<String> = "softwareName" or_default,
-    software_version: Option<String> = "softwareVersion" or_default,
-    icon_url: Option<String> = "iconUrl" or_default,
-    favicon_url: Option<String> = "faviconUrl" or_default,
-    theme_color: Option<String> = "themeColor" or_default,
-});

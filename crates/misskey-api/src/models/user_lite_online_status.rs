@@ -2,24 +2,19 @@
 //! `UserLiteOnlineStatus`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `onlineStatus` in `UserLite`.
-///
-/// The same shape in `UserLite`, `NoteDraft`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserLiteOnlineStatus {
-    /// `unknown`
-    Unknown,
-    /// `online`
-    Online,
-    /// `active`
-    Active,
-    /// `offline`
-    Offline,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.UserLiteOnlineStatus` in the spec.
+    ///
+    /// The same shape in `UserLite`, `NoteDraft`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserLiteOnlineStatus {
+        Unknown = "unknown",
+        Online = "online",
+        Active = "active",
+        Offline = "offline",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    UserLiteOnlineStatus, Other { Unknown => "unknown", Online => "online", Active =>
-    "active", Offline => "offline", }
-);

@@ -2,33 +2,23 @@
 //! `UserWebhookOnItem`: a shape the spec repeats inline in several places, defined once.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Values of `on[]` in `UserWebhook`.
-///
-/// The same shape in `UserWebhook`, `i/webhooks/create`, `i/webhooks/test`, `i/webhooks/update`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserWebhookOnItem {
-    /// `mention`
-    Mention,
-    /// `unfollow`
-    Unfollow,
-    /// `follow`
-    Follow,
-    /// `followed`
-    Followed,
-    /// `note`
-    Note,
-    /// `reply`
-    Reply,
-    /// `renote`
-    Renote,
-    /// `reaction`
-    Reaction,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `x-shared.UserWebhookOnItem` in the spec.
+    ///
+    /// The same shape in `UserWebhook`, `i/webhooks/create`, `i/webhooks/test`, `i/webhooks/update`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserWebhookOnItem {
+        Mention = "mention",
+        Unfollow = "unfollow",
+        Follow = "follow",
+        Followed = "followed",
+        Note = "note",
+        Reply = "reply",
+        Renote = "renote",
+        Reaction = "reaction",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    UserWebhookOnItem, Other { Mention => "mention", Unfollow => "unfollow", Follow =>
-    "follow", Followed => "followed", Note => "note", Reply => "reply", Renote =>
-    "renote", Reaction => "reaction", }
-);

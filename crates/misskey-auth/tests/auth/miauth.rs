@@ -73,7 +73,7 @@ fn authorization_url_encodes_every_value() {
         session.permissions(),
         &[
             Permission::ReadAccount,
-            Permission::Other("write:custom-fork".into()),
+            Permission::from("write:custom-fork"),
             Permission::WriteNotes
         ]
     );

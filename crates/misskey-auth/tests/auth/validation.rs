@@ -131,7 +131,7 @@ fn permissions() {
         &[
             Permission::ReadAccount,
             Permission::ReadAdminSystemWebhook,
-            Permission::Other("write:sharkey-thing".into())
+            Permission::from("write:sharkey-thing")
         ]
     );
     let err = start_error(base.clone().permission("read:account,write:notes"));

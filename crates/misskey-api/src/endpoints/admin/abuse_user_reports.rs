@@ -9,74 +9,74 @@
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/abuse-user-reports`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub state: Nullable<String>,
-    /// Default: `"combined"`.
-    pub reporter_origin: Option<models::AdminReporterOrigin>,
-    /// Default: `"combined"`.
-    pub target_user_origin: Option<models::AdminReporterOrigin>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/abuse-user-reports`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("state", skip_absent)]
+        pub state: Nullable<String>,
+        /// Default: `"combined"`.
+        #[json("reporterOrigin", skip_none)]
+        pub reporter_origin: Option<models::AdminReporterOrigin>,
+        /// Default: `"combined"`.
+        #[json("targetUserOrigin", skip_none)]
+        pub target_user_origin: Option<models::AdminReporterOrigin>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    state: Nullable<String> = "state" skip_absent,
-    reporter_origin: Option<models::AdminReporterOrigin> = "reporterOrigin" skip_none,
-    target_user_origin: Option<models::AdminReporterOrigin> = "targetUserOrigin" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `admin/abuse-user-reports` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `admin/abuse-user-reports` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub comment: String,
-    pub resolved: bool,
-    pub reporter_id: Id,
-    pub target_user_id: Id,
-    pub assignee_id: Option<Id>,
-    pub reporter: models::UserDetailed,
-    pub target_user: models::UserDetailed,
-    pub assignee: Option<models::UserDetailed>,
-    pub forwarded: bool,
-    pub resolved_as: Option<models::AdminResolvedAs>,
-    pub moderation_note: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub category: Option<String>,
+misskey_core::object! {
+    /// `[]` in the `admin/abuse-user-reports` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("comment", required)]
+        pub comment: String,
+        #[json("resolved", or_default)]
+        pub resolved: bool,
+        #[json("reporterId", required)]
+        pub reporter_id: Id,
+        #[json("targetUserId", required)]
+        pub target_user_id: Id,
+        #[json("assigneeId", or_default)]
+        pub assignee_id: Option<Id>,
+        #[json("reporter", required)]
+        pub reporter: models::UserDetailed,
+        #[json("targetUser", required)]
+        pub target_user: models::UserDetailed,
+        #[json("assignee", skip_none)]
+        pub assignee: Option<models::UserDetailed>,
+        #[json("forwarded", or_default)]
+        pub forwarded: bool,
+        #[json("resolvedAs", or_default)]
+        pub resolved_as: Option<models::AdminResolvedAs>,
+        #[json("moderationNote", or_default)]
+        pub moderation_note: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("category", skip_none)]
+        pub category: Option<String>,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    comment: String = "comment" required,
-    resolved: bool = "resolved" or_default,
-    reporter_id: Id = "reporterId" required,
-    target_user_id: Id = "targetUserId" required,
-    assignee_id: Option<Id> = "assigneeId" or_default,
-    reporter: models::UserDetailed = "reporter" required,
-    target_user: models::UserDetailed = "targetUser" required,
-    assignee: Option<models::UserDetailed> = "assignee" skip_none,
-    forwarded: bool = "forwarded" or_default,
-    resolved_as: Option<models::AdminResolvedAs> = "resolvedAs" or_default,
-    moderation_note: Option<String> = "moderationNote" or_default,
-    category: Option<String> = "category" skip_none,
-});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

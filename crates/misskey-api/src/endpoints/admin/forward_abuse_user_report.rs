@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/forward-abuse-user-report`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub report_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/forward-abuse-user-report`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("reportId", required)]
+        pub report_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    report_id: Id = "reportId" required,
-});
 
 /// `admin/forward-abuse-user-report` answers `204 No Content`.
 pub type Response = ();

@@ -8,26 +8,27 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `admin/get-index-stats`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/get-index-stats`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// What `admin/get-index-stats` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `admin/get-index-stats` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub tablename: String,
-    pub indexname: String,
+misskey_core::object! {
+    /// `[]` in the `admin/get-index-stats` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("tablename", required)]
+        pub tablename: String,
+        #[json("indexname", required)]
+        pub indexname: String,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    tablename: String = "tablename" required,
-    indexname: String = "indexname" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,26 +9,27 @@
 use std::collections::BTreeMap;
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `admin/get-table-stats`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/get-table-stats`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// What `admin/get-table-stats` answers.
 pub type Response = BTreeMap<String, Value>;
 
-/// `{}` in the `admin/get-table-stats` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Value {
-    pub count: f64,
-    pub size: f64,
+misskey_core::object! {
+    /// `{}` in the `admin/get-table-stats` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Value {
+        #[json("count", required)]
+        pub count: f64,
+        #[json("size", required)]
+        pub size: f64,
+    }
 }
-
-misskey_core::object!(Value {
-    count: f64 = "count" required,
-    size: f64 = "size" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,30 +8,30 @@
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/get-user-ips`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/get-user-ips`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Id = "userId" required,
-});
 
 /// What `admin/get-user-ips` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `admin/get-user-ips` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub ip: String,
-    pub created_at: DateTime,
+misskey_core::object! {
+    /// `[]` in the `admin/get-user-ips` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("ip", required)]
+        pub ip: String,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    ip: String = "ip" required,
-    created_at: DateTime = "createdAt" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

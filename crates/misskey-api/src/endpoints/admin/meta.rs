@@ -9,320 +9,321 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/meta`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `admin/meta` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub cache_remote_files: bool,
-    pub cache_remote_sensitive_files: bool,
-    pub email_required_for_signup: bool,
-    pub enable_hcaptcha: bool,
-    pub hcaptcha_site_key: Option<String>,
-    pub enable_mcaptcha: bool,
-    pub mcaptcha_site_key: Option<String>,
-    pub mcaptcha_instance_url: Option<String>,
-    pub enable_recaptcha: bool,
-    pub recaptcha_site_key: Option<String>,
-    pub enable_turnstile: bool,
-    pub turnstile_site_key: Option<String>,
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub enable_testcaptcha: Option<bool>,
-    pub sw_publickey: Option<String>,
-    /// Default: `"/assets/ai.png"`.
-    pub mascot_image_url: Option<String>,
-    pub banner_url: Option<String>,
-    pub server_error_image_url: Option<String>,
-    pub info_image_url: Option<String>,
-    pub not_found_image_url: Option<String>,
-    pub icon_url: Option<String>,
-    pub app192_icon_url: Option<String>,
-    pub app512_icon_url: Option<String>,
-    pub enable_email: bool,
-    pub enable_service_worker: bool,
-    pub translator_available: bool,
-    pub silenced_hosts: Option<Vec<String>>,
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub media_silenced_hosts: Option<Vec<String>>,
-    pub pinned_users: Vec<String>,
-    pub hidden_tags: Vec<String>,
-    pub blocked_hosts: Vec<String>,
-    pub sensitive_words: Vec<String>,
-    pub prohibited_words: Vec<String>,
-    pub prohibited_words_for_name_of_user: Vec<String>,
-    pub banned_email_domains: Option<Vec<String>>,
-    pub preserved_usernames: Vec<String>,
-    pub hcaptcha_secret_key: Option<String>,
-    pub mcaptcha_secret_key: Option<String>,
-    pub recaptcha_secret_key: Option<String>,
-    pub turnstile_secret_key: Option<String>,
-    pub sensitive_media_detection: String,
-    pub sensitive_media_detection_sensitivity: String,
-    pub set_sensitive_flag_automatically: bool,
-    pub enable_sensitive_media_detection_for_videos: bool,
-    pub proxy_account_id: Option<Id>,
-    pub email: Option<String>,
-    pub smtp_secure: bool,
-    pub smtp_host: Option<String>,
-    pub smtp_port: Option<f64>,
-    pub smtp_user: Option<String>,
-    pub smtp_pass: Option<String>,
-    pub sw_private_key: Option<String>,
-    pub use_object_storage: bool,
-    pub object_storage_base_url: Option<String>,
-    pub object_storage_bucket: Option<String>,
-    pub object_storage_prefix: Option<String>,
-    pub object_storage_endpoint: Option<String>,
-    pub object_storage_region: Option<String>,
-    pub object_storage_port: Option<f64>,
-    pub object_storage_access_key: Option<String>,
-    pub object_storage_secret_key: Option<String>,
-    pub object_storage_use_ssl: bool,
-    pub object_storage_use_proxy: bool,
-    pub object_storage_set_public_read: bool,
-    pub enable_ip_logging: bool,
-    pub enable_active_email_validation: bool,
-    pub enable_verifymail_api: bool,
-    pub verifymail_auth_key: Option<String>,
-    pub enable_truemail_api: bool,
-    pub truemail_instance: Option<String>,
-    pub truemail_auth_key: Option<String>,
-    pub enable_charts_for_remote_user: bool,
-    pub enable_charts_for_federated_instances: bool,
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub enable_stats_for_federated_instances: Option<bool>,
-    pub enable_server_machine_stats: bool,
-    pub enable_identicon_generation: bool,
-    pub manifest_json_override: String,
-    pub policies: serde_json::Value,
-    pub enable_fanout_timeline: bool,
-    pub enable_fanout_timeline_db_fallback: bool,
-    pub per_local_user_user_timeline_cache_max: f64,
-    pub per_remote_user_user_timeline_cache_max: f64,
-    pub per_user_home_timeline_cache_max: f64,
-    pub per_user_list_timeline_cache_max: f64,
-    /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-    pub enable_reactions_buffering: Option<bool>,
-    pub notes_per_one_ad: f64,
-    pub background_image_url: Option<String>,
-    pub deepl_auth_key: Option<String>,
-    pub deepl_is_pro: bool,
-    pub default_dark_theme: Option<String>,
-    pub default_light_theme: Option<String>,
-    pub description: Option<String>,
-    pub disable_registration: bool,
-    pub impressum_url: Option<String>,
-    pub maintainer_email: Option<String>,
-    pub maintainer_name: Option<String>,
-    pub name: Option<String>,
-    pub short_name: Option<String>,
-    pub object_storage_s3_force_path_style: bool,
-    pub privacy_policy_url: Option<String>,
-    pub inquiry_url: Option<String>,
-    pub repository_url: Option<String>,
-    /// [Deprecated] Use "urlPreviewSummaryProxyUrl" instead.
-    pub summaly_proxy: Option<String>,
-    pub theme_color: Option<String>,
-    pub tos_url: Option<String>,
-    pub uri: String,
-    pub version: String,
-    pub url_preview_enabled: bool,
-    pub url_preview_timeout: f64,
-    pub url_preview_maximum_content_length: f64,
-    pub url_preview_require_content_length: bool,
-    pub url_preview_user_agent: Option<String>,
-    pub url_preview_summary_proxy_url: Option<String>,
-    pub federation: String,
-    pub federation_hosts: Vec<String>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub google_analytics_measurement_id: Option<String>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub client_options: Option<serde_json::Value>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub feedback_url: Option<String>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub url_preview_allow_redirect: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub deliver_suspended_software: Option<
-        Vec<models::AdminDeliverSuspendedSoftwareItem>,
-    >,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub single_user_mode: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub ugc_visibility_for_visitor: Option<models::AdminUgcVisibilityForVisitor>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub proxy_remote_files: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub sign_to_activity_pub_get: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub allow_external_ap_redirect: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub enable_remote_notes_cleaning: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub remote_notes_cleaning_expiry_days_for_each_notes: Option<f64>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub remote_notes_cleaning_max_processing_duration_in_minutes: Option<f64>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub show_role_badges_of_remote_users: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub google_analytics_id: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub sensitive_media_hosts: Option<Vec<String>>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub blocked_remote_custom_emojis: Option<Vec<String>>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub well_known_websites: Option<Vec<String>>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub url_preview_deny_list: Option<Vec<String>>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub featured_game_channels: Option<Vec<String>>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    ///
-    /// At least 1.
-    pub dimensions: Option<f64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/meta`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    cache_remote_files: bool = "cacheRemoteFiles" or_default,
-    cache_remote_sensitive_files: bool = "cacheRemoteSensitiveFiles" or_default,
-    email_required_for_signup: bool = "emailRequiredForSignup" or_default,
-    enable_hcaptcha: bool = "enableHcaptcha" or_default,
-    hcaptcha_site_key: Option<String> = "hcaptchaSiteKey" or_default,
-    enable_mcaptcha: bool = "enableMcaptcha" or_default,
-    mcaptcha_site_key: Option<String> = "mcaptchaSiteKey" or_default,
-    mcaptcha_instance_url: Option<String> = "mcaptchaInstanceUrl" or_default,
-    enable_recaptcha: bool = "enableRecaptcha" or_default,
-    recaptcha_site_key: Option<String> = "recaptchaSiteKey" or_default,
-    enable_turnstile: bool = "enableTurnstile" or_default,
-    turnstile_site_key: Option<String> = "turnstileSiteKey" or_default,
-    enable_testcaptcha: Option<bool> = "enableTestcaptcha" skip_none,
-    sw_publickey: Option<String> = "swPublickey" or_default,
-    mascot_image_url: Option<String> = "mascotImageUrl" or_default,
-    banner_url: Option<String> = "bannerUrl" or_default,
-    server_error_image_url: Option<String> = "serverErrorImageUrl" or_default,
-    info_image_url: Option<String> = "infoImageUrl" or_default,
-    not_found_image_url: Option<String> = "notFoundImageUrl" or_default,
-    icon_url: Option<String> = "iconUrl" or_default,
-    app192_icon_url: Option<String> = "app192IconUrl" or_default,
-    app512_icon_url: Option<String> = "app512IconUrl" or_default,
-    enable_email: bool = "enableEmail" or_default,
-    enable_service_worker: bool = "enableServiceWorker" or_default,
-    translator_available: bool = "translatorAvailable" or_default,
-    silenced_hosts: Option<Vec<String>> = "silencedHosts" skip_none,
-    media_silenced_hosts: Option<Vec<String>> = "mediaSilencedHosts" skip_none,
-    pinned_users: Vec<String> = "pinnedUsers" or_default,
-    hidden_tags: Vec<String> = "hiddenTags" or_default,
-    blocked_hosts: Vec<String> = "blockedHosts" or_default,
-    sensitive_words: Vec<String> = "sensitiveWords" or_default,
-    prohibited_words: Vec<String> = "prohibitedWords" or_default,
-    prohibited_words_for_name_of_user: Vec<String> = "prohibitedWordsForNameOfUser" or_default,
-    banned_email_domains: Option<Vec<String>> = "bannedEmailDomains" skip_none,
-    preserved_usernames: Vec<String> = "preservedUsernames" or_default,
-    hcaptcha_secret_key: Option<String> = "hcaptchaSecretKey" or_default,
-    mcaptcha_secret_key: Option<String> = "mcaptchaSecretKey" or_default,
-    recaptcha_secret_key: Option<String> = "recaptchaSecretKey" or_default,
-    turnstile_secret_key: Option<String> = "turnstileSecretKey" or_default,
-    sensitive_media_detection: String = "sensitiveMediaDetection" required,
-    sensitive_media_detection_sensitivity: String = "sensitiveMediaDetectionSensitivity" required,
-    set_sensitive_flag_automatically: bool = "setSensitiveFlagAutomatically" or_default,
-    enable_sensitive_media_detection_for_videos: bool = "enableSensitiveMediaDetectionForVideos" or_default,
-    proxy_account_id: Option<Id> = "proxyAccountId" or_default,
-    email: Option<String> = "email" or_default,
-    smtp_secure: bool = "smtpSecure" or_default,
-    smtp_host: Option<String> = "smtpHost" or_default,
-    smtp_port: Option<f64> = "smtpPort" or_default,
-    smtp_user: Option<String> = "smtpUser" or_default,
-    smtp_pass: Option<String> = "smtpPass" or_default,
-    sw_private_key: Option<String> = "swPrivateKey" or_default,
-    use_object_storage: bool = "useObjectStorage" or_default,
-    object_storage_base_url: Option<String> = "objectStorageBaseUrl" or_default,
-    object_storage_bucket: Option<String> = "objectStorageBucket" or_default,
-    object_storage_prefix: Option<String> = "objectStoragePrefix" or_default,
-    object_storage_endpoint: Option<String> = "objectStorageEndpoint" or_default,
-    object_storage_region: Option<String> = "objectStorageRegion" or_default,
-    object_storage_port: Option<f64> = "objectStoragePort" or_default,
-    object_storage_access_key: Option<String> = "objectStorageAccessKey" or_default,
-    object_storage_secret_key: Option<String> = "objectStorageSecretKey" or_default,
-    object_storage_use_ssl: bool = "objectStorageUseSSL" or_default,
-    object_storage_use_proxy: bool = "objectStorageUseProxy" or_default,
-    object_storage_set_public_read: bool = "objectStorageSetPublicRead" or_default,
-    enable_ip_logging: bool = "enableIpLogging" or_default,
-    enable_active_email_validation: bool = "enableActiveEmailValidation" or_default,
-    enable_verifymail_api: bool = "enableVerifymailApi" or_default,
-    verifymail_auth_key: Option<String> = "verifymailAuthKey" or_default,
-    enable_truemail_api: bool = "enableTruemailApi" or_default,
-    truemail_instance: Option<String> = "truemailInstance" or_default,
-    truemail_auth_key: Option<String> = "truemailAuthKey" or_default,
-    enable_charts_for_remote_user: bool = "enableChartsForRemoteUser" or_default,
-    enable_charts_for_federated_instances: bool = "enableChartsForFederatedInstances" or_default,
-    enable_stats_for_federated_instances: Option<bool> = "enableStatsForFederatedInstances" skip_none,
-    enable_server_machine_stats: bool = "enableServerMachineStats" or_default,
-    enable_identicon_generation: bool = "enableIdenticonGeneration" or_default,
-    manifest_json_override: String = "manifestJsonOverride" required,
-    policies: serde_json::Value = "policies" required,
-    enable_fanout_timeline: bool = "enableFanoutTimeline" or_default,
-    enable_fanout_timeline_db_fallback: bool = "enableFanoutTimelineDbFallback" or_default,
-    per_local_user_user_timeline_cache_max: f64 = "perLocalUserUserTimelineCacheMax" required,
-    per_remote_user_user_timeline_cache_max: f64 = "perRemoteUserUserTimelineCacheMax" required,
-    per_user_home_timeline_cache_max: f64 = "perUserHomeTimelineCacheMax" required,
-    per_user_list_timeline_cache_max: f64 = "perUserListTimelineCacheMax" required,
-    enable_reactions_buffering: Option<bool> = "enableReactionsBuffering" skip_none,
-    notes_per_one_ad: f64 = "notesPerOneAd" required,
-    background_image_url: Option<String> = "backgroundImageUrl" or_default,
-    deepl_auth_key: Option<String> = "deeplAuthKey" or_default,
-    deepl_is_pro: bool = "deeplIsPro" or_default,
-    default_dark_theme: Option<String> = "defaultDarkTheme" or_default,
-    default_light_theme: Option<String> = "defaultLightTheme" or_default,
-    description: Option<String> = "description" or_default,
-    disable_registration: bool = "disableRegistration" or_default,
-    impressum_url: Option<String> = "impressumUrl" or_default,
-    maintainer_email: Option<String> = "maintainerEmail" or_default,
-    maintainer_name: Option<String> = "maintainerName" or_default,
-    name: Option<String> = "name" or_default,
-    short_name: Option<String> = "shortName" or_default,
-    object_storage_s3_force_path_style: bool = "objectStorageS3ForcePathStyle" or_default,
-    privacy_policy_url: Option<String> = "privacyPolicyUrl" or_default,
-    inquiry_url: Option<String> = "inquiryUrl" or_default,
-    repository_url: Option<String> = "repositoryUrl" or_default,
-    summaly_proxy: Option<String> = "summalyProxy" or_default,
-    theme_color: Option<String> = "themeColor" or_default,
-    tos_url: Option<String> = "tosUrl" or_default,
-    uri: String = "uri" required,
-    version: String = "version" required,
-    url_preview_enabled: bool = "urlPreviewEnabled" or_default,
-    url_preview_timeout: f64 = "urlPreviewTimeout" required,
-    url_preview_maximum_content_length: f64 = "urlPreviewMaximumContentLength" required,
-    url_preview_require_content_length: bool = "urlPreviewRequireContentLength" or_default,
-    url_preview_user_agent: Option<String> = "urlPreviewUserAgent" or_default,
-    url_preview_summary_proxy_url: Option<String> = "urlPreviewSummaryProxyUrl" or_default,
-    federation: String = "federation" required,
-    federation_hosts: Vec<String> = "federationHosts" or_default,
-    google_analytics_measurement_id: Option<String> = "googleAnalyticsMeasurementId" skip_none,
-    client_options: Option<serde_json::Value> = "clientOptions" skip_none,
-    feedback_url: Option<String> = "feedbackUrl" skip_none,
-    url_preview_allow_redirect: Option<bool> = "urlPreviewAllowRedirect" skip_none,
-    deliver_suspended_software: Option<Vec<models::AdminDeliverSuspendedSoftwareItem>> = "deliverSuspendedSoftware" skip_none,
-    single_user_mode: Option<bool> = "singleUserMode" skip_none,
-    ugc_visibility_for_visitor: Option<models::AdminUgcVisibilityForVisitor> = "ugcVisibilityForVisitor" skip_none,
-    proxy_remote_files: Option<bool> = "proxyRemoteFiles" skip_none,
-    sign_to_activity_pub_get: Option<bool> = "signToActivityPubGet" skip_none,
-    allow_external_ap_redirect: Option<bool> = "allowExternalApRedirect" skip_none,
-    enable_remote_notes_cleaning: Option<bool> = "enableRemoteNotesCleaning" skip_none,
-    remote_notes_cleaning_expiry_days_for_each_notes: Option<f64> = "remoteNotesCleaningExpiryDaysForEachNotes" skip_none,
-    remote_notes_cleaning_max_processing_duration_in_minutes: Option<f64> = "remoteNotesCleaningMaxProcessingDurationInMinutes" skip_none,
-    show_role_badges_of_remote_users: Option<bool> = "showRoleBadgesOfRemoteUsers" skip_none,
-    google_analytics_id: Option<String> = "googleAnalyticsId" skip_none,
-    sensitive_media_hosts: Option<Vec<String>> = "sensitiveMediaHosts" skip_none,
-    blocked_remote_custom_emojis: Option<Vec<String>> = "blockedRemoteCustomEmojis" skip_none,
-    well_known_websites: Option<Vec<String>> = "wellKnownWebsites" skip_none,
-    url_preview_deny_list: Option<Vec<String>> = "urlPreviewDenyList" skip_none,
-    featured_game_channels: Option<Vec<String>> = "featuredGameChannels" skip_none,
-    dimensions: Option<f64> = "dimensions" skip_none,
-});
+misskey_core::object! {
+    /// What `admin/meta` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("cacheRemoteFiles", or_default)]
+        pub cache_remote_files: bool,
+        #[json("cacheRemoteSensitiveFiles", or_default)]
+        pub cache_remote_sensitive_files: bool,
+        #[json("emailRequiredForSignup", or_default)]
+        pub email_required_for_signup: bool,
+        #[json("enableHcaptcha", or_default)]
+        pub enable_hcaptcha: bool,
+        #[json("hcaptchaSiteKey", or_default)]
+        pub hcaptcha_site_key: Option<String>,
+        #[json("enableMcaptcha", or_default)]
+        pub enable_mcaptcha: bool,
+        #[json("mcaptchaSiteKey", or_default)]
+        pub mcaptcha_site_key: Option<String>,
+        #[json("mcaptchaInstanceUrl", or_default)]
+        pub mcaptcha_instance_url: Option<String>,
+        #[json("enableRecaptcha", or_default)]
+        pub enable_recaptcha: bool,
+        #[json("recaptchaSiteKey", or_default)]
+        pub recaptcha_site_key: Option<String>,
+        #[json("enableTurnstile", or_default)]
+        pub enable_turnstile: bool,
+        #[json("turnstileSiteKey", or_default)]
+        pub turnstile_site_key: Option<String>,
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("enableTestcaptcha", skip_none)]
+        pub enable_testcaptcha: Option<bool>,
+        #[json("swPublickey", or_default)]
+        pub sw_publickey: Option<String>,
+        /// Default: `"/assets/ai.png"`.
+        #[json("mascotImageUrl", or_default)]
+        pub mascot_image_url: Option<String>,
+        #[json("bannerUrl", or_default)]
+        pub banner_url: Option<String>,
+        #[json("serverErrorImageUrl", or_default)]
+        pub server_error_image_url: Option<String>,
+        #[json("infoImageUrl", or_default)]
+        pub info_image_url: Option<String>,
+        #[json("notFoundImageUrl", or_default)]
+        pub not_found_image_url: Option<String>,
+        #[json("iconUrl", or_default)]
+        pub icon_url: Option<String>,
+        #[json("app192IconUrl", or_default)]
+        pub app192_icon_url: Option<String>,
+        #[json("app512IconUrl", or_default)]
+        pub app512_icon_url: Option<String>,
+        #[json("enableEmail", or_default)]
+        pub enable_email: bool,
+        #[json("enableServiceWorker", or_default)]
+        pub enable_service_worker: bool,
+        #[json("translatorAvailable", or_default)]
+        pub translator_available: bool,
+        #[json("silencedHosts", skip_none)]
+        pub silenced_hosts: Option<Vec<String>>,
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("mediaSilencedHosts", skip_none)]
+        pub media_silenced_hosts: Option<Vec<String>>,
+        #[json("pinnedUsers", or_default)]
+        pub pinned_users: Vec<String>,
+        #[json("hiddenTags", or_default)]
+        pub hidden_tags: Vec<String>,
+        #[json("blockedHosts", or_default)]
+        pub blocked_hosts: Vec<String>,
+        #[json("sensitiveWords", or_default)]
+        pub sensitive_words: Vec<String>,
+        #[json("prohibitedWords", or_default)]
+        pub prohibited_words: Vec<String>,
+        #[json("prohibitedWordsForNameOfUser", or_default)]
+        pub prohibited_words_for_name_of_user: Vec<String>,
+        #[json("bannedEmailDomains", skip_none)]
+        pub banned_email_domains: Option<Vec<String>>,
+        #[json("preservedUsernames", or_default)]
+        pub preserved_usernames: Vec<String>,
+        #[json("hcaptchaSecretKey", or_default)]
+        pub hcaptcha_secret_key: Option<String>,
+        #[json("mcaptchaSecretKey", or_default)]
+        pub mcaptcha_secret_key: Option<String>,
+        #[json("recaptchaSecretKey", or_default)]
+        pub recaptcha_secret_key: Option<String>,
+        #[json("turnstileSecretKey", or_default)]
+        pub turnstile_secret_key: Option<String>,
+        #[json("sensitiveMediaDetection", required)]
+        pub sensitive_media_detection: String,
+        #[json("sensitiveMediaDetectionSensitivity", required)]
+        pub sensitive_media_detection_sensitivity: String,
+        #[json("setSensitiveFlagAutomatically", or_default)]
+        pub set_sensitive_flag_automatically: bool,
+        #[json("enableSensitiveMediaDetectionForVideos", or_default)]
+        pub enable_sensitive_media_detection_for_videos: bool,
+        #[json("proxyAccountId", or_default)]
+        pub proxy_account_id: Option<Id>,
+        #[json("email", or_default)]
+        pub email: Option<String>,
+        #[json("smtpSecure", or_default)]
+        pub smtp_secure: bool,
+        #[json("smtpHost", or_default)]
+        pub smtp_host: Option<String>,
+        #[json("smtpPort", or_default)]
+        pub smtp_port: Option<f64>,
+        #[json("smtpUser", or_default)]
+        pub smtp_user: Option<String>,
+        #[json("smtpPass", or_default)]
+        pub smtp_pass: Option<String>,
+        #[json("swPrivateKey", or_default)]
+        pub sw_private_key: Option<String>,
+        #[json("useObjectStorage", or_default)]
+        pub use_object_storage: bool,
+        #[json("objectStorageBaseUrl", or_default)]
+        pub object_storage_base_url: Option<String>,
+        #[json("objectStorageBucket", or_default)]
+        pub object_storage_bucket: Option<String>,
+        #[json("objectStoragePrefix", or_default)]
+        pub object_storage_prefix: Option<String>,
+        #[json("objectStorageEndpoint", or_default)]
+        pub object_storage_endpoint: Option<String>,
+        #[json("objectStorageRegion", or_default)]
+        pub object_storage_region: Option<String>,
+        #[json("objectStoragePort", or_default)]
+        pub object_storage_port: Option<f64>,
+        #[json("objectStorageAccessKey", or_default)]
+        pub object_storage_access_key: Option<String>,
+        #[json("objectStorageSecretKey", or_default)]
+        pub object_storage_secret_key: Option<String>,
+        #[json("objectStorageUseSSL", or_default)]
+        pub object_storage_use_ssl: bool,
+        #[json("objectStorageUseProxy", or_default)]
+        pub object_storage_use_proxy: bool,
+        #[json("objectStorageSetPublicRead", or_default)]
+        pub object_storage_set_public_read: bool,
+        #[json("enableIpLogging", or_default)]
+        pub enable_ip_logging: bool,
+        #[json("enableActiveEmailValidation", or_default)]
+        pub enable_active_email_validation: bool,
+        #[json("enableVerifymailApi", or_default)]
+        pub enable_verifymail_api: bool,
+        #[json("verifymailAuthKey", or_default)]
+        pub verifymail_auth_key: Option<String>,
+        #[json("enableTruemailApi", or_default)]
+        pub enable_truemail_api: bool,
+        #[json("truemailInstance", or_default)]
+        pub truemail_instance: Option<String>,
+        #[json("truemailAuthKey", or_default)]
+        pub truemail_auth_key: Option<String>,
+        #[json("enableChartsForRemoteUser", or_default)]
+        pub enable_charts_for_remote_user: bool,
+        #[json("enableChartsForFederatedInstances", or_default)]
+        pub enable_charts_for_federated_instances: bool,
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("enableStatsForFederatedInstances", skip_none)]
+        pub enable_stats_for_federated_instances: Option<bool>,
+        #[json("enableServerMachineStats", or_default)]
+        pub enable_server_machine_stats: bool,
+        #[json("enableIdenticonGeneration", or_default)]
+        pub enable_identicon_generation: bool,
+        #[json("manifestJsonOverride", required)]
+        pub manifest_json_override: String,
+        #[json("policies", required)]
+        pub policies: serde_json::Value,
+        #[json("enableFanoutTimeline", or_default)]
+        pub enable_fanout_timeline: bool,
+        #[json("enableFanoutTimelineDbFallback", or_default)]
+        pub enable_fanout_timeline_db_fallback: bool,
+        #[json("perLocalUserUserTimelineCacheMax", required)]
+        pub per_local_user_user_timeline_cache_max: f64,
+        #[json("perRemoteUserUserTimelineCacheMax", required)]
+        pub per_remote_user_user_timeline_cache_max: f64,
+        #[json("perUserHomeTimelineCacheMax", required)]
+        pub per_user_home_timeline_cache_max: f64,
+        #[json("perUserListTimelineCacheMax", required)]
+        pub per_user_list_timeline_cache_max: f64,
+        /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
+        #[json("enableReactionsBuffering", skip_none)]
+        pub enable_reactions_buffering: Option<bool>,
+        #[json("notesPerOneAd", required)]
+        pub notes_per_one_ad: f64,
+        #[json("backgroundImageUrl", or_default)]
+        pub background_image_url: Option<String>,
+        #[json("deeplAuthKey", or_default)]
+        pub deepl_auth_key: Option<String>,
+        #[json("deeplIsPro", or_default)]
+        pub deepl_is_pro: bool,
+        #[json("defaultDarkTheme", or_default)]
+        pub default_dark_theme: Option<String>,
+        #[json("defaultLightTheme", or_default)]
+        pub default_light_theme: Option<String>,
+        #[json("description", or_default)]
+        pub description: Option<String>,
+        #[json("disableRegistration", or_default)]
+        pub disable_registration: bool,
+        #[json("impressumUrl", or_default)]
+        pub impressum_url: Option<String>,
+        #[json("maintainerEmail", or_default)]
+        pub maintainer_email: Option<String>,
+        #[json("maintainerName", or_default)]
+        pub maintainer_name: Option<String>,
+        #[json("name", or_default)]
+        pub name: Option<String>,
+        #[json("shortName", or_default)]
+        pub short_name: Option<String>,
+        #[json("objectStorageS3ForcePathStyle", or_default)]
+        pub object_storage_s3_force_path_style: bool,
+        #[json("privacyPolicyUrl", or_default)]
+        pub privacy_policy_url: Option<String>,
+        #[json("inquiryUrl", or_default)]
+        pub inquiry_url: Option<String>,
+        #[json("repositoryUrl", or_default)]
+        pub repository_url: Option<String>,
+        /// [Deprecated] Use "urlPreviewSummaryProxyUrl" instead.
+        #[json("summalyProxy", or_default)]
+        pub summaly_proxy: Option<String>,
+        #[json("themeColor", or_default)]
+        pub theme_color: Option<String>,
+        #[json("tosUrl", or_default)]
+        pub tos_url: Option<String>,
+        #[json("uri", required)]
+        pub uri: String,
+        #[json("version", required)]
+        pub version: String,
+        #[json("urlPreviewEnabled", or_default)]
+        pub url_preview_enabled: bool,
+        #[json("urlPreviewTimeout", required)]
+        pub url_preview_timeout: f64,
+        #[json("urlPreviewMaximumContentLength", required)]
+        pub url_preview_maximum_content_length: f64,
+        #[json("urlPreviewRequireContentLength", or_default)]
+        pub url_preview_require_content_length: bool,
+        #[json("urlPreviewUserAgent", or_default)]
+        pub url_preview_user_agent: Option<String>,
+        #[json("urlPreviewSummaryProxyUrl", or_default)]
+        pub url_preview_summary_proxy_url: Option<String>,
+        #[json("federation", required)]
+        pub federation: String,
+        #[json("federationHosts", or_default)]
+        pub federation_hosts: Vec<String>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("googleAnalyticsMeasurementId", skip_none)]
+        pub google_analytics_measurement_id: Option<String>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("clientOptions", skip_none)]
+        pub client_options: Option<serde_json::Value>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("feedbackUrl", skip_none)]
+        pub feedback_url: Option<String>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("urlPreviewAllowRedirect", skip_none)]
+        pub url_preview_allow_redirect: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("deliverSuspendedSoftware", skip_none)]
+        pub deliver_suspended_software: Option<
+            Vec<models::AdminDeliverSuspendedSoftwareItem>,
+        >,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("singleUserMode", skip_none)]
+        pub single_user_mode: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("ugcVisibilityForVisitor", skip_none)]
+        pub ugc_visibility_for_visitor: Option<models::AdminUgcVisibilityForVisitor>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("proxyRemoteFiles", skip_none)]
+        pub proxy_remote_files: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("signToActivityPubGet", skip_none)]
+        pub sign_to_activity_pub_get: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("allowExternalApRedirect", skip_none)]
+        pub allow_external_ap_redirect: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("enableRemoteNotesCleaning", skip_none)]
+        pub enable_remote_notes_cleaning: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("remoteNotesCleaningExpiryDaysForEachNotes", skip_none)]
+        pub remote_notes_cleaning_expiry_days_for_each_notes: Option<f64>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("remoteNotesCleaningMaxProcessingDurationInMinutes", skip_none)]
+        pub remote_notes_cleaning_max_processing_duration_in_minutes: Option<f64>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("showRoleBadgesOfRemoteUsers", skip_none)]
+        pub show_role_badges_of_remote_users: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("googleAnalyticsId", skip_none)]
+        pub google_analytics_id: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("sensitiveMediaHosts", skip_none)]
+        pub sensitive_media_hosts: Option<Vec<String>>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("blockedRemoteCustomEmojis", skip_none)]
+        pub blocked_remote_custom_emojis: Option<Vec<String>>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("wellKnownWebsites", skip_none)]
+        pub well_known_websites: Option<Vec<String>>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("urlPreviewDenyList", skip_none)]
+        pub url_preview_deny_list: Option<Vec<String>>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("featuredGameChannels", skip_none)]
+        pub featured_game_channels: Option<Vec<String>>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        ///
+        /// At least 1.
+        #[json("dimensions", skip_none)]
+        pub dimensions: Option<f64>,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,26 +8,26 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/reset-password`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/reset-password`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Id = "userId" required,
-});
-
-/// What `admin/reset-password` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    /// 8 to 8 characters.
-    pub password: String,
+misskey_core::object! {
+    /// What `admin/reset-password` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        /// 8 to 8 characters.
+        #[json("password", required)]
+        pub password: String,
+    }
 }
-
-misskey_core::object!(Response {
-    password: String = "password" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

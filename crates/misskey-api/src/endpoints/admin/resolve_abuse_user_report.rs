@@ -9,17 +9,17 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/resolve-abuse-user-report`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub report_id: Id,
-    pub resolved_as: Nullable<models::AdminResolvedAs>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/resolve-abuse-user-report`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("reportId", required)]
+        pub report_id: Id,
+        #[json("resolvedAs", skip_absent)]
+        pub resolved_as: Nullable<models::AdminResolvedAs>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    report_id: Id = "reportId" required,
-    resolved_as: Nullable<models::AdminResolvedAs> = "resolvedAs" skip_absent,
-});
 
 /// `admin/resolve-abuse-user-report` answers `204 No Content`.
 pub type Response = ();

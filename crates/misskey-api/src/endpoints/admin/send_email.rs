@@ -8,19 +8,19 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `admin/send-email`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub to: String,
-    pub subject: String,
-    pub text: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/send-email`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("to", required)]
+        pub to: String,
+        #[json("subject", required)]
+        pub subject: String,
+        #[json("text", required)]
+        pub text: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    to: String = "to" required,
-    subject: String = "subject" required,
-    text: String = "text" required,
-});
 
 /// `admin/send-email` answers `204 No Content`.
 pub type Response = ();

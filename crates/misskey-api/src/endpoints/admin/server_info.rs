@@ -9,45 +9,46 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/server-info`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `admin/server-info` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub machine: String,
-    pub os: String,
-    pub node: String,
-    pub psql: String,
-    pub cpu: models::Cpu,
-    pub mem: models::Mem,
-    pub fs: models::Fs,
-    pub net: Net,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/server-info`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    machine: String = "machine" required,
-    os: String = "os" required,
-    node: String = "node" required,
-    psql: String = "psql" required,
-    cpu: models::Cpu = "cpu" required,
-    mem: models::Mem = "mem" required,
-    fs: models::Fs = "fs" required,
-    net: Net = "net" required,
-});
-
-/// `net` in the `admin/server-info` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Net {
-    pub interface: String,
+misskey_core::object! {
+    /// What `admin/server-info` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("machine", required)]
+        pub machine: String,
+        #[json("os", required)]
+        pub os: String,
+        #[json("node", required)]
+        pub node: String,
+        #[json("psql", required)]
+        pub psql: String,
+        #[json("cpu", required)]
+        pub cpu: models::Cpu,
+        #[json("mem", required)]
+        pub mem: models::Mem,
+        #[json("fs", required)]
+        pub fs: models::Fs,
+        #[json("net", required)]
+        pub net: Net,
+    }
 }
 
-misskey_core::object!(Net {
-    interface: String = "interface" required,
-});
+misskey_core::object! {
+    /// `net` in the `admin/server-info` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Net {
+        #[json("interface", required)]
+        pub interface: String,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,56 +9,56 @@
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/show-moderation-logs`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub r#type: Nullable<String>,
-    pub user_id: Nullable<Id>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub search: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/show-moderation-logs`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("type", skip_absent)]
+        pub r#type: Nullable<String>,
+        #[json("userId", skip_absent)]
+        pub user_id: Nullable<Id>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("search", skip_absent)]
+        pub search: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    r#type: Nullable<String> = "type" skip_absent,
-    user_id: Nullable<Id> = "userId" skip_absent,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-    search: Nullable<String> = "search" skip_absent,
-});
 
 /// What `admin/show-moderation-logs` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `admin/show-moderation-logs` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub r#type: String,
-    pub info: serde_json::Value,
-    pub user_id: Id,
-    pub user: models::UserDetailed,
+misskey_core::object! {
+    /// `[]` in the `admin/show-moderation-logs` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("type", required)]
+        pub r#type: String,
+        #[json("info", required)]
+        pub info: serde_json::Value,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("user", required)]
+        pub user: models::UserDetailed,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    r#type: String = "type" required,
-    info: serde_json::Value = "info" required,
-    user_id: Id = "userId" required,
-    user: models::UserDetailed = "user" required,
-});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -10,84 +10,85 @@ use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize};
 use crate::models;
 
-/// The request body of `admin/show-user`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/show-user`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Id = "userId" required,
-});
-
-/// What `admin/show-user` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub email: Option<String>,
-    pub email_verified: bool,
-    pub followed_message: Option<String>,
-    pub auto_accept_followed: bool,
-    pub no_crawle: bool,
-    pub prevent_ai_learning: bool,
-    pub always_mark_nsfw: bool,
-    pub auto_sensitive: bool,
-    pub careful_bot: bool,
-    pub inject_featured_note: bool,
-    pub receive_announcement_email: bool,
-    pub muted_words: Vec<MutedWord>,
-    pub muted_instances: Vec<String>,
-    pub notification_recieve_config: models::NotificationRecieveConfig,
-    pub is_moderator: bool,
-    pub is_silenced: bool,
-    pub is_suspended: bool,
-    pub is_hibernated: bool,
-    pub last_active_date: Option<String>,
-    pub moderation_note: String,
-    pub signins: Vec<models::Signin>,
-    pub policies: models::RolePolicies,
-    pub roles: Vec<models::Role>,
-    pub role_assigns: Vec<RoleAssign>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub is_limited: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub is_deleted: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub inline_policies: Option<Vec<InlinePolicy>>,
+misskey_core::object! {
+    /// What `admin/show-user` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("email", or_default)]
+        pub email: Option<String>,
+        #[json("emailVerified", or_default)]
+        pub email_verified: bool,
+        #[json("followedMessage", or_default)]
+        pub followed_message: Option<String>,
+        #[json("autoAcceptFollowed", or_default)]
+        pub auto_accept_followed: bool,
+        #[json("noCrawle", or_default)]
+        pub no_crawle: bool,
+        #[json("preventAiLearning", or_default)]
+        pub prevent_ai_learning: bool,
+        #[json("alwaysMarkNsfw", or_default)]
+        pub always_mark_nsfw: bool,
+        #[json("autoSensitive", or_default)]
+        pub auto_sensitive: bool,
+        #[json("carefulBot", or_default)]
+        pub careful_bot: bool,
+        #[json("injectFeaturedNote", or_default)]
+        pub inject_featured_note: bool,
+        #[json("receiveAnnouncementEmail", or_default)]
+        pub receive_announcement_email: bool,
+        #[json("mutedWords", or_default)]
+        pub muted_words: Vec<MutedWord>,
+        #[json("mutedInstances", or_default)]
+        pub muted_instances: Vec<String>,
+        #[json("notificationRecieveConfig", required)]
+        pub notification_recieve_config: models::NotificationRecieveConfig,
+        #[json("isModerator", or_default)]
+        pub is_moderator: bool,
+        #[json("isSilenced", or_default)]
+        pub is_silenced: bool,
+        #[json("isSuspended", or_default)]
+        pub is_suspended: bool,
+        #[json("isHibernated", or_default)]
+        pub is_hibernated: bool,
+        #[json("lastActiveDate", or_default)]
+        pub last_active_date: Option<String>,
+        #[json("moderationNote", required)]
+        pub moderation_note: String,
+        #[json("signins", or_default)]
+        pub signins: Vec<models::Signin>,
+        #[json("policies", required)]
+        pub policies: models::RolePolicies,
+        #[json("roles", or_default)]
+        pub roles: Vec<models::Role>,
+        #[json("roleAssigns", or_default)]
+        pub role_assigns: Vec<RoleAssign>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("isLimited", skip_none)]
+        pub is_limited: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("isDeleted", skip_none)]
+        pub is_deleted: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("inlinePolicies", skip_none)]
+        pub inline_policies: Option<Vec<InlinePolicy>>,
+    }
 }
-
-misskey_core::object!(Response {
-    email: Option<String> = "email" or_default,
-    email_verified: bool = "emailVerified" or_default,
-    followed_message: Option<String> = "followedMessage" or_default,
-    auto_accept_followed: bool = "autoAcceptFollowed" or_default,
-    no_crawle: bool = "noCrawle" or_default,
-    prevent_ai_learning: bool = "preventAiLearning" or_default,
-    always_mark_nsfw: bool = "alwaysMarkNsfw" or_default,
-    auto_sensitive: bool = "autoSensitive" or_default,
-    careful_bot: bool = "carefulBot" or_default,
-    inject_featured_note: bool = "injectFeaturedNote" or_default,
-    receive_announcement_email: bool = "receiveAnnouncementEmail" or_default,
-    muted_words: Vec<MutedWord> = "mutedWords" or_default,
-    muted_instances: Vec<String> = "mutedInstances" or_default,
-    notification_recieve_config: models::NotificationRecieveConfig = "notificationRecieveConfig" required,
-    is_moderator: bool = "isModerator" or_default,
-    is_silenced: bool = "isSilenced" or_default,
-    is_suspended: bool = "isSuspended" or_default,
-    is_hibernated: bool = "isHibernated" or_default,
-    last_active_date: Option<String> = "lastActiveDate" or_default,
-    moderation_note: String = "moderationNote" required,
-    signins: Vec<models::Signin> = "signins" or_default,
-    policies: models::RolePolicies = "policies" required,
-    roles: Vec<models::Role> = "roles" or_default,
-    role_assigns: Vec<RoleAssign> = "roleAssigns" or_default,
-    is_limited: Option<bool> = "isLimited" skip_none,
-    is_deleted: Option<bool> = "isDeleted" skip_none,
-    inline_policies: Option<Vec<InlinePolicy>> = "inlinePolicies" skip_none,
-});
 
 /// `mutedWords[]` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MutedWord {
     String(String),
     List(Vec<String>),
@@ -106,60 +107,61 @@ impl<'de> Deserialize<'de> for MutedWord {
                 (
                     "String",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_str(v).map(Self::String),
+                    |v| misskey_core::private::parse(v).map(Self::String),
                 ),
                 (
                     "List",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_str(v).map(Self::List),
+                    |v| misskey_core::private::parse(v).map(Self::List),
                 ),
             ],
         )
     }
 }
 
-/// `roleAssigns[]` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoleAssign {
-    pub created_at: String,
-    pub expires_at: Option<String>,
-    pub role_id: String,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub memo: Option<String>,
+misskey_core::object! {
+    /// `roleAssigns[]` in the `admin/show-user` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct RoleAssign {
+        #[json("createdAt", required)]
+        pub created_at: String,
+        #[json("expiresAt", or_default)]
+        pub expires_at: Option<String>,
+        #[json("roleId", required)]
+        pub role_id: String,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("memo", skip_none)]
+        pub memo: Option<String>,
+    }
 }
 
-misskey_core::object!(RoleAssign {
-    created_at: String = "createdAt" required,
-    expires_at: Option<String> = "expiresAt" or_default,
-    role_id: String = "roleId" required,
-    memo: Option<String> = "memo" skip_none,
-});
-
-/// `inlinePolicies[]` in the `admin/show-user` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InlinePolicy {
-    pub id: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub policy: String,
-    pub operation: String,
-    pub value: Option<Value>,
-    pub memo: Option<String>,
+misskey_core::object! {
+    /// `inlinePolicies[]` in the `admin/show-user` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct InlinePolicy {
+        #[json("id", required)]
+        pub id: String,
+        #[json("createdAt", required)]
+        pub created_at: String,
+        #[json("updatedAt", required)]
+        pub updated_at: String,
+        #[json("policy", required)]
+        pub policy: String,
+        #[json("operation", required)]
+        pub operation: String,
+        #[json("value", or_default)]
+        pub value: Option<Value>,
+        #[json("memo", or_default)]
+        pub memo: Option<String>,
+    }
 }
-
-misskey_core::object!(InlinePolicy {
-    id: String = "id" required,
-    created_at: String = "createdAt" required,
-    updated_at: String = "updatedAt" required,
-    policy: String = "policy" required,
-    operation: String = "operation" required,
-    value: Option<Value> = "value" or_default,
-    memo: Option<String> = "memo" or_default,
-});
 
 /// `inlinePolicies[].value` in the `admin/show-user` response.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Value {
     Boolean(bool),
     Number(f64),
@@ -179,17 +181,17 @@ impl<'de> Deserialize<'de> for Value {
                 (
                     "Boolean",
                     misskey_core::private::Shape::Bool,
-                    |v| serde_json::from_str(v).map(Self::Boolean),
+                    |v| misskey_core::private::parse(v).map(Self::Boolean),
                 ),
                 (
                     "Number",
                     misskey_core::private::Shape::Number,
-                    |v| serde_json::from_str(v).map(Self::Number),
+                    |v| misskey_core::private::parse(v).map(Self::Number),
                 ),
                 (
                     "String",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_str(v).map(Self::String),
+                    |v| misskey_core::private::parse(v).map(Self::String),
                 ),
             ],
         )

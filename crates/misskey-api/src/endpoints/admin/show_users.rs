@@ -9,93 +9,73 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/show-users`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    /// Default: `0`.
-    pub offset: Option<i64>,
-    pub sort: Option<Sort>,
-    /// Default: `"all"`.
-    pub state: Option<State>,
-    /// Default: `"combined"`.
-    pub origin: Option<models::AdminReporterOrigin>,
-    pub username: Nullable<String>,
-    /// The local host is represented with `null`.
-    pub hostname: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/show-users`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// Default: `0`.
+        #[json("offset", skip_none)]
+        pub offset: Option<i64>,
+        #[json("sort", skip_none)]
+        pub sort: Option<Sort>,
+        /// Default: `"all"`.
+        #[json("state", skip_none)]
+        pub state: Option<State>,
+        /// Default: `"combined"`.
+        #[json("origin", skip_none)]
+        pub origin: Option<models::AdminReporterOrigin>,
+        #[json("username", skip_absent)]
+        pub username: Nullable<String>,
+        /// The local host is represented with `null`.
+        #[json("hostname", skip_absent)]
+        pub hostname: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    offset: Option<i64> = "offset" skip_none,
-    sort: Option<Sort> = "sort" skip_none,
-    state: Option<State> = "state" skip_none,
-    origin: Option<models::AdminReporterOrigin> = "origin" skip_none,
-    username: Nullable<String> = "username" skip_absent,
-    hostname: Nullable<String> = "hostname" skip_absent,
-});
 
 /// What `admin/show-users` answers.
 pub type Response = Vec<models::UserDetailed>;
 
-/// Values of `sort` in the `admin/show-users` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Sort {
-    /// `+follower`
-    PlusFollower,
-    /// `-follower`
-    MinusFollower,
-    /// `+createdAt`
-    PlusCreatedAt,
-    /// `-createdAt`
-    MinusCreatedAt,
-    /// `+updatedAt`
-    PlusUpdatedAt,
-    /// `-updatedAt`
-    MinusUpdatedAt,
-    /// `+lastActiveDate`
-    PlusLastActiveDate,
-    /// `-lastActiveDate`
-    MinusLastActiveDate,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `sort` in the `admin/show-users` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Sort {
+        PlusFollower = "+follower",
+        MinusFollower = "-follower",
+        PlusCreatedAt = "+createdAt",
+        MinusCreatedAt = "-createdAt",
+        PlusUpdatedAt = "+updatedAt",
+        MinusUpdatedAt = "-updatedAt",
+        PlusLastActiveDate = "+lastActiveDate",
+        MinusLastActiveDate = "-lastActiveDate",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    Sort, Other { PlusFollower => "+follower", MinusFollower => "-follower",
-    PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt", PlusUpdatedAt =>
-    "+updatedAt", MinusUpdatedAt => "-updatedAt", PlusLastActiveDate =>
-    "+lastActiveDate", MinusLastActiveDate => "-lastActiveDate", }
-);
-
-/// Values of `state` in the `admin/show-users` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `all`
-    #[default]
-    All,
-    /// `alive`
-    Alive,
-    /// `available`
-    Available,
-    /// `admin`
-    Admin,
-    /// `moderator`
-    Moderator,
-    /// `adminOrModerator`
-    AdminOrModerator,
-    /// `suspended`
-    Suspended,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(All)]
+    /// Values of `state` in the `admin/show-users` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum State {
+        All = "all",
+        Alive = "alive",
+        Available = "available",
+        Admin = "admin",
+        Moderator = "moderator",
+        AdminOrModerator = "adminOrModerator",
+        Suspended = "suspended",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    State, Other { All => "all", Alive => "alive", Available => "available", Admin =>
-    "admin", Moderator => "moderator", AdminOrModerator => "adminOrModerator", Suspended
-    => "suspended", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

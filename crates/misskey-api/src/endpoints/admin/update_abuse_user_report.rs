@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/update-abuse-user-report`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub report_id: Id,
-    pub moderation_note: Option<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/update-abuse-user-report`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("reportId", required)]
+        pub report_id: Id,
+        #[json("moderationNote", skip_none)]
+        pub moderation_note: Option<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    report_id: Id = "reportId" required,
-    moderation_note: Option<String> = "moderationNote" skip_none,
-});
 
 /// `admin/update-abuse-user-report` answers `204 No Content`.
 pub type Response = ();

@@ -9,348 +9,334 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/update-meta`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub disable_registration: Nullable<bool>,
-    pub pinned_users: Nullable<Vec<String>>,
-    pub hidden_tags: Nullable<Vec<String>>,
-    pub blocked_hosts: Nullable<Vec<String>>,
-    pub sensitive_words: Nullable<Vec<String>>,
-    pub prohibited_words: Nullable<Vec<String>>,
-    pub prohibited_words_for_name_of_user: Nullable<Vec<String>>,
-    pub theme_color: Nullable<String>,
-    pub mascot_image_url: Nullable<String>,
-    pub banner_url: Nullable<String>,
-    pub server_error_image_url: Nullable<String>,
-    pub info_image_url: Nullable<String>,
-    pub not_found_image_url: Nullable<String>,
-    pub icon_url: Nullable<String>,
-    pub app192_icon_url: Nullable<String>,
-    pub app512_icon_url: Nullable<String>,
-    pub background_image_url: Nullable<String>,
-    pub logo_image_url: Nullable<String>,
-    pub name: Nullable<String>,
-    pub short_name: Nullable<String>,
-    pub description: Nullable<String>,
-    pub default_light_theme: Nullable<String>,
-    pub default_dark_theme: Nullable<String>,
-    pub cache_remote_files: Option<bool>,
-    pub cache_remote_sensitive_files: Option<bool>,
-    pub email_required_for_signup: Option<bool>,
-    pub enable_hcaptcha: Option<bool>,
-    pub hcaptcha_site_key: Nullable<String>,
-    pub hcaptcha_secret_key: Nullable<String>,
-    pub enable_mcaptcha: Option<bool>,
-    pub mcaptcha_site_key: Nullable<String>,
-    pub mcaptcha_instance_url: Nullable<String>,
-    pub mcaptcha_secret_key: Nullable<String>,
-    pub enable_recaptcha: Option<bool>,
-    pub recaptcha_site_key: Nullable<String>,
-    pub recaptcha_secret_key: Nullable<String>,
-    pub enable_turnstile: Option<bool>,
-    pub turnstile_site_key: Nullable<String>,
-    pub turnstile_secret_key: Nullable<String>,
-    pub enable_testcaptcha: Option<bool>,
-    pub sensitive_media_detection: Option<SensitiveMediaDetection>,
-    pub sensitive_media_detection_sensitivity: Option<
-        SensitiveMediaDetectionSensitivity,
-    >,
-    pub set_sensitive_flag_automatically: Option<bool>,
-    pub enable_sensitive_media_detection_for_videos: Option<bool>,
-    /// In 2024.10.1; not in 2025.11.0.
-    pub proxy_account_id: Nullable<Id>,
-    pub maintainer_name: Nullable<String>,
-    pub maintainer_email: Nullable<String>,
-    pub langs: Option<Vec<String>>,
-    pub deepl_auth_key: Nullable<String>,
-    pub deepl_is_pro: Option<bool>,
-    pub enable_email: Option<bool>,
-    pub email: Nullable<String>,
-    pub smtp_secure: Option<bool>,
-    pub smtp_host: Nullable<String>,
-    pub smtp_port: Nullable<i64>,
-    pub smtp_user: Nullable<String>,
-    pub smtp_pass: Nullable<String>,
-    pub enable_service_worker: Option<bool>,
-    pub sw_public_key: Nullable<String>,
-    pub sw_private_key: Nullable<String>,
-    pub tos_url: Nullable<String>,
-    pub repository_url: Nullable<String>,
-    pub feedback_url: Nullable<String>,
-    pub impressum_url: Nullable<String>,
-    pub privacy_policy_url: Nullable<String>,
-    pub inquiry_url: Nullable<String>,
-    pub use_object_storage: Option<bool>,
-    pub object_storage_base_url: Nullable<String>,
-    pub object_storage_bucket: Nullable<String>,
-    pub object_storage_prefix: Nullable<String>,
-    pub object_storage_endpoint: Nullable<String>,
-    pub object_storage_region: Nullable<String>,
-    pub object_storage_port: Nullable<i64>,
-    pub object_storage_access_key: Nullable<String>,
-    pub object_storage_secret_key: Nullable<String>,
-    pub object_storage_use_ssl: Option<bool>,
-    pub object_storage_use_proxy: Option<bool>,
-    pub object_storage_set_public_read: Option<bool>,
-    pub object_storage_s3_force_path_style: Option<bool>,
-    pub enable_ip_logging: Option<bool>,
-    pub enable_active_email_validation: Option<bool>,
-    pub enable_verifymail_api: Option<bool>,
-    pub verifymail_auth_key: Nullable<String>,
-    pub enable_truemail_api: Option<bool>,
-    pub truemail_instance: Nullable<String>,
-    pub truemail_auth_key: Nullable<String>,
-    pub enable_charts_for_remote_user: Option<bool>,
-    pub enable_charts_for_federated_instances: Option<bool>,
-    pub enable_stats_for_federated_instances: Option<bool>,
-    pub enable_server_machine_stats: Option<bool>,
-    pub enable_identicon_generation: Option<bool>,
-    pub server_rules: Option<Vec<String>>,
-    pub banned_email_domains: Option<Vec<String>>,
-    pub preserved_usernames: Option<Vec<String>>,
-    pub manifest_json_override: Option<String>,
-    pub enable_fanout_timeline: Option<bool>,
-    pub enable_fanout_timeline_db_fallback: Option<bool>,
-    pub per_local_user_user_timeline_cache_max: Option<i64>,
-    pub per_remote_user_user_timeline_cache_max: Option<i64>,
-    pub per_user_home_timeline_cache_max: Option<i64>,
-    pub per_user_list_timeline_cache_max: Option<i64>,
-    pub enable_reactions_buffering: Option<bool>,
-    pub notes_per_one_ad: Option<i64>,
-    pub silenced_hosts: Nullable<Vec<String>>,
-    pub media_silenced_hosts: Nullable<Vec<String>>,
-    /// [Deprecated] Use "urlPreviewSummaryProxyUrl" instead.
-    pub summaly_proxy: Nullable<String>,
-    pub url_preview_enabled: Option<bool>,
-    pub url_preview_timeout: Option<i64>,
-    pub url_preview_maximum_content_length: Option<i64>,
-    pub url_preview_require_content_length: Option<bool>,
-    pub url_preview_user_agent: Nullable<String>,
-    pub url_preview_summary_proxy_url: Nullable<String>,
-    pub federation: Option<Federation>,
-    pub federation_hosts: Option<Vec<String>>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub client_options: Nullable<serde_json::Value>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub google_analytics_measurement_id: Nullable<String>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub url_preview_allow_redirect: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub deliver_suspended_software: Option<
-        Vec<models::AdminDeliverSuspendedSoftwareItem>,
-    >,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub single_user_mode: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub ugc_visibility_for_visitor: Option<models::AdminUgcVisibilityForVisitor>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub proxy_remote_files: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub sign_to_activity_pub_get: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub allow_external_ap_redirect: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub enable_remote_notes_cleaning: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub remote_notes_cleaning_expiry_days_for_each_notes: Option<f64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub remote_notes_cleaning_max_processing_duration_in_minutes: Option<f64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub show_role_badges_of_remote_users: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/update-meta`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("disableRegistration", skip_absent)]
+        pub disable_registration: Nullable<bool>,
+        #[json("pinnedUsers", skip_absent)]
+        pub pinned_users: Nullable<Vec<String>>,
+        #[json("hiddenTags", skip_absent)]
+        pub hidden_tags: Nullable<Vec<String>>,
+        #[json("blockedHosts", skip_absent)]
+        pub blocked_hosts: Nullable<Vec<String>>,
+        #[json("sensitiveWords", skip_absent)]
+        pub sensitive_words: Nullable<Vec<String>>,
+        #[json("prohibitedWords", skip_absent)]
+        pub prohibited_words: Nullable<Vec<String>>,
+        #[json("prohibitedWordsForNameOfUser", skip_absent)]
+        pub prohibited_words_for_name_of_user: Nullable<Vec<String>>,
+        #[json("themeColor", skip_absent)]
+        pub theme_color: Nullable<String>,
+        #[json("mascotImageUrl", skip_absent)]
+        pub mascot_image_url: Nullable<String>,
+        #[json("bannerUrl", skip_absent)]
+        pub banner_url: Nullable<String>,
+        #[json("serverErrorImageUrl", skip_absent)]
+        pub server_error_image_url: Nullable<String>,
+        #[json("infoImageUrl", skip_absent)]
+        pub info_image_url: Nullable<String>,
+        #[json("notFoundImageUrl", skip_absent)]
+        pub not_found_image_url: Nullable<String>,
+        #[json("iconUrl", skip_absent)]
+        pub icon_url: Nullable<String>,
+        #[json("app192IconUrl", skip_absent)]
+        pub app192_icon_url: Nullable<String>,
+        #[json("app512IconUrl", skip_absent)]
+        pub app512_icon_url: Nullable<String>,
+        #[json("backgroundImageUrl", skip_absent)]
+        pub background_image_url: Nullable<String>,
+        #[json("logoImageUrl", skip_absent)]
+        pub logo_image_url: Nullable<String>,
+        #[json("name", skip_absent)]
+        pub name: Nullable<String>,
+        #[json("shortName", skip_absent)]
+        pub short_name: Nullable<String>,
+        #[json("description", skip_absent)]
+        pub description: Nullable<String>,
+        #[json("defaultLightTheme", skip_absent)]
+        pub default_light_theme: Nullable<String>,
+        #[json("defaultDarkTheme", skip_absent)]
+        pub default_dark_theme: Nullable<String>,
+        #[json("cacheRemoteFiles", skip_none)]
+        pub cache_remote_files: Option<bool>,
+        #[json("cacheRemoteSensitiveFiles", skip_none)]
+        pub cache_remote_sensitive_files: Option<bool>,
+        #[json("emailRequiredForSignup", skip_none)]
+        pub email_required_for_signup: Option<bool>,
+        #[json("enableHcaptcha", skip_none)]
+        pub enable_hcaptcha: Option<bool>,
+        #[json("hcaptchaSiteKey", skip_absent)]
+        pub hcaptcha_site_key: Nullable<String>,
+        #[json("hcaptchaSecretKey", skip_absent)]
+        pub hcaptcha_secret_key: Nullable<String>,
+        #[json("enableMcaptcha", skip_none)]
+        pub enable_mcaptcha: Option<bool>,
+        #[json("mcaptchaSiteKey", skip_absent)]
+        pub mcaptcha_site_key: Nullable<String>,
+        #[json("mcaptchaInstanceUrl", skip_absent)]
+        pub mcaptcha_instance_url: Nullable<String>,
+        #[json("mcaptchaSecretKey", skip_absent)]
+        pub mcaptcha_secret_key: Nullable<String>,
+        #[json("enableRecaptcha", skip_none)]
+        pub enable_recaptcha: Option<bool>,
+        #[json("recaptchaSiteKey", skip_absent)]
+        pub recaptcha_site_key: Nullable<String>,
+        #[json("recaptchaSecretKey", skip_absent)]
+        pub recaptcha_secret_key: Nullable<String>,
+        #[json("enableTurnstile", skip_none)]
+        pub enable_turnstile: Option<bool>,
+        #[json("turnstileSiteKey", skip_absent)]
+        pub turnstile_site_key: Nullable<String>,
+        #[json("turnstileSecretKey", skip_absent)]
+        pub turnstile_secret_key: Nullable<String>,
+        #[json("enableTestcaptcha", skip_none)]
+        pub enable_testcaptcha: Option<bool>,
+        #[json("sensitiveMediaDetection", skip_none)]
+        pub sensitive_media_detection: Option<SensitiveMediaDetection>,
+        #[json("sensitiveMediaDetectionSensitivity", skip_none)]
+        pub sensitive_media_detection_sensitivity: Option<
+            SensitiveMediaDetectionSensitivity,
+        >,
+        #[json("setSensitiveFlagAutomatically", skip_none)]
+        pub set_sensitive_flag_automatically: Option<bool>,
+        #[json("enableSensitiveMediaDetectionForVideos", skip_none)]
+        pub enable_sensitive_media_detection_for_videos: Option<bool>,
+        /// In 2024.10.1; not in 2025.11.0.
+        #[json("proxyAccountId", skip_absent)]
+        pub proxy_account_id: Nullable<Id>,
+        #[json("maintainerName", skip_absent)]
+        pub maintainer_name: Nullable<String>,
+        #[json("maintainerEmail", skip_absent)]
+        pub maintainer_email: Nullable<String>,
+        #[json("langs", skip_none)]
+        pub langs: Option<Vec<String>>,
+        #[json("deeplAuthKey", skip_absent)]
+        pub deepl_auth_key: Nullable<String>,
+        #[json("deeplIsPro", skip_none)]
+        pub deepl_is_pro: Option<bool>,
+        #[json("enableEmail", skip_none)]
+        pub enable_email: Option<bool>,
+        #[json("email", skip_absent)]
+        pub email: Nullable<String>,
+        #[json("smtpSecure", skip_none)]
+        pub smtp_secure: Option<bool>,
+        #[json("smtpHost", skip_absent)]
+        pub smtp_host: Nullable<String>,
+        #[json("smtpPort", skip_absent)]
+        pub smtp_port: Nullable<i64>,
+        #[json("smtpUser", skip_absent)]
+        pub smtp_user: Nullable<String>,
+        #[json("smtpPass", skip_absent)]
+        pub smtp_pass: Nullable<String>,
+        #[json("enableServiceWorker", skip_none)]
+        pub enable_service_worker: Option<bool>,
+        #[json("swPublicKey", skip_absent)]
+        pub sw_public_key: Nullable<String>,
+        #[json("swPrivateKey", skip_absent)]
+        pub sw_private_key: Nullable<String>,
+        #[json("tosUrl", skip_absent)]
+        pub tos_url: Nullable<String>,
+        #[json("repositoryUrl", skip_absent)]
+        pub repository_url: Nullable<String>,
+        #[json("feedbackUrl", skip_absent)]
+        pub feedback_url: Nullable<String>,
+        #[json("impressumUrl", skip_absent)]
+        pub impressum_url: Nullable<String>,
+        #[json("privacyPolicyUrl", skip_absent)]
+        pub privacy_policy_url: Nullable<String>,
+        #[json("inquiryUrl", skip_absent)]
+        pub inquiry_url: Nullable<String>,
+        #[json("useObjectStorage", skip_none)]
+        pub use_object_storage: Option<bool>,
+        #[json("objectStorageBaseUrl", skip_absent)]
+        pub object_storage_base_url: Nullable<String>,
+        #[json("objectStorageBucket", skip_absent)]
+        pub object_storage_bucket: Nullable<String>,
+        #[json("objectStoragePrefix", skip_absent)]
+        pub object_storage_prefix: Nullable<String>,
+        #[json("objectStorageEndpoint", skip_absent)]
+        pub object_storage_endpoint: Nullable<String>,
+        #[json("objectStorageRegion", skip_absent)]
+        pub object_storage_region: Nullable<String>,
+        #[json("objectStoragePort", skip_absent)]
+        pub object_storage_port: Nullable<i64>,
+        #[json("objectStorageAccessKey", skip_absent)]
+        pub object_storage_access_key: Nullable<String>,
+        #[json("objectStorageSecretKey", skip_absent)]
+        pub object_storage_secret_key: Nullable<String>,
+        #[json("objectStorageUseSSL", skip_none)]
+        pub object_storage_use_ssl: Option<bool>,
+        #[json("objectStorageUseProxy", skip_none)]
+        pub object_storage_use_proxy: Option<bool>,
+        #[json("objectStorageSetPublicRead", skip_none)]
+        pub object_storage_set_public_read: Option<bool>,
+        #[json("objectStorageS3ForcePathStyle", skip_none)]
+        pub object_storage_s3_force_path_style: Option<bool>,
+        #[json("enableIpLogging", skip_none)]
+        pub enable_ip_logging: Option<bool>,
+        #[json("enableActiveEmailValidation", skip_none)]
+        pub enable_active_email_validation: Option<bool>,
+        #[json("enableVerifymailApi", skip_none)]
+        pub enable_verifymail_api: Option<bool>,
+        #[json("verifymailAuthKey", skip_absent)]
+        pub verifymail_auth_key: Nullable<String>,
+        #[json("enableTruemailApi", skip_none)]
+        pub enable_truemail_api: Option<bool>,
+        #[json("truemailInstance", skip_absent)]
+        pub truemail_instance: Nullable<String>,
+        #[json("truemailAuthKey", skip_absent)]
+        pub truemail_auth_key: Nullable<String>,
+        #[json("enableChartsForRemoteUser", skip_none)]
+        pub enable_charts_for_remote_user: Option<bool>,
+        #[json("enableChartsForFederatedInstances", skip_none)]
+        pub enable_charts_for_federated_instances: Option<bool>,
+        #[json("enableStatsForFederatedInstances", skip_none)]
+        pub enable_stats_for_federated_instances: Option<bool>,
+        #[json("enableServerMachineStats", skip_none)]
+        pub enable_server_machine_stats: Option<bool>,
+        #[json("enableIdenticonGeneration", skip_none)]
+        pub enable_identicon_generation: Option<bool>,
+        #[json("serverRules", skip_none)]
+        pub server_rules: Option<Vec<String>>,
+        #[json("bannedEmailDomains", skip_none)]
+        pub banned_email_domains: Option<Vec<String>>,
+        #[json("preservedUsernames", skip_none)]
+        pub preserved_usernames: Option<Vec<String>>,
+        #[json("manifestJsonOverride", skip_none)]
+        pub manifest_json_override: Option<String>,
+        #[json("enableFanoutTimeline", skip_none)]
+        pub enable_fanout_timeline: Option<bool>,
+        #[json("enableFanoutTimelineDbFallback", skip_none)]
+        pub enable_fanout_timeline_db_fallback: Option<bool>,
+        #[json("perLocalUserUserTimelineCacheMax", skip_none)]
+        pub per_local_user_user_timeline_cache_max: Option<i64>,
+        #[json("perRemoteUserUserTimelineCacheMax", skip_none)]
+        pub per_remote_user_user_timeline_cache_max: Option<i64>,
+        #[json("perUserHomeTimelineCacheMax", skip_none)]
+        pub per_user_home_timeline_cache_max: Option<i64>,
+        #[json("perUserListTimelineCacheMax", skip_none)]
+        pub per_user_list_timeline_cache_max: Option<i64>,
+        #[json("enableReactionsBuffering", skip_none)]
+        pub enable_reactions_buffering: Option<bool>,
+        #[json("notesPerOneAd", skip_none)]
+        pub notes_per_one_ad: Option<i64>,
+        #[json("silencedHosts", skip_absent)]
+        pub silenced_hosts: Nullable<Vec<String>>,
+        #[json("mediaSilencedHosts", skip_absent)]
+        pub media_silenced_hosts: Nullable<Vec<String>>,
+        /// [Deprecated] Use "urlPreviewSummaryProxyUrl" instead.
+        #[json("summalyProxy", skip_absent)]
+        pub summaly_proxy: Nullable<String>,
+        #[json("urlPreviewEnabled", skip_none)]
+        pub url_preview_enabled: Option<bool>,
+        #[json("urlPreviewTimeout", skip_none)]
+        pub url_preview_timeout: Option<i64>,
+        #[json("urlPreviewMaximumContentLength", skip_none)]
+        pub url_preview_maximum_content_length: Option<i64>,
+        #[json("urlPreviewRequireContentLength", skip_none)]
+        pub url_preview_require_content_length: Option<bool>,
+        #[json("urlPreviewUserAgent", skip_absent)]
+        pub url_preview_user_agent: Nullable<String>,
+        #[json("urlPreviewSummaryProxyUrl", skip_absent)]
+        pub url_preview_summary_proxy_url: Nullable<String>,
+        #[json("federation", skip_none)]
+        pub federation: Option<Federation>,
+        #[json("federationHosts", skip_none)]
+        pub federation_hosts: Option<Vec<String>>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("clientOptions", skip_absent)]
+        pub client_options: Nullable<serde_json::Value>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("googleAnalyticsMeasurementId", skip_absent)]
+        pub google_analytics_measurement_id: Nullable<String>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("urlPreviewAllowRedirect", skip_none)]
+        pub url_preview_allow_redirect: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("deliverSuspendedSoftware", skip_none)]
+        pub deliver_suspended_software: Option<
+            Vec<models::AdminDeliverSuspendedSoftwareItem>,
+        >,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("singleUserMode", skip_none)]
+        pub single_user_mode: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("ugcVisibilityForVisitor", skip_none)]
+        pub ugc_visibility_for_visitor: Option<models::AdminUgcVisibilityForVisitor>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("proxyRemoteFiles", skip_none)]
+        pub proxy_remote_files: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("signToActivityPubGet", skip_none)]
+        pub sign_to_activity_pub_get: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("allowExternalApRedirect", skip_none)]
+        pub allow_external_ap_redirect: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("enableRemoteNotesCleaning", skip_none)]
+        pub enable_remote_notes_cleaning: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("remoteNotesCleaningExpiryDaysForEachNotes", skip_none)]
+        pub remote_notes_cleaning_expiry_days_for_each_notes: Option<f64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("remoteNotesCleaningMaxProcessingDurationInMinutes", skip_none)]
+        pub remote_notes_cleaning_max_processing_duration_in_minutes: Option<f64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("showRoleBadgesOfRemoteUsers", skip_none)]
+        pub show_role_badges_of_remote_users: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    disable_registration: Nullable<bool> = "disableRegistration" skip_absent,
-    pinned_users: Nullable<Vec<String>> = "pinnedUsers" skip_absent,
-    hidden_tags: Nullable<Vec<String>> = "hiddenTags" skip_absent,
-    blocked_hosts: Nullable<Vec<String>> = "blockedHosts" skip_absent,
-    sensitive_words: Nullable<Vec<String>> = "sensitiveWords" skip_absent,
-    prohibited_words: Nullable<Vec<String>> = "prohibitedWords" skip_absent,
-    prohibited_words_for_name_of_user: Nullable<Vec<String>> = "prohibitedWordsForNameOfUser" skip_absent,
-    theme_color: Nullable<String> = "themeColor" skip_absent,
-    mascot_image_url: Nullable<String> = "mascotImageUrl" skip_absent,
-    banner_url: Nullable<String> = "bannerUrl" skip_absent,
-    server_error_image_url: Nullable<String> = "serverErrorImageUrl" skip_absent,
-    info_image_url: Nullable<String> = "infoImageUrl" skip_absent,
-    not_found_image_url: Nullable<String> = "notFoundImageUrl" skip_absent,
-    icon_url: Nullable<String> = "iconUrl" skip_absent,
-    app192_icon_url: Nullable<String> = "app192IconUrl" skip_absent,
-    app512_icon_url: Nullable<String> = "app512IconUrl" skip_absent,
-    background_image_url: Nullable<String> = "backgroundImageUrl" skip_absent,
-    logo_image_url: Nullable<String> = "logoImageUrl" skip_absent,
-    name: Nullable<String> = "name" skip_absent,
-    short_name: Nullable<String> = "shortName" skip_absent,
-    description: Nullable<String> = "description" skip_absent,
-    default_light_theme: Nullable<String> = "defaultLightTheme" skip_absent,
-    default_dark_theme: Nullable<String> = "defaultDarkTheme" skip_absent,
-    cache_remote_files: Option<bool> = "cacheRemoteFiles" skip_none,
-    cache_remote_sensitive_files: Option<bool> = "cacheRemoteSensitiveFiles" skip_none,
-    email_required_for_signup: Option<bool> = "emailRequiredForSignup" skip_none,
-    enable_hcaptcha: Option<bool> = "enableHcaptcha" skip_none,
-    hcaptcha_site_key: Nullable<String> = "hcaptchaSiteKey" skip_absent,
-    hcaptcha_secret_key: Nullable<String> = "hcaptchaSecretKey" skip_absent,
-    enable_mcaptcha: Option<bool> = "enableMcaptcha" skip_none,
-    mcaptcha_site_key: Nullable<String> = "mcaptchaSiteKey" skip_absent,
-    mcaptcha_instance_url: Nullable<String> = "mcaptchaInstanceUrl" skip_absent,
-    mcaptcha_secret_key: Nullable<String> = "mcaptchaSecretKey" skip_absent,
-    enable_recaptcha: Option<bool> = "enableRecaptcha" skip_none,
-    recaptcha_site_key: Nullable<String> = "recaptchaSiteKey" skip_absent,
-    recaptcha_secret_key: Nullable<String> = "recaptchaSecretKey" skip_absent,
-    enable_turnstile: Option<bool> = "enableTurnstile" skip_none,
-    turnstile_site_key: Nullable<String> = "turnstileSiteKey" skip_absent,
-    turnstile_secret_key: Nullable<String> = "turnstileSecretKey" skip_absent,
-    enable_testcaptcha: Option<bool> = "enableTestcaptcha" skip_none,
-    sensitive_media_detection: Option<SensitiveMediaDetection> = "sensitiveMediaDetection" skip_none,
-    sensitive_media_detection_sensitivity: Option<SensitiveMediaDetectionSensitivity> = "sensitiveMediaDetectionSensitivity" skip_none,
-    set_sensitive_flag_automatically: Option<bool> = "setSensitiveFlagAutomatically" skip_none,
-    enable_sensitive_media_detection_for_videos: Option<bool> = "enableSensitiveMediaDetectionForVideos" skip_none,
-    proxy_account_id: Nullable<Id> = "proxyAccountId" skip_absent,
-    maintainer_name: Nullable<String> = "maintainerName" skip_absent,
-    maintainer_email: Nullable<String> = "maintainerEmail" skip_absent,
-    langs: Option<Vec<String>> = "langs" skip_none,
-    deepl_auth_key: Nullable<String> = "deeplAuthKey" skip_absent,
-    deepl_is_pro: Option<bool> = "deeplIsPro" skip_none,
-    enable_email: Option<bool> = "enableEmail" skip_none,
-    email: Nullable<String> = "email" skip_absent,
-    smtp_secure: Option<bool> = "smtpSecure" skip_none,
-    smtp_host: Nullable<String> = "smtpHost" skip_absent,
-    smtp_port: Nullable<i64> = "smtpPort" skip_absent,
-    smtp_user: Nullable<String> = "smtpUser" skip_absent,
-    smtp_pass: Nullable<String> = "smtpPass" skip_absent,
-    enable_service_worker: Option<bool> = "enableServiceWorker" skip_none,
-    sw_public_key: Nullable<String> = "swPublicKey" skip_absent,
-    sw_private_key: Nullable<String> = "swPrivateKey" skip_absent,
-    tos_url: Nullable<String> = "tosUrl" skip_absent,
-    repository_url: Nullable<String> = "repositoryUrl" skip_absent,
-    feedback_url: Nullable<String> = "feedbackUrl" skip_absent,
-    impressum_url: Nullable<String> = "impressumUrl" skip_absent,
-    privacy_policy_url: Nullable<String> = "privacyPolicyUrl" skip_absent,
-    inquiry_url: Nullable<String> = "inquiryUrl" skip_absent,
-    use_object_storage: Option<bool> = "useObjectStorage" skip_none,
-    object_storage_base_url: Nullable<String> = "objectStorageBaseUrl" skip_absent,
-    object_storage_bucket: Nullable<String> = "objectStorageBucket" skip_absent,
-    object_storage_prefix: Nullable<String> = "objectStoragePrefix" skip_absent,
-    object_storage_endpoint: Nullable<String> = "objectStorageEndpoint" skip_absent,
-    object_storage_region: Nullable<String> = "objectStorageRegion" skip_absent,
-    object_storage_port: Nullable<i64> = "objectStoragePort" skip_absent,
-    object_storage_access_key: Nullable<String> = "objectStorageAccessKey" skip_absent,
-    object_storage_secret_key: Nullable<String> = "objectStorageSecretKey" skip_absent,
-    object_storage_use_ssl: Option<bool> = "objectStorageUseSSL" skip_none,
-    object_storage_use_proxy: Option<bool> = "objectStorageUseProxy" skip_none,
-    object_storage_set_public_read: Option<bool> = "objectStorageSetPublicRead" skip_none,
-    object_storage_s3_force_path_style: Option<bool> = "objectStorageS3ForcePathStyle" skip_none,
-    enable_ip_logging: Option<bool> = "enableIpLogging" skip_none,
-    enable_active_email_validation: Option<bool> = "enableActiveEmailValidation" skip_none,
-    enable_verifymail_api: Option<bool> = "enableVerifymailApi" skip_none,
-    verifymail_auth_key: Nullable<String> = "verifymailAuthKey" skip_absent,
-    enable_truemail_api: Option<bool> = "enableTruemailApi" skip_none,
-    truemail_instance: Nullable<String> = "truemailInstance" skip_absent,
-    truemail_auth_key: Nullable<String> = "truemailAuthKey" skip_absent,
-    enable_charts_for_remote_user: Option<bool> = "enableChartsForRemoteUser" skip_none,
-    enable_charts_for_federated_instances: Option<bool> = "enableChartsForFederatedInstances" skip_none,
-    enable_stats_for_federated_instances: Option<bool> = "enableStatsForFederatedInstances" skip_none,
-    enable_server_machine_stats: Option<bool> = "enableServerMachineStats" skip_none,
-    enable_identicon_generation: Option<bool> = "enableIdenticonGeneration" skip_none,
-    server_rules: Option<Vec<String>> = "serverRules" skip_none,
-    banned_email_domains: Option<Vec<String>> = "bannedEmailDomains" skip_none,
-    preserved_usernames: Option<Vec<String>> = "preservedUsernames" skip_none,
-    manifest_json_override: Option<String> = "manifestJsonOverride" skip_none,
-    enable_fanout_timeline: Option<bool> = "enableFanoutTimeline" skip_none,
-    enable_fanout_timeline_db_fallback: Option<bool> = "enableFanoutTimelineDbFallback" skip_none,
-    per_local_user_user_timeline_cache_max: Option<i64> = "perLocalUserUserTimelineCacheMax" skip_none,
-    per_remote_user_user_timeline_cache_max: Option<i64> = "perRemoteUserUserTimelineCacheMax" skip_none,
-    per_user_home_timeline_cache_max: Option<i64> = "perUserHomeTimelineCacheMax" skip_none,
-    per_user_list_timeline_cache_max: Option<i64> = "perUserListTimelineCacheMax" skip_none,
-    enable_reactions_buffering: Option<bool> = "enableReactionsBuffering" skip_none,
-    notes_per_one_ad: Option<i64> = "notesPerOneAd" skip_none,
-    silenced_hosts: Nullable<Vec<String>> = "silencedHosts" skip_absent,
-    media_silenced_hosts: Nullable<Vec<String>> = "mediaSilencedHosts" skip_absent,
-    summaly_proxy: Nullable<String> = "summalyProxy" skip_absent,
-    url_preview_enabled: Option<bool> = "urlPreviewEnabled" skip_none,
-    url_preview_timeout: Option<i64> = "urlPreviewTimeout" skip_none,
-    url_preview_maximum_content_length: Option<i64> = "urlPreviewMaximumContentLength" skip_none,
-    url_preview_require_content_length: Option<bool> = "urlPreviewRequireContentLength" skip_none,
-    url_preview_user_agent: Nullable<String> = "urlPreviewUserAgent" skip_absent,
-    url_preview_summary_proxy_url: Nullable<String> = "urlPreviewSummaryProxyUrl" skip_absent,
-    federation: Option<Federation> = "federation" skip_none,
-    federation_hosts: Option<Vec<String>> = "federationHosts" skip_none,
-    client_options: Nullable<serde_json::Value> = "clientOptions" skip_absent,
-    google_analytics_measurement_id: Nullable<String> = "googleAnalyticsMeasurementId" skip_absent,
-    url_preview_allow_redirect: Option<bool> = "urlPreviewAllowRedirect" skip_none,
-    deliver_suspended_software: Option<Vec<models::AdminDeliverSuspendedSoftwareItem>> = "deliverSuspendedSoftware" skip_none,
-    single_user_mode: Option<bool> = "singleUserMode" skip_none,
-    ugc_visibility_for_visitor: Option<models::AdminUgcVisibilityForVisitor> = "ugcVisibilityForVisitor" skip_none,
-    proxy_remote_files: Option<bool> = "proxyRemoteFiles" skip_none,
-    sign_to_activity_pub_get: Option<bool> = "signToActivityPubGet" skip_none,
-    allow_external_ap_redirect: Option<bool> = "allowExternalApRedirect" skip_none,
-    enable_remote_notes_cleaning: Option<bool> = "enableRemoteNotesCleaning" skip_none,
-    remote_notes_cleaning_expiry_days_for_each_notes: Option<f64> = "remoteNotesCleaningExpiryDaysForEachNotes" skip_none,
-    remote_notes_cleaning_max_processing_duration_in_minutes: Option<f64> = "remoteNotesCleaningMaxProcessingDurationInMinutes" skip_none,
-    show_role_badges_of_remote_users: Option<bool> = "showRoleBadgesOfRemoteUsers" skip_none,
-});
 
 /// `admin/update-meta` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `sensitiveMediaDetection` in the `admin/update-meta` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SensitiveMediaDetection {
-    /// `none`
-    None,
-    /// `all`
-    All,
-    /// `local`
-    Local,
-    /// `remote`
-    Remote,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `sensitiveMediaDetection` in the `admin/update-meta` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum SensitiveMediaDetection {
+        None = "none",
+        All = "all",
+        Local = "local",
+        Remote = "remote",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    SensitiveMediaDetection, Other { None => "none", All => "all", Local => "local",
-    Remote => "remote", }
-);
-
-/// Values of `sensitiveMediaDetectionSensitivity` in the `admin/update-meta` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SensitiveMediaDetectionSensitivity {
-    /// `medium`
-    Medium,
-    /// `low`
-    Low,
-    /// `high`
-    High,
-    /// `veryLow`
-    VeryLow,
-    /// `veryHigh`
-    VeryHigh,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `sensitiveMediaDetectionSensitivity` in the `admin/update-meta` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum SensitiveMediaDetectionSensitivity {
+        Medium = "medium",
+        Low = "low",
+        High = "high",
+        VeryLow = "veryLow",
+        VeryHigh = "veryHigh",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    SensitiveMediaDetectionSensitivity, Other { Medium => "medium", Low => "low", High =>
-    "high", VeryLow => "veryLow", VeryHigh => "veryHigh", }
-);
-
-/// Values of `federation` in the `admin/update-meta` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Federation {
-    /// `all`
-    All,
-    /// `none`
-    None,
-    /// `specified`
-    Specified,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `federation` in the `admin/update-meta` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Federation {
+        All = "all",
+        None = "none",
+        Specified = "specified",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    Federation, Other { All => "all", None => "none", Specified => "specified", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,16 +9,16 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/update-proxy-account`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// 1 to 1500 characters.
-    pub description: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/update-proxy-account`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// 1 to 1500 characters.
+        #[json("description", skip_absent)]
+        pub description: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    description: Nullable<String> = "description" skip_absent,
-});
 
 /// What `admin/update-proxy-account` answers.
 pub type Response = models::UserDetailed;

@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `announcements/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub announcement_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `announcements/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("announcementId", required)]
+        pub announcement_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    announcement_id: Id = "announcementId" required,
-});
 
 /// What `announcements/show` answers.
 pub type Response = models::Announcement;

@@ -9,39 +9,39 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `antennas/create`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    /// 1 to 100 characters.
-    pub name: String,
-    pub src: models::AntennaSrc,
-    pub user_list_id: Nullable<Id>,
-    pub keywords: Vec<Vec<String>>,
-    pub exclude_keywords: Vec<Vec<String>>,
-    pub users: Vec<String>,
-    pub case_sensitive: bool,
-    pub local_only: Option<bool>,
-    pub exclude_bots: Option<bool>,
-    pub with_replies: bool,
-    pub with_file: bool,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub exclude_notes_in_sensitive_channel: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `antennas/create`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        /// 1 to 100 characters.
+        #[json("name", required)]
+        pub name: String,
+        #[json("src", required)]
+        pub src: models::AntennaSrc,
+        #[json("userListId", skip_absent)]
+        pub user_list_id: Nullable<Id>,
+        #[json("keywords", required)]
+        pub keywords: Vec<Vec<String>>,
+        #[json("excludeKeywords", required)]
+        pub exclude_keywords: Vec<Vec<String>>,
+        #[json("users", required)]
+        pub users: Vec<String>,
+        #[json("caseSensitive", required)]
+        pub case_sensitive: bool,
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        #[json("excludeBots", skip_none)]
+        pub exclude_bots: Option<bool>,
+        #[json("withReplies", required)]
+        pub with_replies: bool,
+        #[json("withFile", required)]
+        pub with_file: bool,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("excludeNotesInSensitiveChannel", skip_none)]
+        pub exclude_notes_in_sensitive_channel: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    src: models::AntennaSrc = "src" required,
-    user_list_id: Nullable<Id> = "userListId" skip_absent,
-    keywords: Vec<Vec<String>> = "keywords" required,
-    exclude_keywords: Vec<Vec<String>> = "excludeKeywords" required,
-    users: Vec<String> = "users" required,
-    case_sensitive: bool = "caseSensitive" required,
-    local_only: Option<bool> = "localOnly" skip_none,
-    exclude_bots: Option<bool> = "excludeBots" skip_none,
-    with_replies: bool = "withReplies" required,
-    with_file: bool = "withFile" required,
-    exclude_notes_in_sensitive_channel: Option<bool> = "excludeNotesInSensitiveChannel" skip_none,
-});
 
 /// What `antennas/create` answers.
 pub type Response = models::Antenna;

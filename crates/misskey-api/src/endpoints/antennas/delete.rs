@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `antennas/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub antenna_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `antennas/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("antennaId", required)]
+        pub antenna_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    antenna_id: Id = "antennaId" required,
-});
 
 /// `antennas/delete` answers `204 No Content`.
 pub type Response = ();

@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `antennas/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub antenna_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `antennas/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("antennaId", required)]
+        pub antenna_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    antenna_id: Id = "antennaId" required,
-});
 
 /// What `antennas/show` answers.
 pub type Response = models::Antenna;

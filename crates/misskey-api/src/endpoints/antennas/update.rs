@@ -9,41 +9,41 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `antennas/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub antenna_id: Id,
-    /// 1 to 100 characters.
-    pub name: Option<String>,
-    pub src: Option<models::AntennaSrc>,
-    pub user_list_id: Nullable<Id>,
-    pub keywords: Option<Vec<Vec<String>>>,
-    pub exclude_keywords: Option<Vec<Vec<String>>>,
-    pub users: Option<Vec<String>>,
-    pub case_sensitive: Option<bool>,
-    pub local_only: Option<bool>,
-    pub exclude_bots: Option<bool>,
-    pub with_replies: Option<bool>,
-    pub with_file: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub exclude_notes_in_sensitive_channel: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `antennas/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("antennaId", required)]
+        pub antenna_id: Id,
+        /// 1 to 100 characters.
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("src", skip_none)]
+        pub src: Option<models::AntennaSrc>,
+        #[json("userListId", skip_absent)]
+        pub user_list_id: Nullable<Id>,
+        #[json("keywords", skip_none)]
+        pub keywords: Option<Vec<Vec<String>>>,
+        #[json("excludeKeywords", skip_none)]
+        pub exclude_keywords: Option<Vec<Vec<String>>>,
+        #[json("users", skip_none)]
+        pub users: Option<Vec<String>>,
+        #[json("caseSensitive", skip_none)]
+        pub case_sensitive: Option<bool>,
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        #[json("excludeBots", skip_none)]
+        pub exclude_bots: Option<bool>,
+        #[json("withReplies", skip_none)]
+        pub with_replies: Option<bool>,
+        #[json("withFile", skip_none)]
+        pub with_file: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("excludeNotesInSensitiveChannel", skip_none)]
+        pub exclude_notes_in_sensitive_channel: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    antenna_id: Id = "antennaId" required,
-    name: Option<String> = "name" skip_none,
-    src: Option<models::AntennaSrc> = "src" skip_none,
-    user_list_id: Nullable<Id> = "userListId" skip_absent,
-    keywords: Option<Vec<Vec<String>>> = "keywords" skip_none,
-    exclude_keywords: Option<Vec<Vec<String>>> = "excludeKeywords" skip_none,
-    users: Option<Vec<String>> = "users" skip_none,
-    case_sensitive: Option<bool> = "caseSensitive" skip_none,
-    local_only: Option<bool> = "localOnly" skip_none,
-    exclude_bots: Option<bool> = "excludeBots" skip_none,
-    with_replies: Option<bool> = "withReplies" skip_none,
-    with_file: Option<bool> = "withFile" skip_none,
-    exclude_notes_in_sensitive_channel: Option<bool> = "excludeNotesInSensitiveChannel" skip_none,
-});
 
 /// What `antennas/update` answers.
 pub type Response = models::Antenna;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `ap/get`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub uri: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `ap/get`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("uri", required)]
+        pub uri: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    uri: String = "uri" required,
-});
 
 /// What `ap/get` answers.
 pub type Response = serde_json::Value;

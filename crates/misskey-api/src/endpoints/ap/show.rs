@@ -10,32 +10,48 @@ use misskey_core::{Endpoint, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::models;
 
-/// The request body of `ap/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub uri: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `ap/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("uri", required)]
+        pub uri: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    uri: String = "uri" required,
-});
 
 /// What `ap/show` answers.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Response {
     /// When `type` is `User`.
     User(ResponseUser),
     /// When `type` is `Note`.
     Note(ResponseNote),
     /// A `type` this version of the bindings does not know, kept as JSON.
-    Other(serde_json::Value),
+    Other(misskey_core::UnknownKind),
+}
+
+impl Response {
+    /// The `type` of this value: which kind it is (also for a kind this version of the bindings does not know).
+    pub fn kind(&self) -> &str {
+        match self {
+            Self::User(_) => "User",
+            Self::Note(_) => "Note",
+            Self::Other(v) => v.kind().unwrap_or_default(),
+        }
+    }
 }
 
 impl Serialize for Response {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::User(v) => v.serialize(serializer),
-            Self::Note(v) => v.serialize(serializer),
+            Self::User(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "User", v)
+            }
+            Self::Note(v) => {
+                misskey_core::private::serialize_tagged(serializer, "type", "Note", v)
+            }
             Self::Other(v) => v.serialize(serializer),
         }
     }
@@ -46,63 +62,41 @@ impl<'de> Deserialize<'de> for Response {
         let raw = misskey_core::private::buffer(deserializer)?;
         Ok(
             match misskey_core::private::raw_tag::<D>(&raw, "type")?.as_deref() {
-                Some("User") => {
-                    Self::User(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "User") => {
+                    Self::User(
+                        misskey_core::private::branch::<_, D>(&raw, "Response", tag)?,
+                    )
                 }
-                Some("Note") => {
-                    Self::Note(misskey_core::private::from_raw::<_, D>(&raw)?)
+                Some(tag @ "Note") => {
+                    Self::Note(
+                        misskey_core::private::branch::<_, D>(&raw, "Response", tag)?,
+                    )
                 }
-                _ => Self::Other(misskey_core::private::from_raw::<_, D>(&raw)?),
+                _ => Self::Other(misskey_core::private::unknown_kind::<D>(&raw, "type")?),
             },
         )
     }
 }
 
-/// `(variant 0)` in the `ap/show` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseUser {
-    pub r#type: Type,
-    pub object: models::UserDetailedNotMe,
+misskey_core::object! {
+    /// The `ap/show` response whose `type` is `User`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseUser {
+        #[json("object", required)]
+        pub object: models::UserDetailedNotMe,
+    }
 }
 
-misskey_core::object!(ResponseUser {
-    r#type: Type = "type" required,
-    object: models::UserDetailedNotMe = "object" required,
-});
-
-/// Values of `(variant 0).type` in the `ap/show` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `User`
-    User,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::object! {
+    /// The `ap/show` response whose `type` is `Note`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseNote {
+        #[json("object", required)]
+        pub object: models::Note,
+    }
 }
-
-misskey_core::string_enum!(Type, Other { User => "User", });
-
-/// `(variant 1)` in the `ap/show` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseNote {
-    pub r#type: ResponseNoteType,
-    pub object: models::Note,
-}
-
-misskey_core::object!(ResponseNote {
-    r#type: ResponseNoteType = "type" required,
-    object: models::Note = "object" required,
-});
-
-/// Values of `(variant 1).type` in the `ap/show` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResponseNoteType {
-    /// `Note`
-    Note,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(ResponseNoteType, Other { Note => "Note", });
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,21 +9,21 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `app/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub name: String,
-    pub description: String,
-    pub permission: Vec<String>,
-    pub callback_url: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `app/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("name", required)]
+        pub name: String,
+        #[json("description", required)]
+        pub description: String,
+        #[json("permission", required)]
+        pub permission: Vec<String>,
+        #[json("callbackUrl", skip_absent)]
+        pub callback_url: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    description: String = "description" required,
-    permission: Vec<String> = "permission" required,
-    callback_url: Nullable<String> = "callbackUrl" skip_absent,
-});
 
 /// What `app/create` answers.
 pub type Response = models::App;

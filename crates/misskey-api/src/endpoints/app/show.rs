@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `app/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub app_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `app/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("appId", required)]
+        pub app_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    app_id: Id = "appId" required,
-});
 
 /// What `app/show` answers.
 pub type Response = models::App;

@@ -10,15 +10,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `auth/accept`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub token: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `auth/accept`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("token", required)]
+        pub token: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    token: String = "token" required,
-});
 
 /// `auth/accept` answers `204 No Content`.
 pub type Response = ();

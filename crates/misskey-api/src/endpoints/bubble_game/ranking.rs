@@ -9,32 +9,32 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `bubble-game/ranking`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub game_mode: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `bubble-game/ranking`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("gameMode", required)]
+        pub game_mode: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    game_mode: String = "gameMode" required,
-});
 
 /// What `bubble-game/ranking` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `bubble-game/ranking` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub score: i64,
-    pub user: Option<models::UserLite>,
+misskey_core::object! {
+    /// `[]` in the `bubble-game/ranking` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("score", required)]
+        pub score: i64,
+        #[json("user", skip_none)]
+        pub user: Option<models::UserLite>,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    score: i64 = "score" required,
-    user: Option<models::UserLite> = "user" skip_none,
-});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

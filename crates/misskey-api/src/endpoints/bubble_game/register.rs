@@ -8,25 +8,25 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `bubble-game/register`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// At least 0.
-    pub score: i64,
-    /// 1 to 1024 characters.
-    pub seed: String,
-    pub logs: Vec<Vec<f64>>,
-    pub game_mode: String,
-    pub game_version: i64,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `bubble-game/register`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// At least 0.
+        #[json("score", required)]
+        pub score: i64,
+        /// 1 to 1024 characters.
+        #[json("seed", required)]
+        pub seed: String,
+        #[json("logs", required)]
+        pub logs: Vec<Vec<f64>>,
+        #[json("gameMode", required)]
+        pub game_mode: String,
+        #[json("gameVersion", required)]
+        pub game_version: i64,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    score: i64 = "score" required,
-    seed: String = "seed" required,
-    logs: Vec<Vec<f64>> = "logs" required,
-    game_mode: String = "gameMode" required,
-    game_version: i64 = "gameVersion" required,
-});
 
 /// `bubble-game/register` answers `204 No Content`.
 pub type Response = ();

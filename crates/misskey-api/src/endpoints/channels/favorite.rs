@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `channels/favorite`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub channel_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `channels/favorite`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("channelId", required)]
+        pub channel_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    channel_id: Id = "channelId" required,
-});
 
 /// `channels/favorite` answers `204 No Content`.
 pub type Response = ();

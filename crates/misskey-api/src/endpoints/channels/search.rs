@@ -9,50 +9,48 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `channels/search`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub query: String,
-    /// Default: `"nameAndDescription"`.
-    pub r#type: Option<Type>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    /// Default: `5`. 1 to 100.
-    pub limit: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `channels/search`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("query", required)]
+        pub query: String,
+        /// Default: `"nameAndDescription"`.
+        #[json("type", skip_none)]
+        pub r#type: Option<Type>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        /// Default: `5`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    query: String = "query" required,
-    r#type: Option<Type> = "type" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    limit: Option<i64> = "limit" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `channels/search` answers.
 pub type Response = Vec<models::Channel>;
 
-/// Values of `type` in the `channels/search` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `nameAndDescription`
-    #[default]
-    NameAndDescription,
-    /// `nameOnly`
-    NameOnly,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(NameAndDescription)]
+    /// Values of `type` in the `channels/search` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Type {
+        NameAndDescription = "nameAndDescription",
+        NameOnly = "nameOnly",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    Type, Other { NameAndDescription => "nameAndDescription", NameOnly => "nameOnly", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `channels/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub channel_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `channels/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("channelId", required)]
+        pub channel_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    channel_id: Id = "channelId" required,
-});
 
 /// What `channels/show` answers.
 pub type Response = models::Channel;

@@ -9,29 +9,29 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `channels/timeline`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub channel_id: Id,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub since_date: Option<i64>,
-    pub until_date: Option<i64>,
-    /// Default: `false`.
-    pub allow_partial: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `channels/timeline`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("channelId", required)]
+        pub channel_id: Id,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+        /// Default: `false`.
+        #[json("allowPartial", skip_none)]
+        pub allow_partial: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    channel_id: Id = "channelId" required,
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-    allow_partial: Option<bool> = "allowPartial" skip_none,
-});
 
 /// What `channels/timeline` answers.
 pub type Response = Vec<models::Note>;

@@ -9,34 +9,34 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `channels/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub channel_id: Id,
-    /// 1 to 128 characters.
-    pub name: Option<String>,
-    /// At most 2048 characters.
-    pub description: Nullable<String>,
-    pub banner_id: Nullable<Id>,
-    pub is_archived: Nullable<bool>,
-    pub pinned_note_ids: Option<Vec<Id>>,
-    /// 1 to 16 characters.
-    pub color: Option<String>,
-    pub is_sensitive: Nullable<bool>,
-    pub allow_renote_to_external: Nullable<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `channels/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("channelId", required)]
+        pub channel_id: Id,
+        /// 1 to 128 characters.
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        /// At most 2048 characters.
+        #[json("description", skip_absent)]
+        pub description: Nullable<String>,
+        #[json("bannerId", skip_absent)]
+        pub banner_id: Nullable<Id>,
+        #[json("isArchived", skip_absent)]
+        pub is_archived: Nullable<bool>,
+        #[json("pinnedNoteIds", skip_none)]
+        pub pinned_note_ids: Option<Vec<Id>>,
+        /// 1 to 16 characters.
+        #[json("color", skip_none)]
+        pub color: Option<String>,
+        #[json("isSensitive", skip_absent)]
+        pub is_sensitive: Nullable<bool>,
+        #[json("allowRenoteToExternal", skip_absent)]
+        pub allow_renote_to_external: Nullable<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    channel_id: Id = "channelId" required,
-    name: Option<String> = "name" skip_none,
-    description: Nullable<String> = "description" skip_absent,
-    banner_id: Nullable<Id> = "bannerId" skip_absent,
-    is_archived: Nullable<bool> = "isArchived" skip_absent,
-    pinned_note_ids: Option<Vec<Id>> = "pinnedNoteIds" skip_none,
-    color: Option<String> = "color" skip_none,
-    is_sensitive: Nullable<bool> = "isSensitive" skip_absent,
-    allow_renote_to_external: Nullable<bool> = "allowRenoteToExternal" skip_absent,
-});
 
 /// What `channels/update` answers.
 pub type Response = models::Channel;

@@ -9,46 +9,46 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/active-users`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/active-users`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-});
-
-/// What `charts/active-users` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub read_write: Vec<f64>,
-    pub read: Vec<f64>,
-    pub write: Vec<f64>,
-    pub registered_within_week: Vec<f64>,
-    pub registered_within_month: Vec<f64>,
-    pub registered_within_year: Vec<f64>,
-    pub registered_outside_week: Vec<f64>,
-    pub registered_outside_month: Vec<f64>,
-    pub registered_outside_year: Vec<f64>,
+misskey_core::object! {
+    /// What `charts/active-users` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("readWrite", or_default)]
+        pub read_write: Vec<f64>,
+        #[json("read", or_default)]
+        pub read: Vec<f64>,
+        #[json("write", or_default)]
+        pub write: Vec<f64>,
+        #[json("registeredWithinWeek", or_default)]
+        pub registered_within_week: Vec<f64>,
+        #[json("registeredWithinMonth", or_default)]
+        pub registered_within_month: Vec<f64>,
+        #[json("registeredWithinYear", or_default)]
+        pub registered_within_year: Vec<f64>,
+        #[json("registeredOutsideWeek", or_default)]
+        pub registered_outside_week: Vec<f64>,
+        #[json("registeredOutsideMonth", or_default)]
+        pub registered_outside_month: Vec<f64>,
+        #[json("registeredOutsideYear", or_default)]
+        pub registered_outside_year: Vec<f64>,
+    }
 }
-
-misskey_core::object!(Response {
-    read_write: Vec<f64> = "readWrite" or_default,
-    read: Vec<f64> = "read" or_default,
-    write: Vec<f64> = "write" or_default,
-    registered_within_week: Vec<f64> = "registeredWithinWeek" or_default,
-    registered_within_month: Vec<f64> = "registeredWithinMonth" or_default,
-    registered_within_year: Vec<f64> = "registeredWithinYear" or_default,
-    registered_outside_week: Vec<f64> = "registeredOutsideWeek" or_default,
-    registered_outside_month: Vec<f64> = "registeredOutsideMonth" or_default,
-    registered_outside_year: Vec<f64> = "registeredOutsideYear" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

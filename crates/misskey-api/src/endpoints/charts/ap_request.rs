@@ -9,34 +9,34 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/ap-request`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/ap-request`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-});
-
-/// What `charts/ap-request` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub deliver_failed: Vec<f64>,
-    pub deliver_succeeded: Vec<f64>,
-    pub inbox_received: Vec<f64>,
+misskey_core::object! {
+    /// What `charts/ap-request` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("deliverFailed", or_default)]
+        pub deliver_failed: Vec<f64>,
+        #[json("deliverSucceeded", or_default)]
+        pub deliver_succeeded: Vec<f64>,
+        #[json("inboxReceived", or_default)]
+        pub inbox_received: Vec<f64>,
+    }
 }
-
-misskey_core::object!(Response {
-    deliver_failed: Vec<f64> = "deliverFailed" or_default,
-    deliver_succeeded: Vec<f64> = "deliverSucceeded" or_default,
-    inbox_received: Vec<f64> = "inboxReceived" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,48 +9,48 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/drive`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/drive`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-});
-
-/// What `charts/drive` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub local: Local,
-    pub remote: Local,
+misskey_core::object! {
+    /// What `charts/drive` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("local", required)]
+        pub local: Local,
+        #[json("remote", required)]
+        pub remote: Local,
+    }
 }
 
-misskey_core::object!(Response {
-    local: Local = "local" required,
-    remote: Local = "remote" required,
-});
-
-/// `local` in the `charts/drive` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Local {
-    pub inc_count: Vec<f64>,
-    pub inc_size: Vec<f64>,
-    pub dec_count: Vec<f64>,
-    pub dec_size: Vec<f64>,
+misskey_core::object! {
+    /// `local` in the `charts/drive` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Local {
+        #[json("incCount", or_default)]
+        pub inc_count: Vec<f64>,
+        #[json("incSize", or_default)]
+        pub inc_size: Vec<f64>,
+        #[json("decCount", or_default)]
+        pub dec_count: Vec<f64>,
+        #[json("decSize", or_default)]
+        pub dec_size: Vec<f64>,
+    }
 }
-
-misskey_core::object!(Local {
-    inc_count: Vec<f64> = "incCount" or_default,
-    inc_size: Vec<f64> = "incSize" or_default,
-    dec_count: Vec<f64> = "decCount" or_default,
-    dec_size: Vec<f64> = "decSize" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

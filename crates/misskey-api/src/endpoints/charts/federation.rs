@@ -9,44 +9,44 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/federation`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/federation`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-});
-
-/// What `charts/federation` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub delivered_instances: Vec<f64>,
-    pub inbox_instances: Vec<f64>,
-    pub stalled: Vec<f64>,
-    pub sub: Vec<f64>,
-    pub r#pub: Vec<f64>,
-    pub pubsub: Vec<f64>,
-    pub sub_active: Vec<f64>,
-    pub pub_active: Vec<f64>,
+misskey_core::object! {
+    /// What `charts/federation` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("deliveredInstances", or_default)]
+        pub delivered_instances: Vec<f64>,
+        #[json("inboxInstances", or_default)]
+        pub inbox_instances: Vec<f64>,
+        #[json("stalled", or_default)]
+        pub stalled: Vec<f64>,
+        #[json("sub", or_default)]
+        pub sub: Vec<f64>,
+        #[json("pub", or_default)]
+        pub r#pub: Vec<f64>,
+        #[json("pubsub", or_default)]
+        pub pubsub: Vec<f64>,
+        #[json("subActive", or_default)]
+        pub sub_active: Vec<f64>,
+        #[json("pubActive", or_default)]
+        pub pub_active: Vec<f64>,
+    }
 }
-
-misskey_core::object!(Response {
-    delivered_instances: Vec<f64> = "deliveredInstances" or_default,
-    inbox_instances: Vec<f64> = "inboxInstances" or_default,
-    stalled: Vec<f64> = "stalled" or_default,
-    sub: Vec<f64> = "sub" or_default,
-    r#pub: Vec<f64> = "pub" or_default,
-    pubsub: Vec<f64> = "pubsub" or_default,
-    sub_active: Vec<f64> = "subActive" or_default,
-    pub_active: Vec<f64> = "pubActive" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,74 +9,74 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/instance`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
-    pub host: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/instance`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+        #[json("host", required)]
+        pub host: String,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-    host: String = "host" required,
-});
-
-/// What `charts/instance` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub requests: Requests,
-    pub notes: models::ChartsNotes,
-    pub users: models::ChartsUsers,
-    pub following: models::ChartsUsers,
-    pub followers: models::ChartsUsers,
-    pub drive: Drive,
+misskey_core::object! {
+    /// What `charts/instance` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("requests", required)]
+        pub requests: Requests,
+        #[json("notes", required)]
+        pub notes: models::ChartsNotes,
+        #[json("users", required)]
+        pub users: models::ChartsUsers,
+        #[json("following", required)]
+        pub following: models::ChartsUsers,
+        #[json("followers", required)]
+        pub followers: models::ChartsUsers,
+        #[json("drive", required)]
+        pub drive: Drive,
+    }
 }
 
-misskey_core::object!(Response {
-    requests: Requests = "requests" required,
-    notes: models::ChartsNotes = "notes" required,
-    users: models::ChartsUsers = "users" required,
-    following: models::ChartsUsers = "following" required,
-    followers: models::ChartsUsers = "followers" required,
-    drive: Drive = "drive" required,
-});
-
-/// `requests` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Requests {
-    pub failed: Vec<f64>,
-    pub succeeded: Vec<f64>,
-    pub received: Vec<f64>,
+misskey_core::object! {
+    /// `requests` in the `charts/instance` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Requests {
+        #[json("failed", or_default)]
+        pub failed: Vec<f64>,
+        #[json("succeeded", or_default)]
+        pub succeeded: Vec<f64>,
+        #[json("received", or_default)]
+        pub received: Vec<f64>,
+    }
 }
 
-misskey_core::object!(Requests {
-    failed: Vec<f64> = "failed" or_default,
-    succeeded: Vec<f64> = "succeeded" or_default,
-    received: Vec<f64> = "received" or_default,
-});
-
-/// `drive` in the `charts/instance` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Drive {
-    pub total_files: Vec<f64>,
-    pub inc_files: Vec<f64>,
-    pub dec_files: Vec<f64>,
-    pub inc_usage: Vec<f64>,
-    pub dec_usage: Vec<f64>,
+misskey_core::object! {
+    /// `drive` in the `charts/instance` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Drive {
+        #[json("totalFiles", or_default)]
+        pub total_files: Vec<f64>,
+        #[json("incFiles", or_default)]
+        pub inc_files: Vec<f64>,
+        #[json("decFiles", or_default)]
+        pub dec_files: Vec<f64>,
+        #[json("incUsage", or_default)]
+        pub inc_usage: Vec<f64>,
+        #[json("decUsage", or_default)]
+        pub dec_usage: Vec<f64>,
+    }
 }
-
-misskey_core::object!(Drive {
-    total_files: Vec<f64> = "totalFiles" or_default,
-    inc_files: Vec<f64> = "incFiles" or_default,
-    dec_files: Vec<f64> = "decFiles" or_default,
-    inc_usage: Vec<f64> = "incUsage" or_default,
-    dec_usage: Vec<f64> = "decUsage" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,32 +9,32 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/notes`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/notes`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-});
-
-/// What `charts/notes` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub local: models::ChartsNotes,
-    pub remote: models::ChartsNotes,
+misskey_core::object! {
+    /// What `charts/notes` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("local", required)]
+        pub local: models::ChartsNotes,
+        #[json("remote", required)]
+        pub remote: models::ChartsNotes,
+    }
 }
-
-misskey_core::object!(Response {
-    local: models::ChartsNotes = "local" required,
-    remote: models::ChartsNotes = "remote" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `clips/add-note`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub clip_id: Id,
-    pub note_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `clips/add-note`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("clipId", required)]
+        pub clip_id: Id,
+        #[json("noteId", required)]
+        pub note_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    clip_id: Id = "clipId" required,
-    note_id: Id = "noteId" required,
-});
 
 /// `clips/add-note` answers `204 No Content`.
 pub type Response = ();

@@ -9,22 +9,22 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `clips/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// 1 to 100 characters.
-    pub name: String,
-    /// Default: `false`.
-    pub is_public: Option<bool>,
-    /// At most 2048 characters.
-    pub description: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `clips/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// 1 to 100 characters.
+        #[json("name", required)]
+        pub name: String,
+        /// Default: `false`.
+        #[json("isPublic", skip_none)]
+        pub is_public: Option<bool>,
+        /// At most 2048 characters.
+        #[json("description", skip_absent)]
+        pub description: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    is_public: Option<bool> = "isPublic" skip_none,
-    description: Nullable<String> = "description" skip_absent,
-});
 
 /// What `clips/create` answers.
 pub type Response = models::Clip;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `clips/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub clip_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `clips/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("clipId", required)]
+        pub clip_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    clip_id: Id = "clipId" required,
-});
 
 /// `clips/delete` answers `204 No Content`.
 pub type Response = ();

@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `clips/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub clip_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `clips/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("clipId", required)]
+        pub clip_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    clip_id: Id = "clipId" required,
-});
 
 /// What `clips/show` answers.
 pub type Response = models::Clip;

@@ -9,23 +9,23 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `clips/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub clip_id: Id,
-    /// 1 to 100 characters.
-    pub name: Option<String>,
-    pub is_public: Option<bool>,
-    /// At most 2048 characters.
-    pub description: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `clips/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("clipId", required)]
+        pub clip_id: Id,
+        /// 1 to 100 characters.
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("isPublic", skip_none)]
+        pub is_public: Option<bool>,
+        /// At most 2048 characters.
+        #[json("description", skip_absent)]
+        pub description: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    clip_id: Id = "clipId" required,
-    name: Option<String> = "name" skip_none,
-    is_public: Option<bool> = "isPublic" skip_none,
-    description: Nullable<String> = "description" skip_absent,
-});
 
 /// What `clips/update` answers.
 pub type Response = models::Clip;

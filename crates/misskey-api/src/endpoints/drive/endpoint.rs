@@ -2,23 +2,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `drive`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `drive` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub capacity: f64,
-    pub usage: f64,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    capacity: f64 = "capacity" required,
-    usage: f64 = "usage" required,
-});
+misskey_core::object! {
+    /// What `drive` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("capacity", required)]
+        pub capacity: f64,
+        #[json("usage", required)]
+        pub usage: f64,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

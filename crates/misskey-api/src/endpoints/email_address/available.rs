@@ -8,27 +8,27 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `email-address/available`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub email_address: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `email-address/available`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("emailAddress", required)]
+        pub email_address: String,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    email_address: String = "emailAddress" required,
-});
-
-/// What `email-address/available` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub available: bool,
-    pub reason: Option<String>,
+misskey_core::object! {
+    /// What `email-address/available` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("available", or_default)]
+        pub available: bool,
+        #[json("reason", or_default)]
+        pub reason: Option<String>,
+    }
 }
-
-misskey_core::object!(Response {
-    available: bool = "available" or_default,
-    reason: Option<String> = "reason" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,86 +9,66 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `federation/instances`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Omit or use `null` to not filter by host.
-    pub host: Nullable<String>,
-    pub blocked: Nullable<bool>,
-    pub not_responding: Nullable<bool>,
-    pub suspended: Nullable<bool>,
-    pub silenced: Nullable<bool>,
-    pub federating: Nullable<bool>,
-    pub subscribing: Nullable<bool>,
-    pub publishing: Nullable<bool>,
-    /// Default: `30`. 1 to 100.
-    pub limit: Option<i64>,
-    /// Default: `0`.
-    pub offset: Option<i64>,
-    pub sort: Nullable<Sort>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `federation/instances`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Omit or use `null` to not filter by host.
+        #[json("host", skip_absent)]
+        pub host: Nullable<String>,
+        #[json("blocked", skip_absent)]
+        pub blocked: Nullable<bool>,
+        #[json("notResponding", skip_absent)]
+        pub not_responding: Nullable<bool>,
+        #[json("suspended", skip_absent)]
+        pub suspended: Nullable<bool>,
+        #[json("silenced", skip_absent)]
+        pub silenced: Nullable<bool>,
+        #[json("federating", skip_absent)]
+        pub federating: Nullable<bool>,
+        #[json("subscribing", skip_absent)]
+        pub subscribing: Nullable<bool>,
+        #[json("publishing", skip_absent)]
+        pub publishing: Nullable<bool>,
+        /// Default: `30`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// Default: `0`.
+        #[json("offset", skip_none)]
+        pub offset: Option<i64>,
+        #[json("sort", skip_absent)]
+        pub sort: Nullable<Sort>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    host: Nullable<String> = "host" skip_absent,
-    blocked: Nullable<bool> = "blocked" skip_absent,
-    not_responding: Nullable<bool> = "notResponding" skip_absent,
-    suspended: Nullable<bool> = "suspended" skip_absent,
-    silenced: Nullable<bool> = "silenced" skip_absent,
-    federating: Nullable<bool> = "federating" skip_absent,
-    subscribing: Nullable<bool> = "subscribing" skip_absent,
-    publishing: Nullable<bool> = "publishing" skip_absent,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Option<i64> = "offset" skip_none,
-    sort: Nullable<Sort> = "sort" skip_absent,
-});
 
 /// What `federation/instances` answers.
 pub type Response = Vec<models::FederationInstance>;
 
-/// Values of `sort` in the `federation/instances` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Sort {
-    /// `+pubSub`
-    PlusPubSub,
-    /// `-pubSub`
-    MinusPubSub,
-    /// `+notes`
-    PlusNotes,
-    /// `-notes`
-    MinusNotes,
-    /// `+users`
-    PlusUsers,
-    /// `-users`
-    MinusUsers,
-    /// `+following`
-    PlusFollowing,
-    /// `-following`
-    MinusFollowing,
-    /// `+followers`
-    PlusFollowers,
-    /// `-followers`
-    MinusFollowers,
-    /// `+firstRetrievedAt`
-    PlusFirstRetrievedAt,
-    /// `-firstRetrievedAt`
-    MinusFirstRetrievedAt,
-    /// `+latestRequestReceivedAt`
-    PlusLatestRequestReceivedAt,
-    /// `-latestRequestReceivedAt`
-    MinusLatestRequestReceivedAt,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `sort` in the `federation/instances` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Sort {
+        PlusPubSub = "+pubSub",
+        MinusPubSub = "-pubSub",
+        PlusNotes = "+notes",
+        MinusNotes = "-notes",
+        PlusUsers = "+users",
+        MinusUsers = "-users",
+        PlusFollowing = "+following",
+        MinusFollowing = "-following",
+        PlusFollowers = "+followers",
+        MinusFollowers = "-followers",
+        PlusFirstRetrievedAt = "+firstRetrievedAt",
+        MinusFirstRetrievedAt = "-firstRetrievedAt",
+        PlusLatestRequestReceivedAt = "+latestRequestReceivedAt",
+        MinusLatestRequestReceivedAt = "-latestRequestReceivedAt",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    Sort, Other { PlusPubSub => "+pubSub", MinusPubSub => "-pubSub", PlusNotes =>
-    "+notes", MinusNotes => "-notes", PlusUsers => "+users", MinusUsers => "-users",
-    PlusFollowing => "+following", MinusFollowing => "-following", PlusFollowers =>
-    "+followers", MinusFollowers => "-followers", PlusFirstRetrievedAt =>
-    "+firstRetrievedAt", MinusFirstRetrievedAt => "-firstRetrievedAt",
-    PlusLatestRequestReceivedAt => "+latestRequestReceivedAt",
-    MinusLatestRequestReceivedAt => "-latestRequestReceivedAt", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

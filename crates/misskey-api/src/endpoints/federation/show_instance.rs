@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `federation/show-instance`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub host: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `federation/show-instance`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("host", required)]
+        pub host: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    host: String = "host" required,
-});
 
 /// What `federation/show-instance` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<models::FederationInstance>;

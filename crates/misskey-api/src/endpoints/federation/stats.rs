@@ -9,32 +9,32 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `federation/stats`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `federation/stats`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-});
-
-/// What `federation/stats` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub top_sub_instances: Vec<models::FederationInstance>,
-    pub other_followers_count: f64,
-    pub top_pub_instances: Vec<models::FederationInstance>,
-    pub other_following_count: f64,
+misskey_core::object! {
+    /// What `federation/stats` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("topSubInstances", or_default)]
+        pub top_sub_instances: Vec<models::FederationInstance>,
+        #[json("otherFollowersCount", required)]
+        pub other_followers_count: f64,
+        #[json("topPubInstances", or_default)]
+        pub top_pub_instances: Vec<models::FederationInstance>,
+        #[json("otherFollowingCount", required)]
+        pub other_following_count: f64,
+    }
 }
-
-misskey_core::object!(Response {
-    top_sub_instances: Vec<models::FederationInstance> = "topSubInstances" or_default,
-    other_followers_count: f64 = "otherFollowersCount" required,
-    top_pub_instances: Vec<models::FederationInstance> = "topPubInstances" or_default,
-    other_following_count: f64 = "otherFollowingCount" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,43 +9,41 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `flash/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub title: String,
-    pub summary: String,
-    pub script: String,
-    pub permissions: Vec<String>,
-    /// Default: `"public"`.
-    pub visibility: Option<Visibility>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `flash/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("title", required)]
+        pub title: String,
+        #[json("summary", required)]
+        pub summary: String,
+        #[json("script", required)]
+        pub script: String,
+        #[json("permissions", required)]
+        pub permissions: Vec<String>,
+        /// Default: `"public"`.
+        #[json("visibility", skip_none)]
+        pub visibility: Option<Visibility>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    title: String = "title" required,
-    summary: String = "summary" required,
-    script: String = "script" required,
-    permissions: Vec<String> = "permissions" required,
-    visibility: Option<Visibility> = "visibility" skip_none,
-});
 
 /// What `flash/create` answers.
 pub type Response = models::Flash;
 
-/// Values of `visibility` in the `flash/create` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Visibility {
-    /// `public`
-    #[default]
-    Public,
-    /// `private`
-    Private,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(Public)]
+    /// Values of `visibility` in the `flash/create` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Visibility {
+        Public = "public",
+        Private = "private",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    Visibility, Other { Public => "public", Private => "private", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `flash/like`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub flash_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `flash/like`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("flashId", required)]
+        pub flash_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    flash_id: Id = "flashId" required,
-});
 
 /// `flash/like` answers `204 No Content`.
 pub type Response = ();

@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `flash/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub flash_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `flash/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("flashId", required)]
+        pub flash_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    flash_id: Id = "flashId" required,
-});
 
 /// What `flash/show` answers.
 pub type Response = models::Flash;

@@ -9,25 +9,25 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `flash/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub flash_id: Id,
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    pub script: Option<String>,
-    pub permissions: Option<Vec<String>>,
-    pub visibility: Option<models::PageVisibility>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `flash/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("flashId", required)]
+        pub flash_id: Id,
+        #[json("title", skip_none)]
+        pub title: Option<String>,
+        #[json("summary", skip_none)]
+        pub summary: Option<String>,
+        #[json("script", skip_none)]
+        pub script: Option<String>,
+        #[json("permissions", skip_none)]
+        pub permissions: Option<Vec<String>>,
+        #[json("visibility", skip_none)]
+        pub visibility: Option<models::PageVisibility>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    flash_id: Id = "flashId" required,
-    title: Option<String> = "title" skip_none,
-    summary: Option<String> = "summary" skip_none,
-    script: Option<String> = "script" skip_none,
-    permissions: Option<Vec<String>> = "permissions" skip_none,
-    visibility: Option<models::PageVisibility> = "visibility" skip_none,
-});
 
 /// `flash/update` answers `204 No Content`.
 pub type Response = ();

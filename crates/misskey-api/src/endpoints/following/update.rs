@@ -9,19 +9,19 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `following/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Id,
-    pub notify: Option<models::UserDetailedNotify>,
-    pub with_replies: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `following/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("notify", skip_none)]
+        pub notify: Option<models::UserDetailedNotify>,
+        #[json("withReplies", skip_none)]
+        pub with_replies: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Id = "userId" required,
-    notify: Option<models::UserDetailedNotify> = "notify" skip_none,
-    with_replies: Option<bool> = "withReplies" skip_none,
-});
 
 /// What `following/update` answers.
 pub type Response = models::UserLite;

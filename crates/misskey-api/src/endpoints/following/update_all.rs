@@ -9,17 +9,17 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `following/update-all`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub notify: Option<models::UserDetailedNotify>,
-    pub with_replies: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `following/update-all`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("notify", skip_none)]
+        pub notify: Option<models::UserDetailedNotify>,
+        #[json("withReplies", skip_none)]
+        pub with_replies: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    notify: Option<models::UserDetailedNotify> = "notify" skip_none,
-    with_replies: Option<bool> = "withReplies" skip_none,
-});
 
 /// `following/update-all` answers `204 No Content`.
 pub type Response = ();

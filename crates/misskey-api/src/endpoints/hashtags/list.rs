@@ -9,72 +9,53 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `hashtags/list`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    /// Default: `false`.
-    pub attached_to_user_only: Option<bool>,
-    /// Default: `false`.
-    pub attached_to_local_user_only: Option<bool>,
-    /// Default: `false`.
-    pub attached_to_remote_user_only: Option<bool>,
-    pub sort: Sort,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `hashtags/list`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// Default: `false`.
+        #[json("attachedToUserOnly", skip_none)]
+        pub attached_to_user_only: Option<bool>,
+        /// Default: `false`.
+        #[json("attachedToLocalUserOnly", skip_none)]
+        pub attached_to_local_user_only: Option<bool>,
+        /// Default: `false`.
+        #[json("attachedToRemoteUserOnly", skip_none)]
+        pub attached_to_remote_user_only: Option<bool>,
+        #[json("sort", required)]
+        pub sort: Sort,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    attached_to_user_only: Option<bool> = "attachedToUserOnly" skip_none,
-    attached_to_local_user_only: Option<bool> = "attachedToLocalUserOnly" skip_none,
-    attached_to_remote_user_only: Option<bool> = "attachedToRemoteUserOnly" skip_none,
-    sort: Sort = "sort" required,
-});
 
 /// What `hashtags/list` answers.
 pub type Response = Vec<models::Hashtag>;
 
-/// Values of `sort` in the `hashtags/list` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Sort {
-    /// `+mentionedUsers`
-    PlusMentionedUsers,
-    /// `-mentionedUsers`
-    MinusMentionedUsers,
-    /// `+mentionedLocalUsers`
-    PlusMentionedLocalUsers,
-    /// `-mentionedLocalUsers`
-    MinusMentionedLocalUsers,
-    /// `+mentionedRemoteUsers`
-    PlusMentionedRemoteUsers,
-    /// `-mentionedRemoteUsers`
-    MinusMentionedRemoteUsers,
-    /// `+attachedUsers`
-    PlusAttachedUsers,
-    /// `-attachedUsers`
-    MinusAttachedUsers,
-    /// `+attachedLocalUsers`
-    PlusAttachedLocalUsers,
-    /// `-attachedLocalUsers`
-    MinusAttachedLocalUsers,
-    /// `+attachedRemoteUsers`
-    PlusAttachedRemoteUsers,
-    /// `-attachedRemoteUsers`
-    MinusAttachedRemoteUsers,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `sort` in the `hashtags/list` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Sort {
+        PlusMentionedUsers = "+mentionedUsers",
+        MinusMentionedUsers = "-mentionedUsers",
+        PlusMentionedLocalUsers = "+mentionedLocalUsers",
+        MinusMentionedLocalUsers = "-mentionedLocalUsers",
+        PlusMentionedRemoteUsers = "+mentionedRemoteUsers",
+        MinusMentionedRemoteUsers = "-mentionedRemoteUsers",
+        PlusAttachedUsers = "+attachedUsers",
+        MinusAttachedUsers = "-attachedUsers",
+        PlusAttachedLocalUsers = "+attachedLocalUsers",
+        MinusAttachedLocalUsers = "-attachedLocalUsers",
+        PlusAttachedRemoteUsers = "+attachedRemoteUsers",
+        MinusAttachedRemoteUsers = "-attachedRemoteUsers",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    Sort, Other { PlusMentionedUsers => "+mentionedUsers", MinusMentionedUsers =>
-    "-mentionedUsers", PlusMentionedLocalUsers => "+mentionedLocalUsers",
-    MinusMentionedLocalUsers => "-mentionedLocalUsers", PlusMentionedRemoteUsers =>
-    "+mentionedRemoteUsers", MinusMentionedRemoteUsers => "-mentionedRemoteUsers",
-    PlusAttachedUsers => "+attachedUsers", MinusAttachedUsers => "-attachedUsers",
-    PlusAttachedLocalUsers => "+attachedLocalUsers", MinusAttachedLocalUsers =>
-    "-attachedLocalUsers", PlusAttachedRemoteUsers => "+attachedRemoteUsers",
-    MinusAttachedRemoteUsers => "-attachedRemoteUsers", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

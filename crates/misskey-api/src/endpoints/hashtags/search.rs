@@ -8,21 +8,21 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `hashtags/search`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub query: String,
-    /// Default: `0`.
-    pub offset: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `hashtags/search`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("query", required)]
+        pub query: String,
+        /// Default: `0`.
+        #[json("offset", skip_none)]
+        pub offset: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    query: String = "query" required,
-    offset: Option<i64> = "offset" skip_none,
-});
 
 /// What `hashtags/search` answers.
 pub type Response = Vec<String>;

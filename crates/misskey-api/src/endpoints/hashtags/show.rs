@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `hashtags/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub tag: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `hashtags/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("tag", required)]
+        pub tag: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    tag: String = "tag" required,
-});
 
 /// What `hashtags/show` answers.
 pub type Response = models::Hashtag;

@@ -8,28 +8,29 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `hashtags/trend`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `hashtags/trend`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// What `hashtags/trend` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `hashtags/trend` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub tag: String,
-    pub chart: Vec<f64>,
-    pub users_count: f64,
+misskey_core::object! {
+    /// `[]` in the `hashtags/trend` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("tag", required)]
+        pub tag: String,
+        #[json("chart", or_default)]
+        pub chart: Vec<f64>,
+        #[json("usersCount", required)]
+        pub users_count: f64,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    tag: String = "tag" required,
-    chart: Vec<f64> = "chart" or_default,
-    users_count: f64 = "usersCount" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

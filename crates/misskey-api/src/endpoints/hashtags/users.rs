@@ -9,26 +9,26 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `hashtags/users`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub tag: String,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub sort: models::Sort,
-    /// Default: `"all"`.
-    pub state: Option<models::State>,
-    /// Default: `"local"`.
-    pub origin: Option<models::Origin>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `hashtags/users`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("tag", required)]
+        pub tag: String,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sort", required)]
+        pub sort: models::Sort,
+        /// Default: `"all"`.
+        #[json("state", skip_none)]
+        pub state: Option<models::State>,
+        /// Default: `"local"`.
+        #[json("origin", skip_none)]
+        pub origin: Option<models::Origin>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    tag: String = "tag" required,
-    limit: Option<i64> = "limit" skip_none,
-    sort: models::Sort = "sort" required,
-    state: Option<models::State> = "state" skip_none,
-    origin: Option<models::Origin> = "origin" skip_none,
-});
 
 /// What `hashtags/users` answers.
 pub type Response = Vec<models::UserDetailed>;

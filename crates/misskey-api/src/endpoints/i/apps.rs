@@ -10,62 +10,57 @@
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `i/apps`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub sort: Option<Sort>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/apps`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("sort", skip_none)]
+        pub sort: Option<Sort>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    sort: Option<Sort> = "sort" skip_none,
-});
 
 /// What `i/apps` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// Values of `sort` in the `i/apps` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Sort {
-    /// `+createdAt`
-    PlusCreatedAt,
-    /// `-createdAt`
-    MinusCreatedAt,
-    /// `+lastUsedAt`
-    PlusLastUsedAt,
-    /// `-lastUsedAt`
-    MinusLastUsedAt,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `sort` in the `i/apps` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Sort {
+        PlusCreatedAt = "+createdAt",
+        MinusCreatedAt = "-createdAt",
+        PlusLastUsedAt = "+lastUsedAt",
+        MinusLastUsedAt = "-lastUsedAt",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    Sort, Other { PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt",
-    PlusLastUsedAt => "+lastUsedAt", MinusLastUsedAt => "-lastUsedAt", }
-);
-
-/// `[]` in the `i/apps` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub name: Option<String>,
-    pub created_at: DateTime,
-    pub last_used_at: Option<DateTime>,
-    pub permission: Vec<String>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub icon_url: Option<String>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub description: Option<String>,
+misskey_core::object! {
+    /// `[]` in the `i/apps` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("lastUsedAt", skip_none)]
+        pub last_used_at: Option<DateTime>,
+        #[json("permission", or_default)]
+        pub permission: Vec<String>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("iconUrl", skip_none)]
+        pub icon_url: Option<String>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("description", skip_none)]
+        pub description: Option<String>,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    name: Option<String> = "name" skip_none,
-    created_at: DateTime = "createdAt" required,
-    last_used_at: Option<DateTime> = "lastUsedAt" skip_none,
-    permission: Vec<String> = "permission" or_default,
-    icon_url: Option<String> = "iconUrl" skip_none,
-    description: Option<String> = "description" skip_none,
-});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -10,57 +10,57 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `i/authorized-apps`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    /// Default: `0`.
-    pub offset: Option<i64>,
-    /// Default: `"desc"`.
-    pub sort: Option<Sort>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/authorized-apps`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// Default: `0`.
+        #[json("offset", skip_none)]
+        pub offset: Option<i64>,
+        /// Default: `"desc"`.
+        #[json("sort", skip_none)]
+        pub sort: Option<Sort>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    offset: Option<i64> = "offset" skip_none,
-    sort: Option<Sort> = "sort" skip_none,
-});
 
 /// What `i/authorized-apps` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// Values of `sort` in the `i/authorized-apps` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Sort {
-    /// `desc`
-    #[default]
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(Desc)]
+    /// Values of `sort` in the `i/authorized-apps` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Sort {
+        Desc = "desc",
+        Asc = "asc",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(Sort, Other { Desc => "desc", Asc => "asc", });
-
-/// `[]` in the `i/authorized-apps` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub name: String,
-    pub callback_url: Option<String>,
-    pub permission: Vec<String>,
-    pub is_authorized: Option<bool>,
+misskey_core::object! {
+    /// `[]` in the `i/authorized-apps` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("name", required)]
+        pub name: String,
+        #[json("callbackUrl", or_default)]
+        pub callback_url: Option<String>,
+        #[json("permission", or_default)]
+        pub permission: Vec<String>,
+        #[json("isAuthorized", skip_none)]
+        pub is_authorized: Option<bool>,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    name: String = "name" required,
-    callback_url: Option<String> = "callbackUrl" or_default,
-    permission: Vec<String> = "permission" or_default,
-    is_authorized: Option<bool> = "isAuthorized" skip_none,
-});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

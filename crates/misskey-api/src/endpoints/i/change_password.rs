@@ -10,20 +10,20 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/change-password`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub current_password: String,
-    /// At least 1 characters.
-    pub new_password: String,
-    pub token: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/change-password`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("currentPassword", required)]
+        pub current_password: String,
+        /// At least 1 characters.
+        #[json("newPassword", required)]
+        pub new_password: String,
+        #[json("token", skip_absent)]
+        pub token: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    current_password: String = "currentPassword" required,
-    new_password: String = "newPassword" required,
-    token: Nullable<String> = "token" skip_absent,
-});
 
 /// `i/change-password` answers `204 No Content`.
 pub type Response = ();

@@ -3,11 +3,12 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `i`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// What `i` answers.
 pub type Response = models::MeDetailed;

@@ -10,19 +10,19 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `i/export-following`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `false`.
-    pub exclude_muting: Option<bool>,
-    /// Default: `false`.
-    pub exclude_inactive: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/export-following`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `false`.
+        #[json("excludeMuting", skip_none)]
+        pub exclude_muting: Option<bool>,
+        /// Default: `false`.
+        #[json("excludeInactive", skip_none)]
+        pub exclude_inactive: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    exclude_muting: Option<bool> = "excludeMuting" skip_none,
-    exclude_inactive: Option<bool> = "excludeInactive" skip_none,
-});
 
 /// `i/export-following` answers `204 No Content`.
 pub type Response = ();

@@ -10,11 +10,12 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `i/export-user-lists`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/export-user-lists`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// `i/export-user-lists` answers `204 No Content`.
 pub type Response = ();

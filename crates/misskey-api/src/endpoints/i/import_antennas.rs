@@ -10,15 +10,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `i/import-antennas`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub file_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/import-antennas`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("fileId", required)]
+        pub file_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    file_id: Id = "fileId" required,
-});
 
 /// `i/import-antennas` answers `204 No Content`.
 pub type Response = ();

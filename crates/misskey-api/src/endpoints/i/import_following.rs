@@ -10,17 +10,17 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `i/import-following`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub file_id: Id,
-    pub with_replies: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/import-following`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("fileId", required)]
+        pub file_id: Id,
+        #[json("withReplies", skip_none)]
+        pub with_replies: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    file_id: Id = "fileId" required,
-    with_replies: Option<bool> = "withReplies" skip_none,
-});
 
 /// `i/import-following` answers `204 No Content`.
 pub type Response = ();

@@ -10,15 +10,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `i/move`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub move_to_account: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/move`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("moveToAccount", required)]
+        pub move_to_account: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    move_to_account: String = "moveToAccount" required,
-});
 
 /// What `i/move` answers.
 pub type Response = serde_json::Value;

@@ -9,107 +9,77 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `i/notifications`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    /// Default: `true`.
-    pub mark_as_read: Option<bool>,
-    pub include_types: Option<Vec<IncludeType>>,
-    pub exclude_types: Option<Vec<IncludeType>>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/notifications`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        /// Default: `true`.
+        #[json("markAsRead", skip_none)]
+        pub mark_as_read: Option<bool>,
+        #[json("includeTypes", skip_none)]
+        pub include_types: Option<Vec<IncludeType>>,
+        #[json("excludeTypes", skip_none)]
+        pub exclude_types: Option<Vec<IncludeType>>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    mark_as_read: Option<bool> = "markAsRead" skip_none,
-    include_types: Option<Vec<IncludeType>> = "includeTypes" skip_none,
-    exclude_types: Option<Vec<IncludeType>> = "excludeTypes" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `i/notifications` answers.
 pub type Response = Vec<models::Notification>;
 
-/// Values of `includeTypes[]` in the `i/notifications` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IncludeType {
-    /// `note`
-    Note,
-    /// `follow`
-    Follow,
-    /// `mention`
-    Mention,
-    /// `reply`
-    Reply,
-    /// `renote`
-    Renote,
-    /// `quote`
-    Quote,
-    /// `reaction`
-    Reaction,
-    /// `pollEnded`
-    PollEnded,
-    /// `receiveFollowRequest`
-    ReceiveFollowRequest,
-    /// `followRequestAccepted`
-    FollowRequestAccepted,
-    /// `roleAssigned`
-    RoleAssigned,
-    /// `achievementEarned`
-    AchievementEarned,
-    /// `exportCompleted`
-    ExportCompleted,
-    /// `login`
-    Login,
-    /// `app`
-    App,
-    /// `test`
-    Test,
-    /// `pollVote`
-    PollVote,
-    /// `groupInvited`
-    GroupInvited,
-    /// `scheduledNotePosted`
-    ///
-    /// In 2025.11.0; not in 2024.10.1.
-    ScheduledNotePosted,
-    /// `scheduledNotePostFailed`
-    ///
-    /// In 2025.11.0; not in 2024.10.1.
-    ScheduledNotePostFailed,
-    /// `chatRoomInvitationReceived`
-    ///
-    /// In 2025.11.0; not in 2024.10.1.
-    ChatRoomInvitationReceived,
-    /// `createToken`
-    ///
-    /// In 2025.11.0; not in 2024.10.1.
-    CreateToken,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `includeTypes[]` in the `i/notifications` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum IncludeType {
+        Note = "note",
+        Follow = "follow",
+        Mention = "mention",
+        Reply = "reply",
+        Renote = "renote",
+        Quote = "quote",
+        Reaction = "reaction",
+        PollEnded = "pollEnded",
+        ReceiveFollowRequest = "receiveFollowRequest",
+        FollowRequestAccepted = "followRequestAccepted",
+        RoleAssigned = "roleAssigned",
+        AchievementEarned = "achievementEarned",
+        ExportCompleted = "exportCompleted",
+        Login = "login",
+        App = "app",
+        Test = "test",
+        PollVote = "pollVote",
+        GroupInvited = "groupInvited",
+        ///
+        /// In 2025.11.0; not in 2024.10.1.
+        ScheduledNotePosted = "scheduledNotePosted",
+        ///
+        /// In 2025.11.0; not in 2024.10.1.
+        ScheduledNotePostFailed = "scheduledNotePostFailed",
+        ///
+        /// In 2025.11.0; not in 2024.10.1.
+        ChatRoomInvitationReceived = "chatRoomInvitationReceived",
+        ///
+        /// In 2025.11.0; not in 2024.10.1.
+        CreateToken = "createToken",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    IncludeType, Other { Note => "note", Follow => "follow", Mention => "mention", Reply
-    => "reply", Renote => "renote", Quote => "quote", Reaction => "reaction", PollEnded
-    => "pollEnded", ReceiveFollowRequest => "receiveFollowRequest", FollowRequestAccepted
-    => "followRequestAccepted", RoleAssigned => "roleAssigned", AchievementEarned =>
-    "achievementEarned", ExportCompleted => "exportCompleted", Login => "login", App =>
-    "app", Test => "test", PollVote => "pollVote", GroupInvited => "groupInvited",
-    ScheduledNotePosted => "scheduledNotePosted", ScheduledNotePostFailed =>
-    "scheduledNotePostFailed", ChatRoomInvitationReceived =>
-    "chatRoomInvitationReceived", CreateToken => "createToken", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `i/read-announcement`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub announcement_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/read-announcement`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("announcementId", required)]
+        pub announcement_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    announcement_id: Id = "announcementId" required,
-});
 
 /// `i/read-announcement` answers `204 No Content`.
 pub type Response = ();

@@ -10,15 +10,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `i/regenerate-token`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub password: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/regenerate-token`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("password", required)]
+        pub password: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    password: String = "password" required,
-});
 
 /// `i/regenerate-token` answers `204 No Content`.
 pub type Response = ();

@@ -10,17 +10,17 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/revoke-token`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub token_id: Option<Id>,
-    pub token: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/revoke-token`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("tokenId", skip_none)]
+        pub token_id: Option<Id>,
+        #[json("token", skip_absent)]
+        pub token: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    token_id: Option<Id> = "tokenId" skip_none,
-    token: Nullable<String> = "token" skip_absent,
-});
 
 /// `i/revoke-token` answers `204 No Content`.
 pub type Response = ();

@@ -10,615 +10,354 @@ use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize};
 use crate::models;
 
-/// The request body of `i/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// 1 to 50 characters.
-    pub name: Nullable<String>,
-    /// 1 to 1500 characters.
-    pub description: Nullable<String>,
-    /// 1 to 256 characters.
-    pub followed_message: Nullable<String>,
-    /// 1 to 50 characters.
-    pub location: Nullable<String>,
-    pub birthday: Nullable<String>,
-    pub lang: Nullable<Lang>,
-    pub avatar_id: Nullable<Id>,
-    /// At most 16 items.
-    pub avatar_decorations: Option<Vec<AvatarDecoration>>,
-    pub banner_id: Nullable<Id>,
-    /// 0 to 16 items.
-    pub fields: Option<Vec<models::UserDetailedField>>,
-    pub is_locked: Option<bool>,
-    pub is_explorable: Option<bool>,
-    pub hide_online_status: Option<bool>,
-    pub public_reactions: Option<bool>,
-    pub careful_bot: Option<bool>,
-    pub auto_accept_followed: Option<bool>,
-    pub no_crawle: Option<bool>,
-    pub prevent_ai_learning: Option<bool>,
-    pub is_bot: Option<bool>,
-    pub is_cat: Option<bool>,
-    pub inject_featured_note: Option<bool>,
-    pub receive_announcement_email: Option<bool>,
-    pub always_mark_nsfw: Option<bool>,
-    pub auto_sensitive: Option<bool>,
-    pub following_visibility: Option<models::UserDetailedFollowingVisibility>,
-    pub followers_visibility: Option<models::UserDetailedFollowingVisibility>,
-    pub pinned_page_id: Nullable<Id>,
-    pub muted_words: Option<Vec<MutedWord>>,
-    pub hard_muted_words: Option<Vec<MutedWord>>,
-    pub muted_instances: Option<Vec<String>>,
-    pub notification_recieve_config: Option<NotificationRecieveConfig>,
-    pub email_notification_types: Option<Vec<String>>,
-    /// At most 10 items.
-    pub also_known_as: Option<Vec<String>>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub require_signin_to_view_contents: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub make_notes_followers_only_before: Nullable<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub make_notes_hidden_before: Nullable<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub chat_scope: Option<ChatScope>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// 1 to 50 characters.
+        #[json("name", skip_absent)]
+        pub name: Nullable<String>,
+        /// 1 to 1500 characters.
+        #[json("description", skip_absent)]
+        pub description: Nullable<String>,
+        /// 1 to 256 characters.
+        #[json("followedMessage", skip_absent)]
+        pub followed_message: Nullable<String>,
+        /// 1 to 50 characters.
+        #[json("location", skip_absent)]
+        pub location: Nullable<String>,
+        #[json("birthday", skip_absent)]
+        pub birthday: Nullable<String>,
+        #[json("lang", skip_absent)]
+        pub lang: Nullable<Lang>,
+        #[json("avatarId", skip_absent)]
+        pub avatar_id: Nullable<Id>,
+        /// At most 16 items.
+        #[json("avatarDecorations", skip_none)]
+        pub avatar_decorations: Option<Vec<AvatarDecoration>>,
+        #[json("bannerId", skip_absent)]
+        pub banner_id: Nullable<Id>,
+        /// 0 to 16 items.
+        #[json("fields", skip_none)]
+        pub fields: Option<Vec<models::UserDetailedField>>,
+        #[json("isLocked", skip_none)]
+        pub is_locked: Option<bool>,
+        #[json("isExplorable", skip_none)]
+        pub is_explorable: Option<bool>,
+        #[json("hideOnlineStatus", skip_none)]
+        pub hide_online_status: Option<bool>,
+        #[json("publicReactions", skip_none)]
+        pub public_reactions: Option<bool>,
+        #[json("carefulBot", skip_none)]
+        pub careful_bot: Option<bool>,
+        #[json("autoAcceptFollowed", skip_none)]
+        pub auto_accept_followed: Option<bool>,
+        #[json("noCrawle", skip_none)]
+        pub no_crawle: Option<bool>,
+        #[json("preventAiLearning", skip_none)]
+        pub prevent_ai_learning: Option<bool>,
+        #[json("isBot", skip_none)]
+        pub is_bot: Option<bool>,
+        #[json("isCat", skip_none)]
+        pub is_cat: Option<bool>,
+        #[json("injectFeaturedNote", skip_none)]
+        pub inject_featured_note: Option<bool>,
+        #[json("receiveAnnouncementEmail", skip_none)]
+        pub receive_announcement_email: Option<bool>,
+        #[json("alwaysMarkNsfw", skip_none)]
+        pub always_mark_nsfw: Option<bool>,
+        #[json("autoSensitive", skip_none)]
+        pub auto_sensitive: Option<bool>,
+        #[json("followingVisibility", skip_none)]
+        pub following_visibility: Option<models::UserDetailedFollowingVisibility>,
+        #[json("followersVisibility", skip_none)]
+        pub followers_visibility: Option<models::UserDetailedFollowingVisibility>,
+        #[json("pinnedPageId", skip_absent)]
+        pub pinned_page_id: Nullable<Id>,
+        #[json("mutedWords", skip_none)]
+        pub muted_words: Option<Vec<MutedWord>>,
+        #[json("hardMutedWords", skip_none)]
+        pub hard_muted_words: Option<Vec<MutedWord>>,
+        #[json("mutedInstances", skip_none)]
+        pub muted_instances: Option<Vec<String>>,
+        #[json("notificationRecieveConfig", skip_none)]
+        pub notification_recieve_config: Option<NotificationRecieveConfig>,
+        #[json("emailNotificationTypes", skip_none)]
+        pub email_notification_types: Option<Vec<String>>,
+        /// At most 10 items.
+        #[json("alsoKnownAs", skip_none)]
+        pub also_known_as: Option<Vec<String>>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("requireSigninToViewContents", skip_none)]
+        pub require_signin_to_view_contents: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("makeNotesFollowersOnlyBefore", skip_absent)]
+        pub make_notes_followers_only_before: Nullable<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("makeNotesHiddenBefore", skip_absent)]
+        pub make_notes_hidden_before: Nullable<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("chatScope", skip_none)]
+        pub chat_scope: Option<ChatScope>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: Nullable<String> = "name" skip_absent,
-    description: Nullable<String> = "description" skip_absent,
-    followed_message: Nullable<String> = "followedMessage" skip_absent,
-    location: Nullable<String> = "location" skip_absent,
-    birthday: Nullable<String> = "birthday" skip_absent,
-    lang: Nullable<Lang> = "lang" skip_absent,
-    avatar_id: Nullable<Id> = "avatarId" skip_absent,
-    avatar_decorations: Option<Vec<AvatarDecoration>> = "avatarDecorations" skip_none,
-    banner_id: Nullable<Id> = "bannerId" skip_absent,
-    fields: Option<Vec<models::UserDetailedField>> = "fields" skip_none,
-    is_locked: Option<bool> = "isLocked" skip_none,
-    is_explorable: Option<bool> = "isExplorable" skip_none,
-    hide_online_status: Option<bool> = "hideOnlineStatus" skip_none,
-    public_reactions: Option<bool> = "publicReactions" skip_none,
-    careful_bot: Option<bool> = "carefulBot" skip_none,
-    auto_accept_followed: Option<bool> = "autoAcceptFollowed" skip_none,
-    no_crawle: Option<bool> = "noCrawle" skip_none,
-    prevent_ai_learning: Option<bool> = "preventAiLearning" skip_none,
-    is_bot: Option<bool> = "isBot" skip_none,
-    is_cat: Option<bool> = "isCat" skip_none,
-    inject_featured_note: Option<bool> = "injectFeaturedNote" skip_none,
-    receive_announcement_email: Option<bool> = "receiveAnnouncementEmail" skip_none,
-    always_mark_nsfw: Option<bool> = "alwaysMarkNsfw" skip_none,
-    auto_sensitive: Option<bool> = "autoSensitive" skip_none,
-    following_visibility: Option<models::UserDetailedFollowingVisibility> = "followingVisibility" skip_none,
-    followers_visibility: Option<models::UserDetailedFollowingVisibility> = "followersVisibility" skip_none,
-    pinned_page_id: Nullable<Id> = "pinnedPageId" skip_absent,
-    muted_words: Option<Vec<MutedWord>> = "mutedWords" skip_none,
-    hard_muted_words: Option<Vec<MutedWord>> = "hardMutedWords" skip_none,
-    muted_instances: Option<Vec<String>> = "mutedInstances" skip_none,
-    notification_recieve_config: Option<NotificationRecieveConfig> = "notificationRecieveConfig" skip_none,
-    email_notification_types: Option<Vec<String>> = "emailNotificationTypes" skip_none,
-    also_known_as: Option<Vec<String>> = "alsoKnownAs" skip_none,
-    require_signin_to_view_contents: Option<bool> = "requireSigninToViewContents" skip_none,
-    make_notes_followers_only_before: Nullable<i64> = "makeNotesFollowersOnlyBefore" skip_absent,
-    make_notes_hidden_before: Nullable<i64> = "makeNotesHiddenBefore" skip_absent,
-    chat_scope: Option<ChatScope> = "chatScope" skip_none,
-});
 
 /// What `i/update` answers.
 pub type Response = models::MeDetailed;
 
-/// Values of `lang` in the `i/update` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// `ach`
-    Ach,
-    /// `ady`
-    Ady,
-    /// `af`
-    Af,
-    /// `af-NA`
-    AfNa,
-    /// `af-ZA`
-    AfZa,
-    /// `ak`
-    Ak,
-    /// `ar`
-    Ar,
-    /// `ar-AR`
-    ArAr,
-    /// `ar-MA`
-    ArMa,
-    /// `ar-SA`
-    ArSa,
-    /// `ay-BO`
-    AyBo,
-    /// `az`
-    Az,
-    /// `az-AZ`
-    AzAz,
-    /// `be-BY`
-    BeBy,
-    /// `bg`
-    Bg,
-    /// `bg-BG`
-    BgBg,
-    /// `bn`
-    Bn,
-    /// `bn-IN`
-    BnIn,
-    /// `bn-BD`
-    BnBd,
-    /// `br`
-    Br,
-    /// `bs-BA`
-    BsBa,
-    /// `ca`
-    Ca,
-    /// `ca-ES`
-    CaEs,
-    /// `cak`
-    Cak,
-    /// `ck-US`
-    CkUs,
-    /// `cs`
-    Cs,
-    /// `cs-CZ`
-    CsCz,
-    /// `cy`
-    Cy,
-    /// `cy-GB`
-    CyGb,
-    /// `da`
-    Da,
-    /// `da-DK`
-    DaDk,
-    /// `de`
-    De,
-    /// `de-AT`
-    DeAt,
-    /// `de-DE`
-    DeDe,
-    /// `de-CH`
-    DeCh,
-    /// `dsb`
-    Dsb,
-    /// `el`
-    El,
-    /// `el-GR`
-    ElGr,
-    /// `en`
-    En,
-    /// `en-GB`
-    EnGb,
-    /// `en-AU`
-    EnAu,
-    /// `en-CA`
-    EnCa,
-    /// `en-IE`
-    EnIe,
-    /// `en-IN`
-    EnIn,
-    /// `en-PI`
-    EnPi,
-    /// `en-SG`
-    EnSg,
-    /// `en-UD`
-    EnUd,
-    /// `en-US`
-    EnUs,
-    /// `en-ZA`
-    EnZa,
-    /// `en@pirate`
-    EnPirate,
-    /// `eo`
-    Eo,
-    /// `eo-EO`
-    EoEo,
-    /// `es`
-    Es,
-    /// `es-AR`
-    EsAr,
-    /// `es-419`
-    Es419,
-    /// `es-CL`
-    EsCl,
-    /// `es-CO`
-    EsCo,
-    /// `es-EC`
-    EsEc,
-    /// `es-ES`
-    EsEs,
-    /// `es-LA`
-    EsLa,
-    /// `es-NI`
-    EsNi,
-    /// `es-MX`
-    EsMx,
-    /// `es-US`
-    EsUs,
-    /// `es-VE`
-    EsVe,
-    /// `et`
-    Et,
-    /// `et-EE`
-    EtEe,
-    /// `eu`
-    Eu,
-    /// `eu-ES`
-    EuEs,
-    /// `fa`
-    Fa,
-    /// `fa-IR`
-    FaIr,
-    /// `fb-LT`
-    FbLt,
-    /// `ff`
-    Ff,
-    /// `fi`
-    Fi,
-    /// `fi-FI`
-    FiFi,
-    /// `fo`
-    Fo,
-    /// `fo-FO`
-    FoFo,
-    /// `fr`
-    Fr,
-    /// `fr-CA`
-    FrCa,
-    /// `fr-FR`
-    FrFr,
-    /// `fr-BE`
-    FrBe,
-    /// `fr-CH`
-    FrCh,
-    /// `fy-NL`
-    FyNl,
-    /// `ga`
-    Ga,
-    /// `ga-IE`
-    GaIe,
-    /// `gd`
-    Gd,
-    /// `gl`
-    Gl,
-    /// `gl-ES`
-    GlEs,
-    /// `gn-PY`
-    GnPy,
-    /// `gu-IN`
-    GuIn,
-    /// `gv`
-    Gv,
-    /// `gx-GR`
-    GxGr,
-    /// `he`
-    He,
-    /// `he-IL`
-    HeIl,
-    /// `hi`
-    Hi,
-    /// `hi-IN`
-    HiIn,
-    /// `hr`
-    Hr,
-    /// `hr-HR`
-    HrHr,
-    /// `hsb`
-    Hsb,
-    /// `ht`
-    Ht,
-    /// `hu`
-    Hu,
-    /// `hu-HU`
-    HuHu,
-    /// `hy`
-    Hy,
-    /// `hy-AM`
-    HyAm,
-    /// `id`
-    Id,
-    /// `id-ID`
-    IdId,
-    /// `is`
-    Is,
-    /// `is-IS`
-    IsIs,
-    /// `it`
-    It,
-    /// `it-IT`
-    ItIt,
-    /// `ja`
-    Ja,
-    /// `ja-JP`
-    JaJp,
-    /// `jv-ID`
-    JvId,
-    /// `ka-GE`
-    KaGe,
-    /// `kk-KZ`
-    KkKz,
-    /// `km`
-    Km,
-    /// `kl`
-    Kl,
-    /// `km-KH`
-    KmKh,
-    /// `kab`
-    Kab,
-    /// `kn`
-    Kn,
-    /// `kn-IN`
-    KnIn,
-    /// `ko`
-    Ko,
-    /// `ko-KR`
-    KoKr,
-    /// `ku-TR`
-    KuTr,
-    /// `kw`
-    Kw,
-    /// `la`
-    La,
-    /// `la-VA`
-    LaVa,
-    /// `lb`
-    Lb,
-    /// `li-NL`
-    LiNl,
-    /// `lt`
-    Lt,
-    /// `lt-LT`
-    LtLt,
-    /// `lv`
-    Lv,
-    /// `lv-LV`
-    LvLv,
-    /// `mai`
-    Mai,
-    /// `mg-MG`
-    MgMg,
-    /// `mk`
-    Mk,
-    /// `mk-MK`
-    MkMk,
-    /// `ml`
-    Ml,
-    /// `ml-IN`
-    MlIn,
-    /// `mn-MN`
-    MnMn,
-    /// `mr`
-    Mr,
-    /// `mr-IN`
-    MrIn,
-    /// `ms`
-    Ms,
-    /// `ms-MY`
-    MsMy,
-    /// `mt`
-    Mt,
-    /// `mt-MT`
-    MtMt,
-    /// `my`
-    My,
-    /// `no`
-    No,
-    /// `nb`
-    Nb,
-    /// `nb-NO`
-    NbNo,
-    /// `ne`
-    Ne,
-    /// `ne-NP`
-    NeNp,
-    /// `nl`
-    Nl,
-    /// `nl-BE`
-    NlBe,
-    /// `nl-NL`
-    NlNl,
-    /// `nn-NO`
-    NnNo,
-    /// `oc`
-    Oc,
-    /// `or-IN`
-    OrIn,
-    /// `pa`
-    Pa,
-    /// `pa-IN`
-    PaIn,
-    /// `pl`
-    Pl,
-    /// `pl-PL`
-    PlPl,
-    /// `ps-AF`
-    PsAf,
-    /// `pt`
-    Pt,
-    /// `pt-BR`
-    PtBr,
-    /// `pt-PT`
-    PtPt,
-    /// `qu-PE`
-    QuPe,
-    /// `rm-CH`
-    RmCh,
-    /// `ro`
-    Ro,
-    /// `ro-RO`
-    RoRo,
-    /// `ru`
-    Ru,
-    /// `ru-RU`
-    RuRu,
-    /// `sa-IN`
-    SaIn,
-    /// `se-NO`
-    SeNo,
-    /// `sh`
-    Sh,
-    /// `si-LK`
-    SiLk,
-    /// `sk`
-    Sk,
-    /// `sk-SK`
-    SkSk,
-    /// `sl`
-    Sl,
-    /// `sl-SI`
-    SlSi,
-    /// `so-SO`
-    SoSo,
-    /// `sq`
-    Sq,
-    /// `sq-AL`
-    SqAl,
-    /// `sr`
-    Sr,
-    /// `sr-RS`
-    SrRs,
-    /// `su`
-    Su,
-    /// `sv`
-    Sv,
-    /// `sv-SE`
-    SvSe,
-    /// `sw`
-    Sw,
-    /// `sw-KE`
-    SwKe,
-    /// `ta`
-    Ta,
-    /// `ta-IN`
-    TaIn,
-    /// `te`
-    Te,
-    /// `te-IN`
-    TeIn,
-    /// `tg`
-    Tg,
-    /// `tg-TJ`
-    TgTj,
-    /// `th`
-    Th,
-    /// `th-TH`
-    ThTh,
-    /// `fil`
-    Fil,
-    /// `tlh`
-    Tlh,
-    /// `tr`
-    Tr,
-    /// `tr-TR`
-    TrTr,
-    /// `tt-RU`
-    TtRu,
-    /// `uk`
-    Uk,
-    /// `uk-UA`
-    UkUa,
-    /// `ur`
-    Ur,
-    /// `ur-PK`
-    UrPk,
-    /// `uz`
-    Uz,
-    /// `uz-UZ`
-    UzUz,
-    /// `vi`
-    Vi,
-    /// `vi-VN`
-    ViVn,
-    /// `xh-ZA`
-    XhZa,
-    /// `yi`
-    Yi,
-    /// `yi-DE`
-    YiDe,
-    /// `zh`
-    Zh,
-    /// `zh-Hans`
-    ZhHans,
-    /// `zh-Hant`
-    ZhHant,
-    /// `zh-CN`
-    ZhCn,
-    /// `zh-HK`
-    ZhHk,
-    /// `zh-SG`
-    ZhSg,
-    /// `zh-TW`
-    ZhTw,
-    /// `zu-ZA`
-    ZuZa,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `lang` in the `i/update` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Lang {
+        Ach = "ach",
+        Ady = "ady",
+        Af = "af",
+        AfNa = "af-NA",
+        AfZa = "af-ZA",
+        Ak = "ak",
+        Ar = "ar",
+        ArAr = "ar-AR",
+        ArMa = "ar-MA",
+        ArSa = "ar-SA",
+        AyBo = "ay-BO",
+        Az = "az",
+        AzAz = "az-AZ",
+        BeBy = "be-BY",
+        Bg = "bg",
+        BgBg = "bg-BG",
+        Bn = "bn",
+        BnIn = "bn-IN",
+        BnBd = "bn-BD",
+        Br = "br",
+        BsBa = "bs-BA",
+        Ca = "ca",
+        CaEs = "ca-ES",
+        Cak = "cak",
+        CkUs = "ck-US",
+        Cs = "cs",
+        CsCz = "cs-CZ",
+        Cy = "cy",
+        CyGb = "cy-GB",
+        Da = "da",
+        DaDk = "da-DK",
+        De = "de",
+        DeAt = "de-AT",
+        DeDe = "de-DE",
+        DeCh = "de-CH",
+        Dsb = "dsb",
+        El = "el",
+        ElGr = "el-GR",
+        En = "en",
+        EnGb = "en-GB",
+        EnAu = "en-AU",
+        EnCa = "en-CA",
+        EnIe = "en-IE",
+        EnIn = "en-IN",
+        EnPi = "en-PI",
+        EnSg = "en-SG",
+        EnUd = "en-UD",
+        EnUs = "en-US",
+        EnZa = "en-ZA",
+        EnPirate = "en@pirate",
+        Eo = "eo",
+        EoEo = "eo-EO",
+        Es = "es",
+        EsAr = "es-AR",
+        Es419 = "es-419",
+        EsCl = "es-CL",
+        EsCo = "es-CO",
+        EsEc = "es-EC",
+        EsEs = "es-ES",
+        EsLa = "es-LA",
+        EsNi = "es-NI",
+        EsMx = "es-MX",
+        EsUs = "es-US",
+        EsVe = "es-VE",
+        Et = "et",
+        EtEe = "et-EE",
+        Eu = "eu",
+        EuEs = "eu-ES",
+        Fa = "fa",
+        FaIr = "fa-IR",
+        FbLt = "fb-LT",
+        Ff = "ff",
+        Fi = "fi",
+        FiFi = "fi-FI",
+        Fo = "fo",
+        FoFo = "fo-FO",
+        Fr = "fr",
+        FrCa = "fr-CA",
+        FrFr = "fr-FR",
+        FrBe = "fr-BE",
+        FrCh = "fr-CH",
+        FyNl = "fy-NL",
+        Ga = "ga",
+        GaIe = "ga-IE",
+        Gd = "gd",
+        Gl = "gl",
+        GlEs = "gl-ES",
+        GnPy = "gn-PY",
+        GuIn = "gu-IN",
+        Gv = "gv",
+        GxGr = "gx-GR",
+        He = "he",
+        HeIl = "he-IL",
+        Hi = "hi",
+        HiIn = "hi-IN",
+        Hr = "hr",
+        HrHr = "hr-HR",
+        Hsb = "hsb",
+        Ht = "ht",
+        Hu = "hu",
+        HuHu = "hu-HU",
+        Hy = "hy",
+        HyAm = "hy-AM",
+        Id = "id",
+        IdId = "id-ID",
+        Is = "is",
+        IsIs = "is-IS",
+        It = "it",
+        ItIt = "it-IT",
+        Ja = "ja",
+        JaJp = "ja-JP",
+        JvId = "jv-ID",
+        KaGe = "ka-GE",
+        KkKz = "kk-KZ",
+        Km = "km",
+        Kl = "kl",
+        KmKh = "km-KH",
+        Kab = "kab",
+        Kn = "kn",
+        KnIn = "kn-IN",
+        Ko = "ko",
+        KoKr = "ko-KR",
+        KuTr = "ku-TR",
+        Kw = "kw",
+        La = "la",
+        LaVa = "la-VA",
+        Lb = "lb",
+        LiNl = "li-NL",
+        Lt = "lt",
+        LtLt = "lt-LT",
+        Lv = "lv",
+        LvLv = "lv-LV",
+        Mai = "mai",
+        MgMg = "mg-MG",
+        Mk = "mk",
+        MkMk = "mk-MK",
+        Ml = "ml",
+        MlIn = "ml-IN",
+        MnMn = "mn-MN",
+        Mr = "mr",
+        MrIn = "mr-IN",
+        Ms = "ms",
+        MsMy = "ms-MY",
+        Mt = "mt",
+        MtMt = "mt-MT",
+        My = "my",
+        No = "no",
+        Nb = "nb",
+        NbNo = "nb-NO",
+        Ne = "ne",
+        NeNp = "ne-NP",
+        Nl = "nl",
+        NlBe = "nl-BE",
+        NlNl = "nl-NL",
+        NnNo = "nn-NO",
+        Oc = "oc",
+        OrIn = "or-IN",
+        Pa = "pa",
+        PaIn = "pa-IN",
+        Pl = "pl",
+        PlPl = "pl-PL",
+        PsAf = "ps-AF",
+        Pt = "pt",
+        PtBr = "pt-BR",
+        PtPt = "pt-PT",
+        QuPe = "qu-PE",
+        RmCh = "rm-CH",
+        Ro = "ro",
+        RoRo = "ro-RO",
+        Ru = "ru",
+        RuRu = "ru-RU",
+        SaIn = "sa-IN",
+        SeNo = "se-NO",
+        Sh = "sh",
+        SiLk = "si-LK",
+        Sk = "sk",
+        SkSk = "sk-SK",
+        Sl = "sl",
+        SlSi = "sl-SI",
+        SoSo = "so-SO",
+        Sq = "sq",
+        SqAl = "sq-AL",
+        Sr = "sr",
+        SrRs = "sr-RS",
+        Su = "su",
+        Sv = "sv",
+        SvSe = "sv-SE",
+        Sw = "sw",
+        SwKe = "sw-KE",
+        Ta = "ta",
+        TaIn = "ta-IN",
+        Te = "te",
+        TeIn = "te-IN",
+        Tg = "tg",
+        TgTj = "tg-TJ",
+        Th = "th",
+        ThTh = "th-TH",
+        Fil = "fil",
+        Tlh = "tlh",
+        Tr = "tr",
+        TrTr = "tr-TR",
+        TtRu = "tt-RU",
+        Uk = "uk",
+        UkUa = "uk-UA",
+        Ur = "ur",
+        UrPk = "ur-PK",
+        Uz = "uz",
+        UzUz = "uz-UZ",
+        Vi = "vi",
+        ViVn = "vi-VN",
+        XhZa = "xh-ZA",
+        Yi = "yi",
+        YiDe = "yi-DE",
+        Zh = "zh",
+        ZhHans = "zh-Hans",
+        ZhHant = "zh-Hant",
+        ZhCn = "zh-CN",
+        ZhHk = "zh-HK",
+        ZhSg = "zh-SG",
+        ZhTw = "zh-TW",
+        ZuZa = "zu-ZA",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    Lang, Other { Ach => "ach", Ady => "ady", Af => "af", AfNa => "af-NA", AfZa =>
-    "af-ZA", Ak => "ak", Ar => "ar", ArAr => "ar-AR", ArMa => "ar-MA", ArSa => "ar-SA",
-    AyBo => "ay-BO", Az => "az", AzAz => "az-AZ", BeBy => "be-BY", Bg => "bg", BgBg =>
-    "bg-BG", Bn => "bn", BnIn => "bn-IN", BnBd => "bn-BD", Br => "br", BsBa => "bs-BA",
-    Ca => "ca", CaEs => "ca-ES", Cak => "cak", CkUs => "ck-US", Cs => "cs", CsCz =>
-    "cs-CZ", Cy => "cy", CyGb => "cy-GB", Da => "da", DaDk => "da-DK", De => "de", DeAt
-    => "de-AT", DeDe => "de-DE", DeCh => "de-CH", Dsb => "dsb", El => "el", ElGr =>
-    "el-GR", En => "en", EnGb => "en-GB", EnAu => "en-AU", EnCa => "en-CA", EnIe =>
-    "en-IE", EnIn => "en-IN", EnPi => "en-PI", EnSg => "en-SG", EnUd => "en-UD", EnUs =>
-    "en-US", EnZa => "en-ZA", EnPirate => "en@pirate", Eo => "eo", EoEo => "eo-EO", Es =>
-    "es", EsAr => "es-AR", Es419 => "es-419", EsCl => "es-CL", EsCo => "es-CO", EsEc =>
-    "es-EC", EsEs => "es-ES", EsLa => "es-LA", EsNi => "es-NI", EsMx => "es-MX", EsUs =>
-    "es-US", EsVe => "es-VE", Et => "et", EtEe => "et-EE", Eu => "eu", EuEs => "eu-ES",
-    Fa => "fa", FaIr => "fa-IR", FbLt => "fb-LT", Ff => "ff", Fi => "fi", FiFi =>
-    "fi-FI", Fo => "fo", FoFo => "fo-FO", Fr => "fr", FrCa => "fr-CA", FrFr => "fr-FR",
-    FrBe => "fr-BE", FrCh => "fr-CH", FyNl => "fy-NL", Ga => "ga", GaIe => "ga-IE", Gd =>
-    "gd", Gl => "gl", GlEs => "gl-ES", GnPy => "gn-PY", GuIn => "gu-IN", Gv => "gv", GxGr
-    => "gx-GR", He => "he", HeIl => "he-IL", Hi => "hi", HiIn => "hi-IN", Hr => "hr",
-    HrHr => "hr-HR", Hsb => "hsb", Ht => "ht", Hu => "hu", HuHu => "hu-HU", Hy => "hy",
-    HyAm => "hy-AM", Id => "id", IdId => "id-ID", Is => "is", IsIs => "is-IS", It =>
-    "it", ItIt => "it-IT", Ja => "ja", JaJp => "ja-JP", JvId => "jv-ID", KaGe => "ka-GE",
-    KkKz => "kk-KZ", Km => "km", Kl => "kl", KmKh => "km-KH", Kab => "kab", Kn => "kn",
-    KnIn => "kn-IN", Ko => "ko", KoKr => "ko-KR", KuTr => "ku-TR", Kw => "kw", La =>
-    "la", LaVa => "la-VA", Lb => "lb", LiNl => "li-NL", Lt => "lt", LtLt => "lt-LT", Lv
-    => "lv", LvLv => "lv-LV", Mai => "mai", MgMg => "mg-MG", Mk => "mk", MkMk => "mk-MK",
-    Ml => "ml", MlIn => "ml-IN", MnMn => "mn-MN", Mr => "mr", MrIn => "mr-IN", Ms =>
-    "ms", MsMy => "ms-MY", Mt => "mt", MtMt => "mt-MT", My => "my", No => "no", Nb =>
-    "nb", NbNo => "nb-NO", Ne => "ne", NeNp => "ne-NP", Nl => "nl", NlBe => "nl-BE", NlNl
-    => "nl-NL", NnNo => "nn-NO", Oc => "oc", OrIn => "or-IN", Pa => "pa", PaIn =>
-    "pa-IN", Pl => "pl", PlPl => "pl-PL", PsAf => "ps-AF", Pt => "pt", PtBr => "pt-BR",
-    PtPt => "pt-PT", QuPe => "qu-PE", RmCh => "rm-CH", Ro => "ro", RoRo => "ro-RO", Ru =>
-    "ru", RuRu => "ru-RU", SaIn => "sa-IN", SeNo => "se-NO", Sh => "sh", SiLk => "si-LK",
-    Sk => "sk", SkSk => "sk-SK", Sl => "sl", SlSi => "sl-SI", SoSo => "so-SO", Sq =>
-    "sq", SqAl => "sq-AL", Sr => "sr", SrRs => "sr-RS", Su => "su", Sv => "sv", SvSe =>
-    "sv-SE", Sw => "sw", SwKe => "sw-KE", Ta => "ta", TaIn => "ta-IN", Te => "te", TeIn
-    => "te-IN", Tg => "tg", TgTj => "tg-TJ", Th => "th", ThTh => "th-TH", Fil => "fil",
-    Tlh => "tlh", Tr => "tr", TrTr => "tr-TR", TtRu => "tt-RU", Uk => "uk", UkUa =>
-    "uk-UA", Ur => "ur", UrPk => "ur-PK", Uz => "uz", UzUz => "uz-UZ", Vi => "vi", ViVn
-    => "vi-VN", XhZa => "xh-ZA", Yi => "yi", YiDe => "yi-DE", Zh => "zh", ZhHans =>
-    "zh-Hans", ZhHant => "zh-Hant", ZhCn => "zh-CN", ZhHk => "zh-HK", ZhSg => "zh-SG",
-    ZhTw => "zh-TW", ZuZa => "zu-ZA", }
-);
-
-/// `avatarDecorations[]` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AvatarDecoration {
-    pub id: Id,
-    /// -0.5 to 0.5.
-    pub angle: Nullable<f64>,
-    pub flip_h: Nullable<bool>,
-    /// -0.25 to 0.25.
-    pub offset_x: Nullable<f64>,
-    /// -0.25 to 0.25.
-    pub offset_y: Nullable<f64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// `avatarDecorations[]` in the `i/update` request.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct AvatarDecoration {
+        #[json("id", required)]
+        pub id: Id,
+        /// -0.5 to 0.5.
+        #[json("angle", skip_absent)]
+        pub angle: Nullable<f64>,
+        #[json("flipH", skip_absent)]
+        pub flip_h: Nullable<bool>,
+        /// -0.25 to 0.25.
+        #[json("offsetX", skip_absent)]
+        pub offset_x: Nullable<f64>,
+        /// -0.25 to 0.25.
+        #[json("offsetY", skip_absent)]
+        pub offset_y: Nullable<f64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] AvatarDecoration {
-    id: Id = "id" required,
-    angle: Nullable<f64> = "angle" skip_absent,
-    flip_h: Nullable<bool> = "flipH" skip_absent,
-    offset_x: Nullable<f64> = "offsetX" skip_absent,
-    offset_y: Nullable<f64> = "offsetY" skip_absent,
-});
 
 impl misskey_core::HasId for AvatarDecoration {
     fn id(&self) -> Option<&str> {
@@ -629,6 +368,7 @@ impl misskey_core::HasId for AvatarDecoration {
 /// `mutedWords[]` in the `i/update` request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MutedWord {
     List(Vec<String>),
     String(String),
@@ -647,84 +387,78 @@ impl<'de> Deserialize<'de> for MutedWord {
                 (
                     "List",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_str(v).map(Self::List),
+                    |v| misskey_core::private::parse(v).map(Self::List),
                 ),
                 (
                     "String",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_str(v).map(Self::String),
+                    |v| misskey_core::private::parse(v).map(Self::String),
                 ),
             ],
         )
     }
 }
 
-/// `notificationRecieveConfig` in the `i/update` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NotificationRecieveConfig {
-    pub note: Option<models::NotificationFilter>,
-    pub follow: Option<models::NotificationFilter>,
-    pub mention: Option<models::NotificationFilter>,
-    pub reply: Option<models::NotificationFilter>,
-    pub renote: Option<models::NotificationFilter>,
-    pub quote: Option<models::NotificationFilter>,
-    pub reaction: Option<models::NotificationFilter>,
-    pub poll_ended: Option<models::NotificationFilter>,
-    pub receive_follow_request: Option<models::NotificationFilter>,
-    pub follow_request_accepted: Option<models::NotificationFilter>,
-    pub role_assigned: Option<models::NotificationFilter>,
-    pub achievement_earned: Option<models::NotificationFilter>,
-    pub app: Option<models::NotificationFilter>,
-    pub test: Option<models::NotificationFilter>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub scheduled_note_posted: Option<models::NotificationFilter>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub scheduled_note_post_failed: Option<models::NotificationFilter>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub chat_room_invitation_received: Option<models::NotificationFilter>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// `notificationRecieveConfig` in the `i/update` request.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct NotificationRecieveConfig {
+        #[json("note", skip_none)]
+        pub note: Option<models::NotificationFilter>,
+        #[json("follow", skip_none)]
+        pub follow: Option<models::NotificationFilter>,
+        #[json("mention", skip_none)]
+        pub mention: Option<models::NotificationFilter>,
+        #[json("reply", skip_none)]
+        pub reply: Option<models::NotificationFilter>,
+        #[json("renote", skip_none)]
+        pub renote: Option<models::NotificationFilter>,
+        #[json("quote", skip_none)]
+        pub quote: Option<models::NotificationFilter>,
+        #[json("reaction", skip_none)]
+        pub reaction: Option<models::NotificationFilter>,
+        #[json("pollEnded", skip_none)]
+        pub poll_ended: Option<models::NotificationFilter>,
+        #[json("receiveFollowRequest", skip_none)]
+        pub receive_follow_request: Option<models::NotificationFilter>,
+        #[json("followRequestAccepted", skip_none)]
+        pub follow_request_accepted: Option<models::NotificationFilter>,
+        #[json("roleAssigned", skip_none)]
+        pub role_assigned: Option<models::NotificationFilter>,
+        #[json("achievementEarned", skip_none)]
+        pub achievement_earned: Option<models::NotificationFilter>,
+        #[json("app", skip_none)]
+        pub app: Option<models::NotificationFilter>,
+        #[json("test", skip_none)]
+        pub test: Option<models::NotificationFilter>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("scheduledNotePosted", skip_none)]
+        pub scheduled_note_posted: Option<models::NotificationFilter>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("scheduledNotePostFailed", skip_none)]
+        pub scheduled_note_post_failed: Option<models::NotificationFilter>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("chatRoomInvitationReceived", skip_none)]
+        pub chat_room_invitation_received: Option<models::NotificationFilter>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] NotificationRecieveConfig {
-    note: Option<models::NotificationFilter> = "note" skip_none,
-    follow: Option<models::NotificationFilter> = "follow" skip_none,
-    mention: Option<models::NotificationFilter> = "mention" skip_none,
-    reply: Option<models::NotificationFilter> = "reply" skip_none,
-    renote: Option<models::NotificationFilter> = "renote" skip_none,
-    quote: Option<models::NotificationFilter> = "quote" skip_none,
-    reaction: Option<models::NotificationFilter> = "reaction" skip_none,
-    poll_ended: Option<models::NotificationFilter> = "pollEnded" skip_none,
-    receive_follow_request: Option<models::NotificationFilter> = "receiveFollowRequest" skip_none,
-    follow_request_accepted: Option<models::NotificationFilter> = "followRequestAccepted" skip_none,
-    role_assigned: Option<models::NotificationFilter> = "roleAssigned" skip_none,
-    achievement_earned: Option<models::NotificationFilter> = "achievementEarned" skip_none,
-    app: Option<models::NotificationFilter> = "app" skip_none,
-    test: Option<models::NotificationFilter> = "test" skip_none,
-    scheduled_note_posted: Option<models::NotificationFilter> = "scheduledNotePosted" skip_none,
-    scheduled_note_post_failed: Option<models::NotificationFilter> = "scheduledNotePostFailed" skip_none,
-    chat_room_invitation_received: Option<models::NotificationFilter> = "chatRoomInvitationReceived" skip_none,
-});
-
-/// In 2025.11.0; not in 2024.10.1.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChatScope {
-    /// `everyone`
-    Everyone,
-    /// `followers`
-    Followers,
-    /// `following`
-    Following,
-    /// `mutual`
-    Mutual,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// In 2025.11.0; not in 2024.10.1.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ChatScope {
+        Everyone = "everyone",
+        Followers = "followers",
+        Following = "following",
+        Mutual = "mutual",
+        None = "none",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    ChatScope, Other { Everyone => "everyone", Followers => "followers", Following =>
-    "following", Mutual => "mutual", None => "none", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

@@ -11,19 +11,19 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `i/update-email`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub password: String,
-    pub email: Nullable<String>,
-    pub token: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/update-email`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("password", required)]
+        pub password: String,
+        #[json("email", skip_absent)]
+        pub email: Nullable<String>,
+        #[json("token", skip_absent)]
+        pub token: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    password: String = "password" required,
-    email: Nullable<String> = "email" skip_absent,
-    token: Nullable<String> = "token" skip_absent,
-});
 
 /// What `i/update-email` answers.
 pub type Response = models::MeDetailed;

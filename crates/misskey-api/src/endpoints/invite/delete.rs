@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `invite/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub invite_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `invite/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("inviteId", required)]
+        pub invite_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    invite_id: Id = "inviteId" required,
-});
 
 /// `invite/delete` answers `204 No Content`.
 pub type Response = ();

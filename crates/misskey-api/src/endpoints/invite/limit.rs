@@ -8,21 +8,22 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `invite/limit`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `invite/limit` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub remaining: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `invite/limit`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    remaining: Option<i64> = "remaining" or_default,
-});
+misskey_core::object! {
+    /// What `invite/limit` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("remaining", or_default)]
+        pub remaining: Option<i64>,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

@@ -10,33 +10,33 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `miauth/gen-token`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub session: Option<String>,
-    pub name: Nullable<String>,
-    pub description: Nullable<String>,
-    pub icon_url: Nullable<String>,
-    pub permission: Vec<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `miauth/gen-token`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("session", or_default)]
+        pub session: Option<String>,
+        #[json("name", skip_absent)]
+        pub name: Nullable<String>,
+        #[json("description", skip_absent)]
+        pub description: Nullable<String>,
+        #[json("iconUrl", skip_absent)]
+        pub icon_url: Nullable<String>,
+        #[json("permission", required)]
+        pub permission: Vec<String>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    session: Option<String> = "session" or_default,
-    name: Nullable<String> = "name" skip_absent,
-    description: Nullable<String> = "description" skip_absent,
-    icon_url: Nullable<String> = "iconUrl" skip_absent,
-    permission: Vec<String> = "permission" required,
-});
-
-/// What `miauth/gen-token` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub token: String,
+misskey_core::object! {
+    /// What `miauth/gen-token` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("token", required)]
+        pub token: String,
+    }
 }
-
-misskey_core::object!(Response {
-    token: String = "token" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

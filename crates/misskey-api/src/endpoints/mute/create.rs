@@ -8,18 +8,18 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `mute/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Id,
-    /// A Unix Epoch timestamp that must lie in the future. `null` means an indefinite mute.
-    pub expires_at: Nullable<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `mute/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: Id,
+        /// A Unix Epoch timestamp that must lie in the future. `null` means an indefinite mute.
+        #[json("expiresAt", skip_absent)]
+        pub expires_at: Nullable<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Id = "userId" required,
-    expires_at: Nullable<i64> = "expiresAt" skip_absent,
-});
 
 /// `mute/create` answers `204 No Content`.
 pub type Response = ();

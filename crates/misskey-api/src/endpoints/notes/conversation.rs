@@ -9,21 +9,21 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `notes/conversation`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub note_id: Id,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    /// Default: `0`.
-    pub offset: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/conversation`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("noteId", required)]
+        pub note_id: Id,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// Default: `0`.
+        #[json("offset", skip_none)]
+        pub offset: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    note_id: Id = "noteId" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Option<i64> = "offset" skip_none,
-});
 
 /// What `notes/conversation` answers.
 pub type Response = Vec<models::Note>;

@@ -9,80 +9,80 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `notes/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `"public"`.
-    pub visibility: Option<models::NotesVisibility>,
-    pub visible_user_ids: Option<Vec<Id>>,
-    /// 1 to 100 characters.
-    pub cw: Nullable<String>,
-    /// Default: `false`.
-    pub local_only: Option<bool>,
-    pub reaction_acceptance: Nullable<models::NoteReactionAcceptance>,
-    /// Default: `false`.
-    pub no_extract_mentions: Option<bool>,
-    /// Default: `false`.
-    pub no_extract_hashtags: Option<bool>,
-    /// Default: `false`.
-    pub no_extract_emojis: Option<bool>,
-    pub reply_id: Nullable<Id>,
-    pub renote_id: Nullable<Id>,
-    pub channel_id: Nullable<Id>,
-    /// 1 to 3000 characters.
-    pub text: Nullable<String>,
-    /// 1 to 16 items.
-    pub file_ids: Option<Vec<Id>>,
-    /// 1 to 16 items.
-    pub media_ids: Option<Vec<Id>>,
-    pub poll: Nullable<Poll>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `"public"`.
+        #[json("visibility", skip_none)]
+        pub visibility: Option<models::NotesVisibility>,
+        #[json("visibleUserIds", skip_none)]
+        pub visible_user_ids: Option<Vec<Id>>,
+        /// 1 to 100 characters.
+        #[json("cw", skip_absent)]
+        pub cw: Nullable<String>,
+        /// Default: `false`.
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        #[json("reactionAcceptance", skip_absent)]
+        pub reaction_acceptance: Nullable<models::NoteReactionAcceptance>,
+        /// Default: `false`.
+        #[json("noExtractMentions", skip_none)]
+        pub no_extract_mentions: Option<bool>,
+        /// Default: `false`.
+        #[json("noExtractHashtags", skip_none)]
+        pub no_extract_hashtags: Option<bool>,
+        /// Default: `false`.
+        #[json("noExtractEmojis", skip_none)]
+        pub no_extract_emojis: Option<bool>,
+        #[json("replyId", skip_absent)]
+        pub reply_id: Nullable<Id>,
+        #[json("renoteId", skip_absent)]
+        pub renote_id: Nullable<Id>,
+        #[json("channelId", skip_absent)]
+        pub channel_id: Nullable<Id>,
+        /// 1 to 3000 characters.
+        #[json("text", skip_absent)]
+        pub text: Nullable<String>,
+        /// 1 to 16 items.
+        #[json("fileIds", skip_none)]
+        pub file_ids: Option<Vec<Id>>,
+        /// 1 to 16 items.
+        #[json("mediaIds", skip_none)]
+        pub media_ids: Option<Vec<Id>>,
+        #[json("poll", skip_absent)]
+        pub poll: Nullable<Poll>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    visibility: Option<models::NotesVisibility> = "visibility" skip_none,
-    visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
-    cw: Nullable<String> = "cw" skip_absent,
-    local_only: Option<bool> = "localOnly" skip_none,
-    reaction_acceptance: Nullable<models::NoteReactionAcceptance> = "reactionAcceptance" skip_absent,
-    no_extract_mentions: Option<bool> = "noExtractMentions" skip_none,
-    no_extract_hashtags: Option<bool> = "noExtractHashtags" skip_none,
-    no_extract_emojis: Option<bool> = "noExtractEmojis" skip_none,
-    reply_id: Nullable<Id> = "replyId" skip_absent,
-    renote_id: Nullable<Id> = "renoteId" skip_absent,
-    channel_id: Nullable<Id> = "channelId" skip_absent,
-    text: Nullable<String> = "text" skip_absent,
-    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
-    media_ids: Option<Vec<Id>> = "mediaIds" skip_none,
-    poll: Nullable<Poll> = "poll" skip_absent,
-});
-
-/// `poll` in the `notes/create` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Poll {
-    /// 2 to 10 items.
-    pub choices: Vec<String>,
-    pub multiple: Option<bool>,
-    pub expires_at: Nullable<i64>,
-    /// At least 1.
-    pub expired_after: Nullable<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// `poll` in the `notes/create` request.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Poll {
+        /// 2 to 10 items.
+        #[json("choices", required)]
+        pub choices: Vec<String>,
+        #[json("multiple", skip_none)]
+        pub multiple: Option<bool>,
+        #[json("expiresAt", skip_absent)]
+        pub expires_at: Nullable<i64>,
+        /// At least 1.
+        #[json("expiredAfter", skip_absent)]
+        pub expired_after: Nullable<i64>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Poll {
-    choices: Vec<String> = "choices" required,
-    multiple: Option<bool> = "multiple" skip_none,
-    expires_at: Nullable<i64> = "expiresAt" skip_absent,
-    expired_after: Nullable<i64> = "expiredAfter" skip_absent,
-});
-
-/// What `notes/create` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub created_note: models::Note,
+misskey_core::object! {
+    /// What `notes/create` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("createdNote", required)]
+        pub created_note: models::Note,
+    }
 }
-
-misskey_core::object!(Response {
-    created_note: models::Note = "createdNote" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,20 +9,20 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `notes/featured`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub until_id: Option<Id>,
-    pub channel_id: Nullable<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/featured`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("channelId", skip_absent)]
+        pub channel_id: Nullable<Id>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    channel_id: Nullable<Id> = "channelId" skip_absent,
-});
 
 /// What `notes/featured` answers.
 pub type Response = Vec<models::Note>;

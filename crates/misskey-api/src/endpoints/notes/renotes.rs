@@ -9,28 +9,28 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `notes/renotes`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub note_id: Id,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/renotes`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("noteId", required)]
+        pub note_id: Id,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    note_id: Id = "noteId" required,
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `notes/renotes` answers.
 pub type Response = Vec<models::Note>;

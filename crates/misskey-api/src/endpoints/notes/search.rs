@@ -9,38 +9,38 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `notes/search`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub query: String,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    /// Default: `0`.
-    pub offset: Option<i64>,
-    /// The local host is represented with `.`.
-    pub host: Option<String>,
-    pub user_id: Nullable<Id>,
-    pub channel_id: Nullable<Id>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/search`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("query", required)]
+        pub query: String,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// Default: `0`.
+        #[json("offset", skip_none)]
+        pub offset: Option<i64>,
+        /// The local host is represented with `.`.
+        #[json("host", skip_none)]
+        pub host: Option<String>,
+        #[json("userId", skip_absent)]
+        pub user_id: Nullable<Id>,
+        #[json("channelId", skip_absent)]
+        pub channel_id: Nullable<Id>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    query: String = "query" required,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Option<i64> = "offset" skip_none,
-    host: Option<String> = "host" skip_none,
-    user_id: Nullable<Id> = "userId" skip_absent,
-    channel_id: Nullable<Id> = "channelId" skip_absent,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `notes/search` answers.
 pub type Response = Vec<models::Note>;

@@ -9,45 +9,45 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `notes/search-by-tag`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub reply: Nullable<bool>,
-    pub renote: Nullable<bool>,
-    /// Only show notes that have attached files.
-    ///
-    /// Default: `false`.
-    pub with_files: Option<bool>,
-    pub poll: Nullable<bool>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    /// At least 1 characters.
-    pub tag: Option<String>,
-    /// The outer arrays are chained with OR, the inner arrays are chained with AND.
-    ///
-    /// At least 1 items.
-    pub query: Option<Vec<Vec<String>>>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/search-by-tag`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("reply", skip_absent)]
+        pub reply: Nullable<bool>,
+        #[json("renote", skip_absent)]
+        pub renote: Nullable<bool>,
+        /// Only show notes that have attached files.
+        ///
+        /// Default: `false`.
+        #[json("withFiles", skip_none)]
+        pub with_files: Option<bool>,
+        #[json("poll", skip_absent)]
+        pub poll: Nullable<bool>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// At least 1 characters.
+        #[json("tag", skip_none)]
+        pub tag: Option<String>,
+        /// The outer arrays are chained with OR, the inner arrays are chained with AND.
+        ///
+        /// At least 1 items.
+        #[json("query", skip_none)]
+        pub query: Option<Vec<Vec<String>>>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    reply: Nullable<bool> = "reply" skip_absent,
-    renote: Nullable<bool> = "renote" skip_absent,
-    with_files: Option<bool> = "withFiles" skip_none,
-    poll: Nullable<bool> = "poll" skip_absent,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    limit: Option<i64> = "limit" skip_none,
-    tag: Option<String> = "tag" skip_none,
-    query: Option<Vec<Vec<String>>> = "query" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `notes/search-by-tag` answers.
 pub type Response = Vec<models::Note>;

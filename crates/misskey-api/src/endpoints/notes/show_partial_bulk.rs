@@ -9,33 +9,33 @@
 use std::collections::BTreeMap;
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `notes/show-partial-bulk`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// 1 to 100 items.
-    pub note_ids: Vec<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/show-partial-bulk`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// 1 to 100 items.
+        #[json("noteIds", required)]
+        pub note_ids: Vec<Id>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    note_ids: Vec<Id> = "noteIds" required,
-});
 
 /// What `notes/show-partial-bulk` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `notes/show-partial-bulk` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: String,
-    pub reactions: BTreeMap<String, f64>,
-    pub reaction_emojis: BTreeMap<String, String>,
+misskey_core::object! {
+    /// `[]` in the `notes/show-partial-bulk` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("id", required)]
+        pub id: String,
+        #[json("reactions", or_default)]
+        pub reactions: BTreeMap<String, f64>,
+        #[json("reactionEmojis", or_default)]
+        pub reaction_emojis: BTreeMap<String, String>,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    id: String = "id" required,
-    reactions: BTreeMap<String, f64> = "reactions" or_default,
-    reaction_emojis: BTreeMap<String, String> = "reactionEmojis" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,27 +8,27 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `notes/state`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub note_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/state`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("noteId", required)]
+        pub note_id: Id,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    note_id: Id = "noteId" required,
-});
-
-/// What `notes/state` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub is_favorited: bool,
-    pub is_muted_thread: bool,
+misskey_core::object! {
+    /// What `notes/state` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("isFavorited", or_default)]
+        pub is_favorited: bool,
+        #[json("isMutedThread", or_default)]
+        pub is_muted_thread: bool,
+    }
 }
-
-misskey_core::object!(Response {
-    is_favorited: bool = "isFavorited" or_default,
-    is_muted_thread: bool = "isMutedThread" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,32 +8,32 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `notes/translate`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub note_id: Id,
-    pub target_lang: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/translate`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("noteId", required)]
+        pub note_id: Id,
+        #[json("targetLang", required)]
+        pub target_lang: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    note_id: Id = "noteId" required,
-    target_lang: String = "targetLang" required,
-});
 
 /// What `notes/translate` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<ResponseBody>;
 
-/// What `notes/translate` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseBody {
-    pub source_lang: String,
-    pub text: String,
+misskey_core::object! {
+    /// What `notes/translate` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseBody {
+        #[json("sourceLang", required)]
+        pub source_lang: String,
+        #[json("text", required)]
+        pub text: String,
+    }
 }
-
-misskey_core::object!(ResponseBody {
-    source_lang: String = "sourceLang" required,
-    text: String = "text" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

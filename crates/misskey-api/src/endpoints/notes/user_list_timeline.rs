@@ -9,46 +9,46 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `notes/user-list-timeline`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub list_id: Id,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub since_date: Option<i64>,
-    pub until_date: Option<i64>,
-    /// Default: `false`.
-    pub allow_partial: Option<bool>,
-    /// Default: `true`.
-    pub include_my_renotes: Option<bool>,
-    /// Default: `true`.
-    pub include_renoted_my_notes: Option<bool>,
-    /// Default: `true`.
-    pub include_local_renotes: Option<bool>,
-    /// Default: `true`.
-    pub with_renotes: Option<bool>,
-    /// Only show notes that have attached files.
-    ///
-    /// Default: `false`.
-    pub with_files: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/user-list-timeline`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("listId", required)]
+        pub list_id: Id,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+        /// Default: `false`.
+        #[json("allowPartial", skip_none)]
+        pub allow_partial: Option<bool>,
+        /// Default: `true`.
+        #[json("includeMyRenotes", skip_none)]
+        pub include_my_renotes: Option<bool>,
+        /// Default: `true`.
+        #[json("includeRenotedMyNotes", skip_none)]
+        pub include_renoted_my_notes: Option<bool>,
+        /// Default: `true`.
+        #[json("includeLocalRenotes", skip_none)]
+        pub include_local_renotes: Option<bool>,
+        /// Default: `true`.
+        #[json("withRenotes", skip_none)]
+        pub with_renotes: Option<bool>,
+        /// Only show notes that have attached files.
+        ///
+        /// Default: `false`.
+        #[json("withFiles", skip_none)]
+        pub with_files: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    list_id: Id = "listId" required,
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-    allow_partial: Option<bool> = "allowPartial" skip_none,
-    include_my_renotes: Option<bool> = "includeMyRenotes" skip_none,
-    include_renoted_my_notes: Option<bool> = "includeRenotedMyNotes" skip_none,
-    include_local_renotes: Option<bool> = "includeLocalRenotes" skip_none,
-    with_renotes: Option<bool> = "withRenotes" skip_none,
-    with_files: Option<bool> = "withFiles" skip_none,
-});
 
 /// What `notes/user-list-timeline` answers.
 pub type Response = Vec<models::Note>;

@@ -8,19 +8,19 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `notifications/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub body: String,
-    pub header: Nullable<String>,
-    pub icon: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notifications/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("body", required)]
+        pub body: String,
+        #[json("header", skip_absent)]
+        pub header: Nullable<String>,
+        #[json("icon", skip_absent)]
+        pub icon: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    body: String = "body" required,
-    header: Nullable<String> = "header" skip_absent,
-    icon: Nullable<String> = "icon" skip_absent,
-});
 
 /// `notifications/create` answers `204 No Content`.
 pub type Response = ();

@@ -8,11 +8,12 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `notifications/test-notification`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notifications/test-notification`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// `notifications/test-notification` answers `204 No Content`.
 pub type Response = ();

@@ -9,54 +9,54 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `pages/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub title: String,
-    /// At least 1 characters.
-    pub name: String,
-    pub summary: Nullable<String>,
-    pub content: Vec<serde_json::Value>,
-    pub variables: Vec<serde_json::Value>,
-    pub script: String,
-    pub eye_catching_image_id: Nullable<Id>,
-    /// Default: `"sans-serif"`.
-    pub font: Option<Font>,
-    /// Default: `false`.
-    pub align_center: Option<bool>,
-    /// Default: `false`.
-    pub hide_title_when_pinned: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `pages/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("title", required)]
+        pub title: String,
+        /// At least 1 characters.
+        #[json("name", required)]
+        pub name: String,
+        #[json("summary", skip_absent)]
+        pub summary: Nullable<String>,
+        #[json("content", required)]
+        pub content: Vec<serde_json::Value>,
+        #[json("variables", required)]
+        pub variables: Vec<serde_json::Value>,
+        #[json("script", required)]
+        pub script: String,
+        #[json("eyeCatchingImageId", skip_absent)]
+        pub eye_catching_image_id: Nullable<Id>,
+        /// Default: `"sans-serif"`.
+        #[json("font", skip_none)]
+        pub font: Option<Font>,
+        /// Default: `false`.
+        #[json("alignCenter", skip_none)]
+        pub align_center: Option<bool>,
+        /// Default: `false`.
+        #[json("hideTitleWhenPinned", skip_none)]
+        pub hide_title_when_pinned: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    title: String = "title" required,
-    name: String = "name" required,
-    summary: Nullable<String> = "summary" skip_absent,
-    content: Vec<serde_json::Value> = "content" required,
-    variables: Vec<serde_json::Value> = "variables" required,
-    script: String = "script" required,
-    eye_catching_image_id: Nullable<Id> = "eyeCatchingImageId" skip_absent,
-    font: Option<Font> = "font" skip_none,
-    align_center: Option<bool> = "alignCenter" skip_none,
-    hide_title_when_pinned: Option<bool> = "hideTitleWhenPinned" skip_none,
-});
 
 /// What `pages/create` answers.
 pub type Response = models::Page;
 
-/// Values of `font` in the `pages/create` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Font {
-    /// `serif`
-    Serif,
-    /// `sans-serif`
-    #[default]
-    SansSerif,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(SansSerif)]
+    /// Values of `font` in the `pages/create` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Font {
+        Serif = "serif",
+        SansSerif = "sans-serif",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(Font, Other { Serif => "serif", SansSerif => "sans-serif", });
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,19 +9,19 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `pages/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub page_id: Option<Id>,
-    pub name: Option<String>,
-    pub username: Option<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `pages/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("pageId", skip_none)]
+        pub page_id: Option<Id>,
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("username", skip_none)]
+        pub username: Option<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    page_id: Option<Id> = "pageId" skip_none,
-    name: Option<String> = "name" skip_none,
-    username: Option<String> = "username" skip_none,
-});
 
 /// What `pages/show` answers.
 pub type Response = models::Page;

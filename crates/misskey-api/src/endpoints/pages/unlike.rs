@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `pages/unlike`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub page_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `pages/unlike`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("pageId", required)]
+        pub page_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    page_id: Id = "pageId" required,
-});
 
 /// `pages/unlike` answers `204 No Content`.
 pub type Response = ();

@@ -8,52 +8,52 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `pages/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub page_id: Id,
-    pub title: Option<String>,
-    /// At least 1 characters.
-    pub name: Option<String>,
-    pub summary: Nullable<String>,
-    pub content: Option<Vec<serde_json::Value>>,
-    pub variables: Option<Vec<serde_json::Value>>,
-    pub script: Option<String>,
-    pub eye_catching_image_id: Nullable<Id>,
-    pub font: Option<Font>,
-    pub align_center: Option<bool>,
-    pub hide_title_when_pinned: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `pages/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("pageId", required)]
+        pub page_id: Id,
+        #[json("title", skip_none)]
+        pub title: Option<String>,
+        /// At least 1 characters.
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("summary", skip_absent)]
+        pub summary: Nullable<String>,
+        #[json("content", skip_none)]
+        pub content: Option<Vec<serde_json::Value>>,
+        #[json("variables", skip_none)]
+        pub variables: Option<Vec<serde_json::Value>>,
+        #[json("script", skip_none)]
+        pub script: Option<String>,
+        #[json("eyeCatchingImageId", skip_absent)]
+        pub eye_catching_image_id: Nullable<Id>,
+        #[json("font", skip_none)]
+        pub font: Option<Font>,
+        #[json("alignCenter", skip_none)]
+        pub align_center: Option<bool>,
+        #[json("hideTitleWhenPinned", skip_none)]
+        pub hide_title_when_pinned: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    page_id: Id = "pageId" required,
-    title: Option<String> = "title" skip_none,
-    name: Option<String> = "name" skip_none,
-    summary: Nullable<String> = "summary" skip_absent,
-    content: Option<Vec<serde_json::Value>> = "content" skip_none,
-    variables: Option<Vec<serde_json::Value>> = "variables" skip_none,
-    script: Option<String> = "script" skip_none,
-    eye_catching_image_id: Nullable<Id> = "eyeCatchingImageId" skip_absent,
-    font: Option<Font> = "font" skip_none,
-    align_center: Option<bool> = "alignCenter" skip_none,
-    hide_title_when_pinned: Option<bool> = "hideTitleWhenPinned" skip_none,
-});
 
 /// `pages/update` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `font` in the `pages/update` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Font {
-    /// `serif`
-    Serif,
-    /// `sans-serif`
-    SansSerif,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `font` in the `pages/update` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Font {
+        Serif = "serif",
+        SansSerif = "sans-serif",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(Font, Other { Serif => "serif", SansSerif => "sans-serif", });
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `reversi/cancel-match`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Nullable<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `reversi/cancel-match`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", skip_absent)]
+        pub user_id: Nullable<Id>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Nullable<Id> = "userId" skip_absent,
-});
 
 /// `reversi/cancel-match` answers `204 No Content`.
 pub type Response = ();

@@ -9,21 +9,21 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `reversi/match`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Nullable<Id>,
-    /// Default: `false`.
-    pub no_irregular_rules: Option<bool>,
-    /// Default: `false`.
-    pub multiple: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `reversi/match`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", skip_absent)]
+        pub user_id: Nullable<Id>,
+        /// Default: `false`.
+        #[json("noIrregularRules", skip_none)]
+        pub no_irregular_rules: Option<bool>,
+        /// Default: `false`.
+        #[json("multiple", skip_none)]
+        pub multiple: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Nullable<Id> = "userId" skip_absent,
-    no_irregular_rules: Option<bool> = "noIrregularRules" skip_none,
-    multiple: Option<bool> = "multiple" skip_none,
-});
 
 /// What `reversi/match` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<models::ReversiGameDetailed>;

@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `reversi/show-game`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub game_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `reversi/show-game`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("gameId", required)]
+        pub game_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    game_id: Id = "gameId" required,
-});
 
 /// What `reversi/show-game` answers.
 pub type Response = models::ReversiGameDetailed;

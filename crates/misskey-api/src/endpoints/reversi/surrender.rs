@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `reversi/surrender`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub game_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `reversi/surrender`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("gameId", required)]
+        pub game_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    game_id: Id = "gameId" required,
-});
 
 /// `reversi/surrender` answers `204 No Content`.
 pub type Response = ();

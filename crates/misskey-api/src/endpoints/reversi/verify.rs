@@ -9,29 +9,29 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `reversi/verify`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub game_id: Id,
-    pub crc32: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `reversi/verify`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("gameId", required)]
+        pub game_id: Id,
+        #[json("crc32", required)]
+        pub crc32: String,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    game_id: Id = "gameId" required,
-    crc32: String = "crc32" required,
-});
-
-/// What `reversi/verify` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub desynced: bool,
-    pub game: Option<models::ReversiGameDetailed>,
+misskey_core::object! {
+    /// What `reversi/verify` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("desynced", or_default)]
+        pub desynced: bool,
+        #[json("game", skip_none)]
+        pub game: Option<models::ReversiGameDetailed>,
+    }
 }
-
-misskey_core::object!(Response {
-    desynced: bool = "desynced" or_default,
-    game: Option<models::ReversiGameDetailed> = "game" skip_none,
-});
 
 impl Endpoint for Request {
     type Response = Response;

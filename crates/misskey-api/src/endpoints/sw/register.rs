@@ -10,56 +10,53 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `sw/register`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub endpoint: String,
-    pub auth: String,
-    pub publickey: String,
-    /// Default: `false`.
-    pub send_read_message: Option<bool>,
-}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    endpoint: String = "endpoint" required,
-    auth: String = "auth" required,
-    publickey: String = "publickey" required,
-    send_read_message: Option<bool> = "sendReadMessage" skip_none,
-});
-
-/// What `sw/register` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub state: Option<State>,
-    pub key: Option<String>,
-    pub user_id: String,
-    pub endpoint: String,
-    pub send_read_message: bool,
-}
-
-misskey_core::object!(Response {
-    state: Option<State> = "state" skip_none,
-    key: Option<String> = "key" or_default,
-    user_id: String = "userId" required,
-    endpoint: String = "endpoint" required,
-    send_read_message: bool = "sendReadMessage" or_default,
-});
-
-/// Values of `state` in the `sw/register` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `already-subscribed`
-    AlreadySubscribed,
-    /// `subscribed`
-    Subscribed,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    State, Other { AlreadySubscribed => "already-subscribed", Subscribed => "subscribed",
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `sw/register`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("endpoint", required)]
+        pub endpoint: String,
+        #[json("auth", required)]
+        pub auth: String,
+        #[json("publickey", required)]
+        pub publickey: String,
+        /// Default: `false`.
+        #[json("sendReadMessage", skip_none)]
+        pub send_read_message: Option<bool>,
     }
-);
+}
+
+misskey_core::object! {
+    /// What `sw/register` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("state", skip_none)]
+        pub state: Option<State>,
+        #[json("key", or_default)]
+        pub key: Option<String>,
+        #[json("userId", required)]
+        pub user_id: String,
+        #[json("endpoint", required)]
+        pub endpoint: String,
+        #[json("sendReadMessage", or_default)]
+        pub send_read_message: bool,
+    }
+}
+
+misskey_core::string_enum! {
+    /// Values of `state` in the `sw/register` response.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum State {
+        AlreadySubscribed = "already-subscribed",
+        Subscribed = "subscribed",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

@@ -11,15 +11,15 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `sw/show-registration`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub endpoint: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `sw/show-registration`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("endpoint", required)]
+        pub endpoint: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    endpoint: String = "endpoint" required,
-});
 
 /// What `sw/show-registration` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<models::SwResponseBody>;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `sw/unregister`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub endpoint: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `sw/unregister`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("endpoint", required)]
+        pub endpoint: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    endpoint: String = "endpoint" required,
-});
 
 /// `sw/unregister` answers `204 No Content`.
 pub type Response = ();

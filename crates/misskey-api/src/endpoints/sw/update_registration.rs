@@ -11,17 +11,17 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `sw/update-registration`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub endpoint: String,
-    pub send_read_message: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `sw/update-registration`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("endpoint", required)]
+        pub endpoint: String,
+        #[json("sendReadMessage", skip_none)]
+        pub send_read_message: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    endpoint: String = "endpoint" required,
-    send_read_message: Option<bool> = "sendReadMessage" skip_none,
-});
 
 /// What `sw/update-registration` answers.
 pub type Response = models::SwResponseBody;

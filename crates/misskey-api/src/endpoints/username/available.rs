@@ -8,25 +8,25 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `username/available`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub username: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `username/available`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("username", required)]
+        pub username: String,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    username: String = "username" required,
-});
-
-/// What `username/available` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub available: bool,
+misskey_core::object! {
+    /// What `username/available` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("available", or_default)]
+        pub available: bool,
+    }
 }
-
-misskey_core::object!(Response {
-    available: bool = "available" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

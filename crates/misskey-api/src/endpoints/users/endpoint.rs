@@ -3,30 +3,30 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `users`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    /// Default: `0`.
-    pub offset: Option<i64>,
-    pub sort: Option<models::Sort>,
-    /// Default: `"all"`.
-    pub state: Option<models::State>,
-    /// Default: `"local"`.
-    pub origin: Option<models::Origin>,
-    /// The local host is represented with `null`.
-    pub hostname: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// Default: `0`.
+        #[json("offset", skip_none)]
+        pub offset: Option<i64>,
+        #[json("sort", skip_none)]
+        pub sort: Option<models::Sort>,
+        /// Default: `"all"`.
+        #[json("state", skip_none)]
+        pub state: Option<models::State>,
+        /// Default: `"local"`.
+        #[json("origin", skip_none)]
+        pub origin: Option<models::Origin>,
+        /// The local host is represented with `null`.
+        #[json("hostname", skip_absent)]
+        pub hostname: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    offset: Option<i64> = "offset" skip_none,
-    sort: Option<models::Sort> = "sort" skip_none,
-    state: Option<models::State> = "state" skip_none,
-    origin: Option<models::Origin> = "origin" skip_none,
-    hostname: Nullable<String> = "hostname" skip_absent,
-});
 
 /// What `users` answers.
 pub type Response = Vec<models::UserDetailed>;

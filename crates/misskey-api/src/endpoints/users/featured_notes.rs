@@ -9,20 +9,20 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `users/featured-notes`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub until_id: Option<Id>,
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/featured-notes`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    user_id: Id = "userId" required,
-});
 
 /// What `users/featured-notes` answers.
 pub type Response = Vec<models::Note>;

@@ -9,33 +9,33 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `users/get-frequently-replied-users`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Id,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/get-frequently-replied-users`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: Id,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Id = "userId" required,
-    limit: Option<i64> = "limit" skip_none,
-});
 
 /// What `users/get-frequently-replied-users` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `users/get-frequently-replied-users` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub user: models::UserDetailed,
-    pub weight: f64,
+misskey_core::object! {
+    /// `[]` in the `users/get-frequently-replied-users` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("user", required)]
+        pub user: models::UserDetailed,
+        #[json("weight", required)]
+        pub weight: f64,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    user: models::UserDetailed = "user" required,
-    weight: f64 = "weight" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

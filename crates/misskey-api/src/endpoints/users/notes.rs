@@ -9,41 +9,41 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `users/notes`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Id,
-    /// Default: `false`.
-    pub with_replies: Option<bool>,
-    /// Default: `true`.
-    pub with_renotes: Option<bool>,
-    /// Default: `false`.
-    pub with_channel_notes: Option<bool>,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub since_date: Option<i64>,
-    pub until_date: Option<i64>,
-    /// Default: `false`.
-    pub allow_partial: Option<bool>,
-    /// Default: `false`.
-    pub with_files: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/notes`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: Id,
+        /// Default: `false`.
+        #[json("withReplies", skip_none)]
+        pub with_replies: Option<bool>,
+        /// Default: `true`.
+        #[json("withRenotes", skip_none)]
+        pub with_renotes: Option<bool>,
+        /// Default: `false`.
+        #[json("withChannelNotes", skip_none)]
+        pub with_channel_notes: Option<bool>,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+        /// Default: `false`.
+        #[json("allowPartial", skip_none)]
+        pub allow_partial: Option<bool>,
+        /// Default: `false`.
+        #[json("withFiles", skip_none)]
+        pub with_files: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Id = "userId" required,
-    with_replies: Option<bool> = "withReplies" skip_none,
-    with_renotes: Option<bool> = "withRenotes" skip_none,
-    with_channel_notes: Option<bool> = "withChannelNotes" skip_none,
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-    allow_partial: Option<bool> = "allowPartial" skip_none,
-    with_files: Option<bool> = "withFiles" skip_none,
-});
 
 /// What `users/notes` answers.
 pub type Response = Vec<models::Note>;

@@ -6,30 +6,30 @@
 //! Documented errors: `REACTIONS_NOT_PUBLIC`, `IS_REMOTE_USER`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{Endpoint, Id, Permission, ResponseShape};
+use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize};
 use crate::models;
 
-/// The request body of `users/reactions`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Id,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub since_date: Option<i64>,
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/reactions`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: Id,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Id = "userId" required,
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `users/reactions` answers.
 pub type Response = Vec<ResponseItem>;
@@ -37,9 +37,44 @@ pub type Response = Vec<ResponseItem>;
 /// `[]` in the `users/reactions` response.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ResponseItem {
     NoteReactionWithNote(models::NoteReactionWithNote),
     NoteReaction(models::NoteReaction),
+}
+
+impl ResponseItem {
+    /// `id`, which every branch has.
+    pub fn id(&self) -> &Id {
+        match self {
+            Self::NoteReactionWithNote(v) => &v.id,
+            Self::NoteReaction(v) => &v.id,
+        }
+    }
+
+    /// `createdAt`, which every branch has.
+    pub fn created_at(&self) -> &DateTime {
+        match self {
+            Self::NoteReactionWithNote(v) => &v.created_at,
+            Self::NoteReaction(v) => &v.created_at,
+        }
+    }
+
+    /// `user`, which every branch has.
+    pub fn user(&self) -> &models::UserLite {
+        match self {
+            Self::NoteReactionWithNote(v) => &v.user,
+            Self::NoteReaction(v) => &v.user,
+        }
+    }
+
+    /// `type`, which every branch has.
+    pub fn r#type(&self) -> &String {
+        match self {
+            Self::NoteReactionWithNote(v) => &v.r#type,
+            Self::NoteReaction(v) => &v.r#type,
+        }
+    }
 }
 
 impl misskey_core::HasId for ResponseItem {
@@ -64,12 +99,12 @@ impl<'de> Deserialize<'de> for ResponseItem {
                 (
                     "NoteReactionWithNote",
                     misskey_core::private::Shape::Object(&["note"]),
-                    |v| serde_json::from_str(v).map(Self::NoteReactionWithNote),
+                    |v| misskey_core::private::parse(v).map(Self::NoteReactionWithNote),
                 ),
                 (
                     "NoteReaction",
                     misskey_core::private::Shape::Object(&[]),
-                    |v| serde_json::from_str(v).map(Self::NoteReaction),
+                    |v| misskey_core::private::parse(v).map(Self::NoteReaction),
                 ),
             ],
         )

@@ -9,19 +9,20 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// The request body of `users/relation`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub user_id: UserId,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/relation`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: UserId,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: UserId = "userId" required,
-});
 
 /// `userId` in the `users/relation` request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UserId {
     String(Id),
     List(Vec<Id>),
@@ -40,12 +41,12 @@ impl<'de> Deserialize<'de> for UserId {
                 (
                     "String",
                     misskey_core::private::Shape::String,
-                    |v| serde_json::from_str(v).map(Self::String),
+                    |v| misskey_core::private::parse(v).map(Self::String),
                 ),
                 (
                     "List",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_str(v).map(Self::List),
+                    |v| misskey_core::private::parse(v).map(Self::List),
                 ),
             ],
         )
@@ -55,6 +56,7 @@ impl<'de> Deserialize<'de> for UserId {
 /// What `users/relation` answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Response {
     Object(ResponseObject),
     List(Vec<ResponseObject>),
@@ -84,43 +86,43 @@ impl<'de> Deserialize<'de> for Response {
                             "isMuted",
                         ],
                     ),
-                    |v| serde_json::from_str(v).map(Self::Object),
+                    |v| misskey_core::private::parse(v).map(Self::Object),
                 ),
                 (
                     "List",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_str(v).map(Self::List),
+                    |v| misskey_core::private::parse(v).map(Self::List),
                 ),
             ],
         )
     }
 }
 
-/// `(variant 0)` in the `users/relation` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseObject {
-    pub id: Id,
-    pub is_following: bool,
-    pub has_pending_follow_request_from_you: bool,
-    pub has_pending_follow_request_to_you: bool,
-    pub is_followed: bool,
-    pub is_blocking: bool,
-    pub is_blocked: bool,
-    pub is_muted: bool,
-    pub is_renote_muted: bool,
+misskey_core::object! {
+    /// The `Object` form of the `users/relation` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseObject {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("isFollowing", or_default)]
+        pub is_following: bool,
+        #[json("hasPendingFollowRequestFromYou", or_default)]
+        pub has_pending_follow_request_from_you: bool,
+        #[json("hasPendingFollowRequestToYou", or_default)]
+        pub has_pending_follow_request_to_you: bool,
+        #[json("isFollowed", or_default)]
+        pub is_followed: bool,
+        #[json("isBlocking", or_default)]
+        pub is_blocking: bool,
+        #[json("isBlocked", or_default)]
+        pub is_blocked: bool,
+        #[json("isMuted", or_default)]
+        pub is_muted: bool,
+        #[json("isRenoteMuted", or_default)]
+        pub is_renote_muted: bool,
+    }
 }
-
-misskey_core::object!(ResponseObject {
-    id: Id = "id" required,
-    is_following: bool = "isFollowing" or_default,
-    has_pending_follow_request_from_you: bool = "hasPendingFollowRequestFromYou" or_default,
-    has_pending_follow_request_to_you: bool = "hasPendingFollowRequestToYou" or_default,
-    is_followed: bool = "isFollowed" or_default,
-    is_blocking: bool = "isBlocking" or_default,
-    is_blocked: bool = "isBlocked" or_default,
-    is_muted: bool = "isMuted" or_default,
-    is_renote_muted: bool = "isRenoteMuted" or_default,
-});
 
 impl misskey_core::HasId for ResponseObject {
     fn id(&self) -> Option<&str> {

@@ -8,18 +8,18 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `users/report-abuse`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Id,
-    /// 1 to 2048 characters.
-    pub comment: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/report-abuse`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: Id,
+        /// 1 to 2048 characters.
+        #[json("comment", required)]
+        pub comment: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Id = "userId" required,
-    comment: String = "comment" required,
-});
 
 /// `users/report-abuse` answers `204 No Content`.
 pub type Response = ();

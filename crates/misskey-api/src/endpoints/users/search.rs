@@ -9,48 +9,45 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `users/search`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub query: String,
-    /// Default: `0`.
-    pub offset: Option<i64>,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    /// Default: `"combined"`.
-    pub origin: Option<Origin>,
-    /// Default: `true`.
-    pub detail: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/search`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("query", required)]
+        pub query: String,
+        /// Default: `0`.
+        #[json("offset", skip_none)]
+        pub offset: Option<i64>,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// Default: `"combined"`.
+        #[json("origin", skip_none)]
+        pub origin: Option<Origin>,
+        /// Default: `true`.
+        #[json("detail", skip_none)]
+        pub detail: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    query: String = "query" required,
-    offset: Option<i64> = "offset" skip_none,
-    limit: Option<i64> = "limit" skip_none,
-    origin: Option<Origin> = "origin" skip_none,
-    detail: Option<bool> = "detail" skip_none,
-});
 
 /// What `users/search` answers.
 pub type Response = Vec<models::User>;
 
-/// Values of `origin` in the `users/search` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Origin {
-    /// `local`
-    Local,
-    /// `remote`
-    Remote,
-    /// `combined`
-    #[default]
-    Combined,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(Combined)]
+    /// Values of `origin` in the `users/search` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Origin {
+        Local = "local",
+        Remote = "remote",
+        Combined = "combined",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    Origin, Other { Local => "local", Remote => "remote", Combined => "combined", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

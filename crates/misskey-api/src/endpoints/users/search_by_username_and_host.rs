@@ -11,23 +11,23 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `users/search-by-username-and-host`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub username: Nullable<String>,
-    pub host: Nullable<String>,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    /// Default: `true`.
-    pub detail: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/search-by-username-and-host`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("username", skip_absent)]
+        pub username: Nullable<String>,
+        #[json("host", skip_absent)]
+        pub host: Nullable<String>,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// Default: `true`.
+        #[json("detail", skip_none)]
+        pub detail: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    username: Nullable<String> = "username" skip_absent,
-    host: Nullable<String> = "host" skip_absent,
-    limit: Option<i64> = "limit" skip_none,
-    detail: Option<bool> = "detail" skip_none,
-});
 
 /// What `users/search-by-username-and-host` answers.
 pub type Response = Vec<models::User>;

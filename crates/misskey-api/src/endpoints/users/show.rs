@@ -12,26 +12,27 @@ use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Deserializer, Serialize};
 use crate::models;
 
-/// The request body of `users/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Option<Id>,
-    pub user_ids: Option<Vec<Id>>,
-    pub username: Option<String>,
-    /// The local host is represented with `null`.
-    pub host: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", skip_none)]
+        pub user_id: Option<Id>,
+        #[json("userIds", skip_none)]
+        pub user_ids: Option<Vec<Id>>,
+        #[json("username", skip_none)]
+        pub username: Option<String>,
+        /// The local host is represented with `null`.
+        #[json("host", skip_absent)]
+        pub host: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Option<Id> = "userId" skip_none,
-    user_ids: Option<Vec<Id>> = "userIds" skip_none,
-    username: Option<String> = "username" skip_none,
-    host: Nullable<String> = "host" skip_absent,
-});
 
 /// What `users/show` answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Response {
     UserLite(models::UserLite),
     UserDetailed(models::UserDetailed),
@@ -52,7 +53,7 @@ impl<'de> Deserialize<'de> for Response {
                 (
                     "UserLite",
                     misskey_core::private::Shape::Object(&[]),
-                    |v| serde_json::from_str(v).map(Self::UserLite),
+                    |v| misskey_core::private::parse(v).map(Self::UserLite),
                 ),
                 (
                     "UserDetailed",
@@ -68,17 +69,17 @@ impl<'de> Deserialize<'de> for Response {
                             "bannerUrl",
                         ],
                     ),
-                    |v| serde_json::from_str(v).map(Self::UserDetailed),
+                    |v| misskey_core::private::parse(v).map(Self::UserDetailed),
                 ),
                 (
                     "List",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_str(v).map(Self::List),
+                    |v| misskey_core::private::parse(v).map(Self::List),
                 ),
                 (
                     "List2",
                     misskey_core::private::Shape::Array,
-                    |v| serde_json::from_str(v).map(Self::List2),
+                    |v| misskey_core::private::parse(v).map(Self::List2),
                 ),
             ],
         )

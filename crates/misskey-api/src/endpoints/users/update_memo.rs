@@ -8,18 +8,18 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `users/update-memo`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub user_id: Id,
-    /// A personal memo for the target user. If null or empty, delete the memo.
-    pub memo: Option<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/update-memo`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("userId", required)]
+        pub user_id: Id,
+        /// A personal memo for the target user. If null or empty, delete the memo.
+        #[json("memo", or_default)]
+        pub memo: Option<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    user_id: Id = "userId" required,
-    memo: Option<String> = "memo" or_default,
-});
 
 /// `users/update-memo` answers `204 No Content`.
 pub type Response = ();

@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/accounts/find-by-email`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub email: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/accounts/find-by-email`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("email", required)]
+        pub email: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    email: String = "email" required,
-});
 
 /// What `admin/accounts/find-by-email` answers.
 pub type Response = models::UserDetailed;

@@ -9,36 +9,36 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/ad/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// At least 1 characters.
-    pub url: String,
-    pub memo: String,
-    pub place: String,
-    pub priority: String,
-    pub ratio: i64,
-    pub expires_at: i64,
-    pub starts_at: i64,
-    /// At least 1 characters.
-    pub image_url: String,
-    pub day_of_week: i64,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub is_sensitive: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/ad/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// At least 1 characters.
+        #[json("url", required)]
+        pub url: String,
+        #[json("memo", required)]
+        pub memo: String,
+        #[json("place", required)]
+        pub place: String,
+        #[json("priority", required)]
+        pub priority: String,
+        #[json("ratio", required)]
+        pub ratio: i64,
+        #[json("expiresAt", required)]
+        pub expires_at: i64,
+        #[json("startsAt", required)]
+        pub starts_at: i64,
+        /// At least 1 characters.
+        #[json("imageUrl", required)]
+        pub image_url: String,
+        #[json("dayOfWeek", required)]
+        pub day_of_week: i64,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    url: String = "url" required,
-    memo: String = "memo" required,
-    place: String = "place" required,
-    priority: String = "priority" required,
-    ratio: i64 = "ratio" required,
-    expires_at: i64 = "expiresAt" required,
-    starts_at: i64 = "startsAt" required,
-    image_url: String = "imageUrl" required,
-    day_of_week: i64 = "dayOfWeek" required,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-});
 
 /// What `admin/ad/create` answers.
 pub type Response = models::Ad;

@@ -8,38 +8,38 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/ad/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub id: Id,
-    pub memo: Option<String>,
-    /// At least 1 characters.
-    pub url: Option<String>,
-    /// At least 1 characters.
-    pub image_url: Option<String>,
-    pub place: Option<String>,
-    pub priority: Option<String>,
-    pub ratio: Option<i64>,
-    pub expires_at: Option<i64>,
-    pub starts_at: Option<i64>,
-    pub day_of_week: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub is_sensitive: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/ad/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("memo", skip_none)]
+        pub memo: Option<String>,
+        /// At least 1 characters.
+        #[json("url", skip_none)]
+        pub url: Option<String>,
+        /// At least 1 characters.
+        #[json("imageUrl", skip_none)]
+        pub image_url: Option<String>,
+        #[json("place", skip_none)]
+        pub place: Option<String>,
+        #[json("priority", skip_none)]
+        pub priority: Option<String>,
+        #[json("ratio", skip_none)]
+        pub ratio: Option<i64>,
+        #[json("expiresAt", skip_none)]
+        pub expires_at: Option<i64>,
+        #[json("startsAt", skip_none)]
+        pub starts_at: Option<i64>,
+        #[json("dayOfWeek", skip_none)]
+        pub day_of_week: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    id: Id = "id" required,
-    memo: Option<String> = "memo" skip_none,
-    url: Option<String> = "url" skip_none,
-    image_url: Option<String> = "imageUrl" skip_none,
-    place: Option<String> = "place" skip_none,
-    priority: Option<String> = "priority" skip_none,
-    ratio: Option<i64> = "ratio" skip_none,
-    expires_at: Option<i64> = "expiresAt" skip_none,
-    starts_at: Option<i64> = "startsAt" skip_none,
-    day_of_week: Option<i64> = "dayOfWeek" skip_none,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-});
 
 /// `admin/ad/update` answers `204 No Content`.
 pub type Response = ();

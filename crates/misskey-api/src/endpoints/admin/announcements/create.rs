@@ -8,125 +8,117 @@
 
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `admin/announcements/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// At least 1 characters.
-    pub title: String,
-    /// At least 1 characters.
-    pub text: String,
-    /// At least 0 characters.
-    pub image_url: Option<String>,
-    /// Default: `"info"`.
-    pub icon: Option<Icon>,
-    /// Default: `"normal"`.
-    pub display: Option<Display>,
-    /// Default: `false`.
-    pub for_existing_users: Option<bool>,
-    /// Default: `false`.
-    pub silence: Option<bool>,
-    /// Default: `false`.
-    pub need_confirmation_to_read: Option<bool>,
-    pub user_id: Nullable<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/announcements/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// At least 1 characters.
+        #[json("title", required)]
+        pub title: String,
+        /// At least 1 characters.
+        #[json("text", required)]
+        pub text: String,
+        /// At least 0 characters.
+        #[json("imageUrl", or_default)]
+        pub image_url: Option<String>,
+        /// Default: `"info"`.
+        #[json("icon", skip_none)]
+        pub icon: Option<Icon>,
+        /// Default: `"normal"`.
+        #[json("display", skip_none)]
+        pub display: Option<Display>,
+        /// Default: `false`.
+        #[json("forExistingUsers", skip_none)]
+        pub for_existing_users: Option<bool>,
+        /// Default: `false`.
+        #[json("silence", skip_none)]
+        pub silence: Option<bool>,
+        /// Default: `false`.
+        #[json("needConfirmationToRead", skip_none)]
+        pub need_confirmation_to_read: Option<bool>,
+        #[json("userId", skip_absent)]
+        pub user_id: Nullable<Id>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    title: String = "title" required,
-    text: String = "text" required,
-    image_url: Option<String> = "imageUrl" or_default,
-    icon: Option<Icon> = "icon" skip_none,
-    display: Option<Display> = "display" skip_none,
-    for_existing_users: Option<bool> = "forExistingUsers" skip_none,
-    silence: Option<bool> = "silence" skip_none,
-    need_confirmation_to_read: Option<bool> = "needConfirmationToRead" skip_none,
-    user_id: Nullable<Id> = "userId" skip_absent,
-});
-
-/// Values of `icon` in the `admin/announcements/create` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Icon {
-    /// `info`
-    #[default]
-    Info,
-    /// `warning`
-    Warning,
-    /// `error`
-    Error,
-    /// `success`
-    Success,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(Info)]
+    /// Values of `icon` in the `admin/announcements/create` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Icon {
+        Info = "info",
+        Warning = "warning",
+        Error = "error",
+        Success = "success",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    Icon, Other { Info => "info", Warning => "warning", Error => "error", Success =>
-    "success", }
-);
-
-/// Values of `display` in the `admin/announcements/create` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Display {
-    /// `normal`
-    #[default]
-    Normal,
-    /// `banner`
-    Banner,
-    /// `dialog`
-    Dialog,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(Normal)]
+    /// Values of `display` in the `admin/announcements/create` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Display {
+        Normal = "normal",
+        Banner = "banner",
+        Dialog = "dialog",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    Display, Other { Normal => "normal", Banner => "banner", Dialog => "dialog", }
-);
-
-/// What `admin/announcements/create` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub updated_at: Option<DateTime>,
-    pub title: String,
-    pub text: String,
-    pub image_url: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub icon: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub display: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub for_you: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub need_confirmation_to_read: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub need_enrollment_tutorial_to_read: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub close_duration: Option<f64>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub display_order: Option<f64>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub silence: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub is_read: Option<bool>,
+misskey_core::object! {
+    /// What `admin/announcements/create` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("updatedAt", or_default)]
+        pub updated_at: Option<DateTime>,
+        #[json("title", required)]
+        pub title: String,
+        #[json("text", required)]
+        pub text: String,
+        #[json("imageUrl", or_default)]
+        pub image_url: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("icon", skip_none)]
+        pub icon: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("display", skip_none)]
+        pub display: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("forYou", skip_none)]
+        pub for_you: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("needConfirmationToRead", skip_none)]
+        pub need_confirmation_to_read: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("needEnrollmentTutorialToRead", skip_none)]
+        pub need_enrollment_tutorial_to_read: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("closeDuration", skip_none)]
+        pub close_duration: Option<f64>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("displayOrder", skip_none)]
+        pub display_order: Option<f64>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("silence", skip_none)]
+        pub silence: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("isRead", skip_none)]
+        pub is_read: Option<bool>,
+    }
 }
-
-misskey_core::object!(Response {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    updated_at: Option<DateTime> = "updatedAt" or_default,
-    title: String = "title" required,
-    text: String = "text" required,
-    image_url: Option<String> = "imageUrl" or_default,
-    icon: Option<String> = "icon" skip_none,
-    display: Option<String> = "display" skip_none,
-    for_you: Option<bool> = "forYou" skip_none,
-    need_confirmation_to_read: Option<bool> = "needConfirmationToRead" skip_none,
-    need_enrollment_tutorial_to_read: Option<bool> = "needEnrollmentTutorialToRead" skip_none,
-    close_duration: Option<f64> = "closeDuration" skip_none,
-    display_order: Option<f64> = "displayOrder" skip_none,
-    silence: Option<bool> = "silence" skip_none,
-    is_read: Option<bool> = "isRead" skip_none,
-});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

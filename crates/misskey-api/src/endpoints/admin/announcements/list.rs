@@ -9,110 +9,107 @@
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/announcements/list`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub user_id: Nullable<Id>,
-    /// Default: `"active"`.
-    pub status: Option<Status>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/announcements/list`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("userId", skip_absent)]
+        pub user_id: Nullable<Id>,
+        /// Default: `"active"`.
+        #[json("status", skip_none)]
+        pub status: Option<Status>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    user_id: Nullable<Id> = "userId" skip_absent,
-    status: Option<Status> = "status" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `admin/announcements/list` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// Values of `status` in the `admin/announcements/list` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `all`
-    All,
-    /// `active`
-    #[default]
-    Active,
-    /// `archived`
-    Archived,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(Active)]
+    /// Values of `status` in the `admin/announcements/list` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Status {
+        All = "all",
+        Active = "active",
+        Archived = "archived",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    Status, Other { All => "all", Active => "active", Archived => "archived", }
-);
-
-/// `[]` in the `admin/announcements/list` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub updated_at: Option<DateTime>,
-    pub text: String,
-    pub title: String,
-    pub image_url: Option<String>,
-    pub reads: f64,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub icon: Option<String>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub display: Option<String>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub is_active: Option<bool>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub for_existing_users: Option<bool>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub silence: Option<bool>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub need_confirmation_to_read: Option<bool>,
-    /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
-    pub user_id: Option<String>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub need_enrollment_tutorial_to_read: Option<bool>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub close_duration: Option<f64>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub display_order: Option<f64>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub user: Option<models::UserLite>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub last_read_at: Option<DateTime>,
+misskey_core::object! {
+    /// `[]` in the `admin/announcements/list` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("updatedAt", or_default)]
+        pub updated_at: Option<DateTime>,
+        #[json("text", required)]
+        pub text: String,
+        #[json("title", required)]
+        pub title: String,
+        #[json("imageUrl", or_default)]
+        pub image_url: Option<String>,
+        #[json("reads", required)]
+        pub reads: f64,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("icon", skip_none)]
+        pub icon: Option<String>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("display", skip_none)]
+        pub display: Option<String>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("isActive", skip_none)]
+        pub is_active: Option<bool>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("forExistingUsers", skip_none)]
+        pub for_existing_users: Option<bool>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("silence", skip_none)]
+        pub silence: Option<bool>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("needConfirmationToRead", skip_none)]
+        pub need_confirmation_to_read: Option<bool>,
+        /// In 2025.11.0 and misskey.io 2025.4.1-mhq.13; not in 2024.10.1.
+        #[json("userId", skip_none)]
+        pub user_id: Option<String>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("needEnrollmentTutorialToRead", skip_none)]
+        pub need_enrollment_tutorial_to_read: Option<bool>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("closeDuration", skip_none)]
+        pub close_duration: Option<f64>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("displayOrder", skip_none)]
+        pub display_order: Option<f64>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("user", skip_none)]
+        pub user: Option<models::UserLite>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("lastReadAt", skip_none)]
+        pub last_read_at: Option<DateTime>,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    updated_at: Option<DateTime> = "updatedAt" or_default,
-    text: String = "text" required,
-    title: String = "title" required,
-    image_url: Option<String> = "imageUrl" or_default,
-    reads: f64 = "reads" required,
-    icon: Option<String> = "icon" skip_none,
-    display: Option<String> = "display" skip_none,
-    is_active: Option<bool> = "isActive" skip_none,
-    for_existing_users: Option<bool> = "forExistingUsers" skip_none,
-    silence: Option<bool> = "silence" skip_none,
-    need_confirmation_to_read: Option<bool> = "needConfirmationToRead" skip_none,
-    user_id: Option<String> = "userId" skip_none,
-    need_enrollment_tutorial_to_read: Option<bool> = "needEnrollmentTutorialToRead" skip_none,
-    close_duration: Option<f64> = "closeDuration" skip_none,
-    display_order: Option<f64> = "displayOrder" skip_none,
-    user: Option<models::UserLite> = "user" skip_none,
-    last_read_at: Option<DateTime> = "lastReadAt" skip_none,
-});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -9,56 +9,53 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/announcements/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub id: Id,
-    /// At least 1 characters.
-    pub title: Option<String>,
-    /// At least 1 characters.
-    pub text: Option<String>,
-    /// At least 0 characters.
-    pub image_url: Nullable<String>,
-    pub icon: Option<models::AnnouncementIcon>,
-    pub display: Option<Display>,
-    pub for_existing_users: Option<bool>,
-    pub silence: Option<bool>,
-    pub need_confirmation_to_read: Option<bool>,
-    pub is_active: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/announcements/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("id", required)]
+        pub id: Id,
+        /// At least 1 characters.
+        #[json("title", skip_none)]
+        pub title: Option<String>,
+        /// At least 1 characters.
+        #[json("text", skip_none)]
+        pub text: Option<String>,
+        /// At least 0 characters.
+        #[json("imageUrl", skip_absent)]
+        pub image_url: Nullable<String>,
+        #[json("icon", skip_none)]
+        pub icon: Option<models::AnnouncementIcon>,
+        #[json("display", skip_none)]
+        pub display: Option<Display>,
+        #[json("forExistingUsers", skip_none)]
+        pub for_existing_users: Option<bool>,
+        #[json("silence", skip_none)]
+        pub silence: Option<bool>,
+        #[json("needConfirmationToRead", skip_none)]
+        pub need_confirmation_to_read: Option<bool>,
+        #[json("isActive", skip_none)]
+        pub is_active: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    id: Id = "id" required,
-    title: Option<String> = "title" skip_none,
-    text: Option<String> = "text" skip_none,
-    image_url: Nullable<String> = "imageUrl" skip_absent,
-    icon: Option<models::AnnouncementIcon> = "icon" skip_none,
-    display: Option<Display> = "display" skip_none,
-    for_existing_users: Option<bool> = "forExistingUsers" skip_none,
-    silence: Option<bool> = "silence" skip_none,
-    need_confirmation_to_read: Option<bool> = "needConfirmationToRead" skip_none,
-    is_active: Option<bool> = "isActive" skip_none,
-});
 
 /// `admin/announcements/update` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `display` in the `admin/announcements/update` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Display {
-    /// `normal`
-    Normal,
-    /// `banner`
-    Banner,
-    /// `dialog`
-    Dialog,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `display` in the `admin/announcements/update` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Display {
+        Normal = "normal",
+        Banner = "banner",
+        Dialog = "dialog",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    Display, Other { Normal => "normal", Banner => "banner", Dialog => "dialog", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

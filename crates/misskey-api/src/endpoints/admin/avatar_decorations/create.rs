@@ -9,23 +9,23 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/avatar-decorations/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// At least 1 characters.
-    pub name: String,
-    pub description: String,
-    /// At least 1 characters.
-    pub url: String,
-    pub role_ids_that_can_be_used_this_decoration: Option<Vec<String>>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/avatar-decorations/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// At least 1 characters.
+        #[json("name", required)]
+        pub name: String,
+        #[json("description", required)]
+        pub description: String,
+        /// At least 1 characters.
+        #[json("url", required)]
+        pub url: String,
+        #[json("roleIdsThatCanBeUsedThisDecoration", skip_none)]
+        pub role_ids_that_can_be_used_this_decoration: Option<Vec<String>>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    description: String = "description" required,
-    url: String = "url" required,
-    role_ids_that_can_be_used_this_decoration: Option<Vec<String>> = "roleIdsThatCanBeUsedThisDecoration" skip_none,
-});
 
 /// What `admin/avatar-decorations/create` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<models::AdminAvatarDecorationsResponseBody>;

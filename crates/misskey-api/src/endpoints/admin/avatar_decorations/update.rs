@@ -8,25 +8,25 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/avatar-decorations/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub id: Id,
-    /// At least 1 characters.
-    pub name: Option<String>,
-    pub description: Option<String>,
-    /// At least 1 characters.
-    pub url: Option<String>,
-    pub role_ids_that_can_be_used_this_decoration: Option<Vec<String>>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/avatar-decorations/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("id", required)]
+        pub id: Id,
+        /// At least 1 characters.
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("description", skip_none)]
+        pub description: Option<String>,
+        /// At least 1 characters.
+        #[json("url", skip_none)]
+        pub url: Option<String>,
+        #[json("roleIdsThatCanBeUsedThisDecoration", skip_none)]
+        pub role_ids_that_can_be_used_this_decoration: Option<Vec<String>>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    id: Id = "id" required,
-    name: Option<String> = "name" skip_none,
-    description: Option<String> = "description" skip_none,
-    url: Option<String> = "url" skip_none,
-    role_ids_that_can_be_used_this_decoration: Option<Vec<String>> = "roleIdsThatCanBeUsedThisDecoration" skip_none,
-});
 
 /// `admin/avatar-decorations/update` answers `204 No Content`.
 pub type Response = ();

@@ -9,55 +9,56 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/captcha/current`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `admin/captcha/current` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub provider: models::AdminCaptchaProvider,
-    pub hcaptcha: Hcaptcha,
-    pub mcaptcha: Mcaptcha,
-    pub recaptcha: Hcaptcha,
-    pub turnstile: Hcaptcha,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/captcha/current`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    provider: models::AdminCaptchaProvider = "provider" required,
-    hcaptcha: Hcaptcha = "hcaptcha" required,
-    mcaptcha: Mcaptcha = "mcaptcha" required,
-    recaptcha: Hcaptcha = "recaptcha" required,
-    turnstile: Hcaptcha = "turnstile" required,
-});
-
-/// `hcaptcha` in the `admin/captcha/current` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hcaptcha {
-    pub site_key: Option<String>,
-    pub secret_key: Option<String>,
+misskey_core::object! {
+    /// What `admin/captcha/current` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("provider", required)]
+        pub provider: models::AdminCaptchaProvider,
+        #[json("hcaptcha", required)]
+        pub hcaptcha: Hcaptcha,
+        #[json("mcaptcha", required)]
+        pub mcaptcha: Mcaptcha,
+        #[json("recaptcha", required)]
+        pub recaptcha: Hcaptcha,
+        #[json("turnstile", required)]
+        pub turnstile: Hcaptcha,
+    }
 }
 
-misskey_core::object!(Hcaptcha {
-    site_key: Option<String> = "siteKey" or_default,
-    secret_key: Option<String> = "secretKey" or_default,
-});
-
-/// `mcaptcha` in the `admin/captcha/current` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mcaptcha {
-    pub site_key: Option<String>,
-    pub secret_key: Option<String>,
-    pub instance_url: Option<String>,
+misskey_core::object! {
+    /// `hcaptcha` in the `admin/captcha/current` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Hcaptcha {
+        #[json("siteKey", or_default)]
+        pub site_key: Option<String>,
+        #[json("secretKey", or_default)]
+        pub secret_key: Option<String>,
+    }
 }
 
-misskey_core::object!(Mcaptcha {
-    site_key: Option<String> = "siteKey" or_default,
-    secret_key: Option<String> = "secretKey" or_default,
-    instance_url: Option<String> = "instanceUrl" or_default,
-});
+misskey_core::object! {
+    /// `mcaptcha` in the `admin/captcha/current` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Mcaptcha {
+        #[json("siteKey", or_default)]
+        pub site_key: Option<String>,
+        #[json("secretKey", or_default)]
+        pub secret_key: Option<String>,
+        #[json("instanceUrl", or_default)]
+        pub instance_url: Option<String>,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

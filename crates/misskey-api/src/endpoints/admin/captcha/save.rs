@@ -9,23 +9,23 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/captcha/save`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub provider: models::AdminCaptchaProvider,
-    pub captcha_result: Nullable<String>,
-    pub sitekey: Nullable<String>,
-    pub secret: Nullable<String>,
-    pub instance_url: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/captcha/save`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("provider", required)]
+        pub provider: models::AdminCaptchaProvider,
+        #[json("captchaResult", skip_absent)]
+        pub captcha_result: Nullable<String>,
+        #[json("sitekey", skip_absent)]
+        pub sitekey: Nullable<String>,
+        #[json("secret", skip_absent)]
+        pub secret: Nullable<String>,
+        #[json("instanceUrl", skip_absent)]
+        pub instance_url: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    provider: models::AdminCaptchaProvider = "provider" required,
-    captcha_result: Nullable<String> = "captchaResult" skip_absent,
-    sitekey: Nullable<String> = "sitekey" skip_absent,
-    secret: Nullable<String> = "secret" skip_absent,
-    instance_url: Nullable<String> = "instanceUrl" skip_absent,
-});
 
 /// `admin/captcha/save` answers `204 No Content`.
 pub type Response = ();

@@ -9,36 +9,36 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/drive/files`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub user_id: Nullable<Id>,
-    pub r#type: Nullable<String>,
-    /// Default: `"local"`.
-    pub origin: Option<models::Origin>,
-    /// The local host is represented with `null`.
-    pub hostname: Nullable<String>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/drive/files`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("userId", skip_absent)]
+        pub user_id: Nullable<Id>,
+        #[json("type", skip_absent)]
+        pub r#type: Nullable<String>,
+        /// Default: `"local"`.
+        #[json("origin", skip_none)]
+        pub origin: Option<models::Origin>,
+        /// The local host is represented with `null`.
+        #[json("hostname", skip_absent)]
+        pub hostname: Nullable<String>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    user_id: Nullable<Id> = "userId" skip_absent,
-    r#type: Nullable<String> = "type" skip_absent,
-    origin: Option<models::Origin> = "origin" skip_none,
-    hostname: Nullable<String> = "hostname" skip_absent,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `admin/drive/files` answers.
 pub type Response = Vec<models::DriveFile>;

@@ -9,84 +9,84 @@
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/drive/show-file`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub file_id: Option<Id>,
-    pub url: Option<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/drive/show-file`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("fileId", skip_none)]
+        pub file_id: Option<Id>,
+        #[json("url", skip_none)]
+        pub url: Option<String>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    file_id: Option<Id> = "fileId" skip_none,
-    url: Option<String> = "url" skip_none,
-});
-
-/// What `admin/drive/show-file` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub user_id: Option<Id>,
-    /// The local host is represented with `null`.
-    pub user_host: Option<String>,
-    pub md5: String,
-    pub name: String,
-    pub r#type: String,
-    pub size: f64,
-    pub comment: Option<String>,
-    pub blurhash: Option<String>,
-    pub properties: models::DriveFileProperties,
-    pub stored_internal: Option<bool>,
-    pub url: Option<String>,
-    pub thumbnail_url: Option<String>,
-    pub webpublic_url: Option<String>,
-    pub access_key: Option<String>,
-    pub thumbnail_access_key: Option<String>,
-    pub webpublic_access_key: Option<String>,
-    pub uri: Option<String>,
-    pub src: Option<String>,
-    pub folder_id: Option<Id>,
-    pub is_sensitive: bool,
-    pub is_link: bool,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub maybe_sensitive: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub maybe_porn: Option<bool>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub request_ip: Option<String>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub request_headers: Option<serde_json::Value>,
+misskey_core::object! {
+    /// What `admin/drive/show-file` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("userId", or_default)]
+        pub user_id: Option<Id>,
+        /// The local host is represented with `null`.
+        #[json("userHost", or_default)]
+        pub user_host: Option<String>,
+        #[json("md5", required)]
+        pub md5: String,
+        #[json("name", required)]
+        pub name: String,
+        #[json("type", required)]
+        pub r#type: String,
+        #[json("size", required)]
+        pub size: f64,
+        #[json("comment", or_default)]
+        pub comment: Option<String>,
+        #[json("blurhash", or_default)]
+        pub blurhash: Option<String>,
+        #[json("properties", required)]
+        pub properties: models::DriveFileProperties,
+        #[json("storedInternal", or_default)]
+        pub stored_internal: Option<bool>,
+        #[json("url", or_default)]
+        pub url: Option<String>,
+        #[json("thumbnailUrl", or_default)]
+        pub thumbnail_url: Option<String>,
+        #[json("webpublicUrl", or_default)]
+        pub webpublic_url: Option<String>,
+        #[json("accessKey", or_default)]
+        pub access_key: Option<String>,
+        #[json("thumbnailAccessKey", or_default)]
+        pub thumbnail_access_key: Option<String>,
+        #[json("webpublicAccessKey", or_default)]
+        pub webpublic_access_key: Option<String>,
+        #[json("uri", or_default)]
+        pub uri: Option<String>,
+        #[json("src", or_default)]
+        pub src: Option<String>,
+        #[json("folderId", or_default)]
+        pub folder_id: Option<Id>,
+        #[json("isSensitive", or_default)]
+        pub is_sensitive: bool,
+        #[json("isLink", or_default)]
+        pub is_link: bool,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("maybeSensitive", skip_none)]
+        pub maybe_sensitive: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("maybePorn", skip_none)]
+        pub maybe_porn: Option<bool>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("requestIp", skip_none)]
+        pub request_ip: Option<String>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("requestHeaders", skip_none)]
+        pub request_headers: Option<serde_json::Value>,
+    }
 }
-
-misskey_core::object!(Response {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    user_id: Option<Id> = "userId" or_default,
-    user_host: Option<String> = "userHost" or_default,
-    md5: String = "md5" required,
-    name: String = "name" required,
-    r#type: String = "type" required,
-    size: f64 = "size" required,
-    comment: Option<String> = "comment" or_default,
-    blurhash: Option<String> = "blurhash" or_default,
-    properties: models::DriveFileProperties = "properties" required,
-    stored_internal: Option<bool> = "storedInternal" or_default,
-    url: Option<String> = "url" or_default,
-    thumbnail_url: Option<String> = "thumbnailUrl" or_default,
-    webpublic_url: Option<String> = "webpublicUrl" or_default,
-    access_key: Option<String> = "accessKey" or_default,
-    thumbnail_access_key: Option<String> = "thumbnailAccessKey" or_default,
-    webpublic_access_key: Option<String> = "webpublicAccessKey" or_default,
-    uri: Option<String> = "uri" or_default,
-    src: Option<String> = "src" or_default,
-    folder_id: Option<Id> = "folderId" or_default,
-    is_sensitive: bool = "isSensitive" or_default,
-    is_link: bool = "isLink" or_default,
-    maybe_sensitive: Option<bool> = "maybeSensitive" skip_none,
-    maybe_porn: Option<bool> = "maybePorn" skip_none,
-    request_ip: Option<String> = "requestIp" skip_none,
-    request_headers: Option<serde_json::Value> = "requestHeaders" skip_none,
-});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

@@ -9,30 +9,30 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/emoji/add`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub name: String,
-    pub file_id: Id,
-    /// Use `null` to reset the category.
-    pub category: Nullable<String>,
-    pub aliases: Option<Vec<String>>,
-    pub license: Nullable<String>,
-    pub is_sensitive: Option<bool>,
-    pub local_only: Option<bool>,
-    pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/emoji/add`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("name", required)]
+        pub name: String,
+        #[json("fileId", required)]
+        pub file_id: Id,
+        /// Use `null` to reset the category.
+        #[json("category", skip_absent)]
+        pub category: Nullable<String>,
+        #[json("aliases", skip_none)]
+        pub aliases: Option<Vec<String>>,
+        #[json("license", skip_absent)]
+        pub license: Nullable<String>,
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        #[json("roleIdsThatCanBeUsedThisEmojiAsReaction", skip_none)]
+        pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    file_id: Id = "fileId" required,
-    category: Nullable<String> = "category" skip_absent,
-    aliases: Option<Vec<String>> = "aliases" skip_none,
-    license: Nullable<String> = "license" skip_absent,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-    local_only: Option<bool> = "localOnly" skip_none,
-    role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>> = "roleIdsThatCanBeUsedThisEmojiAsReaction" skip_none,
-});
 
 /// What `admin/emoji/add` answers.
 pub type Response = models::EmojiDetailed;

@@ -8,25 +8,25 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/emoji/copy`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub emoji_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/emoji/copy`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("emojiId", required)]
+        pub emoji_id: Id,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    emoji_id: Id = "emojiId" required,
-});
-
-/// What `admin/emoji/copy` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub id: Id,
+misskey_core::object! {
+    /// What `admin/emoji/copy` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("id", required)]
+        pub id: Id,
+    }
 }
-
-misskey_core::object!(Response {
-    id: Id = "id" required,
-});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

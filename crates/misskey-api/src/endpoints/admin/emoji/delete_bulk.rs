@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/emoji/delete-bulk`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub ids: Vec<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/emoji/delete-bulk`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("ids", required)]
+        pub ids: Vec<Id>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    ids: Vec<Id> = "ids" required,
-});
 
 /// `admin/emoji/delete-bulk` answers `204 No Content`.
 pub type Response = ();

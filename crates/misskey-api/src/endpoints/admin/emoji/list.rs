@@ -8,52 +8,52 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `admin/emoji/list`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub query: Nullable<String>,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/emoji/list`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("query", skip_absent)]
+        pub query: Nullable<String>,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    query: Nullable<String> = "query" skip_absent,
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `admin/emoji/list` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `admin/emoji/list` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub aliases: Vec<String>,
-    pub name: String,
-    pub category: Option<String>,
-    /// The local host is represented with `null`. The field exists for compatibility with other API endpoints that return files.
-    pub host: Option<String>,
-    pub url: String,
+misskey_core::object! {
+    /// `[]` in the `admin/emoji/list` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("aliases", or_default)]
+        pub aliases: Vec<String>,
+        #[json("name", required)]
+        pub name: String,
+        #[json("category", or_default)]
+        pub category: Option<String>,
+        /// The local host is represented with `null`. The field exists for compatibility with other API endpoints that return files.
+        #[json("host", or_default)]
+        pub host: Option<String>,
+        #[json("url", required)]
+        pub url: String,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    aliases: Vec<String> = "aliases" or_default,
-    name: String = "name" required,
-    category: Option<String> = "category" or_default,
-    host: Option<String> = "host" or_default,
-    url: String = "url" required,
-});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/emoji/set-aliases-bulk`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub ids: Vec<Id>,
-    pub aliases: Vec<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/emoji/set-aliases-bulk`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("ids", required)]
+        pub ids: Vec<Id>,
+        #[json("aliases", required)]
+        pub aliases: Vec<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    ids: Vec<Id> = "ids" required,
-    aliases: Vec<String> = "aliases" required,
-});
 
 /// `admin/emoji/set-aliases-bulk` answers `204 No Content`.
 pub type Response = ();

@@ -8,18 +8,18 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `admin/emoji/set-category-bulk`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub ids: Vec<Id>,
-    /// Use `null` to reset the category.
-    pub category: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/emoji/set-category-bulk`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("ids", required)]
+        pub ids: Vec<Id>,
+        /// Use `null` to reset the category.
+        #[json("category", skip_absent)]
+        pub category: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    ids: Vec<Id> = "ids" required,
-    category: Nullable<String> = "category" skip_absent,
-});
 
 /// `admin/emoji/set-category-bulk` answers `204 No Content`.
 pub type Response = ();

@@ -8,18 +8,18 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `admin/emoji/set-license-bulk`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub ids: Vec<Id>,
-    /// Use `null` to reset the license.
-    pub license: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/emoji/set-license-bulk`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("ids", required)]
+        pub ids: Vec<Id>,
+        /// Use `null` to reset the license.
+        #[json("license", skip_absent)]
+        pub license: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    ids: Vec<Id> = "ids" required,
-    license: Nullable<String> = "license" skip_absent,
-});
 
 /// `admin/emoji/set-license-bulk` answers `204 No Content`.
 pub type Response = ();

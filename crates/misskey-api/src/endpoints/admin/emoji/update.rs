@@ -8,32 +8,32 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `admin/emoji/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub id: Option<Id>,
-    pub name: Option<String>,
-    pub file_id: Option<Id>,
-    /// Use `null` to reset the category.
-    pub category: Nullable<String>,
-    pub aliases: Option<Vec<String>>,
-    pub license: Nullable<String>,
-    pub is_sensitive: Option<bool>,
-    pub local_only: Option<bool>,
-    pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/emoji/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("id", skip_none)]
+        pub id: Option<Id>,
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("fileId", skip_none)]
+        pub file_id: Option<Id>,
+        /// Use `null` to reset the category.
+        #[json("category", skip_absent)]
+        pub category: Nullable<String>,
+        #[json("aliases", skip_none)]
+        pub aliases: Option<Vec<String>>,
+        #[json("license", skip_absent)]
+        pub license: Nullable<String>,
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        #[json("roleIdsThatCanBeUsedThisEmojiAsReaction", skip_none)]
+        pub role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    id: Option<Id> = "id" skip_none,
-    name: Option<String> = "name" skip_none,
-    file_id: Option<Id> = "fileId" skip_none,
-    category: Nullable<String> = "category" skip_absent,
-    aliases: Option<Vec<String>> = "aliases" skip_none,
-    license: Nullable<String> = "license" skip_absent,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-    local_only: Option<bool> = "localOnly" skip_none,
-    role_ids_that_can_be_used_this_emoji_as_reaction: Option<Vec<String>> = "roleIdsThatCanBeUsedThisEmojiAsReaction" skip_none,
-});
 
 /// `admin/emoji/update` answers `204 No Content`.
 pub type Response = ();

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `admin/federation/delete-all-files`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub host: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/federation/delete-all-files`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("host", required)]
+        pub host: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    host: String = "host" required,
-});
 
 /// `admin/federation/delete-all-files` answers `204 No Content`.
 pub type Response = ();

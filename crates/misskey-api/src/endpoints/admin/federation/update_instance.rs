@@ -8,19 +8,19 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `admin/federation/update-instance`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub host: String,
-    pub is_suspended: Option<bool>,
-    pub moderation_note: Option<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/federation/update-instance`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("host", required)]
+        pub host: String,
+        #[json("isSuspended", skip_none)]
+        pub is_suspended: Option<bool>,
+        #[json("moderationNote", skip_none)]
+        pub moderation_note: Option<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    host: String = "host" required,
-    is_suspended: Option<bool> = "isSuspended" skip_none,
-    moderation_note: Option<String> = "moderationNote" skip_none,
-});
 
 /// `admin/federation/update-instance` answers `204 No Content`.
 pub type Response = ();

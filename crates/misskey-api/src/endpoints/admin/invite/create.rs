@@ -9,18 +9,18 @@
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/invite/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `1`. 1 to 100.
-    pub count: Option<i64>,
-    pub expires_at: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/invite/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `1`. 1 to 100.
+        #[json("count", skip_none)]
+        pub count: Option<i64>,
+        #[json("expiresAt", skip_absent)]
+        pub expires_at: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    count: Option<i64> = "count" skip_none,
-    expires_at: Nullable<String> = "expiresAt" skip_absent,
-});
 
 /// What `admin/invite/create` answers.
 pub type Response = Vec<models::InviteCode>;

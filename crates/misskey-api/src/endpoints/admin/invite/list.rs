@@ -9,68 +9,58 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/invite/list`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `30`. 1 to 100.
-    pub limit: Option<i64>,
-    /// Default: `0`.
-    pub offset: Option<i64>,
-    /// Default: `"all"`.
-    pub r#type: Option<Type>,
-    pub sort: Option<Sort>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/invite/list`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `30`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// Default: `0`.
+        #[json("offset", skip_none)]
+        pub offset: Option<i64>,
+        /// Default: `"all"`.
+        #[json("type", skip_none)]
+        pub r#type: Option<Type>,
+        #[json("sort", skip_none)]
+        pub sort: Option<Sort>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    offset: Option<i64> = "offset" skip_none,
-    r#type: Option<Type> = "type" skip_none,
-    sort: Option<Sort> = "sort" skip_none,
-});
 
 /// What `admin/invite/list` answers.
 pub type Response = Vec<models::InviteCode>;
 
-/// Values of `type` in the `admin/invite/list` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `unused`
-    Unused,
-    /// `used`
-    Used,
-    /// `expired`
-    Expired,
-    /// `all`
-    #[default]
-    All,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
-}
-
-misskey_core::string_enum!(
-    Type, Other { Unused => "unused", Used => "used", Expired => "expired", All => "all",
+misskey_core::string_enum! {
+    #![default(All)]
+    /// Values of `type` in the `admin/invite/list` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Type {
+        Unused = "unused",
+        Used = "used",
+        Expired = "expired",
+        All = "all",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
     }
-);
-
-/// Values of `sort` in the `admin/invite/list` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Sort {
-    /// `+createdAt`
-    PlusCreatedAt,
-    /// `-createdAt`
-    MinusCreatedAt,
-    /// `+usedAt`
-    PlusUsedAt,
-    /// `-usedAt`
-    MinusUsedAt,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
 }
 
-misskey_core::string_enum!(
-    Sort, Other { PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt",
-    PlusUsedAt => "+usedAt", MinusUsedAt => "-usedAt", }
-);
+misskey_core::string_enum! {
+    /// Values of `sort` in the `admin/invite/list` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Sort {
+        PlusCreatedAt = "+createdAt",
+        MinusCreatedAt = "-createdAt",
+        PlusUsedAt = "+usedAt",
+        MinusUsedAt = "-usedAt",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

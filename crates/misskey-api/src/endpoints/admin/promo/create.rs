@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/promo/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub note_id: Id,
-    pub expires_at: i64,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/promo/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("noteId", required)]
+        pub note_id: Id,
+        #[json("expiresAt", required)]
+        pub expires_at: i64,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    note_id: Id = "noteId" required,
-    expires_at: i64 = "expiresAt" required,
-});
 
 /// `admin/promo/create` answers `204 No Content`.
 pub type Response = ();

@@ -9,51 +9,41 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/queue/clear`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    /// In 2025.11.0; not in 2024.10.1.
-    pub queue: models::AdminQueueQueue,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub state: State,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/queue/clear`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("queue", required)]
+        pub queue: models::AdminQueueQueue,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("state", required)]
+        pub state: State,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    queue: models::AdminQueueQueue = "queue" required,
-    state: State = "state" required,
-});
 
 /// `admin/queue/clear` answers `204 No Content`.
 pub type Response = ();
 
-/// In 2025.11.0; not in 2024.10.1.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `*`
-    Empty,
-    /// `completed`
-    Completed,
-    /// `wait`
-    Wait,
-    /// `active`
-    Active,
-    /// `paused`
-    Paused,
-    /// `prioritized`
-    Prioritized,
-    /// `delayed`
-    Delayed,
-    /// `failed`
-    Failed,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// In 2025.11.0; not in 2024.10.1.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum State {
+        Empty = "*",
+        Completed = "completed",
+        Wait = "wait",
+        Active = "active",
+        Paused = "paused",
+        Prioritized = "prioritized",
+        Delayed = "delayed",
+        Failed = "failed",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    State, Other { Empty => "*", Completed => "completed", Wait => "wait", Active =>
-    "active", Paused => "paused", Prioritized => "prioritized", Delayed => "delayed",
-    Failed => "failed", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

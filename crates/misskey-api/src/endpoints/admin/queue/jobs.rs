@@ -9,46 +9,39 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/queue/jobs`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub queue: models::AdminQueueQueue,
-    pub state: Vec<StateItem>,
-    pub search: Option<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/queue/jobs`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("queue", required)]
+        pub queue: models::AdminQueueQueue,
+        #[json("state", required)]
+        pub state: Vec<StateItem>,
+        #[json("search", skip_none)]
+        pub search: Option<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    queue: models::AdminQueueQueue = "queue" required,
-    state: Vec<StateItem> = "state" required,
-    search: Option<String> = "search" skip_none,
-});
 
 /// What `admin/queue/jobs` answers.
 pub type Response = Vec<models::QueueJob>;
 
-/// Values of `state[]` in the `admin/queue/jobs` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StateItem {
-    /// `active`
-    Active,
-    /// `wait`
-    Wait,
-    /// `delayed`
-    Delayed,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// `paused`
-    Paused,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `state[]` in the `admin/queue/jobs` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum StateItem {
+        Active = "active",
+        Wait = "wait",
+        Delayed = "delayed",
+        Completed = "completed",
+        Failed = "failed",
+        Paused = "paused",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    StateItem, Other { Active => "active", Wait => "wait", Delayed => "delayed",
-    Completed => "completed", Failed => "failed", Paused => "paused", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

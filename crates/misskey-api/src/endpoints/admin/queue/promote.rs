@@ -8,31 +8,31 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `admin/queue/promote`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub r#type: Type,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/queue/promote`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("type", required)]
+        pub r#type: Type,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    r#type: Type = "type" required,
-});
 
 /// `admin/queue/promote` answers `204 No Content`.
 pub type Response = ();
 
-/// Values of `type` in the `admin/queue/promote` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `deliver`
-    Deliver,
-    /// `inbox`
-    Inbox,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `type` in the `admin/queue/promote` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Type {
+        Deliver = "deliver",
+        Inbox = "inbox",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(Type, Other { Deliver => "deliver", Inbox => "inbox", });
 
 impl Endpoint for Request {
     type Response = Response;

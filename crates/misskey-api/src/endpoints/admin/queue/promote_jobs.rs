@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/queue/promote-jobs`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub queue: models::AdminQueueQueue,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/queue/promote-jobs`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("queue", required)]
+        pub queue: models::AdminQueueQueue,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    queue: models::AdminQueueQueue = "queue" required,
-});
 
 /// `admin/queue/promote-jobs` answers `204 No Content`.
 pub type Response = ();

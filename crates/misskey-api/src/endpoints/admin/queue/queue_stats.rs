@@ -10,107 +10,103 @@ use std::collections::BTreeMap;
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/queue/queue-stats`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub queue: models::AdminQueueQueue,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/queue/queue-stats`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("queue", required)]
+        pub queue: models::AdminQueueQueue,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    queue: models::AdminQueueQueue = "queue" required,
-});
-
-/// What `admin/queue/queue-stats` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub name: models::AdminQueueQueue,
-    pub qualified_name: String,
-    pub counts: BTreeMap<String, f64>,
-    pub is_paused: bool,
-    pub metrics: models::AdminQueueMetrics,
-    pub db: Db,
+misskey_core::object! {
+    /// What `admin/queue/queue-stats` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("name", required)]
+        pub name: models::AdminQueueQueue,
+        #[json("qualifiedName", required)]
+        pub qualified_name: String,
+        #[json("counts", or_default)]
+        pub counts: BTreeMap<String, f64>,
+        #[json("isPaused", or_default)]
+        pub is_paused: bool,
+        #[json("metrics", required)]
+        pub metrics: models::AdminQueueMetrics,
+        #[json("db", required)]
+        pub db: Db,
+    }
 }
 
-misskey_core::object!(Response {
-    name: models::AdminQueueQueue = "name" required,
-    qualified_name: String = "qualifiedName" required,
-    counts: BTreeMap<String, f64> = "counts" or_default,
-    is_paused: bool = "isPaused" or_default,
-    metrics: models::AdminQueueMetrics = "metrics" required,
-    db: Db = "db" required,
-});
-
-/// `db` in the `admin/queue/queue-stats` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Db {
-    pub version: String,
-    pub mode: Mode,
-    pub run_id: String,
-    pub process_id: String,
-    pub port: f64,
-    pub os: String,
-    pub uptime: f64,
-    pub memory: Memory,
-    pub clients: Clients,
+misskey_core::object! {
+    /// `db` in the `admin/queue/queue-stats` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Db {
+        #[json("version", required)]
+        pub version: String,
+        #[json("mode", required)]
+        pub mode: Mode,
+        #[json("runId", required)]
+        pub run_id: String,
+        #[json("processId", required)]
+        pub process_id: String,
+        #[json("port", required)]
+        pub port: f64,
+        #[json("os", required)]
+        pub os: String,
+        #[json("uptime", required)]
+        pub uptime: f64,
+        #[json("memory", required)]
+        pub memory: Memory,
+        #[json("clients", required)]
+        pub clients: Clients,
+    }
 }
 
-misskey_core::object!(Db {
-    version: String = "version" required,
-    mode: Mode = "mode" required,
-    run_id: String = "runId" required,
-    process_id: String = "processId" required,
-    port: f64 = "port" required,
-    os: String = "os" required,
-    uptime: f64 = "uptime" required,
-    memory: Memory = "memory" required,
-    clients: Clients = "clients" required,
-});
-
-/// Values of `db.mode` in the `admin/queue/queue-stats` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `cluster`
-    Cluster,
-    /// `standalone`
-    Standalone,
-    /// `sentinel`
-    Sentinel,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `db.mode` in the `admin/queue/queue-stats` response.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Mode {
+        Cluster = "cluster",
+        Standalone = "standalone",
+        Sentinel = "sentinel",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    Mode, Other { Cluster => "cluster", Standalone => "standalone", Sentinel =>
-    "sentinel", }
-);
-
-/// `db.memory` in the `admin/queue/queue-stats` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Memory {
-    pub total: f64,
-    pub used: f64,
-    pub fragmentation_ratio: f64,
-    pub peak: f64,
+misskey_core::object! {
+    /// `db.memory` in the `admin/queue/queue-stats` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Memory {
+        #[json("total", required)]
+        pub total: f64,
+        #[json("used", required)]
+        pub used: f64,
+        #[json("fragmentationRatio", required)]
+        pub fragmentation_ratio: f64,
+        #[json("peak", required)]
+        pub peak: f64,
+    }
 }
 
-misskey_core::object!(Memory {
-    total: f64 = "total" required,
-    used: f64 = "used" required,
-    fragmentation_ratio: f64 = "fragmentationRatio" required,
-    peak: f64 = "peak" required,
-});
-
-/// `db.clients` in the `admin/queue/queue-stats` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Clients {
-    pub blocked: f64,
-    pub connected: f64,
+misskey_core::object! {
+    /// `db.clients` in the `admin/queue/queue-stats` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Clients {
+        #[json("blocked", required)]
+        pub blocked: f64,
+        #[json("connected", required)]
+        pub connected: f64,
+    }
 }
-
-misskey_core::object!(Clients {
-    blocked: f64 = "blocked" required,
-    connected: f64 = "connected" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

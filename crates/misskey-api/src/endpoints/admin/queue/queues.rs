@@ -10,30 +10,31 @@ use std::collections::BTreeMap;
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/queue/queues`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/queue/queues`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// What `admin/queue/queues` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `admin/queue/queues` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub name: models::AdminQueueQueue,
-    pub counts: BTreeMap<String, f64>,
-    pub is_paused: bool,
-    pub metrics: models::AdminQueueMetrics,
+misskey_core::object! {
+    /// `[]` in the `admin/queue/queues` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("name", required)]
+        pub name: models::AdminQueueQueue,
+        #[json("counts", or_default)]
+        pub counts: BTreeMap<String, f64>,
+        #[json("isPaused", or_default)]
+        pub is_paused: bool,
+        #[json("metrics", required)]
+        pub metrics: models::AdminQueueMetrics,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    name: models::AdminQueueQueue = "name" required,
-    counts: BTreeMap<String, f64> = "counts" or_default,
-    is_paused: bool = "isPaused" or_default,
-    metrics: models::AdminQueueMetrics = "metrics" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,17 +9,17 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/queue/retry-job`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub queue: models::AdminQueueQueue,
-    pub job_id: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/queue/retry-job`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("queue", required)]
+        pub queue: models::AdminQueueQueue,
+        #[json("jobId", required)]
+        pub job_id: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    queue: models::AdminQueueQueue = "queue" required,
-    job_id: String = "jobId" required,
-});
 
 /// `admin/queue/retry-job` answers `204 No Content`.
 pub type Response = ();

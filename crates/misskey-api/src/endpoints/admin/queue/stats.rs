@@ -9,27 +9,28 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/queue/stats`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
-
-/// What `admin/queue/stats` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub deliver: models::QueueCount,
-    pub inbox: models::QueueCount,
-    pub db: models::QueueCount,
-    pub object_storage: models::QueueCount,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/queue/stats`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
 }
 
-misskey_core::object!(Response {
-    deliver: models::QueueCount = "deliver" required,
-    inbox: models::QueueCount = "inbox" required,
-    db: models::QueueCount = "db" required,
-    object_storage: models::QueueCount = "objectStorage" required,
-});
+misskey_core::object! {
+    /// What `admin/queue/stats` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("deliver", required)]
+        pub deliver: models::QueueCount,
+        #[json("inbox", required)]
+        pub inbox: models::QueueCount,
+        #[json("db", required)]
+        pub db: models::QueueCount,
+        #[json("objectStorage", required)]
+        pub object_storage: models::QueueCount,
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/relays/add`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub inbox: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/relays/add`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("inbox", required)]
+        pub inbox: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    inbox: String = "inbox" required,
-});
 
 /// What `admin/relays/add` answers.
 pub type Response = models::AdminRelaysResponse;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `admin/relays/remove`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub inbox: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/relays/remove`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("inbox", required)]
+        pub inbox: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    inbox: String = "inbox" required,
-});
 
 /// `admin/relays/remove` answers `204 No Content`.
 pub type Response = ();

@@ -8,19 +8,19 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `admin/roles/assign`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub role_id: Id,
-    pub user_id: Id,
-    pub expires_at: Nullable<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/roles/assign`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("roleId", required)]
+        pub role_id: Id,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("expiresAt", skip_absent)]
+        pub expires_at: Nullable<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    role_id: Id = "roleId" required,
-    user_id: Id = "userId" required,
-    expires_at: Nullable<i64> = "expiresAt" skip_absent,
-});
 
 /// `admin/roles/assign` answers `204 No Content`.
 pub type Response = ();

@@ -9,45 +9,45 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/roles/create`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub name: String,
-    pub description: String,
-    pub color: Option<String>,
-    pub icon_url: Option<String>,
-    pub target: models::RoleTarget,
-    pub cond_formula: serde_json::Value,
-    pub is_public: bool,
-    pub is_moderator: bool,
-    pub is_administrator: bool,
-    /// Default: `false`.
-    pub is_explorable: Option<bool>,
-    pub as_badge: bool,
-    pub can_edit_members_by_moderator: bool,
-    pub display_order: f64,
-    pub policies: serde_json::Value,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub preserve_assignment_on_move_account: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/roles/create`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("name", required)]
+        pub name: String,
+        #[json("description", required)]
+        pub description: String,
+        #[json("color", or_default)]
+        pub color: Option<String>,
+        #[json("iconUrl", or_default)]
+        pub icon_url: Option<String>,
+        #[json("target", required)]
+        pub target: models::RoleTarget,
+        #[json("condFormula", required)]
+        pub cond_formula: serde_json::Value,
+        #[json("isPublic", required)]
+        pub is_public: bool,
+        #[json("isModerator", required)]
+        pub is_moderator: bool,
+        #[json("isAdministrator", required)]
+        pub is_administrator: bool,
+        /// Default: `false`.
+        #[json("isExplorable", skip_none)]
+        pub is_explorable: Option<bool>,
+        #[json("asBadge", required)]
+        pub as_badge: bool,
+        #[json("canEditMembersByModerator", required)]
+        pub can_edit_members_by_moderator: bool,
+        #[json("displayOrder", required)]
+        pub display_order: f64,
+        #[json("policies", required)]
+        pub policies: serde_json::Value,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("preserveAssignmentOnMoveAccount", skip_none)]
+        pub preserve_assignment_on_move_account: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    description: String = "description" required,
-    color: Option<String> = "color" or_default,
-    icon_url: Option<String> = "iconUrl" or_default,
-    target: models::RoleTarget = "target" required,
-    cond_formula: serde_json::Value = "condFormula" required,
-    is_public: bool = "isPublic" required,
-    is_moderator: bool = "isModerator" required,
-    is_administrator: bool = "isAdministrator" required,
-    is_explorable: Option<bool> = "isExplorable" skip_none,
-    as_badge: bool = "asBadge" required,
-    can_edit_members_by_moderator: bool = "canEditMembersByModerator" required,
-    display_order: f64 = "displayOrder" required,
-    policies: serde_json::Value = "policies" required,
-    preserve_assignment_on_move_account: Option<bool> = "preserveAssignmentOnMoveAccount" skip_none,
-});
 
 /// What `admin/roles/create` answers.
 pub type Response = models::Role;

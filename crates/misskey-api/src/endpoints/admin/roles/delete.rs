@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/roles/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub role_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/roles/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("roleId", required)]
+        pub role_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    role_id: Id = "roleId" required,
-});
 
 /// `admin/roles/delete` answers `204 No Content`.
 pub type Response = ();

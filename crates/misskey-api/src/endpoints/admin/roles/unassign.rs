@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/roles/unassign`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub role_id: Id,
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/roles/unassign`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("roleId", required)]
+        pub role_id: Id,
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    role_id: Id = "roleId" required,
-    user_id: Id = "userId" required,
-});
 
 /// `admin/roles/unassign` answers `204 No Content`.
 pub type Response = ();

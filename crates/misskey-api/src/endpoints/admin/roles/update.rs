@@ -9,46 +9,46 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/roles/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub role_id: Id,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub color: Nullable<String>,
-    pub icon_url: Nullable<String>,
-    pub target: Option<models::RoleTarget>,
-    pub cond_formula: Nullable<serde_json::Value>,
-    pub is_public: Option<bool>,
-    pub is_moderator: Option<bool>,
-    pub is_administrator: Option<bool>,
-    pub is_explorable: Option<bool>,
-    pub as_badge: Option<bool>,
-    pub can_edit_members_by_moderator: Option<bool>,
-    pub display_order: Option<f64>,
-    pub policies: Nullable<serde_json::Value>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub preserve_assignment_on_move_account: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/roles/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("roleId", required)]
+        pub role_id: Id,
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("description", skip_none)]
+        pub description: Option<String>,
+        #[json("color", skip_absent)]
+        pub color: Nullable<String>,
+        #[json("iconUrl", skip_absent)]
+        pub icon_url: Nullable<String>,
+        #[json("target", skip_none)]
+        pub target: Option<models::RoleTarget>,
+        #[json("condFormula", skip_absent)]
+        pub cond_formula: Nullable<serde_json::Value>,
+        #[json("isPublic", skip_none)]
+        pub is_public: Option<bool>,
+        #[json("isModerator", skip_none)]
+        pub is_moderator: Option<bool>,
+        #[json("isAdministrator", skip_none)]
+        pub is_administrator: Option<bool>,
+        #[json("isExplorable", skip_none)]
+        pub is_explorable: Option<bool>,
+        #[json("asBadge", skip_none)]
+        pub as_badge: Option<bool>,
+        #[json("canEditMembersByModerator", skip_none)]
+        pub can_edit_members_by_moderator: Option<bool>,
+        #[json("displayOrder", skip_none)]
+        pub display_order: Option<f64>,
+        #[json("policies", skip_absent)]
+        pub policies: Nullable<serde_json::Value>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("preserveAssignmentOnMoveAccount", skip_none)]
+        pub preserve_assignment_on_move_account: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    role_id: Id = "roleId" required,
-    name: Option<String> = "name" skip_none,
-    description: Option<String> = "description" skip_none,
-    color: Nullable<String> = "color" skip_absent,
-    icon_url: Nullable<String> = "iconUrl" skip_absent,
-    target: Option<models::RoleTarget> = "target" skip_none,
-    cond_formula: Nullable<serde_json::Value> = "condFormula" skip_absent,
-    is_public: Option<bool> = "isPublic" skip_none,
-    is_moderator: Option<bool> = "isModerator" skip_none,
-    is_administrator: Option<bool> = "isAdministrator" skip_none,
-    is_explorable: Option<bool> = "isExplorable" skip_none,
-    as_badge: Option<bool> = "asBadge" skip_none,
-    can_edit_members_by_moderator: Option<bool> = "canEditMembersByModerator" skip_none,
-    display_order: Option<f64> = "displayOrder" skip_none,
-    policies: Nullable<serde_json::Value> = "policies" skip_absent,
-    preserve_assignment_on_move_account: Option<bool> = "preserveAssignmentOnMoveAccount" skip_none,
-});
 
 /// `admin/roles/update` answers `204 No Content`.
 pub type Response = ();

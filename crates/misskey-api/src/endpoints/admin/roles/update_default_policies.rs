@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `admin/roles/update-default-policies`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub policies: serde_json::Value,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/roles/update-default-policies`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("policies", required)]
+        pub policies: serde_json::Value,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    policies: serde_json::Value = "policies" required,
-});
 
 /// `admin/roles/update-default-policies` answers `204 No Content`.
 pub type Response = ();

@@ -9,50 +9,50 @@
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/roles/users`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub role_id: Id,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/roles/users`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("roleId", required)]
+        pub role_id: Id,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    role_id: Id = "roleId" required,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    limit: Option<i64> = "limit" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `admin/roles/users` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `admin/roles/users` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub user: models::UserDetailed,
-    pub expires_at: Option<DateTime>,
-    /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
-    pub memo: Option<String>,
+misskey_core::object! {
+    /// `[]` in the `admin/roles/users` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("user", required)]
+        pub user: models::UserDetailed,
+        #[json("expiresAt", or_default)]
+        pub expires_at: Option<DateTime>,
+        /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.
+        #[json("memo", skip_none)]
+        pub memo: Option<String>,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    user: models::UserDetailed = "user" required,
-    expires_at: Option<DateTime> = "expiresAt" or_default,
-    memo: Option<String> = "memo" skip_none,
-});
 
 impl misskey_core::HasId for ResponseItem {
     fn id(&self) -> Option<&str> {

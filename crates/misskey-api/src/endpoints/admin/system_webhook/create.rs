@@ -11,26 +11,26 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/system-webhook/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub is_active: bool,
-    /// 1 to 255 characters.
-    pub name: String,
-    pub on: Vec<models::AdminSystemWebhookOnItem>,
-    /// 1 to 1024 characters.
-    pub url: String,
-    /// At most 1024 characters.
-    pub secret: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/system-webhook/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("isActive", required)]
+        pub is_active: bool,
+        /// 1 to 255 characters.
+        #[json("name", required)]
+        pub name: String,
+        #[json("on", required)]
+        pub on: Vec<models::AdminSystemWebhookOnItem>,
+        /// 1 to 1024 characters.
+        #[json("url", required)]
+        pub url: String,
+        /// At most 1024 characters.
+        #[json("secret", required)]
+        pub secret: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    is_active: bool = "isActive" required,
-    name: String = "name" required,
-    on: Vec<models::AdminSystemWebhookOnItem> = "on" required,
-    url: String = "url" required,
-    secret: String = "secret" required,
-});
 
 /// What `admin/system-webhook/create` answers.
 pub type Response = models::SystemWebhook;

@@ -11,17 +11,17 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/system-webhook/list`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub is_active: Option<bool>,
-    pub on: Option<Vec<models::AdminSystemWebhookOnItem>>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/system-webhook/list`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("isActive", skip_none)]
+        pub is_active: Option<bool>,
+        #[json("on", skip_none)]
+        pub on: Option<Vec<models::AdminSystemWebhookOnItem>>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    is_active: Option<bool> = "isActive" skip_none,
-    on: Option<Vec<models::AdminSystemWebhookOnItem>> = "on" skip_none,
-});
 
 /// What `admin/system-webhook/list` answers.
 pub type Response = Vec<models::SystemWebhook>;

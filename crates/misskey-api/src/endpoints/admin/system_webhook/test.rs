@@ -11,19 +11,19 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/system-webhook/test`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub webhook_id: Id,
-    pub r#type: models::AdminSystemWebhookOnItem,
-    pub r#override: Option<models::AdminSystemWebhookTestOverride>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/system-webhook/test`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("webhookId", required)]
+        pub webhook_id: Id,
+        #[json("type", required)]
+        pub r#type: models::AdminSystemWebhookOnItem,
+        #[json("override", skip_none)]
+        pub r#override: Option<models::AdminSystemWebhookTestOverride>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    webhook_id: Id = "webhookId" required,
-    r#type: models::AdminSystemWebhookOnItem = "type" required,
-    r#override: Option<models::AdminSystemWebhookTestOverride> = "override" skip_none,
-});
 
 /// `admin/system-webhook/test` answers `204 No Content`.
 pub type Response = ();

@@ -8,27 +8,27 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `auth/session/generate`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub app_secret: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `auth/session/generate`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("appSecret", required)]
+        pub app_secret: String,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    app_secret: String = "appSecret" required,
-});
-
-/// What `auth/session/generate` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub token: String,
-    pub url: String,
+misskey_core::object! {
+    /// What `auth/session/generate` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("token", required)]
+        pub token: String,
+        #[json("url", required)]
+        pub url: String,
+    }
 }
-
-misskey_core::object!(Response {
-    token: String = "token" required,
-    url: String = "url" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

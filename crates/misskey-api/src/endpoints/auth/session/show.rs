@@ -9,29 +9,29 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `auth/session/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub token: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `auth/session/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("token", required)]
+        pub token: String,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    token: String = "token" required,
-});
-
-/// What `auth/session/show` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub id: Id,
-    pub app: models::App,
-    pub token: String,
+misskey_core::object! {
+    /// What `auth/session/show` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("app", required)]
+        pub app: models::App,
+        #[json("token", required)]
+        pub token: String,
+    }
 }
-
-misskey_core::object!(Response {
-    id: Id = "id" required,
-    app: models::App = "app" required,
-    token: String = "token" required,
-});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

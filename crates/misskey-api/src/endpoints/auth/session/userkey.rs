@@ -9,29 +9,29 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `auth/session/userkey`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub app_secret: String,
-    pub token: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `auth/session/userkey`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("appSecret", required)]
+        pub app_secret: String,
+        #[json("token", required)]
+        pub token: String,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    app_secret: String = "appSecret" required,
-    token: String = "token" required,
-});
-
-/// What `auth/session/userkey` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub access_token: String,
-    pub user: models::UserDetailed,
+misskey_core::object! {
+    /// What `auth/session/userkey` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("accessToken", required)]
+        pub access_token: String,
+        #[json("user", required)]
+        pub user: models::UserDetailed,
+    }
 }
-
-misskey_core::object!(Response {
-    access_token: String = "accessToken" required,
-    user: models::UserDetailed = "user" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -8,18 +8,18 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `channels/mute/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub channel_id: Id,
-    /// A Unix Epoch timestamp that must lie in the future. `null` means an indefinite mute.
-    pub expires_at: Nullable<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `channels/mute/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("channelId", required)]
+        pub channel_id: Id,
+        /// A Unix Epoch timestamp that must lie in the future. `null` means an indefinite mute.
+        #[json("expiresAt", skip_absent)]
+        pub expires_at: Nullable<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    channel_id: Id = "channelId" required,
-    expires_at: Nullable<i64> = "expiresAt" skip_absent,
-});
 
 /// `channels/mute/create` answers `204 No Content`.
 pub type Response = ();

@@ -9,42 +9,42 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/user/drive`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/user/drive`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-    user_id: Id = "userId" required,
-});
-
-/// What `charts/user/drive` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub total_count: Vec<f64>,
-    pub total_size: Vec<f64>,
-    pub inc_count: Vec<f64>,
-    pub inc_size: Vec<f64>,
-    pub dec_count: Vec<f64>,
-    pub dec_size: Vec<f64>,
+misskey_core::object! {
+    /// What `charts/user/drive` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("totalCount", or_default)]
+        pub total_count: Vec<f64>,
+        #[json("totalSize", or_default)]
+        pub total_size: Vec<f64>,
+        #[json("incCount", or_default)]
+        pub inc_count: Vec<f64>,
+        #[json("incSize", or_default)]
+        pub inc_size: Vec<f64>,
+        #[json("decCount", or_default)]
+        pub dec_count: Vec<f64>,
+        #[json("decSize", or_default)]
+        pub dec_size: Vec<f64>,
+    }
 }
-
-misskey_core::object!(Response {
-    total_count: Vec<f64> = "totalCount" or_default,
-    total_size: Vec<f64> = "totalSize" or_default,
-    inc_count: Vec<f64> = "incCount" or_default,
-    inc_size: Vec<f64> = "incSize" or_default,
-    dec_count: Vec<f64> = "decCount" or_default,
-    dec_size: Vec<f64> = "decSize" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,46 +9,46 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/user/following`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/user/following`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-    user_id: Id = "userId" required,
-});
-
-/// What `charts/user/following` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub local: Local,
-    pub remote: Local,
+misskey_core::object! {
+    /// What `charts/user/following` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("local", required)]
+        pub local: Local,
+        #[json("remote", required)]
+        pub remote: Local,
+    }
 }
 
-misskey_core::object!(Response {
-    local: Local = "local" required,
-    remote: Local = "remote" required,
-});
-
-/// `local` in the `charts/user/following` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Local {
-    pub followings: models::ChartsUsers,
-    pub followers: models::ChartsUsers,
+misskey_core::object! {
+    /// `local` in the `charts/user/following` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Local {
+        #[json("followings", required)]
+        pub followings: models::ChartsUsers,
+        #[json("followers", required)]
+        pub followers: models::ChartsUsers,
+    }
 }
-
-misskey_core::object!(Local {
-    followings: models::ChartsUsers = "followings" required,
-    followers: models::ChartsUsers = "followers" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

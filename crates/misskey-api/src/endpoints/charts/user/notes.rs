@@ -9,22 +9,22 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/user/notes`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/user/notes`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-    user_id: Id = "userId" required,
-});
 
 /// What `charts/user/notes` answers.
 pub type Response = models::ChartsNotes;

@@ -9,46 +9,46 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/user/pv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/user/pv`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-    user_id: Id = "userId" required,
-});
-
-/// What `charts/user/pv` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub upv: Upv,
-    pub pv: Upv,
+misskey_core::object! {
+    /// What `charts/user/pv` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("upv", required)]
+        pub upv: Upv,
+        #[json("pv", required)]
+        pub pv: Upv,
+    }
 }
 
-misskey_core::object!(Response {
-    upv: Upv = "upv" required,
-    pv: Upv = "pv" required,
-});
-
-/// `upv` in the `charts/user/pv` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Upv {
-    pub user: Vec<f64>,
-    pub visitor: Vec<f64>,
+misskey_core::object! {
+    /// `upv` in the `charts/user/pv` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Upv {
+        #[json("user", or_default)]
+        pub user: Vec<f64>,
+        #[json("visitor", or_default)]
+        pub visitor: Vec<f64>,
+    }
 }
-
-misskey_core::object!(Upv {
-    user: Vec<f64> = "user" or_default,
-    visitor: Vec<f64> = "visitor" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -9,44 +9,44 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `charts/user/reactions`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub span: models::ChartsSpan,
-    /// Default: `30`. 1 to 500.
-    pub limit: Option<i64>,
-    pub offset: Nullable<i64>,
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `charts/user/reactions`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("span", required)]
+        pub span: models::ChartsSpan,
+        /// Default: `30`. 1 to 500.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("offset", skip_absent)]
+        pub offset: Nullable<i64>,
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    span: models::ChartsSpan = "span" required,
-    limit: Option<i64> = "limit" skip_none,
-    offset: Nullable<i64> = "offset" skip_absent,
-    user_id: Id = "userId" required,
-});
-
-/// What `charts/user/reactions` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub local: Local,
-    pub remote: Local,
+misskey_core::object! {
+    /// What `charts/user/reactions` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("local", required)]
+        pub local: Local,
+        #[json("remote", required)]
+        pub remote: Local,
+    }
 }
 
-misskey_core::object!(Response {
-    local: Local = "local" required,
-    remote: Local = "remote" required,
-});
-
-/// `local` in the `charts/user/reactions` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Local {
-    pub count: Vec<f64>,
+misskey_core::object! {
+    /// `local` in the `charts/user/reactions` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Local {
+        #[json("count", or_default)]
+        pub count: Vec<f64>,
+    }
 }
-
-misskey_core::object!(Local {
-    count: Vec<f64> = "count" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

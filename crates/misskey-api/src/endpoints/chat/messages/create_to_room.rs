@@ -9,20 +9,20 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `chat/messages/create-to-room`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// At most 2000 characters.
-    pub text: Nullable<String>,
-    pub file_id: Option<Id>,
-    pub to_room_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/messages/create-to-room`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// At most 2000 characters.
+        #[json("text", skip_absent)]
+        pub text: Nullable<String>,
+        #[json("fileId", skip_none)]
+        pub file_id: Option<Id>,
+        #[json("toRoomId", required)]
+        pub to_room_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    text: Nullable<String> = "text" skip_absent,
-    file_id: Option<Id> = "fileId" skip_none,
-    to_room_id: Id = "toRoomId" required,
-});
 
 /// What `chat/messages/create-to-room` answers.
 pub type Response = models::ChatMessageLiteForRoom;

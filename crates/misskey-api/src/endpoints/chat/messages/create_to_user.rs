@@ -9,20 +9,20 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `chat/messages/create-to-user`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// At most 2000 characters.
-    pub text: Nullable<String>,
-    pub file_id: Option<Id>,
-    pub to_user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/messages/create-to-user`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// At most 2000 characters.
+        #[json("text", skip_absent)]
+        pub text: Nullable<String>,
+        #[json("fileId", skip_none)]
+        pub file_id: Option<Id>,
+        #[json("toUserId", required)]
+        pub to_user_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    text: Nullable<String> = "text" skip_absent,
-    file_id: Option<Id> = "fileId" skip_none,
-    to_user_id: Id = "toUserId" required,
-});
 
 /// What `chat/messages/create-to-user` answers.
 pub type Response = models::ChatMessageLiteFor1on1;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `chat/messages/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub message_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/messages/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("messageId", required)]
+        pub message_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    message_id: Id = "messageId" required,
-});
 
 /// `chat/messages/delete` answers `204 No Content`.
 pub type Response = ();

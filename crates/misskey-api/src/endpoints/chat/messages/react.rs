@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `chat/messages/react`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub message_id: Id,
-    pub reaction: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/messages/react`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("messageId", required)]
+        pub message_id: Id,
+        #[json("reaction", required)]
+        pub reaction: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    message_id: Id = "messageId" required,
-    reaction: String = "reaction" required,
-});
 
 /// `chat/messages/react` answers `204 No Content`.
 pub type Response = ();

@@ -9,23 +9,23 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `chat/messages/search`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// 1 to 256 characters.
-    pub query: String,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub user_id: Nullable<Id>,
-    pub room_id: Nullable<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/messages/search`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// 1 to 256 characters.
+        #[json("query", required)]
+        pub query: String,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("userId", skip_absent)]
+        pub user_id: Nullable<Id>,
+        #[json("roomId", skip_absent)]
+        pub room_id: Nullable<Id>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    query: String = "query" required,
-    limit: Option<i64> = "limit" skip_none,
-    user_id: Nullable<Id> = "userId" skip_absent,
-    room_id: Nullable<Id> = "roomId" skip_absent,
-});
 
 /// What `chat/messages/search` answers.
 pub type Response = Vec<models::ChatMessage>;

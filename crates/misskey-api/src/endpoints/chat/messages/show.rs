@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `chat/messages/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub message_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/messages/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("messageId", required)]
+        pub message_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    message_id: Id = "messageId" required,
-});
 
 /// What `chat/messages/show` answers.
 pub type Response = models::ChatMessage;

@@ -9,19 +9,19 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `chat/rooms/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// At most 256 characters.
-    pub name: String,
-    /// At most 1024 characters.
-    pub description: Option<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/rooms/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// At most 256 characters.
+        #[json("name", required)]
+        pub name: String,
+        /// At most 1024 characters.
+        #[json("description", skip_none)]
+        pub description: Option<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    description: Option<String> = "description" skip_none,
-});
 
 /// What `chat/rooms/create` answers.
 pub type Response = models::ChatRoom;

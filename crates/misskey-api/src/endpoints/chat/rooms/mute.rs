@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `chat/rooms/mute`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub room_id: Id,
-    pub mute: bool,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/rooms/mute`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("roomId", required)]
+        pub room_id: Id,
+        #[json("mute", required)]
+        pub mute: bool,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    room_id: Id = "roomId" required,
-    mute: bool = "mute" required,
-});
 
 /// `chat/rooms/mute` answers `204 No Content`.
 pub type Response = ();

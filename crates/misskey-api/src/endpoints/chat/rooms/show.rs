@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `chat/rooms/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub room_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/rooms/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("roomId", required)]
+        pub room_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    room_id: Id = "roomId" required,
-});
 
 /// What `chat/rooms/show` answers.
 pub type Response = models::ChatRoom;

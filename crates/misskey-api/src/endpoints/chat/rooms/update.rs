@@ -9,21 +9,21 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `chat/rooms/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub room_id: Id,
-    /// At most 256 characters.
-    pub name: Option<String>,
-    /// At most 1024 characters.
-    pub description: Option<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/rooms/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("roomId", required)]
+        pub room_id: Id,
+        /// At most 256 characters.
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        /// At most 1024 characters.
+        #[json("description", skip_none)]
+        pub description: Option<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    room_id: Id = "roomId" required,
-    name: Option<String> = "name" skip_none,
-    description: Option<String> = "description" skip_none,
-});
 
 /// What `chat/rooms/update` answers.
 pub type Response = models::ChatRoom;

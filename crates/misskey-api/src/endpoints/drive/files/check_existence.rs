@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `drive/files/check-existence`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub md5: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/files/check-existence`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("md5", required)]
+        pub md5: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    md5: String = "md5" required,
-});
 
 /// What `drive/files/check-existence` answers.
 pub type Response = bool;

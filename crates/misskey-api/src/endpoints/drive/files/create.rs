@@ -11,26 +11,26 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `drive/files/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub folder_id: Nullable<Id>,
-    pub name: Nullable<String>,
-    /// At most 512 characters.
-    pub comment: Nullable<String>,
-    /// Default: `false`.
-    pub is_sensitive: Option<bool>,
-    /// Default: `false`.
-    pub force: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/files/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("folderId", skip_absent)]
+        pub folder_id: Nullable<Id>,
+        #[json("name", skip_absent)]
+        pub name: Nullable<String>,
+        /// At most 512 characters.
+        #[json("comment", skip_absent)]
+        pub comment: Nullable<String>,
+        /// Default: `false`.
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+        /// Default: `false`.
+        #[json("force", skip_none)]
+        pub force: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    folder_id: Nullable<Id> = "folderId" skip_absent,
-    name: Nullable<String> = "name" skip_absent,
-    comment: Nullable<String> = "comment" skip_absent,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-    force: Option<bool> = "force" skip_none,
-});
 
 /// What `drive/files/create` answers.
 pub type Response = models::DriveFile;

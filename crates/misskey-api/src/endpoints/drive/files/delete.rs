@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `drive/files/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub file_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/files/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("fileId", required)]
+        pub file_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    file_id: Id = "fileId" required,
-});
 
 /// `drive/files/delete` answers `204 No Content`.
 pub type Response = ();

@@ -3,59 +3,52 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `drive/files`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub folder_id: Nullable<Id>,
-    pub r#type: Nullable<String>,
-    pub sort: Nullable<Sort>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub since_date: Option<i64>,
-    /// In 2025.11.0; not in 2024.10.1.
-    pub until_date: Option<i64>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/files`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("folderId", skip_absent)]
+        pub folder_id: Nullable<Id>,
+        #[json("type", skip_absent)]
+        pub r#type: Nullable<String>,
+        #[json("sort", skip_absent)]
+        pub sort: Nullable<Sort>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        /// In 2025.11.0; not in 2024.10.1.
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    folder_id: Nullable<Id> = "folderId" skip_absent,
-    r#type: Nullable<String> = "type" skip_absent,
-    sort: Nullable<Sort> = "sort" skip_absent,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-});
 
 /// What `drive/files` answers.
 pub type Response = Vec<models::DriveFile>;
 
-/// Values of `sort` in the `drive/files` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Sort {
-    /// `+createdAt`
-    PlusCreatedAt,
-    /// `-createdAt`
-    MinusCreatedAt,
-    /// `+name`
-    PlusName,
-    /// `-name`
-    MinusName,
-    /// `+size`
-    PlusSize,
-    /// `-size`
-    MinusSize,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `sort` in the `drive/files` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Sort {
+        PlusCreatedAt = "+createdAt",
+        MinusCreatedAt = "-createdAt",
+        PlusName = "+name",
+        MinusName = "-name",
+        PlusSize = "+size",
+        MinusSize = "-size",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
-
-misskey_core::string_enum!(
-    Sort, Other { PlusCreatedAt => "+createdAt", MinusCreatedAt => "-createdAt", PlusName
-    => "+name", MinusName => "-name", PlusSize => "+size", MinusSize => "-size", }
-);
 
 impl Endpoint for Request {
     type Response = Response;

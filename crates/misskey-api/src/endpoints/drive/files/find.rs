@@ -9,17 +9,17 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `drive/files/find`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub name: String,
-    pub folder_id: Nullable<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/files/find`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("name", required)]
+        pub name: String,
+        #[json("folderId", skip_absent)]
+        pub folder_id: Nullable<Id>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    folder_id: Nullable<Id> = "folderId" skip_absent,
-});
 
 /// What `drive/files/find` answers.
 pub type Response = Vec<models::DriveFile>;

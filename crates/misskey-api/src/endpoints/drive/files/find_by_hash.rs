@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `drive/files/find-by-hash`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub md5: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/files/find-by-hash`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("md5", required)]
+        pub md5: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    md5: String = "md5" required,
-});
 
 /// What `drive/files/find-by-hash` answers.
 pub type Response = Vec<models::DriveFile>;

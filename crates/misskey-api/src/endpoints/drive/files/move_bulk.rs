@@ -8,18 +8,18 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `drive/files/move-bulk`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// 1 to 100 items.
-    pub file_ids: Vec<Id>,
-    pub folder_id: Nullable<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/files/move-bulk`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// 1 to 100 items.
+        #[json("fileIds", required)]
+        pub file_ids: Vec<Id>,
+        #[json("folderId", skip_absent)]
+        pub folder_id: Nullable<Id>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    file_ids: Vec<Id> = "fileIds" required,
-    folder_id: Nullable<Id> = "folderId" skip_absent,
-});
 
 /// `drive/files/move-bulk` answers `204 No Content`.
 pub type Response = ();

@@ -11,17 +11,17 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `drive/files/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub file_id: Option<Id>,
-    pub url: Option<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/files/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("fileId", skip_none)]
+        pub file_id: Option<Id>,
+        #[json("url", skip_none)]
+        pub url: Option<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    file_id: Option<Id> = "fileId" skip_none,
-    url: Option<String> = "url" skip_none,
-});
 
 /// What `drive/files/show` answers.
 pub type Response = models::DriveFile;

@@ -9,24 +9,24 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `drive/files/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub file_id: Id,
-    pub folder_id: Nullable<Id>,
-    pub name: Option<String>,
-    pub is_sensitive: Option<bool>,
-    /// At most 512 characters.
-    pub comment: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/files/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("fileId", required)]
+        pub file_id: Id,
+        #[json("folderId", skip_absent)]
+        pub folder_id: Nullable<Id>,
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+        /// At most 512 characters.
+        #[json("comment", skip_absent)]
+        pub comment: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    file_id: Id = "fileId" required,
-    folder_id: Nullable<Id> = "folderId" skip_absent,
-    name: Option<String> = "name" skip_none,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-    comment: Nullable<String> = "comment" skip_absent,
-});
 
 /// What `drive/files/update` answers.
 pub type Response = models::DriveFile;

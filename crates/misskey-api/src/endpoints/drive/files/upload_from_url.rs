@@ -8,28 +8,28 @@
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 
-/// The request body of `drive/files/upload-from-url`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub url: String,
-    pub folder_id: Nullable<Id>,
-    /// Default: `false`.
-    pub is_sensitive: Option<bool>,
-    /// At most 512 characters.
-    pub comment: Nullable<String>,
-    pub marker: Nullable<String>,
-    /// Default: `false`.
-    pub force: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/files/upload-from-url`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("url", required)]
+        pub url: String,
+        #[json("folderId", skip_absent)]
+        pub folder_id: Nullable<Id>,
+        /// Default: `false`.
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+        /// At most 512 characters.
+        #[json("comment", skip_absent)]
+        pub comment: Nullable<String>,
+        #[json("marker", skip_absent)]
+        pub marker: Nullable<String>,
+        /// Default: `false`.
+        #[json("force", skip_none)]
+        pub force: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    url: String = "url" required,
-    folder_id: Nullable<Id> = "folderId" skip_absent,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-    comment: Nullable<String> = "comment" skip_absent,
-    marker: Nullable<String> = "marker" skip_absent,
-    force: Option<bool> = "force" skip_none,
-});
 
 /// `drive/files/upload-from-url` answers `204 No Content`.
 pub type Response = ();

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `drive/folders/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub folder_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/folders/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("folderId", required)]
+        pub folder_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    folder_id: Id = "folderId" required,
-});
 
 /// `drive/folders/delete` answers `204 No Content`.
 pub type Response = ();

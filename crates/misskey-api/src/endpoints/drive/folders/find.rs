@@ -9,17 +9,17 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `drive/folders/find`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub name: String,
-    pub parent_id: Nullable<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/folders/find`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("name", required)]
+        pub name: String,
+        #[json("parentId", skip_absent)]
+        pub parent_id: Nullable<Id>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    parent_id: Nullable<Id> = "parentId" skip_absent,
-});
 
 /// What `drive/folders/find` answers.
 pub type Response = Vec<models::DriveFolder>;

@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `drive/folders/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub folder_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/folders/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("folderId", required)]
+        pub folder_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    folder_id: Id = "folderId" required,
-});
 
 /// What `drive/folders/show` answers.
 pub type Response = models::DriveFolder;

@@ -9,20 +9,20 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `drive/folders/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub folder_id: Id,
-    /// At most 200 characters.
-    pub name: Option<String>,
-    pub parent_id: Nullable<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `drive/folders/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("folderId", required)]
+        pub folder_id: Id,
+        /// At most 200 characters.
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("parentId", skip_absent)]
+        pub parent_id: Nullable<Id>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    folder_id: Id = "folderId" required,
-    name: Option<String> = "name" skip_none,
-    parent_id: Nullable<Id> = "parentId" skip_absent,
-});
 
 /// What `drive/folders/update` answers.
 pub type Response = models::DriveFolder;

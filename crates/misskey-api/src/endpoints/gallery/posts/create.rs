@@ -9,24 +9,24 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `gallery/posts/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// At least 1 characters.
-    pub title: String,
-    pub description: Nullable<String>,
-    /// 1 to 32 items.
-    pub file_ids: Vec<Id>,
-    /// Default: `false`.
-    pub is_sensitive: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `gallery/posts/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// At least 1 characters.
+        #[json("title", required)]
+        pub title: String,
+        #[json("description", skip_absent)]
+        pub description: Nullable<String>,
+        /// 1 to 32 items.
+        #[json("fileIds", required)]
+        pub file_ids: Vec<Id>,
+        /// Default: `false`.
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    title: String = "title" required,
-    description: Nullable<String> = "description" skip_absent,
-    file_ids: Vec<Id> = "fileIds" required,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-});
 
 /// What `gallery/posts/create` answers.
 pub type Response = models::GalleryPost;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `gallery/posts/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub post_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `gallery/posts/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("postId", required)]
+        pub post_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    post_id: Id = "postId" required,
-});
 
 /// `gallery/posts/delete` answers `204 No Content`.
 pub type Response = ();

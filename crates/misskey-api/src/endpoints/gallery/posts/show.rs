@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `gallery/posts/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub post_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `gallery/posts/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("postId", required)]
+        pub post_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    post_id: Id = "postId" required,
-});
 
 /// What `gallery/posts/show` answers.
 pub type Response = models::GalleryPost;

@@ -9,26 +9,26 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `gallery/posts/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub post_id: Id,
-    /// At least 1 characters.
-    pub title: Option<String>,
-    pub description: Nullable<String>,
-    /// 1 to 32 items.
-    pub file_ids: Option<Vec<Id>>,
-    /// Default: `false`.
-    pub is_sensitive: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `gallery/posts/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("postId", required)]
+        pub post_id: Id,
+        /// At least 1 characters.
+        #[json("title", skip_none)]
+        pub title: Option<String>,
+        #[json("description", skip_absent)]
+        pub description: Nullable<String>,
+        /// 1 to 32 items.
+        #[json("fileIds", skip_none)]
+        pub file_ids: Option<Vec<Id>>,
+        /// Default: `false`.
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    post_id: Id = "postId" required,
-    title: Option<String> = "title" skip_none,
-    description: Nullable<String> = "description" skip_absent,
-    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-});
 
 /// What `gallery/posts/update` answers.
 pub type Response = models::GalleryPost;

@@ -10,25 +10,25 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `i/2fa/done`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub token: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/2fa/done`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("token", required)]
+        pub token: String,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    token: String = "token" required,
-});
-
-/// What `i/2fa/done` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub backup_codes: Vec<String>,
+misskey_core::object! {
+    /// What `i/2fa/done` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("backupCodes", or_default)]
+        pub backup_codes: Vec<String>,
+    }
 }
-
-misskey_core::object!(Response {
-    backup_codes: Vec<String> = "backupCodes" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -10,34 +10,34 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/2fa/key-done`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub password: String,
-    pub token: Nullable<String>,
-    /// 1 to 30 characters.
-    pub name: String,
-    pub credential: serde_json::Value,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/2fa/key-done`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("password", required)]
+        pub password: String,
+        #[json("token", skip_absent)]
+        pub token: Nullable<String>,
+        /// 1 to 30 characters.
+        #[json("name", required)]
+        pub name: String,
+        #[json("credential", required)]
+        pub credential: serde_json::Value,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    password: String = "password" required,
-    token: Nullable<String> = "token" skip_absent,
-    name: String = "name" required,
-    credential: serde_json::Value = "credential" required,
-});
-
-/// What `i/2fa/key-done` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub id: String,
-    pub name: String,
+misskey_core::object! {
+    /// What `i/2fa/key-done` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("id", required)]
+        pub id: String,
+        #[json("name", required)]
+        pub name: String,
+    }
 }
-
-misskey_core::object!(Response {
-    id: String = "id" required,
-    name: String = "name" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -10,15 +10,15 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `i/2fa/password-less`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub value: bool,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/2fa/password-less`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("value", required)]
+        pub value: bool,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    value: bool = "value" required,
-});
 
 /// `i/2fa/password-less` answers `204 No Content`.
 pub type Response = ();

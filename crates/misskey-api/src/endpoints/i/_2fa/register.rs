@@ -10,35 +10,35 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/2fa/register`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub password: String,
-    pub token: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/2fa/register`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("password", required)]
+        pub password: String,
+        #[json("token", skip_absent)]
+        pub token: Nullable<String>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    password: String = "password" required,
-    token: Nullable<String> = "token" skip_absent,
-});
-
-/// What `i/2fa/register` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub qr: String,
-    pub url: String,
-    pub secret: String,
-    pub label: String,
-    pub issuer: String,
+misskey_core::object! {
+    /// What `i/2fa/register` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("qr", required)]
+        pub qr: String,
+        #[json("url", required)]
+        pub url: String,
+        #[json("secret", required)]
+        pub secret: String,
+        #[json("label", required)]
+        pub label: String,
+        #[json("issuer", required)]
+        pub issuer: String,
+    }
 }
-
-misskey_core::object!(Response {
-    qr: String = "qr" required,
-    url: String = "url" required,
-    secret: String = "secret" required,
-    label: String = "label" required,
-    issuer: String = "issuer" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -10,201 +10,181 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/2fa/register-key`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub password: String,
-    pub token: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/2fa/register-key`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("password", required)]
+        pub password: String,
+        #[json("token", skip_absent)]
+        pub token: Nullable<String>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    password: String = "password" required,
-    token: Nullable<String> = "token" skip_absent,
-});
-
-/// What `i/2fa/register-key` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub rp: Rp,
-    pub user: User,
-    pub challenge: String,
-    pub pub_key_cred_params: Vec<PubKeyCredParam>,
-    pub timeout: Option<f64>,
-    pub exclude_credentials: Option<Vec<ExcludeCredential>>,
-    pub authenticator_selection: Option<AuthenticatorSelection>,
-    pub attestation: Option<Attestation>,
-    pub extensions: Option<Extensions>,
+misskey_core::object! {
+    /// What `i/2fa/register-key` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("rp", required)]
+        pub rp: Rp,
+        #[json("user", required)]
+        pub user: User,
+        #[json("challenge", required)]
+        pub challenge: String,
+        #[json("pubKeyCredParams", or_default)]
+        pub pub_key_cred_params: Vec<PubKeyCredParam>,
+        #[json("timeout", or_default)]
+        pub timeout: Option<f64>,
+        #[json("excludeCredentials", or_default)]
+        pub exclude_credentials: Option<Vec<ExcludeCredential>>,
+        #[json("authenticatorSelection", or_default)]
+        pub authenticator_selection: Option<AuthenticatorSelection>,
+        #[json("attestation", or_default)]
+        pub attestation: Option<Attestation>,
+        #[json("extensions", or_default)]
+        pub extensions: Option<Extensions>,
+    }
 }
 
-misskey_core::object!(Response {
-    rp: Rp = "rp" required,
-    user: User = "user" required,
-    challenge: String = "challenge" required,
-    pub_key_cred_params: Vec<PubKeyCredParam> = "pubKeyCredParams" or_default,
-    timeout: Option<f64> = "timeout" or_default,
-    exclude_credentials: Option<Vec<ExcludeCredential>> = "excludeCredentials" or_default,
-    authenticator_selection: Option<AuthenticatorSelection> = "authenticatorSelection" or_default,
-    attestation: Option<Attestation> = "attestation" or_default,
-    extensions: Option<Extensions> = "extensions" or_default,
-});
-
-/// `rp` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rp {
-    pub id: Option<String>,
+misskey_core::object! {
+    /// `rp` in the `i/2fa/register-key` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Rp {
+        #[json("id", skip_none)]
+        pub id: Option<String>,
+    }
 }
 
-misskey_core::object!(Rp {
-    id: Option<String> = "id" skip_none,
-});
-
-/// `user` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct User {
-    pub id: String,
-    pub name: String,
-    pub display_name: String,
+misskey_core::object! {
+    /// `user` in the `i/2fa/register-key` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct User {
+        #[json("id", required)]
+        pub id: String,
+        #[json("name", required)]
+        pub name: String,
+        #[json("displayName", required)]
+        pub display_name: String,
+    }
 }
 
-misskey_core::object!(User {
-    id: String = "id" required,
-    name: String = "name" required,
-    display_name: String = "displayName" required,
-});
-
-/// `pubKeyCredParams[]` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PubKeyCredParam {
-    pub r#type: String,
-    pub alg: f64,
+misskey_core::object! {
+    /// `pubKeyCredParams[]` in the `i/2fa/register-key` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct PubKeyCredParam {
+        #[json("type", required)]
+        pub r#type: String,
+        #[json("alg", required)]
+        pub alg: f64,
+    }
 }
 
-misskey_core::object!(PubKeyCredParam {
-    r#type: String = "type" required,
-    alg: f64 = "alg" required,
-});
-
-/// `excludeCredentials[]` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExcludeCredential {
-    pub id: String,
-    pub r#type: String,
-    pub transports: Vec<Transport>,
+misskey_core::object! {
+    /// `excludeCredentials[]` in the `i/2fa/register-key` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ExcludeCredential {
+        #[json("id", required)]
+        pub id: String,
+        #[json("type", required)]
+        pub r#type: String,
+        #[json("transports", or_default)]
+        pub transports: Vec<Transport>,
+    }
 }
 
-misskey_core::object!(ExcludeCredential {
-    id: String = "id" required,
-    r#type: String = "type" required,
-    transports: Vec<Transport> = "transports" or_default,
-});
-
-/// Values of `excludeCredentials[].transports[]` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Transport {
-    /// `ble`
-    Ble,
-    /// `cable`
-    Cable,
-    /// `hybrid`
-    Hybrid,
-    /// `internal`
-    Internal,
-    /// `nfc`
-    Nfc,
-    /// `smart-card`
-    SmartCard,
-    /// `usb`
-    Usb,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `excludeCredentials[].transports[]` in the `i/2fa/register-key` response.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Transport {
+        Ble = "ble",
+        Cable = "cable",
+        Hybrid = "hybrid",
+        Internal = "internal",
+        Nfc = "nfc",
+        SmartCard = "smart-card",
+        Usb = "usb",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    Transport, Other { Ble => "ble", Cable => "cable", Hybrid => "hybrid", Internal =>
-    "internal", Nfc => "nfc", SmartCard => "smart-card", Usb => "usb", }
-);
-
-/// `authenticatorSelection` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuthenticatorSelection {
-    pub authenticator_attachment: AuthenticatorAttachment,
-    pub require_resident_key: bool,
-    pub user_verification: UserVerification,
+misskey_core::object! {
+    /// `authenticatorSelection` in the `i/2fa/register-key` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct AuthenticatorSelection {
+        #[json("authenticatorAttachment", required)]
+        pub authenticator_attachment: AuthenticatorAttachment,
+        #[json("requireResidentKey", or_default)]
+        pub require_resident_key: bool,
+        #[json("userVerification", required)]
+        pub user_verification: UserVerification,
+    }
 }
 
-misskey_core::object!(AuthenticatorSelection {
-    authenticator_attachment: AuthenticatorAttachment = "authenticatorAttachment" required,
-    require_resident_key: bool = "requireResidentKey" or_default,
-    user_verification: UserVerification = "userVerification" required,
-});
-
-/// Values of `authenticatorSelection.authenticatorAttachment` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticatorAttachment {
-    /// `cross-platform`
-    CrossPlatform,
-    /// `platform`
-    Platform,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `authenticatorSelection.authenticatorAttachment` in the `i/2fa/register-key` response.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AuthenticatorAttachment {
+        CrossPlatform = "cross-platform",
+        Platform = "platform",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    AuthenticatorAttachment, Other { CrossPlatform => "cross-platform", Platform =>
-    "platform", }
-);
-
-/// Values of `authenticatorSelection.userVerification` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserVerification {
-    /// `discouraged`
-    Discouraged,
-    /// `preferred`
-    Preferred,
-    /// `required`
-    Required,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `authenticatorSelection.userVerification` in the `i/2fa/register-key` response.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum UserVerification {
+        Discouraged = "discouraged",
+        Preferred = "preferred",
+        Required = "required",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    UserVerification, Other { Discouraged => "discouraged", Preferred => "preferred",
-    Required => "required", }
-);
-
-/// Values of `attestation` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Attestation {
-    /// `direct`
-    Direct,
-    /// `enterprise`
-    Enterprise,
-    /// `indirect`
-    Indirect,
-    /// `none`
-    None,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `attestation` in the `i/2fa/register-key` response.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Attestation {
+        Direct = "direct",
+        Enterprise = "enterprise",
+        Indirect = "indirect",
+        None = "none",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    Attestation, Other { Direct => "direct", Enterprise => "enterprise", Indirect =>
-    "indirect", None => "none", }
-);
-
-/// `extensions` in the `i/2fa/register-key` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Extensions {
-    pub appid: Option<String>,
-    pub cred_props: Option<bool>,
-    pub hmac_create_secret: Option<bool>,
+misskey_core::object! {
+    /// `extensions` in the `i/2fa/register-key` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Extensions {
+        #[json("appid", or_default)]
+        pub appid: Option<String>,
+        #[json("credProps", or_default)]
+        pub cred_props: Option<bool>,
+        #[json("hmacCreateSecret", or_default)]
+        pub hmac_create_secret: Option<bool>,
+    }
 }
-
-misskey_core::object!(Extensions {
-    appid: Option<String> = "appid" or_default,
-    cred_props: Option<bool> = "credProps" or_default,
-    hmac_create_secret: Option<bool> = "hmacCreateSecret" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

@@ -10,19 +10,19 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/2fa/remove-key`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub password: String,
-    pub token: Nullable<String>,
-    pub credential_id: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/2fa/remove-key`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("password", required)]
+        pub password: String,
+        #[json("token", skip_absent)]
+        pub token: Nullable<String>,
+        #[json("credentialId", required)]
+        pub credential_id: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    password: String = "password" required,
-    token: Nullable<String> = "token" skip_absent,
-    credential_id: String = "credentialId" required,
-});
 
 /// `i/2fa/remove-key` answers `204 No Content`.
 pub type Response = ();

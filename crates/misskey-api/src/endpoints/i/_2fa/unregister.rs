@@ -10,17 +10,17 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/2fa/unregister`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub password: String,
-    pub token: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/2fa/unregister`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("password", required)]
+        pub password: String,
+        #[json("token", skip_absent)]
+        pub token: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    password: String = "password" required,
-    token: Nullable<String> = "token" skip_absent,
-});
 
 /// `i/2fa/unregister` answers `204 No Content`.
 pub type Response = ();

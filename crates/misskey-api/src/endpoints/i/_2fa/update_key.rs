@@ -10,18 +10,18 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `i/2fa/update-key`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// 1 to 30 characters.
-    pub name: String,
-    pub credential_id: String,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/2fa/update-key`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// 1 to 30 characters.
+        #[json("name", required)]
+        pub name: String,
+        #[json("credentialId", required)]
+        pub credential_id: String,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    credential_id: String = "credentialId" required,
-});
 
 /// `i/2fa/update-key` answers `204 No Content`.
 pub type Response = ();

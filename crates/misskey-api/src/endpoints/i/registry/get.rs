@@ -8,20 +8,20 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/registry/get`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub key: String,
-    /// Default: `[]`.
-    pub scope: Vec<String>,
-    pub domain: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/registry/get`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("key", required)]
+        pub key: String,
+        /// Default: `[]`.
+        #[json("scope", required)]
+        pub scope: Vec<String>,
+        #[json("domain", skip_absent)]
+        pub domain: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    key: String = "key" required,
-    scope: Vec<String> = "scope" required,
-    domain: Nullable<String> = "domain" skip_absent,
-});
 
 /// What `i/registry/get` answers.
 pub type Response = serde_json::Value;

@@ -8,32 +8,32 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/registry/get-detail`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub key: String,
-    /// Default: `[]`.
-    pub scope: Vec<String>,
-    pub domain: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/registry/get-detail`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("key", required)]
+        pub key: String,
+        /// Default: `[]`.
+        #[json("scope", required)]
+        pub scope: Vec<String>,
+        #[json("domain", skip_absent)]
+        pub domain: Nullable<String>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    key: String = "key" required,
-    scope: Vec<String> = "scope" required,
-    domain: Nullable<String> = "domain" skip_absent,
-});
-
-/// What `i/registry/get-detail` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub updated_at: String,
-    pub value: serde_json::Value,
+misskey_core::object! {
+    /// What `i/registry/get-detail` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("updatedAt", required)]
+        pub updated_at: String,
+        #[json("value", required)]
+        pub value: serde_json::Value,
+    }
 }
-
-misskey_core::object!(Response {
-    updated_at: String = "updatedAt" required,
-    value: serde_json::Value = "value" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

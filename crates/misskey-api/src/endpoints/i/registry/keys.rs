@@ -8,18 +8,18 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/registry/keys`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `[]`.
-    pub scope: Vec<String>,
-    pub domain: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/registry/keys`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `[]`.
+        #[json("scope", required)]
+        pub scope: Vec<String>,
+        #[json("domain", skip_absent)]
+        pub domain: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    scope: Vec<String> = "scope" required,
-    domain: Nullable<String> = "domain" skip_absent,
-});
 
 /// What `i/registry/keys` answers.
 pub type Response = Vec<String>;

@@ -10,26 +10,27 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `i/registry/scopes-with-domain`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/registry/scopes-with-domain`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// What `i/registry/scopes-with-domain` answers.
 pub type Response = Vec<ResponseItem>;
 
-/// `[]` in the `i/registry/scopes-with-domain` response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseItem {
-    pub scopes: Vec<Vec<String>>,
-    pub domain: Option<String>,
+misskey_core::object! {
+    /// `[]` in the `i/registry/scopes-with-domain` response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ResponseItem {
+        #[json("scopes", or_default)]
+        pub scopes: Vec<Vec<String>>,
+        #[json("domain", or_default)]
+        pub domain: Option<String>,
+    }
 }
-
-misskey_core::object!(ResponseItem {
-    scopes: Vec<Vec<String>> = "scopes" or_default,
-    domain: Option<String> = "domain" or_default,
-});
 
 impl Endpoint for Request {
     type Response = Response;

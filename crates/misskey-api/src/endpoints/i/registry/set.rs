@@ -8,23 +8,23 @@
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
 
-/// The request body of `i/registry/set`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// At least 1 characters.
-    pub key: String,
-    pub value: serde_json::Value,
-    /// Default: `[]`.
-    pub scope: Vec<String>,
-    pub domain: Nullable<String>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/registry/set`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// At least 1 characters.
+        #[json("key", required)]
+        pub key: String,
+        #[json("value", required)]
+        pub value: serde_json::Value,
+        /// Default: `[]`.
+        #[json("scope", required)]
+        pub scope: Vec<String>,
+        #[json("domain", skip_absent)]
+        pub domain: Nullable<String>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    key: String = "key" required,
-    value: serde_json::Value = "value" required,
-    scope: Vec<String> = "scope" required,
-    domain: Nullable<String> = "domain" skip_absent,
-});
 
 /// `i/registry/set` answers `204 No Content`.
 pub type Response = ();

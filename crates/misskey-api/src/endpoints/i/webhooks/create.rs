@@ -9,24 +9,24 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `i/webhooks/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// 1 to 100 characters.
-    pub name: String,
-    /// 1 to 1024 characters.
-    pub url: String,
-    /// Default: `""`. At most 1024 characters.
-    pub secret: Option<String>,
-    pub on: Vec<models::UserWebhookOnItem>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/webhooks/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// 1 to 100 characters.
+        #[json("name", required)]
+        pub name: String,
+        /// 1 to 1024 characters.
+        #[json("url", required)]
+        pub url: String,
+        /// Default: `""`. At most 1024 characters.
+        #[json("secret", skip_none)]
+        pub secret: Option<String>,
+        #[json("on", required)]
+        pub on: Vec<models::UserWebhookOnItem>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    url: String = "url" required,
-    secret: Option<String> = "secret" skip_none,
-    on: Vec<models::UserWebhookOnItem> = "on" required,
-});
 
 /// What `i/webhooks/create` answers.
 pub type Response = models::IWebhooksResponse;

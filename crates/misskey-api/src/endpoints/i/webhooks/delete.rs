@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `i/webhooks/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub webhook_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/webhooks/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("webhookId", required)]
+        pub webhook_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    webhook_id: Id = "webhookId" required,
-});
 
 /// `i/webhooks/delete` answers `204 No Content`.
 pub type Response = ();

@@ -9,15 +9,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `i/webhooks/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub webhook_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/webhooks/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("webhookId", required)]
+        pub webhook_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    webhook_id: Id = "webhookId" required,
-});
 
 /// What `i/webhooks/show` answers.
 pub type Response = models::IWebhooksResponse;

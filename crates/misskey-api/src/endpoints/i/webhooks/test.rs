@@ -11,19 +11,19 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `i/webhooks/test`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub webhook_id: Id,
-    pub r#type: models::UserWebhookOnItem,
-    pub r#override: Option<models::AdminSystemWebhookTestOverride>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/webhooks/test`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("webhookId", required)]
+        pub webhook_id: Id,
+        #[json("type", required)]
+        pub r#type: models::UserWebhookOnItem,
+        #[json("override", skip_none)]
+        pub r#override: Option<models::AdminSystemWebhookTestOverride>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    webhook_id: Id = "webhookId" required,
-    r#type: models::UserWebhookOnItem = "type" required,
-    r#override: Option<models::AdminSystemWebhookTestOverride> = "override" skip_none,
-});
 
 /// `i/webhooks/test` answers `204 No Content`.
 pub type Response = ();

@@ -9,28 +9,28 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `i/webhooks/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub webhook_id: Id,
-    /// 1 to 100 characters.
-    pub name: Option<String>,
-    /// 1 to 1024 characters.
-    pub url: Option<String>,
-    /// At most 1024 characters.
-    pub secret: Nullable<String>,
-    pub on: Option<Vec<models::UserWebhookOnItem>>,
-    pub active: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `i/webhooks/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("webhookId", required)]
+        pub webhook_id: Id,
+        /// 1 to 100 characters.
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        /// 1 to 1024 characters.
+        #[json("url", skip_none)]
+        pub url: Option<String>,
+        /// At most 1024 characters.
+        #[json("secret", skip_absent)]
+        pub secret: Nullable<String>,
+        #[json("on", skip_none)]
+        pub on: Option<Vec<models::UserWebhookOnItem>>,
+        #[json("active", skip_none)]
+        pub active: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    webhook_id: Id = "webhookId" required,
-    name: Option<String> = "name" skip_none,
-    url: Option<String> = "url" skip_none,
-    secret: Nullable<String> = "secret" skip_absent,
-    on: Option<Vec<models::UserWebhookOnItem>> = "on" skip_none,
-    active: Option<bool> = "active" skip_none,
-});
 
 /// `i/webhooks/update` answers `204 No Content`.
 pub type Response = ();

@@ -8,11 +8,12 @@
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
 
-/// The request body of `notes/drafts/count`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {}
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {});
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/drafts/count`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {}
+}
 
 /// What `notes/drafts/count` answers.
 pub type Response = f64;

@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `notes/drafts/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub draft_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/drafts/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("draftId", required)]
+        pub draft_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    draft_id: Id = "draftId" required,
-});
 
 /// `notes/drafts/delete` answers `204 No Content`.
 pub type Response = ();

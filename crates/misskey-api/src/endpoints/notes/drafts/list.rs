@@ -9,26 +9,26 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `notes/drafts/list`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// Default: `30`. 1 to 100.
-    pub limit: Option<i64>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub since_date: Option<i64>,
-    pub until_date: Option<i64>,
-    pub scheduled: Nullable<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/drafts/list`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// Default: `30`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+        #[json("scheduled", skip_absent)]
+        pub scheduled: Nullable<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    limit: Option<i64> = "limit" skip_none,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-    scheduled: Nullable<bool> = "scheduled" skip_absent,
-});
 
 /// What `notes/drafts/list` answers.
 pub type Response = Vec<models::NoteDraft>;

@@ -9,57 +9,57 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `notes/drafts/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub draft_id: Id,
-    pub visibility: Option<models::NoteVisibility>,
-    pub visible_user_ids: Option<Vec<Id>>,
-    /// 1 to 100 characters.
-    pub cw: Nullable<String>,
-    /// At most 200 characters.
-    pub hashtag: Nullable<String>,
-    pub local_only: Option<bool>,
-    pub reaction_acceptance: Nullable<models::NoteReactionAcceptance>,
-    pub reply_id: Nullable<Id>,
-    pub renote_id: Nullable<Id>,
-    pub channel_id: Nullable<Id>,
-    /// 0 to 3000 characters.
-    pub text: Nullable<String>,
-    /// 0 to 16 items.
-    pub file_ids: Option<Vec<Id>>,
-    pub poll: Nullable<models::NotesDraftsPoll>,
-    pub scheduled_at: Nullable<i64>,
-    pub is_actually_scheduled: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/drafts/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("draftId", required)]
+        pub draft_id: Id,
+        #[json("visibility", skip_none)]
+        pub visibility: Option<models::NoteVisibility>,
+        #[json("visibleUserIds", skip_none)]
+        pub visible_user_ids: Option<Vec<Id>>,
+        /// 1 to 100 characters.
+        #[json("cw", skip_absent)]
+        pub cw: Nullable<String>,
+        /// At most 200 characters.
+        #[json("hashtag", skip_absent)]
+        pub hashtag: Nullable<String>,
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        #[json("reactionAcceptance", skip_absent)]
+        pub reaction_acceptance: Nullable<models::NoteReactionAcceptance>,
+        #[json("replyId", skip_absent)]
+        pub reply_id: Nullable<Id>,
+        #[json("renoteId", skip_absent)]
+        pub renote_id: Nullable<Id>,
+        #[json("channelId", skip_absent)]
+        pub channel_id: Nullable<Id>,
+        /// 0 to 3000 characters.
+        #[json("text", skip_absent)]
+        pub text: Nullable<String>,
+        /// 0 to 16 items.
+        #[json("fileIds", skip_none)]
+        pub file_ids: Option<Vec<Id>>,
+        #[json("poll", skip_absent)]
+        pub poll: Nullable<models::NotesDraftsPoll>,
+        #[json("scheduledAt", skip_absent)]
+        pub scheduled_at: Nullable<i64>,
+        #[json("isActuallyScheduled", skip_none)]
+        pub is_actually_scheduled: Option<bool>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    draft_id: Id = "draftId" required,
-    visibility: Option<models::NoteVisibility> = "visibility" skip_none,
-    visible_user_ids: Option<Vec<Id>> = "visibleUserIds" skip_none,
-    cw: Nullable<String> = "cw" skip_absent,
-    hashtag: Nullable<String> = "hashtag" skip_absent,
-    local_only: Option<bool> = "localOnly" skip_none,
-    reaction_acceptance: Nullable<models::NoteReactionAcceptance> = "reactionAcceptance" skip_absent,
-    reply_id: Nullable<Id> = "replyId" skip_absent,
-    renote_id: Nullable<Id> = "renoteId" skip_absent,
-    channel_id: Nullable<Id> = "channelId" skip_absent,
-    text: Nullable<String> = "text" skip_absent,
-    file_ids: Option<Vec<Id>> = "fileIds" skip_none,
-    poll: Nullable<models::NotesDraftsPoll> = "poll" skip_absent,
-    scheduled_at: Nullable<i64> = "scheduledAt" skip_absent,
-    is_actually_scheduled: Option<bool> = "isActuallyScheduled" skip_none,
-});
-
-/// What `notes/drafts/update` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub updated_draft: models::NoteDraft,
+misskey_core::object! {
+    /// What `notes/drafts/update` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("updatedDraft", required)]
+        pub updated_draft: models::NoteDraft,
+    }
 }
-
-misskey_core::object!(Response {
-    updated_draft: models::NoteDraft = "updatedDraft" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;

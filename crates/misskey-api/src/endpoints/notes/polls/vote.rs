@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `notes/polls/vote`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub note_id: Id,
-    pub choice: i64,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `notes/polls/vote`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("noteId", required)]
+        pub note_id: Id,
+        #[json("choice", required)]
+        pub choice: i64,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    note_id: Id = "noteId" required,
-    choice: i64 = "choice" required,
-});
 
 /// `notes/polls/vote` answers `204 No Content`.
 pub type Response = ();

@@ -9,18 +9,18 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `users/lists/create-from-public`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    /// 1 to 100 characters.
-    pub name: String,
-    pub list_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/lists/create-from-public`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        /// 1 to 100 characters.
+        #[json("name", required)]
+        pub name: String,
+        #[json("listId", required)]
+        pub list_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    name: String = "name" required,
-    list_id: Id = "listId" required,
-});
 
 /// What `users/lists/create-from-public` answers.
 pub type Response = models::UserList;

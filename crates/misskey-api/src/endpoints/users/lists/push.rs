@@ -8,17 +8,17 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `users/lists/push`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub list_id: Id,
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/lists/push`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("listId", required)]
+        pub list_id: Id,
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    list_id: Id = "listId" required,
-    user_id: Id = "userId" required,
-});
 
 /// `users/lists/push` answers `204 No Content`.
 pub type Response = ();

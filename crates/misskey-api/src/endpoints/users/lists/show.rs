@@ -8,42 +8,42 @@
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `users/lists/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub list_id: Id,
-    /// Default: `false`.
-    pub for_public: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/lists/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("listId", required)]
+        pub list_id: Id,
+        /// Default: `false`.
+        #[json("forPublic", skip_none)]
+        pub for_public: Option<bool>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    list_id: Id = "listId" required,
-    for_public: Option<bool> = "forPublic" skip_none,
-});
-
-/// What `users/lists/show` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub id: Id,
-    pub created_at: DateTime,
-    pub name: String,
-    pub user_ids: Option<Vec<Id>>,
-    pub is_public: bool,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub liked_count: Option<f64>,
-    /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-    pub is_liked: Option<bool>,
+misskey_core::object! {
+    /// What `users/lists/show` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("createdAt", required)]
+        pub created_at: DateTime,
+        #[json("name", required)]
+        pub name: String,
+        #[json("userIds", skip_none)]
+        pub user_ids: Option<Vec<Id>>,
+        #[json("isPublic", or_default)]
+        pub is_public: bool,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("likedCount", skip_none)]
+        pub liked_count: Option<f64>,
+        /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
+        #[json("isLiked", skip_none)]
+        pub is_liked: Option<bool>,
+    }
 }
-
-misskey_core::object!(Response {
-    id: Id = "id" required,
-    created_at: DateTime = "createdAt" required,
-    name: String = "name" required,
-    user_ids: Option<Vec<Id>> = "userIds" skip_none,
-    is_public: bool = "isPublic" or_default,
-    liked_count: Option<f64> = "likedCount" skip_none,
-    is_liked: Option<bool> = "isLiked" skip_none,
-});
 
 impl misskey_core::HasId for Response {
     fn id(&self) -> Option<&str> {

@@ -9,20 +9,20 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `users/lists/update`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub list_id: Id,
-    /// 1 to 100 characters.
-    pub name: Option<String>,
-    pub is_public: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/lists/update`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("listId", required)]
+        pub list_id: Id,
+        /// 1 to 100 characters.
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("isPublic", skip_none)]
+        pub is_public: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    list_id: Id = "listId" required,
-    name: Option<String> = "name" skip_none,
-    is_public: Option<bool> = "isPublic" skip_none,
-});
 
 /// What `users/lists/update` answers.
 pub type Response = models::UserList;

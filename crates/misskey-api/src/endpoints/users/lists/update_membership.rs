@@ -8,19 +8,19 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `users/lists/update-membership`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub list_id: Id,
-    pub user_id: Id,
-    pub with_replies: Option<bool>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `users/lists/update-membership`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("listId", required)]
+        pub list_id: Id,
+        #[json("userId", required)]
+        pub user_id: Id,
+        #[json("withReplies", skip_none)]
+        pub with_replies: Option<bool>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    list_id: Id = "listId" required,
-    user_id: Id = "userId" required,
-    with_replies: Option<bool> = "withReplies" skip_none,
-});
 
 /// `users/lists/update-membership` answers `204 No Content`.
 pub type Response = ();

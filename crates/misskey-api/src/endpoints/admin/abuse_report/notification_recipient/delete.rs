@@ -10,15 +10,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `admin/abuse-report/notification-recipient/delete`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/abuse-report/notification-recipient/delete`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("id", required)]
+        pub id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    id: Id = "id" required,
-});
 
 /// `admin/abuse-report/notification-recipient/delete` answers `204 No Content`.
 pub type Response = ();

@@ -11,15 +11,15 @@
 use misskey_core::{Endpoint, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/abuse-report/notification-recipient/list`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub method: Option<Vec<models::AbuseReportNotificationRecipientMethod>>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/abuse-report/notification-recipient/list`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("method", skip_none)]
+        pub method: Option<Vec<models::AbuseReportNotificationRecipientMethod>>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    method: Option<Vec<models::AbuseReportNotificationRecipientMethod>> = "method" skip_none,
-});
 
 /// What `admin/abuse-report/notification-recipient/list` answers.
 pub type Response = Vec<models::AbuseReportNotificationRecipient>;

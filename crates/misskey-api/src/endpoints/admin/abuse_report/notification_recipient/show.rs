@@ -11,15 +11,15 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/abuse-report/notification-recipient/show`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/abuse-report/notification-recipient/show`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("id", required)]
+        pub id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    id: Id = "id" required,
-});
 
 /// What `admin/abuse-report/notification-recipient/show` answers.
 pub type Response = models::AbuseReportNotificationRecipient;

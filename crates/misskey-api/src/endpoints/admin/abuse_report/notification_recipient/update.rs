@@ -11,26 +11,26 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `admin/abuse-report/notification-recipient/update`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub id: Id,
-    pub is_active: bool,
-    /// 1 to 255 characters.
-    pub name: String,
-    pub method: models::AbuseReportNotificationRecipientMethod,
-    pub user_id: Option<Id>,
-    pub system_webhook_id: Option<Id>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `admin/abuse-report/notification-recipient/update`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        #[json("id", required)]
+        pub id: Id,
+        #[json("isActive", required)]
+        pub is_active: bool,
+        /// 1 to 255 characters.
+        #[json("name", required)]
+        pub name: String,
+        #[json("method", required)]
+        pub method: models::AbuseReportNotificationRecipientMethod,
+        #[json("userId", skip_none)]
+        pub user_id: Option<Id>,
+        #[json("systemWebhookId", skip_none)]
+        pub system_webhook_id: Option<Id>,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    id: Id = "id" required,
-    is_active: bool = "isActive" required,
-    name: String = "name" required,
-    method: models::AbuseReportNotificationRecipientMethod = "method" required,
-    user_id: Option<Id> = "userId" skip_none,
-    system_webhook_id: Option<Id> = "systemWebhookId" skip_none,
-});
 
 /// What `admin/abuse-report/notification-recipient/update` answers.
 pub type Response = models::AbuseReportNotificationRecipient;

@@ -9,17 +9,17 @@
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `chat/rooms/invitations/create`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub room_id: Id,
-    pub user_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/rooms/invitations/create`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("roomId", required)]
+        pub room_id: Id,
+        #[json("userId", required)]
+        pub user_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    room_id: Id = "roomId" required,
-    user_id: Id = "userId" required,
-});
 
 /// What `chat/rooms/invitations/create` answers.
 pub type Response = models::ChatRoomInvitation;

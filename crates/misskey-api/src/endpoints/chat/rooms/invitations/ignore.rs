@@ -8,15 +8,15 @@
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 
-/// The request body of `chat/rooms/invitations/ignore`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub room_id: Id,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `chat/rooms/invitations/ignore`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("roomId", required)]
+        pub room_id: Id,
+    }
 }
-
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    room_id: Id = "roomId" required,
-});
 
 /// `chat/rooms/invitations/ignore` answers `204 No Content`.
 pub type Response = ();

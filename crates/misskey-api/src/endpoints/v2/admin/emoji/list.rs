@@ -9,178 +9,138 @@
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
-/// The request body of `v2/admin/emoji/list`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Request {
-    pub query: Nullable<Query>,
-    pub since_id: Option<Id>,
-    pub until_id: Option<Id>,
-    pub since_date: Option<i64>,
-    pub until_date: Option<i64>,
-    /// Default: `10`. 1 to 100.
-    pub limit: Option<i64>,
-    pub page: Option<i64>,
-    /// Default: `["-id"]`.
-    pub sort_keys: Option<Vec<SortKey>>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// The request body of `v2/admin/emoji/list`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Request {
+        #[json("query", skip_absent)]
+        pub query: Nullable<Query>,
+        #[json("sinceId", skip_none)]
+        pub since_id: Option<Id>,
+        #[json("untilId", skip_none)]
+        pub until_id: Option<Id>,
+        #[json("sinceDate", skip_none)]
+        pub since_date: Option<i64>,
+        #[json("untilDate", skip_none)]
+        pub until_date: Option<i64>,
+        /// Default: `10`. 1 to 100.
+        #[json("limit", skip_none)]
+        pub limit: Option<i64>,
+        #[json("page", skip_none)]
+        pub page: Option<i64>,
+        /// Default: `["-id"]`.
+        #[json("sortKeys", skip_none)]
+        pub sort_keys: Option<Vec<SortKey>>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Request {
-    query: Nullable<Query> = "query" skip_absent,
-    since_id: Option<Id> = "sinceId" skip_none,
-    until_id: Option<Id> = "untilId" skip_none,
-    since_date: Option<i64> = "sinceDate" skip_none,
-    until_date: Option<i64> = "untilDate" skip_none,
-    limit: Option<i64> = "limit" skip_none,
-    page: Option<i64> = "page" skip_none,
-    sort_keys: Option<Vec<SortKey>> = "sortKeys" skip_none,
-});
-
-/// `query` in the `v2/admin/emoji/list` request.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Query {
-    pub updated_at_from: Option<String>,
-    pub updated_at_to: Option<String>,
-    pub name: Option<String>,
-    pub host: Option<String>,
-    pub uri: Option<String>,
-    pub public_url: Option<String>,
-    pub original_url: Option<String>,
-    pub r#type: Option<String>,
-    pub aliases: Option<String>,
-    pub category: Option<String>,
-    pub license: Option<String>,
-    pub is_sensitive: Option<bool>,
-    pub local_only: Option<bool>,
-    /// Default: `"all"`.
-    pub host_type: Option<HostType>,
-    pub role_ids: Option<Vec<Id>>,
+misskey_core::object! {
+    #![deserialize(cfg(feature = "deserialize-requests"))]
+    /// `query` in the `v2/admin/emoji/list` request.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Query {
+        #[json("updatedAtFrom", skip_none)]
+        pub updated_at_from: Option<String>,
+        #[json("updatedAtTo", skip_none)]
+        pub updated_at_to: Option<String>,
+        #[json("name", skip_none)]
+        pub name: Option<String>,
+        #[json("host", skip_none)]
+        pub host: Option<String>,
+        #[json("uri", skip_none)]
+        pub uri: Option<String>,
+        #[json("publicUrl", skip_none)]
+        pub public_url: Option<String>,
+        #[json("originalUrl", skip_none)]
+        pub original_url: Option<String>,
+        #[json("type", skip_none)]
+        pub r#type: Option<String>,
+        #[json("aliases", skip_none)]
+        pub aliases: Option<String>,
+        #[json("category", skip_none)]
+        pub category: Option<String>,
+        #[json("license", skip_none)]
+        pub license: Option<String>,
+        #[json("isSensitive", skip_none)]
+        pub is_sensitive: Option<bool>,
+        #[json("localOnly", skip_none)]
+        pub local_only: Option<bool>,
+        /// Default: `"all"`.
+        #[json("hostType", skip_none)]
+        pub host_type: Option<HostType>,
+        #[json("roleIds", skip_none)]
+        pub role_ids: Option<Vec<Id>>,
+    }
 }
 
-misskey_core::object!(#[cfg(feature = "deserialize-requests")] Query {
-    updated_at_from: Option<String> = "updatedAtFrom" skip_none,
-    updated_at_to: Option<String> = "updatedAtTo" skip_none,
-    name: Option<String> = "name" skip_none,
-    host: Option<String> = "host" skip_none,
-    uri: Option<String> = "uri" skip_none,
-    public_url: Option<String> = "publicUrl" skip_none,
-    original_url: Option<String> = "originalUrl" skip_none,
-    r#type: Option<String> = "type" skip_none,
-    aliases: Option<String> = "aliases" skip_none,
-    category: Option<String> = "category" skip_none,
-    license: Option<String> = "license" skip_none,
-    is_sensitive: Option<bool> = "isSensitive" skip_none,
-    local_only: Option<bool> = "localOnly" skip_none,
-    host_type: Option<HostType> = "hostType" skip_none,
-    role_ids: Option<Vec<Id>> = "roleIds" skip_none,
-});
-
-/// Values of `query.hostType` in the `v2/admin/emoji/list` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum HostType {
-    /// `local`
-    Local,
-    /// `remote`
-    Remote,
-    /// `all`
-    #[default]
-    All,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    #![default(All)]
+    /// Values of `query.hostType` in the `v2/admin/emoji/list` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum HostType {
+        Local = "local",
+        Remote = "remote",
+        All = "all",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    HostType, Other { Local => "local", Remote => "remote", All => "all", }
-);
-
-/// Values of `sortKeys[]` in the `v2/admin/emoji/list` request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SortKey {
-    /// `+id`
-    PlusId,
-    /// `-id`
-    MinusId,
-    /// `+updatedAt`
-    PlusUpdatedAt,
-    /// `-updatedAt`
-    MinusUpdatedAt,
-    /// `+name`
-    PlusName,
-    /// `-name`
-    MinusName,
-    /// `+host`
-    PlusHost,
-    /// `-host`
-    MinusHost,
-    /// `+uri`
-    PlusUri,
-    /// `-uri`
-    MinusUri,
-    /// `+publicUrl`
-    PlusPublicUrl,
-    /// `-publicUrl`
-    MinusPublicUrl,
-    /// `+type`
-    PlusType,
-    /// `-type`
-    MinusType,
-    /// `+aliases`
-    PlusAliases,
-    /// `-aliases`
-    MinusAliases,
-    /// `+category`
-    PlusCategory,
-    /// `-category`
-    MinusCategory,
-    /// `+license`
-    PlusLicense,
-    /// `-license`
-    MinusLicense,
-    /// `+isSensitive`
-    PlusIsSensitive,
-    /// `-isSensitive`
-    MinusIsSensitive,
-    /// `+localOnly`
-    PlusLocalOnly,
-    /// `-localOnly`
-    MinusLocalOnly,
-    /// `+roleIdsThatCanBeUsedThisEmojiAsReaction`
-    PlusRoleIdsThatCanBeUsedThisEmojiAsReaction,
-    /// `-roleIdsThatCanBeUsedThisEmojiAsReaction`
-    MinusRoleIdsThatCanBeUsedThisEmojiAsReaction,
-    /// A value this version of the bindings does not know (sent by a newer server or a fork).
-    Other(String),
+misskey_core::string_enum! {
+    /// Values of `sortKeys[]` in the `v2/admin/emoji/list` request.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum SortKey {
+        PlusId = "+id",
+        MinusId = "-id",
+        PlusUpdatedAt = "+updatedAt",
+        MinusUpdatedAt = "-updatedAt",
+        PlusName = "+name",
+        MinusName = "-name",
+        PlusHost = "+host",
+        MinusHost = "-host",
+        PlusUri = "+uri",
+        MinusUri = "-uri",
+        PlusPublicUrl = "+publicUrl",
+        MinusPublicUrl = "-publicUrl",
+        PlusType = "+type",
+        MinusType = "-type",
+        PlusAliases = "+aliases",
+        MinusAliases = "-aliases",
+        PlusCategory = "+category",
+        MinusCategory = "-category",
+        PlusLicense = "+license",
+        MinusLicense = "-license",
+        PlusIsSensitive = "+isSensitive",
+        MinusIsSensitive = "-isSensitive",
+        PlusLocalOnly = "+localOnly",
+        MinusLocalOnly = "-localOnly",
+        PlusRoleIdsThatCanBeUsedThisEmojiAsReaction = "+roleIdsThatCanBeUsedThisEmojiAsReaction",
+        MinusRoleIdsThatCanBeUsedThisEmojiAsReaction = "-roleIdsThatCanBeUsedThisEmojiAsReaction",
+        #[unknown]
+        /// A value this version of the bindings does not know (sent by a newer server or a fork).
+        Other(misskey_core::UnknownValue),
+    }
 }
 
-misskey_core::string_enum!(
-    SortKey, Other { PlusId => "+id", MinusId => "-id", PlusUpdatedAt => "+updatedAt",
-    MinusUpdatedAt => "-updatedAt", PlusName => "+name", MinusName => "-name", PlusHost
-    => "+host", MinusHost => "-host", PlusUri => "+uri", MinusUri => "-uri",
-    PlusPublicUrl => "+publicUrl", MinusPublicUrl => "-publicUrl", PlusType => "+type",
-    MinusType => "-type", PlusAliases => "+aliases", MinusAliases => "-aliases",
-    PlusCategory => "+category", MinusCategory => "-category", PlusLicense => "+license",
-    MinusLicense => "-license", PlusIsSensitive => "+isSensitive", MinusIsSensitive =>
-    "-isSensitive", PlusLocalOnly => "+localOnly", MinusLocalOnly => "-localOnly",
-    PlusRoleIdsThatCanBeUsedThisEmojiAsReaction =>
-    "+roleIdsThatCanBeUsedThisEmojiAsReaction",
-    MinusRoleIdsThatCanBeUsedThisEmojiAsReaction =>
-    "-roleIdsThatCanBeUsedThisEmojiAsReaction", }
-);
-
-/// What `v2/admin/emoji/list` answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub emojis: Vec<models::EmojiDetailedAdmin>,
-    pub count: i64,
-    pub all_count: i64,
-    pub all_pages: i64,
+misskey_core::object! {
+    /// What `v2/admin/emoji/list` answers.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Response {
+        #[json("emojis", or_default)]
+        pub emojis: Vec<models::EmojiDetailedAdmin>,
+        #[json("count", required)]
+        pub count: i64,
+        #[json("allCount", required)]
+        pub all_count: i64,
+        #[json("allPages", required)]
+        pub all_pages: i64,
+    }
 }
-
-misskey_core::object!(Response {
-    emojis: Vec<models::EmojiDetailedAdmin> = "emojis" or_default,
-    count: i64 = "count" required,
-    all_count: i64 = "allCount" required,
-    all_pages: i64 = "allPages" required,
-});
 
 impl Endpoint for Request {
     type Response = Response;
