@@ -437,111 +437,18 @@ events! {
     }
 }
 
-// ---------------------------------------------------------------- backfill requests
-
-fn main_mentions(_: &Main, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(&endpoints::mentions::Request {
-        since_id: since,
-        limit: Some(100),
-        ..Default::default()
-    })
-}
-
-fn home(p: &HomeTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(&endpoints::timeline::Request {
-        since_id: since,
-        limit: Some(100),
-        with_renotes: p.with_renotes,
-        with_files: p.with_files,
-        ..Default::default()
-    })
-}
-
-fn local(p: &LocalTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(&endpoints::local_timeline::Request {
-        since_id: since,
-        limit: Some(100),
-        with_renotes: p.with_renotes,
-        with_replies: p.with_replies,
-        with_files: p.with_files,
-        ..Default::default()
-    })
-}
-
-fn hybrid(p: &HybridTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(&endpoints::hybrid_timeline::Request {
-        since_id: since,
-        limit: Some(100),
-        with_renotes: p.with_renotes,
-        with_replies: p.with_replies,
-        with_files: p.with_files,
-        ..Default::default()
-    })
-}
-
-fn global(p: &GlobalTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(&endpoints::global_timeline::Request {
-        since_id: since,
-        limit: Some(100),
-        with_renotes: p.with_renotes,
-        with_files: p.with_files,
-        ..Default::default()
-    })
-}
-
-fn user_list(p: &UserList, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(&endpoints::user_list_timeline::Request {
-        list_id: p.list_id.clone(),
-        since_id: since,
-        limit: Some(100),
-        with_renotes: p.with_renotes,
-        with_files: p.with_files,
-        ..Default::default()
-    })
-}
-
-fn hashtag(p: &Hashtag, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(&endpoints::search_by_tag::Request {
-        query: Some(p.q.clone()),
-        since_id: since,
-        limit: Some(100),
-        ..Default::default()
-    })
-}
-
-fn antenna(p: &Antenna, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(&endpoints::antenna_notes::Request {
-        antenna_id: p.antenna_id.clone(),
-        since_id: since,
-        limit: Some(100),
-        ..Default::default()
-    })
-}
-
-fn channel_timeline(p: &ChannelTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(&endpoints::channel_timeline::Request {
-        channel_id: p.channel_id.clone(),
-        since_id: since,
-        limit: Some(100),
-        ..Default::default()
-    })
-}
-
-fn role(p: &RoleTimeline, client: &Client, since: Option<Id>) -> Paginator<Note> {
-    client.paginate(&endpoints::role_notes::Request {
-        role_id: p.role_id.clone(),
-        since_id: since,
-        limit: Some(100),
-        ..Default::default()
-    })
-}
-
 // ---------------------------------------------------------------- the table
 
+/// Implements [`Channel`] for each line of the table. A channel with
+/// backfill names the endpoint module it pages through (`since_id` from the
+/// last note seen, 100 notes a page) and the request fields taken from its
+/// params: `field` when the params have a field of the same name, `field:
+/// param` otherwise (converted with `Into`, so a required param fills an
+/// optional request field); then the event variant that carries the notes.
 macro_rules! channel_table {
     ($(
         $channel:ident => $wire:literal, shared: $shared:literal, $event:ident
-        $(, backfill: $fetch:ident via $variant:ident)?;
+        $(, backfill: $endpoint:ident { $($field:ident $(: $param:ident)?),* } via $variant:ident)?;
     )*) => {
         $(
             impl Channel for $channel {
@@ -551,7 +458,18 @@ macro_rules! channel_table {
                 $(
                     fn backfill() -> Option<Backfill<Self>> {
                         Some(Backfill {
-                            fetch: $fetch,
+                            #[allow(unused_variables)]
+                            fetch: |params, client, since| {
+                                client.paginate(&endpoints::$endpoint::Request {
+                                    since_id: since,
+                                    limit: Some(100),
+                                    $($field: Clone::clone(
+                                        &channel_table!(@param params, $field $(: $param)?),
+                                    )
+                                    .into(),)*
+                                    ..Default::default()
+                                })
+                            },
                             note_of: |event| match event {
                                 $event::$variant(note) => Some(note),
                                 _ => None,
@@ -566,20 +484,22 @@ macro_rules! channel_table {
         /// The name of every channel of the table, in its order.
         pub const ALL: &[&str] = &[$($wire),*];
     };
+    (@param $params:ident, $field:ident) => { $params.$field };
+    (@param $params:ident, $field:ident: $param:ident) => { $params.$param };
 }
 
 channel_table! {
-    // channel         wire name          one per socket  events              backfill
-    Main            => "main",            shared: true,   MainEvent,          backfill: main_mentions via Mention;
-    HomeTimeline    => "homeTimeline",    shared: false,  TimelineEvent,      backfill: home via Note;
-    LocalTimeline   => "localTimeline",   shared: false,  TimelineEvent,      backfill: local via Note;
-    HybridTimeline  => "hybridTimeline",  shared: false,  TimelineEvent,      backfill: hybrid via Note;
-    GlobalTimeline  => "globalTimeline",  shared: false,  TimelineEvent,      backfill: global via Note;
-    UserList        => "userList",        shared: false,  TimelineEvent,      backfill: user_list via Note;
-    Hashtag         => "hashtag",         shared: false,  TimelineEvent,      backfill: hashtag via Note;
-    Antenna         => "antenna",         shared: false,  TimelineEvent,      backfill: antenna via Note;
-    ChannelTimeline => "channel",         shared: false,  TimelineEvent,      backfill: channel_timeline via Note;
-    RoleTimeline    => "roleTimeline",    shared: false,  TimelineEvent,      backfill: role via Note;
+    // channel         wire name          one per socket  events          backfill: endpoint { fields from the params } via the notes' variant
+    Main            => "main",            shared: true,   MainEvent,      backfill: mentions {} via Mention;
+    HomeTimeline    => "homeTimeline",    shared: false,  TimelineEvent,  backfill: timeline { with_renotes, with_files } via Note;
+    LocalTimeline   => "localTimeline",   shared: false,  TimelineEvent,  backfill: local_timeline { with_renotes, with_replies, with_files } via Note;
+    HybridTimeline  => "hybridTimeline",  shared: false,  TimelineEvent,  backfill: hybrid_timeline { with_renotes, with_replies, with_files } via Note;
+    GlobalTimeline  => "globalTimeline",  shared: false,  TimelineEvent,  backfill: global_timeline { with_renotes, with_files } via Note;
+    UserList        => "userList",        shared: false,  TimelineEvent,  backfill: user_list_timeline { list_id, with_renotes, with_files } via Note;
+    Hashtag         => "hashtag",         shared: false,  TimelineEvent,  backfill: search_by_tag { query: q } via Note;
+    Antenna         => "antenna",         shared: false,  TimelineEvent,  backfill: antenna_notes { antenna_id } via Note;
+    ChannelTimeline => "channel",         shared: false,  TimelineEvent,  backfill: channel_timeline { channel_id } via Note;
+    RoleTimeline    => "roleTimeline",    shared: false,  TimelineEvent,  backfill: role_notes { role_id } via Note;
     Drive           => "drive",           shared: true,   DriveEvent;
     ServerStats     => "serverStats",     shared: true,   ServerStatsEvent;
     QueueStats      => "queueStats",      shared: true,   QueueStatsEvent;
@@ -588,4 +508,169 @@ channel_table! {
     ReversiGame     => "reversiGame",     shared: false,  ReversiGameEvent;
     ChatUser        => "chatUser",        shared: false,  ChatEvent;
     ChatRoom        => "chatRoom",        shared: false,  ChatEvent;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use futures_util::StreamExt;
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    /// The endpoint and body of the first page each channel's backfill asks
+    /// for, from a REST server on 127.0.0.1 that answers every call `[]`.
+    async fn first_call<C: Channel>(
+        params: C,
+        client: &Client,
+        calls: &Mutex<Vec<Value>>,
+    ) -> Value {
+        let backfill = C::backfill().expect("a channel with backfill");
+        let mut notes = (backfill.fetch)(&params, client, Some(Id::from("9zzz")));
+        assert!(notes.next().await.is_none(), "{}: no notes", C::NAME);
+        calls.lock().unwrap().pop().expect("one call")
+    }
+
+    #[tokio::test]
+    async fn each_backfill_asks_its_endpoint_with_the_channels_params() {
+        let calls: Arc<Mutex<Vec<Value>>> = Arc::default();
+        let recorded = calls.clone();
+        let handler = move |axum::extract::Path(endpoint): axum::extract::Path<String>,
+                            body: String| {
+            let recorded = recorded.clone();
+            async move {
+                let body: Value = serde_json::from_str(&body).unwrap();
+                recorded
+                    .lock()
+                    .unwrap()
+                    .push(json!({"endpoint": endpoint, "body": body}));
+                axum::Json(json!([]))
+            }
+        };
+        let app = axum::Router::new().route("/api/{*endpoint}", axum::routing::post(handler));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let origin = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let client = Client::builder(&origin).token("t0ken").build().unwrap();
+        let id = || Id::from("9abc");
+        let page = json!({"sinceId": "9zzz", "limit": 100});
+        let with = |extra: Value| {
+            let mut body = page.clone();
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            body
+        };
+        let cases = [
+            (
+                first_call(Main, &client, &calls).await,
+                "notes/mentions",
+                page.clone(),
+            ),
+            (
+                first_call(
+                    HomeTimeline {
+                        with_renotes: Some(false),
+                        with_files: Some(true),
+                    },
+                    &client,
+                    &calls,
+                )
+                .await,
+                "notes/timeline",
+                with(json!({"withRenotes": false, "withFiles": true})),
+            ),
+            (
+                first_call(
+                    LocalTimeline {
+                        with_renotes: None,
+                        with_replies: Some(true),
+                        with_files: Some(false),
+                    },
+                    &client,
+                    &calls,
+                )
+                .await,
+                "notes/local-timeline",
+                with(json!({"withReplies": true, "withFiles": false})),
+            ),
+            (
+                first_call(
+                    HybridTimeline {
+                        with_renotes: Some(true),
+                        with_replies: Some(false),
+                        with_files: None,
+                    },
+                    &client,
+                    &calls,
+                )
+                .await,
+                "notes/hybrid-timeline",
+                with(json!({"withRenotes": true, "withReplies": false})),
+            ),
+            (
+                first_call(
+                    GlobalTimeline {
+                        with_renotes: Some(false),
+                        with_files: None,
+                    },
+                    &client,
+                    &calls,
+                )
+                .await,
+                "notes/global-timeline",
+                with(json!({"withRenotes": false})),
+            ),
+            (
+                first_call(
+                    UserList {
+                        list_id: id(),
+                        with_renotes: None,
+                        with_files: Some(true),
+                    },
+                    &client,
+                    &calls,
+                )
+                .await,
+                "notes/user-list-timeline",
+                with(json!({"listId": "9abc", "withFiles": true})),
+            ),
+            (
+                first_call(
+                    Hashtag {
+                        q: vec![vec!["a".into(), "b".into()], vec!["c".into()]],
+                    },
+                    &client,
+                    &calls,
+                )
+                .await,
+                "notes/search-by-tag",
+                with(json!({"query": [["a", "b"], ["c"]]})),
+            ),
+            (
+                first_call(Antenna { antenna_id: id() }, &client, &calls).await,
+                "antennas/notes",
+                with(json!({"antennaId": "9abc"})),
+            ),
+            (
+                first_call(ChannelTimeline { channel_id: id() }, &client, &calls).await,
+                "channels/timeline",
+                with(json!({"channelId": "9abc"})),
+            ),
+            (
+                first_call(RoleTimeline { role_id: id() }, &client, &calls).await,
+                "roles/notes",
+                with(json!({"roleId": "9abc"})),
+            ),
+        ];
+        for (call, endpoint, body) in cases {
+            assert_eq!(call["endpoint"], endpoint, "{call}");
+            // The token goes in the body; the rest is what the channel asks.
+            let mut sent = call["body"].clone();
+            sent.as_object_mut().unwrap().remove("i");
+            assert_eq!(sent, body, "{endpoint}");
+        }
+        assert!(Drive::backfill().is_none() && ChatRoom::backfill().is_none());
+    }
 }
