@@ -519,8 +519,8 @@ pub struct Endpoint {
     pub rate_limited: bool,
     /// Also answers `GET`.
     pub allow_get: bool,
-    /// Documented error codes, in spec order.
-    pub error_codes: Vec<String>,
+    /// Documented errors (the examples of the 4xx/5xx answers), in spec order.
+    pub errors: Vec<ErrorDoc>,
     /// The `Request` struct.
     pub request: TypeId,
     /// JSON pointer of the request schema.
@@ -537,6 +537,20 @@ pub struct Endpoint {
     pub since: Option<String>,
     /// The first version of the set after it that no longer has it (`x-misskey-until`).
     pub until: Option<String>,
+}
+
+/// One documented error of an endpoint.
+#[derive(Debug, Clone)]
+pub struct ErrorDoc {
+    /// The code, such as `NO_SUCH_NOTE`.
+    pub code: String,
+    /// Its stable UUID.
+    pub id: Option<String>,
+    /// The example's message.
+    pub message: Option<String>,
+    /// The variant of the endpoint's `ErrorCode`; `None` for a code any
+    /// endpoint can answer (held by its `Common` variant).
+    pub variant: Option<String>,
 }
 
 /// How an endpoint answers.

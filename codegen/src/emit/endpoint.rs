@@ -11,7 +11,7 @@ use super::features::cfg_any;
 use super::types::{ident, TypePrinter};
 use super::{render_file, render_pieces, Piece};
 use crate::error::Error;
-use crate::ir::{Api, Endpoint, Home, Response, Ty, TypeKind, Wrap};
+use crate::ir::{Api, Endpoint, ErrorDoc, Home, Response, Ty, TypeKind, Wrap};
 
 /// A node of the module tree built from endpoint paths.
 #[derive(Default)]
@@ -154,9 +154,12 @@ fn endpoint_doc(e: &Endpoint) -> String {
         doc.push_str(&fields.join(", "));
         doc.push_str(" part.");
     }
-    if !e.error_codes.is_empty() {
-        let codes: Vec<String> = e.error_codes.iter().map(|c| format!("`{c}`")).collect();
-        doc.push_str(&format!("\n\nDocumented errors: {}.", codes.join(", ")));
+    if !e.errors.is_empty() {
+        let codes: Vec<String> = e.errors.iter().map(|c| format!("`{}`", c.code)).collect();
+        doc.push_str(&format!(
+            "\n\nDocumented errors ([`ErrorCode`]): {}.",
+            codes.join(", ")
+        ));
     }
     doc
 }
@@ -209,6 +212,7 @@ fn endpoint_module(api: &Api, index: usize, with_module_doc: bool) -> Vec<Piece>
     for id in &e.types {
         printer.def(*id, &mut items);
     }
+    items.push(error_code(e));
     let endpoint_impl = endpoint_impl(api, e, shape);
     let pagination = pagination_impl(api, e, &mut printer);
     items.push(Piece::Items(quote! { #endpoint_impl #pagination }));
@@ -240,7 +244,7 @@ fn endpoint_impl(api: &Api, e: &Endpoint, shape: TokenStream) -> TokenStream {
     let rate_limited = e.rate_limited;
     let allow_get = e.allow_get;
     let internal = e.internal;
-    let codes = &e.error_codes;
+    let codes: Vec<&str> = e.errors.iter().map(|c| c.code.as_str()).collect();
     // Printed only when known: the trait's default is `None`.
     let bound = |name: &str, v: &Option<String>| {
         v.as_ref().map(|v| {
@@ -250,6 +254,16 @@ fn endpoint_impl(api: &Api, e: &Endpoint, shape: TokenStream) -> TokenStream {
     };
     let since = bound("SINCE", &e.since);
     let until = bound("UNTIL", &e.until);
+    let body = if e.multipart {
+        let files = &e.file_fields;
+        quote! {
+            impl misskey_core::MultipartEndpoint for Request {
+                const FILE_FIELDS: &'static [&'static str] = &[#(#files),*];
+            }
+        }
+    } else {
+        quote! { impl misskey_core::JsonEndpoint for Request {} }
+    };
     quote! {
         impl Endpoint for Request {
             type Response = Response;
@@ -265,6 +279,54 @@ fn endpoint_impl(api: &Api, e: &Endpoint, shape: TokenStream) -> TokenStream {
             #since
             #until
         }
+        #body
+    }
+}
+
+/// The endpoint's `ErrorCode`, defined by `misskey_core::error_code!`: its
+/// own documented codes as variants, the codes any endpoint can answer (and
+/// unknown ones) as `Common`. An endpoint without codes of its own names
+/// `CommonErrorCode` itself.
+fn error_code(e: &Endpoint) -> Piece {
+    let own: Vec<&ErrorDoc> = e.errors.iter().filter(|x| x.variant.is_some()).collect();
+    if own.is_empty() {
+        let doc = outer_doc(&format!(
+            "The errors `{}` can answer: the codes any endpoint can.",
+            e.name
+        ));
+        return Piece::Items(quote! { #doc pub type ErrorCode = misskey_core::CommonErrorCode; });
+    }
+    let doc = outer_doc(&format!(
+        "The errors `{}` documents, matchable without strings \
+         (`misskey-client`'s `Error::code_as` reads an answer's code into this).",
+        e.name
+    ));
+    let variants: Vec<TokenStream> = own
+        .iter()
+        .map(|x| {
+            let name = ident(x.variant.as_deref().unwrap_or_default());
+            let doc = outer_doc(&match &x.message {
+                Some(m) => format!("`{}`: {m}", x.code),
+                None => format!("`{}`", x.code),
+            });
+            let (code, id) = (&x.code, x.id.as_deref().unwrap_or_default());
+            quote! { #doc #name = (#code, #id), }
+        })
+        .collect();
+    Piece::Defined {
+        macro_path: "misskey_core::error_code",
+        settings: Vec::new(),
+        item: quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum ErrorCode {
+                #(#variants)*
+                #[common]
+                /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+                Common(misskey_core::CommonErrorCode),
+            }
+        },
     }
 }
 

@@ -10,8 +10,8 @@ use openapiv3::{
 use super::description::parse_requirements;
 use super::{groups, Ctx, Lowerer, Node};
 use crate::error::{push_pointer, Error};
-use crate::ir::{Endpoint, Home, Response, Role, Ty, TypeDef, TypeKind};
-use crate::names::{module_ident, NameSet};
+use crate::ir::{Endpoint, ErrorDoc, Home, Response, Role, Ty, TypeDef, TypeKind};
+use crate::names::{module_ident, pascal, NameSet};
 
 impl<'a> Lowerer<'a> {
     /// Lowers every path, sorted by name; a path's `post` wins over its `get`.
@@ -54,6 +54,7 @@ impl<'a> Lowerer<'a> {
             self.endpoint_types = Vec::new();
             self.endpoint_names = NameSet::default();
             self.endpoint_names.reserve("Request");
+            self.endpoint_names.reserve("ErrorCode");
             let allow_get = item.get.is_some() && item.post.is_some();
             let endpoint = self.lower_endpoint(index, name, module_path, op, &ptr, allow_get)?;
             endpoints.push(endpoint);
@@ -111,7 +112,7 @@ impl<'a> Lowerer<'a> {
             file_fields: body.file_fields,
             rate_limited: answers.rate_limited,
             allow_get,
-            error_codes: answers.error_codes,
+            errors: answers.errors,
             request,
             request_source: body.source,
             response: answers.response,
@@ -200,7 +201,7 @@ impl<'a> Lowerer<'a> {
         let mut has_200 = false;
         let mut has_204 = false;
         let mut rate_limited = false;
-        let mut error_codes: Vec<String> = Vec::new();
+        let mut errors = Errors::default();
         for (status, response) in &op.responses.responses {
             let StatusCode::Code(code) = status else {
                 continue;
@@ -233,19 +234,16 @@ impl<'a> Lowerer<'a> {
             if *code >= 400 {
                 for media in response.content.values() {
                     for (key, example) in &media.examples {
-                        let code = match example {
-                            ReferenceOr::Item(ex) => ex
-                                .value
-                                .as_ref()
-                                .and_then(|v| v.pointer("/error/code"))
-                                .and_then(|c| c.as_str())
-                                .unwrap_or(key)
-                                .to_owned(),
-                            ReferenceOr::Reference { .. } => key.clone(),
+                        let value = match example {
+                            ReferenceOr::Item(ex) => ex.value.as_ref(),
+                            ReferenceOr::Reference { .. } => None,
                         };
-                        if !error_codes.contains(&code) {
-                            error_codes.push(code);
-                        }
+                        let field = |name: &str| {
+                            value
+                                .and_then(|v| v.pointer(&format!("/error/{name}")))
+                                .and_then(|c| c.as_str())
+                        };
+                        errors.add(field("code").unwrap_or(key), field("id"), field("message"));
                     }
                 }
             }
@@ -289,7 +287,7 @@ impl<'a> Lowerer<'a> {
         Ok(Answers {
             response,
             rate_limited,
-            error_codes,
+            errors: errors.list,
         })
     }
 }
@@ -306,7 +304,51 @@ struct RequestBody {
 struct Answers {
     response: Response,
     rate_limited: bool,
-    error_codes: Vec<String>,
+    errors: Vec<ErrorDoc>,
+}
+
+/// The codes Misskey's API handler itself can answer on any endpoint: they
+/// are `misskey_core::CommonErrorCode`'s variants, so an endpoint's own
+/// `ErrorCode` holds them as `Common(..)` rather than as its own variants.
+pub const COMMON_ERROR_CODES: &[&str] = &[
+    "INVALID_PARAM",
+    "CREDENTIAL_REQUIRED",
+    "AUTHENTICATION_FAILED",
+    "PERMISSION_DENIED",
+    "ROLE_PERMISSION_DENIED",
+    "ACCESS_DENIED",
+    "YOUR_ACCOUNT_SUSPENDED",
+    "RATE_LIMIT_EXCEEDED",
+    "INTERNAL_ERROR",
+    "UNKNOWN_API_ENDPOINT",
+    "I_AM_AI",
+];
+
+/// The documented errors of one operation, each code once, with the
+/// variant name of the endpoint's own codes.
+#[derive(Default)]
+struct Errors {
+    list: Vec<ErrorDoc>,
+    variants: NameSet,
+}
+
+impl Errors {
+    fn add(&mut self, code: &str, id: Option<&str>, message: Option<&str>) {
+        if self.list.iter().any(|e| e.code == code) {
+            return;
+        }
+        if self.list.is_empty() {
+            self.variants.reserve("Common");
+        }
+        let variant = (!COMMON_ERROR_CODES.contains(&code))
+            .then(|| self.variants.take(&[pascal(&code.to_lowercase())]));
+        self.list.push(ErrorDoc {
+            code: code.to_owned(),
+            id: id.map(str::to_owned),
+            message: message.map(str::to_owned),
+            variant,
+        });
+    }
 }
 
 /// A `format: binary` string: a file part of a multipart body.
@@ -321,4 +363,32 @@ fn version_bound(op: &Operation, key: &str) -> Option<String> {
         .get(key)
         .and_then(|v| v.as_str())
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_codes_get_variants_and_common_ones_do_not() {
+        let mut errors = Errors::default();
+        errors.add("NO_SUCH_NOTE", Some("24fcbfc6"), Some("No such note."));
+        errors.add("INVALID_PARAM", Some("3d81ceae"), None);
+        errors.add("NO_SUCH_NOTE", Some("again"), None);
+        errors.add("COMMON", None, None);
+        let got: Vec<(&str, Option<&str>)> = errors
+            .list
+            .iter()
+            .map(|e| (e.code.as_str(), e.variant.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("NO_SUCH_NOTE", Some("NoSuchNote")),
+                ("INVALID_PARAM", None),
+                ("COMMON", Some("Common2")),
+            ]
+        );
+        assert_eq!(errors.list[0].id.as_deref(), Some("24fcbfc6"));
+    }
 }

@@ -211,7 +211,7 @@ pub(crate) mod test_support {
                     file_fields: Vec::new(),
                     rate_limited: false,
                     allow_get: false,
-                    error_codes: Vec::new(),
+                    errors: Vec::new(),
                     request,
                     request_source: None,
                     response: Response::Empty,

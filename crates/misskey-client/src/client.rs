@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use misskey_core::{Endpoint, Paginate, Permission, ResponseShape};
+use misskey_core::{
+    Endpoint, JsonEndpoint, MultipartEndpoint, Paginate, Permission, ResponseShape,
+};
 use reqwest::header::{
     HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT,
 };
@@ -422,12 +424,26 @@ impl Client {
     /// header. A `204` answer decodes the response from JSON `null`, which
     /// gives `()` or `None`.
     ///
+    /// It takes the endpoints whose request is a JSON object
+    /// ([`JsonEndpoint`]); an endpoint that takes a file is sent with
+    /// [`upload`](Self::upload), and calling `request` with one does not
+    /// compile:
+    ///
+    /// ```compile_fail,E0277
+    /// # async fn run(client: misskey_client::Client) {
+    /// use misskey_api::endpoints::drive;
+    /// let _ = client.request(&drive::files::create::Request::default()).await;
+    /// # }
+    /// ```
+    ///
     /// # Errors
     ///
     /// See [`Error`]. [`Error::MissingCredential`] is returned without
     /// sending anything when the endpoint requires a credential and the
-    /// client has no token.
-    pub async fn request<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
+    /// client has no token. [`Error::WrongMethod`] (nothing sent) when a
+    /// hand-written endpoint says it is a [`JsonEndpoint`] and also that it
+    /// is [`MULTIPART`](Endpoint::MULTIPART).
+    pub async fn request<E: JsonEndpoint>(&self, request: &E) -> Result<E::Response, Error> {
         if E::MULTIPART {
             return Err(Error::WrongMethod {
                 endpoint: E::PATH.into(),
@@ -596,10 +612,28 @@ impl Client {
     ///
     /// # Errors
     ///
+    /// It takes the endpoints that take a file ([`MultipartEndpoint`]); the
+    /// file is sent as the first of their
+    /// [`FILE_FIELDS`](MultipartEndpoint::FILE_FIELDS) (`file` when a
+    /// hand-written endpoint lists none).
+    ///
+    /// ```no_run
+    /// # async fn run(client: misskey_client::Client) -> Result<(), misskey_client::Error> {
+    /// use misskey_api::endpoints::drive;
+    /// use misskey_client::Upload;
+    /// let request = drive::files::create::Request::default();
+    /// let file = client.upload(&request, Upload::from_bytes(&b"GIF89a"[..])).await?;
+    /// println!("{}", file.id);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
     /// As [`Client::request`], plus [`Error::WrongMethod`] (nothing sent)
-    /// when the endpoint does not take multipart, and [`Error::Upload`] when
+    /// when a hand-written endpoint says it is a [`MultipartEndpoint`] but
+    /// not [`MULTIPART`](Endpoint::MULTIPART), and [`Error::Upload`] when
     /// the file or stream cannot be read.
-    pub async fn upload<E: Endpoint>(
+    pub async fn upload<E: MultipartEndpoint>(
         &self,
         request: &E,
         mut upload: Upload,
@@ -622,6 +656,7 @@ impl Client {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        let file_part = E::FILE_FIELDS.first().copied().unwrap_or("file");
         let read_error: Arc<Mutex<Option<io::Error>>> = Arc::default();
         let repeatable = upload.is_repeatable();
         let path = upload.path().map(|p| p.to_path_buf());
@@ -636,14 +671,16 @@ impl Client {
                 for (name, value) in &fields {
                     let text = match value {
                         Value::Null => continue,
-                        // The file itself is the `file` part below.
-                        _ if name == "file" => continue,
+                        // The file itself is the part below.
+                        _ if E::FILE_FIELDS.contains(&name.as_str()) || name == file_part => {
+                            continue
+                        }
                         Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
                     form = form.text(name.clone(), text);
                 }
-                form = form.part("file", upload.make_part(E::PATH, &read_error)?);
+                form = form.part(file_part, upload.make_part(E::PATH, &read_error)?);
                 Ok(self.post(E::PATH).multipart(form))
             })
             .instrument(span)

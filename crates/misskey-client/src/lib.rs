@@ -86,7 +86,7 @@ mod version;
 pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use error::{Error, TransportKind, BODY_SNIPPET_CHARS};
 pub use misskey_core::{AccessToken, CommonErrorCode, ErrorCode};
-pub use misskey_core::{HasId, Paginate};
+pub use misskey_core::{HasId, JsonEndpoint, MultipartEndpoint, Paginate};
 pub use origin::parse_origin;
 pub use pagination::{Direction, Paginator};
 pub use token::TokenPlacement;

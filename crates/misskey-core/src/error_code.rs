@@ -2,6 +2,8 @@
 
 use std::fmt::Debug;
 
+use crate::UnknownValue;
+
 /// A set of Misskey error codes that can be matched without strings.
 ///
 /// Implemented by the error-code enum generated for each endpoint (such as
@@ -83,8 +85,10 @@ pub enum CommonErrorCode {
     UnknownApiEndpoint,
     /// `I_AM_AI`: listed on every endpoint of the spec (status 418).
     IAmAi,
-    /// Any other code, such as an endpoint's own `NO_SUCH_NOTE`, kept as sent.
-    Other(String),
+    /// Any other code, such as an endpoint's own `NO_SUCH_NOTE`, kept as
+    /// sent. It cannot be made by hand, so a code listed above always
+    /// converts to its own variant and `==` means what it says.
+    Other(UnknownValue),
 }
 
 impl ErrorCode for CommonErrorCode {
@@ -101,7 +105,7 @@ impl ErrorCode for CommonErrorCode {
             "INTERNAL_ERROR" => CommonErrorCode::InternalError,
             "UNKNOWN_API_ENDPOINT" => CommonErrorCode::UnknownApiEndpoint,
             "I_AM_AI" => CommonErrorCode::IAmAi,
-            other => CommonErrorCode::Other(other.to_owned()),
+            other => CommonErrorCode::Other(UnknownValue::new(other)),
         }
     }
 
@@ -118,7 +122,7 @@ impl ErrorCode for CommonErrorCode {
             CommonErrorCode::InternalError => "INTERNAL_ERROR",
             CommonErrorCode::UnknownApiEndpoint => "UNKNOWN_API_ENDPOINT",
             CommonErrorCode::IAmAi => "I_AM_AI",
-            CommonErrorCode::Other(code) => code,
+            CommonErrorCode::Other(code) => code.as_str(),
         }
     }
 }
@@ -127,6 +131,97 @@ impl std::fmt::Display for CommonErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// Defines an endpoint's generated error-code enum: one variant per code
+/// the endpoint documents, written `Variant = ("CODE", "id")` (the id is
+/// `""` when the spec gives none), and a last variant, marked `#[common]`,
+/// holding the codes any endpoint can answer and the unknown ones.
+///
+/// ```ignore
+/// misskey_core::error_code! {
+///     /// The errors `notes/show` documents.
+///     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///     #[non_exhaustive]
+///     pub enum ErrorCode {
+///         /// `NO_SUCH_NOTE`: No such note.
+///         NoSuchNote = ("NO_SUCH_NOTE", "24fcbfc6-2e37-42b6-8388-c29b3861a08d"),
+///         #[common]
+///         /// A code any endpoint can answer, or an unknown one.
+///         Common(misskey_core::CommonErrorCode),
+///     }
+/// }
+/// ```
+///
+/// It implements [`ErrorCode`] (own codes first, anything else through
+/// `CommonErrorCode`), `Display`, `id()` and `KNOWN`: each code is written
+/// once, in the definition.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! error_code {
+    (
+        $(#[$attr:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                $variant:ident = ($code:literal, $id:literal $(,)?),
+            )*
+            #[common]
+            $(#[doc = $common_doc:literal])*
+            Common($common:ty),
+        }
+    ) => {
+        $(#[$attr])*
+        pub enum $name {
+            $(
+                $(#[doc = $doc])*
+                $variant,
+            )*
+            $(#[doc = $common_doc])*
+            Common($common),
+        }
+
+        impl $name {
+            /// The codes the endpoint documents, in spec order.
+            pub const KNOWN: &'static [&'static str] = &[$($code,)*];
+
+            /// The stable id the spec documents with the code (`None` for
+            /// `Common` and for a code documented without one).
+            pub fn id(&self) -> ::core::option::Option<&'static str> {
+                let id: &'static str = match self {
+                    $(Self::$variant => $id,)*
+                    Self::Common(_) => "",
+                };
+                if id.is_empty() {
+                    ::core::option::Option::None
+                } else {
+                    ::core::option::Option::Some(id)
+                }
+            }
+        }
+
+        impl $crate::ErrorCode for $name {
+            fn from_code(code: &str, id: &str) -> Self {
+                match code {
+                    $($code => Self::$variant,)*
+                    _ => Self::Common(<$common as $crate::ErrorCode>::from_code(code, id)),
+                }
+            }
+
+            fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $code,)*
+                    Self::Common(common) => $crate::ErrorCode::as_str(common),
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str($crate::ErrorCode::as_str(self))
+            }
+        }
+    };
 }
 
 #[cfg(test)]
@@ -154,9 +249,43 @@ mod tests {
             assert_eq!(parsed.as_str(), code);
             assert_eq!(parsed.to_string(), code);
         }
-        assert_eq!(
-            CommonErrorCode::from_code("NO_SUCH_NOTE", "x"),
-            CommonErrorCode::Other("NO_SUCH_NOTE".into())
+        let other = CommonErrorCode::from_code("NO_SUCH_NOTE", "x");
+        assert!(
+            matches!(&other, CommonErrorCode::Other(v) if v.as_str() == "NO_SUCH_NOTE"),
+            "{other:?}"
         );
+        assert_eq!(other.as_str(), "NO_SUCH_NOTE");
+    }
+
+    crate::error_code! {
+        /// The errors of a test endpoint.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum ShowCode {
+            /// `NO_SUCH_NOTE`: No such note.
+            NoSuchNote = ("NO_SUCH_NOTE", "24fcbfc6-2e37-42b6-8388-c29b3861a08d"),
+            Blocked = ("BLOCKED", ""),
+            #[common]
+            /// The codes any endpoint can answer.
+            Common(crate::CommonErrorCode),
+        }
+    }
+
+    #[test]
+    fn an_endpoint_enum_takes_its_own_codes_then_the_common_ones() {
+        let own = ShowCode::from_code("NO_SUCH_NOTE", "24fcbfc6-2e37-42b6-8388-c29b3861a08d");
+        assert_eq!(own, ShowCode::NoSuchNote);
+        assert_eq!(own.as_str(), "NO_SUCH_NOTE");
+        assert_eq!(own.id(), Some("24fcbfc6-2e37-42b6-8388-c29b3861a08d"));
+        assert_eq!(ShowCode::Blocked.id(), None, "no documented id");
+        assert_eq!(ShowCode::KNOWN, ["NO_SUCH_NOTE", "BLOCKED"]);
+        let common = ShowCode::from_code("RATE_LIMIT_EXCEEDED", "");
+        assert_eq!(common, ShowCode::Common(CommonErrorCode::RateLimitExceeded));
+        assert_eq!(common.id(), None);
+        let unknown = ShowCode::from_code("FORK_ONLY", "");
+        assert!(matches!(
+            &unknown,
+            ShowCode::Common(CommonErrorCode::Other(_))
+        ));
+        assert_eq!(unknown.to_string(), "FORK_ONLY");
     }
 }

@@ -1,7 +1,8 @@
 //! Core types shared by every misskey-sdk crate.
 //!
 //! * [`Endpoint`]: what the generated request types implement, so that any
-//!   transport can call any endpoint without knowing it in advance.
+//!   transport can call any endpoint without knowing it in advance;
+//!   [`JsonEndpoint`] or [`MultipartEndpoint`] say how its request is sent.
 //! * [`Permission`]: the typed permission list (generated from the instance's
 //!   published `scopes_supported` and the spec).
 //! * [`Nullable`]: the tri-state used for request fields that are optional *and*
@@ -18,6 +19,7 @@
 
 #![warn(missing_docs)]
 
+mod body;
 mod endpoint;
 mod error_body;
 mod error_code;
@@ -33,6 +35,7 @@ mod string_enum;
 mod token;
 mod unknown;
 
+pub use body::{JsonEndpoint, MultipartEndpoint};
 pub use endpoint::{Endpoint, ResponseShape};
 pub use error_body::{ApiError, ApiErrorBody};
 pub use error_code::{CommonErrorCode, ErrorCode};

@@ -1,12 +1,15 @@
-use crate::{Endpoint, Id};
+use crate::{Endpoint, Id, JsonEndpoint};
 
 /// A request that can walk a long list page by page with `sinceId`/`untilId`.
 ///
 /// Generated for every endpoint whose request takes `sinceId` and/or
 /// `untilId` and whose response is a list of items with an `id`. A client
 /// repeats the request, moving the cursor to the oldest (or newest) id of the
-/// previous page, until a page comes back empty.
-pub trait Paginate: Endpoint<Response = Vec<<Self as Paginate>::Item>> + Clone {
+/// previous page, until a page comes back empty. Pages are JSON calls, so a
+/// paginated request is a [`JsonEndpoint`].
+pub trait Paginate:
+    JsonEndpoint + Endpoint<Response = Vec<<Self as Paginate>::Item>> + Clone
+{
     /// One element of a page.
     type Item: HasId;
     /// Whether the request takes `sinceId` (walk from old to new).

@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `EXT_RESOURCE_RETURNED_INVALID_SCHEMA`, `EXT_RESOURCE_HASH_DIDNT_MATCH`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `EXT_RESOURCE_RETURNED_INVALID_SCHEMA`, `EXT_RESOURCE_HASH_DIDNT_MATCH`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -34,6 +34,27 @@ misskey_core::object! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `fetch-external-resources` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `EXT_RESOURCE_RETURNED_INVALID_SCHEMA`: External resource returned invalid schema.
+        ExtResourceReturnedInvalidSchema = (
+            "EXT_RESOURCE_RETURNED_INVALID_SCHEMA",
+            "bb774091-7a15-4a70-9dc5-6ac8cf125856",
+        ),
+        /// `EXT_RESOURCE_HASH_DIDNT_MATCH`: Hash did not match.
+        ExtResourceHashDidntMatch = (
+            "EXT_RESOURCE_HASH_DIDNT_MATCH",
+            "693ba8ba-b486-40df-a174-72f8279b56a4",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "fetch-external-resources";
@@ -55,3 +76,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -8,7 +8,17 @@ use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use serde::{Deserialize, Serialize};
 
 macro_rules! endpoint {
-    ($ty:ty => $resp:ty, $path:literal, credential: $cred:expr, multipart: $mp:expr, shape: $shape:ident) => {
+    ($ty:ty => $resp:ty, $path:literal, credential: $cred:expr, multipart: false, shape: $shape:ident) => {
+        endpoint!(@impl $ty => $resp, $path, $cred, false, $shape);
+        impl misskey_core::JsonEndpoint for $ty {}
+    };
+    ($ty:ty => $resp:ty, $path:literal, credential: $cred:expr, multipart: true, shape: $shape:ident) => {
+        endpoint!(@impl $ty => $resp, $path, $cred, true, $shape);
+        impl misskey_core::MultipartEndpoint for $ty {
+            const FILE_FIELDS: &'static [&'static str] = &["file"];
+        }
+    };
+    (@impl $ty:ty => $resp:ty, $path:literal, $cred:expr, $mp:expr, $shape:ident) => {
         impl Endpoint for $ty {
             type Response = $resp;
             const PATH: &'static str = $path;
@@ -230,4 +240,31 @@ pub struct Count {
 impl Endpoint for ForkBookmarkCount {
     type Response = Count;
     const PATH: &'static str = "notes/bookmark-count";
+}
+
+impl misskey_core::JsonEndpoint for ForkBookmarkCount {}
+
+/// A hand-written endpoint whose marker trait and `MULTIPART` disagree.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Confused {}
+
+impl Endpoint for Confused {
+    type Response = serde_json::Value;
+    const PATH: &'static str = "drive/files/create";
+    const MULTIPART: bool = true;
+}
+
+impl misskey_core::JsonEndpoint for Confused {}
+
+/// The other way round: an upload marker on a JSON endpoint.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ConfusedUpload {}
+
+impl Endpoint for ConfusedUpload {
+    type Response = serde_json::Value;
+    const PATH: &'static str = "meta";
+}
+
+impl misskey_core::MultipartEndpoint for ConfusedUpload {
+    const FILE_FIELDS: &'static [&'static str] = &["file"];
 }

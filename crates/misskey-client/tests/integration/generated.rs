@@ -151,3 +151,44 @@ async fn notes_timeline_pages() {
     assert!(notes.windows(2).all(|w| w[0].id > w[1].id), "newest first");
     assert_eq!(fake.requests().len(), total.div_ceil(2) + 1);
 }
+
+#[tokio::test]
+async fn a_generated_error_code_enum_matches_without_strings() {
+    use misskey_client::CommonErrorCode;
+    use notes::show::ErrorCode;
+    let fake = Fake::always(fixture_reply("error-no-such-note.json")).await;
+    let client = Client::new(&fake.origin).unwrap();
+    let request = notes::show::Request {
+        note_id: "9zzz".into(),
+    };
+    let err = client.request(&request).await.unwrap_err();
+    assert_eq!(err.code_as::<ErrorCode>(), Some(ErrorCode::NoSuchNote));
+    assert!(err.is(ErrorCode::NoSuchNote));
+    assert_eq!(
+        ErrorCode::NoSuchNote.id(),
+        err.api_error().map(|e| e.id.as_str()),
+        "the generated id is the one the server sends"
+    );
+
+    // A code every endpoint can answer lands in `Common`.
+    let fake = Fake::always(fixture_reply("error-invalid-param.json")).await;
+    let client = Client::new(&fake.origin).unwrap();
+    let err = client.request(&request).await.unwrap_err();
+    assert_eq!(
+        err.code_as::<ErrorCode>(),
+        Some(ErrorCode::Common(CommonErrorCode::InvalidParam))
+    );
+
+    // A code this version does not know is kept, not lost.
+    let body = json!({"error": {"message": "?", "code": "FORK_ONLY_REASON",
+        "id": "00000000-0000-0000-0000-000000000001", "kind": "client"}});
+    let fake = Fake::always(Reply::json(400, &body)).await;
+    let client = Client::new(&fake.origin).unwrap();
+    let err = client.request(&request).await.unwrap_err();
+    let code = err.code_as::<ErrorCode>().unwrap();
+    assert!(matches!(
+        &code,
+        ErrorCode::Common(CommonErrorCode::Other(v)) if v.as_str() == "FORK_ONLY_REASON"
+    ));
+    assert_eq!(code.to_string(), "FORK_ONLY_REASON");
+}

@@ -20,6 +20,8 @@ impl Endpoint for ChatHistory {
     const SINCE: Option<&'static str> = Some("2025.4.0");
 }
 
+impl misskey_core::JsonEndpoint for ChatHistory {}
+
 /// An endpoint removed in 2025.4.0.
 #[derive(Debug, Clone, Serialize)]
 struct MessagingHistory {}
@@ -30,6 +32,8 @@ impl Endpoint for MessagingHistory {
     const UNTIL: Option<&'static str> = Some("2025.4.0");
 }
 
+impl misskey_core::JsonEndpoint for MessagingHistory {}
+
 /// An endpoint that says nothing about versions.
 #[derive(Debug, Clone, Serialize)]
 struct Plain {}
@@ -38,6 +42,8 @@ impl Endpoint for Plain {
     type Response = Value;
     const PATH: &'static str = "i";
 }
+
+impl misskey_core::JsonEndpoint for Plain {}
 
 /// A fake that answers `meta` with `version` (or without one) and `[]` otherwise.
 async fn server(version: Option<&'static str>) -> Fake {

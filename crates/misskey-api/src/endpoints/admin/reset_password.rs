@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:reset-password`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -29,6 +29,9 @@ misskey_core::object! {
     }
 }
 
+/// The errors `admin/reset-password` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/reset-password";
@@ -47,3 +50,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

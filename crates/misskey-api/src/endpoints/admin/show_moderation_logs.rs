@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:admin:show-moderation-log`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -66,6 +66,9 @@ impl misskey_core::HasId for ResponseItem {
     }
 }
 
+/// The errors `admin/show-moderation-logs` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/show-moderation-logs";
@@ -84,6 +87,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = ResponseItem;

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:unsuspend-user`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,9 @@ misskey_core::object! {
 
 /// `admin/unsuspend-user` answers `204 No Content`.
 pub type Response = ();
+
+/// The errors `admin/unsuspend-user` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
 
 impl Endpoint for Request {
     type Response = Response;
@@ -39,3 +42,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

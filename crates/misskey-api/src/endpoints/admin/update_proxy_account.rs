@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:account`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
@@ -22,6 +22,9 @@ misskey_core::object! {
 
 /// What `admin/update-proxy-account` answers.
 pub type Response = models::UserDetailed;
+
+/// The errors `admin/update-proxy-account` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
 
 impl Endpoint for Request {
     type Response = Response;
@@ -42,3 +45,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.4.1-mhq.13");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

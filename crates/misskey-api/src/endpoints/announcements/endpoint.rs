@@ -30,6 +30,9 @@ misskey_core::object! {
 /// What `announcements` answers.
 pub type Response = Vec<models::Announcement>;
 
+/// The errors `announcements` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "announcements";
@@ -48,6 +51,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::Announcement;

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `NO_SUCH_USER_LIST`, `TOO_MANY_ANTENNAS`, `EMPTY_KEYWORD`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER_LIST`, `TOO_MANY_ANTENNAS`, `EMPTY_KEYWORD`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -46,6 +46,23 @@ misskey_core::object! {
 /// What `antennas/create` answers.
 pub type Response = models::Antenna;
 
+misskey_core::error_code! {
+    /// The errors `antennas/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER_LIST`: No such user list.
+        NoSuchUserList = ("NO_SUCH_USER_LIST", "95063e93-a283-4b8b-9aa5-bcdb8df69a7f"),
+        /// `TOO_MANY_ANTENNAS`: You cannot create antenna any more.
+        TooManyAntennas = ("TOO_MANY_ANTENNAS", "faf47050-e8b5-438c-913c-db2b1576fde4"),
+        /// `EMPTY_KEYWORD`: Either keywords or excludeKeywords is required.
+        EmptyKeyword = ("EMPTY_KEYWORD", "53ee222e-1ddd-4f9a-92e5-9fb82ddb463a"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "antennas/create";
@@ -67,3 +84,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

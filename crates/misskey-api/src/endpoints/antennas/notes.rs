@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
-//! Documented errors: `NO_SUCH_ANTENNA`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_ANTENNA`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -33,6 +33,19 @@ misskey_core::object! {
 /// What `antennas/notes` answers.
 pub type Response = Vec<models::Note>;
 
+misskey_core::error_code! {
+    /// The errors `antennas/notes` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_ANTENNA`: No such antenna.
+        NoSuchAntenna = ("NO_SUCH_ANTENNA", "850926e0-fd3b-49b6-b69a-b28a5dbd82fe"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "antennas/notes";
@@ -52,6 +65,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::Note;

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `NO_SUCH_ANTENNA`, `NO_SUCH_USER_LIST`, `EMPTY_KEYWORD`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_ANTENNA`, `NO_SUCH_USER_LIST`, `EMPTY_KEYWORD`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -48,6 +48,23 @@ misskey_core::object! {
 /// What `antennas/update` answers.
 pub type Response = models::Antenna;
 
+misskey_core::error_code! {
+    /// The errors `antennas/update` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_ANTENNA`: No such antenna.
+        NoSuchAntenna = ("NO_SUCH_ANTENNA", "10c673ac-8852-48eb-aa1f-f5b67f069290"),
+        /// `NO_SUCH_USER_LIST`: No such user list.
+        NoSuchUserList = ("NO_SUCH_USER_LIST", "1c6b35c9-943e-48c2-81e4-2844989407f7"),
+        /// `EMPTY_KEYWORD`: Either keywords or excludeKeywords is required.
+        EmptyKeyword = ("EMPTY_KEYWORD", "721aaff6-4e1b-4d88-8de6-877fae9f68c4"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "antennas/update";
@@ -69,3 +86,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
-//! Documented errors: `NO_SUCH_OBJECT`, `INVALID_PARAM`, `FEDERATION_NOT_ALLOWED`, `URI_INVALID`, `REQUEST_FAILED`, `RESPONSE_INVALID`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_OBJECT`, `INVALID_PARAM`, `FEDERATION_NOT_ALLOWED`, `URI_INVALID`, `REQUEST_FAILED`, `RESPONSE_INVALID`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -98,6 +98,30 @@ misskey_core::object! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `ap/show` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_OBJECT`: No such object.
+        NoSuchObject = ("NO_SUCH_OBJECT", "dc94d745-1262-4e63-a17d-fecaa57efc82"),
+        /// `FEDERATION_NOT_ALLOWED`: Federation for this host is not allowed.
+        FederationNotAllowed = (
+            "FEDERATION_NOT_ALLOWED",
+            "974b799e-1a29-4889-b706-18d4dd93e266",
+        ),
+        /// `URI_INVALID`: URI is invalid.
+        UriInvalid = ("URI_INVALID", "1a5eab56-e47b-48c2-8d5e-217b897d70db"),
+        /// `REQUEST_FAILED`: Request failed.
+        RequestFailed = ("REQUEST_FAILED", "81b539cf-4f57-4b29-bc98-032c33c0792e"),
+        /// `RESPONSE_INVALID`: Response from remote server is invalid.
+        ResponseInvalid = ("RESPONSE_INVALID", "70193c39-54f3-4813-82f0-70a680f7495b"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "ap/show";
@@ -122,3 +146,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

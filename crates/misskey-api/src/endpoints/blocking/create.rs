@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:blocks`
 //!
-//! Documented errors: `NO_SUCH_USER`, `BLOCKEE_IS_YOURSELF`, `ALREADY_BLOCKING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `BLOCKEE_IS_YOURSELF`, `ALREADY_BLOCKING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -21,6 +21,23 @@ misskey_core::object! {
 
 /// What `blocking/create` answers.
 pub type Response = models::UserDetailedNotMe;
+
+misskey_core::error_code! {
+    /// The errors `blocking/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "7cc4f851-e2f1-4621-9633-ec9e1d00c01e"),
+        /// `BLOCKEE_IS_YOURSELF`: Blockee is yourself.
+        BlockeeIsYourself = ("BLOCKEE_IS_YOURSELF", "88b19138-f28d-42c0-8499-6a31bbd0fdc6"),
+        /// `ALREADY_BLOCKING`: You are already blocking that user.
+        AlreadyBlocking = ("ALREADY_BLOCKING", "787fed64-acb9-464a-82eb-afbd745b9614"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -44,3 +61,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

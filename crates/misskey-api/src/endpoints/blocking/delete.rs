@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:blocks`
 //!
-//! Documented errors: `NO_SUCH_USER`, `BLOCKEE_IS_YOURSELF`, `NOT_BLOCKING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `BLOCKEE_IS_YOURSELF`, `NOT_BLOCKING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -21,6 +21,23 @@ misskey_core::object! {
 
 /// What `blocking/delete` answers.
 pub type Response = models::UserDetailedNotMe;
+
+misskey_core::error_code! {
+    /// The errors `blocking/delete` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "8621d8bf-c358-4303-a066-5ea78610eb3f"),
+        /// `BLOCKEE_IS_YOURSELF`: Blockee is yourself.
+        BlockeeIsYourself = ("BLOCKEE_IS_YOURSELF", "06f6fac6-524b-473c-a354-e97a40ae6eac"),
+        /// `NOT_BLOCKING`: You are not blocking that user.
+        NotBlocking = ("NOT_BLOCKING", "291b2efa-60c6-45c0-9f6a-045c8f9b02cd"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -44,3 +61,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

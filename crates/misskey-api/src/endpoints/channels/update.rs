@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:channels`
 //!
-//! Documented errors: `NO_SUCH_CHANNEL`, `ACCESS_DENIED`, `NO_SUCH_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_CHANNEL`, `ACCESS_DENIED`, `NO_SUCH_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -41,6 +41,21 @@ misskey_core::object! {
 /// What `channels/update` answers.
 pub type Response = models::Channel;
 
+misskey_core::error_code! {
+    /// The errors `channels/update` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_CHANNEL`: No such channel.
+        NoSuchChannel = ("NO_SUCH_CHANNEL", "f9c5467f-d492-4c3c-9a8d-a70dacc86512"),
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "e86c14a4-0da2-4032-8df3-e737a04c7f3b"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "channels/update";
@@ -62,3 +77,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `NO_SUCH_CLIP`, `NO_SUCH_NOTE`, `ALREADY_CLIPPED`, `TOO_MANY_CLIP_NOTES`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_CLIP`, `NO_SUCH_NOTE`, `ALREADY_CLIPPED`, `TOO_MANY_CLIP_NOTES`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -22,6 +22,25 @@ misskey_core::object! {
 
 /// `clips/add-note` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `clips/add-note` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_CLIP`: No such clip.
+        NoSuchClip = ("NO_SUCH_CLIP", "d6e76cc0-a1b5-4c7c-a287-73fa9c716dcf"),
+        /// `NO_SUCH_NOTE`: No such note.
+        NoSuchNote = ("NO_SUCH_NOTE", "fc8c0b49-c7a3-4664-a0a6-b418d386bb8b"),
+        /// `ALREADY_CLIPPED`: The note has already been clipped.
+        AlreadyClipped = ("ALREADY_CLIPPED", "734806c4-542c-463a-9311-15c512803965"),
+        /// `TOO_MANY_CLIP_NOTES`: You cannot add notes to the clip any more.
+        TooManyClipNotes = ("TOO_MANY_CLIP_NOTES", "f0dba960-ff73-4615-8df4-d6ac5d9dc118"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -46,3 +65,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:clip-favorite`
 //!
-//! Documented errors: `NO_SUCH_CLIP`, `ALREADY_FAVORITED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_CLIP`, `ALREADY_FAVORITED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,21 @@ misskey_core::object! {
 
 /// `clips/favorite` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `clips/favorite` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_CLIP`: No such clip.
+        NoSuchClip = ("NO_SUCH_CLIP", "4c2aaeae-80d8-4250-9606-26cb1fdb77a5"),
+        /// `ALREADY_FAVORITED`: The clip has already been favorited.
+        AlreadyFavorited = ("ALREADY_FAVORITED", "92658936-c625-4273-8326-2d790129256e"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -41,3 +56,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No / **Permission**: `read:account`
 //!
-//! Documented errors: `NO_SUCH_CLIP`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_CLIP`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -40,6 +40,19 @@ misskey_core::object! {
 /// What `clips/notes` answers.
 pub type Response = Vec<models::Note>;
 
+misskey_core::error_code! {
+    /// The errors `clips/notes` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_CLIP`: No such clip.
+        NoSuchClip = ("NO_SUCH_CLIP", "1d7645e6-2b6d-4635-b0fe-fe22b0e72e00"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "clips/notes";
@@ -59,6 +72,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::Note;

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:flash-likes`
 //!
-//! Documented errors: `NO_SUCH_FLASH`, `YOUR_FLASH`, `ALREADY_LIKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FLASH`, `YOUR_FLASH`, `ALREADY_LIKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,23 @@ misskey_core::object! {
 
 /// `flash/like` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `flash/like` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FLASH`: No such flash.
+        NoSuchFlash = ("NO_SUCH_FLASH", "c07c1491-9161-4c5c-9d75-01906f911f73"),
+        /// `YOUR_FLASH`: You cannot like your flash.
+        YourFlash = ("YOUR_FLASH", "3fd8a0e7-5955-4ba9-85bb-bf3e0c30e13b"),
+        /// `ALREADY_LIKED`: The flash has already been liked.
+        AlreadyLiked = ("ALREADY_LIKED", "010065cf-ad43-40df-8067-abff9f4686e3"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -42,3 +59,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

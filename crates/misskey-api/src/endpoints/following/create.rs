@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:following`
 //!
-//! Documented errors: `NO_SUCH_USER`, `FOLLOWEE_IS_YOURSELF`, `ALREADY_FOLLOWING`, `BLOCKING`, `BLOCKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `FOLLOWEE_IS_YOURSELF`, `ALREADY_FOLLOWING`, `BLOCKING`, `BLOCKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -23,6 +23,30 @@ misskey_core::object! {
 
 /// What `following/create` answers.
 pub type Response = models::UserLite;
+
+misskey_core::error_code! {
+    /// The errors `following/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "fcd2eef9-a9b2-4c4f-8624-038099e90aa5"),
+        /// `FOLLOWEE_IS_YOURSELF`: Followee is yourself.
+        FolloweeIsYourself = (
+            "FOLLOWEE_IS_YOURSELF",
+            "26fbe7bb-a331-4857-af17-205b426669a9",
+        ),
+        /// `ALREADY_FOLLOWING`: You are already following that user.
+        AlreadyFollowing = ("ALREADY_FOLLOWING", "35387507-38c7-4cb9-9197-300b93783fa0"),
+        /// `BLOCKING`: You are blocking that user.
+        Blocking = ("BLOCKING", "4e2206ec-aa4f-4960-b865-6c23ac38e2d9"),
+        /// `BLOCKED`: You are blocked by that user.
+        Blocked = ("BLOCKED", "c4ab57cc-4e41-45e9-bfd9-584f61e35ce0"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -48,3 +72,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:following`
 //!
-//! Documented errors: `NO_SUCH_USER`, `FOLLOWER_IS_YOURSELF`, `NOT_FOLLOWING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `FOLLOWER_IS_YOURSELF`, `NOT_FOLLOWING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -21,6 +21,26 @@ misskey_core::object! {
 
 /// What `following/invalidate` answers.
 pub type Response = models::UserLite;
+
+misskey_core::error_code! {
+    /// The errors `following/invalidate` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "b77e6ae6-a3e5-40da-9cc8-c240115479cc"),
+        /// `FOLLOWER_IS_YOURSELF`: Follower is yourself.
+        FollowerIsYourself = (
+            "FOLLOWER_IS_YOURSELF",
+            "07dc03b9-03da-422d-885b-438313707662",
+        ),
+        /// `NOT_FOLLOWING`: The other use is not following you.
+        NotFollowing = ("NOT_FOLLOWING", "918faac3-074f-41ae-9c43-ed5d2946770d"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -44,3 +64,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:following`
 //!
-//! Documented errors: `NO_SUCH_USER`, `FOLLOWEE_IS_YOURSELF`, `NOT_FOLLOWING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `FOLLOWEE_IS_YOURSELF`, `NOT_FOLLOWING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -25,6 +25,26 @@ misskey_core::object! {
 
 /// What `following/update` answers.
 pub type Response = models::UserLite;
+
+misskey_core::error_code! {
+    /// The errors `following/update` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "14318698-f67e-492a-99da-5353a5ac52be"),
+        /// `FOLLOWEE_IS_YOURSELF`: Followee is yourself.
+        FolloweeIsYourself = (
+            "FOLLOWEE_IS_YOURSELF",
+            "4c4cbaf9-962a-463b-8418-a5e365dbf2eb",
+        ),
+        /// `NOT_FOLLOWING`: You are not following that user.
+        NotFollowing = ("NOT_FOLLOWING", "b8dc75cf-1cb5-46c9-b14b-5f1ffbd782c9"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -48,3 +68,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

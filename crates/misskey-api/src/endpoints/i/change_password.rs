@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
@@ -28,6 +28,9 @@ misskey_core::object! {
 /// `i/change-password` answers `204 No Content`.
 pub type Response = ();
 
+/// The errors `i/change-password` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "i/change-password";
@@ -46,3 +49,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

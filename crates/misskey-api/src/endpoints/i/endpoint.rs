@@ -13,6 +13,19 @@ misskey_core::object! {
 /// What `i` answers.
 pub type Response = models::MeDetailed;
 
+misskey_core::error_code! {
+    /// The errors `i` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `USER_IS_DELETED`: User is deleted.
+        UserIsDeleted = ("USER_IS_DELETED", "e5b3b9f0-2b8f-4b9f-9c1f-8c5c1b2e1b1a"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "i";
@@ -32,3 +45,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `NO_SUCH_FILE`, `NO_SUCH_USER`, `EMPTY_FILE`, `TOO_MANY_ANTENNAS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FILE`, `NO_SUCH_USER`, `EMPTY_FILE`, `TOO_MANY_ANTENNAS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -22,6 +22,25 @@ misskey_core::object! {
 
 /// `i/import-antennas` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `i/import-antennas` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "3b71d086-c3fa-431c-b01d-ded65a777172"),
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "e842c379-8ac7-4cf7-b07a-4d4de7e4671c"),
+        /// `EMPTY_FILE`: That file is empty.
+        EmptyFile = ("EMPTY_FILE", "7f60115d-8d93-4b0f-bd0e-3815dcbb389f"),
+        /// `TOO_MANY_ANTENNAS`: You cannot create antenna any more.
+        TooManyAntennas = ("TOO_MANY_ANTENNAS", "600917d4-a4cb-4cc5-8ba8-7ac8ea3c7779"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -46,3 +65,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `NO_SUCH_FILE`, `UNEXPECTED_FILE_TYPE`, `TOO_BIG_FILE`, `EMPTY_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FILE`, `UNEXPECTED_FILE_TYPE`, `TOO_BIG_FILE`, `EMPTY_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -22,6 +22,28 @@ misskey_core::object! {
 
 /// `i/import-blocking` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `i/import-blocking` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "ebb53e5f-6574-9c0c-0b92-7ca6def56d7e"),
+        /// `UNEXPECTED_FILE_TYPE`: We need csv file.
+        UnexpectedFileType = (
+            "UNEXPECTED_FILE_TYPE",
+            "b6fab7d6-d945-d67c-dfdb-32da1cd12cfe",
+        ),
+        /// `TOO_BIG_FILE`: That file is too big.
+        TooBigFile = ("TOO_BIG_FILE", "b7fbf0b1-aeef-3b21-29ef-fadd4cb72ccf"),
+        /// `EMPTY_FILE`: That file is empty.
+        EmptyFile = ("EMPTY_FILE", "6f3a4dcc-f060-a707-4950-806fbdbe60d6"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -46,3 +68,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `NO_SUCH_FILE`, `UNEXPECTED_FILE_TYPE`, `TOO_BIG_FILE`, `EMPTY_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FILE`, `UNEXPECTED_FILE_TYPE`, `TOO_BIG_FILE`, `EMPTY_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -24,6 +24,28 @@ misskey_core::object! {
 
 /// `i/import-following` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `i/import-following` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "b98644cf-a5ac-4277-a502-0b8054a709a3"),
+        /// `UNEXPECTED_FILE_TYPE`: We need csv file.
+        UnexpectedFileType = (
+            "UNEXPECTED_FILE_TYPE",
+            "660f3599-bce0-4f95-9dde-311fd841c183",
+        ),
+        /// `TOO_BIG_FILE`: That file is too big.
+        TooBigFile = ("TOO_BIG_FILE", "dee9d4ed-ad07-43ed-8b34-b2856398bc60"),
+        /// `EMPTY_FILE`: That file is empty.
+        EmptyFile = ("EMPTY_FILE", "31a1b42c-06f7-42ae-8a38-a661c5c9f691"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -48,3 +70,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `NO_SUCH_FILE`, `UNEXPECTED_FILE_TYPE`, `TOO_BIG_FILE`, `EMPTY_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FILE`, `UNEXPECTED_FILE_TYPE`, `TOO_BIG_FILE`, `EMPTY_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -22,6 +22,28 @@ misskey_core::object! {
 
 /// `i/import-muting` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `i/import-muting` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "e674141e-bd2a-ba85-e616-aefb187c9c2a"),
+        /// `UNEXPECTED_FILE_TYPE`: We need csv file.
+        UnexpectedFileType = (
+            "UNEXPECTED_FILE_TYPE",
+            "568c6e42-c86c-ba09-c004-517f83f9f1a8",
+        ),
+        /// `TOO_BIG_FILE`: That file is too big.
+        TooBigFile = ("TOO_BIG_FILE", "9b4ada6d-d7f7-0472-0713-4f558bd1ec9c"),
+        /// `EMPTY_FILE`: That file is empty.
+        EmptyFile = ("EMPTY_FILE", "d2f12af1-e7b4-feac-86a3-519548f2728e"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -46,3 +68,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `NO_SUCH_FILE`, `UNEXPECTED_FILE_TYPE`, `TOO_BIG_FILE`, `EMPTY_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FILE`, `UNEXPECTED_FILE_TYPE`, `TOO_BIG_FILE`, `EMPTY_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -22,6 +22,28 @@ misskey_core::object! {
 
 /// `i/import-user-lists` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `i/import-user-lists` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "ea9cc34f-c415-4bc6-a6fe-28ac40357049"),
+        /// `UNEXPECTED_FILE_TYPE`: We need csv file.
+        UnexpectedFileType = (
+            "UNEXPECTED_FILE_TYPE",
+            "a3c9edda-dd9b-4596-be6a-150ef813745c",
+        ),
+        /// `TOO_BIG_FILE`: That file is too big.
+        TooBigFile = ("TOO_BIG_FILE", "ae6e7a22-971b-4b52-b2be-fc0b9b121fe9"),
+        /// `EMPTY_FILE`: That file is empty.
+        EmptyFile = ("EMPTY_FILE", "99efe367-ce6e-4d44-93f8-5fae7b040356"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -46,3 +68,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `DESTINATION_ACCOUNT_FORBIDS`, `NOT_ROOT_FORBIDDEN`, `NO_SUCH_USER`, `URI_NULL`, `ALREADY_MOVED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `DESTINATION_ACCOUNT_FORBIDS`, `NOT_ROOT_FORBIDDEN`, `NO_SUCH_USER`, `URI_NULL`, `ALREADY_MOVED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -22,6 +22,30 @@ misskey_core::object! {
 
 /// What `i/move` answers.
 pub type Response = serde_json::Value;
+
+misskey_core::error_code! {
+    /// The errors `i/move` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `DESTINATION_ACCOUNT_FORBIDS`: Destination account doesn't have proper 'Known As' alias, or has already moved.
+        DestinationAccountForbids = (
+            "DESTINATION_ACCOUNT_FORBIDS",
+            "b5c90186-4ab0-49c8-9bba-a1f766282ba4",
+        ),
+        /// `NOT_ROOT_FORBIDDEN`: The root can't migrate.
+        NotRootForbidden = ("NOT_ROOT_FORBIDDEN", "4362e8dc-731f-4ad8-a694-be2a88922a24"),
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "fcd2eef9-a9b2-4c4f-8624-038099e90aa5"),
+        /// `URI_NULL`: Local User ActivityPup URI is null.
+        UriNull = ("URI_NULL", "95ba11b9-90e8-43a5-ba16-7acc1ab32e71"),
+        /// `ALREADY_MOVED`: Account was already moved to another account.
+        AlreadyMoved = ("ALREADY_MOVED", "b234a14e-9ebe-4581-8000-074b3c215962"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -47,3 +71,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

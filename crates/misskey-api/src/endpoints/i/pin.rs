@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `NO_SUCH_NOTE`, `PIN_LIMIT_EXCEEDED`, `ALREADY_PINNED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_NOTE`, `PIN_LIMIT_EXCEEDED`, `ALREADY_PINNED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -21,6 +21,23 @@ misskey_core::object! {
 
 /// What `i/pin` answers.
 pub type Response = models::MeDetailed;
+
+misskey_core::error_code! {
+    /// The errors `i/pin` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_NOTE`: No such note.
+        NoSuchNote = ("NO_SUCH_NOTE", "56734f8b-3928-431e-bf80-6ff87df40cb3"),
+        /// `PIN_LIMIT_EXCEEDED`: You can not pin notes any more.
+        PinLimitExceeded = ("PIN_LIMIT_EXCEEDED", "72dab508-c64d-498f-8740-a8eec1ba385a"),
+        /// `ALREADY_PINNED`: That note has already been pinned.
+        AlreadyPinned = ("ALREADY_PINNED", "8b18c2b7-68fe-4edb-9892-c0cbaeb6c913"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -43,3 +60,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -17,6 +17,9 @@ misskey_core::object! {
 
 /// `i/read-all-unread-notes` answers `204 No Content`.
 pub type Response = ();
+
+/// The errors `i/read-all-unread-notes` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
 
 impl Endpoint for Request {
     type Response = Response;
@@ -37,3 +40,5 @@ impl Endpoint for Request {
     ];
     const UNTIL: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

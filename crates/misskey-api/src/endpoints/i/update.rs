@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `NO_SUCH_AVATAR`, `NO_SUCH_BANNER`, `AVATAR_NOT_AN_IMAGE`, `BANNER_NOT_AN_IMAGE`, `NO_SUCH_PAGE`, `INVALID_REGEXP`, `TOO_MANY_MUTED_WORDS`, `NO_SUCH_USER`, `URI_NULL`, `FORBIDDEN_TO_SET_YOURSELF`, `RESTRICTED_BY_ROLE`, `YOUR_NAME_CONTAINS_PROHIBITED_WORDS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_AVATAR`, `NO_SUCH_BANNER`, `AVATAR_NOT_AN_IMAGE`, `BANNER_NOT_AN_IMAGE`, `NO_SUCH_PAGE`, `INVALID_REGEXP`, `TOO_MANY_MUTED_WORDS`, `NO_SUCH_USER`, `URI_NULL`, `FORBIDDEN_TO_SET_YOURSELF`, `RESTRICTED_BY_ROLE`, `YOUR_NAME_CONTAINS_PROHIBITED_WORDS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -460,6 +460,47 @@ misskey_core::string_enum! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `i/update` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_AVATAR`: No such avatar file.
+        NoSuchAvatar = ("NO_SUCH_AVATAR", "539f3a45-f215-4f81-a9a8-31293640207f"),
+        /// `NO_SUCH_BANNER`: No such banner file.
+        NoSuchBanner = ("NO_SUCH_BANNER", "0d8f5629-f210-41c2-9433-735831a58595"),
+        /// `AVATAR_NOT_AN_IMAGE`: The file specified as an avatar is not an image.
+        AvatarNotAnImage = ("AVATAR_NOT_AN_IMAGE", "f419f9f8-2f4d-46b1-9fb4-49d3a2fd7191"),
+        /// `BANNER_NOT_AN_IMAGE`: The file specified as a banner is not an image.
+        BannerNotAnImage = ("BANNER_NOT_AN_IMAGE", "75aedb19-2afd-4e6d-87fc-67941256fa60"),
+        /// `NO_SUCH_PAGE`: No such page.
+        NoSuchPage = ("NO_SUCH_PAGE", "8e01b590-7eb9-431b-a239-860e086c408e"),
+        /// `INVALID_REGEXP`: Invalid Regular Expression.
+        InvalidRegexp = ("INVALID_REGEXP", "0d786918-10df-41cd-8f33-8dec7d9a89a5"),
+        /// `TOO_MANY_MUTED_WORDS`: Too many muted words.
+        TooManyMutedWords = ("TOO_MANY_MUTED_WORDS", "010665b1-a211-42d2-bc64-8f6609d79785"),
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "fcd2eef9-a9b2-4c4f-8624-038099e90aa5"),
+        /// `URI_NULL`: User ActivityPup URI is null.
+        UriNull = ("URI_NULL", "bf326f31-d430-4f97-9933-5d61e4d48a23"),
+        /// `FORBIDDEN_TO_SET_YOURSELF`: You can't set yourself as your own alias.
+        ForbiddenToSetYourself = (
+            "FORBIDDEN_TO_SET_YOURSELF",
+            "25c90186-4ab0-49c8-9bba-a1fa6c202ba4",
+        ),
+        /// `RESTRICTED_BY_ROLE`: This feature is restricted by your role.
+        RestrictedByRole = ("RESTRICTED_BY_ROLE", "8feff0ba-5ab5-585b-31f4-4df816663fad"),
+        /// `YOUR_NAME_CONTAINS_PROHIBITED_WORDS`: Your new name contains prohibited words.
+        YourNameContainsProhibitedWords = (
+            "YOUR_NAME_CONTAINS_PROHIBITED_WORDS",
+            "0b3f9f6a-2f4d-4b1f-9fb4-49d3a2fd7191",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "i/update";
@@ -491,3 +532,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `INCORRECT_PASSWORD`, `UNAVAILABLE`, `EMAIL_REQUIRED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INCORRECT_PASSWORD`, `UNAVAILABLE`, `EMAIL_REQUIRED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
@@ -27,6 +27,23 @@ misskey_core::object! {
 
 /// What `i/update-email` answers.
 pub type Response = models::MeDetailed;
+
+misskey_core::error_code! {
+    /// The errors `i/update-email` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `INCORRECT_PASSWORD`: Incorrect password.
+        IncorrectPassword = ("INCORRECT_PASSWORD", "e54c1d7e-e7d6-4103-86b6-0a95069b4ad3"),
+        /// `UNAVAILABLE`: Unavailable email address.
+        Unavailable = ("UNAVAILABLE", "a2defefb-f220-8849-0af6-17f816099323"),
+        /// `EMAIL_REQUIRED`: Email address is required.
+        EmailRequired = ("EMAIL_REQUIRED", "324c7a88-59f2-492f-903f-89134f93e47e"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -50,3 +67,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

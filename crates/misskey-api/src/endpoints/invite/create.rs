@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:invite-codes`
 //!
-//! Documented errors: `EXCEEDED_LIMIT_OF_CREATE_INVITE_CODE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `EXCEEDED_LIMIT_OF_CREATE_INVITE_CODE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -18,6 +18,22 @@ misskey_core::object! {
 
 /// What `invite/create` answers.
 pub type Response = models::InviteCode;
+
+misskey_core::error_code! {
+    /// The errors `invite/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `EXCEEDED_LIMIT_OF_CREATE_INVITE_CODE`: You have exceeded the limit for creating an invitation code.
+        ExceededLimitOfCreateInviteCode = (
+            "EXCEEDED_LIMIT_OF_CREATE_INVITE_CODE",
+            "8b165dd3-6f37-4557-8db1-73175d63c641",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -38,3 +54,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

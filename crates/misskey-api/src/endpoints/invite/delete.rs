@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:invite-codes`
 //!
-//! Documented errors: `NO_SUCH_INVITE_CODE`, `CAN_NOT_DELETE_INVITE_CODE`, `ACCESS_DENIED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_INVITE_CODE`, `CAN_NOT_DELETE_INVITE_CODE`, `ACCESS_DENIED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,24 @@ misskey_core::object! {
 
 /// `invite/delete` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `invite/delete` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_INVITE_CODE`: No such invite code.
+        NoSuchInviteCode = ("NO_SUCH_INVITE_CODE", "cd4f9ae4-7854-4e3e-8df9-c296f051e634"),
+        /// `CAN_NOT_DELETE_INVITE_CODE`: You can't delete this invite code.
+        CanNotDeleteInviteCode = (
+            "CAN_NOT_DELETE_INVITE_CODE",
+            "ff17af39-000c-4d4e-abdf-848fa30fc1ce",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -42,3 +60,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

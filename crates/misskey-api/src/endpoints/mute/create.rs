@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:mutes`
 //!
-//! Documented errors: `NO_SUCH_USER`, `MUTEE_IS_YOURSELF`, `ALREADY_MUTING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `MUTEE_IS_YOURSELF`, `ALREADY_MUTING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -23,6 +23,23 @@ misskey_core::object! {
 
 /// `mute/create` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `mute/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "6fef56f3-e765-4957-88e5-c6f65329b8a5"),
+        /// `MUTEE_IS_YOURSELF`: Mutee is yourself.
+        MuteeIsYourself = ("MUTEE_IS_YOURSELF", "a4619cb2-5f23-484b-9301-94c903074e10"),
+        /// `ALREADY_MUTING`: You are already muting that user.
+        AlreadyMuting = ("ALREADY_MUTING", "7e7359cb-160c-4956-b08f-4d1c653cd007"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -46,3 +63,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:notes`
 //!
-//! Documented errors: `NO_SUCH_NOTE`, `ACCESS_DENIED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_NOTE`, `ACCESS_DENIED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,19 @@ misskey_core::object! {
 
 /// `notes/delete` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `notes/delete` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_NOTE`: No such note.
+        NoSuchNote = ("NO_SUCH_NOTE", "490be23f-8c1f-4796-819f-94cb4f9d1630"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -42,3 +55,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

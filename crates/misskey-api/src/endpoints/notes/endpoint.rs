@@ -38,6 +38,9 @@ misskey_core::object! {
 /// What `notes` answers.
 pub type Response = Vec<models::Note>;
 
+/// The errors `notes` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "notes";
@@ -56,6 +59,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::Note;

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
-//! Documented errors: `STL_DISABLED`, `BOTH_WITH_REPLIES_AND_WITH_FILES`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `STL_DISABLED`, `BOTH_WITH_REPLIES_AND_WITH_FILES`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -52,6 +52,24 @@ misskey_core::object! {
 /// What `notes/hybrid-timeline` answers.
 pub type Response = Vec<models::Note>;
 
+misskey_core::error_code! {
+    /// The errors `notes/hybrid-timeline` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `STL_DISABLED`: Hybrid timeline has been disabled.
+        StlDisabled = ("STL_DISABLED", "620763f4-f621-4533-ab33-0577a1a3c342"),
+        /// `BOTH_WITH_REPLIES_AND_WITH_FILES`: Specifying both withReplies and withFiles is not supported
+        BothWithRepliesAndWithFiles = (
+            "BOTH_WITH_REPLIES_AND_WITH_FILES",
+            "dfaa3eb7-8002-4cb7-bcc4-1095df46656f",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "notes/hybrid-timeline";
@@ -72,6 +90,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::Note;

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `LTL_DISABLED`, `BOTH_WITH_REPLIES_AND_WITH_FILES`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `LTL_DISABLED`, `BOTH_WITH_REPLIES_AND_WITH_FILES`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -43,6 +43,24 @@ misskey_core::object! {
 /// What `notes/local-timeline` answers.
 pub type Response = Vec<models::Note>;
 
+misskey_core::error_code! {
+    /// The errors `notes/local-timeline` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `LTL_DISABLED`: Local timeline has been disabled.
+        LtlDisabled = ("LTL_DISABLED", "45a6eb02-7695-4393-b023-dd3be9aaaefd"),
+        /// `BOTH_WITH_REPLIES_AND_WITH_FILES`: Specifying both withReplies and withFiles is not supported
+        BothWithRepliesAndWithFiles = (
+            "BOTH_WITH_REPLIES_AND_WITH_FILES",
+            "dd9c8400-1cb5-4eef-8a31-200c5f933793",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "notes/local-timeline";
@@ -63,6 +81,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::Note;

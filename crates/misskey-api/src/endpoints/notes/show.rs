@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `NO_SUCH_NOTE`, `INVALID_PARAM`, `CONTENT_RESTRICTED_BY_USER`, `CONTENT_RESTRICTED_BY_SERVER`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_NOTE`, `INVALID_PARAM`, `CONTENT_RESTRICTED_BY_USER`, `CONTENT_RESTRICTED_BY_SERVER`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -21,6 +21,29 @@ misskey_core::object! {
 
 /// What `notes/show` answers.
 pub type Response = models::Note;
+
+misskey_core::error_code! {
+    /// The errors `notes/show` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_NOTE`: No such note.
+        NoSuchNote = ("NO_SUCH_NOTE", "24fcbfc6-2e37-42b6-8388-c29b3861a08d"),
+        /// `CONTENT_RESTRICTED_BY_USER`: Content restricted by user. Please sign in to view.
+        ContentRestrictedByUser = (
+            "CONTENT_RESTRICTED_BY_USER",
+            "fbcc002d-37d9-4944-a6b0-d9e29f2d33ab",
+        ),
+        /// `CONTENT_RESTRICTED_BY_SERVER`: Content restricted by server settings. Please sign in to view.
+        ContentRestrictedByServer = (
+            "CONTENT_RESTRICTED_BY_SERVER",
+            "145f88d2-b03d-4087-8143-a78928883c4b",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -43,3 +66,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

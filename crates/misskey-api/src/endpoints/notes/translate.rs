@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
-//! Documented errors: `UNAVAILABLE`, `NO_SUCH_NOTE`, `CANNOT_TRANSLATE_INVISIBLE_NOTE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `UNAVAILABLE`, `NO_SUCH_NOTE`, `CANNOT_TRANSLATE_INVISIBLE_NOTE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -35,6 +35,26 @@ misskey_core::object! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `notes/translate` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `UNAVAILABLE`: Translate of notes unavailable.
+        Unavailable = ("UNAVAILABLE", "50a70314-2d8a-431b-b433-efa5cc56444c"),
+        /// `NO_SUCH_NOTE`: No such note.
+        NoSuchNote = ("NO_SUCH_NOTE", "bea9b03f-36e0-49c5-a4db-627a029f8971"),
+        /// `CANNOT_TRANSLATE_INVISIBLE_NOTE`: Cannot translate invisible note.
+        CannotTranslateInvisibleNote = (
+            "CANNOT_TRANSLATE_INVISIBLE_NOTE",
+            "ea29f2ca-c368-43b3-aaf1-5ac3e74bbe5d",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "notes/translate";
@@ -56,3 +76,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:pages`
 //!
-//! Documented errors: `NO_SUCH_FILE`, `NAME_ALREADY_EXISTS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FILE`, `NAME_ALREADY_EXISTS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -58,6 +58,21 @@ misskey_core::string_enum! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `pages/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "b7b97489-0f66-4b12-a5ff-b21bd63f6e1c"),
+        /// `NAME_ALREADY_EXISTS`: Specified name already exists.
+        NameAlreadyExists = ("NAME_ALREADY_EXISTS", "4650348e-301c-499a-83c9-6aa988c66bc1"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "pages/create";
@@ -79,3 +94,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

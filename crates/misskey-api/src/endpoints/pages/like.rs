@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:page-likes`
 //!
-//! Documented errors: `NO_SUCH_PAGE`, `YOUR_PAGE`, `ALREADY_LIKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_PAGE`, `YOUR_PAGE`, `ALREADY_LIKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,23 @@ misskey_core::object! {
 
 /// `pages/like` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `pages/like` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_PAGE`: No such page.
+        NoSuchPage = ("NO_SUCH_PAGE", "cc98a8a2-0dc3-4123-b198-62c71df18ed3"),
+        /// `YOUR_PAGE`: You cannot like your page.
+        YourPage = ("YOUR_PAGE", "28800466-e6db-40f2-8fae-bf9e82aa92b8"),
+        /// `ALREADY_LIKED`: The page has already been liked.
+        AlreadyLiked = ("ALREADY_LIKED", "d4c1edbe-7da2-4eae-8714-1acfd2d63941"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -42,3 +59,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:page-likes`
 //!
-//! Documented errors: `NO_SUCH_PAGE`, `NOT_LIKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_PAGE`, `NOT_LIKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,21 @@ misskey_core::object! {
 
 /// `pages/unlike` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `pages/unlike` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_PAGE`: No such page.
+        NoSuchPage = ("NO_SUCH_PAGE", "a0d41e20-1993-40bd-890e-f6e560ae648e"),
+        /// `NOT_LIKED`: You have not liked that page.
+        NotLiked = ("NOT_LIKED", "f5e586b0-ce93-4050-b0e3-7f31af5259ee"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -41,3 +56,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

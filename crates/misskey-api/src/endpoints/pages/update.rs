@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:pages`
 //!
-//! Documented errors: `NO_SUCH_PAGE`, `ACCESS_DENIED`, `NO_SUCH_FILE`, `NAME_ALREADY_EXISTS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_PAGE`, `ACCESS_DENIED`, `NO_SUCH_FILE`, `NAME_ALREADY_EXISTS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -55,6 +55,23 @@ misskey_core::string_enum! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `pages/update` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_PAGE`: No such page.
+        NoSuchPage = ("NO_SUCH_PAGE", "21149b9e-3616-4778-9592-c4ce89f5a864"),
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "cfc23c7c-3887-490e-af30-0ed576703c82"),
+        /// `NAME_ALREADY_EXISTS`: Specified name already exists.
+        NameAlreadyExists = ("NAME_ALREADY_EXISTS", "2298a392-d4a1-44c5-9ebb-ac1aeaa5a9ab"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "pages/update";
@@ -78,3 +95,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

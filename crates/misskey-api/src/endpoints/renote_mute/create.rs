@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:mutes`
 //!
-//! Documented errors: `NO_SUCH_USER`, `MUTEE_IS_YOURSELF`, `ALREADY_MUTING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `MUTEE_IS_YOURSELF`, `ALREADY_MUTING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,23 @@ misskey_core::object! {
 
 /// `renote-mute/create` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `renote-mute/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "5e0a5dff-1e94-4202-87ae-4d9c89eb2271"),
+        /// `MUTEE_IS_YOURSELF`: Mutee is yourself.
+        MuteeIsYourself = ("MUTEE_IS_YOURSELF", "37285718-52f7-4aef-b7de-c38b8e8a8420"),
+        /// `ALREADY_MUTING`: You are already muting that user.
+        AlreadyMuting = ("ALREADY_MUTING", "ccfecbe4-1f1c-4fc2-8a3d-c3ffee61cb7b"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -43,3 +60,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:mutes`
 //!
-//! Documented errors: `NO_SUCH_USER`, `MUTEE_IS_YOURSELF`, `NOT_MUTING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `MUTEE_IS_YOURSELF`, `NOT_MUTING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,23 @@ misskey_core::object! {
 
 /// `renote-mute/delete` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `renote-mute/delete` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "9b6728cf-638c-4aa1-bedb-e07d8101474d"),
+        /// `MUTEE_IS_YOURSELF`: Mutee is yourself.
+        MuteeIsYourself = ("MUTEE_IS_YOURSELF", "619b1314-0850-4597-a242-e245f3da42af"),
+        /// `NOT_MUTING`: You are not muting that user.
+        NotMuting = ("NOT_MUTING", "2e4ef874-8bf0-4b4b-b069-4598f6d05817"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -42,3 +59,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

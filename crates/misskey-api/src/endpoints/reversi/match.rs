@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `NO_SUCH_USER`, `TARGET_IS_YOURSELF`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `TARGET_IS_YOURSELF`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -28,6 +28,21 @@ misskey_core::object! {
 /// What `reversi/match` answers: `None` when the server answers `204 No Content`.
 pub type Response = Option<models::ReversiGameDetailed>;
 
+misskey_core::error_code! {
+    /// The errors `reversi/match` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "0b4f0559-b484-4e31-9581-3f73cee89b28"),
+        /// `TARGET_IS_YOURSELF`: Target user is yourself.
+        TargetIsYourself = ("TARGET_IS_YOURSELF", "96fd7bd6-d2bc-426c-a865-d055dcd2828e"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "reversi/match";
@@ -48,3 +63,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -18,6 +18,9 @@ misskey_core::object! {
 
 /// What `roles/list` answers.
 pub type Response = Vec<models::Role>;
+
+/// The errors `roles/list` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
 
 impl Endpoint for Request {
     type Response = Response;
@@ -37,3 +40,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

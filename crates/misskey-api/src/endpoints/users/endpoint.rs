@@ -31,6 +31,9 @@ misskey_core::object! {
 /// What `users` answers.
 pub type Response = Vec<models::UserDetailed>;
 
+/// The errors `users` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "users";
@@ -49,3 +52,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

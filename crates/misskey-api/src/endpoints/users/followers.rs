@@ -5,7 +5,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `NO_SUCH_USER`, `FORBIDDEN`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `FORBIDDEN`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -42,6 +42,21 @@ misskey_core::object! {
 /// What `users/followers` answers.
 pub type Response = Vec<models::Following>;
 
+misskey_core::error_code! {
+    /// The errors `users/followers` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "27fa5435-88ab-43de-9360-387de88727cd"),
+        /// `FORBIDDEN`: Forbidden.
+        Forbidden = ("FORBIDDEN", "3c6a84db-d619-26af-ca14-06232a21df8a"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "users/followers";
@@ -62,6 +77,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::Following;

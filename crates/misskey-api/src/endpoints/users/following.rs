@@ -5,7 +5,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `NO_SUCH_USER`, `FORBIDDEN`, `BIRTHDAY_DATE_FORMAT_INVALID`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `FORBIDDEN`, `BIRTHDAY_DATE_FORMAT_INVALID`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -44,6 +44,26 @@ misskey_core::object! {
 /// What `users/following` answers.
 pub type Response = Vec<models::Following>;
 
+misskey_core::error_code! {
+    /// The errors `users/following` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "63e4aba4-4156-4e53-be25-c9559e42d71b"),
+        /// `FORBIDDEN`: Forbidden.
+        Forbidden = ("FORBIDDEN", "f6cdb0df-c19f-ec5c-7dbb-0ba84a1f92ba"),
+        /// `BIRTHDAY_DATE_FORMAT_INVALID`: Birthday date format is invalid.
+        BirthdayDateFormatInvalid = (
+            "BIRTHDAY_DATE_FORMAT_INVALID",
+            "a2b007b9-4782-4eba-abd3-93b05ed4130d",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "users/following";
@@ -65,6 +85,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::Following;

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `NO_SUCH_USER`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -37,6 +37,19 @@ misskey_core::object! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `users/get-frequently-replied-users` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "e6965129-7b2a-40a4-bae2-cd84cd434822"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "users/get-frequently-replied-users";
@@ -56,3 +69,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

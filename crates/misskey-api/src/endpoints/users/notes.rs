@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `NO_SUCH_USER`, `BOTH_WITH_REPLIES_AND_WITH_FILES`, `INVALID_PARAM`, `SIGNIN_REQUIRED`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `BOTH_WITH_REPLIES_AND_WITH_FILES`, `INVALID_PARAM`, `SIGNIN_REQUIRED`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -48,6 +48,26 @@ misskey_core::object! {
 /// What `users/notes` answers.
 pub type Response = Vec<models::Note>;
 
+misskey_core::error_code! {
+    /// The errors `users/notes` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "27e494ba-2ac2-48e8-893b-10d4d8c2387b"),
+        /// `BOTH_WITH_REPLIES_AND_WITH_FILES`: Specifying both withReplies and withFiles is not supported
+        BothWithRepliesAndWithFiles = (
+            "BOTH_WITH_REPLIES_AND_WITH_FILES",
+            "91c8cb9f-36ed-46e7-9ca2-7df96ed6e222",
+        ),
+        /// `SIGNIN_REQUIRED`: Signin required.
+        SigninRequired = ("SIGNIN_REQUIRED", "d1588a9e-4b4d-4c07-807f-16f1486577a2"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "users/notes";
@@ -69,6 +89,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::Note;

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `REACTIONS_NOT_PUBLIC`, `IS_REMOTE_USER`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `REACTIONS_NOT_PUBLIC`, `IS_REMOTE_USER`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
@@ -111,6 +111,24 @@ impl<'de> Deserialize<'de> for ResponseItem {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `users/reactions` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `REACTIONS_NOT_PUBLIC`: Reactions of the user is not public.
+        ReactionsNotPublic = (
+            "REACTIONS_NOT_PUBLIC",
+            "673a7dd2-6924-1093-e0c0-e68456ceae5c",
+        ),
+        /// `IS_REMOTE_USER`: Currently unavailable to display reactions of remote users. See https://github.com/misskey-dev/misskey/issues/12964
+        IsRemoteUser = ("IS_REMOTE_USER", "6b95fa98-8cf9-2350-e284-f0ffdb54a805"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "users/reactions";
@@ -131,6 +149,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = ResponseItem;

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -130,6 +130,9 @@ impl misskey_core::HasId for ResponseObject {
     }
 }
 
+/// The errors `users/relation` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "users/relation";
@@ -148,3 +151,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

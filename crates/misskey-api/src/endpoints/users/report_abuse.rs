@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:report-abuse`
 //!
-//! Documented errors: `NO_SUCH_USER`, `CANNOT_REPORT_YOURSELF`, `CANNOT_REPORT_THE_ADMIN`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `CANNOT_REPORT_YOURSELF`, `CANNOT_REPORT_THE_ADMIN`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -23,6 +23,29 @@ misskey_core::object! {
 
 /// `users/report-abuse` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `users/report-abuse` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "1acefcb5-0959-43fd-9685-b48305736cb5"),
+        /// `CANNOT_REPORT_YOURSELF`: Cannot report yourself.
+        CannotReportYourself = (
+            "CANNOT_REPORT_YOURSELF",
+            "1e13149e-b1e8-43cf-902e-c01dbfcb202f",
+        ),
+        /// `CANNOT_REPORT_THE_ADMIN`: Cannot report the admin.
+        CannotReportTheAdmin = (
+            "CANNOT_REPORT_THE_ADMIN",
+            "35e166f5-05fb-4f87-a2d5-adb42676d48f",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -45,3 +68,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

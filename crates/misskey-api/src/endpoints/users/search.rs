@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -49,6 +49,9 @@ misskey_core::string_enum! {
     }
 }
 
+/// The errors `users/search` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "users/search";
@@ -67,3 +70,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

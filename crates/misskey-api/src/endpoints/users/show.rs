@@ -5,7 +5,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `FAILED_TO_RESOLVE_REMOTE_USER`, `NO_SUCH_USER`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `FAILED_TO_RESOLVE_REMOTE_USER`, `NO_SUCH_USER`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -86,6 +86,24 @@ impl<'de> Deserialize<'de> for Response {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `users/show` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `FAILED_TO_RESOLVE_REMOTE_USER`: Failed to resolve remote user.
+        FailedToResolveRemoteUser = (
+            "FAILED_TO_RESOLVE_REMOTE_USER",
+            "ef7b9be4-9cba-4e6f-ab41-90ed171c7d3c",
+        ),
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "4362f8dc-731f-4ad8-a694-be5a88922a24"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "users/show";
@@ -106,3 +124,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

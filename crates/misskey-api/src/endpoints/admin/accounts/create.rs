@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `ACCESS_DENIED`, `INCORRECT_INITIAL_PASSWORD`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `ACCESS_DENIED`, `INCORRECT_INITIAL_PASSWORD`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use std::collections::BTreeMap;
@@ -271,6 +271,22 @@ impl misskey_core::HasId for Response {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `admin/accounts/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `INCORRECT_INITIAL_PASSWORD`: Initial password is incorrect.
+        IncorrectInitialPassword = (
+            "INCORRECT_INITIAL_PASSWORD",
+            "97147c55-1ae1-4f6f-91d6-e1c3e0e76d62",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/accounts/create";
@@ -291,3 +307,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

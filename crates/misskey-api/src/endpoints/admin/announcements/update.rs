@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:announcements`
 //!
-//! Documented errors: `NO_SUCH_ANNOUNCEMENT`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_ANNOUNCEMENT`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -57,6 +57,22 @@ misskey_core::string_enum! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `admin/announcements/update` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_ANNOUNCEMENT`: No such announcement.
+        NoSuchAnnouncement = (
+            "NO_SUCH_ANNOUNCEMENT",
+            "d3aae5a7-6372-4cb4-b61c-f511ffc2d7cc",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/announcements/update";
@@ -76,3 +92,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:admin:meta`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -60,6 +60,9 @@ misskey_core::object! {
     }
 }
 
+/// The errors `admin/captcha/current` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/captcha/current";
@@ -79,3 +82,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.4.1-mhq.13");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

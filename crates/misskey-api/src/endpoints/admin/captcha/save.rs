@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:meta`
 //!
-//! Documented errors: `INVALID_PROVIDER`, `INVALID_PARAMETERS`, `NO_RESPONSE_PROVIDED`, `REQUEST_FAILED`, `VERIFICATION_FAILED`, `UNKNOWN`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PROVIDER`, `INVALID_PARAMETERS`, `NO_RESPONSE_PROVIDED`, `REQUEST_FAILED`, `VERIFICATION_FAILED`, `UNKNOWN`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
@@ -30,6 +30,32 @@ misskey_core::object! {
 /// `admin/captcha/save` answers `204 No Content`.
 pub type Response = ();
 
+misskey_core::error_code! {
+    /// The errors `admin/captcha/save` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `INVALID_PROVIDER`: Invalid provider.
+        InvalidProvider = ("INVALID_PROVIDER", "14bf7ae1-80cc-4363-acb2-4fd61d086af0"),
+        /// `INVALID_PARAMETERS`: Invalid parameters.
+        InvalidParameters = ("INVALID_PARAMETERS", "26654194-410e-44e2-b42e-460ff6f92476"),
+        /// `NO_RESPONSE_PROVIDED`: No response provided.
+        NoResponseProvided = (
+            "NO_RESPONSE_PROVIDED",
+            "40acbba8-0937-41fb-bb3f-474514d40afe",
+        ),
+        /// `REQUEST_FAILED`: Request failed.
+        RequestFailed = ("REQUEST_FAILED", "0f4fe2f1-2c15-4d6e-b714-efbfcde231cd"),
+        /// `VERIFICATION_FAILED`: Verification failed.
+        VerificationFailed = ("VERIFICATION_FAILED", "c41c067f-24f3-4150-84b2-b5a3ae8c2214"),
+        /// `UNKNOWN`: unknown
+        Unknown = ("UNKNOWN", "f868d509-e257-42a9-99c1-42614b031a97"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/captcha/save";
@@ -55,3 +81,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.4.1-mhq.13");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

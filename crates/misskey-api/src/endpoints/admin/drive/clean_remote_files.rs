@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:drive`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -17,6 +17,9 @@ misskey_core::object! {
 
 /// `admin/drive/clean-remote-files` answers `204 No Content`.
 pub type Response = ();
+
+/// The errors `admin/drive/clean-remote-files` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
 
 impl Endpoint for Request {
     type Response = Response;
@@ -36,3 +39,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:admin:drive`
 //!
-//! Documented errors: `NO_SUCH_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FILE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
@@ -94,6 +94,19 @@ impl misskey_core::HasId for Response {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `admin/drive/show-file` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "caf3ca38-c6e5-472e-a30c-b05377dcc240"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/drive/show-file";
@@ -113,3 +126,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

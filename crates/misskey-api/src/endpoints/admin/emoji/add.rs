@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:emoji`
 //!
-//! Documented errors: `NO_SUCH_FILE`, `DUPLICATE_NAME`, `INVALID_PARAM`, `UNSUPPORTED_FILE_TYPE`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FILE`, `DUPLICATE_NAME`, `INVALID_PARAM`, `UNSUPPORTED_FILE_TYPE`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -37,6 +37,26 @@ misskey_core::object! {
 /// What `admin/emoji/add` answers.
 pub type Response = models::EmojiDetailed;
 
+misskey_core::error_code! {
+    /// The errors `admin/emoji/add` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "fc46b5a4-6b92-4c33-ac66-b806659bb5cf"),
+        /// `DUPLICATE_NAME`: Duplicate name.
+        DuplicateName = ("DUPLICATE_NAME", "f7a3462c-4e6e-4069-8421-b9bd4f4c3975"),
+        /// `UNSUPPORTED_FILE_TYPE`: Unsupported file type.
+        UnsupportedFileType = (
+            "UNSUPPORTED_FILE_TYPE",
+            "f7599d96-8750-af68-1633-9575d625c1a7",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/emoji/add";
@@ -58,3 +78,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

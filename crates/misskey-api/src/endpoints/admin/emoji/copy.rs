@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:emoji`
 //!
-//! Documented errors: `NO_SUCH_EMOJI`, `DUPLICATE_NAME`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_EMOJI`, `DUPLICATE_NAME`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -34,6 +34,21 @@ impl misskey_core::HasId for Response {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `admin/emoji/copy` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_EMOJI`: No such emoji.
+        NoSuchEmoji = ("NO_SUCH_EMOJI", "e2785b66-dca3-4087-9cac-b93c541cc425"),
+        /// `DUPLICATE_NAME`: Duplicate name.
+        DuplicateName = ("DUPLICATE_NAME", "f7a3462c-4e6e-4069-8421-b9bd4f4c3975"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/emoji/copy";
@@ -54,3 +69,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:emoji`
 //!
-//! Documented errors: `NO_SUCH_EMOJI`, `NO_SUCH_FILE`, `SAME_NAME_EMOJI_EXISTS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_EMOJI`, `NO_SUCH_FILE`, `SAME_NAME_EMOJI_EXISTS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -38,6 +38,26 @@ misskey_core::object! {
 /// `admin/emoji/update` answers `204 No Content`.
 pub type Response = ();
 
+misskey_core::error_code! {
+    /// The errors `admin/emoji/update` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_EMOJI`: No such emoji.
+        NoSuchEmoji = ("NO_SUCH_EMOJI", "684dec9d-a8c2-4364-9aa8-456c49cb1dc8"),
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "14fb9fd9-0731-4e2f-aeb9-f09e4740333d"),
+        /// `SAME_NAME_EMOJI_EXISTS`: Emoji that have same name already exists.
+        SameNameEmojiExists = (
+            "SAME_NAME_EMOJI_EXISTS",
+            "7180fe9d-1ee3-bff9-647d-fe9896d2ffb8",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/emoji/update";
@@ -59,3 +79,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:admin:queue`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -21,6 +21,9 @@ misskey_core::object! {
 
 /// `admin/queue/promote-jobs` answers `204 No Content`.
 pub type Response = ();
+
+/// The errors `admin/queue/promote-jobs` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
 
 impl Endpoint for Request {
     type Response = Response;
@@ -41,3 +44,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

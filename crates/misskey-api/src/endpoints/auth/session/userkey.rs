@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No
 //!
-//! Documented errors: `NO_SUCH_APP`, `NO_SUCH_SESSION`, `PENDING_SESSION`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_APP`, `NO_SUCH_SESSION`, `PENDING_SESSION`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -33,6 +33,23 @@ misskey_core::object! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `auth/session/userkey` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_APP`: No such app.
+        NoSuchApp = ("NO_SUCH_APP", "fcab192a-2c5a-43b7-8ad8-9b7054d8d40d"),
+        /// `NO_SUCH_SESSION`: No such session.
+        NoSuchSession = ("NO_SUCH_SESSION", "5b5a1503-8bc8-4bd0-8054-dc189e8cdcb3"),
+        /// `PENDING_SESSION`: This session is not completed yet.
+        PendingSession = ("PENDING_SESSION", "8c8a4145-02cc-4cca-8e66-29ba60445a8e"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "auth/session/userkey";
@@ -54,3 +71,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

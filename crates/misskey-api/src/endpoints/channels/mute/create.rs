@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:channels`
 //!
-//! Documented errors: `NO_SUCH_CHANNEL`, `ALREADY_MUTING_CHANNEL`, `EXPIRES_AT_IS_PAST`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_CHANNEL`, `ALREADY_MUTING_CHANNEL`, `EXPIRES_AT_IS_PAST`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -23,6 +23,26 @@ misskey_core::object! {
 
 /// `channels/mute/create` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `channels/mute/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_CHANNEL`: No such Channel.
+        NoSuchChannel = ("NO_SUCH_CHANNEL", "7174361e-d58f-31d6-2e7c-6fb830786a3f"),
+        /// `ALREADY_MUTING_CHANNEL`: You are already muting that user.
+        AlreadyMutingChannel = (
+            "ALREADY_MUTING_CHANNEL",
+            "5a251978-769a-da44-3e89-3931e43bb592",
+        ),
+        /// `EXPIRES_AT_IS_PAST`: Cannot set past date to "expiresAt".
+        ExpiresAtIsPast = ("EXPIRES_AT_IS_PAST", "42b32236-df2c-a45f-fdbf-def67268f749"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -46,3 +66,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:channels`
 //!
-//! Documented errors: `NO_SUCH_CHANNEL`, `NOT_MUTING_CHANNEL`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_CHANNEL`, `NOT_MUTING_CHANNEL`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,21 @@ misskey_core::object! {
 
 /// `channels/mute/delete` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `channels/mute/delete` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_CHANNEL`: No such Channel.
+        NoSuchChannel = ("NO_SUCH_CHANNEL", "e7998769-6e94-d9c2-6b8f-94a527314aba"),
+        /// `NOT_MUTING_CHANNEL`: You are not muting that channel.
+        NotMutingChannel = ("NOT_MUTING_CHANNEL", "14d55962-6ea8-d990-1333-d6bef78dc2ab"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -42,3 +57,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:channels`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
@@ -18,6 +18,9 @@ misskey_core::object! {
 
 /// What `channels/mute/list` answers.
 pub type Response = Vec<models::Channel>;
+
+/// The errors `channels/mute/list` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
 
 impl Endpoint for Request {
     type Response = Response;
@@ -38,3 +41,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:chat`
 //!
-//! Documented errors: `NO_SUCH_ROOM`, `NO_SUCH_FILE`, `CONTENT_REQUIRED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_ROOM`, `NO_SUCH_FILE`, `CONTENT_REQUIRED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -26,6 +26,23 @@ misskey_core::object! {
 
 /// What `chat/messages/create-to-room` answers.
 pub type Response = models::ChatMessageLiteForRoom;
+
+misskey_core::error_code! {
+    /// The errors `chat/messages/create-to-room` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_ROOM`: No such room.
+        NoSuchRoom = ("NO_SUCH_ROOM", "8098520d-2da5-4e8f-8ee1-df78b55a4ec6"),
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "b6accbd3-1d7b-4d9f-bdb7-eb185bac06db"),
+        /// `CONTENT_REQUIRED`: Content required. You need to set text or fileId.
+        ContentRequired = ("CONTENT_REQUIRED", "340517b7-6d04-42c0-bac1-37ee804e3594"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -50,3 +67,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

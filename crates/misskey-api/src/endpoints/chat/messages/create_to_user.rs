@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:chat`
 //!
-//! Documented errors: `RECIPIENT_IS_YOURSELF`, `NO_SUCH_USER`, `NO_SUCH_FILE`, `CONTENT_REQUIRED`, `YOU_HAVE_BEEN_BLOCKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `RECIPIENT_IS_YOURSELF`, `NO_SUCH_USER`, `NO_SUCH_FILE`, `CONTENT_REQUIRED`, `YOU_HAVE_BEEN_BLOCKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -26,6 +26,33 @@ misskey_core::object! {
 
 /// What `chat/messages/create-to-user` answers.
 pub type Response = models::ChatMessageLiteFor1on1;
+
+misskey_core::error_code! {
+    /// The errors `chat/messages/create-to-user` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `RECIPIENT_IS_YOURSELF`: You can not send a message to yourself.
+        RecipientIsYourself = (
+            "RECIPIENT_IS_YOURSELF",
+            "17e2ba79-e22a-4cbc-bf91-d327643f4a7e",
+        ),
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "11795c64-40ea-4198-b06e-3c873ed9039d"),
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "4372b8e2-185d-4146-8749-2f68864a3e5f"),
+        /// `CONTENT_REQUIRED`: Content required. You need to set text or fileId.
+        ContentRequired = ("CONTENT_REQUIRED", "25587321-b0e6-449c-9239-f8925092942c"),
+        /// `YOU_HAVE_BEEN_BLOCKED`: You cannot send a message because you have been blocked by this user.
+        YouHaveBeenBlocked = (
+            "YOU_HAVE_BEEN_BLOCKED",
+            "c15a5199-7422-4968-941a-2a462c478f7d",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -52,3 +79,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

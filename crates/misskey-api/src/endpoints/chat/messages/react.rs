@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:chat`
 //!
-//! Documented errors: `NO_SUCH_MESSAGE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_MESSAGE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -22,6 +22,19 @@ misskey_core::object! {
 
 /// `chat/messages/react` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `chat/messages/react` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_MESSAGE`: No such message.
+        NoSuchMessage = ("NO_SUCH_MESSAGE", "9b5839b9-0ba0-4351-8c35-37082093d200"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -43,3 +56,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:chat`
 //!
-//! Documented errors: `NO_SUCH_ROOM`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_ROOM`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -30,6 +30,19 @@ misskey_core::object! {
 /// What `chat/messages/search` answers.
 pub type Response = Vec<models::ChatMessage>;
 
+misskey_core::error_code! {
+    /// The errors `chat/messages/search` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_ROOM`: No such room.
+        NoSuchRoom = ("NO_SUCH_ROOM", "460b3669-81b0-4dc9-a997-44442141bf83"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "chat/messages/search";
@@ -50,3 +63,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

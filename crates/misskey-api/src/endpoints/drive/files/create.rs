@@ -5,7 +5,7 @@
 //!
 //! Sent as `multipart/form-data`: the file itself is not part of [`Request`]; a client sends it as the `file` part.
 //!
-//! Documented errors: `INVALID_FILE_NAME`, `INAPPROPRIATE`, `NO_FREE_SPACE`, `INVALID_PARAM`, `MAX_FILE_SIZE_EXCEEDED`, `UNALLOWED_FILE_TYPE`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_FILE_NAME`, `INAPPROPRIATE`, `NO_FREE_SPACE`, `INVALID_PARAM`, `MAX_FILE_SIZE_EXCEEDED`, `UNALLOWED_FILE_TYPE`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -35,6 +35,30 @@ misskey_core::object! {
 /// What `drive/files/create` answers.
 pub type Response = models::DriveFile;
 
+misskey_core::error_code! {
+    /// The errors `drive/files/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `INVALID_FILE_NAME`: Invalid file name.
+        InvalidFileName = ("INVALID_FILE_NAME", "f449b209-0c60-4e51-84d5-29486263bfd4"),
+        /// `INAPPROPRIATE`: Cannot upload the file because it has been determined that it possibly contains inappropriate content.
+        Inappropriate = ("INAPPROPRIATE", "bec5bd69-fba3-43c9-b4fb-2894b66ad5d2"),
+        /// `NO_FREE_SPACE`: Cannot upload the file because you have no free space of drive.
+        NoFreeSpace = ("NO_FREE_SPACE", "d08dbc37-a6a9-463a-8c47-96c32ab5f064"),
+        /// `MAX_FILE_SIZE_EXCEEDED`: Cannot upload the file because it exceeds the maximum file size.
+        MaxFileSizeExceeded = (
+            "MAX_FILE_SIZE_EXCEEDED",
+            "b9d8c348-33f0-4673-b9a9-5d4da058977a",
+        ),
+        /// `UNALLOWED_FILE_TYPE`: Cannot upload the file because it is an unallowed file type.
+        UnallowedFileType = ("UNALLOWED_FILE_TYPE", "4becd248-7f2c-48c4-a9f0-75edc4f9a1ea"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "drive/files/create";
@@ -58,4 +82,8 @@ impl Endpoint for Request {
         "RATE_LIMIT_EXCEEDED",
         "INTERNAL_ERROR",
     ];
+}
+
+impl misskey_core::MultipartEndpoint for Request {
+    const FILE_FIELDS: &'static [&'static str] = &["file"];
 }

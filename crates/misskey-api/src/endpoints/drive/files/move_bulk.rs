@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:drive`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -24,6 +24,9 @@ misskey_core::object! {
 /// `drive/files/move-bulk` answers `204 No Content`.
 pub type Response = ();
 
+/// The errors `drive/files/move-bulk` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "drive/files/move-bulk";
@@ -43,3 +46,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:drive`
 //!
-//! Documented errors: `INVALID_FILE_NAME`, `NO_SUCH_FILE`, `ACCESS_DENIED`, `NO_SUCH_FOLDER`, `RESTRICTED_BY_ROLE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_FILE_NAME`, `NO_SUCH_FILE`, `ACCESS_DENIED`, `NO_SUCH_FOLDER`, `RESTRICTED_BY_ROLE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -31,6 +31,25 @@ misskey_core::object! {
 /// What `drive/files/update` answers.
 pub type Response = models::DriveFile;
 
+misskey_core::error_code! {
+    /// The errors `drive/files/update` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `INVALID_FILE_NAME`: Invalid file name.
+        InvalidFileName = ("INVALID_FILE_NAME", "395e7156-f9f0-475e-af89-53c3c23080c2"),
+        /// `NO_SUCH_FILE`: No such file.
+        NoSuchFile = ("NO_SUCH_FILE", "e7778c7e-3af9-49cd-9690-6dbc3e6c972d"),
+        /// `NO_SUCH_FOLDER`: No such folder.
+        NoSuchFolder = ("NO_SUCH_FOLDER", "ea8fb7a5-af77-4a08-b608-c0218176cd73"),
+        /// `RESTRICTED_BY_ROLE`: This feature is restricted by your role.
+        RestrictedByRole = ("RESTRICTED_BY_ROLE", "7f59dccb-f465-75ab-5cf4-3ce44e3282f7"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "drive/files/update";
@@ -54,3 +73,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

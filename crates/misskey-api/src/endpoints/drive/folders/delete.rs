@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:drive`
 //!
-//! Documented errors: `NO_SUCH_FOLDER`, `HAS_CHILD_FILES_OR_FOLDERS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FOLDER`, `HAS_CHILD_FILES_OR_FOLDERS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,24 @@ misskey_core::object! {
 
 /// `drive/folders/delete` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `drive/folders/delete` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FOLDER`: No such folder.
+        NoSuchFolder = ("NO_SUCH_FOLDER", "1069098f-c281-440f-b085-f9932edbe091"),
+        /// `HAS_CHILD_FILES_OR_FOLDERS`: This folder has child files or folders.
+        HasChildFilesOrFolders = (
+            "HAS_CHILD_FILES_OR_FOLDERS",
+            "b0fc8a17-963c-405d-bfbc-859a487295e1",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -41,3 +59,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -29,6 +29,9 @@ misskey_core::object! {
 /// What `drive/folders` answers.
 pub type Response = Vec<models::DriveFolder>;
 
+/// The errors `drive/folders` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "drive/folders";
@@ -47,6 +50,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::DriveFolder;

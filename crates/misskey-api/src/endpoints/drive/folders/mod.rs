@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:drive`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 //!
 //! Also the parent of the endpoints under `drive/folders/`.
 #![cfg_attr(rustfmt, rustfmt::skip)]

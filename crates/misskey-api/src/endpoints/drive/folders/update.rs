@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:drive`
 //!
-//! Documented errors: `NO_SUCH_FOLDER`, `NO_SUCH_PARENT_FOLDER`, `RECURSIVE_NESTING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_FOLDER`, `NO_SUCH_PARENT_FOLDER`, `RECURSIVE_NESTING`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -27,6 +27,26 @@ misskey_core::object! {
 /// What `drive/folders/update` answers.
 pub type Response = models::DriveFolder;
 
+misskey_core::error_code! {
+    /// The errors `drive/folders/update` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_FOLDER`: No such folder.
+        NoSuchFolder = ("NO_SUCH_FOLDER", "f7974dac-2c0d-4a27-926e-23583b28e98e"),
+        /// `NO_SUCH_PARENT_FOLDER`: No such parent folder.
+        NoSuchParentFolder = (
+            "NO_SUCH_PARENT_FOLDER",
+            "ce104e3a-faaf-49d5-b459-10ff0cbbcaa1",
+        ),
+        /// `RECURSIVE_NESTING`: It can not be structured like nesting folders recursively.
+        RecursiveNesting = ("RECURSIVE_NESTING", "dbeb024837894013aed44279f9199740"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "drive/folders/update";
@@ -48,3 +68,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

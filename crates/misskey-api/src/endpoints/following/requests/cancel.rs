@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:following`
 //!
-//! Documented errors: `NO_SUCH_USER`, `FOLLOW_REQUEST_NOT_FOUND`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `FOLLOW_REQUEST_NOT_FOUND`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -21,6 +21,24 @@ misskey_core::object! {
 
 /// What `following/requests/cancel` answers.
 pub type Response = models::UserLite;
+
+misskey_core::error_code! {
+    /// The errors `following/requests/cancel` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "4e68c551-fc4c-4e46-bb41-7d4a37bf9dab"),
+        /// `FOLLOW_REQUEST_NOT_FOUND`: Follow request not found.
+        FollowRequestNotFound = (
+            "FOLLOW_REQUEST_NOT_FOUND",
+            "089b125b-d338-482a-9a09-e2622ac9f8d4",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -42,3 +60,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:following`
 //!
-//! Documented errors: `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -31,6 +31,9 @@ misskey_core::object! {
 /// What `following/requests/sent` answers.
 pub type Response = Vec<models::FollowingRequestsResponseItem>;
 
+/// The errors `following/requests/sent` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "following/requests/sent";
@@ -50,6 +53,8 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.4.1-mhq.13");
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::FollowingRequestsResponseItem;

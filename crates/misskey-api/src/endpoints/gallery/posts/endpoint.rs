@@ -27,6 +27,9 @@ misskey_core::object! {
 /// What `gallery/posts` answers.
 pub type Response = Vec<models::GalleryPost>;
 
+/// The errors `gallery/posts` can answer: the codes any endpoint can.
+pub type ErrorCode = misskey_core::CommonErrorCode;
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "gallery/posts";
@@ -45,6 +48,8 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
     type Item = models::GalleryPost;

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:gallery-likes`
 //!
-//! Documented errors: `NO_SUCH_POST`, `YOUR_POST`, `ALREADY_LIKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_POST`, `YOUR_POST`, `ALREADY_LIKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,23 @@ misskey_core::object! {
 
 /// `gallery/posts/like` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `gallery/posts/like` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_POST`: No such post.
+        NoSuchPost = ("NO_SUCH_POST", "56c06af3-1287-442f-9701-c93f7c4a62ff"),
+        /// `YOUR_POST`: You cannot like your post.
+        YourPost = ("YOUR_POST", "f78f1511-5ebc-4478-a888-1198d752da68"),
+        /// `ALREADY_LIKED`: The post has already been liked.
+        AlreadyLiked = ("ALREADY_LIKED", "40e9ed56-a59c-473a-bf3f-f289c54fb5a7"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -42,3 +59,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:gallery-likes`
 //!
-//! Documented errors: `NO_SUCH_POST`, `NOT_LIKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_POST`, `NOT_LIKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,21 @@ misskey_core::object! {
 
 /// `gallery/posts/unlike` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `gallery/posts/unlike` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_POST`: No such post.
+        NoSuchPost = ("NO_SUCH_POST", "c32e6dd0-b555-4413-925e-b3757d19ed84"),
+        /// `NOT_LIKED`: You have not liked that post.
+        NotLiked = ("NOT_LIKED", "e3e8e06e-be37-41f7-a5b4-87a8250288f0"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -41,3 +56,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

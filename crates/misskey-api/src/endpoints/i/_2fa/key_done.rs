@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `INCORRECT_PASSWORD`, `TWO_FACTOR_NOT_ENABLED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `INCORRECT_PASSWORD`, `TWO_FACTOR_NOT_ENABLED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
@@ -39,6 +39,24 @@ misskey_core::object! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `i/2fa/key-done` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `INCORRECT_PASSWORD`: Incorrect password.
+        IncorrectPassword = ("INCORRECT_PASSWORD", "0d7ec6d2-e652-443e-a7bf-9ee9a0cd77b0"),
+        /// `TWO_FACTOR_NOT_ENABLED`: 2fa not enabled.
+        TwoFactorNotEnabled = (
+            "TWO_FACTOR_NOT_ENABLED",
+            "798d6847-b1ed-4f9c-b1f9-163c42655995",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "i/2fa/key-done";
@@ -59,3 +77,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `USER_NOT_FOUND`, `INCORRECT_PASSWORD`, `TWO_FACTOR_NOT_ENABLED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `USER_NOT_FOUND`, `INCORRECT_PASSWORD`, `TWO_FACTOR_NOT_ENABLED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
@@ -186,6 +186,26 @@ misskey_core::object! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `i/2fa/register-key` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `USER_NOT_FOUND`: User not found.
+        UserNotFound = ("USER_NOT_FOUND", "652f899f-66d4-490e-993e-6606c8ec04c3"),
+        /// `INCORRECT_PASSWORD`: Incorrect password.
+        IncorrectPassword = ("INCORRECT_PASSWORD", "38769596-efe2-4faf-9bec-abbb3f2cd9ba"),
+        /// `TWO_FACTOR_NOT_ENABLED`: 2fa not enabled.
+        TwoFactorNotEnabled = (
+            "TWO_FACTOR_NOT_ENABLED",
+            "bf32b864-449b-47b8-974e-f9a5468546f1",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "i/2fa/register-key";
@@ -207,3 +227,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

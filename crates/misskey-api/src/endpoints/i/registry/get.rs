@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:account`
 //!
-//! Documented errors: `NO_SUCH_KEY`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_KEY`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Nullable, Permission, ResponseShape};
@@ -26,6 +26,19 @@ misskey_core::object! {
 /// What `i/registry/get` answers.
 pub type Response = serde_json::Value;
 
+misskey_core::error_code! {
+    /// The errors `i/registry/get` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_KEY`: No such key.
+        NoSuchKey = ("NO_SUCH_KEY", "ac3ed68a-62f0-422b-a7bc-d5e09e8f6a6a"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "i/registry/get";
@@ -45,3 +58,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

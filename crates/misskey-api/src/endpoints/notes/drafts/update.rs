@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `NO_SUCH_RENOTE_TARGET`, `CANNOT_RENOTE_TO_A_PURE_RENOTE`, `CANNOT_RENOTE_DUE_TO_VISIBILITY`, `NO_SUCH_REPLY_TARGET`, `CANNOT_REPLY_TO_AN_INVISIBLE_NOTE`, `CANNOT_REPLY_TO_A_PURE_RENOTE`, `CANNOT_REPLY_TO_SPECIFIED_NOTE_WITH_EXTENDED_VISIBILITY`, `CANNOT_CREATE_ALREADY_EXPIRED_POLL`, `NO_SUCH_CHANNEL`, `YOU_HAVE_BEEN_BLOCKED`, `NO_SUCH_FILE`, `CANNOT_RENOTE_OUTSIDE_OF_CHANNEL`, `CONTAINS_PROHIBITED_WORDS`, `CONTAINS_TOO_MANY_MENTIONS`, `NO_SUCH_NOTE_DRAFT`, `ACCESS_DENIED`, `NO_SUCH_RENOTE`, `CANNOT_RENOTE`, `CANNOT_RENOTE_TO_EXTERNAL`, `NO_SUCH_REPLY`, `CANNOT_REPLY_TO_SPECIFIED_VISIBILITY_NOTE_WITH_EXTENDED_VISIBILITY`, `TOO_MANY_SCHEDULED_NOTES`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_RENOTE_TARGET`, `CANNOT_RENOTE_TO_A_PURE_RENOTE`, `CANNOT_RENOTE_DUE_TO_VISIBILITY`, `NO_SUCH_REPLY_TARGET`, `CANNOT_REPLY_TO_AN_INVISIBLE_NOTE`, `CANNOT_REPLY_TO_A_PURE_RENOTE`, `CANNOT_REPLY_TO_SPECIFIED_NOTE_WITH_EXTENDED_VISIBILITY`, `CANNOT_CREATE_ALREADY_EXPIRED_POLL`, `NO_SUCH_CHANNEL`, `YOU_HAVE_BEEN_BLOCKED`, `NO_SUCH_FILE`, `CANNOT_RENOTE_OUTSIDE_OF_CHANNEL`, `CONTAINS_PROHIBITED_WORDS`, `CONTAINS_TOO_MANY_MENTIONS`, `NO_SUCH_NOTE_DRAFT`, `ACCESS_DENIED`, `NO_SUCH_RENOTE`, `CANNOT_RENOTE`, `CANNOT_RENOTE_TO_EXTERNAL`, `NO_SUCH_REPLY`, `CANNOT_REPLY_TO_SPECIFIED_VISIBILITY_NOTE_WITH_EXTENDED_VISIBILITY`, `TOO_MANY_SCHEDULED_NOTES`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
@@ -61,6 +61,101 @@ misskey_core::object! {
     }
 }
 
+misskey_core::error_code! {
+    /// The errors `notes/drafts/update` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_RENOTE_TARGET`: No such renote target.
+        NoSuchRenoteTarget = (
+            "NO_SUCH_RENOTE_TARGET",
+            "b5c90186-4ab0-49c8-9bba-a1f76c282ba4",
+        ),
+        /// `CANNOT_RENOTE_TO_A_PURE_RENOTE`: You can not Renote a pure Renote.
+        CannotRenoteToAPureRenote = (
+            "CANNOT_RENOTE_TO_A_PURE_RENOTE",
+            "fd4cc33e-2a37-48dd-99cc-9b806eb2031a",
+        ),
+        /// `CANNOT_RENOTE_DUE_TO_VISIBILITY`: You can not Renote due to target visibility.
+        CannotRenoteDueToVisibility = (
+            "CANNOT_RENOTE_DUE_TO_VISIBILITY",
+            "be9529e9-fe72-4de0-ae43-0b363c4938af",
+        ),
+        /// `NO_SUCH_REPLY_TARGET`: No such reply target.
+        NoSuchReplyTarget = ("NO_SUCH_REPLY_TARGET", "749ee0f6-d3da-459a-bf02-282e2da4292c"),
+        /// `CANNOT_REPLY_TO_AN_INVISIBLE_NOTE`: You cannot reply to an invisible Note.
+        CannotReplyToAnInvisibleNote = (
+            "CANNOT_REPLY_TO_AN_INVISIBLE_NOTE",
+            "b98980fa-3780-406c-a935-b6d0eeee10d1",
+        ),
+        /// `CANNOT_REPLY_TO_A_PURE_RENOTE`: You can not reply to a pure Renote.
+        CannotReplyToAPureRenote = (
+            "CANNOT_REPLY_TO_A_PURE_RENOTE",
+            "3ac74a84-8fd5-4bb0-870f-01804f82ce15",
+        ),
+        /// `CANNOT_REPLY_TO_SPECIFIED_NOTE_WITH_EXTENDED_VISIBILITY`: You cannot reply to a specified visibility note with extended visibility.
+        CannotReplyToSpecifiedNoteWithExtendedVisibility = (
+            "CANNOT_REPLY_TO_SPECIFIED_NOTE_WITH_EXTENDED_VISIBILITY",
+            "ed940410-535c-4d5e-bfa3-af798671e93c",
+        ),
+        /// `CANNOT_CREATE_ALREADY_EXPIRED_POLL`: Poll is already expired.
+        CannotCreateAlreadyExpiredPoll = (
+            "CANNOT_CREATE_ALREADY_EXPIRED_POLL",
+            "04da457d-b083-4055-9082-955525eda5a5",
+        ),
+        /// `NO_SUCH_CHANNEL`: No such channel.
+        NoSuchChannel = ("NO_SUCH_CHANNEL", "b1653923-5453-4edc-b786-7c4f39bb0bbb"),
+        /// `YOU_HAVE_BEEN_BLOCKED`: You have been blocked by this user.
+        YouHaveBeenBlocked = (
+            "YOU_HAVE_BEEN_BLOCKED",
+            "b390d7e1-8a5e-46ed-b625-06271cafd3d3",
+        ),
+        /// `NO_SUCH_FILE`: Some files are not found.
+        NoSuchFile = ("NO_SUCH_FILE", "b6992544-63e7-67f0-fa7f-32444b1b5306"),
+        /// `CANNOT_RENOTE_OUTSIDE_OF_CHANNEL`: Cannot renote outside of channel.
+        CannotRenoteOutsideOfChannel = (
+            "CANNOT_RENOTE_OUTSIDE_OF_CHANNEL",
+            "33510210-8452-094c-6227-4a6c05d99f00",
+        ),
+        /// `CONTAINS_PROHIBITED_WORDS`: Cannot post because it contains prohibited words.
+        ContainsProhibitedWords = (
+            "CONTAINS_PROHIBITED_WORDS",
+            "aa6e01d3-a85c-669d-758a-76aab43af334",
+        ),
+        /// `CONTAINS_TOO_MANY_MENTIONS`: Cannot post because it exceeds the allowed number of mentions.
+        ContainsTooManyMentions = (
+            "CONTAINS_TOO_MANY_MENTIONS",
+            "4de0363a-3046-481b-9b0f-feff3e211025",
+        ),
+        /// `NO_SUCH_NOTE_DRAFT`: No such note draft.
+        NoSuchNoteDraft = ("NO_SUCH_NOTE_DRAFT", "49cd6b9d-848e-41ee-b0b9-adaca711a6b1"),
+        /// `NO_SUCH_RENOTE`: No such renote.
+        NoSuchRenote = ("NO_SUCH_RENOTE", "64929870-2540-4d11-af41-3b484d78c956"),
+        /// `CANNOT_RENOTE`: Cannot renote.
+        CannotRenote = ("CANNOT_RENOTE", "76cc5583-5a14-4ad3-8717-0298507e32db"),
+        /// `CANNOT_RENOTE_TO_EXTERNAL`: Cannot Renote to External.
+        CannotRenoteToExternal = (
+            "CANNOT_RENOTE_TO_EXTERNAL",
+            "ed1952ac-2d26-4957-8b30-2deda76bedf7",
+        ),
+        /// `NO_SUCH_REPLY`: No such reply.
+        NoSuchReply = ("NO_SUCH_REPLY", "c4721841-22fc-4bb7-ad3d-897ef1d375b5"),
+        /// `CANNOT_REPLY_TO_SPECIFIED_VISIBILITY_NOTE_WITH_EXTENDED_VISIBILITY`: You cannot reply to a specified visibility note with extended visibility.
+        CannotReplyToSpecifiedVisibilityNoteWithExtendedVisibility = (
+            "CANNOT_REPLY_TO_SPECIFIED_VISIBILITY_NOTE_WITH_EXTENDED_VISIBILITY",
+            "215dbc76-336c-4d2a-9605-95766ba7dab0",
+        ),
+        /// `TOO_MANY_SCHEDULED_NOTES`: You cannot create scheduled notes any more.
+        TooManyScheduledNotes = (
+            "TOO_MANY_SCHEDULED_NOTES",
+            "02f5df79-08ae-4a33-8524-f1503c8f6212",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "notes/drafts/update";
@@ -103,3 +198,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:votes`
 //!
-//! Documented errors: `NO_SUCH_NOTE`, `NO_POLL`, `INVALID_CHOICE`, `ALREADY_VOTED`, `ALREADY_EXPIRED`, `YOU_HAVE_BEEN_BLOCKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_NOTE`, `NO_POLL`, `INVALID_CHOICE`, `ALREADY_VOTED`, `ALREADY_EXPIRED`, `YOU_HAVE_BEEN_BLOCKED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -22,6 +22,32 @@ misskey_core::object! {
 
 /// `notes/polls/vote` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `notes/polls/vote` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_NOTE`: No such note.
+        NoSuchNote = ("NO_SUCH_NOTE", "ecafbd2e-c283-4d6d-aecb-1a0a33b75396"),
+        /// `NO_POLL`: The note does not attach a poll.
+        NoPoll = ("NO_POLL", "5f979967-52d9-4314-a911-1c673727f92f"),
+        /// `INVALID_CHOICE`: Choice ID is invalid.
+        InvalidChoice = ("INVALID_CHOICE", "e0cc9a04-f2e8-41e4-a5f1-4127293260cc"),
+        /// `ALREADY_VOTED`: You have already voted.
+        AlreadyVoted = ("ALREADY_VOTED", "0963fc77-efac-419b-9424-b391608dc6d8"),
+        /// `ALREADY_EXPIRED`: The poll is already expired.
+        AlreadyExpired = ("ALREADY_EXPIRED", "1022a357-b085-4054-9083-8f8de358337e"),
+        /// `YOU_HAVE_BEEN_BLOCKED`: You cannot vote this poll because you have been blocked by this user.
+        YouHaveBeenBlocked = (
+            "YOU_HAVE_BEEN_BLOCKED",
+            "85a5377e-b1e9-4617-b0b9-5bea73331e49",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -47,3 +73,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:reactions`
 //!
-//! Documented errors: `NO_SUCH_NOTE`, `ALREADY_REACTED`, `YOU_HAVE_BEEN_BLOCKED`, `CANNOT_REACT_TO_RENOTE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_NOTE`, `ALREADY_REACTED`, `YOU_HAVE_BEEN_BLOCKED`, `CANNOT_REACT_TO_RENOTE`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -22,6 +22,31 @@ misskey_core::object! {
 
 /// `notes/reactions/create` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `notes/reactions/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_NOTE`: No such note.
+        NoSuchNote = ("NO_SUCH_NOTE", "033d0620-5bfe-4027-965d-980b0c85a3ea"),
+        /// `ALREADY_REACTED`: You are already reacting to that note.
+        AlreadyReacted = ("ALREADY_REACTED", "71efcf98-86d6-4e2b-b2ad-9d032369366b"),
+        /// `YOU_HAVE_BEEN_BLOCKED`: You cannot react this note because you have been blocked by this user.
+        YouHaveBeenBlocked = (
+            "YOU_HAVE_BEEN_BLOCKED",
+            "20ef5475-9f38-4e4c-bd33-de6d979498ec",
+        ),
+        /// `CANNOT_REACT_TO_RENOTE`: You cannot react to Renote.
+        CannotReactToRenote = (
+            "CANNOT_REACT_TO_RENOTE",
+            "eaccdc08-ddef-43fe-908f-d108faad57f5",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -45,3 +70,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

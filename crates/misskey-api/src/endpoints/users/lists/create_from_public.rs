@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `TOO_MANY_USERLISTS`, `NO_SUCH_LIST`, `NO_SUCH_USER`, `ALREADY_ADDED`, `YOU_HAVE_BEEN_BLOCKED`, `TOO_MANY_USERS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `TOO_MANY_USERLISTS`, `NO_SUCH_LIST`, `NO_SUCH_USER`, `ALREADY_ADDED`, `YOU_HAVE_BEEN_BLOCKED`, `TOO_MANY_USERS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -24,6 +24,32 @@ misskey_core::object! {
 
 /// What `users/lists/create-from-public` answers.
 pub type Response = models::UserList;
+
+misskey_core::error_code! {
+    /// The errors `users/lists/create-from-public` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `TOO_MANY_USERLISTS`: You cannot create user list any more.
+        TooManyUserlists = ("TOO_MANY_USERLISTS", "e9c105b2-c595-47de-97fb-7f7c2c33e92f"),
+        /// `NO_SUCH_LIST`: No such list.
+        NoSuchList = ("NO_SUCH_LIST", "9292f798-6175-4f7d-93f4-b6742279667d"),
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "13c457db-a8cb-4d88-b70a-211ceeeabb5f"),
+        /// `ALREADY_ADDED`: That user has already been added to that list.
+        AlreadyAdded = ("ALREADY_ADDED", "c3ad6fdb-692b-47ee-a455-7bd12c7af615"),
+        /// `YOU_HAVE_BEEN_BLOCKED`: You cannot push this user because you have been blocked by this user.
+        YouHaveBeenBlocked = (
+            "YOU_HAVE_BEEN_BLOCKED",
+            "a2497f2a-2389-439c-8626-5298540530f4",
+        ),
+        /// `TOO_MANY_USERS`: You can not push users any more.
+        TooManyUsers = ("TOO_MANY_USERS", "1845ea77-38d1-426e-8e4e-8b83b24f5bd7"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -49,3 +75,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `NO_SUCH_USER_LIST`, `ALREADY_FAVORITED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER_LIST`, `ALREADY_FAVORITED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -20,6 +20,21 @@ misskey_core::object! {
 
 /// `users/lists/favorite` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `users/lists/favorite` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER_LIST`: No such user list.
+        NoSuchUserList = ("NO_SUCH_USER_LIST", "7dbaf3cf-7b42-4b8f-b431-b3919e580dbe"),
+        /// `ALREADY_FAVORITED`: The list has already been favorited.
+        AlreadyFavorited = ("ALREADY_FAVORITED", "6425bba0-985b-461e-af1b-518070e72081"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -41,3 +56,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: No / **Permission**: `read:account`
 //!
-//! Documented errors: `NO_SUCH_USER`, `REMOTE_USER_NOT_ALLOWED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_USER`, `REMOTE_USER_NOT_ALLOWED`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -21,6 +21,24 @@ misskey_core::object! {
 
 /// What `users/lists/list` answers.
 pub type Response = Vec<models::UserList>;
+
+misskey_core::error_code! {
+    /// The errors `users/lists/list` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "a8af4a82-0980-4cc4-a6af-8b0ffd54465e"),
+        /// `REMOTE_USER_NOT_ALLOWED`: Not allowed to load the remote user's list
+        RemoteUserNotAllowed = (
+            "REMOTE_USER_NOT_ALLOWED",
+            "53858f1b-3315-4a01-81b7-db9b48d4b79a",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -42,3 +60,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

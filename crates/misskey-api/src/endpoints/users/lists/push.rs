@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:account`
 //!
-//! Documented errors: `NO_SUCH_LIST`, `NO_SUCH_USER`, `ALREADY_ADDED`, `YOU_HAVE_BEEN_BLOCKED`, `TOO_MANY_USERS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_LIST`, `NO_SUCH_USER`, `ALREADY_ADDED`, `YOU_HAVE_BEEN_BLOCKED`, `TOO_MANY_USERS`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -22,6 +22,30 @@ misskey_core::object! {
 
 /// `users/lists/push` answers `204 No Content`.
 pub type Response = ();
+
+misskey_core::error_code! {
+    /// The errors `users/lists/push` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_LIST`: No such list.
+        NoSuchList = ("NO_SUCH_LIST", "2214501d-ac96-4049-b717-91e42272a711"),
+        /// `NO_SUCH_USER`: No such user.
+        NoSuchUser = ("NO_SUCH_USER", "a89abd3d-f0bc-4cce-beb1-2f446f4f1e6a"),
+        /// `ALREADY_ADDED`: That user has already been added to that list.
+        AlreadyAdded = ("ALREADY_ADDED", "1de7c884-1595-49e9-857e-61f12f4d4fc5"),
+        /// `YOU_HAVE_BEEN_BLOCKED`: You cannot push this user because you have been blocked by this user.
+        YouHaveBeenBlocked = (
+            "YOU_HAVE_BEEN_BLOCKED",
+            "990232c5-3f9d-4d83-9f3f-ef27b6332a4b",
+        ),
+        /// `TOO_MANY_USERS`: You can not push users any more.
+        TooManyUsers = ("TOO_MANY_USERS", "2dd9752e-a338-413d-8eec-41814430989b"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -47,3 +71,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

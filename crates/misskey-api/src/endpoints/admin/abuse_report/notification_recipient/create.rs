@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `CORRELATION_CHECK_EMAIL`, `CORRELATION_CHECK_WEBHOOK`, `EMAIL_ADDRESS_NOT_SET`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `CORRELATION_CHECK_EMAIL`, `CORRELATION_CHECK_WEBHOOK`, `EMAIL_ADDRESS_NOT_SET`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -33,6 +33,32 @@ misskey_core::object! {
 /// What `admin/abuse-report/notification-recipient/create` answers.
 pub type Response = models::AbuseReportNotificationRecipient;
 
+misskey_core::error_code! {
+    /// The errors `admin/abuse-report/notification-recipient/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `CORRELATION_CHECK_EMAIL`: If "method" is email, "userId" must be set.
+        CorrelationCheckEmail = (
+            "CORRELATION_CHECK_EMAIL",
+            "348bb8ae-575a-6fe9-4327-5811999def8f",
+        ),
+        /// `CORRELATION_CHECK_WEBHOOK`: If "method" is webhook, "systemWebhookId" must be set.
+        CorrelationCheckWebhook = (
+            "CORRELATION_CHECK_WEBHOOK",
+            "b0c15051-de2d-29ef-260c-9585cddd701a",
+        ),
+        /// `EMAIL_ADDRESS_NOT_SET`: Email address is not set.
+        EmailAddressNotSet = (
+            "EMAIL_ADDRESS_NOT_SET",
+            "7cc1d85e-2f58-fc31-b644-3de8d0d3421f",
+        ),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "admin/abuse-report/notification-recipient/create";
@@ -56,3 +82,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

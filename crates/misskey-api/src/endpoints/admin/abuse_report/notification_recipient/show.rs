@@ -5,7 +5,7 @@
 //!
 //! **Internal endpoint**: meant for Misskey's own web client; enabled by the `internal` feature.
 //!
-//! Documented errors: `NO_SUCH_RECIPIENT`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_RECIPIENT`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -23,6 +23,19 @@ misskey_core::object! {
 
 /// What `admin/abuse-report/notification-recipient/show` answers.
 pub type Response = models::AbuseReportNotificationRecipient;
+
+misskey_core::error_code! {
+    /// The errors `admin/abuse-report/notification-recipient/show` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_RECIPIENT`: No such recipient.
+        NoSuchRecipient = ("NO_SUCH_RECIPIENT", "013de6a8-f757-04cb-4d73-cc2a7e3368e4"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -45,3 +58,5 @@ impl Endpoint for Request {
         "INTERNAL_ERROR",
     ];
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `write:chat`
 //!
-//! Documented errors: `NO_SUCH_ROOM`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_ROOM`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `RATE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -23,6 +23,19 @@ misskey_core::object! {
 
 /// What `chat/rooms/invitations/create` answers.
 pub type Response = models::ChatRoomInvitation;
+
+misskey_core::error_code! {
+    /// The errors `chat/rooms/invitations/create` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_ROOM`: No such room.
+        NoSuchRoom = ("NO_SUCH_ROOM", "916f9507-49ba-4e90-b57f-1fd4deaa47a5"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
 
 impl Endpoint for Request {
     type Response = Response;
@@ -45,3 +58,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}

@@ -3,7 +3,7 @@
 //!
 //! **Credential required**: Yes / **Permission**: `read:chat`
 //!
-//! Documented errors: `NO_SUCH_ROOM`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
+//! Documented errors ([`ErrorCode`]): `NO_SUCH_ROOM`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Id, Permission, ResponseShape};
@@ -33,6 +33,19 @@ misskey_core::object! {
 /// What `chat/rooms/invitations/outbox` answers.
 pub type Response = Vec<models::ChatRoomInvitation>;
 
+misskey_core::error_code! {
+    /// The errors `chat/rooms/invitations/outbox` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `NO_SUCH_ROOM`: No such room.
+        NoSuchRoom = ("NO_SUCH_ROOM", "a3c6b309-9717-4316-ae94-a69b53437237"),
+        #[common]
+        /// A code any endpoint can answer (`INVALID_PARAM`, `RATE_LIMIT_EXCEEDED`, ...), or one this version of the bindings does not know.
+        Common(misskey_core::CommonErrorCode),
+    }
+}
+
 impl Endpoint for Request {
     type Response = Response;
     const PATH: &'static str = "chat/rooms/invitations/outbox";
@@ -53,3 +66,5 @@ impl Endpoint for Request {
     ];
     const SINCE: Option<&'static str> = Some("2025.11.0");
 }
+
+impl misskey_core::JsonEndpoint for Request {}
