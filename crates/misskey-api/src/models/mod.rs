@@ -10,16 +10,122 @@ mod error;
 #[cfg(feature = "full")]
 pub use error::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "bubble-game",
+        feature = "channels",
+        feature = "chat",
+        feature = "clips",
+        feature = "drive",
+        feature = "federation",
+        feature = "flash",
+        feature = "flashs",
+        feature = "following",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "lists",
+        feature = "meta",
+        feature = "notes",
+        feature = "pages",
+        feature = "reversi",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod user_lite;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "bubble-game",
+        feature = "channels",
+        feature = "chat",
+        feature = "clips",
+        feature = "drive",
+        feature = "federation",
+        feature = "flash",
+        feature = "flashs",
+        feature = "following",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "lists",
+        feature = "meta",
+        feature = "notes",
+        feature = "pages",
+        feature = "reversi",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use user_lite::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod user_detailed_not_me_only;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use user_detailed_not_me_only::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod me_detailed_only;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use me_detailed_only::*;
 
 #[cfg(
@@ -50,8 +156,32 @@ mod user_detailed_not_me;
 )]
 pub use user_detailed_not_me::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod me_detailed;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use me_detailed::*;
 
 #[cfg(
@@ -96,8 +226,34 @@ mod ad;
 #[cfg(feature = "admin")]
 pub use ad::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "meta",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod announcement;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "meta",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use announcement::*;
 
 #[cfg(any(feature = "account", feature = "app", feature = "auth"))]
@@ -106,8 +262,42 @@ mod app;
 #[cfg(any(feature = "account", feature = "app", feature = "auth"))]
 pub use app::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod note;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use note::*;
 
 #[cfg(any(feature = "notes", feature = "users"))]
@@ -128,12 +318,92 @@ mod notification;
 #[cfg(feature = "account")]
 pub use notification::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "chat",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod drive_file;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "chat",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use drive_file::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "chat",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod drive_folder;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "chat",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use drive_folder::*;
 
 #[cfg(any(feature = "federation", feature = "users"))]
@@ -172,12 +442,68 @@ mod invite_code;
 #[cfg(any(feature = "admin", feature = "meta"))]
 pub use invite_code::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod page;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use page::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod page_block;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use page_block::*;
 
 #[cfg(feature = "channels")]
@@ -308,8 +634,34 @@ mod role_cond_formula_value;
 #[cfg(any(feature = "account", feature = "admin", feature = "role"))]
 pub use role_cond_formula_value::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod role_lite;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use role_lite::*;
 
 #[cfg(any(feature = "account", feature = "admin", feature = "role"))]
@@ -318,8 +670,34 @@ mod role;
 #[cfg(any(feature = "account", feature = "admin", feature = "role"))]
 pub use role::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "meta",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod role_policies;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "meta",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use role_policies::*;
 
 #[cfg(feature = "reversi")]
@@ -370,8 +748,32 @@ mod achievement;
 #[cfg(feature = "full")]
 pub use achievement::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod achievement_name;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use achievement_name::*;
 
 #[cfg(any(feature = "account", feature = "notes"))]
@@ -506,8 +908,34 @@ mod abuse_report_notification_recipient_method;
 #[cfg(feature = "internal")]
 pub use abuse_report_notification_recipient_method::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "meta",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod announcement_icon;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "meta",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use announcement_icon::*;
 
 #[cfg(feature = "antennas")]
@@ -522,84 +950,740 @@ mod chat_message_reaction;
 #[cfg(any(feature = "chat", feature = "drive"))]
 pub use chat_message_reaction::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "chat",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod drive_file_properties;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "chat",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use drive_file_properties::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "bubble-game",
+        feature = "channels",
+        feature = "chat",
+        feature = "clips",
+        feature = "drive",
+        feature = "federation",
+        feature = "flash",
+        feature = "flashs",
+        feature = "following",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "lists",
+        feature = "meta",
+        feature = "notes",
+        feature = "pages",
+        feature = "reversi",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod user_lite_avatar_decoration;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "bubble-game",
+        feature = "channels",
+        feature = "chat",
+        feature = "clips",
+        feature = "drive",
+        feature = "federation",
+        feature = "flash",
+        feature = "flashs",
+        feature = "following",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "lists",
+        feature = "meta",
+        feature = "notes",
+        feature = "pages",
+        feature = "reversi",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use user_lite_avatar_decoration::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "bubble-game",
+        feature = "channels",
+        feature = "chat",
+        feature = "clips",
+        feature = "drive",
+        feature = "federation",
+        feature = "flash",
+        feature = "flashs",
+        feature = "following",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "lists",
+        feature = "meta",
+        feature = "notes",
+        feature = "pages",
+        feature = "reversi",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod user_lite_instance;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "bubble-game",
+        feature = "channels",
+        feature = "chat",
+        feature = "clips",
+        feature = "drive",
+        feature = "federation",
+        feature = "flash",
+        feature = "flashs",
+        feature = "following",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "lists",
+        feature = "meta",
+        feature = "notes",
+        feature = "pages",
+        feature = "reversi",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use user_lite_instance::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "bubble-game",
+        feature = "channels",
+        feature = "chat",
+        feature = "clips",
+        feature = "drive",
+        feature = "federation",
+        feature = "flash",
+        feature = "flashs",
+        feature = "following",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "lists",
+        feature = "meta",
+        feature = "notes",
+        feature = "pages",
+        feature = "reversi",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod user_lite_online_status;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "bubble-game",
+        feature = "channels",
+        feature = "chat",
+        feature = "clips",
+        feature = "drive",
+        feature = "federation",
+        feature = "flash",
+        feature = "flashs",
+        feature = "following",
+        feature = "full",
+        feature = "gallery",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "lists",
+        feature = "meta",
+        feature = "notes",
+        feature = "pages",
+        feature = "reversi",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use user_lite_online_status::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod user_detailed_field;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use user_detailed_field::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod user_detailed_following_visibility;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use user_detailed_following_visibility::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "following",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod user_detailed_notify;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "following",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use user_detailed_notify::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod notification_recieve_config;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use notification_recieve_config::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod notification_filter;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use notification_filter::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod notification_filter_all;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use notification_filter_all::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod notification_filter_all_type;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use notification_filter_all_type::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod notification_filter_list;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use notification_filter_list::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod me_detailed_achievement;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use me_detailed_achievement::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod me_detailed_achievement_name;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use me_detailed_achievement_name::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod note_visibility;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use note_visibility::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod note_poll;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use note_poll::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod note_poll_choice;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use note_poll_choice::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod note_channel;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use note_channel::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod note_reaction_acceptance;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "antennas",
+        feature = "auth",
+        feature = "channels",
+        feature = "drive",
+        feature = "federation",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "notes",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use note_reaction_acceptance::*;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "flash",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 mod page_visibility;
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "admin",
+        feature = "auth",
+        feature = "federation",
+        feature = "flash",
+        feature = "full",
+        feature = "hashtags",
+        feature = "internal",
+        feature = "pages",
+        feature = "role",
+        feature = "users"
+    )
+)]
 pub use page_visibility::*;
 
 #[cfg(any(feature = "account", feature = "admin", feature = "role"))]
@@ -608,8 +1692,10 @@ mod role_target;
 #[cfg(any(feature = "account", feature = "admin", feature = "role"))]
 pub use role_target::*;
 
+#[cfg(any(feature = "full", feature = "internal", feature = "webhooks"))]
 mod user_webhook_on_item;
 
+#[cfg(any(feature = "full", feature = "internal", feature = "webhooks"))]
 pub use user_webhook_on_item::*;
 
 #[cfg(feature = "admin")]
