@@ -143,6 +143,8 @@ pub enum Ty {
     Id,
     /// `misskey_core::DateTime`.
     DateTime,
+    /// `misskey_core::Permission`: a string a fix-up knows is a permission.
+    Permission,
     /// `serde_json::Value`: the schema allows any JSON.
     Json,
     /// `Vec<T>`.
@@ -324,6 +326,9 @@ pub struct Field {
     pub boxed: bool,
     /// How the field is declared and (de)serialized (the `fields` pass).
     pub repr: Repr,
+    /// Read tolerantly as an integer: the spec says `number`, a fix-up made
+    /// it an integer (an integral float such as `16.0` still decodes).
+    pub integral: bool,
     /// Doc comment from the spec.
     pub doc: Option<String>,
 }

@@ -75,6 +75,10 @@ pub struct GenOptions {
     /// Leave out properties of `format: binary` (multipart file parts, which
     /// are not part of the generated request types).
     pub skip_binary: bool,
+    /// Properties (by JSON name) whose `number` values, and those of the
+    /// lists and maps they hold, are drawn whole: the counts and sizes the
+    /// generator reads as integers (`misskey_codegen::passes::fixups::is_count_name`).
+    pub whole_numbers: fn(&str) -> bool,
 }
 
 impl Default for GenOptions {
@@ -86,6 +90,7 @@ impl Default for GenOptions {
             max_string: 16,
             unknown_fields: false,
             skip_binary: true,
+            whole_numbers: |_| false,
         }
     }
 }
@@ -107,6 +112,8 @@ struct Ctx<'r> {
     mode: Mode,
     depth: usize,
     pointer: String,
+    /// Inside a property [`GenOptions::whole_numbers`] names.
+    whole: bool,
 }
 
 impl Ctx<'_> {
@@ -175,6 +182,7 @@ impl SchemaGen {
             mode,
             depth: 0,
             pointer: pointer.to_owned(),
+            whole: false,
         };
         self.gen(schema, &mut cx)
     }
@@ -492,6 +500,11 @@ impl SchemaGen {
                 }
             }
         };
+        let x = if cx.whole && ok(x.round()) {
+            x.round()
+        } else {
+            x
+        };
         number_value(x)
     }
 
@@ -635,7 +648,10 @@ impl SchemaGen {
                     Mode::Random => cx.chance(0.5),
                 };
             if present {
+                let outer = cx.whole;
+                cx.whole = (self.options.whole_numbers)(name);
                 let v = self.child(prop, &format!("/properties/{name}"), cx);
+                cx.whole = outer;
                 out.insert(name.clone(), v);
             }
         }

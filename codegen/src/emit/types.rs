@@ -29,6 +29,8 @@ pub struct Imports {
     pub manual_ser: bool,
     /// `Endpoint`, `Permission`, `ResponseShape` (endpoint modules).
     pub endpoint_traits: bool,
+    /// `Permission` as a field's type.
+    pub permission: bool,
     /// Models referenced from another model file.
     pub sibling_models: BTreeSet<String>,
 }
@@ -52,8 +54,10 @@ impl Imports {
         if self.nullable {
             core.push(ident("Nullable"));
         }
-        if self.endpoint_traits {
+        if self.endpoint_traits || self.permission {
             core.push(ident("Permission"));
+        }
+        if self.endpoint_traits {
             core.push(ident("ResponseShape"));
         }
         match core.len() {
@@ -128,6 +132,10 @@ impl<'a> TypePrinter<'a> {
             Ty::DateTime => {
                 self.imports.date_time = true;
                 quote! { DateTime }
+            }
+            Ty::Permission => {
+                self.imports.permission = true;
+                quote! { Permission }
             }
             Ty::Json => quote! { serde_json::Value },
             Ty::Array(t) => {
@@ -235,6 +243,11 @@ impl<'a> TypePrinter<'a> {
             None => TokenStream::new(),
         };
         let (json, mode) = (&f.json_name, ident(f.repr.mode.as_str()));
+        let mode = if f.integral {
+            quote! { integral::#mode }
+        } else {
+            quote! { #mode }
+        };
         quote! { #doc #[json(#json, #mode)] pub #name: #ty, }
     }
 

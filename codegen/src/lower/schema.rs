@@ -480,6 +480,7 @@ impl<'a> Lowerer<'a> {
                 nullable: lowered.nullable,
                 boxed: false,
                 repr: Repr::default(),
+                integral: false,
                 doc: join_docs(prop.doc.clone(), constraints(prop.node)),
             });
         }

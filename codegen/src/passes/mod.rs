@@ -11,7 +11,7 @@
 //! | [`unions`] | the evidence an untagged union decodes by |
 //! | [`count`] | how many places of the spec allow any JSON |
 //! | [`share`] | one definition per repeated shape, where it lives and its name |
-//! | [`fixups`] | what the spec cannot say: readable names for a few types (a reviewed table) |
+//! | [`fixups`] | what the spec cannot say: counts and sizes as integers, permission lists as `Permission`, readable names for a few types (a reviewed table) |
 //! | [`docs`] | a doc line for every type the spec leaves undocumented, and where a shared one is used |
 //! | [`sides`] | which types are sent (requests reach them), which are decoded (responses and components reach them), which are `#[non_exhaustive]` |
 //! | [`fields`] | how every field is declared and (de)serialized |
@@ -46,6 +46,8 @@ pub fn run(api: &mut Api) {
     unions::mark_shapes(&mut api.types);
     let untyped = count::untyped(api);
     share::share_identical(api);
+    fixups::integral_counts(api);
+    fixups::typed_permissions(api);
     fixups::readable_names(api);
     docs::write_docs(&mut api.types);
     sides::mark_sides(api);
@@ -248,6 +250,7 @@ pub(crate) mod test_support {
             nullable: false,
             boxed: false,
             repr: Repr::default(),
+            integral: false,
             doc: None,
         }
     }

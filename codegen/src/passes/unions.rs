@@ -252,7 +252,7 @@ fn required_keys(types: &Types, ty: &Ty, depth: usize) -> Option<Vec<String>> {
 /// The JSON type a branch accepts.
 fn shape_of(types: &Types, ty: &Ty, depth: usize) -> VariantShape {
     match ty {
-        Ty::String | Ty::Id | Ty::DateTime => VariantShape::String,
+        Ty::String | Ty::Id | Ty::DateTime | Ty::Permission => VariantShape::String,
         Ty::Integer => VariantShape::Integer,
         Ty::Number => VariantShape::Number,
         Ty::Boolean => VariantShape::Bool,

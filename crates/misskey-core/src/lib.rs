@@ -24,6 +24,7 @@ mod endpoint;
 mod error_body;
 mod error_code;
 mod id;
+mod integral;
 mod nullable;
 mod object;
 mod paginate;

@@ -25,6 +25,10 @@
 /// | `skip_none`   | `None`                     | left out when `None`      |
 /// | `skip_absent` | [`Nullable::Absent`](crate::Nullable::Absent) | left out when absent |
 ///
+/// `integral::MODE` (such as `integral::or_default`) is `MODE` for an
+/// integer field the spec types as `number`: an integral float such as
+/// `16.0` reads as `16`, a fractional one is an error naming the value.
+///
 /// Unknown properties are skipped. A leading `#![deserialize(cfg(...))]`
 /// puts that attribute on the deserializing impls only (request types get
 /// theirs behind a cargo feature).
@@ -44,7 +48,7 @@ macro_rules! object {
         pub struct $name:ident {
             $(
                 $(#[doc = $doc:literal])*
-                #[json($json:literal, $mode:ident)]
+                #[json($json:literal, $($mode:ident)::+)]
                 pub $field:ident : $ty:ty,
             )*
         }
@@ -65,7 +69,7 @@ macro_rules! object {
                 let done = ::core::result::Result::Ok(());
                 $(
                     let done = match done {
-                        ::core::result::Result::Ok(()) => $crate::private::object::$mode::entry(map, $json, &self.$field),
+                        ::core::result::Result::Ok(()) => $crate::private::object::$($mode)::+::entry(map, $json, &self.$field),
                         failed => failed,
                     };
                 )*
@@ -94,7 +98,7 @@ macro_rules! object {
                 // checking quadratic in the field count), and plain
                 // matches instead of `?` (two trait calls to resolve
                 // each).
-                struct Slots { $($field: ::core::option::Option<$ty>,)* }
+                struct Slots { $($field: ::core::option::Option<$crate::private::object::$($mode)::+::Slot<$ty>>,)* }
                 let mut slots = Slots { $($field: ::core::option::Option::None,)* };
                 loop {
                     let key = match map.next_key::<$crate::private::object::Key<'de>>() {
@@ -103,7 +107,7 @@ macro_rules! object {
                         ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
                     };
                     match key.as_str() {
-                        $($json => match map.next_value::<$ty>() {
+                        $($json => match map.next_value::<$crate::private::object::$($mode)::+::Slot<$ty>>() {
                             ::core::result::Result::Ok(v) => slots.$field = ::core::option::Option::Some(v),
                             ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
                         },)*
@@ -117,7 +121,7 @@ macro_rules! object {
                     }
                 }
                 $(
-                    if $crate::private::object::$mode::REQUIRED
+                    if $crate::private::object::$($mode)::+::REQUIRED
                         && ::core::matches!(slots.$field, ::core::option::Option::None)
                     {
                         return ::core::result::Result::Err(
@@ -126,7 +130,7 @@ macro_rules! object {
                     }
                 )*
                 ::core::result::Result::Ok(Self {
-                    $($field: $crate::private::object::$mode::take(slots.$field),)*
+                    $($field: $crate::private::object::$($mode)::+::take(slots.$field),)*
                 })
             }
         }
@@ -145,6 +149,9 @@ macro_rules! object {
 /// What the `object!` expansion calls.
 pub mod support {
     use std::fmt;
+
+    /// The modes of integral fields (`integral::or_default`, ...).
+    pub use crate::integral::modes as integral;
 
     use serde::de::{self, Deserialize, Deserializer, Visitor};
 
@@ -257,6 +264,9 @@ pub mod support {
 
     /// Must be present; always written.
     pub mod required {
+        /// What a field slot holds while the object is read: the value itself.
+        pub type Slot<T> = T;
+
         /// Writes the entry.
         #[inline]
         pub fn entry<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
@@ -285,6 +295,9 @@ pub mod support {
 
     /// Missing reads as the default; always written.
     pub mod or_default {
+        /// What a field slot holds while the object is read: the value itself.
+        pub type Slot<T> = T;
+
         /// Writes the entry.
         #[inline]
         pub fn entry<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
@@ -306,6 +319,9 @@ pub mod support {
 
     /// An `Option` left out of the JSON when `None`.
     pub mod skip_none {
+        /// What a field slot holds while the object is read: the value itself.
+        pub type Slot<T> = T;
+
         /// Writes the entry unless it is `None`.
         #[inline]
         pub fn entry<M: serde::ser::SerializeMap, T: serde::Serialize>(
@@ -331,6 +347,9 @@ pub mod support {
     /// A [`Nullable`](crate::Nullable) left out of the JSON when absent.
     pub mod skip_absent {
         use crate::Nullable;
+
+        /// What a field slot holds while the object is read: the value itself.
+        pub type Slot<T> = T;
 
         /// Writes the entry unless it is absent.
         #[inline]
@@ -404,6 +423,38 @@ mod tests {
             (s.cw, s.text, s.flag, s.id.as_str()),
             (Nullable::Null, Some("t".into()), true, "a1")
         );
+    }
+
+    crate::object! {
+        /// Counts the spec types as `number`.
+        #[derive(Debug, PartialEq)]
+        pub struct Counts {
+            #[json("width", integral::skip_none)]
+            pub width: Option<i64>,
+            #[json("reactions", integral::or_default)]
+            pub reactions: std::collections::BTreeMap<String, i64>,
+            #[json("votes", integral::required)]
+            pub votes: i64,
+        }
+    }
+
+    #[test]
+    fn integral_fields_take_whole_floats_and_name_a_fraction() {
+        let c: Counts =
+            serde_json::from_value(json!({"width": 16.0, "reactions": {"👍": 2.0}, "votes": 3}))
+                .unwrap();
+        assert_eq!((c.width, c.reactions["👍"], c.votes), (Some(16), 2, 3));
+        assert_eq!(
+            serde_json::to_value(&c).unwrap(),
+            json!({"width": 16, "reactions": {"👍": 2}, "votes": 3}),
+            "written as integers"
+        );
+        let c: Counts = serde_json::from_value(json!({"votes": 0})).unwrap();
+        assert_eq!((c.width, c.reactions.len()), (None, 0));
+        let e = serde_json::from_str::<Counts>(r#"{"width": 16.5, "votes": 1}"#).unwrap_err();
+        assert!(e.to_string().contains("16.5"), "{e}");
+        let e = serde_json::from_str::<Counts>(r#"{"width": 1}"#).unwrap_err();
+        assert_eq!(e.to_string(), "missing field `votes` at line 1 column 12");
     }
 
     #[test]

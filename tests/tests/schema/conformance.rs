@@ -30,6 +30,7 @@ use misskey_tests::validate::Validators;
 use misskey_tests::{EndpointCase, ModelCase};
 use serde_json::Value;
 
+use crate::whole_counts;
 use crate::workers::run_all;
 
 /// Open objects (`additionalProperties: true` beside listed `properties`)
@@ -103,10 +104,10 @@ impl Shared {
                 Arc::clone(&spec),
                 GenOptions {
                     unknown_fields: true,
-                    ..GenOptions::default()
+                    ..whole_counts()
                 },
             ),
-            requests: SchemaGen::new(Arc::clone(&spec), GenOptions::default()),
+            requests: SchemaGen::new(Arc::clone(&spec), whole_counts()),
             validators: Validators::new(Arc::clone(&spec)),
             spec,
         }

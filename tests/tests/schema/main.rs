@@ -12,3 +12,14 @@ mod conformance;
 mod forward;
 mod tristate;
 mod workers;
+
+/// The generator's options for drawing what the bindings decode: the counts
+/// and sizes the spec types as `number`, which the generator's fix-ups make
+/// integers, are drawn whole (a fractional count is a decode error by
+/// design; see `docs/design.md`).
+fn whole_counts() -> misskey_tests::schema_gen::GenOptions {
+    misskey_tests::schema_gen::GenOptions {
+        whole_numbers: misskey_codegen::passes::fixups::is_count_name,
+        ..Default::default()
+    }
+}

@@ -20,8 +20,8 @@ misskey_core::object! {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Response {
-        #[json("count", required)]
-        pub count: f64,
+        #[json("count", integral::required)]
+        pub count: i64,
     }
 }
 

@@ -432,7 +432,7 @@ impl Response {
     }
 
     /// `maxFileSize`, which every branch has.
-    pub fn max_file_size(&self) -> &f64 {
+    pub fn max_file_size(&self) -> &i64 {
         match self {
             Self::MetaDetailed(v) => &v.max_file_size,
             Self::MetaLite(v) => &v.max_file_size,

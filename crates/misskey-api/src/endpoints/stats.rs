@@ -20,14 +20,14 @@ misskey_core::object! {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Response {
-        #[json("notesCount", required)]
-        pub notes_count: f64,
-        #[json("originalNotesCount", required)]
-        pub original_notes_count: f64,
-        #[json("usersCount", required)]
-        pub users_count: f64,
-        #[json("originalUsersCount", required)]
-        pub original_users_count: f64,
+        #[json("notesCount", integral::required)]
+        pub notes_count: i64,
+        #[json("originalNotesCount", integral::required)]
+        pub original_notes_count: i64,
+        #[json("usersCount", integral::required)]
+        pub users_count: i64,
+        #[json("originalUsersCount", integral::required)]
+        pub original_users_count: i64,
         #[json("instances", required)]
         pub instances: f64,
         #[json("driveUsageLocal", required)]

@@ -2,6 +2,8 @@
 //! `App` (`#/components/schemas/App`).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use misskey_core::Permission;
+
 misskey_core::object! {
     /// The `App` object of the spec's `components/schemas`.
     #[derive(Debug, Clone, PartialEq)]
@@ -14,7 +16,7 @@ misskey_core::object! {
         #[json("callbackUrl", or_default)]
         pub callback_url: Option<String>,
         #[json("permission", or_default)]
-        pub permission: Vec<String>,
+        pub permission: Vec<Permission>,
         #[json("secret", skip_none)]
         pub secret: Option<String>,
         #[json("isAuthorized", skip_none)]

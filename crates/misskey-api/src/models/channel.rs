@@ -30,10 +30,10 @@ misskey_core::object! {
         pub color: String,
         #[json("isArchived", or_default)]
         pub is_archived: bool,
-        #[json("usersCount", required)]
-        pub users_count: f64,
-        #[json("notesCount", required)]
-        pub notes_count: f64,
+        #[json("usersCount", integral::required)]
+        pub users_count: i64,
+        #[json("notesCount", integral::required)]
+        pub notes_count: i64,
         #[json("isSensitive", or_default)]
         pub is_sensitive: bool,
         #[json("allowRenoteToExternal", or_default)]

@@ -26,8 +26,8 @@ misskey_core::object! {
         pub description: Option<String>,
         #[json("isPublic", or_default)]
         pub is_public: bool,
-        #[json("favoritedCount", required)]
-        pub favorited_count: f64,
+        #[json("favoritedCount", integral::required)]
+        pub favorited_count: i64,
         #[json("isFavorited", skip_none)]
         pub is_favorited: Option<bool>,
         #[json("notesCount", skip_none)]

@@ -20,8 +20,8 @@ misskey_core::object! {
         pub r#type: String,
         #[json("md5", required)]
         pub md5: String,
-        #[json("size", required)]
-        pub size: f64,
+        #[json("size", integral::required)]
+        pub size: i64,
         #[json("isSensitive", or_default)]
         pub is_sensitive: bool,
         #[json("blurhash", or_default)]

@@ -9,10 +9,10 @@ misskey_core::object! {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DriveFileProperties {
-        #[json("width", skip_none)]
-        pub width: Option<f64>,
-        #[json("height", skip_none)]
-        pub height: Option<f64>,
+        #[json("width", integral::skip_none)]
+        pub width: Option<i64>,
+        #[json("height", integral::skip_none)]
+        pub height: Option<i64>,
         #[json("orientation", skip_none)]
         pub orientation: Option<f64>,
         #[json("avgColor", skip_none)]

@@ -17,10 +17,10 @@ misskey_core::object! {
         pub name: String,
         #[json("parentId", or_default)]
         pub parent_id: Option<Id>,
-        #[json("foldersCount", skip_none)]
-        pub folders_count: Option<f64>,
-        #[json("filesCount", skip_none)]
-        pub files_count: Option<f64>,
+        #[json("foldersCount", integral::skip_none)]
+        pub folders_count: Option<i64>,
+        #[json("filesCount", integral::skip_none)]
+        pub files_count: Option<i64>,
         #[json("parent", skip_none)]
         pub parent: Option<Box<DriveFolder>>,
     }

@@ -37,9 +37,7 @@ misskey_core::object! {
         #[json("isSensitive", or_default)]
         pub is_sensitive: bool,
         #[json("roleIdsThatCanBeUsedThisEmojiAsReaction", or_default)]
-        pub role_ids_that_can_be_used_this_emoji_as_reaction: Vec<
-            EmojiDetailedAdminRoleIdsThatCanBeUsedThisEmojiAsReactionItem,
-        >,
+        pub role_ids_that_can_be_used_this_emoji_as_reaction: Vec<EmojiReactionRole>,
     }
 }
 
@@ -53,7 +51,7 @@ misskey_core::object! {
     /// `roleIdsThatCanBeUsedThisEmojiAsReaction[]` in `EmojiDetailedAdmin`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
-    pub struct EmojiDetailedAdminRoleIdsThatCanBeUsedThisEmojiAsReactionItem {
+    pub struct EmojiReactionRole {
         #[json("id", required)]
         pub id: Id,
         #[json("name", required)]
@@ -61,8 +59,7 @@ misskey_core::object! {
     }
 }
 
-impl misskey_core::HasId
-for EmojiDetailedAdminRoleIdsThatCanBeUsedThisEmojiAsReactionItem {
+impl misskey_core::HasId for EmojiReactionRole {
     fn id(&self) -> Option<&str> {
         Some(self.id.as_str())
     }

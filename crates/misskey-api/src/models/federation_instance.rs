@@ -15,14 +15,14 @@ misskey_core::object! {
         pub first_retrieved_at: DateTime,
         #[json("host", required)]
         pub host: String,
-        #[json("usersCount", required)]
-        pub users_count: f64,
-        #[json("notesCount", required)]
-        pub notes_count: f64,
-        #[json("followingCount", required)]
-        pub following_count: f64,
-        #[json("followersCount", required)]
-        pub followers_count: f64,
+        #[json("usersCount", integral::required)]
+        pub users_count: i64,
+        #[json("notesCount", integral::required)]
+        pub notes_count: i64,
+        #[json("followingCount", integral::required)]
+        pub following_count: i64,
+        #[json("followersCount", integral::required)]
+        pub followers_count: i64,
         #[json("isNotResponding", or_default)]
         pub is_not_responding: bool,
         #[json("isSuspended", or_default)]

@@ -28,8 +28,8 @@ misskey_core::object! {
         pub script: String,
         #[json("visibility", required)]
         pub visibility: FlashVisibility,
-        #[json("likedCount", or_default)]
-        pub liked_count: Option<f64>,
+        #[json("likedCount", integral::or_default)]
+        pub liked_count: Option<i64>,
         #[json("isLiked", skip_none)]
         pub is_liked: Option<bool>,
     }

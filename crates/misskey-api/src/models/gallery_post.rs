@@ -32,8 +32,8 @@ misskey_core::object! {
         pub tags: Option<Vec<String>>,
         #[json("isSensitive", or_default)]
         pub is_sensitive: bool,
-        #[json("likedCount", required)]
-        pub liked_count: f64,
+        #[json("likedCount", integral::required)]
+        pub liked_count: i64,
         #[json("isLiked", skip_none)]
         pub is_liked: Option<bool>,
     }

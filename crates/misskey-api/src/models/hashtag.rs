@@ -9,17 +9,17 @@ misskey_core::object! {
     pub struct Hashtag {
         #[json("tag", required)]
         pub tag: String,
-        #[json("mentionedUsersCount", required)]
-        pub mentioned_users_count: f64,
-        #[json("mentionedLocalUsersCount", required)]
-        pub mentioned_local_users_count: f64,
-        #[json("mentionedRemoteUsersCount", required)]
-        pub mentioned_remote_users_count: f64,
-        #[json("attachedUsersCount", required)]
-        pub attached_users_count: f64,
-        #[json("attachedLocalUsersCount", required)]
-        pub attached_local_users_count: f64,
-        #[json("attachedRemoteUsersCount", required)]
-        pub attached_remote_users_count: f64,
+        #[json("mentionedUsersCount", integral::required)]
+        pub mentioned_users_count: i64,
+        #[json("mentionedLocalUsersCount", integral::required)]
+        pub mentioned_local_users_count: i64,
+        #[json("mentionedRemoteUsersCount", integral::required)]
+        pub mentioned_remote_users_count: i64,
+        #[json("attachedUsersCount", integral::required)]
+        pub attached_users_count: i64,
+        #[json("attachedLocalUsersCount", integral::required)]
+        pub attached_local_users_count: i64,
+        #[json("attachedRemoteUsersCount", integral::required)]
+        pub attached_remote_users_count: i64,
     }
 }

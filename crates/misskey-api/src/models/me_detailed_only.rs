@@ -62,8 +62,8 @@ misskey_core::object! {
         pub has_unread_notification: bool,
         #[json("hasPendingReceivedFollowRequest", or_default)]
         pub has_pending_received_follow_request: bool,
-        #[json("unreadNotificationsCount", required)]
-        pub unread_notifications_count: f64,
+        #[json("unreadNotificationsCount", integral::required)]
+        pub unread_notifications_count: i64,
         #[json("mutedWords", or_default)]
         pub muted_words: Vec<Vec<String>>,
         /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.

@@ -118,8 +118,8 @@ misskey_core::object! {
         /// Default: `"local"`.
         #[json("noteSearchableScope", required)]
         pub note_searchable_scope: MetaLiteNoteSearchableScope,
-        #[json("maxFileSize", required)]
-        pub max_file_size: f64,
+        #[json("maxFileSize", integral::required)]
+        pub max_file_size: i64,
         /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
         #[json("clientOptions", skip_none)]
         pub client_options: Option<serde_json::Value>,

@@ -63,22 +63,22 @@ misskey_core::object! {
         pub reaction_acceptance: Option<NoteReactionAcceptance>,
         #[json("reactionEmojis", or_default)]
         pub reaction_emojis: BTreeMap<String, String>,
-        #[json("reactions", or_default)]
-        pub reactions: BTreeMap<String, f64>,
-        #[json("reactionCount", required)]
-        pub reaction_count: f64,
-        #[json("renoteCount", required)]
-        pub renote_count: f64,
-        #[json("repliesCount", required)]
-        pub replies_count: f64,
+        #[json("reactions", integral::or_default)]
+        pub reactions: BTreeMap<String, i64>,
+        #[json("reactionCount", integral::required)]
+        pub reaction_count: i64,
+        #[json("renoteCount", integral::required)]
+        pub renote_count: i64,
+        #[json("repliesCount", integral::required)]
+        pub replies_count: i64,
         #[json("uri", skip_none)]
         pub uri: Option<String>,
         #[json("url", skip_none)]
         pub url: Option<String>,
         #[json("reactionAndUserPairCache", skip_none)]
         pub reaction_and_user_pair_cache: Option<Vec<String>>,
-        #[json("clippedCount", skip_none)]
-        pub clipped_count: Option<f64>,
+        #[json("clippedCount", integral::skip_none)]
+        pub clipped_count: Option<i64>,
         #[json("myReaction", skip_none)]
         pub my_reaction: Option<String>,
         /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.

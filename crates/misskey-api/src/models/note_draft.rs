@@ -172,17 +172,17 @@ misskey_core::object! {
         #[json("reactionEmojis", skip_none)]
         pub reaction_emojis: Option<BTreeMap<String, String>>,
         /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-        #[json("reactions", skip_none)]
-        pub reactions: Option<BTreeMap<String, f64>>,
+        #[json("reactions", integral::skip_none)]
+        pub reactions: Option<BTreeMap<String, i64>>,
         /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-        #[json("reactionCount", skip_none)]
-        pub reaction_count: Option<f64>,
+        #[json("reactionCount", integral::skip_none)]
+        pub reaction_count: Option<i64>,
         /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-        #[json("renoteCount", skip_none)]
-        pub renote_count: Option<f64>,
+        #[json("renoteCount", integral::skip_none)]
+        pub renote_count: Option<i64>,
         /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-        #[json("repliesCount", skip_none)]
-        pub replies_count: Option<f64>,
+        #[json("repliesCount", integral::skip_none)]
+        pub replies_count: Option<i64>,
         /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
         #[json("uri", skip_none)]
         pub uri: Option<String>,
@@ -193,8 +193,8 @@ misskey_core::object! {
         #[json("reactionAndUserPairCache", skip_none)]
         pub reaction_and_user_pair_cache: Option<Vec<String>>,
         /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
-        #[json("clippedCount", skip_none)]
-        pub clipped_count: Option<f64>,
+        #[json("clippedCount", integral::skip_none)]
+        pub clipped_count: Option<i64>,
         /// In 2025.11.0; not in misskey.io 2025.4.1-mhq.13.
         #[json("hasPoll", skip_none)]
         pub has_poll: Option<bool>,

@@ -13,7 +13,7 @@ misskey_core::object! {
         pub is_voted: bool,
         #[json("text", required)]
         pub text: String,
-        #[json("votes", required)]
-        pub votes: f64,
+        #[json("votes", integral::required)]
+        pub votes: i64,
     }
 }

@@ -620,7 +620,7 @@ misskey_core::object! {
         #[json("createdAt", required)]
         pub created_at: DateTime,
         #[json("achievement", required)]
-        pub achievement: NotificationAchievementEarnedAchievement,
+        pub achievement: EarnedAchievement,
     }
 }
 
@@ -634,12 +634,12 @@ impl misskey_core::HasId for NotificationAchievementEarned {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum NotificationAchievementEarnedAchievement {
-    String(NotificationAchievementEarnedAchievementString),
+pub enum EarnedAchievement {
+    String(EarnedAchievementString),
     AchievementName(AchievementName),
 }
 
-impl<'de> Deserialize<'de> for NotificationAchievementEarnedAchievement {
+impl<'de> Deserialize<'de> for EarnedAchievement {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = misskey_core::private::buffer(deserializer)?;
         misskey_core::private::decode_union::<
@@ -647,7 +647,7 @@ impl<'de> Deserialize<'de> for NotificationAchievementEarnedAchievement {
             D,
         >(
             &raw,
-            "NotificationAchievementEarnedAchievement",
+            "EarnedAchievement",
             &[
                 (
                     "String",
@@ -668,7 +668,7 @@ misskey_core::string_enum! {
     /// The `String` form of `achievement` in a `Notification` whose `type` is `achievementEarned`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
-    pub enum NotificationAchievementEarnedAchievementString {
+    pub enum EarnedAchievementString {
         Notes1 = "notes1",
         Notes10 = "notes10",
         Notes100 = "notes100",
@@ -775,7 +775,7 @@ misskey_core::object! {
         #[json("createdAt", required)]
         pub created_at: DateTime,
         #[json("exportedEntity", required)]
-        pub exported_entity: NotificationExportCompletedExportedEntity,
+        pub exported_entity: ExportedEntity,
         #[json("fileId", required)]
         pub file_id: Id,
     }
@@ -791,7 +791,7 @@ misskey_core::string_enum! {
     /// Values of `exportedEntity` in a `Notification` whose `type` is `exportCompleted`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
-    pub enum NotificationExportCompletedExportedEntity {
+    pub enum ExportedEntity {
         Antenna = "antenna",
         Blocking = "blocking",
         Clip = "clip",

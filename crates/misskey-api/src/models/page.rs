@@ -44,8 +44,8 @@ misskey_core::object! {
         pub eye_catching_image: Option<DriveFile>,
         #[json("attachedFiles", or_default)]
         pub attached_files: Vec<DriveFile>,
-        #[json("likedCount", required)]
-        pub liked_count: f64,
+        #[json("likedCount", integral::required)]
+        pub liked_count: i64,
         #[json("isLiked", skip_none)]
         pub is_liked: Option<bool>,
         /// In misskey.io 2025.4.1-mhq.13; not in 2024.10.1 or 2025.11.0.

@@ -11,8 +11,8 @@ misskey_core::object! {
         pub meta: QueueMetricsMeta,
         #[json("data", or_default)]
         pub data: Vec<f64>,
-        #[json("count", required)]
-        pub count: f64,
+        #[json("count", integral::required)]
+        pub count: i64,
     }
 }
 
@@ -21,11 +21,11 @@ misskey_core::object! {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct QueueMetricsMeta {
-        #[json("count", required)]
-        pub count: f64,
+        #[json("count", integral::required)]
+        pub count: i64,
         #[json("prevTS", required)]
         pub prev_ts: f64,
-        #[json("prevCount", required)]
-        pub prev_count: f64,
+        #[json("prevCount", integral::required)]
+        pub prev_count: i64,
     }
 }

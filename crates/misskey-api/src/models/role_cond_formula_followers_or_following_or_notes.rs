@@ -10,7 +10,7 @@ misskey_core::object! {
         #[json("id", required)]
         pub id: String,
         #[json("type", required)]
-        pub r#type: RoleCondFormulaFollowersOrFollowingOrNotesType,
+        pub r#type: RoleCondCountType,
         #[json("value", required)]
         pub value: f64,
     }
@@ -20,7 +20,7 @@ misskey_core::string_enum! {
     /// Values of `type` in `RoleCondFormulaFollowersOrFollowingOrNotes`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
-    pub enum RoleCondFormulaFollowersOrFollowingOrNotesType {
+    pub enum RoleCondCountType {
         FollowersLessThanOrEq = "followersLessThanOrEq",
         FollowersMoreThanOrEq = "followersMoreThanOrEq",
         FollowingLessThanOrEq = "followingLessThanOrEq",

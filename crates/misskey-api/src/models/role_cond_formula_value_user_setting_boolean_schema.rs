@@ -10,7 +10,7 @@ misskey_core::object! {
         #[json("id", required)]
         pub id: String,
         #[json("type", required)]
-        pub r#type: RoleCondFormulaValueUserSettingBooleanSchemaType,
+        pub r#type: RoleCondUserSettingType,
     }
 }
 
@@ -18,7 +18,7 @@ misskey_core::string_enum! {
     /// Values of `type` in `RoleCondFormulaValueUserSettingBooleanSchema`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
-    pub enum RoleCondFormulaValueUserSettingBooleanSchemaType {
+    pub enum RoleCondUserSettingType {
         IsSuspended = "isSuspended",
         IsLocked = "isLocked",
         IsBot = "isBot",

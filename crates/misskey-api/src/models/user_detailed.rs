@@ -295,7 +295,7 @@ impl UserDetailed {
     }
 
     /// `followersCount`, which every branch has.
-    pub fn followers_count(&self) -> &f64 {
+    pub fn followers_count(&self) -> &i64 {
         match self {
             Self::MeDetailed(v) => &v.followers_count,
             Self::UserDetailedNotMe(v) => &v.followers_count,
@@ -303,7 +303,7 @@ impl UserDetailed {
     }
 
     /// `followingCount`, which every branch has.
-    pub fn following_count(&self) -> &f64 {
+    pub fn following_count(&self) -> &i64 {
         match self {
             Self::MeDetailed(v) => &v.following_count,
             Self::UserDetailedNotMe(v) => &v.following_count,
@@ -311,7 +311,7 @@ impl UserDetailed {
     }
 
     /// `notesCount`, which every branch has.
-    pub fn notes_count(&self) -> &f64 {
+    pub fn notes_count(&self) -> &i64 {
         match self {
             Self::MeDetailed(v) => &v.notes_count,
             Self::UserDetailedNotMe(v) => &v.notes_count,

@@ -88,12 +88,12 @@ misskey_core::object! {
         pub fields: Vec<UserDetailedField>,
         #[json("verifiedLinks", or_default)]
         pub verified_links: Vec<String>,
-        #[json("followersCount", required)]
-        pub followers_count: f64,
-        #[json("followingCount", required)]
-        pub following_count: f64,
-        #[json("notesCount", required)]
-        pub notes_count: f64,
+        #[json("followersCount", integral::required)]
+        pub followers_count: i64,
+        #[json("followingCount", integral::required)]
+        pub following_count: i64,
+        #[json("notesCount", integral::required)]
+        pub notes_count: i64,
         #[json("pinnedNoteIds", or_default)]
         pub pinned_note_ids: Vec<Id>,
         #[json("pinnedNotes", or_default)]

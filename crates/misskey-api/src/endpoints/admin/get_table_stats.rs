@@ -24,10 +24,10 @@ misskey_core::object! {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Value {
-        #[json("count", required)]
-        pub count: f64,
-        #[json("size", required)]
-        pub size: f64,
+        #[json("count", integral::required)]
+        pub count: i64,
+        #[json("size", integral::required)]
+        pub size: i64,
     }
 }
 

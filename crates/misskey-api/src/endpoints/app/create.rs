@@ -19,7 +19,7 @@ misskey_core::object! {
         #[json("description", required)]
         pub description: String,
         #[json("permission", required)]
-        pub permission: Vec<String>,
+        pub permission: Vec<Permission>,
         #[json("callbackUrl", skip_absent)]
         pub callback_url: Nullable<String>,
     }

@@ -41,14 +41,14 @@ misskey_core::object! {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Local {
-        #[json("incCount", or_default)]
-        pub inc_count: Vec<f64>,
-        #[json("incSize", or_default)]
-        pub inc_size: Vec<f64>,
-        #[json("decCount", or_default)]
-        pub dec_count: Vec<f64>,
-        #[json("decSize", or_default)]
-        pub dec_size: Vec<f64>,
+        #[json("incCount", integral::or_default)]
+        pub inc_count: Vec<i64>,
+        #[json("incSize", integral::or_default)]
+        pub inc_size: Vec<i64>,
+        #[json("decCount", integral::or_default)]
+        pub dec_count: Vec<i64>,
+        #[json("decSize", integral::or_default)]
+        pub dec_size: Vec<i64>,
     }
 }
 

@@ -27,12 +27,12 @@ misskey_core::object! {
     pub struct Response {
         #[json("topSubInstances", or_default)]
         pub top_sub_instances: Vec<models::FederationInstance>,
-        #[json("otherFollowersCount", required)]
-        pub other_followers_count: f64,
+        #[json("otherFollowersCount", integral::required)]
+        pub other_followers_count: i64,
         #[json("topPubInstances", or_default)]
         pub top_pub_instances: Vec<models::FederationInstance>,
-        #[json("otherFollowingCount", required)]
-        pub other_following_count: f64,
+        #[json("otherFollowingCount", integral::required)]
+        pub other_following_count: i64,
     }
 }
 

@@ -27,8 +27,8 @@ misskey_core::object! {
         pub tag: String,
         #[json("chart", or_default)]
         pub chart: Vec<f64>,
-        #[json("usersCount", required)]
-        pub users_count: f64,
+        #[json("usersCount", integral::required)]
+        pub users_count: i64,
     }
 }
 

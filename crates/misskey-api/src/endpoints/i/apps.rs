@@ -52,7 +52,7 @@ misskey_core::object! {
         #[json("lastUsedAt", skip_none)]
         pub last_used_at: Option<DateTime>,
         #[json("permission", or_default)]
-        pub permission: Vec<String>,
+        pub permission: Vec<Permission>,
         /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
         #[json("iconUrl", skip_none)]
         pub icon_url: Option<String>,

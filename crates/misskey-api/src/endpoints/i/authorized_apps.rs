@@ -56,7 +56,7 @@ misskey_core::object! {
         #[json("callbackUrl", or_default)]
         pub callback_url: Option<String>,
         #[json("permission", or_default)]
-        pub permission: Vec<String>,
+        pub permission: Vec<Permission>,
         #[json("isAuthorized", skip_none)]
         pub is_authorized: Option<bool>,
     }

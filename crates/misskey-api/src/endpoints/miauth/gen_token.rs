@@ -24,7 +24,7 @@ misskey_core::object! {
         #[json("iconUrl", skip_absent)]
         pub icon_url: Nullable<String>,
         #[json("permission", required)]
-        pub permission: Vec<String>,
+        pub permission: Vec<Permission>,
     }
 }
 

@@ -30,8 +30,8 @@ misskey_core::object! {
     pub struct ResponseItem {
         #[json("id", required)]
         pub id: String,
-        #[json("reactions", or_default)]
-        pub reactions: BTreeMap<String, f64>,
+        #[json("reactions", integral::or_default)]
+        pub reactions: BTreeMap<String, i64>,
         #[json("reactionEmojis", or_default)]
         pub reaction_emojis: BTreeMap<String, String>,
     }

@@ -103,12 +103,12 @@ misskey_core::object! {
         pub fields: Vec<models::UserDetailedField>,
         #[json("verifiedLinks", or_default)]
         pub verified_links: Vec<String>,
-        #[json("followersCount", required)]
-        pub followers_count: f64,
-        #[json("followingCount", required)]
-        pub following_count: f64,
-        #[json("notesCount", required)]
-        pub notes_count: f64,
+        #[json("followersCount", integral::required)]
+        pub followers_count: i64,
+        #[json("followingCount", integral::required)]
+        pub following_count: i64,
+        #[json("notesCount", integral::required)]
+        pub notes_count: i64,
         #[json("pinnedNoteIds", or_default)]
         pub pinned_note_ids: Vec<Id>,
         #[json("pinnedNotes", or_default)]
@@ -220,8 +220,8 @@ misskey_core::object! {
         pub has_unread_notification: bool,
         #[json("hasPendingReceivedFollowRequest", or_default)]
         pub has_pending_received_follow_request: bool,
-        #[json("unreadNotificationsCount", required)]
-        pub unread_notifications_count: f64,
+        #[json("unreadNotificationsCount", integral::required)]
+        pub unread_notifications_count: i64,
         #[json("mutedWords", or_default)]
         pub muted_words: Vec<Vec<String>>,
         /// In 2024.10.1 and 2025.11.0; not in misskey.io 2025.4.1-mhq.13.

@@ -41,8 +41,8 @@ misskey_core::object! {
         pub name: String,
         #[json("type", required)]
         pub r#type: String,
-        #[json("size", required)]
-        pub size: f64,
+        #[json("size", integral::required)]
+        pub size: i64,
         #[json("comment", or_default)]
         pub comment: Option<String>,
         #[json("blurhash", or_default)]

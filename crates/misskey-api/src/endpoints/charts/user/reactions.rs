@@ -43,8 +43,8 @@ misskey_core::object! {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Local {
-        #[json("count", or_default)]
-        pub count: Vec<f64>,
+        #[json("count", integral::or_default)]
+        pub count: Vec<i64>,
     }
 }
 

@@ -37,8 +37,8 @@ misskey_core::object! {
         #[json("isPublic", or_default)]
         pub is_public: bool,
         /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
-        #[json("likedCount", skip_none)]
-        pub liked_count: Option<f64>,
+        #[json("likedCount", integral::skip_none)]
+        pub liked_count: Option<i64>,
         /// In 2025.11.0; not in 2024.10.1 or misskey.io 2025.4.1-mhq.13.
         #[json("isLiked", skip_none)]
         pub is_liked: Option<bool>,
