@@ -54,7 +54,7 @@ fn ty_defaults(types: &Types, ty: &Ty) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Repr, StringEnum, Union, Variant};
+    use crate::ir::{Repr, StringEnum, Variant};
     use crate::passes::test_support::*;
 
     fn enumeration(default: Option<usize>) -> TypeKind {
@@ -74,16 +74,7 @@ mod tests {
         let mut types = Types::default();
         let lang = types.push(model("Lang", "Lang", enumeration(None)));
         let sort = types.push(model("Sort", "Sort", enumeration(Some(0))));
-        let either = types.push(model(
-            "Either",
-            "Either",
-            TypeKind::Union(Union {
-                variants: vec![variant("S", Ty::String)],
-                tag: None,
-                accessors: Vec::new(),
-                has_kind: false,
-            }),
-        ));
+        let either = types.push(untagged("Either", vec![variant("S", Ty::String)]));
         let mut optional_lang = field("lang", Ty::Named(lang), false);
         optional_lang.repr = Repr {
             wrap: Wrap::Option,

@@ -80,7 +80,6 @@ fn pagination(types: &Types, request: TypeId, response: &Response) -> Option<Pag
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::Union;
     use crate::passes::test_support::*;
 
     #[test]
@@ -89,31 +88,19 @@ mod tests {
         let note = types.push(component("Note", vec![field("id", Ty::Id, true)]));
         let loose = types.push(component("Loose", vec![field("id", Ty::Id, false)]));
         let alias = types.push(model("Alias", "Alias", TypeKind::Alias(Ty::Named(note))));
-        let both = types.push(model(
+        let both = types.push(untagged(
             "Both",
-            "Both",
-            TypeKind::Union(Union {
-                variants: vec![
-                    variant("A", Ty::Named(alias)),
-                    variant("N", Ty::Named(note)),
-                ],
-                tag: None,
-                accessors: Vec::new(),
-                has_kind: false,
-            }),
+            vec![
+                variant("A", Ty::Named(alias)),
+                variant("N", Ty::Named(note)),
+            ],
         ));
-        let mixed = types.push(model(
+        let mixed = types.push(untagged(
             "Mixed",
-            "Mixed",
-            TypeKind::Union(Union {
-                variants: vec![
-                    variant("N", Ty::Named(note)),
-                    variant("L", Ty::Named(loose)),
-                ],
-                tag: None,
-                accessors: Vec::new(),
-                has_kind: false,
-            }),
+            vec![
+                variant("N", Ty::Named(note)),
+                variant("L", Ty::Named(loose)),
+            ],
         ));
         mark_has_id(&mut types);
         let got: Vec<bool> = [note, loose, alias, both, mixed]

@@ -141,7 +141,7 @@ pub(crate) mod test_support {
 
     use crate::ir::{
         Api, Endpoint, Features, Field, Home, Repr, Response, Role, StringEnum, Summary, Ty,
-        TypeDef, TypeId, TypeKind, Types, UnionVariant, VariantShape,
+        TypeDef, TypeId, TypeKind, Types, Union, UnionVariant, VariantShape,
     };
 
     /// A union branch holding `ty`.
@@ -177,6 +177,20 @@ pub(crate) mod test_support {
     /// A component that is a struct with these fields.
     pub fn component(name: &str, fields: Vec<Field>) -> TypeDef {
         model(name, name, TypeKind::Struct(fields))
+    }
+
+    /// A component that is an untagged union of `variants`.
+    pub fn untagged(name: &str, variants: Vec<UnionVariant>) -> TypeDef {
+        model(
+            name,
+            name,
+            TypeKind::Union(Union {
+                variants,
+                tag: None,
+                accessors: Vec::new(),
+                has_kind: false,
+            }),
+        )
     }
 
     /// A type in the module of endpoint `index`.

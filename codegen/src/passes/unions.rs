@@ -280,7 +280,6 @@ fn shape_of(types: &Types, ty: &Ty, depth: usize) -> VariantShape {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::Union;
     use crate::passes::test_support::*;
 
     #[test]
@@ -298,20 +297,14 @@ mod tests {
                 field("pinned", Ty::Array(Box::new(Ty::Id)), true),
             ],
         ));
-        let union = types.push(model(
+        let union = types.push(untagged(
             "User",
-            "User",
-            TypeKind::Union(Union {
-                variants: vec![
-                    variant("Detailed", Ty::Named(detailed)),
-                    variant("Lite", Ty::Named(lite)),
-                    variant("List", Ty::Array(Box::new(Ty::Named(lite)))),
-                    variant("Value", Ty::Json),
-                ],
-                tag: None,
-                accessors: Vec::new(),
-                has_kind: false,
-            }),
+            vec![
+                variant("Detailed", Ty::Named(detailed)),
+                variant("Lite", Ty::Named(lite)),
+                variant("List", Ty::Array(Box::new(Ty::Named(lite)))),
+                variant("Value", Ty::Json),
+            ],
         ));
         mark_shapes(&mut types);
         let TypeKind::Union(u) = &types[union].kind else {

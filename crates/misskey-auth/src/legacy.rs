@@ -35,9 +35,12 @@ use url::Url;
 
 use crate::grant::{detached, GrantSlot};
 use crate::http::{default_client, post_json, Answer};
-use crate::poll::{poll, PollEnd, PollPolicy};
+use crate::poll::{or_cancel, poll, PollPolicy};
 use crate::validate::{check_permission, origin_str, parse_callback, parse_origin};
 use crate::{AccessToken, AuthError, AuthUser, CheckStatus, Grant};
+
+/// What a legacy session's `wait` waits for, in its errors.
+const WAITED_FOR: &str = "the user to approve the app's session";
 
 /// The API token of the legacy flow: the lowercase hex SHA-256 of the
 /// session's `accessToken` followed by the app secret.
@@ -373,16 +376,13 @@ impl LegacySession {
             })
         })
         .await;
-        match result {
-            Ok(grant) => Ok(grant),
-            Err(PollEnd::Failed(e)) => Err(e),
-            Err(PollEnd::Deadline { last_error }) => Err(AuthError::Timeout {
-                what: "the user to approve the app's session",
-                waited: timeout,
-                hint: "they did not approve it in time, or denied it; start a new session for a new URL".into(),
-                last_error,
-            }),
-        }
+        result.map_err(|end| {
+            end.into_error(
+                WAITED_FOR,
+                timeout,
+                "they did not approve it in time, or denied it; start a new session for a new URL",
+            )
+        })
     }
 
     /// Like [`wait`](Self::wait), but also stops with
@@ -392,10 +392,7 @@ impl LegacySession {
         timeout: Duration,
         cancel: C,
     ) -> Result<Grant, AuthError> {
-        tokio::select! {
-            result = self.wait(timeout) => result,
-            _ = cancel => Err(AuthError::Cancelled { what: "the user to approve the app's session" }),
-        }
+        or_cancel(self.wait(timeout), cancel, WAITED_FOR).await
     }
 }
 

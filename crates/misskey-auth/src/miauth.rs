@@ -14,11 +14,14 @@ use uuid::Uuid;
 use crate::grant::{detached, GrantSlot};
 use crate::http::{default_client, post_json};
 use crate::loopback::{Listener, Verdict, WrongCallback};
-use crate::poll::{poll, PollEnd, PollPolicy};
+use crate::poll::{or_cancel, poll, PollEnd, PollPolicy};
 use crate::validate::{
     check_permission, encode_query_value, origin_str, parse_callback, parse_icon, parse_origin,
 };
 use crate::{AccessToken, AuthError, AuthUser, CheckStatus, Grant};
+
+/// What a MiAuth session's `wait` waits for, in its errors.
+const WAITED_FOR: &str = "the user to approve the MiAuth session";
 
 /// A MiAuth login being set up: the server, and what the app asks for.
 ///
@@ -319,16 +322,13 @@ impl MiAuthSession {
     /// [`wait_or_cancel`](Self::wait_or_cancel) for a cancellation signal.
     pub async fn wait(&self, timeout: Duration) -> Result<Grant, AuthError> {
         let deadline = Instant::now() + timeout;
-        match self.poll_until(deadline).await {
-            Ok(grant) => Ok(grant),
-            Err(PollEnd::Failed(e)) => Err(e),
-            Err(PollEnd::Deadline { last_error }) => Err(AuthError::Timeout {
-                what: "the user to approve the MiAuth session",
-                waited: timeout,
-                hint: "they did not approve it in time, or denied it (Misskey does not tell apps about a denial); start a new login for a new URL".into(),
-                last_error,
-            }),
-        }
+        self.poll_until(deadline).await.map_err(|end| {
+            end.into_error(
+                WAITED_FOR,
+                timeout,
+                "they did not approve it in time, or denied it (Misskey does not tell apps about a denial); start a new login for a new URL",
+            )
+        })
     }
 
     /// Like [`wait`](Self::wait), but also stops with
@@ -340,10 +340,7 @@ impl MiAuthSession {
         timeout: Duration,
         cancel: C,
     ) -> Result<Grant, AuthError> {
-        tokio::select! {
-            result = self.wait(timeout) => result,
-            _ = cancel => Err(AuthError::Cancelled { what: "the user to approve the MiAuth session" }),
-        }
+        or_cancel(self.wait(timeout), cancel, WAITED_FOR).await
     }
 
     async fn poll_until(&self, deadline: Instant) -> Result<Grant, PollEnd> {
@@ -535,9 +532,6 @@ impl MiAuthLoopback {
         timeout: Duration,
         cancel: C,
     ) -> Result<Grant, AuthError> {
-        tokio::select! {
-            result = self.finish(timeout) => result,
-            _ = cancel => Err(AuthError::Cancelled { what: "the MiAuth login to finish" }),
-        }
+        or_cancel(self.finish(timeout), cancel, "the MiAuth login to finish").await
     }
 }

@@ -37,6 +37,7 @@ use url::Url;
 use crate::error::error_chain;
 use crate::http::{default_client, get_json};
 use crate::loopback::{Listener, Verdict, WrongCallback};
+use crate::poll::or_cancel;
 use crate::validate::{
     check_permission, is_loopback_host, origin_str, parse_callback, parse_client_id, parse_origin,
 };
@@ -663,9 +664,6 @@ impl OAuthLoopback {
         timeout: Duration,
         cancel: C,
     ) -> Result<OAuthGrant, AuthError> {
-        tokio::select! {
-            result = self.finish(timeout) => result,
-            _ = cancel => Err(AuthError::Cancelled { what: "the OAuth login to finish" }),
-        }
+        or_cancel(self.finish(timeout), cancel, "the OAuth login to finish").await
     }
 }

@@ -50,6 +50,41 @@ pub(crate) enum PollEnd {
     Failed(AuthError),
 }
 
+impl PollEnd {
+    /// The error a login's `wait` gives: the permanent error, or
+    /// [`AuthError::Timeout`] saying what was waited for, how long, and
+    /// what to do.
+    pub(crate) fn into_error(
+        self,
+        what: &'static str,
+        waited: Duration,
+        hint: &'static str,
+    ) -> AuthError {
+        match self {
+            PollEnd::Failed(e) => e,
+            PollEnd::Deadline { last_error } => AuthError::Timeout {
+                what,
+                waited,
+                hint: hint.into(),
+                last_error,
+            },
+        }
+    }
+}
+
+/// `wait`, or [`AuthError::Cancelled`] (waiting for `what`) when `cancel`
+/// completes first: what every login's `wait_or_cancel` does.
+pub(crate) async fn or_cancel<T, W: Future<Output = Result<T, AuthError>>, C: Future>(
+    wait: W,
+    cancel: C,
+    what: &'static str,
+) -> Result<T, AuthError> {
+    tokio::select! {
+        result = wait => result,
+        _ = cancel => Err(AuthError::Cancelled { what }),
+    }
+}
+
 /// Calls `attempt` until it gives `Some`, fails permanently, or `deadline`
 /// passes (one last attempt is made at the deadline).
 pub(crate) async fn poll<T, F, Fut>(
