@@ -33,10 +33,11 @@ use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 use url::Url;
 
+use crate::builder::checked_permissions_and_client;
 use crate::grant::{detached, GrantSlot};
 use crate::http::{default_client, post_json, Answer};
 use crate::poll::{or_cancel, poll, PollPolicy};
-use crate::validate::{check_permission, origin_str, parse_callback, parse_origin};
+use crate::validate::{origin_str, parse_callback, parse_origin};
 use crate::{AccessToken, AuthError, AuthUser, CheckStatus, Grant};
 
 /// What a legacy session's `wait` waits for, in its errors.
@@ -90,32 +91,19 @@ impl LegacyAuth {
         self
     }
 
-    /// Adds one permission; unknown strings are kept.
-    pub fn permission(mut self, permission: impl Into<Permission>) -> Self {
-        self.permissions.insert(permission.into());
-        self
-    }
-
-    /// Adds permissions; they are sent sorted and without duplicates.
-    pub fn permissions<P: Into<Permission>>(
-        mut self,
-        permissions: impl IntoIterator<Item = P>,
-    ) -> Self {
-        self.permissions
-            .extend(permissions.into_iter().map(Into::into));
-        self
+    login_builder_setters! {
+        /// Adds one permission; unknown strings are kept.
+        fn permission;
+        /// Adds permissions; they are sent sorted and without duplicates.
+        fn permissions;
+        /// Uses this HTTP client instead of the default one.
+        fn http_client;
     }
 
     /// Where the server sends the browser after approval (`?token=...`
     /// added). Checked when the app is created.
     pub fn callback(mut self, callback_url: impl Into<String>) -> Self {
         self.callback = Some(callback_url.into());
-        self
-    }
-
-    /// Uses this HTTP client instead of the default one.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
         self
     }
 
@@ -134,13 +122,7 @@ impl LegacyAuth {
             Some(c) => Some(parse_callback("app callback URL", c)?.to_string()),
             None => None,
         };
-        for p in &self.permissions {
-            check_permission(p)?;
-        }
-        let http = match self.http {
-            Some(h) => h,
-            None => default_client()?,
-        };
+        let http = checked_permissions_and_client(&self.permissions, self.http)?;
         let request = AppCreate {
             name: &self.name,
             description: &self.description,

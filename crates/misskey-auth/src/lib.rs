@@ -76,6 +76,8 @@
 
 #![warn(missing_docs)]
 
+#[macro_use]
+mod builder;
 mod error;
 mod grant;
 mod http;

@@ -11,13 +11,12 @@ use tokio::time::Instant;
 use url::Url;
 use uuid::Uuid;
 
+use crate::builder::checked_permissions_and_client;
 use crate::grant::{detached, GrantSlot};
-use crate::http::{default_client, post_json};
+use crate::http::post_json;
 use crate::loopback::{Listener, Verdict, WrongCallback};
 use crate::poll::{or_cancel, poll, PollEnd, PollPolicy};
-use crate::validate::{
-    check_permission, encode_query_value, origin_str, parse_callback, parse_icon, parse_origin,
-};
+use crate::validate::{encode_query_value, origin_str, parse_callback, parse_icon, parse_origin};
 use crate::{AccessToken, AuthError, AuthUser, CheckStatus, Grant};
 
 /// What a MiAuth session's `wait` waits for, in its errors.
@@ -97,29 +96,16 @@ impl MiAuth {
         self
     }
 
-    /// Adds one permission. Strings the bindings do not know (a fork's own
-    /// permissions) are kept as [`Permission::Other`].
-    pub fn permission(mut self, permission: impl Into<Permission>) -> Self {
-        self.permissions.insert(permission.into());
-        self
-    }
-
-    /// Adds permissions: [`Permission`]s or strings such as `"write:notes"`.
-    /// They are sent sorted and without duplicates.
-    pub fn permissions<P: Into<Permission>>(
-        mut self,
-        permissions: impl IntoIterator<Item = P>,
-    ) -> Self {
-        self.permissions
-            .extend(permissions.into_iter().map(Into::into));
-        self
-    }
-
-    /// Uses this HTTP client instead of the default one. The default does
-    /// not follow redirects and times out requests after 30 seconds.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
+    login_builder_setters! {
+        /// Adds one permission. Strings the bindings do not know (a fork's own
+        /// permissions) are kept as [`Permission::Other`].
+        fn permission;
+        /// Adds permissions: [`Permission`]s or strings such as `"write:notes"`.
+        /// They are sent sorted and without duplicates.
+        fn permissions;
+        /// Uses this HTTP client instead of the default one. The default does
+        /// not follow redirects and times out requests after 30 seconds.
+        fn http_client;
     }
 
     /// How often [`MiAuthSession::wait`] checks (default: every 1 s, backing off to 5 s).
@@ -192,13 +178,7 @@ impl MiAuth {
             Some(i) => Some(parse_icon(i)?),
             None => None,
         };
-        for p in &self.permissions {
-            check_permission(p)?;
-        }
-        let http = match self.http {
-            Some(h) => h,
-            None => default_client()?,
-        };
+        let http = checked_permissions_and_client(&self.permissions, self.http)?;
         let session = Uuid::new_v4();
         let origin = origin_str(&self.origin);
 

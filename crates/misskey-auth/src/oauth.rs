@@ -34,12 +34,13 @@ use serde::Deserialize;
 use tokio::time::Instant;
 use url::Url;
 
+use crate::builder::checked_permissions_and_client;
 use crate::error::error_chain;
 use crate::http::{default_client, get_json};
 use crate::loopback::{Listener, Verdict, WrongCallback};
 use crate::poll::or_cancel;
 use crate::validate::{
-    check_permission, is_loopback_host, origin_str, parse_callback, parse_client_id, parse_origin,
+    is_loopback_host, origin_str, parse_callback, parse_client_id, parse_origin,
 };
 use crate::{AccessToken, AuthError, AuthUser};
 
@@ -236,28 +237,15 @@ impl OAuth {
         self
     }
 
-    /// Adds one permission (scope).
-    pub fn permission(mut self, permission: impl Into<Permission>) -> Self {
-        self.permissions.insert(permission.into());
-        self
-    }
-
-    /// Adds permissions; they are sent as the space-separated `scope`,
-    /// sorted and without duplicates. Unknown strings are kept.
-    pub fn permissions<P: Into<Permission>>(
-        mut self,
-        permissions: impl IntoIterator<Item = P>,
-    ) -> Self {
-        self.permissions
-            .extend(permissions.into_iter().map(Into::into));
-        self
-    }
-
-    /// Uses this HTTP client for the token exchange. It should not follow
-    /// redirects (the default client does not).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
+    login_builder_setters! {
+        /// Adds one permission (scope).
+        fn permission;
+        /// Adds permissions; they are sent as the space-separated `scope`,
+        /// sorted and without duplicates. Unknown strings are kept.
+        fn permissions;
+        /// Uses this HTTP client for the token exchange. It should not follow
+        /// redirects (the default client does not).
+        fn http_client;
     }
 
     /// What the loopback callback does with a redirect carrying another
@@ -305,13 +293,7 @@ impl OAuth {
     }
 
     fn start_with(self, redirect: Url) -> Result<OAuthAuthorization, AuthError> {
-        for p in &self.permissions {
-            check_permission(p)?;
-        }
-        let http = match self.http {
-            Some(h) => h,
-            None => default_client()?,
-        };
+        let http = checked_permissions_and_client(&self.permissions, self.http)?;
         let client = oauth_client(&self.metadata, &self.client_id, &redirect);
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state) = client
