@@ -40,17 +40,24 @@ pub fn share_identical(api: &mut Api) {
     }
 }
 
-/// The definitions that may be shared, models first, then each endpoint's
-/// types in order: aliases are already as small as a type gets, and a
-/// component keeps the spec's name.
+/// The definitions that may be shared, components first, then the other
+/// models, then each endpoint's types in order: aliases are already as small
+/// as a type gets. A component takes part only as the copy others point at
+/// (it keeps the spec's name and place).
 fn candidates(api: &Api) -> Vec<TypeId> {
+    let components = api
+        .types
+        .iter()
+        .filter(|(_, d)| d.home.is_models() && d.role == Role::Component)
+        .map(|(id, _)| id);
     let models = api
         .types
         .iter()
         .filter(|(_, d)| d.home.is_models() && d.role != Role::Component)
         .map(|(id, _)| id);
     let endpoints = api.endpoints.iter().flat_map(|e| e.types.iter().copied());
-    models
+    components
+        .chain(models)
         .chain(endpoints)
         .filter(|id| {
             let def = &api.types[*id];
@@ -76,6 +83,21 @@ fn share_round(api: &mut Api, model_names: &mut NameSet) -> bool {
     }
     let mut renames: HashMap<TypeId, TypeId> = HashMap::new();
     for members in groups.into_iter().filter(|m| m.len() > 1) {
+        // An inline copy of a component is that component (`AchievementName`
+        // written out again in `i/claim-achievement`); identical components
+        // stay apart, since the spec names each.
+        let (components, members): (Vec<TypeId>, Vec<TypeId>) = members
+            .into_iter()
+            .partition(|m| api.types[*m].role == Role::Component);
+        if let Some(&component) = components.first() {
+            for member in members {
+                renames.insert(member, component);
+            }
+            continue;
+        }
+        if members.len() < 2 {
+            continue;
+        }
         let files: BTreeSet<&Home> = members.iter().map(|m| &api.types[*m].home).collect();
         let canonical = if files.len() == 1 {
             // Within one file: the first copy stays where it is.
@@ -309,5 +331,32 @@ mod tests {
         assert_eq!(api.types[own].merged_into, None);
         assert_eq!(api.types[own].kind, TypeKind::Alias(Ty::Named(config)));
         assert_eq!(api.endpoints[0].types, [own]);
+    }
+
+    #[test]
+    fn an_inline_copy_of_a_component_is_that_component_and_components_stay_apart() {
+        let mut types = Types::default();
+        let achievement = types.push(model("AchievementName", "AchievementName", span()));
+        let twin = types.push(model("OtherName", "OtherName", span()));
+        let inline = types.push(nested("Name", 0, span()));
+        let mut api = api(
+            types,
+            vec![vec![field("name", Ty::Named(inline), true)]],
+            vec![vec![inline]],
+        );
+        api.types[achievement].role = Role::Component;
+        api.types[twin].role = Role::Component;
+        let before = api.types.len();
+        share_identical(&mut api);
+        assert_eq!(api.types.len(), before, "nothing moved");
+        assert_eq!(api.types[inline].merged_into, Some(achievement));
+        assert!(api.endpoints[0].types.is_empty(), "the copy is not printed");
+        let TypeKind::Struct(fields) = &api.types[api.endpoints[0].request].kind else {
+            unreachable!()
+        };
+        assert_eq!(fields[0].ty, Ty::Named(achievement));
+        assert_eq!(api.types[twin].merged_into, None, "the spec names both");
+        assert_eq!(api.types[twin].kind, span());
+        assert_eq!(api.types[achievement].name, "AchievementName");
     }
 }

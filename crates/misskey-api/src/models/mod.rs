@@ -536,14 +536,10 @@ mod federation_instance;
 #[cfg(feature = "federation")]
 pub use federation_instance::*;
 
-#[cfg(
-    any(feature = "account", feature = "full", feature = "gallery", feature = "users")
-)]
+#[cfg(any(feature = "account", feature = "gallery", feature = "users"))]
 mod gallery_post;
 
-#[cfg(
-    any(feature = "account", feature = "full", feature = "gallery", feature = "users")
-)]
+#[cfg(any(feature = "account", feature = "gallery", feature = "users"))]
 pub use gallery_post::*;
 
 #[cfg(feature = "meta")]
@@ -559,24 +555,12 @@ mod emoji_detailed;
 pub use emoji_detailed::*;
 
 #[cfg(
-    any(
-        feature = "account",
-        feature = "flash",
-        feature = "flashs",
-        feature = "full",
-        feature = "users"
-    )
+    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
 )]
 mod flash;
 
 #[cfg(
-    any(
-        feature = "account",
-        feature = "flash",
-        feature = "flashs",
-        feature = "full",
-        feature = "users"
-    )
+    any(feature = "account", feature = "flash", feature = "flashs", feature = "users")
 )]
 pub use flash::*;
 
@@ -854,10 +838,10 @@ mod chat_room_membership;
 #[cfg(feature = "chat")]
 pub use chat_room_membership::*;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "lists")]
 mod user_list_membership;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "lists")]
 pub use user_list_membership::*;
 
 #[cfg(feature = "full")]
@@ -866,28 +850,28 @@ mod user_account_move_log;
 #[cfg(feature = "full")]
 pub use user_account_move_log::*;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "following")]
 mod follow_request;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "following")]
 pub use follow_request::*;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "account")]
 mod page_like;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "account")]
 pub use page_like::*;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "account")]
 mod gallery_like;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "account")]
 pub use gallery_like::*;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "account")]
 mod flash_like;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "account")]
 pub use flash_like::*;
 
 #[cfg(feature = "full")]
@@ -896,10 +880,10 @@ mod abuse_user_report;
 #[cfg(feature = "full")]
 pub use abuse_user_report::*;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "admin")]
 mod moderation_log;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "admin")]
 pub use moderation_log::*;
 
 #[cfg(feature = "internal")]
@@ -1805,12 +1789,6 @@ mod charts_users;
 
 #[cfg(feature = "charts")]
 pub use charts_users::*;
-
-#[cfg(feature = "following")]
-mod following_requests_response_item;
-
-#[cfg(feature = "following")]
-pub use following_requests_response_item::*;
 
 #[cfg(any(feature = "hashtags", feature = "users"))]
 mod sort;

@@ -6,7 +6,7 @@
 //! Documented errors ([`ErrorCode`]): `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{DateTime, Endpoint, Id, Nullable, Permission, ResponseShape};
+use misskey_core::{Endpoint, Id, Nullable, Permission, ResponseShape};
 use crate::models;
 
 misskey_core::object! {
@@ -38,33 +38,7 @@ misskey_core::object! {
 }
 
 /// What `admin/show-moderation-logs` answers.
-pub type Response = Vec<ResponseItem>;
-
-misskey_core::object! {
-    /// `[]` in the `admin/show-moderation-logs` response.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct ResponseItem {
-        #[json("id", required)]
-        pub id: Id,
-        #[json("createdAt", required)]
-        pub created_at: DateTime,
-        #[json("type", required)]
-        pub r#type: String,
-        #[json("info", required)]
-        pub info: serde_json::Value,
-        #[json("userId", required)]
-        pub user_id: Id,
-        #[json("user", required)]
-        pub user: models::UserDetailed,
-    }
-}
-
-impl misskey_core::HasId for ResponseItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
+pub type Response = Vec<models::ModerationLog>;
 
 /// The errors `admin/show-moderation-logs` can answer: the codes any endpoint can.
 pub type ErrorCode = misskey_core::CommonErrorCode;
@@ -91,7 +65,7 @@ impl Endpoint for Request {
 impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
-    type Item = ResponseItem;
+    type Item = models::ModerationLog;
     const SINCE_ID: bool = true;
     const UNTIL_ID: bool = true;
     fn since_id(&self) -> Option<&Id> {

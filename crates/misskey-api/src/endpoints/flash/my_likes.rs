@@ -36,25 +36,7 @@ misskey_core::object! {
 }
 
 /// What `flash/my-likes` answers.
-pub type Response = Vec<ResponseItem>;
-
-misskey_core::object! {
-    /// `[]` in the `flash/my-likes` response.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct ResponseItem {
-        #[json("id", required)]
-        pub id: Id,
-        #[json("flash", required)]
-        pub flash: models::Flash,
-    }
-}
-
-impl misskey_core::HasId for ResponseItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
+pub type Response = Vec<models::FlashLike>;
 
 /// The errors `flash/my-likes` can answer: the codes any endpoint can.
 pub type ErrorCode = misskey_core::CommonErrorCode;
@@ -81,7 +63,7 @@ impl Endpoint for Request {
 impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
-    type Item = ResponseItem;
+    type Item = models::FlashLike;
     const SINCE_ID: bool = true;
     const UNTIL_ID: bool = true;
     fn since_id(&self) -> Option<&Id> {

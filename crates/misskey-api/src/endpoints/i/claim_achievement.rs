@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use misskey_core::{Endpoint, Permission, ResponseShape};
+use crate::models;
 
 misskey_core::object! {
     #![deserialize(cfg(feature = "deserialize-requests"))]
@@ -14,101 +15,12 @@ misskey_core::object! {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Request {
         #[json("name", required)]
-        pub name: Name,
+        pub name: models::AchievementName,
     }
 }
 
 /// `i/claim-achievement` answers `204 No Content`.
 pub type Response = ();
-
-misskey_core::string_enum! {
-    /// Values of `name` in the `i/claim-achievement` request.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
-    pub enum Name {
-        Notes1 = "notes1",
-        Notes10 = "notes10",
-        Notes100 = "notes100",
-        Notes500 = "notes500",
-        Notes1000 = "notes1000",
-        Notes5000 = "notes5000",
-        Notes10000 = "notes10000",
-        Notes20000 = "notes20000",
-        Notes30000 = "notes30000",
-        Notes40000 = "notes40000",
-        Notes50000 = "notes50000",
-        Notes60000 = "notes60000",
-        Notes70000 = "notes70000",
-        Notes80000 = "notes80000",
-        Notes90000 = "notes90000",
-        Notes100000 = "notes100000",
-        Login3 = "login3",
-        Login7 = "login7",
-        Login15 = "login15",
-        Login30 = "login30",
-        Login60 = "login60",
-        Login100 = "login100",
-        Login200 = "login200",
-        Login300 = "login300",
-        Login400 = "login400",
-        Login500 = "login500",
-        Login600 = "login600",
-        Login700 = "login700",
-        Login800 = "login800",
-        Login900 = "login900",
-        Login1000 = "login1000",
-        PassedSinceAccountCreated1 = "passedSinceAccountCreated1",
-        PassedSinceAccountCreated2 = "passedSinceAccountCreated2",
-        PassedSinceAccountCreated3 = "passedSinceAccountCreated3",
-        LoggedInOnBirthday = "loggedInOnBirthday",
-        LoggedInOnNewYearsDay = "loggedInOnNewYearsDay",
-        NoteClipped1 = "noteClipped1",
-        NoteFavorited1 = "noteFavorited1",
-        MyNoteFavorited1 = "myNoteFavorited1",
-        ProfileFilled = "profileFilled",
-        MarkedAsCat = "markedAsCat",
-        Following1 = "following1",
-        Following10 = "following10",
-        Following50 = "following50",
-        Following100 = "following100",
-        Following300 = "following300",
-        Followers1 = "followers1",
-        Followers10 = "followers10",
-        Followers50 = "followers50",
-        Followers100 = "followers100",
-        Followers300 = "followers300",
-        Followers500 = "followers500",
-        Followers1000 = "followers1000",
-        CollectAchievements30 = "collectAchievements30",
-        ViewAchievements3min = "viewAchievements3min",
-        ILoveMisskey = "iLoveMisskey",
-        FoundTreasure = "foundTreasure",
-        Client30min = "client30min",
-        Client60min = "client60min",
-        NoteDeletedWithin1min = "noteDeletedWithin1min",
-        PostedAtLateNight = "postedAtLateNight",
-        PostedAt0min0sec = "postedAt0min0sec",
-        SelfQuote = "selfQuote",
-        Htl20npm = "htl20npm",
-        ViewInstanceChart = "viewInstanceChart",
-        OutputHelloWorldOnScratchpad = "outputHelloWorldOnScratchpad",
-        Open3windows = "open3windows",
-        DriveFolderCircularReference = "driveFolderCircularReference",
-        ReactWithoutRead = "reactWithoutRead",
-        ClickedClickHere = "clickedClickHere",
-        JustPlainLucky = "justPlainLucky",
-        SetNameToSyuilo = "setNameToSyuilo",
-        CookieClicked = "cookieClicked",
-        BrainDiver = "brainDiver",
-        SmashTestNotificationButton = "smashTestNotificationButton",
-        TutorialCompleted = "tutorialCompleted",
-        BubbleGameExplodingHead = "bubbleGameExplodingHead",
-        BubbleGameDoubleExplodingHead = "bubbleGameDoubleExplodingHead",
-        #[unknown]
-        /// A value this version of the bindings does not know (sent by a newer server or a fork).
-        Other(misskey_core::UnknownValue),
-    }
-}
 
 /// The errors `i/claim-achievement` can answer: the codes any endpoint can.
 pub type ErrorCode = misskey_core::CommonErrorCode;

@@ -31,25 +31,7 @@ misskey_core::object! {
 }
 
 /// What `i/page-likes` answers.
-pub type Response = Vec<ResponseItem>;
-
-misskey_core::object! {
-    /// `[]` in the `i/page-likes` response.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct ResponseItem {
-        #[json("id", required)]
-        pub id: Id,
-        #[json("page", required)]
-        pub page: models::Page,
-    }
-}
-
-impl misskey_core::HasId for ResponseItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
+pub type Response = Vec<models::PageLike>;
 
 /// The errors `i/page-likes` can answer: the codes any endpoint can.
 pub type ErrorCode = misskey_core::CommonErrorCode;
@@ -76,7 +58,7 @@ impl Endpoint for Request {
 impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
-    type Item = ResponseItem;
+    type Item = models::PageLike;
     const SINCE_ID: bool = true;
     const UNTIL_ID: bool = true;
     fn since_id(&self) -> Option<&Id> {

@@ -31,7 +31,7 @@ misskey_core::object! {
 }
 
 /// What `following/requests/list` answers.
-pub type Response = Vec<models::FollowingRequestsResponseItem>;
+pub type Response = Vec<models::FollowRequest>;
 
 /// The errors `following/requests/list` can answer: the codes any endpoint can.
 pub type ErrorCode = misskey_core::CommonErrorCode;
@@ -58,7 +58,7 @@ impl Endpoint for Request {
 impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
-    type Item = models::FollowingRequestsResponseItem;
+    type Item = models::FollowRequest;
     const SINCE_ID: bool = true;
     const UNTIL_ID: bool = true;
     fn since_id(&self) -> Option<&Id> {

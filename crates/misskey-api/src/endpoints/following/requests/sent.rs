@@ -29,7 +29,7 @@ misskey_core::object! {
 }
 
 /// What `following/requests/sent` answers.
-pub type Response = Vec<models::FollowingRequestsResponseItem>;
+pub type Response = Vec<models::FollowRequest>;
 
 /// The errors `following/requests/sent` can answer: the codes any endpoint can.
 pub type ErrorCode = misskey_core::CommonErrorCode;
@@ -57,7 +57,7 @@ impl Endpoint for Request {
 impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
-    type Item = models::FollowingRequestsResponseItem;
+    type Item = models::FollowRequest;
     const SINCE_ID: bool = true;
     const UNTIL_ID: bool = true;
     fn since_id(&self) -> Option<&Id> {

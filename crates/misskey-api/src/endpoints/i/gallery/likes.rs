@@ -31,25 +31,7 @@ misskey_core::object! {
 }
 
 /// What `i/gallery/likes` answers.
-pub type Response = Vec<ResponseItem>;
-
-misskey_core::object! {
-    /// `[]` in the `i/gallery/likes` response.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct ResponseItem {
-        #[json("id", required)]
-        pub id: Id,
-        #[json("post", required)]
-        pub post: models::GalleryPost,
-    }
-}
-
-impl misskey_core::HasId for ResponseItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
+pub type Response = Vec<models::GalleryLike>;
 
 /// The errors `i/gallery/likes` can answer: the codes any endpoint can.
 pub type ErrorCode = misskey_core::CommonErrorCode;
@@ -76,7 +58,7 @@ impl Endpoint for Request {
 impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
-    type Item = ResponseItem;
+    type Item = models::GalleryLike;
     const SINCE_ID: bool = true;
     const UNTIL_ID: bool = true;
     fn since_id(&self) -> Option<&Id> {

@@ -6,7 +6,7 @@
 //! Documented errors ([`ErrorCode`]): `NO_SUCH_LIST`, `INVALID_PARAM`, `CREDENTIAL_REQUIRED`, `AUTHENTICATION_FAILED`, `I_AM_AI`, `INTERNAL_ERROR`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use misskey_core::{DateTime, Endpoint, Id, Permission, ResponseShape};
+use misskey_core::{Endpoint, Id, Permission, ResponseShape};
 use crate::models;
 
 misskey_core::object! {
@@ -36,31 +36,7 @@ misskey_core::object! {
 }
 
 /// What `users/lists/get-memberships` answers.
-pub type Response = Vec<ResponseItem>;
-
-misskey_core::object! {
-    /// `[]` in the `users/lists/get-memberships` response.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct ResponseItem {
-        #[json("id", required)]
-        pub id: Id,
-        #[json("createdAt", required)]
-        pub created_at: DateTime,
-        #[json("userId", required)]
-        pub user_id: Id,
-        #[json("user", required)]
-        pub user: models::UserLite,
-        #[json("withReplies", or_default)]
-        pub with_replies: bool,
-    }
-}
-
-impl misskey_core::HasId for ResponseItem {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
+pub type Response = Vec<models::UserListMembership>;
 
 misskey_core::error_code! {
     /// The errors `users/lists/get-memberships` documents, matchable without strings (`misskey-client`'s `Error::code_as` reads an answer's code into this).
@@ -98,7 +74,7 @@ impl Endpoint for Request {
 impl misskey_core::JsonEndpoint for Request {}
 
 impl misskey_core::Paginate for Request {
-    type Item = ResponseItem;
+    type Item = models::UserListMembership;
     const SINCE_ID: bool = true;
     const UNTIL_ID: bool = true;
     fn since_id(&self) -> Option<&Id> {
