@@ -1,4 +1,13 @@
-//! The setters every login builder has, written once.
+//! What every login builder shares, written once: its setters and the checks
+//! before its first request.
+
+use std::collections::BTreeSet;
+
+use misskey_core::Permission;
+
+use crate::http::default_client;
+use crate::validate::check_permission;
+use crate::AuthError;
 
 /// Writes `permission`, `permissions` and `http_client` for a builder with
 /// the fields `permissions: BTreeSet<Permission>` and
@@ -34,14 +43,6 @@ macro_rules! login_builder_setters {
         }
     };
 }
-
-use std::collections::BTreeSet;
-
-use misskey_core::Permission;
-
-use crate::http::default_client;
-use crate::validate::check_permission;
-use crate::AuthError;
 
 /// What every flow checks before its first request: each permission it will
 /// ask for is well formed, and there is an HTTP client (the caller's, or the
